@@ -1,0 +1,149 @@
+"""Who may see and do what in a coalition: the one place that decides it.
+
+Every page, API view, export and task asks this module; none keeps its own list of roles. The
+table below is DESIGN.md's roles table, with one reading made explicit: sensitive actors and
+ties are visible to organizers and stewards only (DESIGN.md, "Movement data is dangerous data").
+
+A user with no current role in a coalition gets a 404 for everything under it: to them the
+coalition does not exist. A user with a role that does not allow an action gets a 403.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Coalition, Role, RoleName
+
+
+class Permission(StrEnum):
+    MAP_VIEW = "map_view"
+    MAP_EDIT = "map_edit"  # members: their own organisation only (see can_edit_actor)
+    SENSITIVE_VIEW = "sensitive_view"
+    CONTACTS_VIEW = "contacts_view"
+    CONTACTS_EDIT = "contacts_edit"
+    WORKFLOW_VIEW = "workflow_view"
+    WORKFLOW_EDIT = "workflow_edit"
+    SIGN_AND_ENDORSE = "sign_and_endorse"
+    DASHBOARD_VIEW = "dashboard_view"
+    REPORTS_VIEW = "reports_view"
+    REPORTS_EDIT = "reports_edit"  # write the narrative, publish (organizers and stewards)
+    ROLES_MANAGE = "roles_manage"
+    PRIVACY_MANAGE = "privacy_manage"
+    EXPORT = "export"
+    ERASE = "erase"
+
+
+S, O, W, M, F = (
+    RoleName.STEWARD,
+    RoleName.ORGANIZER,
+    RoleName.WEAVER,
+    RoleName.MEMBER,
+    RoleName.FUNDER,
+)
+
+GRANTS: dict[Permission, frozenset[RoleName]] = {
+    Permission.MAP_VIEW: frozenset({S, O, W, M}),
+    Permission.MAP_EDIT: frozenset({S, O, W, M}),
+    Permission.SENSITIVE_VIEW: frozenset({S, O}),
+    Permission.CONTACTS_VIEW: frozenset({S, O, W}),
+    Permission.CONTACTS_EDIT: frozenset({S, O, W}),
+    Permission.WORKFLOW_VIEW: frozenset({S, O, W, M}),
+    Permission.WORKFLOW_EDIT: frozenset({S, O, W}),
+    Permission.SIGN_AND_ENDORSE: frozenset({S, O, W, M}),
+    Permission.DASHBOARD_VIEW: frozenset({S, O, W, M}),
+    Permission.REPORTS_VIEW: frozenset({S, O, W, M, F}),
+    Permission.REPORTS_EDIT: frozenset({S, O}),
+    Permission.ROLES_MANAGE: frozenset({S}),
+    Permission.PRIVACY_MANAGE: frozenset({S}),
+    Permission.EXPORT: frozenset({S}),
+    Permission.ERASE: frozenset({S}),
+}
+
+
+def role_allows(role: str | None, permission: Permission) -> bool:
+    return role is not None and role in GRANTS[permission]
+
+
+class PermissionDeniedForRole(PermissionDenied):
+    """Raised when a role exists but does not allow the action: a 403, not a 404 (Django and
+    DRF both answer PermissionDenied with 403)."""
+
+    def __init__(self, access: "Access", permission: Permission):
+        self.access = access
+        self.permission = permission
+        super().__init__(f"the {access.role} role does not allow {permission.value}")
+
+
+@dataclass(frozen=True)
+class Access:
+    """A user's standing in one coalition, resolved once per request."""
+
+    user: object
+    coalition: Coalition
+    role: RoleName
+    organisation_id: int | None = None
+
+    def can(self, permission: Permission) -> bool:
+        return role_allows(self.role, permission)
+
+    def require(self, permission: Permission) -> None:
+        if not self.can(permission):
+            raise PermissionDeniedForRole(self, permission)
+
+    @property
+    def sees_sensitive(self) -> bool:
+        return self.can(Permission.SENSITIVE_VIEW)
+
+    @property
+    def sees_contacts(self) -> bool:
+        return self.can(Permission.CONTACTS_VIEW)
+
+    def can_edit_actor(self, actor) -> bool:
+        """Organizers, weavers and stewards edit any actor they can see; a member edits only
+        their own organisation; nobody edits what they may not see."""
+        if actor.coalition_id != self.coalition.pk:
+            return False
+        if actor.is_sensitive and not self.sees_sensitive:
+            return False
+        if self.role == RoleName.MEMBER:
+            return self.organisation_id is not None and actor.pk == self.organisation_id
+        return self.can(Permission.MAP_EDIT)
+
+
+def current_role(user, coalition_id: int) -> Role | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Role.objects.current()
+        .filter(user=user, coalition_id=coalition_id)
+        .select_related("coalition")
+        .first()
+    )
+
+
+def access_for(user, coalition_id) -> Access:
+    """The user's access to a coalition, or Http404 when they hold no current role in it
+    (or it does not exist: the two are indistinguishable on purpose)."""
+    try:
+        coalition_id = int(coalition_id)
+    except (TypeError, ValueError):
+        raise Http404("No such coalition.") from None
+    role = current_role(user, coalition_id)
+    if role is None:
+        raise Http404("No such coalition.")
+    return Access(
+        user=user,
+        coalition=role.coalition,
+        role=RoleName(role.role),
+        organisation_id=role.organisation_id,
+    )
+
+
+def require(user, coalition_id, permission: Permission) -> Access:
+    """Access for a permission: 404 without a role, PermissionDeniedForRole (403) without
+    the permission."""
+    access = access_for(user, coalition_id)
+    access.require(permission)
+    return access

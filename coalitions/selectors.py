@@ -1,0 +1,26 @@
+"""Reads about coalitions, shared by pages, API and tasks."""
+
+from django.db.models import Count, Q, QuerySet
+
+from .models import Coalition
+
+
+def coalition_list_for(user) -> QuerySet[Coalition]:
+    """The coalitions a user holds a role in, with that role, in one query."""
+    return Coalition.objects.for_user(user).order_by("name", "id")
+
+
+def coalition_overview(coalition: Coalition, *, include_sensitive: bool) -> dict:
+    """Headline counts for a coalition's home page (two queries)."""
+    actor_filter = Q() if include_sensitive else Q(actors__is_sensitive=False)
+    counts = Coalition.objects.filter(pk=coalition.pk).aggregate(
+        actors=Count("actors", filter=actor_filter, distinct=True),
+        members=Count("memberships", filter=Q(memberships__left_on__isnull=True), distinct=True),
+    )
+    from networks.models import Tie
+
+    counts["ties"] = (
+        Tie.objects.filter(coalition=coalition).visible(include_sensitive=include_sensitive).count()
+    )
+    return counts
+

@@ -1,0 +1,26 @@
+"""Pages about coalitions: the list a user sees after signing in, and a coalition's home."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from . import roles, selectors
+from .models import RoleName
+
+
+@login_required
+def coalition_list(request):
+    coalitions = list(selectors.coalition_list_for(request.user))
+    for coalition in coalitions:
+        coalition.role_label = RoleName(coalition.user_role).label
+    return render(request, "coalitions/coalition_list.html", {"coalitions": coalitions})
+
+
+@login_required
+def coalition_home(request, coalition_id: int):
+    access = roles.access_for(request.user, coalition_id)
+    context = {"access": access, "coalition": access.coalition}
+    if access.can(roles.Permission.MAP_VIEW):
+        context["overview"] = selectors.coalition_overview(
+            access.coalition, include_sensitive=access.sees_sensitive
+        )
+    return render(request, "coalitions/coalition_home.html", context)

@@ -1,0 +1,182 @@
+"""The relationships between actors: declared ties, the interactions that are evidence of a
+relationship, and each actor's stored place on the map (layouts are computed on the server)."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from weft.db import Editable
+
+from .managers import TieQuerySet
+
+
+class TieKind(models.TextChoices):
+    COLLABORATION = "collaboration", "Collaboration"
+    AFFILIATION = "affiliation", "Affiliation"
+    FUNDING = "funding", "Funding"
+    COMMUNICATION = "communication", "Communication"
+    TRUST = "trust", "Trust"
+    INFLUENCE = "influence", "Influence"
+    CONFLICT = "conflict", "Conflict"
+
+
+class Direction(models.TextChoices):
+    UNDIRECTED = "undirected", "Undirected"
+    DIRECTED = "directed", "Directed (source → target)"
+    MUTUAL = "mutual", "Mutual"
+
+
+STRENGTH_RANGE = (1, 5)
+
+
+class Tie(Editable):
+    """A declared relationship between two actors of the same coalition."""
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="ties"
+    )
+    source = models.ForeignKey("allies.Actor", on_delete=models.CASCADE, related_name="ties_out")
+    target = models.ForeignKey("allies.Actor", on_delete=models.CASCADE, related_name="ties_in")
+    kind = models.CharField(max_length=20, choices=TieKind.choices, default=TieKind.COLLABORATION)
+    direction = models.CharField(
+        max_length=10, choices=Direction.choices, default=Direction.UNDIRECTED
+    )
+    strength = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Declared strength, 1 (weak) to 5 (strong)."
+    )
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    is_sensitive = models.BooleanField(
+        default=False, help_text="Hidden from every role but organizers and stewards."
+    )
+    description = models.TextField(blank=True)
+
+    objects = TieQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["coalition_id", "id"]
+        indexes = [
+            models.Index(fields=["coalition", "is_sensitive"]),
+            models.Index(fields=["coalition", "started_on", "ended_on"]),
+            models.Index(fields=["source", "target"]),
+            models.Index(fields=["target"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source=F("target")), name="networks_tie_not_to_itself"
+            ),
+            models.CheckConstraint(
+                condition=Q(strength__isnull=True)
+                | Q(strength__gte=STRENGTH_RANGE[0], strength__lte=STRENGTH_RANGE[1]),
+                name="networks_tie_strength_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="networks_tie_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=TieKind.values), name="networks_tie_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="networks_tie_direction_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Tie {self.source_id} – {self.target_id} ({self.kind})"
+
+    def is_current(self, on: datetime.date | None = None) -> bool:
+        """Whether the tie existed on ``on`` (today by default): started by then, not yet ended."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        started = self.started_on is None or self.started_on <= on
+        not_ended = self.ended_on is None or self.ended_on >= on
+        return started and not_ended
+
+
+class InteractionKind(models.TextChoices):
+    """Evidence of a relationship. Weights per kind are per-coalition settings
+    (networks/strength.py documents the defaults)."""
+
+    ONE_TO_ONE = "one_to_one", "One-to-one relational meeting"
+    JOINT_ACTION = "joint_action", "Joint action"
+    WORKING_GROUP_SESSION = "working_group_session", "Working-group session"
+    CO_ATTENDED_EVENT = "co_attended_event", "Co-attended event"
+    COMMUNICATION = "communication", "Communication"
+
+
+class Interaction(Editable):
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="interactions"
+    )
+    kind = models.CharField(max_length=30, choices=InteractionKind.choices)
+    occurred_on = models.DateField()
+    summary = models.CharField(max_length=300, blank=True)
+    participants = models.ManyToManyField(
+        "allies.Actor", through="InteractionParticipant", related_name="interactions"
+    )
+    action = models.ForeignKey(
+        "coalitions.Action",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+    )
+    working_group = models.ForeignKey(
+        "coalitions.WorkingGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["coalition_id", "-occurred_on", "id"]
+        indexes = [models.Index(fields=["coalition", "occurred_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=InteractionKind.values), name="networks_interaction_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.occurred_on}"
+
+
+class InteractionParticipant(models.Model):
+    interaction = models.ForeignKey(
+        Interaction, on_delete=models.CASCADE, related_name="participations"
+    )
+    actor = models.ForeignKey("allies.Actor", on_delete=models.CASCADE, related_name="participations")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interaction", "actor"], name="networks_participant_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Actor {self.actor_id} in interaction {self.interaction_id}"
+
+
+class ActorPosition(models.Model):
+    """An actor's place on the force-directed map, computed by the layout task. A pinned
+    position was placed by hand and is kept by later layout runs."""
+
+    actor = models.OneToOneField("allies.Actor", on_delete=models.CASCADE, related_name="position")
+    x = models.FloatField()
+    y = models.FloatField()
+    is_pinned = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Actor {self.actor_id} at ({self.x:.1f}, {self.y:.1f})"
