@@ -1,0 +1,68 @@
+"""Shared fixtures: a coalition with one persona per role, plus an outsider with no role.
+
+Like healthchecks' alice/bob/charlie: every permission test uses these personas, so adding a
+role means adding it here once.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from allies.models import Actor, ActorKind
+from coalitions.models import RoleName
+from coalitions.services import coalition_create, role_grant
+
+PASSWORD = "correct-horse-battery"
+ROLES = [r.value for r in RoleName]
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str):
+        return get_user_model().objects.create_user(username=username, password=PASSWORD)
+
+    return make
+
+
+@pytest.fixture
+def coalition(make_user):
+    steward = make_user("steward")
+    return coalition_create(name="Housing for All", created_by=steward, cause="Homes people can afford")
+
+
+@pytest.fixture
+def member_org(coalition):
+    return Actor.objects.create(
+        coalition=coalition, name="Tenants Union", kind=ActorKind.ORGANISATION
+    )
+
+
+@pytest.fixture
+def personas(coalition, member_org, make_user):
+    """{role name: user} for every role, plus "outsider" (no role in the coalition)."""
+    steward = coalition.roles.get(role=RoleName.STEWARD).user
+    users = {"steward": steward}
+    for role in ROLES:
+        if role == RoleName.STEWARD:
+            continue
+        user = make_user(role)
+        role_grant(
+            coalition=coalition,
+            user=user,
+            role=role,
+            granted_by=steward,
+            organisation=member_org if role == RoleName.MEMBER else None,
+        )
+        users[role] = user
+    users["outsider"] = make_user("outsider")
+    return users
+
+
+@pytest.fixture
+def client_for(client, personas):
+    """A test client signed in as the named persona."""
+
+    def sign_in(name: str):
+        client.force_login(personas[name])
+        return client
+
+    return sign_in
