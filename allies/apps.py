@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class AlliesConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'allies'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "allies"

@@ -14,9 +14,7 @@ class ActorQuerySet(models.QuerySet):
         """Sensitive actors exist only for the roles allowed to see them (roles module)."""
         return self if include_sensitive else self.filter(is_sensitive=False)
 
-    def with_current_assessment_id(
-        self, as_of: datetime.date | None = None
-    ) -> "ActorQuerySet":
+    def with_current_assessment_id(self, as_of: datetime.date | None = None) -> "ActorQuerySet":
         """Annotate ``current_assessment_id``: the latest assessment on or before ``as_of``
         (today's when None). One correlated subquery, so a page of actors stays one query."""
         from .models import AllyAssessment

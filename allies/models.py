@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from weft.db import Editable
+from weft.db import Editable, SameCoalition
 
 from .managers import ActorQuerySet, AssessmentQuerySet
 
@@ -57,7 +57,9 @@ def _score_check(field: str) -> models.CheckConstraint:
 
 
 class Tag(models.Model):
-    coalition = models.ForeignKey("coalitions.Coalition", on_delete=models.CASCADE, related_name="tags")
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="tags"
+    )
     name = models.CharField(max_length=80)
 
     class Meta:
@@ -86,7 +88,7 @@ class Actor(Editable):
     )
     is_directly_affected = models.BooleanField(
         default=False,
-        help_text="Directly affected by the issue: the people whose leadership the coalition centres.",
+        help_text="Directly affected by the issue: whose leadership the coalition centres.",
     )
     external_key = models.CharField(
         max_length=200, blank=True, help_text="The actor's id in the map it was imported from."
@@ -191,9 +193,11 @@ class EngagementPlan(Editable):
         return f"Engagement plan for actor {self.actor_id}"
 
 
-class Affiliation(Editable):
+class Affiliation(Editable, SameCoalition):
     """A person's place in an organisation, group or institution; ``is_lead`` marks a lead role,
     which counts towards the coalition's leadership."""
+
+    coalition_actor_fields = ("organisation",)
 
     person = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="affiliations")
     organisation = models.ForeignKey(
@@ -220,6 +224,9 @@ class Affiliation(Editable):
 
     def __str__(self) -> str:
         return f"Affiliation {self.person_id} → {self.organisation_id}"
+
+    def coalition_id_for_check(self) -> int | None:
+        return self.person.coalition_id if self.person_id else None
 
 
 class Skill(models.Model):

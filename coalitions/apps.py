@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class CoalitionsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'coalitions'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "coalitions"

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from weft.db import Editable
+from weft.db import Editable, SameCoalition
 
 from .managers import CoalitionQuerySet, RoleQuerySet
 
@@ -87,9 +87,11 @@ class Coalition(Editable):
         return self.name
 
 
-class Target(Editable):
+class Target(Editable, SameCoalition):
     """A decision-maker the coalition means to move; its pillars of support are the actors
     tied to it, and each assessment records an actor's proximity to it."""
+
+    coalition_actor_fields = ("actor",)
 
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="targets")
     actor = models.ForeignKey("allies.Actor", on_delete=models.CASCADE, related_name="targeted_by")
@@ -113,9 +115,11 @@ class RoleName(models.TextChoices):
     FUNDER = "funder", "Funder"
 
 
-class Role(models.Model):
+class Role(SameCoalition):
     """A user's role in one coalition. A change of role revokes the current row and adds a
     new one, so that who held which role, when, and who granted it is never lost."""
+
+    coalition_actor_fields = ("organisation",)
 
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(
@@ -165,14 +169,18 @@ class Role(models.Model):
         return self.revoked_at is None
 
 
-class Membership(Editable):
+class Membership(Editable, SameCoalition):
     """A member (or prospective member) organisation and where it is in Connect-Align-Produce."""
+
+    coalition_actor_fields = ("organisation", "designee")
 
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
         "allies.Actor", on_delete=models.CASCADE, related_name="memberships"
     )
-    phase = models.CharField(max_length=10, choices=MemberPhase.choices, default=MemberPhase.PROSPECT)
+    phase = models.CharField(
+        max_length=10, choices=MemberPhase.choices, default=MemberPhase.PROSPECT
+    )
     designee = models.ForeignKey(
         "allies.Actor",
         null=True,
@@ -332,7 +340,7 @@ class Signature(models.Model):
     deleted."""
 
     version = models.ForeignKey(
-        StatementVersion, on_delete=models.PROTECT, related_name="signatures"
+        StatementVersion, on_delete=models.CASCADE, related_name="signatures"
     )
     organisation = models.ForeignKey(
         "allies.Actor", null=True, blank=True, on_delete=models.SET_NULL, related_name="signatures"
@@ -368,13 +376,13 @@ class Signature(models.Model):
     def __str__(self) -> str:
         return f"Signature {self.pk} on version {self.version_id}"
 
-    @staticmethod
-    def key_for(organisation_name: str) -> str:
-        return " ".join(organisation_name.casefold().split())
-
     def save(self, *args, **kwargs):
         self.organisation_key = self.key_for(self.organisation_name)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def key_for(organisation_name: str) -> str:
+        return " ".join(organisation_name.casefold().split())
 
 
 class Principle(Editable):
@@ -407,7 +415,9 @@ class Endorsement(models.Model):
         ordering = ["principle_id", "endorsed_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["principle", "organisation"], name="coalitions_endorse_once"
+                fields=["principle", "organisation"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="coalitions_endorse_once",
             ),
         ]
 
@@ -439,7 +449,9 @@ class WorkingGroup(Editable):
         ordering = ["coalition_id", "name"]
         constraints = [
             models.UniqueConstraint(fields=["coalition", "name"], name="coalitions_group_name"),
-            models.CheckConstraint(condition=~Q(parent=F("id")), name="coalitions_group_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(parent=F("id")), name="coalitions_group_not_own_parent"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -485,9 +497,7 @@ class Action(Editable):
         WorkingGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
     )
     leaders = models.ManyToManyField("allies.Actor", blank=True, related_name="actions_led")
-    participants = models.ManyToManyField(
-        "allies.Actor", blank=True, related_name="actions_joined"
-    )
+    participants = models.ManyToManyField("allies.Actor", blank=True, related_name="actions_joined")
     planned_turnout = models.PositiveIntegerField(null=True, blank=True)
     actual_turnout = models.PositiveIntegerField(null=True, blank=True)
     outcome = models.TextField(blank=True)

@@ -35,7 +35,7 @@ class Permission(StrEnum):
     ERASE = "erase"
 
 
-S, O, W, M, F = (
+STEWARD, ORGANIZER, WEAVER, MEMBER, FUNDER = (
     RoleName.STEWARD,
     RoleName.ORGANIZER,
     RoleName.WEAVER,
@@ -44,21 +44,21 @@ S, O, W, M, F = (
 )
 
 GRANTS: dict[Permission, frozenset[RoleName]] = {
-    Permission.MAP_VIEW: frozenset({S, O, W, M}),
-    Permission.MAP_EDIT: frozenset({S, O, W, M}),
-    Permission.SENSITIVE_VIEW: frozenset({S, O}),
-    Permission.CONTACTS_VIEW: frozenset({S, O, W}),
-    Permission.CONTACTS_EDIT: frozenset({S, O, W}),
-    Permission.WORKFLOW_VIEW: frozenset({S, O, W, M}),
-    Permission.WORKFLOW_EDIT: frozenset({S, O, W}),
-    Permission.SIGN_AND_ENDORSE: frozenset({S, O, W, M}),
-    Permission.DASHBOARD_VIEW: frozenset({S, O, W, M}),
-    Permission.REPORTS_VIEW: frozenset({S, O, W, M, F}),
-    Permission.REPORTS_EDIT: frozenset({S, O}),
-    Permission.ROLES_MANAGE: frozenset({S}),
-    Permission.PRIVACY_MANAGE: frozenset({S}),
-    Permission.EXPORT: frozenset({S}),
-    Permission.ERASE: frozenset({S}),
+    Permission.MAP_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER}),
+    Permission.MAP_EDIT: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER}),
+    Permission.SENSITIVE_VIEW: frozenset({STEWARD, ORGANIZER}),
+    Permission.CONTACTS_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER}),
+    Permission.CONTACTS_EDIT: frozenset({STEWARD, ORGANIZER, WEAVER}),
+    Permission.WORKFLOW_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER}),
+    Permission.WORKFLOW_EDIT: frozenset({STEWARD, ORGANIZER, WEAVER}),
+    Permission.SIGN_AND_ENDORSE: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER}),
+    Permission.DASHBOARD_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER}),
+    Permission.REPORTS_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER, FUNDER}),
+    Permission.REPORTS_EDIT: frozenset({STEWARD, ORGANIZER}),
+    Permission.ROLES_MANAGE: frozenset({STEWARD}),
+    Permission.PRIVACY_MANAGE: frozenset({STEWARD}),
+    Permission.EXPORT: frozenset({STEWARD}),
+    Permission.ERASE: frozenset({STEWARD}),
 }
 
 

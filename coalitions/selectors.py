@@ -23,4 +23,3 @@ def coalition_overview(coalition: Coalition, *, include_sensitive: bool) -> dict
         Tie.objects.filter(coalition=coalition).visible(include_sensitive=include_sensitive).count()
     )
     return counts
-

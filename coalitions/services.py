@@ -8,7 +8,9 @@ from weft.errors import ApplicationError
 from .models import AuditAction, AuditEntry, Coalition, Role, RoleName
 
 
-def audit_record(*, coalition: Coalition | None, user, action: AuditAction, **details) -> AuditEntry:
+def audit_record(
+    *, coalition: Coalition | None, user, action: AuditAction, **details
+) -> AuditEntry:
     """Write one audit row. ``details`` must hold ids and counts only, never personal data."""
     return AuditEntry.objects.create(
         coalition=coalition,
@@ -33,12 +35,17 @@ def coalition_create(*, name: str, created_by, **fields) -> Coalition:
         granted_at=timezone.now(),
     )
     audit_record(
-        coalition=coalition, user=created_by, action=AuditAction.COALITION_CREATED,
+        coalition=coalition,
+        user=created_by,
+        action=AuditAction.COALITION_CREATED,
         coalition_id=coalition.pk,
     )
     audit_record(
-        coalition=coalition, user=created_by, action=AuditAction.ROLE_GRANTED,
-        user_id=created_by.pk, role=RoleName.STEWARD.value,
+        coalition=coalition,
+        user=created_by,
+        action=AuditAction.ROLE_GRANTED,
+        user_id=created_by.pk,
+        role=RoleName.STEWARD.value,
     )
     return coalition
 
@@ -95,6 +102,9 @@ def role_revoke(*, coalition: Coalition, user, revoked_by) -> None:
     current.revoked_by = revoked_by
     current.save(update_fields=["revoked_at", "revoked_by"])
     audit_record(
-        coalition=coalition, user=revoked_by, action=AuditAction.ROLE_REVOKED,
-        user_id=user.pk, previous_role=current.role,
+        coalition=coalition,
+        user=revoked_by,
+        action=AuditAction.ROLE_REVOKED,
+        user_id=user.pk,
+        previous_role=current.role,
     )

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from weft.db import Editable
+from weft.db import Editable, SameCoalition
 
 from .managers import TieQuerySet
 
@@ -31,8 +31,10 @@ class Direction(models.TextChoices):
 STRENGTH_RANGE = (1, 5)
 
 
-class Tie(Editable):
+class Tie(Editable, SameCoalition):
     """A declared relationship between two actors of the same coalition."""
+
+    coalition_actor_fields = ("source", "target")
 
     coalition = models.ForeignKey(
         "coalitions.Coalition", on_delete=models.CASCADE, related_name="ties"
@@ -155,7 +157,9 @@ class InteractionParticipant(models.Model):
     interaction = models.ForeignKey(
         Interaction, on_delete=models.CASCADE, related_name="participations"
     )
-    actor = models.ForeignKey("allies.Actor", on_delete=models.CASCADE, related_name="participations")
+    actor = models.ForeignKey(
+        "allies.Actor", on_delete=models.CASCADE, related_name="participations"
+    )
 
     class Meta:
         constraints = [

@@ -15,6 +15,12 @@ PASSWORD = "correct-horse-battery"
 ROLES = [r.value for r in RoleName]
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2 is slow on purpose; tests create many users and are not guarding real passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_user(db):
     def make(username: str):
@@ -26,7 +32,9 @@ def make_user(db):
 @pytest.fixture
 def coalition(make_user):
     steward = make_user("steward")
-    return coalition_create(name="Housing for All", created_by=steward, cause="Homes people can afford")
+    return coalition_create(
+        name="Housing for All", created_by=steward, cause="Homes people can afford"
+    )
 
 
 @pytest.fixture

@@ -1,12 +1,15 @@
 """Database building blocks shared by the apps: the editable-row base and the
 cross-table invariant triggers that Django's constraints cannot express."""
 
+from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
 class Editable(models.Model):
-    """A row that people edit. ``version`` grows by one on every change so that concurrent
-    edits can be detected (an ETag / If-Match on the API) instead of silently overwriting."""
+    """A row that people edit. ``version`` grows by one on every saved change so that
+    concurrent edits can be detected (an ETag / If-Match on the API) instead of silently
+    overwriting each other; writers that must not lose a race compare it under a row lock."""
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -15,12 +18,57 @@ class Editable(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
+        super().save(*args, **kwargs)
+
+
+class SameCoalition(models.Model):
+    """Validation twin of the same-coalition triggers: forms (and the admin) get a field error
+    instead of the database's IntegrityError. ``coalition_actor_fields`` names the actor
+    foreign keys that must belong to the row's coalition."""
+
+    coalition_actor_fields: tuple[str, ...] = ()
+
+    class Meta:
+        abstract = True
+
+    def coalition_id_for_check(self) -> int | None:
+        return self.coalition_id
+
+    def clean(self):
+        super().clean()
+        coalition_id = self.coalition_id_for_check()
+        if coalition_id is None:
+            return
+        wanted = {
+            field: getattr(self, f"{field}_id")
+            for field in self.coalition_actor_fields
+            if getattr(self, f"{field}_id") is not None
+        }
+        Actor = apps.get_model("allies", "Actor")
+        coalitions = dict(
+            Actor.objects.filter(pk__in=wanted.values()).values_list("pk", "coalition_id")
+        )
+        errors = {
+            field: "Choose an actor of this coalition."
+            for field, actor_id in wanted.items()
+            if coalitions.get(actor_id) != coalition_id
+        }
+        if errors:
+            raise ValidationError(errors)
+
 
 def same_coalition_trigger_sql(
     vendor: str, *, name: str, table: str, coalition_sql: str, actor_columns: list[str]
 ) -> tuple[str, str]:
     """SQL creating (and dropping) triggers that refuse a row whose actors belong to another
-    coalition than the row itself.
+    coalition than the row itself. Names and SQL fragments come from migrations, never from
+    users: the f-strings build DDL, not queries with input.
 
     Django 5.2 has no composite foreign keys, so "both ends of a tie in the same coalition"
     cannot be a plain constraint; a trigger keeps it in the database, where a bulk insert, a
@@ -32,7 +80,7 @@ def same_coalition_trigger_sql(
     message = f"{name}: actors must belong to the same coalition as the row"
     if vendor == "postgresql":
         mismatch = " OR ".join(
-            f"(NEW.{col} IS NOT NULL AND (SELECT coalition_id FROM allies_actor "
+            f"(NEW.{col} IS NOT NULL AND (SELECT coalition_id FROM allies_actor "  # noqa: S608
             f"WHERE id = NEW.{col}) IS DISTINCT FROM ({coalition_sql}))"
             for col in actor_columns
         )
@@ -52,7 +100,7 @@ CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {table}
         return create, drop
     if vendor == "sqlite":
         mismatch = " OR ".join(
-            f"(NEW.{col} IS NOT NULL AND (SELECT coalition_id FROM allies_actor "
+            f"(NEW.{col} IS NOT NULL AND (SELECT coalition_id FROM allies_actor "  # noqa: S608
             f"WHERE id = NEW.{col}) IS NOT ({coalition_sql}))"
             for col in actor_columns
         )

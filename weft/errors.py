@@ -3,7 +3,9 @@ names the field and the reason."""
 
 
 class ApplicationError(Exception):
-    def __init__(self, message: str, *, field: str | None = None, status: int = 400, code: str = "invalid"):
+    def __init__(
+        self, message: str, *, field: str | None = None, status: int = 400, code: str = "invalid"
+    ):
         super().__init__(message)
         self.message = message
         self.field = field

@@ -1,0 +1,57 @@
+"""Writes about the relationship graph."""
+
+import logging
+import time
+
+from django.db import transaction
+
+from .layout import Pinned, force_layout
+from .models import ActorPosition
+from .selectors import graph_for_layout
+
+logger = logging.getLogger(__name__)
+
+# An undeclared tie still pulls, at the strength of a middling declared one.
+DEFAULT_LAYOUT_WEIGHT = 3
+
+
+def layout_compute(*, coalition_id: int) -> int:
+    """Recompute the force-directed layout of a coalition's map and store it per actor.
+    Pinned positions (placed by hand) are kept. Returns the number of positions written."""
+    started = time.monotonic()
+    actor_ids, ties, pinned_rows = graph_for_layout(coalition_id)
+    index = {actor_id: i for i, actor_id in enumerate(actor_ids)}
+    edges = [(index[s], index[t]) for s, t, _ in ties]
+    weights = [strength or DEFAULT_LAYOUT_WEIGHT for _, _, strength in ties]
+    pinned = [Pinned(index[a], x, y) for a, x, y in pinned_rows if a in index]
+    positions = force_layout(len(actor_ids), edges, weights, pinned)
+    pinned_ids = {a for a, _, _ in pinned_rows}
+    rows = [
+        ActorPosition(actor_id=actor_id, x=x, y=y)
+        for actor_id, (x, y) in zip(actor_ids, positions, strict=True)
+        if actor_id not in pinned_ids
+    ]
+    with transaction.atomic():
+        ActorPosition.objects.bulk_create(
+            rows,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["actor"],
+            update_fields=["x", "y", "updated_at"],
+        )
+    logger.info(
+        "layout coalition=%s actors=%s ties=%s seconds=%.2f",
+        coalition_id,
+        len(actor_ids),
+        len(edges),
+        time.monotonic() - started,
+    )
+    return len(rows)
+
+
+def layout_request(*, coalition_id: int) -> None:
+    """Queue a layout run once the current transaction commits, so the worker sees the edit
+    that asked for it (and nothing is queued for an edit that rolled back)."""
+    from .tasks import compute_layout
+
+    transaction.on_commit(lambda: compute_layout.delay(coalition_id))

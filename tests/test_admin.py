@@ -1,0 +1,286 @@
+"""The Django admin covers every model of the three apps, every page of it opens, changelists
+do not grow a query per row, and personal data stays out of changelists."""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core import checks
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from allies.models import (
+    Actor,
+    ActorKind,
+    Affiliation,
+    AllyAssessment,
+    AllyKind,
+    ContactDetail,
+    ContactKind,
+    EngagementPlan,
+    Skill,
+    SkillLevel,
+    Stance,
+    Tag,
+)
+from coalitions.models import (
+    Action,
+    AuditEntry,
+    ClimateShift,
+    Endorsement,
+    FeedbackComment,
+    FeedbackRound,
+    GroupMember,
+    MemberPhase,
+    Membership,
+    PhaseMove,
+    Principle,
+    Signature,
+    StatementVersion,
+    Target,
+    UnityStatement,
+    Win,
+    WorkingGroup,
+)
+from coalitions.services import coalition_create
+from networks.models import ActorPosition, Interaction, InteractionKind, InteractionParticipant, Tie
+
+APPS = ("allies", "coalitions", "networks")
+READ_ONLY = {AuditEntry}
+
+REGISTERED = sorted(
+    (model for model in admin.site._registry if model._meta.app_label in APPS),
+    key=lambda model: model._meta.label,
+)
+
+
+def admin_url(model, view: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def populate(user, suffix: str) -> dict:
+    """One coalition with at least one row of every model of the three apps."""
+    today = datetime.date(2025, 3, 1)
+    now = timezone.now()
+    coalition = coalition_create(name=f"Coalition {suffix}", created_by=user)
+    tag = Tag.objects.create(coalition=coalition, name=f"tag {suffix}")
+    org = Actor.objects.create(
+        coalition=coalition, name=f"Tenants Union {suffix}", kind=ActorKind.ORGANISATION
+    )
+    person = Actor.objects.create(coalition=coalition, name=f"Ada {suffix}", kind=ActorKind.PERSON)
+    person.tags.add(tag)
+    official = Actor.objects.create(
+        coalition=coalition, name=f"Mayor {suffix}", kind=ActorKind.OFFICIAL
+    )
+    contact = ContactDetail.objects.create(
+        actor=person,
+        kind=ContactKind.EMAIL,
+        value=f"planted-secret-{suffix}@example.org",
+        label="work",
+        is_primary=True,
+    )
+    EngagementPlan.objects.create(
+        actor=official, messenger=person, owner=user, ask="Vote yes", next_step_on=today
+    )
+    Affiliation.objects.create(person=person, organisation=org, role_title="Chair", is_lead=True)
+    skill = Skill.objects.create(coalition=coalition, name=f"Facilitation {suffix}")
+    SkillLevel.objects.create(
+        actor=person, skill=skill, level=3, assessed_on=today, recorded_by=user
+    )
+    AllyAssessment.objects.create(
+        actor=official,
+        stance=Stance.NEUTRAL,
+        ally_kind=AllyKind.STRATEGIC,
+        influence=5,
+        proximity=5,
+        commitment=2,
+        assessed_on=today,
+        assessed_by=user,
+    )
+    Target.objects.create(coalition=coalition, actor=official, demand="Rent control")
+    membership = Membership.objects.create(
+        coalition=coalition, organisation=org, designee=person, phase=MemberPhase.CONNECT
+    )
+    PhaseMove.objects.create(
+        membership=membership,
+        from_phase=MemberPhase.PROSPECT,
+        to_phase=MemberPhase.CONNECT,
+        moved_by=user,
+        moved_at=now,
+    )
+    statement = UnityStatement.objects.create(
+        coalition=coalition, title=f"Homes for all {suffix}", created_by=user
+    )
+    version = StatementVersion.objects.create(
+        statement=statement, number=1, body="We stand together.", created_by=user
+    )
+    feedback_round = FeedbackRound.objects.create(
+        version=version,
+        opened_by=user,
+        opened_at=now,
+        closes_at=now + datetime.timedelta(days=7),
+    )
+    FeedbackComment.objects.create(
+        round=feedback_round, paragraph=1, author=user, organisation=org, body="Agreed."
+    )
+    signature = Signature.objects.create(
+        version=version,
+        organisation=org,
+        organisation_name=org.name,
+        signer_name="Ada Lovelace",
+        signer_email=f"signer-secret-{suffix}@example.org",
+    )
+    principle = Principle.objects.create(coalition=coalition, title=f"Solidarity {suffix}")
+    Endorsement.objects.create(
+        principle=principle, organisation=org, endorsed_by=user, endorsed_at=now
+    )
+    group = WorkingGroup.objects.create(coalition=coalition, name=f"Outreach {suffix}")
+    GroupMember.objects.create(group=group, actor=person, is_lead=True)
+    action = Action.objects.create(
+        coalition=coalition, title=f"March {suffix}", starts_on=today, working_group=group
+    )
+    action.leaders.add(org)
+    action.participants.add(person)
+    Win.objects.create(coalition=coalition, title=f"Win {suffix}", won_on=today).actions.add(action)
+    ClimateShift.objects.create(
+        coalition=coalition, title=f"Shift {suffix}", recorded_on=today
+    ).actions.add(action)
+    Tie.objects.create(coalition=coalition, source=org, target=person, strength=4)
+    interaction = Interaction.objects.create(
+        coalition=coalition,
+        kind=InteractionKind.ONE_TO_ONE,
+        occurred_on=today,
+        summary="Coffee",
+        action=action,
+        working_group=group,
+        recorded_by=user,
+    )
+    InteractionParticipant.objects.create(interaction=interaction, actor=person)
+    InteractionParticipant.objects.create(interaction=interaction, actor=org)
+    ActorPosition.objects.create(actor=person, x=1.0, y=2.0)
+    return {"coalition": coalition, "contact": contact, "signature": signature}
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="root", email="root@example.org", password="correct-horse-battery"
+    )
+
+
+@pytest.fixture
+def data(superuser):
+    return populate(superuser, "one")
+
+
+@pytest.fixture
+def admin_client_(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+def test_every_model_of_the_three_apps_is_registered():
+    missing = [
+        model._meta.label
+        for label in APPS
+        for model in apps.get_app_config(label).get_models()
+        if not admin.site.is_registered(model)
+    ]
+    assert missing == [], f"models without an admin: {missing}"
+
+
+def test_admin_system_checks_pass():
+    """autocomplete_fields need search_fields on the target admin, list_display names must
+    exist, and so on: Django's own admin checks."""
+    errors = [e for e in checks.run_checks(tags=[checks.Tags.admin]) if e.is_serious()]
+    assert errors == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_changelist_opens_with_and_without_search(admin_client_, data, model):
+    assert model._default_manager.exists(), f"populate() makes no {model._meta.label} row"
+    for query in ("", "?q=x", "?q=one"):
+        response = admin_client_.get(admin_url(model, "changelist") + query)
+        assert response.status_code == 200, (model._meta.label, query)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_add_page_opens_unless_forbidden(admin_client_, model):
+    response = admin_client_.get(admin_url(model, "add"))
+    assert response.status_code == (403 if model in READ_ONLY else 200)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_change_page_opens(admin_client_, data, model):
+    obj = model._default_manager.first()
+    response = admin_client_.get(admin_url(model, "change", obj.pk))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_changelist_queries_do_not_grow_with_rows(admin_client_, superuser, data, model):
+    url = admin_url(model, "changelist")
+    admin_client_.get(url)  # warm caches (content types, session)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client_.get(url).status_code == 200
+        return len(queries)
+
+    before = count()
+    populate(superuser, "two")
+    assert model._default_manager.count() > 1
+    assert count() == before, f"{model._meta.label} changelist does a query per row"
+
+
+@pytest.mark.django_db
+def test_contact_detail_changelist_hides_the_value(admin_client_, data):
+    contact = data["contact"]
+    response = admin_client_.get(admin_url(ContactDetail, "changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert contact.actor.name in html  # the row is there…
+    assert contact.value not in html  # …but not the personal data
+
+
+@pytest.mark.django_db
+def test_contact_detail_is_searchable_by_value(admin_client_, data):
+    contact = data["contact"]
+    response = admin_client_.get(admin_url(ContactDetail, "changelist"), {"q": "planted-secret"})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [contact]
+
+
+@pytest.mark.django_db
+def test_signature_changelist_hides_the_signer_email(admin_client_, data):
+    signature = data["signature"]
+    response = admin_client_.get(admin_url(Signature, "changelist"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert signature.organisation_name in html
+    assert signature.signer_email not in html
+
+
+@pytest.mark.django_db
+def test_audit_log_is_read_only(admin_client_, data):
+    entry = AuditEntry.objects.first()
+    assert admin_client_.get(admin_url(AuditEntry, "add")).status_code == 403
+    assert admin_client_.get(admin_url(AuditEntry, "delete", entry.pk)).status_code == 403
+
+    response = admin_client_.post(
+        admin_url(AuditEntry, "change", entry.pk), {"action": "export", "details": "{}"}
+    )
+    assert response.status_code == 403
+    entry.refresh_from_db()
+    assert entry.action != "export"
+
+    changelist = admin_client_.get(admin_url(AuditEntry, "changelist"))
+    assert changelist.status_code == 200
+    assert admin_url(AuditEntry, "add") not in changelist.content.decode()

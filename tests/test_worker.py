@@ -1,0 +1,91 @@
+"""A real Celery worker process, on Redis, runs a task end to end against the test database.
+
+Skipped (with the reason shown by ``-ra``) when REDIS_URL is unset (the embedded mode runs
+tasks in-process) or when the test database is SQLite in memory, which another process cannot
+open. CI runs it on PostgreSQL with Redis.
+"""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from allies.models import Actor, ActorKind
+from networks.models import ActorPosition, Tie
+from networks.tasks import compute_layout
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.skipif(not settings.REDIS_URL, reason="REDIS_URL is unset: no real worker to test"),
+]
+
+
+def database_url_of_test_db() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("the worker test needs PostgreSQL: another process cannot see SQLite in memory")
+    credentials = quote(db["USER"] or "")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"])
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def worker():
+    """A worker on a queue of its own, so no other worker on this Redis takes our task."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "REDIS_URL": settings.REDIS_URL}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "weft",
+            "worker",
+            "--pool=solo",
+            "--queues",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield queue
+    finally:
+        process.terminate()
+        try:
+            output, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            output, _ = process.communicate()
+        print(output[-4000:])  # shown by pytest when the test fails
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_computes_and_stores_a_layout(coalition, worker):
+    actors = [
+        Actor.objects.create(coalition=coalition, name=f"Org {i}", kind=ActorKind.ORGANISATION)
+        for i in range(6)
+    ]
+    for a, b in zip(actors, actors[1:], strict=False):
+        Tie.objects.create(coalition=coalition, source=a, target=b)
+
+    result = compute_layout.apply_async(args=[coalition.pk], queue=worker)
+
+    assert result.get(timeout=90) == 6
+    assert ActorPosition.objects.filter(actor__coalition=coalition).count() == 6
