@@ -55,14 +55,25 @@ def test_layout_compute_stores_a_position_for_every_actor_and_keeps_pins(coaliti
     assert (pinned.x, pinned.y, pinned.is_pinned) == (10.0, 20.0, True)
 
 
+@pytest.fixture
+def tasks_in_process():
+    """Run tasks eagerly even when REDIS_URL is set (the real worker has its own test)."""
+    from weft.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 @pytest.mark.django_db
 def test_a_layout_is_queued_only_once_the_edit_commits(
-    coalition, django_capture_on_commit_callbacks
+    coalition, django_capture_on_commit_callbacks, tasks_in_process
 ):
     Actor.objects.create(coalition=coalition, name="Solo", kind=ActorKind.GROUP)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         layout_request(coalition_id=coalition.pk)
     assert len(callbacks) == 1
     assert not ActorPosition.objects.exists()
-    callbacks[0]()  # the commit happens: in the embedded mode the task runs in-process
+    callbacks[0]()  # the commit happens; the task runs in-process here
     assert ActorPosition.objects.filter(actor__coalition=coalition).count() == 1
