@@ -8,6 +8,7 @@ stance is a new row, which is what lets a map show who moved, and when.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from weft.db import Editable, SameCoalition
 
@@ -290,6 +291,9 @@ class AllyAssessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssessmentQuerySet.as_manager()
+    # Assessments are never changed, but deleting an actor deletes them: kept so a restore
+    # brings them back.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["actor_id", "assessed_on", "created_at", "id"]

@@ -9,6 +9,7 @@ Every row of a coalition's map belongs to exactly one coalition: it is the tenan
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from weft.db import Editable, SameCoalition
 
@@ -410,6 +411,7 @@ class Endorsement(models.Model):
     )
     endorsed_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["principle_id", "endorsed_at"]
@@ -464,6 +466,7 @@ class GroupMember(models.Model):
     is_lead = models.BooleanField(default=False)
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["group_id", "-is_lead", "id"]

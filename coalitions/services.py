@@ -69,6 +69,8 @@ def role_grant(
     if current is not None:
         if current.role == role and current.organisation_id == getattr(organisation, "pk", None):
             return current
+        if current.role == RoleName.STEWARD and role != RoleName.STEWARD:
+            _keep_a_steward(coalition, leaving=user)
         current.revoked_at = now
         current.revoked_by = granted_by
         current.save(update_fields=["revoked_at", "revoked_by"])
@@ -98,6 +100,8 @@ def role_revoke(*, coalition: Coalition, user, revoked_by) -> None:
     )
     if current is None:
         raise ApplicationError("This user holds no role in the coalition.", field="user")
+    if current.role == RoleName.STEWARD:
+        _keep_a_steward(coalition, leaving=user)
     current.revoked_at = timezone.now()
     current.revoked_by = revoked_by
     current.save(update_fields=["revoked_at", "revoked_by"])
@@ -108,3 +112,15 @@ def role_revoke(*, coalition: Coalition, user, revoked_by) -> None:
         user_id=user.pk,
         previous_role=current.role,
     )
+
+
+def _keep_a_steward(coalition: Coalition, *, leaving) -> None:
+    """A coalition without a steward could never grant a role or export its data again."""
+    others = Role.objects.current().filter(coalition=coalition, role=RoleName.STEWARD)
+    if not others.exclude(user=leaving).exists():
+        raise ApplicationError(
+            "A coalition keeps at least one steward: make someone else steward first.",
+            field="role",
+            status=409,
+            code="last_steward",
+        )

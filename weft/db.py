@@ -4,6 +4,7 @@ cross-table invariant triggers that Django's constraints cannot express."""
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class Editable(models.Model):
@@ -14,6 +15,8 @@ class Editable(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Every create, change and delete is kept: who, when, old and new values (restorable).
+    history = HistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True

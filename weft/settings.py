@@ -77,7 +77,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
+    "simple_history",
     "drf_spectacular",
     "allies",
     "coalitions",
@@ -197,17 +199,36 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "weft@localhost")
 
 REST_FRAMEWORK = {
+    # Browsers use the session (with CSRF); scripts use a token (Authorization: Token …).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "weft.drf.PageNumberPagination",
+    "EXCEPTION_HANDLER": "weft.drf.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["weft.drf.WriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "writes": envstr("THROTTLE_WRITES", "600/min"),
+        "login": envstr("THROTTLE_LOGIN", "10/min"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Weft API",
     "DESCRIPTION": "Coalition mapping and ally management.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "allies.models.ActorKind",
+        "ContactKindEnum": "allies.models.ContactKind",
+        "TieKindEnum": "networks.models.TieKind",
+        "InteractionKindEnum": "networks.models.InteractionKind",
+        "GroupKindEnum": "coalitions.models.GroupKind",
+    },
 }
 
 # Logs never carry personal data: they name rows by id, never by name, email or phone.

@@ -1,0 +1,135 @@
+"""API views for actors, their contact details and their assessments."""
+
+import django_filters
+from django.db import transaction
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from coalitions.models import RoleName
+from coalitions.roles import Permission, PermissionDeniedForRole
+from weft.api import CoalitionViewSet
+from weft.history import HistoryEntrySerializer, history_entries
+
+from .. import selectors
+from ..models import Actor, ActorKind, AllyKind, ContactDetail, Stance
+from ..services import actor_delete, actor_restore
+from .serializers import ActorSerializer, AssessmentSerializer, ContactDetailSerializer
+
+
+class ActorFilter(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=ActorKind.choices)
+    stance = django_filters.MultipleChoiceFilter(
+        field_name="current_stance", choices=Stance.choices
+    )
+    ally_kind = django_filters.ChoiceFilter(
+        field_name="current_ally_kind", choices=AllyKind.choices
+    )
+    tag = django_filters.CharFilter(field_name="tags__name", distinct=True)
+    is_sensitive = django_filters.BooleanFilter()
+    is_directly_affected = django_filters.BooleanFilter()
+    external_key = django_filters.CharFilter()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Actors of the coalition visible to your role"),
+    create=extend_schema(summary="Add an actor"),
+)
+class ActorViewSet(CoalitionViewSet):
+    serializer_class = ActorSerializer
+    filterset_class = ActorFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["id", "name", "kind", "created_at", "updated_at", "current_stance"]
+
+    def scoped_queryset(self):
+        return selectors.actor_list(self.access)
+
+    def member_may_write(self, actor) -> bool:
+        # A member edits their own organisation's record, and nothing else.
+        return bool(actor.pk) and actor.pk == self.access.organisation_id
+
+    def perform_create(self, serializer):
+        return serializer.save_as(user=self.request.user, coalition=self.access.coalition)
+
+    def perform_destroy(self, actor):
+        actor_delete(actor=actor, user=self.request.user)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True), summary="An actor's history")
+    @action(detail=True, methods=["get"])
+    def history(self, request, coalition_id, pk):
+        records = Actor.history.filter(id=pk, coalition_id=self.access.coalition.pk)
+        return Response(history_entries(self.access, records))
+
+    @extend_schema(
+        request=None,
+        responses={200: ActorSerializer},
+        summary="Restore an actor to a version of its history (also a deleted actor and the "
+        "ties deleted with it)",
+    )
+    @action(detail=True, methods=["post"], url_path=r"history/(?P<history_id>\d+)/restore")
+    def restore(self, request, coalition_id, pk, history_id):
+        if self.access.role == RoleName.MEMBER:  # organizers, weavers, stewards restore
+            raise PermissionDeniedForRole(self.access, Permission.MAP_EDIT)
+        with transaction.atomic():
+            actor = actor_restore(
+                access=self.access,
+                actor_id=int(pk),
+                history_id=int(history_id),
+                user=request.user,
+            )
+        actor = self.scoped_queryset().get(pk=actor.pk)
+        response = Response(self.get_serializer(actor).data, status=status.HTTP_200_OK)
+        response["ETag"] = f'"{actor.version}"'
+        return response
+
+
+class ContactDetailFilter(django_filters.FilterSet):
+    actor = django_filters.NumberFilter()
+    kind = django_filters.CharFilter()
+
+
+class ContactDetailViewSet(CoalitionViewSet):
+    """Personal data: for stewards, organizers and weavers only."""
+
+    serializer_class = ContactDetailSerializer
+    read_permission = Permission.CONTACTS_VIEW
+    write_permission = Permission.CONTACTS_EDIT
+    filterset_class = ContactDetailFilter
+    search_fields = ["label"]
+    ordering_fields = ["id", "actor", "kind"]
+
+    def scoped_queryset(self):
+        return selectors.contact_list(self.access)
+
+    @extend_schema(responses=HistoryEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, coalition_id, pk):
+        records = ContactDetail.history.filter(id=pk, actor__coalition=self.access.coalition)
+        return Response(history_entries(self.access, records))
+
+
+class AssessmentFilter(django_filters.FilterSet):
+    actor = django_filters.NumberFilter()
+    stance = django_filters.MultipleChoiceFilter(choices=Stance.choices)
+    ally_kind = django_filters.ChoiceFilter(choices=AllyKind.choices)
+    assessed_after = django_filters.DateFilter(field_name="assessed_on", lookup_expr="gte")
+    assessed_before = django_filters.DateFilter(field_name="assessed_on", lookup_expr="lte")
+
+
+class AssessmentViewSet(CoalitionViewSet):
+    """Ally assessments are history: read them all, add a new one; never change one."""
+
+    serializer_class = AssessmentSerializer
+    filterset_class = AssessmentFilter
+    search_fields = ["note"]
+    ordering_fields = ["id", "assessed_on", "created_at"]
+    ordering = ["actor_id", "assessed_on", "created_at", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+    versioned = False
+
+    def scoped_queryset(self):
+        return selectors.assessment_list(self.access)
+
+    def member_may_write(self, assessment) -> bool:
+        return False  # members do not assess (their own organisation included)

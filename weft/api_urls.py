@@ -1,0 +1,41 @@
+"""Routes of the API, under /api/v1/. Everything a coalition holds is nested under it."""
+
+from django.urls import include, path
+from django.views.decorators.gzip import gzip_page
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import SimpleRouter
+from rest_framework.throttling import ScopedRateThrottle
+
+from allies.api.views import ActorViewSet, AssessmentViewSet, ContactDetailViewSet
+from coalitions.api.views import CoalitionViewSet, RoleViewSet
+from networks.api.views import InteractionViewSet, MapView, TieViewSet
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (for scripts). Throttled."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+
+top = SimpleRouter()
+top.register("coalitions", CoalitionViewSet, basename="coalition")
+
+nested = SimpleRouter()
+NESTED = {
+    "actors": ActorViewSet,
+    "contact-details": ContactDetailViewSet,
+    "assessments": AssessmentViewSet,
+    "ties": TieViewSet,
+    "interactions": InteractionViewSet,
+    "roles": RoleViewSet,
+}
+for prefix, viewset in NESTED.items():
+    nested.register(rf"coalitions/(?P<coalition_id>\d+)/{prefix}", viewset, basename=prefix)
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("coalitions/<int:coalition_id>/map/", gzip_page(MapView.as_view()), name="api-map"),
+    path("", include(top.urls)),
+    path("", include(nested.urls)),
+]

@@ -1,0 +1,72 @@
+"""DRF plumbing named in settings (exception handler, pagination, throttles) and the API's
+own errors. Kept apart from weft/api.py: DRF imports these while it is still loading its views,
+so this module must not import views or viewsets."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from rest_framework import exceptions, pagination, status, throttling
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from weft.errors import ApplicationError
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "This item was changed by someone else since you loaded it."
+    default_code = "stale_version"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = 428
+    default_detail = (
+        "Send the version you are changing: an If-Match header with the item's ETag, "
+        "or a 'version' field."
+    )
+    default_code = "version_required"
+
+
+def exception_handler(exc, context):
+    """One place turns domain failures into 4xx bodies that name the field and the reason."""
+    if isinstance(exc, ApplicationError):
+        return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, IntegrityError):
+        # Serializers validate first; this is the database's last word on an invariant (a
+        # race, or a rule only the database knows). Never a 500.
+        return Response(
+            {"detail": "The change breaks a rule of the coalition's data.", "code": "conflict"},
+            status=status.HTTP_409_CONFLICT,
+        )
+    from rest_framework.views import exception_handler as drf_exception_handler
+
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(exc, PreconditionFailed) and hasattr(exc, "current"):
+        response.data = {**response.data, **exc.current}
+    return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Pagination and throttles
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class WriteThrottle(throttling.UserRateThrottle):
+    """Writes are throttled per user; reads are not."""
+
+    scope = "writes"
+
+    def allow_request(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        return super().allow_request(request, view)
