@@ -1,11 +1,22 @@
 """Writes about coalitions and roles. Each is one transaction with its audit row."""
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from weft.errors import ApplicationError
 
-from .models import AuditAction, AuditEntry, Coalition, Role, RoleName
+from .models import (
+    AuditAction,
+    AuditEntry,
+    Coalition,
+    Membership,
+    Role,
+    RoleName,
+    StatementStatus,
+    StatementVersion,
+    UnityStatement,
+)
 
 
 def audit_record(
@@ -124,3 +135,111 @@ def _keep_a_steward(coalition: Coalition, *, leaving) -> None:
             status=409,
             code="last_steward",
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# Memberships: every change of phase is a PhaseMove, written with the change
+
+
+@transaction.atomic
+def membership_create(*, coalition: Coalition, created_by, **fields) -> Membership:
+    """Add a member (or prospect); its first phase is recorded as a move from nowhere, so the
+    moves of a membership tell its whole path."""
+    membership = Membership(coalition=coalition, **fields)
+    membership._history_user = created_by
+    membership.save()
+    membership.moves.create(
+        from_phase="", to_phase=membership.phase, moved_by=created_by, moved_at=timezone.now()
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, membership: Membership, updated_by, **fields) -> Membership:
+    """Change a membership; a change of phase writes a PhaseMove (who, when) in the same
+    transaction. ``membership`` should be locked by the caller: its phase before the change
+    is the move's starting point."""
+    from_phase = membership.phase
+    for field, value in fields.items():
+        setattr(membership, field, value)
+    membership._history_user = updated_by
+    membership.save()
+    if membership.phase != from_phase:
+        membership.moves.create(
+            from_phase=from_phase,
+            to_phase=membership.phase,
+            moved_by=updated_by,
+            moved_at=timezone.now(),
+        )
+    return membership
+
+
+# ---------------------------------------------------------------------------------------------
+# Unity statements
+
+
+@transaction.atomic
+def statement_create(
+    *, coalition: Coalition, title: str, created_by, body: str = "", **fields
+) -> UnityStatement:
+    """A new statement, with its first version when a text is given."""
+    statement = UnityStatement(coalition=coalition, title=title, created_by=created_by, **fields)
+    publishing = statement.status == StatementStatus.PUBLISHED
+    statement._history_user = created_by
+    statement.save()
+    if body:
+        StatementVersion.objects.create(
+            statement=statement, number=1, body=body, created_by=created_by
+        )
+    if publishing:
+        _publish_latest_version(statement)
+    return statement
+
+
+@transaction.atomic
+def statement_update(*, statement: UnityStatement, updated_by, **fields) -> UnityStatement:
+    """Change a statement's title or status. Publishing it publishes its latest version: the
+    text organisations sign."""
+    was_published = statement.status == StatementStatus.PUBLISHED
+    for field, value in fields.items():
+        setattr(statement, field, value)
+    if statement.status == StatementStatus.PUBLISHED and not was_published:
+        _publish_latest_version(statement)
+    statement._history_user = updated_by
+    statement.save()
+    return statement
+
+
+@transaction.atomic
+def statement_version_add(*, statement: UnityStatement, body: str, created_by) -> StatementVersion:
+    """The next version of a statement's text. The statement row is locked so that two writers
+    cannot take the same number, and saved so that its ETag moves (its latest version number
+    is part of what clients read)."""
+    statement = UnityStatement.objects.select_for_update().get(pk=statement.pk)
+    if statement.status not in (StatementStatus.DRAFT, StatementStatus.FEEDBACK):
+        # A published text is what organisations signed; it is revised as a draft again.
+        raise ApplicationError(
+            "Versions are added while the statement is a draft or open for feedback.",
+            field="status",
+            status=409,
+            code="statement_not_draft",
+        )
+    latest = statement.versions.aggregate(number=Max("number"))["number"] or 0
+    version = StatementVersion.objects.create(
+        statement=statement, number=latest + 1, body=body, created_by=created_by
+    )
+    statement._history_user = created_by
+    statement.save(update_fields=["updated_at"])
+    return version
+
+
+def _publish_latest_version(statement: UnityStatement) -> None:
+    latest = statement.versions.order_by("-number").first()
+    if latest is None:
+        raise ApplicationError(
+            "A statement needs a text before it is published: add a version first.",
+            field="status",
+        )
+    if latest.published_at is None:
+        latest.published_at = timezone.now()
+        latest.save(update_fields=["published_at"])

@@ -87,3 +87,18 @@ def test_the_home_counts_sensitive_actors_only_for_roles_that_may_see_them(clien
 def test_a_funder_is_not_shown_the_maps_figures(client_for, coalition):
     response = client_for("funder").get(reverse("coalition-home", args=[coalition.pk]))
     assert "overview" not in response.context
+
+
+def test_signing_in_is_throttled_per_address(client, personas, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "login": "3/min",
+        },
+    }
+    statuses = [
+        client.post(reverse("login"), {"username": "weaver", "password": "wrong"}).status_code
+        for _ in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]

@@ -97,6 +97,8 @@ class CoalitionViewSet(viewsets.ModelViewSet):
     read_permission = roles.Permission.MAP_VIEW
     write_permission = roles.Permission.MAP_EDIT
     versioned = True
+    # Whether a member may create rows here at all (which rows: member_may_write decides).
+    members_create = False
     filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
     ordering = ["id"]
     lookup_value_regex = r"\d+"
@@ -152,6 +154,9 @@ class CoalitionViewSet(viewsets.ModelViewSet):
     # -- the write paths
 
     def create(self, request, *args, **kwargs):
+        if self.access.role == RoleName.MEMBER and not self.members_create:
+            # Refuse before validating: a member learns nothing about rows they cannot write.
+            raise roles.PermissionDeniedForRole(self.access, self.write_permission)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():

@@ -6,8 +6,30 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import SimpleRouter
 from rest_framework.throttling import ScopedRateThrottle
 
-from allies.api.views import ActorViewSet, AssessmentViewSet, ContactDetailViewSet
-from coalitions.api.views import CoalitionViewSet, RoleViewSet
+from allies.api.views import (
+    ActorViewSet,
+    AffiliationViewSet,
+    AssessmentViewSet,
+    ContactDetailViewSet,
+    EngagementPlanViewSet,
+    SkillLevelViewSet,
+    SkillViewSet,
+)
+from coalitions.api.views import (
+    ActionViewSet,
+    ClimateShiftViewSet,
+    CoalitionViewSet,
+    EndorsementViewSet,
+    GroupMemberViewSet,
+    MembershipViewSet,
+    PrincipleViewSet,
+    RoleViewSet,
+    SignatureViewSet,
+    StatementViewSet,
+    TargetViewSet,
+    WinViewSet,
+    WorkingGroupViewSet,
+)
 from networks.api.views import InteractionViewSet, MapView, TieViewSet
 
 
@@ -19,7 +41,7 @@ class TokenView(ObtainAuthToken):
 
 
 top = SimpleRouter()
-top.register("coalitions", CoalitionViewSet, basename="coalition")
+top.register("coalitions", CoalitionViewSet, basename="api-coalition")
 
 nested = SimpleRouter()
 NESTED = {
@@ -29,6 +51,21 @@ NESTED = {
     "ties": TieViewSet,
     "interactions": InteractionViewSet,
     "roles": RoleViewSet,
+    "affiliations": AffiliationViewSet,
+    "skills": SkillViewSet,
+    "skill-levels": SkillLevelViewSet,
+    "engagement-plans": EngagementPlanViewSet,
+    "targets": TargetViewSet,
+    "memberships": MembershipViewSet,
+    "statements": StatementViewSet,
+    "signatures": SignatureViewSet,
+    "principles": PrincipleViewSet,
+    "endorsements": EndorsementViewSet,
+    "working-groups": WorkingGroupViewSet,
+    "group-members": GroupMemberViewSet,
+    "actions": ActionViewSet,
+    "wins": WinViewSet,
+    "climate-shifts": ClimateShiftViewSet,
 }
 for prefix, viewset in NESTED.items():
     nested.register(rf"coalitions/(?P<coalition_id>\d+)/{prefix}", viewset, basename=prefix)

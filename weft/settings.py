@@ -222,6 +222,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Coalition mapping and ally management.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "weft.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ActorKindEnum": "allies.models.ActorKind",
         "ContactKindEnum": "allies.models.ContactKind",

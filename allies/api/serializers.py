@@ -1,12 +1,26 @@
-"""Serializers of the allies API: validation and schema for actors, contact details and
-assessments."""
+"""Serializers of the allies API: validation and schema for actors, contact details,
+assessments, affiliations, skills and skill levels, and engagement plans."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from rest_framework import serializers
 
-from weft.serializers import CoalitionActorField, WeftModelSerializer
+from coalitions.api.fields import CoalitionRowField, UnversionedSerializer
+from weft.serializers import CoalitionActorField, WeftModelSerializer, validate_dates_in_order
 
-from ..models import SCORE_RANGE, Actor, AllyAssessment, ContactDetail, Tag
+from ..models import (
+    SCORE_RANGE,
+    Actor,
+    ActorKind,
+    Affiliation,
+    AllyAssessment,
+    ContactDetail,
+    EngagementPlan,
+    Skill,
+    SkillLevel,
+    Tag,
+)
 
 SCORE = {"min_value": SCORE_RANGE[0], "max_value": SCORE_RANGE[1]}
 
@@ -140,3 +154,135 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     def build_unsaved(self):
         return AllyAssessment(**self.validated_data)
+
+
+class AffiliationSerializer(WeftModelSerializer):
+    """A person's place in an organisation, group or institution; ``is_lead`` marks a lead
+    role, which counts towards the coalition's leadership."""
+
+    person = CoalitionActorField(help_text="Id of the person (an actor of kind person).")
+    organisation = CoalitionActorField(help_text="Id of the organisation, group or institution.")
+
+    class Meta:
+        model = Affiliation
+        fields = [
+            "id", "person", "organisation", "role_title", "is_lead", "started_on", "ended_on",
+            "version", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_person(self, person):
+        if person.kind != ActorKind.PERSON:
+            raise serializers.ValidationError("must be a person.")
+        return person
+
+    def validate_organisation(self, organisation):
+        if organisation.kind == ActorKind.PERSON:
+            raise serializers.ValidationError("must be an organisation, group or institution.")
+        return organisation
+
+    def validate(self, attrs):
+        validate_dates_in_order(attrs, self.instance, "started_on", "ended_on")
+        return attrs
+
+
+class SkillSerializer(UnversionedSerializer):
+    class Meta:
+        model = Skill
+        fields = ["id", "name", "description"]
+
+    def validate_name(self, value):
+        value = value.strip()
+        if not value:
+            raise serializers.ValidationError("must not be blank.")
+        # Case-blind: "Facilitation" and "facilitation" are one skill to the people using it.
+        named = Skill.objects.filter(coalition=self.context["access"].coalition, name__iexact=value)
+        if self.instance is not None:
+            named = named.exclude(pk=self.instance.pk)
+        if named.exists():
+            raise serializers.ValidationError("the coalition already has a skill of this name.")
+        return value
+
+
+class SkillLevelSerializer(serializers.ModelSerializer):
+    """One observation of a person's level in a skill. Skill levels are history: added,
+    never changed, so growth over a period can be measured."""
+
+    actor = CoalitionActorField(help_text="Id of the person.")
+    skill = CoalitionRowField(Skill, help_text="Id of a skill of this coalition.")
+    level = serializers.IntegerField(**SCORE, help_text="1 (beginner) to 5 (can teach it).")
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = SkillLevel
+        fields = [
+            "id", "actor", "skill", "level", "assessed_on", "note", "recorded_by", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at"]
+
+    def validate_actor(self, actor):
+        if actor.kind != ActorKind.PERSON:
+            raise serializers.ValidationError("must be a person: skills are people's.")
+        return actor
+
+    def save_as(self, *, user, **extra):
+        return self.save(recorded_by=user, **extra)
+
+    def build_unsaved(self):
+        return SkillLevel(**self.validated_data)
+
+
+class CoalitionUserField(serializers.SlugRelatedField):
+    """A user, by username, among those holding a current role in the request's coalition."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="username", **kwargs)
+
+    def get_queryset(self):
+        access = self.context.get("access")
+        users = get_user_model().objects.filter(is_active=True)
+        if access is None:
+            return users.none()
+        return users.filter(
+            coalition_roles__coalition=access.coalition, coalition_roles__revoked_at__isnull=True
+        )
+
+
+class EngagementPlanSerializer(WeftModelSerializer):
+    """How the coalition means to move one actor: the ask, the frame, the messenger, the
+    owner and the next step. One plan per actor."""
+
+    actor = CoalitionActorField(help_text="The actor this plan means to move.")
+    messenger = CoalitionActorField(
+        required=False, allow_null=True, help_text="Who is best placed to carry the ask."
+    )
+    owner = CoalitionUserField(
+        required=False, allow_null=True, help_text="Username of who owns the plan."
+    )
+    is_overdue = serializers.SerializerMethodField(help_text="The next step is past its date.")
+
+    class Meta:
+        model = EngagementPlan
+        fields = [
+            "id", "actor", "ask", "frame", "messenger", "owner", "next_step", "next_step_on",
+            "is_overdue", "version", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+    def get_is_overdue(self, plan) -> bool:
+        return plan.next_step_on is not None and plan.next_step_on < timezone.localdate()
+
+    def validate_actor(self, actor):
+        others = EngagementPlan.objects.filter(actor=actor)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError("already has an engagement plan; change that one.")
+        return actor
+
+    def validate(self, attrs):
+        actor = attrs.get("actor", getattr(self.instance, "actor", None))
+        messenger = attrs.get("messenger", getattr(self.instance, "messenger", None))
+        if messenger is not None and messenger == actor:
+            raise serializers.ValidationError({"messenger": "must be another actor than actor."})
+        return attrs

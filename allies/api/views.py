@@ -1,21 +1,43 @@
-"""API views for actors, their contact details and their assessments."""
+"""API views for actors, their contact details and their assessments; affiliations, skills
+and skill levels, and engagement plans."""
 
 import django_filters
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from coalitions.api.fields import hide_sensitive_references
 from coalitions.models import RoleName
 from coalitions.roles import Permission, PermissionDeniedForRole
 from weft.api import CoalitionViewSet
 from weft.history import HistoryEntrySerializer, history_entries
 
 from .. import selectors
-from ..models import Actor, ActorKind, AllyKind, ContactDetail, Stance
+from ..models import (
+    Actor,
+    ActorKind,
+    Affiliation,
+    AllyKind,
+    ContactDetail,
+    EngagementPlan,
+    Skill,
+    SkillLevel,
+    Stance,
+)
 from ..services import actor_delete, actor_restore
-from .serializers import ActorSerializer, AssessmentSerializer, ContactDetailSerializer
+from .serializers import (
+    ActorSerializer,
+    AffiliationSerializer,
+    AssessmentSerializer,
+    ContactDetailSerializer,
+    EngagementPlanSerializer,
+    SkillLevelSerializer,
+    SkillSerializer,
+)
 
 
 class ActorFilter(django_filters.FilterSet):
@@ -133,3 +155,114 @@ class AssessmentViewSet(CoalitionViewSet):
 
     def member_may_write(self, assessment) -> bool:
         return False  # members do not assess (their own organisation included)
+
+
+# ---------------------------------------------------------------------------------------------
+# Affiliations, skills, engagement plans: map records, edited by organizers, weavers and
+# stewards (members read them, but do not write them, their own organisation's included).
+
+
+class AffiliationFilter(django_filters.FilterSet):
+    person = django_filters.NumberFilter()
+    organisation = django_filters.NumberFilter()
+    is_lead = django_filters.BooleanFilter()
+    current = django_filters.BooleanFilter(
+        field_name="ended_on", lookup_expr="isnull", label="Has not ended"
+    )
+
+
+class AffiliationViewSet(CoalitionViewSet):
+    """Who belongs to which organisation, group or institution, and who leads there."""
+
+    serializer_class = AffiliationSerializer
+    filterset_class = AffiliationFilter
+    search_fields = ["role_title", "person__name", "organisation__name"]
+    ordering_fields = ["id", "started_on", "ended_on", "created_at", "updated_at"]
+
+    def scoped_queryset(self):
+        affiliations = Affiliation.objects.filter(person__coalition=self.access.coalition)
+        return hide_sensitive_references(affiliations, self.access, "person", "organisation")
+
+
+class SkillFilter(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="iexact")
+
+
+class SkillViewSet(CoalitionViewSet):
+    """The skills the coalition tracks (its own list; names are unique in it)."""
+
+    serializer_class = SkillSerializer
+    filterset_class = SkillFilter
+    search_fields = ["name", "description"]
+    ordering_fields = ["id", "name"]
+    ordering = ["name", "id"]
+    versioned = False
+
+    def scoped_queryset(self):
+        return Skill.objects.filter(coalition=self.access.coalition)
+
+    def perform_create(self, serializer):
+        return serializer.save_as(user=self.request.user, coalition=self.access.coalition)
+
+
+class SkillLevelFilter(django_filters.FilterSet):
+    actor = django_filters.NumberFilter()
+    skill = django_filters.NumberFilter()
+    min_level = django_filters.NumberFilter(field_name="level", lookup_expr="gte")
+    assessed_after = django_filters.DateFilter(field_name="assessed_on", lookup_expr="gte")
+    assessed_before = django_filters.DateFilter(field_name="assessed_on", lookup_expr="lte")
+
+
+class SkillLevelViewSet(CoalitionViewSet):
+    """Skill levels are history, like assessments: read them all, add a new one; never
+    change one."""
+
+    serializer_class = SkillLevelSerializer
+    filterset_class = SkillLevelFilter
+    search_fields = ["note", "skill__name"]
+    ordering_fields = ["id", "level", "assessed_on", "created_at"]
+    ordering = ["actor_id", "skill_id", "assessed_on", "id"]
+    http_method_names = ["get", "post", "head", "options"]
+    versioned = False
+
+    def scoped_queryset(self):
+        levels = SkillLevel.objects.filter(actor__coalition=self.access.coalition)
+        return hide_sensitive_references(levels, self.access, "actor").select_related("recorded_by")
+
+
+class EngagementPlanFilter(django_filters.FilterSet):
+    actor = django_filters.NumberFilter()
+    messenger = django_filters.NumberFilter()
+    owner = django_filters.CharFilter(field_name="owner__username")
+    overdue = django_filters.BooleanFilter(
+        method="next_step_overdue", label="The next step is past its date"
+    )
+    due_before = django_filters.DateFilter(field_name="next_step_on", lookup_expr="lte")
+
+    def next_step_overdue(self, queryset, name, value):
+        late = Q(next_step_on__lt=timezone.localdate())
+        return queryset.filter(late) if value else queryset.exclude(late)
+
+
+class EngagementPlanViewSet(CoalitionViewSet):
+    """Engagement plans: the ask, the frame, the messenger, the owner, the next step."""
+
+    serializer_class = EngagementPlanSerializer
+    # Plans name who carries a message to whom and which user owns it: for the roles that
+    # see contacts (stewards, organizers, weavers), not members or funders. Writing needs
+    # MAP_EDIT as the other map records, and member_may_write keeps members out.
+    read_permission = Permission.CONTACTS_VIEW
+    filterset_class = EngagementPlanFilter
+    search_fields = ["ask", "frame", "next_step", "actor__name"]
+    ordering_fields = ["id", "next_step_on", "created_at", "updated_at"]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # A write answers with the plan (and a stale one with its current state): whoever
+        # may not read plans may not write them either.
+        self.access.require(self.read_permission)
+
+    def scoped_queryset(self):
+        plans = EngagementPlan.objects.filter(actor__coalition=self.access.coalition)
+        plans = hide_sensitive_references(plans, self.access, "actor", "messenger")
+        return plans.select_related("owner")

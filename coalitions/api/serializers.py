@@ -1,11 +1,38 @@
-"""Serializers of the coalitions API: coalitions and roles."""
+"""Serializers of the coalitions API: coalitions and roles, and the coalition's workflow
+(targets, memberships, unity statements and their signatures, principles and endorsements,
+working groups, actions, wins and shifts in the political climate)."""
 
 from django.contrib.auth import get_user_model
+from django.db.models import Max, Prefetch, Q, prefetch_related_objects
+from django.utils import timezone
 from rest_framework import serializers
 
-from weft.serializers import CoalitionActorField, WeftModelSerializer
+from allies.models import ActorKind
+from weft.serializers import CoalitionActorField, WeftModelSerializer, validate_dates_in_order
 
-from ..models import Coalition, Role, RoleName
+from .. import services
+from ..models import (
+    Action,
+    ClimateDirection,
+    ClimateShift,
+    Coalition,
+    Endorsement,
+    GroupMember,
+    MemberPhase,
+    Membership,
+    PhaseMove,
+    Principle,
+    Role,
+    RoleName,
+    Signature,
+    StatementStatus,
+    StatementVersion,
+    Target,
+    UnityStatement,
+    Win,
+    WorkingGroup,
+)
+from .fields import CoalitionRowField, NamedChoiceField, UnversionedSerializer, visible_actions
 
 PRIVACY_FIELDS = ("reports_show_organisation_names", "reports_small_count_threshold")
 
@@ -57,3 +84,497 @@ class RoleSerializer(serializers.ModelSerializer):
         if self.instance is not None and "user" in attrs and attrs["user"] != self.instance.user:
             raise serializers.ValidationError({"user": "cannot be changed; grant a new role."})
         return attrs
+
+
+def _coalition_of(serializer):
+    return serializer.context["access"].coalition
+
+
+def _other_rows(serializer, rows):
+    """``rows`` without the item being changed (for uniqueness checks on update)."""
+    if serializer.instance is not None:
+        return rows.exclude(pk=serializer.instance.pk)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets and memberships
+
+
+class TargetSerializer(WeftModelSerializer):
+    actor = CoalitionActorField(help_text="The decision-maker the coalition means to move.")
+
+    class Meta:
+        model = Target
+        fields = ["id", "actor", "demand", "is_primary", "version", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_actor(self, actor):
+        if _other_rows(self, Target.objects.filter(actor=actor)).exists():
+            raise serializers.ValidationError("is already a target of this coalition.")
+        return actor
+
+
+class PhaseMoveSerializer(serializers.ModelSerializer):
+    # Plain text, not enums: the choices are the membership's phase (MemberPhaseEnum).
+    from_phase = serializers.CharField(read_only=True, help_text="Blank for the first phase.")
+    to_phase = serializers.CharField(read_only=True)
+    moved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = PhaseMove
+        fields = ["id", "from_phase", "to_phase", "moved_by", "moved_at"]
+        read_only_fields = fields
+
+
+class MembershipSerializer(WeftModelSerializer):
+    """A member organisation and its phase. Each change of phase adds a move (who, when)."""
+
+    organisation = CoalitionActorField()
+    designee = CoalitionActorField(
+        required=False,
+        allow_null=True,
+        help_text="The person who speaks and votes for the organisation in the coalition.",
+    )
+    phase = NamedChoiceField(MemberPhase, required=False)
+    moves = PhaseMoveSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id", "organisation", "phase", "designee", "brings", "gets", "joined_on", "left_on",
+            "moves", "version", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_organisation(self, organisation):
+        if organisation.kind == ActorKind.PERSON:
+            raise serializers.ValidationError("must be an organisation, group or institution.")
+        if _other_rows(self, Membership.objects.filter(organisation=organisation)).exists():
+            raise serializers.ValidationError("is already a member of this coalition.")
+        return organisation
+
+    def validate_designee(self, designee):
+        if designee is not None and designee.kind != ActorKind.PERSON:
+            raise serializers.ValidationError("must be a person.")
+        return designee
+
+    def validate(self, attrs):
+        validate_dates_in_order(attrs, self.instance, "joined_on", "left_on")
+        return attrs
+
+    def create(self, validated_data):
+        return services.membership_create(created_by=self._acting_user, **validated_data)
+
+    def update(self, membership, validated_data):
+        return services.membership_update(
+            membership=membership, updated_by=self._acting_user, **validated_data
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Unity statements and signatures
+
+
+class StatementSerializer(WeftModelSerializer):
+    """A unity statement. ``version`` is the number of its latest text; the row's own version
+    (its ETag, what If-Match names) is ``row_version``."""
+
+    status = NamedChoiceField(StatementStatus, required=False)
+    version = serializers.SerializerMethodField(
+        help_text="Number of the latest version of the text; null before the first."
+    )
+    row_version = serializers.IntegerField(
+        source="version",
+        read_only=True,
+        help_text="Send it back as If-Match (or 'row_version') when you change this.",
+    )
+    signature_count = serializers.SerializerMethodField(
+        help_text="Confirmed, not withdrawn signatures on the published versions."
+    )
+    public_url = serializers.SerializerMethodField(
+        help_text="The public sign-on page; null until the statement is published."
+    )
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    body = serializers.CharField(
+        write_only=True,
+        required=False,
+        help_text="On creation: the text of version 1 (Markdown). Later texts: versions/.",
+    )
+
+    class Meta:
+        model = UnityStatement
+        fields = [
+            "id", "title", "status", "version", "row_version", "signature_count", "public_url",
+            "body", "created_by", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+    def get_version(self, statement) -> int | None:
+        if hasattr(statement, "latest_version_number"):  # annotated by the list's query
+            return statement.latest_version_number
+        return statement.versions.aggregate(number=Max("number"))["number"]
+
+    def get_signature_count(self, statement) -> int:
+        if hasattr(statement, "counted_signatures"):  # annotated by the list's query
+            return statement.counted_signatures or 0
+        return Signature.objects.filter(COUNTED_SIGNATURE, version__statement=statement).count()
+
+    def get_public_url(self, statement) -> str | None:
+        if statement.status != StatementStatus.PUBLISHED:
+            return None
+        # The public sign-on page (not built yet) will live here.
+        return f"/sign/{statement.pk}/"
+
+    def validate_title(self, value):
+        if not value.strip():
+            raise serializers.ValidationError("must not be blank.")
+        return value.strip()
+
+    def validate(self, attrs):
+        publishing = attrs.get("status") == StatementStatus.PUBLISHED and (
+            self.instance is None or self.instance.status != StatementStatus.PUBLISHED
+        )
+        if publishing:
+            has_text = bool(attrs.get("body")) or (
+                self.instance is not None and self.instance.versions.exists()
+            )
+            if not has_text:
+                raise serializers.ValidationError(
+                    {"status": "a statement needs a text before it is published."}
+                )
+        if self.instance is not None and "body" in attrs:
+            raise serializers.ValidationError({"body": "add a new text through versions/."})
+        return attrs
+
+    def build_unsaved(self):
+        body = self.validated_data.pop("body", None)
+        try:
+            return super().build_unsaved()
+        finally:
+            if body is not None:
+                self.validated_data["body"] = body
+
+    def create(self, validated_data):
+        return services.statement_create(created_by=self._acting_user, **validated_data)
+
+    def update(self, statement, validated_data):
+        return services.statement_update(
+            statement=statement, updated_by=self._acting_user, **validated_data
+        )
+
+
+# A signature that counts: confirmed by the signer, not withdrawn, on a published version.
+COUNTED_SIGNATURE = Q(
+    confirmed_at__isnull=False, withdrawn_at__isnull=True, version__published_at__isnull=False
+)
+
+
+class StatementVersionSerializer(serializers.ModelSerializer):
+    """One version of a statement's text. Versions are added, never changed."""
+
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    signature_count = serializers.SerializerMethodField(
+        help_text="Confirmed, not withdrawn signatures on this version."
+    )
+
+    class Meta:
+        model = StatementVersion
+        fields = [
+            "id", "number", "body", "created_by", "created_at", "published_at",
+            "signature_count",
+        ]  # fmt: skip
+        read_only_fields = ["number", "created_at", "published_at"]
+
+    def get_signature_count(self, version) -> int:
+        if hasattr(version, "counted_signatures"):
+            return version.counted_signatures
+        return version.signatures.filter(
+            confirmed_at__isnull=False, withdrawn_at__isnull=True
+        ).count()
+
+    def validate_body(self, value):
+        if not value.strip():
+            raise serializers.ValidationError("must not be blank.")
+        return value
+
+
+SIGNER_FIELDS = ("signer_name", "signer_title", "signer_email")
+# What a member sees of a signature: which organisation signed what, nothing of the signer.
+MEMBER_SIGNATURE_FIELDS = (
+    "id",
+    "statement",
+    "statement_version",
+    "version_number",
+    "organisation_name",
+)
+
+
+class SignatureSerializer(serializers.ModelSerializer):
+    """A signature (read only: organisations sign on the public page). The signer's name,
+    title and email are personal data: absent for roles that may not see contacts."""
+
+    statement = serializers.IntegerField(source="version.statement_id", read_only=True)
+    statement_version = serializers.IntegerField(source="version_id", read_only=True)
+    version_number = serializers.IntegerField(source="version.number", read_only=True)
+
+    class Meta:
+        model = Signature
+        fields = [
+            "id", "statement", "statement_version", "version_number", "organisation",
+            "organisation_name", "signer_name", "signer_title", "signer_email",
+            "show_publicly", "created_at", "confirmed_at", "withdrawn_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_fields(self):
+        fields = super().get_fields()
+        access = self.context.get("access")
+        if access is None or not access.sees_contacts:
+            for name in SIGNER_FIELDS:
+                fields.pop(name)
+        if access is not None and access.role == RoleName.MEMBER:
+            fields = {k: v for k, v in fields.items() if k in MEMBER_SIGNATURE_FIELDS}
+        return fields
+
+
+# ---------------------------------------------------------------------------------------------
+# Principles and endorsements
+
+
+class PrincipleSerializer(WeftModelSerializer):
+    endorsement_count = serializers.SerializerMethodField(
+        help_text="Organisations endorsing it now (withdrawn endorsements not counted)."
+    )
+
+    class Meta:
+        model = Principle
+        fields = [
+            "id", "title", "text", "position", "endorsement_count", "version", "created_at",
+            "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+    def get_endorsement_count(self, principle) -> int:
+        if hasattr(principle, "current_endorsements"):  # annotated by the list's query
+            return principle.current_endorsements
+        return principle.endorsements.filter(withdrawn_at__isnull=True).count()
+
+    def validate_title(self, value):
+        if not value.strip():
+            raise serializers.ValidationError("must not be blank.")
+        return value.strip()
+
+
+class WithdrawnField(serializers.BooleanField):
+    """Whether a withdrawal was recorded (read from ``withdrawn_at``)."""
+
+    def get_attribute(self, instance):
+        return instance.withdrawn_at is not None
+
+
+class EndorsementSerializer(UnversionedSerializer):
+    """An organisation endorses a principle. Withdrawing it (``withdrawn: true``) is recorded,
+    not deleted; to endorse again, create a new endorsement."""
+
+    principle = CoalitionRowField(Principle)
+    organisation = CoalitionActorField()
+    endorsed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    withdrawn = WithdrawnField(required=False, help_text="Send true to withdraw the endorsement.")
+
+    class Meta:
+        model = Endorsement
+        fields = [
+            "id", "principle", "organisation", "endorsed_by", "endorsed_at", "withdrawn",
+            "withdrawn_at",
+        ]  # fmt: skip
+        read_only_fields = ["endorsed_at", "withdrawn_at"]
+
+    def validate(self, attrs):
+        if self.instance is None:
+            if attrs.pop("withdrawn", False):
+                raise serializers.ValidationError({"withdrawn": "endorse first, then withdraw."})
+            current = Endorsement.objects.filter(
+                principle=attrs["principle"],
+                organisation=attrs["organisation"],
+                withdrawn_at__isnull=True,
+            )
+            if current.exists():
+                raise serializers.ValidationError(
+                    {"organisation": "already endorses this principle."}
+                )
+            return attrs
+        for field in ("principle", "organisation"):
+            if field in attrs and attrs[field] != getattr(self.instance, field):
+                raise serializers.ValidationError(
+                    {field: "cannot be changed; withdraw and endorse again."}
+                )
+        withdrawn = attrs.pop("withdrawn", None)
+        if withdrawn is False and self.instance.withdrawn_at is not None:
+            raise serializers.ValidationError(
+                {"withdrawn": "a withdrawal stands; endorse again instead."}
+            )
+        if withdrawn and self.instance.withdrawn_at is None:
+            attrs["withdrawn_at"] = timezone.now()
+        return attrs
+
+
+# ---------------------------------------------------------------------------------------------
+# Working groups and their members
+
+
+class WorkingGroupSerializer(WeftModelSerializer):
+    parent = CoalitionRowField(
+        WorkingGroup,
+        required=False,
+        allow_null=True,
+        help_text="The group (of this coalition) this one sits in, e.g. a regional hub.",
+    )
+
+    class Meta:
+        model = WorkingGroup
+        fields = [
+            "id", "name", "kind", "parent", "purpose", "version", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_name(self, value):
+        value = value.strip()
+        if not value:
+            raise serializers.ValidationError("must not be blank.")
+        named = WorkingGroup.objects.filter(coalition=_coalition_of(self), name__iexact=value)
+        if _other_rows(self, named).exists():
+            raise serializers.ValidationError("another group of this coalition has this name.")
+        return value
+
+    def validate_parent(self, parent):
+        if parent is None or self.instance is None:
+            return parent
+        # Walk up from the new parent: meeting this group means it would sit inside itself.
+        parents = dict(
+            WorkingGroup.objects.filter(coalition_id=self.instance.coalition_id).values_list(
+                "id", "parent_id"
+            )
+        )
+        group_id, seen = parent.pk, set()
+        while group_id is not None and group_id not in seen:
+            if group_id == self.instance.pk:
+                raise serializers.ValidationError(
+                    "must not be the group itself or one of the groups inside it."
+                )
+            seen.add(group_id)
+            group_id = parents.get(group_id)
+        return parent
+
+
+class GroupMemberSerializer(UnversionedSerializer):
+    group = CoalitionRowField(WorkingGroup)
+    actor = CoalitionActorField()
+
+    class Meta:
+        model = GroupMember
+        fields = ["id", "group", "actor", "is_lead", "joined_on", "left_on"]
+        validators = []  # validate() names the field (actor) instead of non_field_errors
+
+    def validate(self, attrs):
+        group = attrs.get("group", getattr(self.instance, "group", None))
+        actor = attrs.get("actor", getattr(self.instance, "actor", None))
+        seat = GroupMember.objects.filter(group=group, actor=actor)
+        if _other_rows(self, seat).exists():
+            raise serializers.ValidationError({"actor": "is already in this group."})
+        validate_dates_in_order(attrs, self.instance, "joined_on", "left_on")
+        return attrs
+
+
+# ---------------------------------------------------------------------------------------------
+# Actions, wins, shifts in the political climate
+
+
+class ActionSerializer(WeftModelSerializer):
+    """A joint action or moment of convergence. Who led it counts towards leadership."""
+
+    working_group = CoalitionRowField(WorkingGroup, required=False, allow_null=True)
+    leaders = CoalitionActorField(
+        many=True, required=False, help_text="Ids of the actors who led it."
+    )
+    participants = CoalitionActorField(
+        many=True, required=False, help_text="Ids of the actors who took part."
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "id", "title", "is_convergence", "description", "starts_on", "place",
+            "working_group", "leaders", "participants", "planned_turnout", "actual_turnout",
+            "outcome", "version", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_title(self, value):
+        if not value.strip():
+            raise serializers.ValidationError("must not be blank.")
+        return value.strip()
+
+
+class ActionLinksSerializer(WeftModelSerializer):
+    """Wins and climate shifts name the actions that brought them about. A role that may not
+    see an action (one with a sensitive actor) neither sees its id here nor unlinks it by
+    sending the list it sees."""
+
+    linked_by: str  # the name of the link from an action back to the item
+
+    actions = CoalitionRowField(
+        Action,
+        rows=visible_actions,
+        many=True,
+        required=False,
+        help_text="Ids of this coalition's actions that brought it about.",
+    )
+
+    def update(self, instance, validated_data):
+        if "actions" in validated_data:
+            access = self.context["access"]
+            hidden = Action.objects.filter(**{self.linked_by: instance}).exclude(
+                pk__in=visible_actions(access).values("pk")
+            )
+            validated_data["actions"] = [*validated_data["actions"], *hidden]
+        return self._with_visible_actions(super().update(instance, validated_data))
+
+    def create(self, validated_data):
+        return self._with_visible_actions(super().create(validated_data))
+
+    def _with_visible_actions(self, instance):
+        """The saved item, its links read back as the role sees them (as the list does)."""
+        visible = visible_actions(self.context["access"]).only("id")
+        prefetch_related_objects([instance], Prefetch("actions", queryset=visible))
+        return instance
+
+    def validate_title(self, value):
+        if not value.strip():
+            raise serializers.ValidationError("must not be blank.")
+        return value.strip()
+
+
+class WinSerializer(ActionLinksSerializer):
+    linked_by = "wins"
+
+    class Meta:
+        model = Win
+        fields = [
+            "id", "title", "won_on", "description", "actions", "version", "created_at",
+            "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+
+class ClimateShiftSerializer(ActionLinksSerializer):
+    linked_by = "climate_shifts"
+    direction = NamedChoiceField(ClimateDirection, required=False)
+
+    class Meta:
+        model = ClimateShift
+        fields = [
+            "id", "title", "recorded_on", "direction", "description", "actions", "version",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]

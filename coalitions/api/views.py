@@ -1,17 +1,72 @@
-"""API views for coalitions and their roles."""
+"""API views for coalitions and their roles, and for the coalition's workflow: targets,
+memberships, unity statements and signatures, principles and endorsements, working groups and
+their members, actions, wins and shifts in the political climate.
+
+Workflow records are read by every role with WORKFLOW_VIEW (members included) and written by
+the roles with WORKFLOW_EDIT; the one thing a member writes is their own organisation's
+endorsements. A row that names a sensitive actor exists only for roles that may see it.
+"""
 
 import django_filters
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from weft.api import IF_MATCH, check_version, etag_for, expected_version
+from allies.models import Actor
+from weft.api import IF_MATCH, check_version, etag_for, expected_version, parse_if_match
 from weft.api import CoalitionViewSet as ScopedViewSet
+from weft.drf import PreconditionRequired
 
 from .. import roles, services
-from ..models import AuditAction, Coalition, Role, RoleName, Scale
-from .serializers import PRIVACY_FIELDS, CoalitionSerializer, RoleSerializer
+from ..models import (
+    AuditAction,
+    ClimateDirection,
+    ClimateShift,
+    Coalition,
+    Endorsement,
+    GroupKind,
+    GroupMember,
+    MemberPhase,
+    Membership,
+    PhaseMove,
+    Principle,
+    Role,
+    RoleName,
+    Scale,
+    Signature,
+    StatementStatus,
+    StatementVersion,
+    Target,
+    UnityStatement,
+    Win,
+    WorkingGroup,
+)
+from .fields import hide_sensitive_references, visible_actions
+from .serializers import (
+    COUNTED_SIGNATURE,
+    PRIVACY_FIELDS,
+    ActionSerializer,
+    ClimateShiftSerializer,
+    CoalitionSerializer,
+    EndorsementSerializer,
+    GroupMemberSerializer,
+    MembershipSerializer,
+    PrincipleSerializer,
+    RoleSerializer,
+    SignatureSerializer,
+    StatementSerializer,
+    StatementVersionSerializer,
+    TargetSerializer,
+    WinSerializer,
+    WorkingGroupSerializer,
+)
+
+Permission = roles.Permission
 
 
 class CoalitionFilter(django_filters.FilterSet):
@@ -144,3 +199,399 @@ class RoleViewSet(ScopedViewSet):
             coalition=self.access.coalition, user=current.user, revoked_by=request.user
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# ---------------------------------------------------------------------------------------------
+# The coalition's workflow
+
+
+class WorkflowViewSet(ScopedViewSet):
+    """Workflow records: every role with WORKFLOW_VIEW reads them (members included), the
+    roles with WORKFLOW_EDIT write them, members write none."""
+
+    read_permission = Permission.WORKFLOW_VIEW
+    write_permission = Permission.WORKFLOW_EDIT
+
+    def perform_create(self, serializer):
+        return serializer.save_as(user=self.request.user, coalition=self.access.coalition)
+
+
+class TargetFilter(django_filters.FilterSet):
+    actor = django_filters.NumberFilter()
+    is_primary = django_filters.BooleanFilter()
+
+
+class TargetViewSet(WorkflowViewSet):
+    """Decision-makers the coalition means to move, and what it demands of them."""
+
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilter
+    search_fields = ["demand", "actor__name"]
+    ordering_fields = ["id", "is_primary", "created_at", "updated_at"]
+
+    def scoped_queryset(self):
+        targets = Target.objects.filter(coalition=self.access.coalition)
+        return hide_sensitive_references(targets, self.access, "actor")
+
+
+class MembershipFilter(django_filters.FilterSet):
+    phase = django_filters.MultipleChoiceFilter(choices=MemberPhase.choices)
+    organisation = django_filters.NumberFilter()
+    designee = django_filters.NumberFilter()
+    current = django_filters.BooleanFilter(
+        field_name="left_on", lookup_expr="isnull", label="Has not left"
+    )
+
+
+class MembershipViewSet(WorkflowViewSet):
+    """Member organisations and where each is in Connect-Align-Produce. Every change of
+    phase is kept as a move: who moved the member, and when."""
+
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilter
+    search_fields = ["organisation__name", "brings", "gets"]
+    ordering_fields = ["id", "phase", "joined_on", "left_on", "created_at", "updated_at"]
+
+    def scoped_queryset(self):
+        memberships = Membership.objects.filter(coalition=self.access.coalition)
+        memberships = hide_sensitive_references(
+            memberships, self.access, "organisation", "designee"
+        )
+        # One query for the moves of the whole page, their movers joined in.
+        moves = PhaseMove.objects.select_related("moved_by")
+        return memberships.prefetch_related(Prefetch("moves", queryset=moves))
+
+
+class StatementFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=StatementStatus.choices)
+
+
+def statement_rows(access):
+    """Statements with the number of their latest text and their counted signatures, as
+    subqueries: one query for a page of any size, and lockable (PostgreSQL refuses FOR
+    UPDATE on a grouped query, which a join-and-Count would be)."""
+    latest = StatementVersion.objects.filter(statement=OuterRef("pk")).order_by("-number")
+    signed = (
+        Signature.objects.filter(COUNTED_SIGNATURE, version__statement=OuterRef("pk"))
+        .order_by()
+        .values("version__statement")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        UnityStatement.objects.filter(coalition=access.coalition)
+        .select_related("created_by")
+        .annotate(
+            latest_version_number=Subquery(latest.values("number")[:1]),
+            counted_signatures=Coalesce(
+                Subquery(signed, output_field=IntegerField()), 0, output_field=IntegerField()
+            ),
+        )
+    )
+
+
+def with_signature_counts(versions):
+    """Versions with their confirmed, not withdrawn signatures counted (one query)."""
+    counted = Q(signatures__confirmed_at__isnull=False, signatures__withdrawn_at__isnull=True)
+    return versions.annotate(counted_signatures=Count("signatures", filter=counted))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Unity statements of the coalition"),
+    create=extend_schema(summary="Start a unity statement (optionally with its first text)"),
+)
+class StatementViewSet(WorkflowViewSet):
+    """Unity statements: drafted, circulated for feedback, published, archived. Versions of
+    the text are added through ``versions/``; signatures are read through ``signatures/``.
+    Statements are not deleted: archive them."""
+
+    serializer_class = StatementSerializer
+    filterset_class = StatementFilter
+    search_fields = ["title"]
+    ordering_fields = ["id", "title", "status", "created_at", "updated_at"]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def scoped_queryset(self):
+        return statement_rows(self.access)
+
+    def get_serializer_class(self):
+        if self.action == "versions":
+            return StatementVersionSerializer
+        return StatementSerializer
+
+    def check_version(self, statement):
+        # This serializer's ``version`` is the number of the latest text. The row's own
+        # version (the ETag) is ``row_version``: a body names it so; If-Match as everywhere.
+        expected = parse_if_match(self.request.headers.get("If-Match"))
+        if expected is None:
+            body = self.request.data
+            row_version = body.get("row_version") if hasattr(body, "get") else None
+            if row_version is None:
+                raise PreconditionRequired()
+            try:
+                expected = int(row_version)
+            except (TypeError, ValueError):
+                raise exceptions.ValidationError(
+                    {"row_version": "must be a whole number."}
+                ) from None
+        check_version(statement, expected, self.get_serializer)
+
+    def perform_create(self, serializer):
+        statement = super().perform_create(serializer)
+        return self.scoped_queryset().get(pk=statement.pk)  # with its counts
+
+    @extend_schema(
+        methods=["GET"],
+        responses=StatementVersionSerializer(many=True),
+        summary="The versions of a statement's text, oldest first",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=StatementVersionSerializer,
+        responses={201: StatementVersionSerializer},
+        summary="Add the next version of a statement's text (draft or feedback only)",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def versions(self, request, coalition_id, pk):
+        statement = self.get_object()
+        if request.method == "POST":
+            self.check_write(statement)
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            version = services.statement_version_add(
+                statement=statement, body=serializer.validated_data["body"], created_by=request.user
+            )
+            version = with_signature_counts(StatementVersion.objects.filter(pk=version.pk))
+            return Response(
+                self.get_serializer(version.select_related("created_by").get()).data,
+                status=status.HTTP_201_CREATED,
+            )
+        versions = with_signature_counts(statement.versions.select_related("created_by"))
+        return Response(self.get_serializer(versions.order_by("number"), many=True).data)
+
+
+class SignatureFilter(django_filters.FilterSet):
+    statement = django_filters.NumberFilter(field_name="version__statement")
+    statement_version = django_filters.NumberFilter(field_name="version")
+    organisation = django_filters.NumberFilter()
+    confirmed = django_filters.BooleanFilter(
+        field_name="confirmed_at", lookup_expr="isnull", exclude=True
+    )
+    withdrawn = django_filters.BooleanFilter(
+        field_name="withdrawn_at", lookup_expr="isnull", exclude=True
+    )
+
+
+class SignatureViewSet(WorkflowViewSet):
+    """Signatures on the coalition's statements, read only: organisations sign on the
+    public page. Signers' names, titles and emails are for roles that see contacts; members
+    see which organisations signed publicly, nothing else."""
+
+    serializer_class = SignatureSerializer
+    filterset_class = SignatureFilter
+    # Never the signer's fields: a search or an ordering on them would reveal them.
+    search_fields = ["organisation_name"]
+    ordering_fields = ["id", "organisation_name", "created_at", "confirmed_at"]
+    ordering = ["version_id", "organisation_name", "id"]
+    http_method_names = ["get", "head", "options"]
+    versioned = False
+
+    def scoped_queryset(self):
+        signatures = Signature.objects.filter(
+            version__statement__coalition=self.access.coalition
+        ).select_related("version")
+        signatures = hide_sensitive_references(signatures, self.access, "organisation")
+        if self.access.role == RoleName.MEMBER:
+            signatures = signatures.filter(COUNTED_SIGNATURE, show_publicly=True)
+        return signatures
+
+
+class PrincipleViewSet(WorkflowViewSet):
+    """Shared principles, endorsed by member organisations."""
+
+    serializer_class = PrincipleSerializer
+    search_fields = ["title", "text"]
+    ordering_fields = ["id", "position", "title", "created_at", "updated_at"]
+    ordering = ["position", "id"]
+
+    def scoped_queryset(self):
+        endorsements = hide_sensitive_references(
+            Endorsement.objects.filter(principle=OuterRef("pk"), withdrawn_at__isnull=True),
+            self.access,
+            "organisation",
+        )
+        counted = endorsements.order_by().values("principle").annotate(n=Count("pk")).values("n")
+        return Principle.objects.filter(coalition=self.access.coalition).annotate(
+            current_endorsements=Coalesce(
+                Subquery(counted, output_field=IntegerField()), 0, output_field=IntegerField()
+            )
+        )
+
+
+class EndorsementFilter(django_filters.FilterSet):
+    principle = django_filters.NumberFilter()
+    organisation = django_filters.NumberFilter()
+    withdrawn = django_filters.BooleanFilter(
+        field_name="withdrawn_at", lookup_expr="isnull", exclude=True
+    )
+
+
+class EndorsementViewSet(WorkflowViewSet):
+    """Endorsements of principles. A member endorses (and withdraws) for their own
+    organisation only; organizers, weavers and stewards for any. Withdrawal is recorded."""
+
+    serializer_class = EndorsementSerializer
+    # Members hold SIGN_AND_ENDORSE; check_write narrows them to their own organisation, and
+    # requires WORKFLOW_EDIT of everyone else.
+    write_permission = Permission.SIGN_AND_ENDORSE
+    members_create = True
+    filterset_class = EndorsementFilter
+    search_fields = ["principle__title", "organisation__name"]
+    ordering_fields = ["id", "endorsed_at", "withdrawn_at"]
+    ordering = ["principle_id", "endorsed_at", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    versioned = False
+
+    def scoped_queryset(self):
+        endorsements = Endorsement.objects.filter(principle__coalition=self.access.coalition)
+        endorsements = hide_sensitive_references(endorsements, self.access, "organisation")
+        return endorsements.select_related("endorsed_by")
+
+    def member_may_write(self, endorsement) -> bool:
+        own = self.access.organisation_id
+        return own is not None and endorsement.organisation_id == own
+
+    def check_write(self, endorsement) -> None:
+        if self.access.role != RoleName.MEMBER:
+            self.access.require(Permission.WORKFLOW_EDIT)
+        super().check_write(endorsement)
+
+    def perform_create(self, serializer):
+        return serializer.save_as(
+            user=self.request.user, endorsed_by=self.request.user, endorsed_at=timezone.now()
+        )
+
+
+class WorkingGroupFilter(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=GroupKind.choices)
+    parent = django_filters.NumberFilter()
+    top_level = django_filters.BooleanFilter(
+        field_name="parent", lookup_expr="isnull", label="Sits in no other group"
+    )
+
+
+class WorkingGroupViewSet(WorkflowViewSet):
+    """Working groups, hubs and caucuses; a group may sit inside another of the coalition."""
+
+    serializer_class = WorkingGroupSerializer
+    filterset_class = WorkingGroupFilter
+    search_fields = ["name", "purpose"]
+    ordering_fields = ["id", "name", "kind", "created_at", "updated_at"]
+    ordering = ["name", "id"]
+
+    def scoped_queryset(self):
+        return WorkingGroup.objects.filter(coalition=self.access.coalition)
+
+
+class GroupMemberFilter(django_filters.FilterSet):
+    group = django_filters.NumberFilter()
+    actor = django_filters.NumberFilter()
+    is_lead = django_filters.BooleanFilter()
+    current = django_filters.BooleanFilter(
+        field_name="left_on", lookup_expr="isnull", label="Has not left"
+    )
+
+
+class GroupMemberViewSet(WorkflowViewSet):
+    """Who sits in which group, and who leads it."""
+
+    serializer_class = GroupMemberSerializer
+    filterset_class = GroupMemberFilter
+    search_fields = ["actor__name", "group__name"]
+    ordering_fields = ["id", "is_lead", "joined_on", "left_on"]
+    ordering = ["group_id", "-is_lead", "id"]
+    versioned = False
+
+    def scoped_queryset(self):
+        seats = GroupMember.objects.filter(group__coalition=self.access.coalition)
+        return hide_sensitive_references(seats, self.access, "actor")
+
+    def perform_create(self, serializer):
+        return serializer.save_as(user=self.request.user)
+
+
+class ActionFilter(django_filters.FilterSet):
+    is_convergence = django_filters.BooleanFilter()
+    working_group = django_filters.NumberFilter()
+    leader = django_filters.NumberFilter(field_name="leaders", distinct=True)
+    participant = django_filters.NumberFilter(field_name="participants", distinct=True)
+    starts_after = django_filters.DateFilter(field_name="starts_on", lookup_expr="gte")
+    starts_before = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte")
+
+
+class ActionViewSet(WorkflowViewSet):
+    """Joint actions and moments of convergence, with who led them and who took part."""
+
+    serializer_class = ActionSerializer
+    filterset_class = ActionFilter
+    search_fields = ["title", "description", "place"]
+    ordering_fields = ["id", "title", "starts_on", "created_at", "updated_at"]
+    ordering = ["-starts_on", "id"]
+
+    def scoped_queryset(self):
+        # Ids only: two queries for the leaders and participants of a whole page.
+        return visible_actions(self.access).prefetch_related(
+            Prefetch("leaders", queryset=_ids_only()),
+            Prefetch("participants", queryset=_ids_only()),
+        )
+
+
+def _ids_only():
+    return Actor.objects.only("id").order_by("id")
+
+
+class WinFilter(django_filters.FilterSet):
+    action = django_filters.NumberFilter(field_name="actions", distinct=True)
+    won_after = django_filters.DateFilter(field_name="won_on", lookup_expr="gte")
+    won_before = django_filters.DateFilter(field_name="won_on", lookup_expr="lte")
+
+
+class ActionLinksViewSet(WorkflowViewSet):
+    """Wins and climate shifts, each with the ids of the actions (visible to the role) that
+    brought it about: one query for the links of a whole page."""
+
+    model: type
+
+    def scoped_queryset(self):
+        linked = Prefetch("actions", queryset=visible_actions(self.access).only("id"))
+        return self.model.objects.filter(coalition=self.access.coalition).prefetch_related(linked)
+
+
+class WinViewSet(ActionLinksViewSet):
+    """Wins: the social change the coalition brought about."""
+
+    model = Win
+    serializer_class = WinSerializer
+    filterset_class = WinFilter
+    search_fields = ["title", "description"]
+    ordering_fields = ["id", "title", "won_on", "created_at", "updated_at"]
+    ordering = ["-won_on", "id"]
+
+
+class ClimateShiftFilter(django_filters.FilterSet):
+    direction = django_filters.ChoiceFilter(choices=ClimateDirection.choices)
+    action = django_filters.NumberFilter(field_name="actions", distinct=True)
+    recorded_after = django_filters.DateFilter(field_name="recorded_on", lookup_expr="gte")
+    recorded_before = django_filters.DateFilter(field_name="recorded_on", lookup_expr="lte")
+
+
+class ClimateShiftViewSet(ActionLinksViewSet):
+    """Shifts in the political climate: how far a win (or a loss) moved what is thinkable."""
+
+    model = ClimateShift
+    serializer_class = ClimateShiftSerializer
+    filterset_class = ClimateShiftFilter
+    search_fields = ["title", "description"]
+    ordering_fields = ["id", "title", "recorded_on", "created_at", "updated_at"]
+    ordering = ["-recorded_on", "id"]

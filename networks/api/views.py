@@ -11,12 +11,14 @@ from rest_framework.views import APIView
 
 from allies.models import ActorKind, AllyKind, Stance
 from coalitions import roles
+from coalitions.models import RoleName
 from coalitions.roles import Permission
-from weft.api import CoalitionViewSet
+from weft.api import CoalitionViewSet, etag_for
 from weft.history import HistoryEntrySerializer, history_entries
 
 from ..map import MapFilters, map_payload
 from ..models import Direction, Interaction, InteractionKind, InteractionParticipant, Tie, TieKind
+from ..services import tie_restore
 from .serializers import InteractionSerializer, TieSerializer
 
 
@@ -48,6 +50,8 @@ class TieViewSet(CoalitionViewSet):
             include_sensitive=self.access.sees_sensitive
         )
 
+    members_create = True
+
     def member_may_write(self, tie) -> bool:
         # A member records and edits the ties of their own organisation.
         own = self.access.organisation_id
@@ -61,6 +65,22 @@ class TieViewSet(CoalitionViewSet):
     def history(self, request, coalition_id, pk):
         records = Tie.history.filter(id=pk, coalition_id=self.access.coalition.pk)
         return Response(history_entries(self.access, records))
+
+    @extend_schema(
+        request=None,
+        responses={200: TieSerializer},
+        summary="Restore a tie to a version of its history (also a deleted tie)",
+    )
+    @action(detail=True, methods=["post"], url_path=r"history/(?P<history_id>\d+)/restore")
+    def restore(self, request, coalition_id, pk, history_id):
+        if self.access.role == RoleName.MEMBER:  # organizers, weavers, stewards restore
+            raise roles.PermissionDeniedForRole(self.access, Permission.MAP_EDIT)
+        tie = tie_restore(
+            access=self.access, tie_id=int(pk), history_id=int(history_id), user=request.user
+        )
+        response = Response(self.get_serializer(tie).data)
+        response["ETag"] = etag_for(tie)
+        return response
 
 
 class InteractionFilter(django_filters.FilterSet):

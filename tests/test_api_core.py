@@ -1,0 +1,538 @@
+"""The API's core behaviours: safe concurrent edits, history and restore, personal and
+sensitive data, bad input, coalitions and roles, tokens, query budgets."""
+
+import datetime
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from allies.models import Actor, ActorKind, AllyAssessment, ContactDetail
+from coalitions.models import AuditEntry, Role
+from coalitions.services import coalition_create
+from networks.models import Interaction, InteractionParticipant, Tie
+
+pytestmark = pytest.mark.django_db
+
+
+def api(coalition, resource, pk=None, action=None):
+    base = f"/api/v1/coalitions/{coalition.pk}/{resource}/"
+    if pk is not None:
+        base += f"{pk}/"
+    if action:
+        base += f"{action}/"
+    return base
+
+
+def send(client, method, url, body=None, **headers):
+    return client.generic(
+        method, url, json.dumps(body or {}), content_type="application/json", **headers
+    )
+
+
+def org(coalition, name, **fields):
+    return Actor.objects.create(
+        coalition=coalition, name=name, kind=ActorKind.ORGANISATION, **fields
+    )
+
+
+# -- Safe concurrent edits ------------------------------------------------------------------
+
+
+def test_a_stale_edit_gets_412_with_who_changed_what_and_nothing_is_overwritten(
+    coalition, personas, client, django_user_model
+):
+    from django.test import Client
+
+    church = org(coalition, "St Anne's")
+    organizer, weaver = Client(), Client()
+    organizer.force_login(personas["organizer"])
+    weaver.force_login(personas["weaver"])
+    url = api(coalition, "actors", church.pk)
+    # Both load version 1.
+    assert organizer.get(url)["ETag"] == '"1"' == weaver.get(url)["ETag"]
+
+    first = send(organizer, "PATCH", url, {"name": "St Anne's Parish"}, HTTP_IF_MATCH='"1"')
+    second = send(weaver, "PATCH", url, {"description": "Hosts meetings"}, HTTP_IF_MATCH='"1"')
+
+    assert first.status_code == 200 and first["ETag"] == '"2"'
+    assert second.status_code == 412
+    conflict = second.json()
+    assert conflict["current_version"] == 2
+    assert conflict["changed_by"] == "organizer"
+    assert conflict["changed_fields"] == ["name"]
+    assert conflict["current"]["name"] == "St Anne's Parish"
+    church.refresh_from_db()
+    assert (church.name, church.description, church.version) == ("St Anne's Parish", "", 2)
+
+
+def test_a_write_that_does_not_say_which_version_it_changes_is_refused(client_for, coalition):
+    church = org(coalition, "St Anne's")
+    response = send(
+        client_for("organizer"), "PATCH", api(coalition, "actors", church.pk), {"name": "X"}
+    )
+    assert response.status_code == 428
+    church.refresh_from_db()
+    assert church.name == "St Anne's"
+
+
+def test_a_version_field_in_the_body_works_like_if_match(client_for, coalition):
+    church = org(coalition, "St Anne's")
+    client = client_for("weaver")
+    stale = send(client, "PATCH", api(coalition, "actors", church.pk), {"name": "X", "version": 7})
+    fresh = send(client, "PATCH", api(coalition, "actors", church.pk), {"name": "Y", "version": 1})
+    assert (stale.status_code, fresh.status_code) == (412, 200)
+
+
+def test_a_stale_delete_deletes_nothing(client_for, coalition):
+    church = org(coalition, "St Anne's")
+    church.name = "Renamed"
+    church.save()
+    response = send(
+        client_for("organizer"), "DELETE", api(coalition, "actors", church.pk), HTTP_IF_MATCH='"1"'
+    )
+    assert response.status_code == 412
+    assert Actor.objects.filter(pk=church.pk).exists()
+
+
+# -- History and restore ----------------------------------------------------------------------
+
+
+def test_history_lists_who_changed_which_fields_from_what_to_what(client_for, coalition):
+    client = client_for("organizer")
+    created = send(
+        client, "POST", api(coalition, "actors"), {"name": "Union", "kind": "organisation"}
+    )
+    pk = created.json()["id"]
+    send(
+        client,
+        "PATCH",
+        api(coalition, "actors", pk),
+        {"name": "Union Local 7"},
+        HTTP_IF_MATCH='"1"',
+    )
+
+    entries = client.get(api(coalition, "actors", pk, "history")).json()
+
+    assert [e["change"] for e in entries] == ["changed", "created"]
+    assert entries[0]["changed_by"] == "organizer"
+    assert entries[0]["changes"] == [{"field": "name", "old": "Union", "new": "Union Local 7"}]
+
+
+def test_an_organizer_restores_an_earlier_version(client_for, coalition):
+    client = client_for("organizer")
+    pk = send(
+        client, "POST", api(coalition, "actors"), {"name": "Union", "kind": "organisation"}
+    ).json()["id"]
+    send(client, "PATCH", api(coalition, "actors", pk), {"name": "Wrong"}, HTTP_IF_MATCH='"1"')
+    first_version = client.get(api(coalition, "actors", pk, "history")).json()[-1]["history_id"]
+
+    restored = send(
+        client, "POST", api(coalition, "actors", pk, f"history/{first_version}/restore")
+    )
+
+    assert restored.status_code == 200
+    assert restored.json()["name"] == "Union"
+    assert restored.json()["version"] == 3  # a restore is a change like any other
+
+
+def test_deleting_an_actor_removes_its_ties_and_restoring_it_brings_them_back(
+    client_for, coalition
+):
+    client = client_for("organizer")
+    union, church, mayor = (
+        org(coalition, "Union"),
+        org(coalition, "Church"),
+        org(coalition, "Mayor"),
+    )
+    Tie.objects.create(coalition=coalition, source=union, target=church, strength=4)
+    Tie.objects.create(coalition=coalition, source=mayor, target=union, kind="conflict")
+    ContactDetail.objects.create(actor=union, kind="email", value="union@example.org")
+
+    deleted = send(client, "DELETE", api(coalition, "actors", union.pk), HTTP_IF_MATCH='"1"')
+    assert deleted.status_code == 204
+    assert not Tie.objects.filter(coalition=coalition).exists()
+
+    deletion = Actor.history.get(id=union.pk, history_type="-").history_id
+    restored = send(
+        client, "POST", api(coalition, "actors", union.pk, f"history/{deletion}/restore")
+    )
+
+    assert restored.status_code == 200
+    assert sorted(Tie.objects.values_list("kind", "strength")) == [
+        ("collaboration", 4),
+        ("conflict", None),
+    ]
+    assert ContactDetail.objects.get(actor=union).value == "union@example.org"
+
+
+def test_a_member_cannot_restore(client_for, coalition):
+    union = org(coalition, "Union")
+    record = union.history.first().history_id
+    response = send(
+        client_for("member"),
+        "POST",
+        api(coalition, "actors", union.pk, f"history/{record}/restore"),
+    )
+    assert response.status_code == 403
+
+
+# -- Personal and sensitive data --------------------------------------------------------------
+
+
+def test_contact_details_are_absent_not_empty_for_roles_without_access(client_for, coalition):
+    person = Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
+    ContactDetail.objects.create(actor=person, kind="phone", value="555-0100")
+    url = api(coalition, "actors", person.pk)
+
+    as_weaver = client_for("weaver").get(url).json()
+    as_member = client_for("member").get(url).json()
+
+    assert as_weaver["contact_details"][0]["value"] == "555-0100"
+    assert "contact_details" not in as_member
+    assert "555-0100" not in json.dumps(as_member)
+
+
+def test_members_and_weavers_never_see_sensitive_actors_ties_or_interactions(client_for, coalition):
+    open_org, hidden = (
+        org(coalition, "Open"),
+        org(coalition, "Undocumented tenants", is_sensitive=True),
+    )
+    other = org(coalition, "Other")
+    Tie.objects.create(coalition=coalition, source=open_org, target=hidden)
+    Tie.objects.create(coalition=coalition, source=open_org, target=other, is_sensitive=True)
+    meeting = Interaction.objects.create(
+        coalition=coalition, kind="one_to_one", occurred_on=datetime.date(2026, 1, 1)
+    )
+    InteractionParticipant.objects.bulk_create(
+        [InteractionParticipant(interaction=meeting, actor=a) for a in (open_org, hidden)]
+    )
+    for persona in ("member", "weaver"):
+        client = client_for(persona)
+        names = [a["name"] for a in client.get(api(coalition, "actors")).json()["results"]]
+        assert "Undocumented tenants" not in names
+        assert client.get(api(coalition, "actors", hidden.pk)).status_code == 404
+        assert client.get(api(coalition, "ties")).json()["count"] == 0
+        assert client.get(api(coalition, "interactions")).json()["count"] == 0
+        graph = client.get(f"/api/v1/coalitions/{coalition.pk}/map/").json()
+        assert hidden.pk not in [n["id"] for n in graph["nodes"]] and graph["edges"] == []
+    organizer = client_for("organizer")
+    assert organizer.get(api(coalition, "ties")).json()["count"] == 2
+
+
+def test_a_member_edits_their_own_organisation_only(client_for, coalition, member_org):
+    other = org(coalition, "Other")
+    client = client_for("member")
+    own = send(
+        client,
+        "PATCH",
+        api(coalition, "actors", member_org.pk),
+        {"description": "Ours"},
+        HTTP_IF_MATCH='"1"',
+    )
+    theirs = send(
+        client,
+        "PATCH",
+        api(coalition, "actors", other.pk),
+        {"description": "No"},
+        HTTP_IF_MATCH='"1"',
+    )
+    assert (own.status_code, theirs.status_code) == (200, 403)
+
+
+def test_a_member_records_ties_of_their_own_organisation_only(client_for, coalition, member_org):
+    a, b = org(coalition, "A"), org(coalition, "B")
+    client = client_for("member")
+    own = send(client, "POST", api(coalition, "ties"), {"source": member_org.pk, "target": a.pk})
+    theirs = send(client, "POST", api(coalition, "ties"), {"source": a.pk, "target": b.pk})
+    assert (own.status_code, theirs.status_code) == (201, 403)
+
+
+# -- Bad input --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def pair(coalition):
+    return org(coalition, "A"), org(coalition, "B")
+
+
+@pytest.mark.parametrize(
+    "body,field",
+    [
+        ({"strength": 0}, "strength"),
+        ({"strength": 6}, "strength"),
+        ({"started_on": "2026-05-01", "ended_on": "2026-04-01"}, "ended_on"),
+        ({"kind": "friendship"}, "kind"),
+        ({"started_on": "yesterday"}, "started_on"),
+    ],
+)
+def test_a_bad_tie_gets_400_naming_the_field(client_for, coalition, pair, body, field):
+    a, b = pair
+    response = send(
+        client_for("organizer"),
+        "POST",
+        api(coalition, "ties"),
+        {"source": a.pk, "target": b.pk, **body},
+    )
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Tie.objects.exists()
+
+
+def test_a_tie_to_an_actor_of_another_coalition_is_400_not_500(
+    client_for, coalition, pair, make_user
+):
+    elsewhere = coalition_create(name="Elsewhere", created_by=make_user("someone"))
+    stranger = org(elsewhere, "Stranger")
+    a, _ = pair
+    response = send(
+        client_for("organizer"),
+        "POST",
+        api(coalition, "ties"),
+        {"source": a.pk, "target": stranger.pk},
+    )
+    assert response.status_code == 400
+    assert "target" in response.json()
+
+
+def test_unknown_ids_and_a_self_tie_are_named(client_for, coalition, pair):
+    a, _ = pair
+    client = client_for("organizer")
+    unknown = send(client, "POST", api(coalition, "ties"), {"source": a.pk, "target": 999999})
+    itself = send(client, "POST", api(coalition, "ties"), {"source": a.pk, "target": a.pk})
+    assert unknown.status_code == 400 and "target" in unknown.json()
+    assert itself.status_code == 400 and "target" in itself.json()
+
+
+@pytest.mark.parametrize(
+    "query,field",
+    [("as_of=2026-02-30", "as_of"), ("as_of=tomorrow", "as_of"), ("stance=lukewarm", "stance"),
+     ("min_strength=9", "min_strength"), ("kind=tribe", "kind")],
+)  # fmt: skip
+def test_bad_map_filters_get_400_naming_the_parameter(client_for, coalition, query, field):
+    response = client_for("organizer").get(f"/api/v1/coalitions/{coalition.pk}/map/?{query}")
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_an_unknown_list_filter_value_is_400(client_for, coalition):
+    response = client_for("organizer").get(api(coalition, "actors") + "?kind=tribe")
+    assert response.status_code == 400
+    assert "kind" in response.json()
+
+
+def test_a_malformed_if_match_is_400(client_for, coalition):
+    church = org(coalition, "Church")
+    response = send(
+        client_for("organizer"),
+        "PATCH",
+        api(coalition, "actors", church.pk),
+        {"name": "X"},
+        HTTP_IF_MATCH="banana",
+    )
+    assert response.status_code == 400
+    assert "If-Match" in response.json()
+
+
+def test_page_size_is_capped_at_1000(client_for, coalition):
+    Actor.objects.bulk_create(
+        [Actor(coalition=coalition, name=f"G{i}", kind="group") for i in range(3)]
+    )
+    body = (
+        client_for("organizer")
+        .get(api(coalition, "actors") + "?page_size=5000&ordering=name")
+        .json()
+    )
+    assert body["count"] == 4  # with the member organisation
+    assert len(body["results"]) == 4
+
+
+# -- Map --------------------------------------------------------------------------------------
+
+
+def test_the_map_as_of_a_past_date_uses_that_days_assessment_and_ties(client_for, coalition):
+    church, union = org(coalition, "Church"), org(coalition, "Union")
+    for day, stance in (
+        (datetime.date(2025, 1, 1), "neutral"),
+        (datetime.date(2026, 1, 1), "active_ally"),
+    ):
+        AllyAssessment.objects.create(
+            actor=church, stance=stance, ally_kind="natural", influence=3, proximity=3,
+            commitment=3, assessed_on=day,
+        )  # fmt: skip
+    Tie.objects.create(
+        coalition=coalition, source=church, target=union,
+        started_on=datetime.date(2025, 6, 1), ended_on=datetime.date(2025, 12, 31),
+    )  # fmt: skip
+    client = client_for("organizer")
+
+    def view(query):
+        graph = client.get(f"/api/v1/coalitions/{coalition.pk}/map/{query}").json()
+        stance = {n["id"]: n["stance"] for n in graph["nodes"]}[church.pk]
+        return stance, len(graph["edges"])
+
+    assert view("?as_of=2025-03-01") == ("neutral", 0)
+    assert view("?as_of=2025-07-01") == ("neutral", 1)
+    assert view("?as_of=2026-03-01") == ("active_ally", 0)
+    # Today's map keeps ended ties (with their end date) so the map can draw them as ended.
+    assert view("") == ("active_ally", 1)
+
+
+def test_the_map_is_compressed_for_clients_that_accept_it(client_for, coalition):
+    Actor.objects.bulk_create(
+        [Actor(coalition=coalition, name=f"Group {i}", kind="group") for i in range(200)]
+    )
+    response = client_for("organizer").get(
+        f"/api/v1/coalitions/{coalition.pk}/map/", HTTP_ACCEPT_ENCODING="gzip"
+    )
+    assert response["Content-Encoding"] == "gzip"
+
+
+# -- Coalitions, roles and tokens -------------------------------------------------------------
+
+
+def test_anyone_signed_in_creates_a_coalition_and_becomes_its_steward(client_for, coalition):
+    response = send(
+        client_for("outsider"), "POST", "/api/v1/coalitions/", {"name": "Clean Air Now"}
+    )
+    assert response.status_code == 201
+    assert response.json()["role"] == "steward"
+    created = response.json()["id"]
+    assert Role.objects.get(coalition_id=created, revoked_at__isnull=True).role == "steward"
+
+
+def test_a_coalition_needs_a_name(client_for):
+    response = send(client_for("outsider"), "POST", "/api/v1/coalitions/", {"name": "  "})
+    assert response.status_code == 400 and "name" in response.json()
+
+
+def test_only_stewards_change_the_privacy_policy(client_for, coalition):
+    url = f"/api/v1/coalitions/{coalition.pk}/"
+    organizer = send(
+        client_for("organizer"),
+        "PATCH",
+        url,
+        {"reports_small_count_threshold": 5},
+        HTTP_IF_MATCH='"1"',
+    )
+    steward = send(
+        client_for("steward"),
+        "PATCH",
+        url,
+        {"reports_small_count_threshold": 5},
+        HTTP_IF_MATCH='"1"',
+    )
+    assert (organizer.status_code, steward.status_code) == (403, 200)
+    assert AuditEntry.objects.filter(coalition=coalition, action="privacy_changed").count() == 1
+
+
+def test_role_changes_are_audited_and_the_last_steward_stays(client_for, coalition, personas):
+    client = client_for("steward")
+    weaver_role = Role.objects.get(user=personas["weaver"], revoked_at__isnull=True)
+    changed = send(client, "PATCH", api(coalition, "roles", weaver_role.pk), {"role": "organizer"})
+    assert changed.status_code == 200
+    assert Role.objects.get(user=personas["weaver"], revoked_at__isnull=True).role == "organizer"
+    assert AuditEntry.objects.filter(
+        action="role_changed", details__user_id=personas["weaver"].pk
+    ).exists()
+
+    own = Role.objects.get(user=personas["steward"], revoked_at__isnull=True)
+    last = send(client, "DELETE", api(coalition, "roles", own.pk))
+    assert last.status_code == 409
+    assert "steward" in last.json()["detail"]
+
+
+def test_scripts_use_a_token(client, personas, coalition):
+    from tests.conftest import PASSWORD
+
+    token = client.post(
+        "/api/v1/auth/token/", {"username": "organizer", "password": PASSWORD}
+    ).json()["token"]
+    client.logout()
+    response = client.get("/api/v1/coalitions/", HTTP_AUTHORIZATION=f"Token {token}")
+    assert response.status_code == 200
+    assert [c["name"] for c in response.json()["results"]] == [coalition.name]
+
+
+def test_the_openapi_schema_and_docs_are_served(client_for):
+    client = client_for("organizer")
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    assert schema.status_code == 200
+    paths = json.loads(schema.content)["paths"]
+    assert "/api/v1/coalitions/{coalition_id}/map/" in paths
+    assert client.get("/api/docs/").status_code == 200
+
+
+# -- Query budgets ----------------------------------------------------------------------------
+
+
+def grow(coalition, n, start):
+    actors = Actor.objects.bulk_create(
+        [Actor(coalition=coalition, name=f"Org {start + i}", kind="organisation") for i in range(n)]
+    )
+    for actor in actors:
+        AllyAssessment.objects.create(
+            actor=actor, stance="neutral", ally_kind="natural", influence=2, proximity=2,
+            commitment=2, assessed_on=datetime.date(2026, 1, 1),
+        )  # fmt: skip
+        ContactDetail.objects.create(actor=actor, kind="email", value=f"{actor.pk}@example.org")
+        actor.tags.create(coalition=coalition, name=f"tag {actor.pk}")
+    for a, b in zip(actors, actors[1:], strict=False):
+        Tie.objects.create(coalition=coalition, source=a, target=b)
+        meeting = Interaction.objects.create(
+            coalition=coalition, kind="communication", occurred_on=datetime.date(2026, 2, 1)
+        )
+        InteractionParticipant.objects.bulk_create(
+            [InteractionParticipant(interaction=meeting, actor=x) for x in (a, b)]
+        )
+
+
+@pytest.mark.parametrize(
+    "path", ["actors/", "ties/", "interactions/", "assessments/", "contact-details/", "map/"]
+)
+def test_lists_and_the_map_run_a_constant_number_of_queries(client_for, coalition, path):
+    client = client_for("organizer")
+    url = f"/api/v1/coalitions/{coalition.pk}/{path}"
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    grow(coalition, 3, 0)
+    small = count()
+    grow(coalition, 12, 100)
+    assert count() == small
+
+
+def test_the_map_answers_in_five_queries_with_a_session(
+    client_for, coalition, django_assert_num_queries
+):
+    grow(coalition, 4, 0)
+    client = client_for("organizer")
+    # session, user, role and coalition, actors with assessments and positions, ties
+    with django_assert_num_queries(5):
+        client.get(f"/api/v1/coalitions/{coalition.pk}/map/")
+
+
+def test_a_deleted_tie_is_restored_from_its_history(client_for, coalition, pair):
+    a, b = pair
+    client = client_for("weaver")
+    tie = send(
+        client, "POST", api(coalition, "ties"), {"source": a.pk, "target": b.pk, "strength": 2}
+    ).json()
+    assert (
+        send(client, "DELETE", api(coalition, "ties", tie["id"]), HTTP_IF_MATCH='"1"').status_code
+        == 204
+    )
+    deletion = Tie.history.get(id=tie["id"], history_type="-").history_id
+
+    restored = send(
+        client, "POST", api(coalition, "ties", tie["id"], f"history/{deletion}/restore")
+    )
+
+    assert restored.status_code == 200
+    assert Tie.objects.get(pk=tie["id"]).strength == 2
+    entries = client.get(api(coalition, "ties", tie["id"], "history")).json()
+    assert [e["change"] for e in entries] == ["created", "deleted", "created"]

@@ -1,0 +1,336 @@
+"""Every API route, every method, every role: checked against DESIGN.md's roles table.
+
+The route list comes from the URLconf itself, so a new endpoint without an entry in MATRIX
+fails ``test_every_api_route_has_an_entry``. Each case runs every persona in its own savepoint,
+so a DELETE by one persona does not change what the next one sees.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from allies.models import (
+    Actor,
+    ActorKind,
+    Affiliation,
+    AllyAssessment,
+    ContactDetail,
+    EngagementPlan,
+    Skill,
+    SkillLevel,
+)
+from coalitions.models import (
+    Action,
+    ClimateShift,
+    Endorsement,
+    GroupMember,
+    Membership,
+    Principle,
+    Role,
+    Signature,
+    StatementVersion,
+    Target,
+    UnityStatement,
+    Win,
+    WorkingGroup,
+)
+from networks.models import Interaction, InteractionParticipant, Tie
+
+PERSONAS = ["steward", "organizer", "weaver", "member", "funder", "outsider", "anonymous"]
+MAP_VIEWERS = {"steward", "organizer", "weaver", "member"}
+EDITORS = {"steward", "organizer", "weaver"}
+EVERY_ROLE = MAP_VIEWERS | {"funder"}
+SIGNED_IN = EVERY_ROLE | {"outsider"}
+STEWARDS = {"steward"}
+ANYONE = set(PERSONAS)
+
+CRUD_FOR_EDITORS = {"GET": MAP_VIEWERS, "PUT": EDITORS, "PATCH": EDITORS, "DELETE": EDITORS}
+
+# route name → method → the personas allowed (the others get 403 with a role, 404 without).
+MATRIX: dict[str, dict[str, set[str]]] = {
+    "api-token": {"POST": ANYONE},
+    "api-coalition-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
+    "api-coalition-detail": {"GET": EVERY_ROLE, "PUT": EDITORS, "PATCH": EDITORS},
+    "api-map": {"GET": MAP_VIEWERS},
+    "actors-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "actors-detail": {"GET": MAP_VIEWERS, "PUT": EDITORS, "PATCH": EDITORS, "DELETE": EDITORS},
+    "actors-history": {"GET": MAP_VIEWERS},
+    "actors-restore": {"POST": EDITORS},
+    "contact-details-list": {"GET": EDITORS, "POST": EDITORS},
+    "contact-details-detail": {
+        "GET": EDITORS, "PUT": EDITORS, "PATCH": EDITORS, "DELETE": EDITORS,
+    },
+    "contact-details-history": {"GET": EDITORS},
+    "assessments-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "assessments-detail": {"GET": MAP_VIEWERS},
+    "ties-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "ties-detail": {"GET": MAP_VIEWERS, "PUT": EDITORS, "PATCH": EDITORS, "DELETE": EDITORS},
+    "ties-history": {"GET": MAP_VIEWERS},
+    "ties-restore": {"POST": EDITORS},
+    "interactions-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "interactions-detail": {
+        "GET": MAP_VIEWERS, "PUT": EDITORS, "PATCH": EDITORS, "DELETE": EDITORS,
+    },
+    "affiliations-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "affiliations-detail": CRUD_FOR_EDITORS,
+    "skills-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "skills-detail": CRUD_FOR_EDITORS,
+    "skill-levels-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "skill-levels-detail": {"GET": MAP_VIEWERS},
+    # Plans name messengers and owners: for the roles that see personal contact data.
+    "engagement-plans-list": {"GET": EDITORS, "POST": EDITORS},
+    "engagement-plans-detail": dict.fromkeys(("GET", "PUT", "PATCH", "DELETE"), EDITORS),
+    "targets-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "targets-detail": CRUD_FOR_EDITORS,
+    "memberships-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "memberships-detail": CRUD_FOR_EDITORS,
+    "statements-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "statements-detail": {"GET": MAP_VIEWERS, "PUT": EDITORS, "PATCH": EDITORS},
+    "statements-versions": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "signatures-list": {"GET": MAP_VIEWERS},
+    "signatures-detail": {"GET": MAP_VIEWERS},
+    "principles-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "principles-detail": CRUD_FOR_EDITORS,
+    "endorsements-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "endorsements-detail": {"GET": MAP_VIEWERS, "PATCH": EDITORS},
+    "working-groups-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "working-groups-detail": CRUD_FOR_EDITORS,
+    "group-members-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "group-members-detail": CRUD_FOR_EDITORS,
+    "actions-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "actions-detail": CRUD_FOR_EDITORS,
+    "wins-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "wins-detail": CRUD_FOR_EDITORS,
+    "climate-shifts-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "climate-shifts-detail": CRUD_FOR_EDITORS,
+    "roles-list": {"GET": STEWARDS, "POST": STEWARDS},
+    "roles-detail": {"GET": STEWARDS, "PUT": STEWARDS, "PATCH": STEWARDS, "DELETE": STEWARDS},
+}  # fmt: skip
+
+
+def api_routes():
+    """(route name, method) for every route under /api/v1/, read from the URLconf."""
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+            elif isinstance(entry, URLPattern):
+                yield prefix + str(entry.pattern), entry
+
+    for route, pattern in walk(get_resolver().url_patterns):
+        if not route.startswith("api/v1/"):
+            continue
+        callback = pattern.callback
+        actions = getattr(callback, "actions", None)
+        if actions:
+            served = callback.cls.http_method_names  # the router maps more than a view serves
+            methods = {method.upper() for method in actions if method in served}
+        else:
+            view = (
+                getattr(callback, "view_class", None)
+                or getattr(callback, "__wrapped__", callback).view_class
+            )
+            methods = {
+                method.upper()
+                for method in view.http_method_names
+                if hasattr(view, method) and method not in ("head", "options")
+            }
+        for method in methods - {"HEAD", "OPTIONS"}:
+            yield pattern.name, method
+
+
+def test_every_api_route_has_an_entry():
+    in_urlconf = set(api_routes())
+    in_matrix = {(name, method) for name, methods in MATRIX.items() for method in methods}
+    assert in_urlconf - in_matrix == set(), "routes without a permission entry"
+    assert in_matrix - in_urlconf == set(), "entries for routes that do not exist"
+
+
+@pytest.fixture
+def world(coalition, personas, member_org):
+    """One row of each kind, none of them sensitive and none the member's organisation."""
+    first = Actor.objects.create(coalition=coalition, name="Faith Alliance", kind=ActorKind.GROUP)
+    second = Actor.objects.create(coalition=coalition, name="Mayor", kind=ActorKind.OFFICIAL)
+    tie = Tie.objects.create(coalition=coalition, source=first, target=second)
+    contact = ContactDetail.objects.create(actor=first, kind="email", value="faith@example.org")
+    assessment = AllyAssessment.objects.create(
+        actor=first, stance="neutral", ally_kind="natural", influence=3, proximity=2,
+        commitment=3, assessed_on=datetime.date(2026, 3, 1),
+    )  # fmt: skip
+    meeting = Interaction.objects.create(
+        coalition=coalition, kind="one_to_one", occurred_on=datetime.date(2026, 3, 2)
+    )
+    InteractionParticipant.objects.bulk_create(
+        [InteractionParticipant(interaction=meeting, actor=a) for a in (first, second)]
+    )
+    get_user_model().objects.create_user(username="newcomer", password="x-unused-x")
+    third = Actor.objects.create(coalition=coalition, name="Food Bank", kind=ActorKind.ORGANISATION)
+    person = Actor.objects.create(coalition=coalition, name="Rosa Diaz", kind=ActorKind.PERSON)
+    skill = Skill.objects.create(coalition=coalition, name="Facilitation")
+    statement = UnityStatement.objects.create(coalition=coalition, title="Homes for all")
+    StatementVersion.objects.create(statement=statement, number=1, body="We stand…")
+    published = UnityStatement.objects.create(
+        coalition=coalition, title="Founding statement", status="published"
+    )
+    text = StatementVersion.objects.create(
+        statement=published, number=1, body="We stand…", published_at=timezone.now()
+    )
+    principle = Principle.objects.create(coalition=coalition, title="Those most affected lead")
+    group = WorkingGroup.objects.create(coalition=coalition, name="Research")
+    now = timezone.now()
+    day = datetime.date(2026, 3, 3)
+    rows = {
+        "affiliations": Affiliation.objects.create(person=person, organisation=first),
+        "skills": skill,
+        "skill-levels": SkillLevel.objects.create(
+            actor=person, skill=skill, level=2, assessed_on=day
+        ),
+        "engagement-plans": EngagementPlan.objects.create(actor=second, ask="Meet us"),
+        "targets": Target.objects.create(coalition=coalition, actor=second),
+        "memberships": Membership.objects.create(coalition=coalition, organisation=first),
+        "statements": statement,
+        # Confirmed and public on a published text: what members may see of signatures.
+        "signatures": Signature.objects.create(
+            version=text,
+            organisation_name="Food Bank",
+            signer_name="Sam",
+            signer_email="s@example.org",
+            confirmed_at=now,
+        ),
+        "principles": principle,
+        "endorsements": Endorsement.objects.create(
+            principle=principle, organisation=first, endorsed_at=now
+        ),
+        "working-groups": group,
+        "group-members": GroupMember.objects.create(group=group, actor=first),
+        "actions": Action.objects.create(coalition=coalition, title="March", starts_on=day),
+        "wins": Win.objects.create(coalition=coalition, title="Rent freeze", won_on=day),
+        "climate-shifts": ClimateShift.objects.create(
+            coalition=coalition, title="Press turns", recorded_on=day
+        ),
+        "coalition": coalition,
+        "actors": first,
+        "contact-details": contact,
+        "assessments": assessment,
+        "ties": tie,
+        "interactions": meeting,
+        "api-coalition": coalition,
+        "roles": Role.objects.get(user=personas["weaver"], revoked_at__isnull=True),
+    }
+    first_history = {
+        "actors": first.history.earliest("history_date").history_id,
+        "ties": tie.history.earliest("history_date").history_id,
+    }
+    return {
+        "rows": rows, "first": first, "second": second, "third": third, "person": person,
+        "skill": skill, "principle": principle, "group": group, "first_history": first_history,
+    }  # fmt: skip
+
+
+def request_for(route: str, method: str, world, coalition):
+    """The URL and body of a reasonable request for a route: valid for an allowed role."""
+    first, second = world["first"].pk, world["second"].pk
+    resource = route.rsplit("-", 1)[0]
+    row = world["rows"].get(resource)
+    kwargs = {}
+    if route.startswith("api-coalition-"):
+        kwargs = {} if route == "api-coalition-list" else {"coalition_id": coalition.pk}
+    elif route != "api-token":
+        kwargs = {"coalition_id": coalition.pk}
+        if route.endswith(("-detail", "-history", "-restore", "-versions")):
+            kwargs["pk"] = row.pk
+        if route.endswith("-restore"):
+            kwargs["history_id"] = world["first_history"][resource]
+    bodies = {
+        "api-token": {"username": "steward", "password": "correct-horse-battery"},
+        "api-coalition-list": {"name": "Another coalition"},
+        "api-coalition": {"name": coalition.name, "cause": "Homes for all"},
+        "actors": {"name": "Faith Alliance", "kind": "group"},
+        "contact-details": {"actor": first, "kind": "email", "value": "new@example.org"},
+        "assessments": {
+            "actor": first, "stance": "passive_ally", "ally_kind": "natural", "influence": 3,
+            "proximity": 2, "commitment": 4, "assessed_on": "2026-04-01",
+        },
+        "ties": {"source": first, "target": second, "kind": "trust", "strength": 3},
+        "interactions": {
+            "kind": "communication", "occurred_on": "2026-04-02", "participants": [first, second],
+        },
+        "roles": {"user": "newcomer", "role": "member"},
+        "affiliations": {"person": world["person"].pk, "organisation": world["third"].pk},
+        "skills": {"name": "Media work"},
+        "skill-levels": {
+            "actor": world["person"].pk, "skill": world["skill"].pk, "level": 3,
+            "assessed_on": "2026-04-01",
+        },
+        "engagement-plans": {"actor": first, "ask": "Co-sign the letter", "frame": "Faith"},
+        "targets": {"actor": first, "demand": "Sign the ordinance"},
+        "memberships": {"organisation": world["third"].pk, "phase": "connect"},
+        "statements": {"title": "Homes for all, again"},
+        "statements-versions": {"body": "We stand together…"},
+        "principles": {"title": "Solidarity first"},
+        "endorsements": {"principle": world["principle"].pk, "organisation": world["third"].pk},
+        "working-groups": {"name": "Media"},
+        "group-members": {"group": world["group"].pk, "actor": second},
+        "actions": {"title": "Vigil", "starts_on": "2026-05-01"},
+        "wins": {"title": "Ordinance tabled", "won_on": "2026-05-02"},
+        "climate-shifts": {"title": "Editorial backs us", "recorded_on": "2026-05-03"},
+    }  # fmt: skip
+    if resource == "endorsements" and method == "PATCH":
+        return reverse(route, kwargs=kwargs), {"withdrawn": True}
+    if route in bodies:
+        body = bodies[route]
+    elif resource == "roles" and method in ("PUT", "PATCH"):
+        body = {"user": "weaver", "role": "organizer"}
+    elif route == "statements-versions" and method == "POST":
+        body = bodies[route]
+    elif method in ("POST", "PUT", "PATCH") and not route.endswith(("-restore", "-versions")):
+        body = bodies[resource]
+    else:
+        body = {}
+    return reverse(route, kwargs=kwargs), body
+
+
+@pytest.mark.parametrize(
+    "route,method",
+    sorted((name, method) for name, methods in MATRIX.items() for method in methods),
+)
+def test_each_role_gets_what_the_roles_table_says(
+    client, personas, coalition, world, route, method
+):
+    url, body = request_for(route, method, world, coalition)
+    allowed = MATRIX[route][method]
+    outcomes = {}
+    for persona in PERSONAS:
+        with transaction.atomic():
+            client.logout()
+            if persona != "anonymous":
+                client.force_login(personas[persona])
+            response = client.generic(
+                method, url, data=_json(body) if method != "GET" else "",
+                content_type="application/json", HTTP_IF_MATCH='"1"',
+            )  # fmt: skip
+            outcomes[persona] = response.status_code
+            transaction.set_rollback(True)
+    expected = {}
+    for persona, status in outcomes.items():
+        if persona in allowed:
+            # Every request here is valid for a role that may make it: a success.
+            expected[persona] = status if 200 <= status < 300 else "2xx"
+        elif persona == "anonymous":
+            expected[persona] = status if status in (401, 403) else "401 or 403"
+        elif persona == "outsider":
+            expected[persona] = 404
+        else:
+            expected[persona] = 403
+    assert outcomes == expected
+
+
+def _json(body):
+    import json
+
+    return json.dumps(body)
