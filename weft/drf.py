@@ -46,6 +46,9 @@ def exception_handler(exc, context):
     from rest_framework.views import exception_handler as drf_exception_handler
 
     response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, list):
+        # A bare list of messages (DRF does this for some query errors): always an object.
+        response.data = {"detail": " ".join(str(message) for message in response.data)}
     if response is not None and isinstance(exc, PreconditionFailed) and hasattr(exc, "current"):
         response.data = {**response.data, **exc.current}
     return response
