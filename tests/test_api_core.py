@@ -536,3 +536,17 @@ def test_a_deleted_tie_is_restored_from_its_history(client_for, coalition, pair)
     assert Tie.objects.get(pk=tie["id"]).strength == 2
     entries = client.get(api(coalition, "ties", tie["id"], "history")).json()
     assert [e["change"] for e in entries] == ["created", "deleted", "created"]
+
+
+def test_a_map_filter_drops_the_ties_of_the_actors_it_hides(client_for, coalition):
+    union, church = org(coalition, "Union"), org(coalition, "Church")
+    person = Actor.objects.create(coalition=coalition, name="Rosa", kind=ActorKind.PERSON)
+    Tie.objects.create(coalition=coalition, source=union, target=church)
+    Tie.objects.create(coalition=coalition, source=union, target=person)
+    graph = (
+        client_for("organizer")
+        .get(f"/api/v1/coalitions/{coalition.pk}/map/?kind=organisation")
+        .json()
+    )
+    assert person.pk not in {n["id"] for n in graph["nodes"]}
+    assert [(e["source"], e["target"]) for e in graph["edges"]] == [(union.pk, church.pk)]
