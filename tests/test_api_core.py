@@ -550,3 +550,18 @@ def test_a_map_filter_drops_the_ties_of_the_actors_it_hides(client_for, coalitio
     )
     assert person.pk not in {n["id"] for n in graph["nodes"]}
     assert [(e["source"], e["target"]) for e in graph["edges"]] == [(union.pk, church.pk)]
+
+
+def test_writes_are_throttled_per_user_and_reads_are_not(client_for, coalition, monkeypatch):
+    from weft.drf import WriteThrottle
+
+    monkeypatch.setattr(WriteThrottle, "THROTTLE_RATES", {"writes": "2/min"})
+    client = client_for("organizer")
+    statuses = [
+        send(
+            client, "POST", api(coalition, "actors"), {"name": f"G{i}", "kind": "group"}
+        ).status_code
+        for i in range(3)
+    ]
+    assert statuses == [201, 201, 429]
+    assert client.get(api(coalition, "actors")).status_code == 200
