@@ -130,6 +130,8 @@ def access_for(user, coalition_id) -> Access:
         coalition_id = int(coalition_id)
     except (TypeError, ValueError):
         raise Http404("No such coalition.") from None
+    if not 0 < coalition_id < 2**63:  # beyond any id the database can hold
+        raise Http404("No such coalition.")
     role = current_role(user, coalition_id)
     if role is None:
         raise Http404("No such coalition.")

@@ -36,6 +36,12 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, OverflowError):
+        # SQLite stores 64-bit integers; a larger id or number in a query cannot match a row.
+        return Response(
+            {"detail": "A number in the request is too large.", "code": "invalid"},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, IntegrityError):
         # Serializers validate first; this is the database's last word on an invariant (a
         # race, or a rule only the database knows). Never a 500.

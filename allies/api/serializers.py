@@ -139,7 +139,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
     influence = serializers.IntegerField(**SCORE)
     proximity = serializers.IntegerField(**SCORE, help_text="Closeness to the target, 1–5.")
     commitment = serializers.IntegerField(**SCORE)
-    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assessed_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = AllyAssessment

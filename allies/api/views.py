@@ -78,7 +78,7 @@ class ActorViewSet(CoalitionViewSet):
         actor_delete(actor=actor, user=self.request.user)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True), summary="An actor's history")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, coalition_id, pk):
         records = Actor.history.filter(id=pk, coalition_id=self.access.coalition.pk)
         return Response(history_entries(self.access, records))
@@ -125,7 +125,7 @@ class ContactDetailViewSet(CoalitionViewSet):
         return selectors.contact_list(self.access)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, coalition_id, pk):
         records = ContactDetail.history.filter(id=pk, actor__coalition=self.access.coalition)
         return Response(history_entries(self.access, records))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from allies.models import Actor
@@ -120,6 +121,8 @@ class CoalitionViewSet(
     @extend_schema(parameters=[IF_MATCH])
     def update(self, request, *args, partial=False, **kwargs):
         access = roles.access_for(request.user, kwargs["coalition_id"])
+        if not isinstance(request.data, dict):
+            raise ValidationError({"detail": "The body must be a JSON object of fields."})
         if any(field in request.data for field in PRIVACY_FIELDS):
             access.require(roles.Permission.PRIVACY_MANAGE)
         access.require(roles.Permission.WORKFLOW_EDIT)

@@ -61,7 +61,7 @@ class TieViewSet(CoalitionViewSet):
         return serializer.save_as(user=self.request.user, coalition=self.access.coalition)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True), summary="A tie's history")
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, coalition_id, pk):
         records = Tie.history.filter(id=pk, coalition_id=self.access.coalition.pk)
         return Response(history_entries(self.access, records))
