@@ -86,3 +86,27 @@ def client_for(client, personas):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def people(coalition):
+    return [
+        Actor.objects.create(coalition=coalition, name=f"Person {i}", kind=ActorKind.PERSON)
+        for i in range(7)
+    ]
+
+
+@pytest.fixture
+def orgs(coalition):
+    return [
+        Actor.objects.create(coalition=coalition, name=f"Org {i}", kind=ActorKind.ORGANISATION)
+        for i in range(7)
+    ]
+
+
+@pytest.fixture
+def hidden(coalition):
+    """A sensitive person: only organizers and stewards may know of them."""
+    return Actor.objects.create(
+        coalition=coalition, name="Quiet Ally", kind=ActorKind.PERSON, is_sensitive=True
+    )

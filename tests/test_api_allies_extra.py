@@ -9,45 +9,9 @@ from django.utils import timezone
 
 from allies.models import Actor, ActorKind, Affiliation, EngagementPlan, Skill, SkillLevel
 from coalitions.services import coalition_create
+from tests.api_helpers import patch, post, url
 
 pytestmark = pytest.mark.django_db
-
-
-def url(coalition, prefix, pk=None):
-    path = f"/api/v1/coalitions/{coalition.pk}/{prefix}/"
-    return path if pk is None else f"{path}{pk}/"
-
-
-def post(client, path, data):
-    return client.post(path, data, content_type="application/json")
-
-
-def patch(client, path, data, if_match='"1"'):
-    return client.patch(path, data, content_type="application/json", HTTP_IF_MATCH=if_match)
-
-
-@pytest.fixture
-def people(coalition):
-    return [
-        Actor.objects.create(coalition=coalition, name=f"Person {i}", kind=ActorKind.PERSON)
-        for i in range(7)
-    ]
-
-
-@pytest.fixture
-def orgs(coalition):
-    return [
-        Actor.objects.create(coalition=coalition, name=f"Org {i}", kind=ActorKind.ORGANISATION)
-        for i in range(7)
-    ]
-
-
-@pytest.fixture
-def hidden(coalition):
-    """A sensitive person: only organizers and stewards may know of them."""
-    return Actor.objects.create(
-        coalition=coalition, name="Quiet Ally", kind=ActorKind.PERSON, is_sensitive=True
-    )
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ from coalitions.models import (
     WorkingGroup,
 )
 from coalitions.services import coalition_create
+from tests.api_helpers import patch, post, url
 
 pytestmark = pytest.mark.django_db
 
@@ -36,49 +37,8 @@ MEMBER_FIELDS = {"id", "statement", "statement_version", "version_number", "orga
 SIGNER_FIELDS = {"signer_name", "signer_title", "signer_email"}
 
 
-def url(coalition, prefix, pk=None, extra=None):
-    path = f"/api/v1/coalitions/{coalition.pk}/{prefix}/"
-    if pk is not None:
-        path += f"{pk}/"
-    if extra:
-        path += f"{extra}/"
-    return path
-
-
-def post(client, path, data):
-    return client.post(path, data, content_type="application/json")
-
-
-def patch(client, path, data, if_match='"1"'):
-    return client.patch(path, data, content_type="application/json", HTTP_IF_MATCH=if_match)
-
-
 # ---------------------------------------------------------------------------------------------
 # Fixtures
-
-
-@pytest.fixture
-def people(coalition):
-    return [
-        Actor.objects.create(coalition=coalition, name=f"Person {i}", kind=ActorKind.PERSON)
-        for i in range(7)
-    ]
-
-
-@pytest.fixture
-def orgs(coalition):
-    return [
-        Actor.objects.create(coalition=coalition, name=f"Org {i}", kind=ActorKind.ORGANISATION)
-        for i in range(7)
-    ]
-
-
-@pytest.fixture
-def hidden(coalition):
-    """A sensitive actor: only organizers and stewards may know of it."""
-    return Actor.objects.create(
-        coalition=coalition, name="Quiet Ally", kind=ActorKind.PERSON, is_sensitive=True
-    )
 
 
 @pytest.fixture
