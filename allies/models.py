@@ -236,6 +236,7 @@ class Skill(models.Model):
     )
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -261,6 +262,7 @@ class SkillLevel(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["actor_id", "skill_id", "assessed_on", "id"]
