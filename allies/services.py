@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from weft.errors import ApplicationError
+from weft.history import restore_row
 
 from .models import Actor
 
@@ -55,18 +56,10 @@ def actor_restore(*, access, actor_id: int, history_id: int, user) -> Actor:
         raise Http404("No such version of this actor.") from None
     if record.is_sensitive and not access.sees_sensitive:
         raise Http404("No such version of this actor.")
-    current = Actor.objects.select_for_update().filter(pk=actor_id).first()
-    restored = record.instance
-    restored._history_user = user
-    restored._change_reason = f"restored from history {history_id}"
-    if current is not None:
-        restored.version = current.version
-        restored._state.adding = False
-        restored.save()
-        return restored
-    restored.version = record.version
-    restored.save(force_insert=True)
-    if record.history_type == "-" and record.history_change_reason:
+    restored, recreated = restore_row(
+        record, user=user, reason=f"restored from history {history_id}"
+    )
+    if recreated and record.history_type == "-" and record.history_change_reason:
         _restore_batch(record.history_change_reason, user)
     return restored
 
@@ -75,17 +68,14 @@ def _restore_batch(batch: str, user) -> None:
     for label, _ in _dependents(0):
         model = apps.get_model(label)
         for record in model.history.filter(history_type="-", history_change_reason=batch):
-            row = record.instance
             if label == "networks.Tie":
-                ends = {row.source_id, row.target_id}
+                ends = {record.source_id, record.target_id}
                 if Actor.objects.filter(pk__in=ends).count() != 2:
                     continue  # the other end was deleted since
-            if model.objects.filter(pk=row.pk).exists():
+            if model.objects.filter(pk=record.id).exists():
                 raise ApplicationError(
-                    f"Cannot restore {model._meta.verbose_name} {row.pk}: it exists again.",
+                    f"Cannot restore {model._meta.verbose_name} {record.id}: it exists again.",
                     status=409,
                     code="conflict",
                 )
-            row._history_user = user
-            row._change_reason = f"restored with actor ({batch})"
-            row.save(force_insert=True)
+            restore_row(record, user=user, reason=f"restored with actor ({batch})")

@@ -4,9 +4,14 @@ import logging
 import time
 
 from django.db import transaction
+from django.http import Http404
+
+from allies.models import Actor
+from weft.errors import ApplicationError
+from weft.history import restore_row
 
 from .layout import Pinned, force_layout
-from .models import ActorPosition
+from .models import ActorPosition, Tie
 from .selectors import graph_for_layout
 
 logger = logging.getLogger(__name__)
@@ -61,21 +66,13 @@ def layout_request(*, coalition_id: int) -> None:
 def tie_restore(*, access, tie_id: int, history_id: int, user):
     """Bring a tie back to the state a history record holds; restoring its deletion record
     undeletes it, as long as both of its actors still exist."""
-    from django.http import Http404
-
-    from allies.models import Actor
-    from weft.errors import ApplicationError
-
-    from .models import Tie
-
     try:
         record = Tie.history.get(history_id=history_id, id=tie_id, coalition_id=access.coalition.pk)
     except Tie.history.model.DoesNotExist:
         raise Http404("No such version of this tie.") from None
     if record.is_sensitive and not access.sees_sensitive:
         raise Http404("No such version of this tie.")
-    restored = record.instance
-    ends = Actor.objects.filter(pk__in=(restored.source_id, restored.target_id))
+    ends = Actor.objects.filter(pk__in=(record.source_id, record.target_id))
     if not access.sees_sensitive:
         ends = ends.filter(is_sensitive=False)
     if ends.count() != 2:
@@ -85,13 +82,5 @@ def tie_restore(*, access, tie_id: int, history_id: int, user):
             status=409,
             code="conflict",
         )
-    current = Tie.objects.select_for_update().filter(pk=tie_id).first()
-    restored._history_user = user
-    restored._change_reason = f"restored from history {history_id}"
-    if current is not None:
-        restored.version = current.version
-        restored._state.adding = False
-        restored.save()
-    else:
-        restored.save(force_insert=True)
-    return restored
+    tie, _ = restore_row(record, user=user, reason=f"restored from history {history_id}")
+    return tie

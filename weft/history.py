@@ -64,3 +64,21 @@ def _plain(value):
     if hasattr(value, "pk"):
         return value.pk
     return value
+
+
+def restore_row(record, *, user, reason: str):
+    """Put the state a history record holds back in place: over the current row (a change
+    like any other, so its version moves on), or as the row again if it was deleted.
+    Returns the row and whether it was re-created."""
+    row = record.instance
+    current = type(row).objects.select_for_update().filter(pk=row.pk).first()
+    row._history_user = user
+    row._change_reason = reason
+    if current is None:
+        row.save(force_insert=True)
+        return row, True
+    if hasattr(current, "version"):
+        row.version = current.version
+    row._state.adding = False
+    row.save()
+    return row, False

@@ -40,11 +40,14 @@ class WeftModelSerializer(serializers.ModelSerializer):
         return self.save(**extra)
 
     def build_unsaved(self):
-        """The item as this write would leave it, without saving (for access checks)."""
-        data = {k: v for k, v in self.validated_data.items() if not self._is_many(k)}
-        instance = copy.copy(self.instance) if self.instance is not None else self.Meta.model()
-        for field, value in data.items():
-            setattr(instance, field, value)
+        """The item as this write would leave it, without saving (for access checks): the
+        model's own columns only (no many-to-many, no serializer-only inputs)."""
+        model = self.Meta.model
+        columns = {field.name for field in model._meta.concrete_fields}
+        instance = copy.copy(self.instance) if self.instance is not None else model()
+        for field, value in self.validated_data.items():
+            if field in columns:
+                setattr(instance, field, value)
         return instance
 
     def create(self, validated_data):

@@ -115,14 +115,6 @@ class ActorSerializer(WeftModelSerializer):
             self._set_tags(actor, names)
         return actor
 
-    def build_unsaved(self):
-        tags = self.validated_data.pop("tags", None)
-        try:
-            return super().build_unsaved()
-        finally:
-            if tags is not None:
-                self.validated_data["tags"] = tags
-
     def _set_tags(self, actor, names):
         existing = {
             t.name: t for t in Tag.objects.filter(coalition_id=actor.coalition_id, name__in=names)

@@ -247,14 +247,6 @@ class StatementSerializer(WeftModelSerializer):
             raise serializers.ValidationError({"body": "add a new text through versions/."})
         return attrs
 
-    def build_unsaved(self):
-        body = self.validated_data.pop("body", None)
-        try:
-            return super().build_unsaved()
-        finally:
-            if body is not None:
-                self.validated_data["body"] = body
-
     def create(self, validated_data):
         return services.statement_create(created_by=self._acting_user, **validated_data)
 

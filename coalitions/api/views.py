@@ -96,10 +96,18 @@ class CoalitionViewSet(
     def get_queryset(self):
         return Coalition.objects.for_user(self.request.user)
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # Resolved once per request (a 404 without a role); lists need none.
+        self.access = (
+            roles.access_for(request.user, kwargs["coalition_id"])
+            if "coalition_id" in kwargs
+            else None
+        )
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        if "coalition_id" in self.kwargs:
-            context["access"] = roles.access_for(self.request.user, self.kwargs["coalition_id"])
+        context["access"] = getattr(self, "access", None)
         return context
 
     def create(self, request, *args, **kwargs):
@@ -120,7 +128,7 @@ class CoalitionViewSet(
 
     @extend_schema(parameters=[IF_MATCH])
     def update(self, request, *args, partial=False, **kwargs):
-        access = roles.access_for(request.user, kwargs["coalition_id"])
+        access = self.access
         if not isinstance(request.data, dict):
             raise ValidationError({"detail": "The body must be a JSON object of fields."})
         if any(field in request.data for field in PRIVACY_FIELDS):

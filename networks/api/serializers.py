@@ -87,7 +87,3 @@ class InteractionSerializer(WeftModelSerializer):
                 InteractionParticipant(interaction=interaction, actor=a) for a in actors
             )
         return interaction
-
-    def build_unsaved(self):
-        data = {k: v for k, v in self.validated_data.items() if k != "participants"}
-        return Interaction(**data)
