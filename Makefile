@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_PASSWORD ?= weft-demo
 
-.PHONY: run test lint format bench install migrate demo worker check clean
+.PHONY: run test lint format bench install migrate demo worker check clean static
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,16 +16,24 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
+# Front-end libraries from npm (versions pinned by package-lock.json), bundled by esbuild.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static: node_modules/.installed
+	npm run --silent build
+
 migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
 	$(PY) manage.py loaddemo --password $(DEMO_PASSWORD)
 
-run: demo
+run: demo static
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install static
 	$(PY) -m pytest
 
 lint: install
@@ -47,4 +55,4 @@ bench: install
 	$(PY) -m bench
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules static/dist
