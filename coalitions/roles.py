@@ -27,6 +27,7 @@ class Permission(StrEnum):
     WORKFLOW_EDIT = "workflow_edit"
     SIGN_AND_ENDORSE = "sign_and_endorse"
     DASHBOARD_VIEW = "dashboard_view"
+    METRICS_RUN = "metrics_run"  # start a metric run by hand
     REPORTS_VIEW = "reports_view"
     REPORTS_EDIT = "reports_edit"  # write the narrative, publish (organizers and stewards)
     ROLES_MANAGE = "roles_manage"
@@ -53,6 +54,7 @@ GRANTS: dict[Permission, frozenset[RoleName]] = {
     Permission.WORKFLOW_EDIT: frozenset({STEWARD, ORGANIZER, WEAVER}),
     Permission.SIGN_AND_ENDORSE: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER}),
     Permission.DASHBOARD_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER}),
+    Permission.METRICS_RUN: frozenset({STEWARD, ORGANIZER, WEAVER}),
     Permission.REPORTS_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER, FUNDER}),
     Permission.REPORTS_EDIT: frozenset({STEWARD, ORGANIZER}),
     Permission.ROLES_MANAGE: frozenset({STEWARD}),

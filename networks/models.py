@@ -228,6 +228,7 @@ class MetricRun(models.Model):
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, 0–100.")
     stage = models.CharField(max_length=40, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True, help_text="The Celery task computing it.")
     error = models.TextField(blank=True)
     betweenness_method = models.CharField(max_length=10, blank=True)
     pivots = models.PositiveIntegerField(default=0)

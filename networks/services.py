@@ -1,18 +1,33 @@
 """Writes about the relationship graph."""
 
+import datetime
 import logging
 import time
 
-from django.db import transaction
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.http import Http404
+from django.utils import timezone
 
 from allies.models import Actor
 from weft.errors import ApplicationError
 from weft.history import restore_row
 
+from .compute import ComputedRun, compute_run
 from .layout import Pinned, force_layout
-from .models import ActorPosition, Tie
-from .selectors import graph_for_layout
+from .models import (
+    ActorMetric,
+    ActorPosition,
+    MetricRun,
+    MetricRunStatus,
+    MetricTrigger,
+    RelationshipMetric,
+    Suggestion,
+    Tie,
+)
+from .selectors import graph_for_layout, metric_input
 
 logger = logging.getLogger(__name__)
 
@@ -84,3 +99,239 @@ def tie_restore(*, access, tie_id: int, history_id: int, user):
         )
     tie, _ = restore_row(record, user=user, reason=f"restored from history {history_id}")
     return tie
+
+
+# ---------------------------------------------------------------------------------------------
+# Metric runs
+
+_BULK_BATCH = 5000
+
+
+def metric_run_request(
+    *,
+    coalition_id: int,
+    trigger: str = MetricTrigger.MANUAL,
+    requested_by=None,
+    on: datetime.date | None = None,
+    queue: bool = True,
+) -> tuple[MetricRun, bool]:
+    """The run for the coalition's current input: an existing pending, running or succeeded
+    run of the same input (created False), or a new pending one (created True), queued once
+    this transaction commits unless ``queue`` is false (a task that computes it itself).
+    Same data on the same day, no new run."""
+    inputs = metric_input(coalition_id, on)
+    input_hash = inputs.input_hash()
+    with transaction.atomic():
+        existing = _live_run(coalition_id, input_hash)
+        if existing is not None:
+            return existing, False
+        try:
+            with transaction.atomic():  # a savepoint: the unique index settles a race
+                run = MetricRun.objects.create(
+                    coalition_id=coalition_id,
+                    trigger=trigger,
+                    input_hash=input_hash,
+                    computed_for=inputs.on,
+                    requested_by=requested_by,
+                )
+        except IntegrityError:
+            return _live_run(coalition_id, input_hash), False
+        if queue:
+            transaction.on_commit(lambda: _queue_run(run), robust=True)
+    return run, True
+
+
+def _live_run(coalition_id: int, input_hash: str) -> MetricRun | None:
+    return (
+        MetricRun.objects.filter(coalition_id=coalition_id, input_hash=input_hash)
+        .exclude(status=MetricRunStatus.FAILED)
+        .first()
+    )
+
+
+def _queue_run(run: MetricRun) -> None:
+    from .tasks import compute_metrics
+
+    compute_metrics.delay(run.coalition_id, run_id=run.pk)
+
+
+def metrics_request_after_edit(*, coalition_id: int) -> None:
+    """After an edit to the map: a run once the transaction commits, debounced so that a burst
+    of edits (an import, an organizer's busy hour) is computed once, when it is over."""
+
+    debounce = settings.WEFT_METRICS_DEBOUNCE_SECONDS
+
+    def queue() -> None:
+        from .tasks import compute_metrics
+
+        if cache.add(f"weft:metrics-debounce:{coalition_id}", 1, debounce):
+            compute_metrics.apply_async(
+                (coalition_id,),
+                {"trigger": MetricTrigger.EDIT},
+                countdown=debounce,
+            )
+
+    transaction.on_commit(queue, robust=True)
+
+
+def metric_run_execute(*, run_id: int, task_id: str = "") -> MetricRun:
+    """Compute a run and store it. Safe to run twice: a finished run is left as it is, and a
+    worker that lost its claim (its run was taken over after it was thought dead) stores
+    nothing. Progress is written as it goes, outside the storing transaction, so the API can
+    show it."""
+    # Claim the run with a conditional update: a pending run; or a running one whose worker
+    # died (the broker redelivers the same task id after a lost worker, since tasks are acked
+    # late) or that has outlived the hard time limit.
+    stale = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimable = Q(status=MetricRunStatus.PENDING) | Q(
+        Q(task_id=task_id) | Q(started_at__lt=stale), status=MetricRunStatus.RUNNING
+    )
+    claimed = MetricRun.objects.filter(claimable, pk=run_id).update(
+        status=MetricRunStatus.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=timezone.now(),
+        task_id=task_id,
+        progress=5,
+        stage="loading",
+    )
+    run = MetricRun.objects.get(pk=run_id)
+    if not claimed:
+        return run  # already succeeded or failed: nothing to do
+    attempt = run.attempts
+
+    def progress(percent: int, stage: str) -> None:
+        MetricRun.objects.filter(pk=run_id, attempts=attempt).update(progress=percent, stage=stage)
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    inputs = metric_input(run.coalition_id, run.computed_for)
+    previous = _previous_strengths(run)
+    timings["load"] = time.perf_counter() - started
+    progress(15, "relationship strength")
+
+    started = time.perf_counter()
+    computed = compute_run(inputs, previous, progress=progress)
+    timings["compute"] = time.perf_counter() - started
+    timings.update({f"compute_{k}": v for k, v in computed.seconds.items()})
+    progress(85, "storing")
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        mine = MetricRun.objects.select_for_update().filter(
+            pk=run_id, attempts=attempt, status=MetricRunStatus.RUNNING
+        )
+        if not mine.exists():
+            return MetricRun.objects.get(pk=run_id)
+        _store(run, computed)
+        timings["store"] = time.perf_counter() - started
+        timings["total"] = timings["load"] + timings["compute"] + timings["store"]
+        MetricRun.objects.filter(pk=run_id).update(
+            status=MetricRunStatus.SUCCEEDED,
+            finished_at=timezone.now(),
+            progress=100,
+            stage="done",
+            betweenness_method=computed.result.betweenness_method,
+            pivots=computed.result.pivots,
+            seed=computed.result.seed,
+            timings=timings,
+            network=computed.network,
+            leadership=computed.leadership.as_json(),
+        )
+    logger.info(
+        "metrics coalition=%s run=%s actors=%s relationships=%s seconds=%.2f",
+        run.coalition_id,
+        run_id,
+        len(inputs.actor_ids),
+        len(computed.relationships),
+        timings["total"],
+    )
+    return MetricRun.objects.get(pk=run_id)
+
+
+def metric_run_fail(*, task_id: str = "", run_id: int | None = None, error: str) -> int:
+    """Mark the run a task was computing as failed (after its last retry). Returns how many
+    runs were marked. The error names the exception only: a message could quote data."""
+    runs = MetricRun.objects.filter(status__in=(MetricRunStatus.PENDING, MetricRunStatus.RUNNING))
+    runs = runs.filter(pk=run_id) if run_id is not None else runs.filter(task_id=task_id)
+    if not task_id and run_id is None:
+        return 0
+    return runs.update(status=MetricRunStatus.FAILED, finished_at=timezone.now(), error=error)
+
+
+def _previous_strengths(run: MetricRun) -> dict[tuple[int, int], float] | None:
+    """The relationships of the coalition's latest succeeded run before ``run`` (by the day
+    it was computed for), for relationships at risk."""
+    previous = (
+        MetricRun.objects.filter(
+            coalition_id=run.coalition_id,
+            status=MetricRunStatus.SUCCEEDED,
+            computed_for__lte=run.computed_for,
+        )
+        .exclude(pk=run.pk)
+        .order_by("-computed_for", "-created_at", "-id")
+        .first()
+    )
+    if previous is None:
+        return None
+    return {
+        (s, t): w
+        for s, t, w in RelationshipMetric.objects.filter(run=previous).values_list(
+            "source_id", "target_id", "strength"
+        )
+    }
+
+
+def _store(run: MetricRun, computed: ComputedRun) -> None:
+    actors = computed.result.actors
+    leaders = set(computed.leadership.leader_ids)
+    ActorMetric.objects.bulk_create(
+        (
+            ActorMetric(
+                run_id=run.pk,
+                actor_id=actor_id,
+                degree=actors.degree[i],
+                weighted_degree=actors.weighted_degree[i],
+                betweenness=actors.betweenness[i],
+                weighted_betweenness=actors.weighted_betweenness[i],
+                closeness=actors.closeness[i],
+                pagerank=actors.pagerank[i],
+                core_number=actors.core_number[i],
+                reach=actors.reach[i],
+                community=actors.community[i],
+                is_broker=actors.broker[i],
+                is_peripheral=actors.periphery[i],
+                is_leader=actor_id in leaders,
+            )
+            for i, actor_id in enumerate(computed.actor_ids)
+        ),
+        batch_size=_BULK_BATCH,
+    )
+    RelationshipMetric.objects.bulk_create(
+        (
+            RelationshipMetric(
+                run_id=run.pk,
+                source_id=row.source,
+                target_id=row.target,
+                evidence=row.evidence,
+                observed=row.observed,
+                declared=row.declared,
+                strength=row.strength,
+                is_inferred=row.is_inferred,
+                is_sensitive=row.is_sensitive,
+            )
+            for row in computed.relationships
+        ),
+        batch_size=_BULK_BATCH,
+    )
+    Suggestion.objects.bulk_create(
+        Suggestion(
+            run_id=run.pk,
+            coalition_id=run.coalition_id,
+            kind=found.kind,
+            actor_id=found.actor,
+            other_id=found.other,
+            score=found.score,
+            reason=found.reason[:300],
+        )
+        for found in computed.suggestions
+    )

@@ -38,7 +38,7 @@ from coalitions.models import (
     Win,
     WorkingGroup,
 )
-from networks.models import Interaction, InteractionParticipant, Tie
+from networks.models import Interaction, InteractionParticipant, MetricRun, Tie
 
 PERSONAS = ["steward", "organizer", "weaver", "member", "funder", "outsider", "anonymous"]
 MAP_VIEWERS = {"steward", "organizer", "weaver", "member"}
@@ -107,6 +107,12 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "wins-detail": CRUD_FOR_EDITORS,
     "climate-shifts-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
     "climate-shifts-detail": CRUD_FOR_EDITORS,
+    # Metric runs: read with the dashboard, started by the editing roles.
+    "metric-runs-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "metric-runs-detail": {"GET": MAP_VIEWERS},
+    "metric-runs-actors": {"GET": MAP_VIEWERS},
+    "metric-runs-relationships": {"GET": MAP_VIEWERS},
+    "metric-runs-suggestions": {"GET": MAP_VIEWERS},
     "roles-list": {"GET": STEWARDS, "POST": STEWARDS},
     "roles-detail": {"GET": STEWARDS, "PUT": STEWARDS, "PATCH": STEWARDS, "DELETE": STEWARDS},
 }  # fmt: skip
@@ -221,6 +227,9 @@ def world(coalition, personas, member_org):
         "interactions": meeting,
         "api-coalition": coalition,
         "roles": Role.objects.get(user=personas["weaver"], revoked_at__isnull=True),
+        "metric-runs": MetricRun.objects.create(
+            coalition=coalition, status="succeeded", input_hash="a" * 64, computed_for=day
+        ),
     }
     first_history = {
         "actors": first.history.earliest("history_date").history_id,
@@ -242,7 +251,12 @@ def request_for(route: str, method: str, world, coalition):
         kwargs = {} if route == "api-coalition-list" else {"coalition_id": coalition.pk}
     elif route != "api-token":
         kwargs = {"coalition_id": coalition.pk}
-        if route.endswith(("-detail", "-history", "-restore", "-versions")):
+        if (
+            route.endswith(
+                ("-detail", "-history", "-restore", "-versions", "-actors", "-relationships")
+            )
+            or route == "metric-runs-suggestions"
+        ):
             kwargs["pk"] = row.pk
         if route.endswith("-restore"):
             kwargs["history_id"] = world["first_history"][resource]
@@ -279,6 +293,7 @@ def request_for(route: str, method: str, world, coalition):
         "actions": {"title": "Vigil", "starts_on": "2026-05-01"},
         "wins": {"title": "Ordinance tabled", "won_on": "2026-05-02"},
         "climate-shifts": {"title": "Editorial backs us", "recorded_on": "2026-05-03"},
+        "metric-runs": {},
     }  # fmt: skip
     if resource == "endorsements" and method == "PATCH":
         return reverse(route, kwargs=kwargs), {"withdrawn": True}

@@ -99,6 +99,9 @@ class CoalitionViewSet(viewsets.ModelViewSet):
     versioned = True
     # Whether a member may create rows here at all (which rows: member_may_write decides).
     members_create = False
+    # Whether writes here change what a metric run computes: they then start one, debounced,
+    # once they commit (networks/services.py, metrics_request_after_edit).
+    affects_metrics = False
     filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
     ordering = ["id"]
     lookup_value_regex = r"\d+"
@@ -162,6 +165,7 @@ class CoalitionViewSet(viewsets.ModelViewSet):
         with transaction.atomic():
             self.check_write(serializer.build_unsaved())
             instance = self.perform_create(serializer)
+            self.after_write()
         response = Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
         if self.versioned:
             response["ETag"] = etag_for(instance)
@@ -181,6 +185,7 @@ class CoalitionViewSet(viewsets.ModelViewSet):
             serializer.is_valid(raise_exception=True)
             self.check_write(serializer.build_unsaved())
             instance = serializer.save_as(user=request.user)
+            self.after_write()
         response = Response(self.get_serializer(instance).data)
         if self.versioned:
             response["ETag"] = etag_for(instance)
@@ -198,7 +203,14 @@ class CoalitionViewSet(viewsets.ModelViewSet):
                 self.check_version(instance)
             self.check_write(instance)
             self.perform_destroy(instance)
+            self.after_write()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def after_write(self) -> None:
+        if self.affects_metrics:
+            from networks.services import metrics_request_after_edit
+
+            metrics_request_after_edit(coalition_id=self.access.coalition.pk)
 
     def perform_destroy(self, instance):
         instance._history_user = self.request.user

@@ -30,6 +30,7 @@ from coalitions.api.views import (
     WinViewSet,
     WorkingGroupViewSet,
 )
+from networks.api.metrics import MetricRunViewSet
 from networks.api.views import InteractionViewSet, MapView, TieViewSet
 
 
@@ -66,6 +67,7 @@ NESTED = {
     "actions": ActionViewSet,
     "wins": WinViewSet,
     "climate-shifts": ClimateShiftViewSet,
+    "metric-runs": MetricRunViewSet,
 }
 for prefix, viewset in NESTED.items():
     nested.register(rf"coalitions/(?P<coalition_id>\d+)/{prefix}", viewset, basename=prefix)

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -160,6 +161,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 30 * 60)
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 35 * 60)
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = "UTC"
+# Nightly metric runs keep relationship decay current (a run is skipped when nothing changed).
+CELERY_BEAT_SCHEDULE = {
+    "metrics-nightly": {
+        "task": "networks.compute_metrics_nightly",
+        "schedule": crontab(hour=envint("METRICS_NIGHTLY_HOUR", 3), minute=17),
+    },
+}
+# Edits within this many seconds of the first are computed together, in one metric run.
+WEFT_METRICS_DEBOUNCE_SECONDS = envint("METRICS_DEBOUNCE_SECONDS", 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

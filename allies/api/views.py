@@ -59,6 +59,7 @@ class ActorFilter(django_filters.FilterSet):
     create=extend_schema(summary="Add an actor"),
 )
 class ActorViewSet(CoalitionViewSet):
+    affects_metrics = True
     serializer_class = ActorSerializer
     filterset_class = ActorFilter
     search_fields = ["name", "description"]
@@ -142,6 +143,8 @@ class AssessmentFilter(django_filters.FilterSet):
 class AssessmentViewSet(CoalitionViewSet):
     """Ally assessments are history: read them all, add a new one; never change one."""
 
+    affects_metrics = True
+
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
     search_fields = ["note"]
@@ -173,6 +176,8 @@ class AffiliationFilter(django_filters.FilterSet):
 
 class AffiliationViewSet(CoalitionViewSet):
     """Who belongs to which organisation, group or institution, and who leads there."""
+
+    affects_metrics = True
 
     serializer_class = AffiliationSerializer
     filterset_class = AffiliationFilter
@@ -216,6 +221,8 @@ class SkillLevelFilter(django_filters.FilterSet):
 class SkillLevelViewSet(CoalitionViewSet):
     """Skill levels are history, like assessments: read them all, add a new one; never
     change one."""
+
+    affects_metrics = True
 
     serializer_class = SkillLevelSerializer
     filterset_class = SkillLevelFilter

@@ -258,6 +258,8 @@ class MembershipViewSet(WorkflowViewSet):
     """Member organisations and where each is in Connect-Align-Produce. Every change of
     phase is kept as a move: who moved the member, and when."""
 
+    affects_metrics = True
+
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
     search_fields = ["organisation__name", "brings", "gets"]
@@ -517,6 +519,8 @@ class GroupMemberFilter(django_filters.FilterSet):
 class GroupMemberViewSet(WorkflowViewSet):
     """Who sits in which group, and who leads it."""
 
+    affects_metrics = True
+
     serializer_class = GroupMemberSerializer
     filterset_class = GroupMemberFilter
     search_fields = ["actor__name", "group__name"]
@@ -543,6 +547,8 @@ class ActionFilter(django_filters.FilterSet):
 
 class ActionViewSet(WorkflowViewSet):
     """Joint actions and moments of convergence, with who led them and who took part."""
+
+    affects_metrics = True
 
     serializer_class = ActionSerializer
     filterset_class = ActionFilter

@@ -40,6 +40,7 @@ class TieFilter(django_filters.FilterSet):
 
 
 class TieViewSet(CoalitionViewSet):
+    affects_metrics = True
     serializer_class = TieSerializer
     filterset_class = TieFilter
     search_fields = ["description"]
@@ -91,6 +92,7 @@ class InteractionFilter(django_filters.FilterSet):
 
 
 class InteractionViewSet(CoalitionViewSet):
+    affects_metrics = True
     serializer_class = InteractionSerializer
     filterset_class = InteractionFilter
     search_fields = ["summary"]

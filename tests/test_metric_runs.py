@@ -1,0 +1,331 @@
+"""Metric runs end to end in the embedded mode: the Celery task (eager), the API, idempotency,
+debouncing after edits, failure, redelivery, and role scoping of the figures."""
+
+import datetime
+
+import networkx as nx
+import pytest
+from django.utils import timezone
+from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
+
+from allies.models import Actor, ActorKind, AllyAssessment
+from coalitions.models import Coalition, Membership
+from networks import services
+from networks.models import (
+    Interaction,
+    InteractionParticipant,
+    MetricRun,
+    MetricRunStatus,
+    Suggestion,
+    Tie,
+)
+from networks.selectors import metric_input
+from networks.tasks import compute_metrics, compute_metrics_nightly
+from tests.api_helpers import post, url
+
+
+def runs_url(coalition, *parts):
+    return url(coalition, "metric-runs") + "".join(f"{part}/" for part in parts)
+
+
+def load_published(client, coalition, graph):
+    """A published network entered through the API as an organizer would: one actor per
+    node, one tie per edge, each declared at full strength (5 of 5 = 1.0)."""
+    ids = {}
+    for node in sorted(graph.nodes):
+        response = post(
+            client, url(coalition, "actors"), {"name": f"Member {node}", "kind": "organisation"}
+        )
+        assert response.status_code == 201, response.json()
+        ids[node] = response.json()["id"]
+    for a, b in graph.edges:
+        response = post(
+            client, url(coalition, "ties"), {"source": ids[a], "target": ids[b], "strength": 5}
+        )
+        assert response.status_code == 201, response.json()
+    return ids
+
+
+def all_rows(client, path):
+    response = client.get(path, {"page_size": 1000})
+    assert response.status_code == 200, response.json()
+    return response.json()["results"]
+
+
+def test_a_published_network_reads_back_through_the_api_with_networkx_values(
+    client_for, django_capture_on_commit_callbacks
+):
+    client = client_for("organizer")
+    # A coalition of its own (its creator becomes its steward), holding only the club.
+    created = post(client, "/api/v1/coalitions/", {"name": "Zachary's karate club"})
+    assert created.status_code == 201
+    coalition = Coalition.objects.get(pk=created.json()["id"])
+    karate = nx.karate_club_graph()
+    ids = load_published(client, coalition, karate)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(runs_url(coalition))
+    assert response.status_code == 202
+    run_id = response.json()["id"]
+
+    run = client.get(runs_url(coalition, run_id)).json()
+    assert run["status"] == "succeeded"
+    assert run["progress"] == 100
+    assert run["betweenness_method"] == "exact"
+    assert run["network"]["actors"] == 34 and run["network"]["ties"] == 78
+    assert run["network"]["density"] == pytest.approx(nx.density(karate))
+    assert run["network"]["clustering"] == pytest.approx(nx.average_clustering(karate))
+
+    rows = {row["actor"]: row for row in all_rows(client, runs_url(coalition, "latest", "actors"))}
+    unweighted = nx.Graph(karate.edges)
+    betweenness = nx.betweenness_centrality(unweighted)
+    pagerank = _pagerank_python(unweighted, alpha=0.85, tol=1e-13, max_iter=10_000)
+    cores = nx.core_number(unweighted)
+    for node, actor_id in ids.items():
+        row = rows[actor_id]
+        assert row["name"] == f"Member {node}"
+        assert row["degree"] == karate.degree(node)
+        assert row["weighted_degree"] == pytest.approx(karate.degree(node))
+        assert row["betweenness"] == pytest.approx(betweenness[node], abs=1e-9)
+        assert row["pagerank"] == pytest.approx(pagerank[node], abs=1e-6)
+        assert row["core_number"] == cores[node]
+    # Zachary's club: the instructor (0) and the president (33) are the two great brokers.
+    top_two = sorted(rows.values(), key=lambda row: -row["betweenness"])[:2]
+    assert {row["actor"] for row in top_two} == {ids[0], ids[33]}
+
+    relationships = all_rows(client, runs_url(coalition, "latest", "relationships"))
+    assert len(relationships) == 78
+    assert {r["strength"] for r in relationships} == {1.0}
+    assert not any(r["is_inferred"] for r in relationships)
+
+
+def test_unchanged_input_is_not_run_again_and_a_change_is(
+    client_for, coalition, orgs, django_capture_on_commit_callbacks
+):
+    client = client_for("weaver")
+    Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1], strength=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(runs_url(coalition))
+    with django_capture_on_commit_callbacks(execute=True):
+        again = client.post(runs_url(coalition))
+    assert (first.status_code, again.status_code) == (202, 200)
+    assert again.json()["id"] == first.json()["id"]
+    assert MetricRun.objects.filter(coalition=coalition).count() == 1
+
+    Tie.objects.create(coalition=coalition, source=orgs[1], target=orgs[2], strength=4)
+    with django_capture_on_commit_callbacks(execute=True):
+        changed = client.post(runs_url(coalition))
+    assert changed.status_code == 202
+    assert changed.json()["id"] != first.json()["id"]
+    assert client.get(runs_url(coalition, "latest")).json()["network"]["ties"] == 2
+    assert MetricRun.objects.filter(coalition=coalition).count() == 2
+
+
+def test_a_task_run_twice_for_the_same_input_keeps_one_run(coalition, orgs):
+    Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1])
+    first = compute_metrics.delay(coalition.pk).get()
+    second = compute_metrics.delay(coalition.pk).get()
+    assert first == second
+    assert MetricRun.objects.get().status == MetricRunStatus.SUCCEEDED
+
+
+def test_edits_through_the_api_start_one_debounced_run_after_commit(
+    client_for, coalition, orgs, django_capture_on_commit_callbacks
+):
+    client = client_for("organizer")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = post(
+            client, url(coalition, "ties"), {"source": orgs[0].pk, "target": orgs[1].pk}
+        )
+    assert response.status_code == 201
+    assert len(callbacks) == 1
+    run = MetricRun.objects.get()
+    assert (run.trigger, run.status, run.network["ties"]) == ("edit", "succeeded", 1)
+
+    # A second edit inside the debounce window is left to the run already scheduled.
+    with django_capture_on_commit_callbacks(execute=True):
+        post(client, url(coalition, "ties"), {"source": orgs[1].pk, "target": orgs[2].pk})
+    assert MetricRun.objects.count() == 1
+
+
+def test_a_write_that_rolls_back_queues_nothing(
+    client_for, coalition, orgs, django_capture_on_commit_callbacks
+):
+    client = client_for("organizer")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = post(
+            client, url(coalition, "ties"), {"source": orgs[0].pk, "target": orgs[0].pk}
+        )
+    assert response.status_code == 400
+    assert callbacks == []
+    assert not MetricRun.objects.exists()
+
+
+def test_a_failing_computation_marks_the_run_failed(
+    client_for, coalition, orgs, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(*args, **kwargs):
+        raise ValueError("weights: strength must be finite")
+
+    monkeypatch.setattr(services, "compute_run", broken)
+    client = client_for("steward")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(runs_url(coalition))
+    assert response.status_code == 202
+    body = client.get(runs_url(coalition, response.json()["id"])).json()
+    assert body["status"] == "failed"
+    assert body["error"] == "ValueError"  # the exception's name: its message could quote data
+    assert client.get(runs_url(coalition, "latest")).status_code == 404
+
+    # A failed run does not block the same input from being tried again.
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = client.post(runs_url(coalition))
+    assert retried.status_code == 202
+    assert client.get(runs_url(coalition, retried.json()["id"])).json()["status"] == "succeeded"
+
+
+def test_a_redelivered_task_takes_its_run_over_but_another_worker_does_not(coalition, orgs):
+    Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1])
+    run, _ = services.metric_run_request(coalition_id=coalition.pk, queue=False)
+    # A worker claimed it and was killed (acks_late: the broker redelivers the same task id).
+    MetricRun.objects.filter(pk=run.pk).update(
+        status="running", task_id="task-1", started_at=timezone.now(), attempts=1
+    )
+
+    services.metric_run_execute(run_id=run.pk, task_id="someone-else")
+    assert MetricRun.objects.get(pk=run.pk).status == "running"
+
+    redone = services.metric_run_execute(run_id=run.pk, task_id="task-1")
+    assert (redone.status, redone.attempts) == ("succeeded", 2)
+    # Once finished, running it again changes nothing.
+    again = services.metric_run_execute(run_id=run.pk, task_id="task-1")
+    assert (again.status, again.attempts, again.finished_at) == (
+        "succeeded",
+        2,
+        redone.finished_at,
+    )
+
+
+def test_nightly_runs_every_coalition_once_per_day(coalition, orgs):
+    Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1])
+    assert compute_metrics_nightly.delay().get() == 1
+    assert compute_metrics_nightly.delay().get() == 1
+    run = MetricRun.objects.get()
+    assert run.trigger == "nightly"
+    assert run.computed_for == timezone.localdate()
+
+
+def test_the_nightly_run_is_on_the_beat_schedule():
+    from weft.celery import app
+
+    scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert "networks.compute_metrics_nightly" in scheduled
+    assert "networks.compute_metrics_nightly" in app.tasks
+
+
+def test_a_relationship_that_fades_is_at_risk_in_the_next_run(coalition, orgs):
+    a, b = orgs[0], orgs[1]
+    meeting = Interaction.objects.create(
+        coalition=coalition, kind="one_to_one", occurred_on=datetime.date(2026, 1, 10)
+    )
+    InteractionParticipant.objects.bulk_create(
+        [InteractionParticipant(interaction=meeting, actor=x) for x in (a, b)]
+    )
+    for org in (a, b):
+        Membership.objects.create(coalition=coalition, organisation=org, phase="align")
+    # The two organisations were on the map by then (a run counts the actors of its day).
+    Actor.objects.filter(pk__in=(a.pk, b.pk)).update(
+        created_at=datetime.datetime(2025, 12, 1, tzinfo=datetime.UTC)
+    )
+    first, _ = services.metric_run_request(
+        coalition_id=coalition.pk, on=datetime.date(2026, 1, 10), queue=False
+    )
+    services.metric_run_execute(run_id=first.pk)
+    # One half-life later the meeting weighs half: 1 − e^(−0.5) = 0.39 against 0.63.
+    later, _ = services.metric_run_request(
+        coalition_id=coalition.pk, on=datetime.date(2026, 7, 9), queue=False
+    )
+    later = services.metric_run_execute(run_id=later.pk)
+
+    assert later.network["at_risk"] == 1
+    risk = Suggestion.objects.get(run=later, kind="at_risk")
+    assert {risk.actor_id, risk.other_id} == {a.pk, b.pk}
+    assert risk.score == pytest.approx((1 - 2.718281828459045**-1) - (1 - 2.718281828459045**-0.5))
+
+
+def test_members_see_no_sensitive_actor_or_relationship_in_a_run(
+    client_for, coalition, orgs, hidden, django_capture_on_commit_callbacks
+):
+    Tie.objects.create(coalition=coalition, source=orgs[0], target=hidden, strength=4)
+    Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1], strength=4)
+    Tie.objects.create(coalition=coalition, source=orgs[1], target=orgs[2], is_sensitive=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("steward").post(runs_url(coalition))
+
+    organizer = client_for("organizer")
+    assert hidden.pk in {
+        r["actor"] for r in all_rows(organizer, runs_url(coalition, "latest", "actors"))
+    }
+    assert len(all_rows(organizer, runs_url(coalition, "latest", "relationships"))) == 3
+
+    member = client_for("member")
+    actors = {r["actor"] for r in all_rows(member, runs_url(coalition, "latest", "actors"))}
+    assert hidden.pk not in actors and orgs[0].pk in actors
+    pairs = [
+        {r["source"], r["target"]}
+        for r in all_rows(member, runs_url(coalition, "latest", "relationships"))
+    ]
+    assert pairs == [{orgs[0].pk, orgs[1].pk}]
+
+
+def test_funders_and_members_cannot_start_a_run(client_for, coalition):
+    assert client_for("funder").get(runs_url(coalition)).status_code == 403
+    assert client_for("member").post(runs_url(coalition)).status_code == 403
+    assert client_for("outsider").get(runs_url(coalition, "latest")).status_code == 404
+
+
+def test_rows_filter_and_order_and_a_bad_filter_is_a_400_naming_it(
+    client_for, coalition, orgs, django_capture_on_commit_callbacks
+):
+    for a, b in [(0, 1), (0, 2), (0, 3), (3, 4)]:
+        Tie.objects.create(coalition=coalition, source=orgs[a], target=orgs[b], strength=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("steward").post(runs_url(coalition))
+    client = client_for("weaver")
+    by_degree = client.get(runs_url(coalition, "latest", "actors"), {"ordering": "-degree"})
+    assert by_degree.json()["results"][0]["actor"] == orgs[0].pk
+    one = client.get(runs_url(coalition, "latest", "relationships"), {"actor": orgs[4].pk})
+    assert [(r["source"], r["target"]) for r in one.json()["results"]] == [(orgs[3].pk, orgs[4].pk)]
+    bad = client.get(runs_url(coalition, "latest", "actors"), {"community": "first"})
+    assert bad.status_code == 400
+    assert "community" in bad.json()
+    assert client.get(runs_url(coalition, 999999)).status_code == 404
+
+
+def test_loading_a_run_takes_the_same_queries_for_a_small_and_a_larger_network(
+    coalition, django_assert_num_queries
+):
+    def grow(count):
+        actors = Actor.objects.bulk_create(
+            Actor(coalition=coalition, name=f"A{len_}", kind=ActorKind.PERSON)
+            for len_ in range(count)
+        )
+        Tie.objects.bulk_create(
+            Tie(coalition=coalition, source=x, target=y)
+            for x, y in zip(actors, actors[1:], strict=False)
+        )
+        for actor in actors[:3]:
+            AllyAssessment.objects.create(
+                actor=actor, stance="active_ally", ally_kind="natural", influence=3,
+                proximity=3, commitment=3, assessed_on=datetime.date(2026, 1, 1),
+            )  # fmt: skip
+
+    grow(3)
+    # coalition settings, actors, ties, interaction participants, actions led, lead
+    # affiliations, lead seats, skill levels, members, allies
+    with django_assert_num_queries(10):
+        small = metric_input(coalition.pk)
+    grow(30)
+    with django_assert_num_queries(10):
+        large = metric_input(coalition.pk)
+    assert len(large.actor_ids) == len(small.actor_ids) + 30
