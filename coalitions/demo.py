@@ -908,6 +908,7 @@ class _DemoBuilder:
         self.build_interactions()
         self.build_success()
         self.backdate()
+        self.build_metric_runs()
         return DemoResult(
             coalition=self.coalition,
             usernames=DEMO_USERNAMES,
@@ -1472,6 +1473,20 @@ class _DemoBuilder:
                 for name in fields:
                     setattr(row, name, self.at(day))
             model.objects.bulk_update([row for row, _ in rows], fields, batch_size=200)
+
+    def build_metric_runs(self) -> None:
+        """A metric run at the end of each of the last three quarters and today, as the nightly
+        runs would have left them: the dashboard's trends and the funder report's periods."""
+        from networks.services import metric_run_execute, metric_run_request
+
+        for days_ago in (273, 182, 91, 0):
+            run, _ = metric_run_request(
+                coalition_id=self.coalition.pk,
+                trigger="nightly",
+                on=self.ago(days_ago),
+                queue=False,
+            )
+            metric_run_execute(run_id=run.pk)
 
     def counts(self) -> dict[str, int]:
         coalition = self.coalition

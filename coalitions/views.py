@@ -18,7 +18,11 @@ def coalition_list(request):
 @login_required
 def coalition_home(request, coalition_id: int):
     access = roles.access_for(request.user, coalition_id)
-    context = {"access": access, "coalition": access.coalition}
+    context = {
+        "access": access,
+        "coalition": access.coalition,
+        "can_see_dashboard": access.can(roles.Permission.DASHBOARD_VIEW),
+    }
     if access.can(roles.Permission.MAP_VIEW):
         context["overview"] = selectors.coalition_overview(
             access.coalition, include_sensitive=access.sees_sensitive

@@ -17,8 +17,9 @@ from django.conf import settings
 from django.db import connection
 
 from allies.models import Actor, ActorKind
-from networks.models import ActorPosition, Tie
-from networks.tasks import compute_layout
+from networks import services
+from networks.models import ActorPosition, MetricRun, Tie
+from networks.tasks import compute_layout, compute_metrics
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,3 +90,36 @@ def test_a_real_worker_computes_and_stores_a_layout(coalition, worker):
 
     assert result.get(timeout=90) == 6
     assert ActorPosition.objects.filter(actor__coalition=coalition).count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_computes_a_metric_run_and_the_api_reads_it(
+    coalition, personas, client, worker, settings
+):
+    actors = [
+        Actor.objects.create(coalition=coalition, name=f"Org {i}", kind=ActorKind.ORGANISATION)
+        for i in range(5)
+    ]
+    for a, b in [(0, 1), (0, 2), (0, 3), (0, 4)]:  # a star: Org 0 is between everyone
+        Tie.objects.create(coalition=coalition, source=actors[a], target=actors[b], strength=5)
+    run, created = services.metric_run_request(coalition_id=coalition.pk, queue=False)
+    assert created
+
+    result = compute_metrics.apply_async(
+        args=[coalition.pk], kwargs={"run_id": run.pk}, queue=worker
+    )
+
+    assert result.get(timeout=90) == run.pk
+    client.force_login(personas["weaver"])
+    body = client.get(f"/api/v1/coalitions/{coalition.pk}/metric-runs/{run.pk}/").json()
+    assert (body["status"], body["progress"], body["attempts"]) == ("succeeded", 100, 1)
+    # Five in a star and the personas' member organisation, unconnected: six actors, 4 ties.
+    assert (body["network"]["actors"], body["network"]["ties"]) == (6, 4)
+    rows = client.get(
+        f"/api/v1/coalitions/{coalition.pk}/metric-runs/latest/actors/",
+        {"ordering": "-betweenness"},
+    ).json()["results"]
+    assert rows[0]["actor"] == actors[0].pk
+    assert rows[0]["betweenness"] > 0 and rows[1]["betweenness"] == 0
+    # The worker ran it: the task id it recorded is the one we queued.
+    assert MetricRun.objects.get(pk=run.pk).task_id == result.id

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from networks.dashboard import dashboard
 from weft.views import ThrottledLoginView, healthz
 
 urlpatterns = [
@@ -13,5 +14,6 @@ urlpatterns = [
     path("api/v1/", include("weft.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("coalitions/<int:coalition_id>/dashboard/", dashboard, name="dashboard"),
     path("", include("coalitions.urls")),
 ]
