@@ -15,7 +15,7 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
-BENCHMARKS = ("map",)
+BENCHMARKS = ("map", "metrics")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, *, cleanup: bool) -> int:
-    from . import map_endpoint
+    from . import map_endpoint, metrics_task
 
     selected = args.only or list(BENCHMARKS)
     RESULTS.mkdir(exist_ok=True)
@@ -104,6 +104,12 @@ def run(args: argparse.Namespace, *, cleanup: bool) -> int:
         path.write_text(json.dumps(figures, indent=2) + "\n")
         print(f"\nfigures written to {path}")
         failed += [f"map: {miss}" for miss in misses]
+    if "metrics" in selected:
+        figures, misses = metrics_task.run(smoke=args.smoke, cleanup=cleanup)
+        path = RESULTS / "metrics.json"
+        path.write_text(json.dumps(figures, indent=2) + "\n")
+        print(f"\nfigures written to {path}")
+        failed += [f"metrics: {miss}" for miss in misses]
     if failed:
         print("\nTARGETS MISSED:", *failed, sep="\n  ", file=sys.stderr)
         return 1

@@ -7,6 +7,7 @@ from coalitions.models import Coalition
 
 from . import services
 from .models import MetricTrigger
+from .selectors import metric_input
 
 
 @shared_task(bind=True, acks_late=True, max_retries=3, name="networks.compute_layout")
@@ -47,15 +48,19 @@ def compute_metrics(
     With ``run_id`` (a run the API created), compute that run. Without (after edits,
     nightly), request one first: unchanged input finds the existing run and computes nothing.
     """
+    inputs = None
     if run_id is None:
+        inputs = metric_input(coalition_id)
         run, created = services.metric_run_request(
-            coalition_id=coalition_id, trigger=trigger, queue=False
+            coalition_id=coalition_id, trigger=trigger, queue=False, inputs=inputs
         )
         if not created:
             return run.pk
         run_id = run.pk
     try:
-        run = services.metric_run_execute(run_id=run_id, task_id=self.request.id or "")
+        run = services.metric_run_execute(
+            run_id=run_id, task_id=self.request.id or "", inputs=inputs
+        )
     except RETRYABLE:
         raise  # retried with backoff; on_failure marks the run after the last try
     except Exception as error:

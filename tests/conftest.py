@@ -110,3 +110,14 @@ def hidden(coalition):
     return Actor.objects.create(
         coalition=coalition, name="Quiet Ally", kind=ActorKind.PERSON, is_sensitive=True
     )
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Run tasks eagerly even when REDIS_URL is set (the real worker has its own test)."""
+    from weft.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before

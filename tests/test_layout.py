@@ -55,17 +55,6 @@ def test_layout_compute_stores_a_position_for_every_actor_and_keeps_pins(coaliti
     assert (pinned.x, pinned.y, pinned.is_pinned) == (10.0, 20.0, True)
 
 
-@pytest.fixture
-def tasks_in_process():
-    """Run tasks eagerly even when REDIS_URL is set (the real worker has its own test)."""
-    from weft.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
-
-
 @pytest.mark.django_db
 def test_a_layout_is_queued_only_once_the_edit_commits(
     coalition, django_capture_on_commit_callbacks, tasks_in_process

@@ -23,6 +23,9 @@ from networks.selectors import metric_input
 from networks.tasks import compute_metrics, compute_metrics_nightly
 from tests.api_helpers import post, url
 
+# The Celery task runs in-process here, on both databases; a real worker has its own test.
+pytestmark = pytest.mark.usefixtures("tasks_in_process")
+
 
 def runs_url(coalition, *parts):
     return url(coalition, "metric-runs") + "".join(f"{part}/" for part in parts)
