@@ -1,4 +1,4 @@
-"""Admin for ties, interactions and stored map positions.
+"""Admin for ties, interactions, stored map positions and metric runs (read-only).
 
 Foreign keys to actors, coalitions and users are autocomplete widgets, and every changelist
 selects the related rows it shows in one query.
@@ -6,7 +6,16 @@ selects the related rows it shows in one query.
 
 from django.contrib import admin
 
-from .models import ActorPosition, Interaction, InteractionParticipant, Tie
+from .models import (
+    ActorMetric,
+    ActorPosition,
+    Interaction,
+    InteractionParticipant,
+    MetricRun,
+    RelationshipMetric,
+    Suggestion,
+    Tie,
+)
 
 EDITABLE_READONLY = ("version", "created_at", "updated_at")
 
@@ -78,3 +87,54 @@ class ActorPositionAdmin(admin.ModelAdmin):
     list_select_related = ("actor",)
     autocomplete_fields = ("actor",)
     readonly_fields = ("updated_at",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Metric runs are computed, never typed: the admin shows them, and a steward deletes a
+    run there if ever needed (its rows go with it)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MetricRun)
+class MetricRunAdmin(ReadOnlyAdmin):
+    list_display = (
+        "id",
+        "coalition",
+        "status",
+        "trigger",
+        "computed_for",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("status", "trigger", "coalition")
+    search_fields = ("coalition__name", "input_hash", "task_id")
+    list_select_related = ("coalition",)
+
+
+@admin.register(ActorMetric)
+class ActorMetricAdmin(ReadOnlyAdmin):
+    list_display = ("actor", "run", "degree", "betweenness", "pagerank", "community", "is_broker")
+    list_filter = ("is_broker", "is_peripheral", "is_leader")
+    search_fields = ("actor__name",)
+    list_select_related = ("actor", "run")
+
+
+@admin.register(RelationshipMetric)
+class RelationshipMetricAdmin(ReadOnlyAdmin):
+    list_display = ("source", "target", "run", "strength", "declared", "is_inferred")
+    list_filter = ("is_inferred", "is_sensitive")
+    search_fields = ("source__name", "target__name")
+    list_select_related = ("source", "target", "run")
+
+
+@admin.register(Suggestion)
+class SuggestionAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "actor", "other", "score", "status", "coalition")
+    list_filter = ("kind", "status", "coalition")
+    search_fields = ("actor__name", "other__name", "reason")
+    list_select_related = ("actor", "other", "coalition")

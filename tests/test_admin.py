@@ -47,10 +47,21 @@ from coalitions.models import (
     WorkingGroup,
 )
 from coalitions.services import coalition_create
-from networks.models import ActorPosition, Interaction, InteractionKind, InteractionParticipant, Tie
+from networks.models import (
+    ActorMetric,
+    ActorPosition,
+    Interaction,
+    InteractionKind,
+    InteractionParticipant,
+    MetricRun,
+    RelationshipMetric,
+    Suggestion,
+    Tie,
+)
+from networks.services import metric_run_execute, metric_run_request
 
 APPS = ("allies", "coalitions", "networks")
-READ_ONLY = {AuditEntry}
+READ_ONLY = {AuditEntry, MetricRun, ActorMetric, RelationshipMetric, Suggestion}
 
 REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS),
@@ -162,6 +173,12 @@ def populate(user, suffix: str) -> dict:
     InteractionParticipant.objects.create(interaction=interaction, actor=person)
     InteractionParticipant.objects.create(interaction=interaction, actor=org)
     ActorPosition.objects.create(actor=person, x=1.0, y=2.0)
+    run, _ = metric_run_request(coalition_id=coalition.pk, queue=False)
+    run = metric_run_execute(run_id=run.pk)
+    Suggestion.objects.create(
+        run=run, coalition=coalition, kind="periphery", actor=official, other=org, score=0.5,
+        reason="on the edge of the network",
+    )  # fmt: skip
     return {"coalition": coalition, "contact": contact, "signature": signature}
 
 
