@@ -67,6 +67,7 @@ from .models import (
     Win,
     WorkingGroup,
 )
+from .demo_reports import demo_reports_load
 from .services import coalition_create, role_grant
 
 DEMO_KEY = "riverside-housing-v1"
@@ -908,6 +909,8 @@ class _DemoBuilder:
         self.build_interactions()
         self.build_success()
         self.backdate()
+        # Funder reports last: they are built from everything above (keep after metric runs).
+        demo_reports_load(coalition=self.coalition, users=self.users, today=self.today)
         return DemoResult(
             coalition=self.coalition,
             usernames=DEMO_USERNAMES,
