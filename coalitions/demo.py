@@ -43,6 +43,7 @@ from networks.models import Direction, Interaction, InteractionKind, Interaction
 from networks.models import TieKind as T
 from weft.errors import ApplicationError
 
+from .demo_reports import demo_reports_load
 from .models import (
     Action,
     ClimateDirection,
@@ -67,7 +68,6 @@ from .models import (
     Win,
     WorkingGroup,
 )
-from .demo_reports import demo_reports_load
 from .services import coalition_create, role_grant
 
 DEMO_KEY = "riverside-housing-v1"

@@ -25,14 +25,14 @@ from allies.models import (
 )
 from coalitions.models import (
     Action,
-    Report,
-    ShareLink,
     ClimateShift,
     Endorsement,
     GroupMember,
     Membership,
     Principle,
+    Report,
     Role,
+    ShareLink,
     Signature,
     StatementVersion,
     Target,

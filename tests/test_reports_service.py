@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from allies.models import Actor, ActorKind, AllyAssessment, ContactDetail
+from allies.models import AllyAssessment, ContactDetail
 from coalitions import report_selectors, report_services
 from coalitions.models import (
     Action,
@@ -139,12 +139,12 @@ def test_members_and_signatories_are_counted_as_they_stood_at_the_period_end(
         )
         PhaseMove.objects.create(
             membership=membership, to_phase="connect",
-            moved_at=timezone.make_aware(datetime.datetime(2025, 1, 1)),
+            moved_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC),
         )  # fmt: skip
         if phase != "connect":
             PhaseMove.objects.create(
                 membership=membership, from_phase="connect", to_phase=phase,
-                moved_at=timezone.make_aware(datetime.datetime(2026, 2, 1)),
+                moved_at=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC),
             )  # fmt: skip
     Membership.objects.create(
         coalition=coalition, organisation=hidden, phase="produce", joined_on=D(2025, 1, 1)
