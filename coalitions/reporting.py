@@ -501,10 +501,13 @@ def _count_display(count: int, threshold: int) -> str:
     return fewer_than(threshold) if small(count, threshold) else f"{count:,}"
 
 
-def _names(names: Iterable[str], privacy: Privacy) -> list[str]:
-    """Organisation names to list: none unless the coalition shows them, and never a name
-    that is withheld for another reason (a person's, a sensitive actor's)."""
-    if not privacy.show_organisation_names:
+def _names(names: Iterable[str], privacy: Privacy, *, count: int | None = None) -> list[str]:
+    """Organisation names to list: none unless the coalition shows them, none where their
+    count is withheld as small (the names would give it away), and never a name that is
+    withheld for another reason (a person's, a sensitive actor's)."""
+    names = list(names)
+    count = len(names) if count is None else count
+    if not privacy.show_organisation_names or small(count, privacy.small_count_threshold):
         return []
     return sorted({name for name in names if not withheld_in(name, privacy.withheld)})
 
@@ -604,7 +607,7 @@ def build_report(
         "phases": phases,
         "signatories": {
             "count": _count_display(current.signatory_count, threshold),
-            "organisations": _names(current.signatories, privacy),
+            "organisations": _names(current.signatories, privacy, count=current.signatory_count),
         },
         "trend": build_trend(trend, privacy=privacy),
     }
@@ -693,7 +696,7 @@ def _is_number(text: str) -> bool:
     return re.fullmatch(r"[+-]?[\d,]*\.?\d+( points)?%?", text) is not None
 
 
-def trend_svg(values: list, labels: list[str], *, width: int = 240, height: int = 80) -> str:
+def trend_svg(values: list, labels: list[str], *, width: int = 240, height: int = 64) -> str:
     """A small line chart as SVG, for the PDF (WeasyPrint runs no JavaScript). Gaps (None)
     break the line. Pure string building from numbers and escaped labels."""
     from html import escape
@@ -704,11 +707,12 @@ def trend_svg(values: list, labels: list[str], *, width: int = 240, height: int 
     low = min(v for _, v in points)
     high = max(v for _, v in points)
     span = (high - low) or 1
-    pad = 10
-    step = (width - 2 * pad) / max(len(values) - 1, 1)
+    pad = 12
+    left = 30  # room for the scale's two values
+    step = (width - left - pad) / max(len(values) - 1, 1)
 
     def xy(i, v):
-        return pad + i * step, height - pad - (v - low) / span * (height - 2 * pad)
+        return left + i * step, height - pad - (v - low) / span * (height - 2 * pad)
 
     segments, current = [], []
     for i, v in enumerate(values):
@@ -731,11 +735,15 @@ def trend_svg(values: list, labels: list[str], *, width: int = 240, height: int 
         for x, y in (xy(i, v) for i, v in points)
     )
     first, last = escape(labels[0]) if labels else "", escape(labels[-1]) if labels else ""
+    scale = "".join(
+        f'<text x="2" y="{y}" font-size="8" fill="#5b6475">{value:g}</text>'
+        for value, y in ((round(high, 3), 9), (round(low, 3), height - 2))
+    )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 14}" '
         f'viewBox="0 0 {width} {height + 14}" role="img">'
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f7f8fa"/>{lines}{dots}'
-        f'<text x="{pad}" y="{height + 11}" font-size="9" fill="#5b6475">{first}</text>'
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f7f8fa"/>{lines}{dots}{scale}'
+        f'<text x="{left}" y="{height + 11}" font-size="9" fill="#5b6475">{first}</text>'
         f'<text x="{width - pad}" y="{height + 11}" font-size="9" fill="#5b6475" '
         f'text-anchor="end">{last}</text></svg>'
     )

@@ -232,6 +232,10 @@ def test_organisation_names_appear_only_when_the_coalition_shows_them(two_period
     assert hidden["signatories"]["organisations"] == []
     assert all(phase["organisations"] == [] for phase in hidden["phases"])
     assert hidden["signatories"]["count"] == "5"
+    # Where a count is withheld as small, the names that would give it away are too.
+    few = reporting.build_report(*two_periods, privacy=Privacy(small_count_threshold=6))
+    assert {p["phase"]: p["organisations"] for p in few["phases"]}["connect"] == []
+    assert few["signatories"]["organisations"] == []
 
 
 def test_withheld_names_are_redacted_from_titles_and_never_listed(two_periods):
@@ -239,13 +243,13 @@ def test_withheld_names_are_redacted_from_titles_and_never_listed(two_periods):
     current.wins = [
         Win("Rent freeze after Ada Lovelace spoke", D(2026, 2, 1), ("ADA LOVELACE's vigil",))
     ]
-    current.signatories = ["A", "Ada Lovelace"]
+    current.signatories = ["A", "B", "Ada Lovelace"]
     snapshot = reporting.build_report(
         current, previous, privacy=Privacy(withheld=frozenset({"Ada Lovelace", "Ada"}))
     )
     assert snapshot["wins"][0]["title"] == "Rent freeze after [name withheld] spoke"
     assert snapshot["wins"][0]["actions"] == ["[name withheld]'s vigil"]
-    assert snapshot["signatories"]["organisations"] == ["A"]
+    assert snapshot["signatories"]["organisations"] == ["A", "B"]
     assert "ada" not in str(snapshot).lower()
 
 

@@ -43,7 +43,7 @@ function drawCharts() {
               backgroundColor: "rgba(47, 111, 94, 0.12)",
               fill: true,
               spanGaps: false,
-              tension: 0.2,
+              tension: 0,
             },
           ],
         },
