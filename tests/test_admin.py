@@ -39,6 +39,8 @@ from coalitions.models import (
     Membership,
     PhaseMove,
     Principle,
+    Report,
+    ShareLink,
     Signature,
     StatementVersion,
     Target,
@@ -50,7 +52,7 @@ from coalitions.services import coalition_create
 from networks.models import ActorPosition, Interaction, InteractionKind, InteractionParticipant, Tie
 
 APPS = ("allies", "coalitions", "networks")
-READ_ONLY = {AuditEntry}
+READ_ONLY = {AuditEntry, Report, ShareLink}
 
 REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS),
@@ -162,6 +164,10 @@ def populate(user, suffix: str) -> dict:
     InteractionParticipant.objects.create(interaction=interaction, actor=person)
     InteractionParticipant.objects.create(interaction=interaction, actor=org)
     ActorPosition.objects.create(actor=person, x=1.0, y=2.0)
+    report = Report.objects.create(coalition=coalition, period_start=today, period_end=today)
+    ShareLink.objects.create(
+        report=report, token_hash=f"{suffix:0>64}", expires_at=now + datetime.timedelta(days=1)
+    )
     return {"coalition": coalition, "contact": contact, "signature": signature}
 
 
