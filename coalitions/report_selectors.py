@@ -111,17 +111,17 @@ def period_records(
     runs: list[reporting.RunFigures],
     privacy: reporting.Privacy,
 ) -> reporting.PeriodRecords:
-    within = {"range": (start, end)}
+    period = (start, end)
     wins = (
-        Win.objects.filter(coalition=coalition, won_on__range=within["range"])
+        Win.objects.filter(coalition=coalition, won_on__range=period)
         .prefetch_related(
             Prefetch("actions", queryset=actions_without_sensitive().order_by("starts_on", "id"))
         )
         .order_by("won_on", "id")
     )
-    shifts = ClimateShift.objects.filter(
-        coalition=coalition, recorded_on__range=within["range"]
-    ).order_by("recorded_on", "id")
+    shifts = ClimateShift.objects.filter(coalition=coalition, recorded_on__range=period).order_by(
+        "recorded_on", "id"
+    )
     assessments = (
         AllyAssessment.objects.filter(
             actor__coalition=coalition, actor__is_sensitive=False, assessed_on__lte=end
@@ -133,12 +133,11 @@ def period_records(
         Tie.objects.filter(coalition=coalition)
         .visible(include_sensitive=False)
         .filter(
-            Q(started_on__range=within["range"])
-            | Q(started_on__isnull=True, created_at__date__range=within["range"])
+            Q(started_on__range=period) | Q(started_on__isnull=True, created_at__date__range=period)
         )
         .count()
     )
-    actions = Action.objects.filter(coalition=coalition, starts_on__range=within["range"])
+    actions = Action.objects.filter(coalition=coalition, starts_on__range=period)
     action_counts = actions.aggregate(turnout=Sum("actual_turnout"))
     action_total = actions.count()
     convergences = actions.filter(is_convergence=True).count()

@@ -192,19 +192,24 @@ def stance_moves(
 # Privacy
 
 
+def _pattern(term: str) -> re.Pattern:
+    """``term`` as a whole word or phrase, case-insensitively: "Sam" is withheld, "Samuel"
+    and "same" are other words."""
+    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
+
+
 def redact(text: str, withheld: Iterable[str]) -> str:
-    """``text`` with every withheld string replaced (case-insensitively), longest first so
-    that a full name goes before a part of it."""
+    """``text`` with every withheld string replaced, longest first so that a full name goes
+    before a part of it."""
     for term in sorted((t for t in withheld if t and t.strip()), key=len, reverse=True):
-        text = re.sub(re.escape(term), WITHHELD, text, flags=re.IGNORECASE)
+        text = _pattern(term).sub(WITHHELD, text)
     return text
 
 
 def withheld_in(text: str, withheld: Iterable[str]) -> list[str]:
-    """The withheld strings that ``text`` contains (case-insensitively)."""
-    folded = text.casefold()
+    """The withheld strings that ``text`` contains."""
     return sorted(
-        {term for term in withheld if term and term.strip() and term.casefold() in folded}
+        {term for term in withheld if term and term.strip() and _pattern(term).search(text)}
     )
 
 

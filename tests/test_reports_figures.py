@@ -253,6 +253,14 @@ def test_withheld_names_are_redacted_from_titles_and_never_listed(two_periods):
     assert "ada" not in str(snapshot).lower()
 
 
+def test_a_withheld_name_is_matched_as_a_whole_word():
+    withheld = frozenset({"Sam", "+1 202 555 0101"})
+    assert reporting.redact("Samuel and Sam met; call +1 202 555 0101.", withheld) == (
+        "Samuel and [name withheld] met; call [name withheld]."
+    )
+    assert reporting.withheld_in("The same again", withheld) == []
+
+
 def test_without_metric_runs_the_relationship_and_leadership_figures_say_no_data():
     empty = PeriodRecords(start=D(2026, 1, 1), end=D(2026, 3, 31))
     before = PeriodRecords(start=D(2025, 10, 1), end=D(2025, 12, 31))
