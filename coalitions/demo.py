@@ -43,6 +43,7 @@ from networks.models import Direction, Interaction, InteractionKind, Interaction
 from networks.models import TieKind as T
 from weft.errors import ApplicationError
 
+from .demo_reports import demo_reports_load
 from .models import (
     Action,
     ClimateDirection,
@@ -909,6 +910,8 @@ class _DemoBuilder:
         self.build_success()
         self.backdate()
         self.build_metric_runs()
+        # Funder reports last: they are built from everything above (keep after metric runs).
+        demo_reports_load(coalition=self.coalition, users=self.users, today=self.today)
         return DemoResult(
             coalition=self.coalition,
             usernames=DEMO_USERNAMES,

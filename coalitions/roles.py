@@ -30,6 +30,8 @@ class Permission(StrEnum):
     METRICS_RUN = "metrics_run"  # start a metric run by hand
     REPORTS_VIEW = "reports_view"
     REPORTS_EDIT = "reports_edit"  # write the narrative, publish (organizers and stewards)
+    REPORTS_DRAFTS_VIEW = "reports_drafts_view"  # funders see published reports only
+    REPORTS_SHARE = "reports_share"  # share links for people without an account (stewards)
     ROLES_MANAGE = "roles_manage"
     PRIVACY_MANAGE = "privacy_manage"
     EXPORT = "export"
@@ -57,6 +59,8 @@ GRANTS: dict[Permission, frozenset[RoleName]] = {
     Permission.METRICS_RUN: frozenset({STEWARD, ORGANIZER, WEAVER}),
     Permission.REPORTS_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER, FUNDER}),
     Permission.REPORTS_EDIT: frozenset({STEWARD, ORGANIZER}),
+    Permission.REPORTS_DRAFTS_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER}),
+    Permission.REPORTS_SHARE: frozenset({STEWARD}),
     Permission.ROLES_MANAGE: frozenset({STEWARD}),
     Permission.PRIVACY_MANAGE: frozenset({STEWARD}),
     Permission.EXPORT: frozenset({STEWARD}),

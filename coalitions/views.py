@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.urls import reverse
 
 from . import roles, selectors
 from .models import RoleName
@@ -27,4 +28,6 @@ def coalition_home(request, coalition_id: int):
         context["overview"] = selectors.coalition_overview(
             access.coalition, include_sensitive=access.sees_sensitive
         )
+    if access.can(roles.Permission.REPORTS_VIEW):
+        context["reports_url"] = reverse("report-list", args=[access.coalition.pk])
     return render(request, "coalitions/coalition_home.html", context)

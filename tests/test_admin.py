@@ -39,6 +39,8 @@ from coalitions.models import (
     Membership,
     PhaseMove,
     Principle,
+    Report,
+    ShareLink,
     Signature,
     StatementVersion,
     Target,
@@ -61,7 +63,7 @@ from networks.models import (
 from networks.services import metric_run_execute, metric_run_request
 
 APPS = ("allies", "coalitions", "networks")
-READ_ONLY = {AuditEntry, MetricRun, ActorMetric, RelationshipMetric, Suggestion}
+READ_ONLY = {AuditEntry, MetricRun, ActorMetric, RelationshipMetric, Suggestion, Report, ShareLink}
 
 REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS),
@@ -179,6 +181,10 @@ def populate(user, suffix: str) -> dict:
         run=run, coalition=coalition, kind="periphery", actor=official, other=org, score=0.5,
         reason="on the edge of the network",
     )  # fmt: skip
+    report = Report.objects.create(coalition=coalition, period_start=today, period_end=today)
+    ShareLink.objects.create(
+        report=report, token_hash=f"{suffix:0>64}", expires_at=now + datetime.timedelta(days=1)
+    )
     return {"coalition": coalition, "contact": contact, "signature": signature}
 
 

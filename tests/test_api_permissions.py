@@ -30,7 +30,9 @@ from coalitions.models import (
     GroupMember,
     Membership,
     Principle,
+    Report,
     Role,
+    ShareLink,
     Signature,
     StatementVersion,
     Target,
@@ -47,6 +49,7 @@ EVERY_ROLE = MAP_VIEWERS | {"funder"}
 SIGNED_IN = EVERY_ROLE | {"outsider"}
 STEWARDS = {"steward"}
 ANYONE = set(PERSONAS)
+REPORT_EDITORS = {"steward", "organizer"}
 
 CRUD_FOR_EDITORS = {"GET": MAP_VIEWERS, "PUT": EDITORS, "PATCH": EDITORS, "DELETE": EDITORS}
 
@@ -115,6 +118,14 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "metric-runs-suggestions": {"GET": MAP_VIEWERS},
     "roles-list": {"GET": STEWARDS, "POST": STEWARDS},
     "roles-detail": {"GET": STEWARDS, "PUT": STEWARDS, "PATCH": STEWARDS, "DELETE": STEWARDS},
+    # Funder reports: every role reads (funders the published ones), organizers and stewards
+    # write and publish, stewards share.
+    "reports-list": {"GET": EVERY_ROLE, "POST": REPORT_EDITORS},
+    "reports-detail": {"GET": EVERY_ROLE, "PATCH": REPORT_EDITORS},
+    "reports-publish": {"POST": REPORT_EDITORS},
+    "share-links-list": {"GET": STEWARDS, "POST": STEWARDS},
+    "share-links-detail": {"GET": STEWARDS},
+    "share-links-revoke": {"POST": STEWARDS},
 }  # fmt: skip
 
 
@@ -189,6 +200,18 @@ def world(coalition, personas, member_org):
     principle = Principle.objects.create(coalition=coalition, title="Those most affected lead")
     group = WorkingGroup.objects.create(coalition=coalition, name="Research")
     now = timezone.now()
+    published_report = Report.objects.create(
+        coalition=coalition,
+        period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 3, 31),
+        status="published",
+        published_at=now,
+        snapshot={"narrative": ""},
+    )
+    draft_report = Report.objects.create(
+        coalition=coalition, period_start=datetime.date(2026, 4, 1),
+        period_end=datetime.date(2026, 6, 30),
+    )  # fmt: skip
     day = datetime.date(2026, 3, 3)
     rows = {
         "affiliations": Affiliation.objects.create(person=person, organisation=first),
@@ -230,6 +253,13 @@ def world(coalition, personas, member_org):
         "metric-runs": MetricRun.objects.create(
             coalition=coalition, status="succeeded", input_hash="a" * 64, computed_for=day
         ),
+        # Read (by funders too) and shared: published. Written and published: the draft.
+        "reports": published_report,
+        "share-links": ShareLink.objects.create(
+            report=published_report,
+            token_hash="0" * 64,
+            expires_at=now + datetime.timedelta(days=3),
+        ),
     }
     first_history = {
         "actors": first.history.earliest("history_date").history_id,
@@ -238,6 +268,7 @@ def world(coalition, personas, member_org):
     return {
         "rows": rows, "first": first, "second": second, "third": third, "person": person,
         "skill": skill, "principle": principle, "group": group, "first_history": first_history,
+        "draft_report": draft_report,
     }  # fmt: skip
 
 
@@ -251,13 +282,13 @@ def request_for(route: str, method: str, world, coalition):
         kwargs = {} if route == "api-coalition-list" else {"coalition_id": coalition.pk}
     elif route != "api-token":
         kwargs = {"coalition_id": coalition.pk}
-        if (
-            route.endswith(
-                ("-detail", "-history", "-restore", "-versions", "-actors", "-relationships")
-            )
-            or route == "metric-runs-suggestions"
-        ):
+        if route.endswith(
+            ("-detail", "-history", "-restore", "-versions", "-publish", "-revoke", "-actors",
+             "-relationships", "-suggestions")
+        ):  # fmt: skip
             kwargs["pk"] = row.pk
+        if route == "reports-publish" or (route == "reports-detail" and method == "PATCH"):
+            kwargs["pk"] = world["draft_report"].pk
         if route.endswith("-restore"):
             kwargs["history_id"] = world["first_history"][resource]
     bodies = {
@@ -294,6 +325,11 @@ def request_for(route: str, method: str, world, coalition):
         "wins": {"title": "Ordinance tabled", "won_on": "2026-05-02"},
         "climate-shifts": {"title": "Editorial backs us", "recorded_on": "2026-05-03"},
         "metric-runs": {},
+        "reports": {"period_start": "2026-07-01", "period_end": "2026-09-30"},
+        "reports-detail": {"narrative": "A quarter of *growth*."},
+        "reports-publish": {},
+        "share-links": {"report": world["rows"]["reports"].pk, "expires_in_days": 7},
+        "share-links-revoke": {},
     }  # fmt: skip
     if resource == "endorsements" and method == "PATCH":
         return reverse(route, kwargs=kwargs), {"withdrawn": True}

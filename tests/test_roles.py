@@ -14,9 +14,10 @@ from coalitions.services import role_revoke
 # "Movement data is dangerous data").
 TABLE = {
     "steward": set(P),
-    "organizer": set(P) - {P.ROLES_MANAGE, P.PRIVACY_MANAGE, P.EXPORT, P.ERASE},
+    "organizer": set(P) - {P.ROLES_MANAGE, P.PRIVACY_MANAGE, P.EXPORT, P.ERASE, P.REPORTS_SHARE},
     "weaver": set(P)
-    - {P.ROLES_MANAGE, P.PRIVACY_MANAGE, P.EXPORT, P.ERASE, P.SENSITIVE_VIEW, P.REPORTS_EDIT},
+    - {P.ROLES_MANAGE, P.PRIVACY_MANAGE, P.EXPORT, P.ERASE, P.SENSITIVE_VIEW, P.REPORTS_EDIT}
+    - {P.REPORTS_SHARE},
     "member": {
         P.MAP_VIEW,
         P.MAP_EDIT,
@@ -24,6 +25,7 @@ TABLE = {
         P.SIGN_AND_ENDORSE,
         P.DASHBOARD_VIEW,
         P.REPORTS_VIEW,
+        P.REPORTS_DRAFTS_VIEW,
     },
     "funder": {P.REPORTS_VIEW},
 }

@@ -15,6 +15,7 @@ from allies.api.views import (
     SkillLevelViewSet,
     SkillViewSet,
 )
+from coalitions.api.reports import ReportViewSet, ShareLinkViewSet
 from coalitions.api.views import (
     ActionViewSet,
     ClimateShiftViewSet,
@@ -68,6 +69,8 @@ NESTED = {
     "wins": WinViewSet,
     "climate-shifts": ClimateShiftViewSet,
     "metric-runs": MetricRunViewSet,
+    "reports": ReportViewSet,
+    "share-links": ShareLinkViewSet,
 }
 for prefix, viewset in NESTED.items():
     nested.register(rf"coalitions/(?P<coalition_id>\d+)/{prefix}", viewset, basename=prefix)

@@ -1,0 +1,230 @@
+"""API of funder reports: ``/api/v1/coalitions/<id>/reports/`` (the same figures as the
+page, for the same roles: funders read published reports only), publishing, and the
+stewards' share links (``share-links/``)."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from .. import report_selectors, report_services, reporting, roles
+from ..models import Report, ReportStatus, ShareLink
+
+Permission = roles.Permission
+
+
+class ReportSummarySerializer(serializers.ModelSerializer):
+    period_label = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=ReportStatus.choices, read_only=True)
+    period_start = serializers.DateField(required=False)
+    period_end = serializers.DateField(required=False)
+    narrative = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=report_services.NARRATIVE_MAX_LENGTH,
+        help_text="The organizers' story of the period (Markdown; no names of people).",
+    )
+
+    class Meta:
+        model = Report
+        fields = [
+            "id", "period_start", "period_end", "period_label", "status", "narrative",
+            "published_at", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["published_at", "created_at"]
+
+
+class ReportSerializer(ReportSummarySerializer):
+    """A report with its figures: the frozen snapshot of a published report, or a draft's
+    figures as the data stands now."""
+
+    narrative_html = serializers.SerializerMethodField()
+    figures = serializers.SerializerMethodField()
+
+    class Meta(ReportSummarySerializer.Meta):
+        fields = [*ReportSummarySerializer.Meta.fields, "narrative_html", "figures"]
+
+    def _snapshot(self, report) -> dict:
+        cache = self.context.setdefault("snapshots", {})
+        if report.pk not in cache:
+            cache[report.pk] = report_selectors.report_figures(report)
+        return cache[report.pk]
+
+    def get_narrative_html(self, report) -> str:
+        return reporting.render_narrative(self._snapshot(report).get("narrative", ""))
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_figures(self, report) -> dict:
+        snapshot = dict(self._snapshot(report))
+        snapshot.pop("narrative", None)
+        return snapshot
+
+
+class NarrativeSerializer(serializers.Serializer):
+    narrative = serializers.CharField(
+        allow_blank=True, max_length=report_services.NARRATIVE_MAX_LENGTH
+    )
+
+
+class ScopedMixin:
+    """Access resolved once per request: REPORTS_VIEW to read, ``write_permission`` to write."""
+
+    write_permission = Permission.REPORTS_EDIT
+    read_permission = Permission.REPORTS_VIEW
+    lookup_value_regex = r"\d+"
+    filter_backends: list = []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.access = roles.access_for(request.user, kwargs.get("coalition_id"))
+        needed = self.read_permission if request.method in SAFE_METHODS else self.write_permission
+        self.access.require(needed)
+
+
+class ReportViewSet(
+    ScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Success reports of the coalition. Organizers and stewards start drafts, write their
+    narrative and publish them; every role reads them, funders the published ones only."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Report.objects.none()
+        return report_selectors.report_list_for(self.access).select_related("coalition")
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return ReportSummarySerializer
+        if self.action == "partial_update":
+            return NarrativeSerializer
+        return ReportSerializer
+
+    @extend_schema(request=ReportSummarySerializer, responses={201: ReportSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = ReportSummarySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = report_services.report_create(
+            coalition=self.access.coalition, created_by=request.user, **serializer.validated_data
+        )
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=NarrativeSerializer,
+        responses={200: ReportSerializer},
+        summary="Write a draft's narrative (409 once published)",
+    )
+    def partial_update(self, request, *args, **kwargs):
+        report = self.get_object()
+        serializer = NarrativeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        report = report_services.report_narrative_update(
+            report=report, updated_by=request.user, **serializer.validated_data
+        )
+        return Response(ReportSerializer(report).data)
+
+    @extend_schema(
+        request=None,
+        responses={200: ReportSerializer},
+        summary="Publish: freeze the figures and narrative (409 if already published)",
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request, *args, **kwargs):
+        report = report_services.report_publish(report=self.get_object(), published_by=request.user)
+        return Response(ReportSerializer(report).data)
+
+
+class ShareLinkSerializer(serializers.ModelSerializer):
+    report = serializers.PrimaryKeyRelatedField(queryset=Report.objects.none())
+    expires_in_days = serializers.IntegerField(
+        write_only=True, required=False, default=30, min_value=1, max_value=90
+    )
+    url = serializers.SerializerMethodField(
+        help_text="The link, returned once when it is created (only its hash is stored)."
+    )
+    is_open = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ShareLink
+        fields = [
+            "id", "report", "expires_in_days", "expires_at", "revoked_at", "created_at", "url",
+            "is_open",
+        ]  # fmt: skip
+        read_only_fields = ["expires_at", "revoked_at", "created_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        access = self.context.get("access")
+        if access is not None:
+            fields["report"].queryset = Report.objects.filter(
+                coalition=access.coalition, status=ReportStatus.PUBLISHED
+            )
+        return fields
+
+    def get_url(self, link) -> str | None:
+        token = self.context.get("tokens", {}).get(link.pk)
+        request = self.context.get("request")
+        if token is None or request is None:
+            return None
+        from django.urls import reverse
+
+        return request.build_absolute_uri(reverse("shared-report", args=[token]))
+
+    def get_is_open(self, link) -> bool:
+        from django.utils import timezone
+
+        return link.is_open(timezone.now())
+
+
+class ShareLinkViewSet(
+    ScopedMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Read-only links to a published report for people without an account (stewards only):
+    unguessable, expiring, revocable; every opening is written to the audit log."""
+
+    serializer_class = ShareLinkSerializer
+    read_permission = Permission.REPORTS_SHARE
+    write_permission = Permission.REPORTS_SHARE
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ShareLink.objects.none()
+        return ShareLink.objects.filter(report__coalition=self.access.coalition).order_by(
+            "-created_at", "-id"
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["access"] = getattr(self, "access", None)
+        return context
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        link, token = report_services.share_link_create(
+            report=serializer.validated_data["report"],
+            created_by=request.user,
+            expires_in_days=serializer.validated_data["expires_in_days"],
+        )
+        context = {**self.get_serializer_context(), "tokens": {link.pk: token}}
+        return Response(
+            ShareLinkSerializer(link, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=None, responses={200: ShareLinkSerializer}, summary="Revoke a link")
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, *args, **kwargs):
+        link = report_services.share_link_revoke(link=self.get_object(), revoked_by=request.user)
+        return Response(self.get_serializer(link).data)

@@ -1,0 +1,776 @@
+"""The figures of a funder report, built from plain inputs (no Django): Tattersall's four
+measures of coalition success (Power in Coalition, 2010) for a period against the one before.
+
+Social change: wins, and shifts in the political climate (the recorded shifts, and how actors
+moved along the ally spectrum). Social power: stronger relationships between partners (from
+the metric runs closest to the two period ends), and more leaders with more skills.
+
+The report is what a funder reads, so it is private by construction:
+
+- it holds aggregates only: counts, means, shares, and the titles of wins, actions and
+  shifts, never who moved, who leads or who is tied to whom;
+- a count of people or organisations below the coalition's threshold is shown as "fewer than
+  N" (its value is not stored at all), and so is a mean or share taken over fewer than N;
+- organisation names appear only when the coalition's privacy setting allows it;
+- free text written by organizers (titles) has every withheld name replaced, whatever the
+  text says: names of people, of sensitive actors, contact details, and organisation names
+  when they are not shown.
+
+The selectors gather :class:`PeriodRecords` from the database; :func:`build_report` turns
+them into the snapshot that pages, the PDF, the CSV and the API all show.
+"""
+
+import csv
+import datetime
+import io
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+WITHHELD = "[name withheld]"
+STRONG_TIE_THRESHOLD_DEFAULT = 0.6
+TREND_PERIODS = 8  # how many periods back the trend charts reach at most
+
+STANCES = (  # the ally spectrum, from working against the cause to working for it
+    ("active_opposition", "active opposition"),
+    ("passive_opposition", "passive opposition"),
+    ("neutral", "neutral"),
+    ("passive_ally", "passive ally"),
+    ("active_ally", "active ally"),
+)
+STANCE_LABEL = dict(STANCES)
+STANCE_POSITION = {stance: i for i, (stance, _) in enumerate(STANCES)}
+PHASES = (("prospect", "Prospect"), ("connect", "Connect"), ("align", "Align"))
+PHASES += (("produce", "Produce"),)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs
+
+
+@dataclass(frozen=True)
+class Privacy:
+    small_count_threshold: int = 3
+    show_organisation_names: bool = True
+    # Every string that must never appear in a report: replaced in free text.
+    withheld: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class RunFigures:
+    """The two JSON documents of one succeeded metric run, and the day it was computed for."""
+
+    computed_for: datetime.date
+    network: Mapping
+    leadership: Mapping
+
+
+@dataclass(frozen=True)
+class Win:
+    title: str
+    won_on: datetime.date
+    action_titles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Shift:
+    title: str
+    recorded_on: datetime.date
+    direction: str  # favourable, unfavourable, mixed
+
+
+@dataclass
+class PeriodRecords:
+    """What happened in one period, gathered from the database (sensitive rows left out)."""
+
+    start: datetime.date
+    end: datetime.date
+    run: RunFigures | None = None
+    wins: list[Win] = field(default_factory=list)
+    shifts: list[Shift] = field(default_factory=list)
+    # (from stance, to stance) -> how many actors moved so between the period's two ends
+    stance_moves: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    new_ties: int = 0
+    actions: int = 0
+    convergences: int = 0
+    turnout: int | None = None  # the actual turnout of the period's actions, summed
+    # phase -> names of member organisations in it at the end of the period
+    members_by_phase: Mapping[str, list[str]] = field(default_factory=dict)
+    signatories: list[str] = field(default_factory=list)  # names that may be listed
+    signatory_count: int = 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Periods
+
+
+def quarter_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    start = datetime.date(day.year, first_month, 1)
+    return start, _next_quarter(start) - datetime.timedelta(days=1)
+
+
+def _next_quarter(start: datetime.date) -> datetime.date:
+    month = start.month + 3
+    return datetime.date(start.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+
+def last_full_quarter(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    start, _ = quarter_of(today)
+    return quarter_of(start - datetime.timedelta(days=1))
+
+
+def is_quarter(start: datetime.date, end: datetime.date) -> bool:
+    return quarter_of(start) == (start, end)
+
+
+def previous_period(
+    start: datetime.date, end: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """The period before: the previous calendar quarter for a quarter, else as many days
+    ending the day before ``start``."""
+    if is_quarter(start, end):
+        return quarter_of(start - datetime.timedelta(days=1))
+    days = end - start
+    previous_end = start - datetime.timedelta(days=1)
+    return previous_end - days, previous_end
+
+
+def period_label(start: datetime.date, end: datetime.date) -> str:
+    if is_quarter(start, end):
+        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    return f"{start.isoformat()} – {end.isoformat()}"
+
+
+def trend_periods(
+    start: datetime.date, end: datetime.date, *, count: int = TREND_PERIODS
+) -> list[tuple[datetime.date, datetime.date]]:
+    """This period and up to ``count - 1`` before it, oldest first."""
+    periods = [(start, end)]
+    for _ in range(count - 1):
+        periods.append(previous_period(*periods[-1]))
+    return periods[::-1]
+
+
+def closest_run(runs: Iterable[RunFigures], day: datetime.date) -> RunFigures | None:
+    """The run computed for the latest day on or before ``day`` (None if there is none)."""
+    before = [run for run in runs if run.computed_for <= day]
+    return max(before, key=lambda run: run.computed_for, default=None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Stance moves
+
+
+def stance_moves(
+    assessments: Iterable[tuple[int, datetime.date, str]],
+    start: datetime.date,
+    end: datetime.date,
+) -> Counter:
+    """How actors moved along the ally spectrum over a period: for each actor, their stance on
+    the day before ``start`` against their stance on ``end`` (the latest assessment on or
+    before each day), counted by (from, to). Actors first assessed within the period did not
+    move: there is nowhere they moved from. ``assessments`` are (actor, day, stance) in the
+    order they were recorded."""
+    before_day = start - datetime.timedelta(days=1)
+    at_start: dict[int, str] = {}
+    at_end: dict[int, str] = {}
+    for actor, day, stance in sorted(assessments, key=lambda row: row[1]):
+        if day <= before_day:
+            at_start[actor] = stance
+        if day <= end:
+            at_end[actor] = stance
+    return Counter(
+        (at_start[actor], at_end[actor])
+        for actor in at_start
+        if actor in at_end and at_start[actor] != at_end[actor]
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Privacy
+
+
+def _pattern(term: str) -> re.Pattern:
+    """``term`` as a whole word or phrase, case-insensitively: "Sam" is withheld, "Samuel"
+    and "same" are other words."""
+    return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
+
+
+def redact(text: str, withheld: Iterable[str]) -> str:
+    """``text`` with every withheld string replaced, longest first so that a full name goes
+    before a part of it."""
+    for term in sorted((t for t in withheld if t and t.strip()), key=len, reverse=True):
+        text = _pattern(term).sub(WITHHELD, text)
+    return text
+
+
+def withheld_in(text: str, withheld: Iterable[str]) -> list[str]:
+    """The withheld strings that ``text`` contains."""
+    return sorted(
+        {term for term in withheld if term and term.strip() and _pattern(term).search(text)}
+    )
+
+
+def small(value: int | None, threshold: int) -> bool:
+    """Whether a count of people or organisations could identify someone."""
+    return value is not None and 0 < value < threshold
+
+
+def fewer_than(threshold: int) -> str:
+    return f"fewer than {threshold}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    explains: str
+    kind: str = "count"  # count | ratio | level | share | change
+    people: bool = False  # a count of people or organisations: small counts are withheld
+    basis: str | None = None  # a mean or share over this count: withheld when it is small
+
+
+MEASURES = {
+    m.key: m
+    for m in (
+        # Social change
+        Measure("wins", "Wins", "Wins recorded in the period: concrete changes the coalition won."),
+        Measure(
+            "climate_shifts",
+            "Shifts in the political climate",
+            "Recorded shifts in what decision-makers and the public think is possible.",
+        ),
+        Measure(
+            "favourable_shifts",
+            "Favourable shifts",
+            "Of the recorded shifts, those favourable to the cause.",
+        ),
+        Measure(
+            "moved_towards",
+            "Actors moved towards the cause",
+            "Actors whose stance on the ally spectrum moved towards the cause over the period.",
+            people=True,
+        ),
+        Measure(
+            "moved_away",
+            "Actors moved away from the cause",
+            "Actors whose stance on the ally spectrum moved away from the cause.",
+            people=True,
+        ),
+        # Stronger relationships
+        Measure(
+            "member_mean_strength",
+            "Mean strength between member organisations",
+            "Average strength (0 to 1) of the relationships between member organisations, "
+            "from their interactions and declared ties.",
+            kind="ratio",
+        ),
+        Measure(
+            "strong_ties",
+            "Strong ties",
+            "Relationships at or above the strong-tie threshold.",
+        ),
+        Measure(
+            "density",
+            "Network density",
+            "Share of all possible ties between actors that exist (0 to 1).",
+            kind="ratio",
+        ),
+        Measure("new_ties", "New ties", "Ties that began in the period."),
+        Measure(
+            "at_risk",
+            "Ties at risk",
+            "Relationships whose strength fell by a third or more since the run before.",
+        ),
+        # More leaders with more skills
+        Measure("leaders", "Leaders", "People who led an action or hold a lead role.", people=True),
+        Measure(
+            "new_leaders",
+            "New leaders",
+            "Leaders who were not leading in the period before.",
+            people=True,
+        ),
+        Measure(
+            "mean_skill_level",
+            "Mean skill level of leaders",
+            "Leaders' average assessed skill level (1 beginner to 5 can teach it).",
+            kind="level",
+            basis="leaders",
+        ),
+        Measure(
+            "mean_skill_level_change",
+            "Change in leaders' skill level",
+            "How far the same leaders' mean skill level moved since the run before.",
+            kind="change",
+            basis="leaders",
+        ),
+        Measure(
+            "distributed_leadership",
+            "Distributed-leadership index",
+            "One minus the network's betweenness centralization: 0 is a star around one "
+            "leader, 1 is leadership spread evenly.",
+            kind="ratio",
+        ),
+        Measure(
+            "directly_affected_share",
+            "Lead roles held by those most affected",
+            "Share of lead roles held by people directly affected by the issue.",
+            kind="share",
+            basis="lead_roles",
+        ),
+        # The coalition's own work
+        Measure("members", "Member organisations", "Member organisations at the period's end.",
+                people=True),
+        Measure(
+            "signatories",
+            "Unity-statement signatories",
+            "Organisations whose signature on the unity statement stood at the period's end.",
+            people=True,
+        ),
+        Measure("actions", "Actions", "Joint actions held in the period."),
+        Measure("convergences", "Moments of convergence", "Actions where the whole network "
+                "acted together."),
+        Measure("turnout", "Turnout", "People who turned out to the period's actions, in all."),
+    )
+}  # fmt: skip
+
+SECTIONS = (
+    (
+        "wins",
+        "Wins",
+        "Social change: what the coalition won.",
+        ("wins",),
+    ),
+    (
+        "climate",
+        "Political climate",
+        "Social change: how the climate around the issue moved.",
+        ("climate_shifts", "favourable_shifts", "moved_towards", "moved_away"),
+    ),
+    (
+        "relationships",
+        "Stronger relationships",
+        "Social power: the ties between partners.",
+        ("member_mean_strength", "strong_ties", "density", "new_ties", "at_risk"),
+    ),
+    (
+        "leadership",
+        "More leaders with more skills",
+        "Social power: who leads, and how they grow.",
+        (
+            "leaders",
+            "new_leaders",
+            "mean_skill_level",
+            "mean_skill_level_change",
+            "distributed_leadership",
+            "directly_affected_share",
+        ),
+    ),
+    (
+        "work",
+        "Membership and action",
+        "The coalition's work: members, signatories, actions and turnout.",
+        ("members", "signatories", "actions", "convergences", "turnout"),
+    ),
+)
+# Charted over every period with data.
+TREND_KEYS = (
+    "wins",
+    "member_mean_strength",
+    "strong_ties",
+    "density",
+    "leaders",
+    "distributed_leadership",
+)
+
+
+def raw_values(records: PeriodRecords) -> dict[str, float | int | None]:
+    """Every measure's value for one period, before any privacy rule (None: no data)."""
+    run = records.run
+    network = dict(run.network) if run else {}
+    leadership = dict(run.leadership) if run else {}
+    towards = sum(
+        n
+        for (before, after), n in records.stance_moves.items()
+        if STANCE_POSITION.get(after, 0) > STANCE_POSITION.get(before, 0)
+    )
+    away = sum(
+        n
+        for (before, after), n in records.stance_moves.items()
+        if STANCE_POSITION.get(after, 0) < STANCE_POSITION.get(before, 0)
+    )
+    return {
+        "wins": len(records.wins),
+        "climate_shifts": len(records.shifts),
+        "favourable_shifts": sum(s.direction == "favourable" for s in records.shifts),
+        "moved_towards": towards,
+        "moved_away": away,
+        "member_mean_strength": network.get("member_mean_strength"),
+        "strong_ties": network.get("strong_ties"),
+        "density": network.get("density"),
+        "new_ties": records.new_ties,
+        "at_risk": network.get("at_risk"),
+        "leaders": leadership.get("leaders"),
+        "new_leaders": leadership.get("new_leaders"),
+        "mean_skill_level": leadership.get("mean_skill_level"),
+        "mean_skill_level_change": leadership.get("mean_skill_level_change"),
+        "distributed_leadership": network.get("distributed_leadership"),
+        "directly_affected_share": leadership.get("directly_affected_share"),
+        "lead_roles": leadership.get("lead_roles"),
+        "members": sum(len(names) for names in records.members_by_phase.values()),
+        "signatories": records.signatory_count,
+        "actions": records.actions,
+        "convergences": records.convergences,
+        "turnout": records.turnout,
+    }
+
+
+def _withheld(measure: Measure, values: Mapping, threshold: int) -> bool:
+    if measure.people and small(values.get(measure.key), threshold):
+        return True
+    if measure.basis is not None:
+        basis = values.get(measure.basis)
+        return basis is not None and basis < threshold and values.get(measure.key) is not None
+    return False
+
+
+def _shown(measure: Measure, values: Mapping, threshold: int) -> float | int | None:
+    if _withheld(measure, values, threshold):
+        return None
+    value = values.get(measure.key)
+    if value is None:
+        return None
+    if measure.kind in ("ratio", "level", "change", "share"):
+        return round(float(value), 3)
+    return int(value)
+
+
+def display(measure: Measure, value, *, withheld: bool, threshold: int) -> str:
+    if withheld:
+        return fewer_than(threshold) if measure.people else f"withheld (fewer than {threshold})"
+    if value is None:
+        return "no data"
+    if measure.kind == "share":
+        return f"{value * 100:.0f}%"
+    if measure.kind in ("ratio", "level"):
+        return f"{value:.2f}"
+    if measure.kind == "change":
+        return f"{value:+.2f}"
+    return f"{value:,}"
+
+
+def change_display(measure: Measure, change) -> str:
+    if change is None:
+        return "—"
+    if change == 0:
+        return "no change"
+    if measure.kind == "share":
+        return f"{change * 100:+.0f} points"
+    if measure.kind in ("ratio", "level", "change"):
+        return f"{change:+.2f}"
+    return f"{change:+,}"
+
+
+def figure(measure: Measure, current: Mapping, previous: Mapping, threshold: int) -> dict:
+    """One figure: its value, the previous period's, the change, and what it measures."""
+    now_withheld = _withheld(measure, current, threshold)
+    before_withheld = _withheld(measure, previous, threshold)
+    value = _shown(measure, current, threshold)
+    before = _shown(measure, previous, threshold)
+    change = None
+    if value is not None and before is not None:
+        change = round(value - before, 3) if isinstance(value, float) else value - before
+    return {
+        "key": measure.key,
+        "label": measure.label,
+        "explains": measure.explains,
+        "kind": measure.kind,
+        "value": value,
+        "previous": before,
+        "change": change,
+        "withheld": now_withheld,
+        "previous_withheld": before_withheld,
+        "display": display(measure, value, withheld=now_withheld, threshold=threshold),
+        "previous_display": display(measure, before, withheld=before_withheld, threshold=threshold),
+        "change_display": change_display(measure, change),
+    }
+
+
+def _count_display(count: int, threshold: int) -> str:
+    return fewer_than(threshold) if small(count, threshold) else f"{count:,}"
+
+
+def _names(names: Iterable[str], privacy: Privacy, *, count: int | None = None) -> list[str]:
+    """Organisation names to list: none unless the coalition shows them, none where their
+    count is withheld as small (the names would give it away), and never a name that is
+    withheld for another reason (a person's, a sensitive actor's)."""
+    names = list(names)
+    count = len(names) if count is None else count
+    if not privacy.show_organisation_names or small(count, privacy.small_count_threshold):
+        return []
+    return sorted({name for name in names if not withheld_in(name, privacy.withheld)})
+
+
+def build_report(
+    current: PeriodRecords,
+    previous: PeriodRecords,
+    *,
+    privacy: Privacy,
+    trend: Iterable[PeriodRecords] = (),
+) -> dict:
+    """The report's snapshot: JSON-ready, privacy rules applied, nothing withheld left in."""
+    threshold = privacy.small_count_threshold
+    now, before = raw_values(current), raw_values(previous)
+    figures = {key: figure(measure, now, before, threshold) for key, measure in MEASURES.items()}
+    sections = [
+        {
+            "key": key,
+            "title": title,
+            "explains": explains,
+            "figures": [figures[k] for k in keys],
+        }
+        for key, title, explains, keys in SECTIONS
+    ]
+    withheld = privacy.withheld
+    phases = [
+        {
+            "phase": phase,
+            "label": label,
+            "count": _count_display(len(current.members_by_phase.get(phase, [])), threshold),
+            "previous": _count_display(len(previous.members_by_phase.get(phase, [])), threshold),
+            "organisations": _names(current.members_by_phase.get(phase, []), privacy),
+        }
+        for phase, label in PHASES
+    ]
+    moves = [
+        {
+            "from": STANCE_LABEL.get(before_stance, before_stance),
+            "to": STANCE_LABEL.get(after_stance, after_stance),
+            "towards_cause": STANCE_POSITION.get(after_stance, 0)
+            > STANCE_POSITION.get(before_stance, 0),
+            "count": _count_display(n, threshold),
+        }
+        for (before_stance, after_stance), n in sorted(
+            current.stance_moves.items(),
+            key=lambda item: (
+                STANCE_POSITION.get(item[0][0], 0),
+                STANCE_POSITION.get(item[0][1], 0),
+            ),
+        )
+        if n > 0
+    ]
+    run = current.run
+    strong_threshold = (
+        run.network.get("strong_tie_threshold", STRONG_TIE_THRESHOLD_DEFAULT)
+        if run
+        else STRONG_TIE_THRESHOLD_DEFAULT
+    )
+    return {
+        "period": {
+            "start": current.start.isoformat(),
+            "end": current.end.isoformat(),
+            "label": period_label(current.start, current.end),
+        },
+        "previous_period": {
+            "start": previous.start.isoformat(),
+            "end": previous.end.isoformat(),
+            "label": period_label(previous.start, previous.end),
+        },
+        "runs": {
+            "current": run.computed_for.isoformat() if run else None,
+            "previous": previous.run.computed_for.isoformat() if previous.run else None,
+        },
+        "privacy": {
+            "small_count_threshold": threshold,
+            "organisation_names_shown": privacy.show_organisation_names,
+        },
+        "strong_tie_threshold": strong_threshold,
+        "sections": sections,
+        "wins": [
+            {
+                "title": redact(win.title, withheld),
+                "won_on": win.won_on.isoformat(),
+                "actions": [redact(title, withheld) for title in win.action_titles],
+            }
+            for win in sorted(current.wins, key=lambda w: w.won_on)
+        ],
+        "shifts": [
+            {
+                "title": redact(shift.title, withheld),
+                "recorded_on": shift.recorded_on.isoformat(),
+                "direction": shift.direction,
+            }
+            for shift in sorted(current.shifts, key=lambda s: s.recorded_on)
+        ],
+        "stance_moves": moves,
+        "phases": phases,
+        "signatories": {
+            "count": _count_display(current.signatory_count, threshold),
+            "organisations": _names(current.signatories, privacy, count=current.signatory_count),
+        },
+        "trend": build_trend(trend, privacy=privacy),
+    }
+
+
+def build_trend(periods: Iterable[PeriodRecords], *, privacy: Privacy) -> dict:
+    """Series for the trend charts, over every period with a metric run (oldest first);
+    withheld values are gaps (null)."""
+    threshold = privacy.small_count_threshold
+    labels, series = [], {key: [] for key in TREND_KEYS}
+    for records in periods:
+        if records.run is None:
+            continue
+        values = raw_values(records)
+        labels.append(period_label(records.start, records.end))
+        for key in TREND_KEYS:
+            series[key].append(_shown(MEASURES[key], values, threshold))
+    return {
+        "labels": labels,
+        "series": [
+            {
+                "key": key,
+                "label": MEASURES[key].label,
+                "kind": MEASURES[key].kind,
+                "values": series[key],
+            }
+            for key in TREND_KEYS
+        ],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Formats
+
+
+def figures_csv(snapshot: Mapping) -> str:
+    """The figures as CSV: one row per figure (display values, so that what is withheld on
+    the page is withheld here), then the stance moves and the wins."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    period = snapshot["period"]["label"]
+    previous = snapshot["previous_period"]["label"]
+    writer.writerow(["section", "figure", period, previous, "change", "what it measures"])
+    for section in snapshot["sections"]:
+        for fig in section["figures"]:
+            writer.writerow(
+                _cells(
+                    section["title"],
+                    fig["label"],
+                    fig["display"],
+                    fig["previous_display"],
+                    fig["change_display"],
+                    fig["explains"],
+                )
+            )
+    for move in snapshot["stance_moves"]:
+        writer.writerow(
+            _cells("Political climate", f"Moved from {move['from']} to {move['to']}",
+                   move["count"], "", "", "Actors whose stance moved so over the period.")
+        )  # fmt: skip
+    for phase in snapshot["phases"]:
+        writer.writerow(
+            _cells("Membership and action", f"Members in {phase['label']}", phase["count"],
+                   phase["previous"], "", "Member organisations in this phase at the period's end.")
+        )  # fmt: skip
+    for win in snapshot["wins"]:
+        writer.writerow(
+            _cells("Wins", win["title"], win["won_on"], "", "", "; ".join(win["actions"]))
+        )
+    return out.getvalue()
+
+
+def _cells(*values) -> list[str]:
+    """Cells safe to open in a spreadsheet: text that a spreadsheet would run as a formula
+    (=, +, -, @ first) is prefixed with an apostrophe, unless it is a plain number."""
+    safe = []
+    for value in values:
+        text = str(value)
+        if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
+            text = "'" + text
+        safe.append(text)
+    return safe
+
+
+def _is_number(text: str) -> bool:
+    return re.fullmatch(r"[+-]?[\d,]*\.?\d+( points)?%?", text) is not None
+
+
+def trend_svg(values: list, labels: list[str], *, width: int = 240, height: int = 64) -> str:
+    """A small line chart as SVG, for the PDF (WeasyPrint runs no JavaScript). Gaps (None)
+    break the line. Pure string building from numbers and escaped labels."""
+    from html import escape
+
+    points = [(i, v) for i, v in enumerate(values) if v is not None]
+    if not points:
+        return ""
+    low = min(v for _, v in points)
+    high = max(v for _, v in points)
+    span = (high - low) or 1
+    pad = 12
+    left = 30  # room for the scale's two values
+    step = (width - left - pad) / max(len(values) - 1, 1)
+
+    def xy(i, v):
+        return left + i * step, height - pad - (v - low) / span * (height - 2 * pad)
+
+    segments, current = [], []
+    for i, v in enumerate(values):
+        if v is None:
+            if current:
+                segments.append(current)
+            current = []
+        else:
+            current.append(xy(i, v))
+    if current:
+        segments.append(current)
+    lines = "".join(
+        '<polyline fill="none" stroke="#2f6f5e" stroke-width="2" points="'
+        + " ".join(f"{x:.1f},{y:.1f}" for x, y in seg)
+        + '"/>'
+        for seg in segments
+    )
+    dots = "".join(
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#2f6f5e"/>'
+        for x, y in (xy(i, v) for i, v in points)
+    )
+    first, last = escape(labels[0]) if labels else "", escape(labels[-1]) if labels else ""
+    scale = "".join(
+        f'<text x="2" y="{y}" font-size="8" fill="#5b6475">{value:g}</text>'
+        for value, y in ((round(high, 3), 9), (round(low, 3), height - 2))
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 14}" '
+        f'viewBox="0 0 {width} {height + 14}" role="img">'
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#f7f8fa"/>{lines}{dots}{scale}'
+        f'<text x="{left}" y="{height + 11}" font-size="9" fill="#5b6475">{first}</text>'
+        f'<text x="{width - pad}" y="{height + 11}" font-size="9" fill="#5b6475" '
+        f'text-anchor="end">{last}</text></svg>'
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Narrative
+
+NARRATIVE_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "h3", "h4", "a"}
+
+
+def render_narrative(text: str) -> str:
+    """The organizers' Markdown as HTML that cannot run anything: Python-Markdown, then the
+    Ammonia sanitizer (nh3) keeping a few text tags and plain links."""
+    import markdown
+    import nh3
+
+    html = markdown.markdown(text or "", output_format="html")
+    return nh3.clean(
+        html,
+        tags=NARRATIVE_TAGS,
+        attributes={"a": {"href"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
