@@ -22,10 +22,12 @@ blends evidence and declarations. Then, in this process:
 Peak memory is the highest resident set size sampled every 20 ms during a phase, above the
 size at its start. Targets (full run): task ≤ 1.5× the compute alone; compute at least 10×
 faster than NetworkX. The smoke run (CI sizes) checks nothing but that it runs.
+``BENCH_METRICS_SIZES=10000x50000`` runs chosen sizes only.
 """
 
 import datetime
 import gc
+import os
 import random
 import threading
 import time
@@ -264,6 +266,11 @@ def run(*, smoke: bool = False, cleanup: bool = True) -> tuple[dict, list[str]]:
     if connection.vendor != "postgresql":
         raise SystemExit("bench: the metrics benchmark needs PostgreSQL (DATABASE_URL)")
     sizes = SMOKE_SIZES if smoke else FULL_SIZES
+    if os.environ.get("BENCH_METRICS_SIZES"):  # e.g. "10000x50000,50000x250000"
+        sizes = tuple(
+            tuple(int(part) for part in size.split("x"))
+            for size in os.environ["BENCH_METRICS_SIZES"].split(",")
+        )
     results = []
     for n_actors, n_ties in sizes:
         print(f"building {n_actors:,} actors / {n_ties:,} ties…", flush=True)
