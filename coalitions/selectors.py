@@ -1,8 +1,23 @@
 """Reads about coalitions, shared by pages, API and tasks."""
 
-from django.db.models import Count, Q, QuerySet
+import statistics
 
-from .models import Coalition
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from networks.models import InteractionParticipant
+
+from .api.fields import hide_sensitive_references
+from .models import (
+    HEALTH_DIMENSIONS,
+    Coalition,
+    Commitment,
+    HealthCheckAnswer,
+    HealthCheckRound,
+    MemberPhase,
+    Membership,
+    Signature,
+)
 
 
 def coalition_list_for(user) -> QuerySet[Coalition]:
@@ -23,3 +38,119 @@ def coalition_overview(coalition: Coalition, *, include_sensitive: bool) -> dict
         Tie.objects.filter(coalition=coalition).visible(include_sensitive=include_sensitive).count()
     )
     return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# The weaver's workflow
+
+
+def health_round_summary(health_round) -> dict:
+    """A health-check round's averages, spread and change against the coalition's previous
+    round, per dimension. Aggregates only: no organisation's answers (two queries)."""
+
+    def scores_of(round_id):
+        rows = HealthCheckAnswer.objects.filter(round_id=round_id).values_list(*HEALTH_DIMENSIONS)
+        return list(zip(*rows, strict=True)) if rows else [() for _ in HEALTH_DIMENSIONS]
+
+    previous = (
+        HealthCheckRound.objects.filter(coalition_id=health_round.coalition_id)
+        .filter(
+            Q(opens_on__lt=health_round.opens_on)
+            | Q(opens_on=health_round.opens_on, pk__lt=health_round.pk)
+        )
+        .order_by("-opens_on", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    now = scores_of(health_round.pk)
+    before = scores_of(previous) if previous else [() for _ in HEALTH_DIMENSIONS]
+    dimensions = {}
+    for name, scores, earlier in zip(HEALTH_DIMENSIONS, now, before, strict=True):
+        average = round(statistics.fmean(scores), 2) if scores else None
+        previous_average = round(statistics.fmean(earlier), 2) if earlier else None
+        dimensions[name] = {
+            "average": average,
+            "lowest": min(scores) if scores else None,
+            "highest": max(scores) if scores else None,
+            "spread": round(statistics.pstdev(scores), 2) if scores else None,
+            "previous_average": previous_average,
+            "change": (
+                round(average - previous_average, 2)
+                if average is not None and previous_average is not None
+                else None
+            ),
+        }
+    return {
+        "round": health_round.pk,
+        "answers": len(now[0]) if now and now[0] else 0,
+        "previous_round": previous,
+        "dimensions": dimensions,
+    }
+
+
+def public_signatories(version) -> list[str]:
+    """The names of the organisations whose signature of ``version`` counts and who agreed
+    to be listed: what the public page shows (nothing of the signers)."""
+
+    return list(
+        Signature.objects.filter(
+            version=version,
+            confirmed_at__isnull=False,
+            withdrawn_at__isnull=True,
+            show_publicly=True,
+        )
+        .order_by("organisation_key")
+        .values_list("organisation_name", flat=True)
+    )
+
+
+COLD_AFTER_DAYS = 60  # no interaction for two months: the card says the member is going cold
+
+
+def pipeline_board(access) -> dict:
+    """Every member and prospect of the coalition by phase, each with its designee, value
+    proposition, commitments and the days since its last interaction (three queries: the
+    memberships with their organisation and designee and last interaction, the
+    commitments, and the phase counts come from the same rows)."""
+
+    last_seen = (
+        InteractionParticipant.objects.filter(actor=OuterRef("organisation"))
+        .order_by()
+        .values("actor")
+        .annotate(last=Max("interaction__occurred_on"))
+        .values("last")
+    )
+    memberships = hide_sensitive_references(
+        Membership.objects.filter(coalition=access.coalition, left_on__isnull=True),
+        access,
+        "organisation",
+        "designee",
+    )
+    memberships = (
+        memberships.select_related("organisation", "designee")
+        .annotate(last_interaction=Subquery(last_seen[:1]))
+        .prefetch_related(
+            Prefetch("commitments", queryset=Commitment.objects.order_by("due_on", "id"))
+        )
+        .order_by("organisation__name", "id")
+    )
+    today = timezone.localdate()
+    columns = {phase: [] for phase in MemberPhase.values}
+    for membership in memberships:
+        last = membership.last_interaction
+        membership.days_since_contact = (today - last).days if last else None
+        membership.is_cold = last is None or (today - last).days > COLD_AFTER_DAYS
+        columns[membership.phase].append(membership)
+    total = sum(len(rows) for rows in columns.values())
+    return {
+        "columns": [
+            {
+                "phase": phase,
+                "label": MemberPhase(phase).label,
+                "members": rows,
+                "share": round(100 * len(rows) / total) if total else 0,
+            }
+            for phase, rows in columns.items()
+        ],
+        "total": total,
+    }

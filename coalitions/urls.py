@@ -5,4 +5,10 @@ from . import views
 urlpatterns = [
     path("", views.coalition_list, name="coalition-list"),
     path("coalitions/<int:coalition_id>/", views.coalition_home, name="coalition-home"),
+    # The weaver's workspace
+    path("coalitions/<int:coalition_id>/pipeline/", views.pipeline, name="workflow-pipeline"),
+    # Public: the sign-on page of a published statement, and the emailed links.
+    path("sign/<int:statement_id>/", views.sign_on, name="sign-on"),
+    path("sign/confirm/<str:token>/", views.sign_confirm, name="sign-confirm"),
+    path("sign/withdraw/<str:token>/", views.sign_withdraw, name="sign-withdraw"),
 ]

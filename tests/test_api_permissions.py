@@ -26,10 +26,15 @@ from allies.models import (
 from coalitions.models import (
     Action,
     ClimateShift,
+    Commitment,
     Endorsement,
+    FeedbackRound,
     GroupMember,
+    HealthCheckRound,
+    Introduction,
     Membership,
     Principle,
+    Proposal,
     Role,
     Signature,
     StatementVersion,
@@ -38,7 +43,7 @@ from coalitions.models import (
     Win,
     WorkingGroup,
 )
-from networks.models import Interaction, InteractionParticipant, Tie
+from networks.models import Interaction, InteractionParticipant, MetricRun, Suggestion, Tie
 
 PERSONAS = ["steward", "organizer", "weaver", "member", "funder", "outsider", "anonymous"]
 MAP_VIEWERS = {"steward", "organizer", "weaver", "member"}
@@ -107,6 +112,28 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "wins-detail": CRUD_FOR_EDITORS,
     "climate-shifts-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
     "climate-shifts-detail": CRUD_FOR_EDITORS,
+    # The weaver's workflow (issue 7). Members cast their own organisation's vote, answer
+    # its health check and comment on statements; the weaver's suggestions and a round's
+    # summary are for the roles that run the workflow.
+    "introductions-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "introductions-detail": {"GET": MAP_VIEWERS, "PUT": EDITORS, "PATCH": EDITORS},
+    "commitments-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "commitments-detail": CRUD_FOR_EDITORS,
+    "proposals-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "proposals-detail": {"GET": MAP_VIEWERS, "PUT": EDITORS, "PATCH": EDITORS},
+    "proposals-votes": {"GET": MAP_VIEWERS, "POST": MAP_VIEWERS},
+    "proposals-decide": {"POST": EDITORS},
+    "health-checks-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "health-checks-detail": {"GET": MAP_VIEWERS},
+    "health-checks-answers": {"POST": MAP_VIEWERS},
+    "health-checks-summary": {"GET": EDITORS},
+    "feedback-rounds-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "feedback-rounds-detail": {"GET": MAP_VIEWERS},
+    "feedback-rounds-comments": {"GET": MAP_VIEWERS, "POST": MAP_VIEWERS},
+    "suggestions-list": {"GET": EDITORS},
+    "suggestions-detail": {"GET": EDITORS},
+    "suggestions-accept": {"POST": EDITORS},
+    "suggestions-dismiss": {"POST": EDITORS},
     "roles-list": {"GET": STEWARDS, "POST": STEWARDS},
     "roles-detail": {"GET": STEWARDS, "PUT": STEWARDS, "PATCH": STEWARDS, "DELETE": STEWARDS},
 }  # fmt: skip
@@ -184,7 +211,53 @@ def world(coalition, personas, member_org):
     group = WorkingGroup.objects.create(coalition=coalition, name="Research")
     now = timezone.now()
     day = datetime.date(2026, 3, 3)
+    today = timezone.localdate()
+    # The member's organisation votes and answers through its designee.
+    designee = Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
+    Membership.objects.create(
+        coalition=coalition, organisation=member_org, phase="connect", designee=designee
+    )
+    membership = Membership.objects.create(coalition=coalition, organisation=first)
+    run = MetricRun.objects.create(coalition=coalition, input_hash="0" * 64, computed_for=today)
+    closed_proposal = Proposal.objects.create(
+        coalition=coalition, title="Closed", rule="majority",
+        closes_at=now - datetime.timedelta(days=1),
+    )  # fmt: skip
     rows = {
+        "introductions": Introduction.objects.create(
+            coalition=coalition,
+            introduced=first,
+            introduced_to=second,
+            reason="Both on rents",
+            introduced_on=day,
+        ),
+        "commitments": Commitment.objects.create(membership=membership, kind="hours", amount=5),
+        "proposals": Proposal.objects.create(
+            coalition=coalition,
+            title="Adopt the platform",
+            rule="consent",
+            closes_at=now + datetime.timedelta(days=7),
+        ),
+        "health-checks": HealthCheckRound.objects.create(
+            coalition=coalition,
+            title="Spring",
+            opens_on=today - datetime.timedelta(days=1),
+            closes_on=today + datetime.timedelta(days=7),
+        ),
+        "feedback-rounds": FeedbackRound.objects.create(
+            version=statement.versions.get(),
+            opened_at=now,
+            closes_at=now + datetime.timedelta(days=7),
+        ),
+        "suggestions": Suggestion.objects.create(
+            run=run,
+            coalition=coalition,
+            kind="introduction",
+            actor=first,
+            other=third,
+            score=2.0,
+            reason="Two partners in common",
+        ),
         "affiliations": Affiliation.objects.create(person=person, organisation=first),
         "skills": skill,
         "skill-levels": SkillLevel.objects.create(
@@ -192,7 +265,7 @@ def world(coalition, personas, member_org):
         ),
         "engagement-plans": EngagementPlan.objects.create(actor=second, ask="Meet us"),
         "targets": Target.objects.create(coalition=coalition, actor=second),
-        "memberships": Membership.objects.create(coalition=coalition, organisation=first),
+        "memberships": membership,
         "statements": statement,
         # Confirmed and public on a published text: what members may see of signatures.
         "signatures": Signature.objects.create(
@@ -229,12 +302,22 @@ def world(coalition, personas, member_org):
     return {
         "rows": rows, "first": first, "second": second, "third": third, "person": person,
         "skill": skill, "principle": principle, "group": group, "first_history": first_history,
+        "designee": designee, "member_org": member_org, "closed_proposal": closed_proposal,
+        "statement": statement,
     }  # fmt: skip
+
+
+DETAIL_ROUTES = (
+    "-detail", "-history", "-restore", "-versions", "-votes", "-decide", "-answers",
+    "-summary", "-comments", "-accept", "-dismiss",
+)  # fmt: skip
 
 
 def request_for(route: str, method: str, world, coalition):
     """The URL and body of a reasonable request for a route: valid for an allowed role."""
     first, second = world["first"].pk, world["second"].pk
+    today, week = timezone.localdate(), datetime.timedelta(days=7)
+    soon = (timezone.now() + week).isoformat()
     resource = route.rsplit("-", 1)[0]
     row = world["rows"].get(resource)
     kwargs = {}
@@ -242,8 +325,10 @@ def request_for(route: str, method: str, world, coalition):
         kwargs = {} if route == "api-coalition-list" else {"coalition_id": coalition.pk}
     elif route != "api-token":
         kwargs = {"coalition_id": coalition.pk}
-        if route.endswith(("-detail", "-history", "-restore", "-versions")):
+        if route.endswith(DETAIL_ROUTES):
             kwargs["pk"] = row.pk
+        if route == "proposals-decide":
+            kwargs["pk"] = world["closed_proposal"].pk
         if route.endswith("-restore"):
             kwargs["history_id"] = world["first_history"][resource]
     bodies = {
@@ -279,6 +364,31 @@ def request_for(route: str, method: str, world, coalition):
         "actions": {"title": "Vigil", "starts_on": "2026-05-01"},
         "wins": {"title": "Ordinance tabled", "won_on": "2026-05-02"},
         "climate-shifts": {"title": "Editorial backs us", "recorded_on": "2026-05-03"},
+        "introductions": {
+            "introduced": first, "introduced_to": second, "reason": "Both organise renters",
+            "introduced_on": "2026-04-01", "follow_up_on": "2026-04-15",
+        },
+        "commitments": {
+            "membership": world["rows"]["memberships"].pk, "kind": "hours", "amount": "10.00",
+            "due_on": "2026-06-01",
+        },
+        "proposals": {"title": "Adopt the platform", "rule": "majority", "closes_at": soon},
+        "proposals-votes": {
+            "organisation": world["member_org"].pk, "designee": world["designee"].pk,
+            "choice": "agree",
+        },
+        "proposals-decide": {"outcome_note": "Carried", "review_by": "2099-01-01"},
+        "health-checks": {
+            "title": "Autumn", "opens_on": str(today), "closes_on": str(today + week),
+        },
+        "health-checks-answers": {
+            "organisation": world["member_org"].pk, "purpose": 4, "participation": 3,
+            "relationships": 5, "structures": 2, "coordination": 3,
+        },
+        "feedback-rounds": {"statement": world["statement"].pk, "closes_at": soon},
+        "feedback-rounds-comments": {"paragraph": 1, "body": "Name renters first."},
+        "suggestions-accept": {},
+        "suggestions-dismiss": {"reason": "They already work together"},
     }  # fmt: skip
     if resource == "endorsements" and method == "PATCH":
         return reverse(route, kwargs=kwargs), {"withdrawn": True}

@@ -19,13 +19,19 @@ from coalitions.api.views import (
     ActionViewSet,
     ClimateShiftViewSet,
     CoalitionViewSet,
+    CommitmentViewSet,
     EndorsementViewSet,
+    FeedbackRoundViewSet,
     GroupMemberViewSet,
+    HealthRoundViewSet,
+    IntroductionViewSet,
     MembershipViewSet,
     PrincipleViewSet,
+    ProposalViewSet,
     RoleViewSet,
     SignatureViewSet,
     StatementViewSet,
+    SuggestionViewSet,
     TargetViewSet,
     WinViewSet,
     WorkingGroupViewSet,
@@ -66,6 +72,13 @@ NESTED = {
     "actions": ActionViewSet,
     "wins": WinViewSet,
     "climate-shifts": ClimateShiftViewSet,
+    # The weaver's workflow (issue 7)
+    "introductions": IntroductionViewSet,
+    "commitments": CommitmentViewSet,
+    "proposals": ProposalViewSet,
+    "health-checks": HealthRoundViewSet,
+    "feedback-rounds": FeedbackRoundViewSet,
+    "suggestions": SuggestionViewSet,
 }
 for prefix, viewset in NESTED.items():
     nested.register(rf"coalitions/(?P<coalition_id>\d+)/{prefix}", viewset, basename=prefix)
