@@ -5,19 +5,27 @@ import statistics
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from networks.models import InteractionParticipant
+from allies.models import Actor
+from networks.models import InteractionParticipant, Suggestion, SuggestionStatus
 
 from .api.fields import hide_sensitive_references
 from .models import (
     HEALTH_DIMENSIONS,
     Coalition,
     Commitment,
+    FeedbackComment,
+    FeedbackRound,
     HealthCheckAnswer,
     HealthCheckRound,
+    Introduction,
     MemberPhase,
     Membership,
+    Proposal,
     Signature,
+    Vote,
+    VoteChoice,
 )
+from .text import paragraphs_of, render_markdown
 
 
 def coalition_list_for(user) -> QuerySet[Coalition]:
@@ -154,3 +162,111 @@ def pipeline_board(access) -> dict:
         ],
         "total": total,
     }
+
+
+def connect_actors(access) -> list:
+    """The actors a weaver may introduce: the coalition's, as the role may see them."""
+
+    return list(
+        Actor.objects.filter(coalition=access.coalition)
+        .visible(include_sensitive=access.sees_sensitive)
+        .only("id", "name")
+        .order_by("name", "id")
+    )
+
+
+def open_suggestions(access):
+
+    rows = Suggestion.objects.filter(coalition=access.coalition, status=SuggestionStatus.OPEN)
+    rows = hide_sensitive_references(rows, access, "actor", "other")
+    return rows.select_related("actor", "other").order_by("-score", "id")
+
+
+def introductions_for(access):
+
+    rows = Introduction.objects.filter(coalition=access.coalition)
+    rows = hide_sensitive_references(rows, access, "introduced", "introduced_to")
+    return rows.select_related("introduced", "introduced_to", "introduced_by").order_by(
+        "-introduced_on", "-id"
+    )
+
+
+def open_feedback_round(statement):
+
+    return (
+        FeedbackRound.objects.filter(version__statement=statement, closes_at__gt=timezone.now())
+        .select_related("version")
+        .order_by("-opened_at")
+        .first()
+    )
+
+
+def statement_workspace(statement, access) -> dict:
+    """What the statement page shows: the latest text by paragraph, each with the comments
+    of the rounds on that version, the versions, the open round and the public signatures
+    count."""
+
+    versions = list(statement.versions.order_by("number"))
+    latest = versions[-1] if versions else None
+    comments = {}
+    if latest is not None:
+        rows = FeedbackComment.objects.filter(round__version=latest).select_related(
+            "author", "organisation"
+        )
+        rows = hide_sensitive_references(rows, access, "organisation")
+        for comment in rows.order_by("paragraph", "created_at"):
+            comments.setdefault(comment.paragraph, []).append(comment)
+    paragraphs = [
+        {"number": i, "html": render_markdown(text), "comments": comments.get(i, [])}
+        for i, text in enumerate(paragraphs_of(latest.body if latest else ""), start=1)
+    ]
+    signable = None
+    if statement.status != "archived":
+        signable = next((v for v in reversed(versions) if v.published_at), None)
+    return {
+        "statement": statement,
+        "versions": versions,
+        "latest": latest,
+        "paragraphs": paragraphs,
+        "open_round": open_feedback_round(statement),
+        "signable": signable,
+        "signatures": (
+            Signature.objects.filter(
+                version=signable, confirmed_at__isnull=False, withdrawn_at__isnull=True
+            ).count()
+            if signable
+            else 0
+        ),
+    }
+
+
+def voting_memberships(access):
+    """The member organisations that vote (not prospects, not former members), with their
+    designee."""
+    rows = hide_sensitive_references(
+        Membership.objects.filter(coalition=access.coalition, left_on__isnull=True).exclude(
+            phase=MemberPhase.PROSPECT
+        ),
+        access,
+        "organisation",
+        "designee",
+    )
+    return rows.select_related("organisation", "designee").order_by("organisation__name")
+
+
+def proposals_for(access) -> list:
+    """Proposals, newest first, each with its votes (organisation and choice) and counts."""
+
+    votes = hide_sensitive_references(
+        Vote.objects.select_related("organisation", "designee"), access, "organisation"
+    )
+    rows = list(
+        Proposal.objects.filter(coalition=access.coalition)
+        .prefetch_related(Prefetch("votes", queryset=votes.order_by("cast_at")))
+        .order_by("-created_at", "-id")
+    )
+    for proposal in rows:
+        proposal.counts = dict.fromkeys(VoteChoice.values, 0)
+        for vote in proposal.votes.all():
+            proposal.counts[vote.choice] += 1
+    return rows

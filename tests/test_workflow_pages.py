@@ -9,7 +9,12 @@ from django.utils import timezone
 from coalitions.models import Commitment, Membership
 from networks.models import Interaction, InteractionParticipant
 
-WORKSPACE_PAGES = ["/coalitions/{id}/pipeline/"]
+WORKSPACE_PAGES = [
+    "/coalitions/{id}/pipeline/",
+    "/coalitions/{id}/connect/",
+    "/coalitions/{id}/statements/",
+    "/coalitions/{id}/proposals/",
+]
 
 
 @pytest.mark.parametrize("page", WORKSPACE_PAGES)
@@ -88,3 +93,103 @@ def test_a_sensitive_member_is_not_on_an_organizer_free_board(client_for, coalit
         "Quiet Ally"
         in client_for("organizer").get(f"/coalitions/{coalition.pk}/pipeline/").content.decode()
     )
+
+
+# -- Connect
+
+
+def test_one_click_turns_a_suggestion_into_an_introduction_or_dismisses_it(
+    client_for, coalition, orgs
+):
+    from networks.models import MetricRun, Suggestion
+
+    run = MetricRun.objects.create(
+        coalition=coalition, input_hash="2" * 64, computed_for=timezone.localdate()
+    )
+    first, second = (
+        Suggestion.objects.create(
+            run=run,
+            coalition=coalition,
+            kind="introduction",
+            actor=orgs[0],
+            other=orgs[i],
+            score=2,
+            reason="Two partners in common",
+        )  # fmt: skip
+        for i in (1, 2)
+    )
+    client = client_for("weaver")
+    page = f"/coalitions/{coalition.pk}/connect/"
+    assert "Two partners in common" in client.get(page).content.decode()
+    client.post(page, {"action": "accept", "suggestion": first.pk})
+    refused = client.post(page, {"action": "dismiss", "suggestion": second.pk, "reason": ""})
+    assert "must not be blank" in client.get(refused.url).content.decode()
+    client.post(page, {"action": "dismiss", "suggestion": second.pk, "reason": "Rivals"})
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.status, second.status, second.dismissed_reason) == (
+        "accepted", "dismissed", "Rivals",
+    )  # fmt: skip
+    html = client.get(page).content.decode()
+    assert "Org 0 → Org 1" in html and "No open suggestions" in html
+
+
+# -- Statements
+
+
+def test_draft_feedback_comment_revise_diff_and_publish(client_for, coalition, member_org):
+    weaver = client_for("weaver")
+    created = weaver.post(
+        f"/coalitions/{coalition.pk}/statements/",
+        {"title": "Homes for all", "body": "We stand together.\n\nRents must fall."},
+    )
+    page = created.url
+    closes = (timezone.localtime() + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    weaver.post(page, {"action": "open_round", "closes_at": closes})
+    member = client_for("member")
+    assert member.post(page, {"action": "revise", "body": "Mine"}).status_code == 403
+    member.post(page, {"action": "comment", "paragraph": 2, "body": "<b>Say by how much</b>"})
+    html = member.get(page).content.decode()
+    assert "Tenants Union</strong>: &lt;b&gt;Say by how much&lt;/b&gt;" in html
+    weaver = client_for("weaver")
+    weaver.post(page, {"action": "revise", "body": "We stand together.\n\nRents must fall by 10%."})
+    diff = weaver.get(page + "diff/?from=1&to=2").content.decode()
+    assert 'class="removed"><td>−</td><td>Rents must fall.' in diff
+    assert 'class="added"><td>+</td><td>Rents must fall by 10%.' in diff
+    weaver.post(page, {"action": "publish"})
+    statement = coalition.statements.get()
+    assert statement.status == "published"
+    assert statement.versions.get(number=2).published_at is not None
+    assert client_for("funder").get(page).status_code == 403
+
+
+# -- Proposals
+
+
+@pytest.mark.parametrize(
+    "rule,choices,outcome",
+    [
+        ("consensus", ["agree", "block"], "Not adopted"),
+        ("consent", ["agree", "disagree"], "Adopted"),
+        ("majority", ["agree", "disagree"], "Not adopted"),
+    ],
+)  # fmt: skip
+def test_a_proposal_runs_to_an_outcome_under_its_rule(
+    client_for, coalition, orgs, people, rule, choices, outcome
+):
+    members = [
+        Membership.objects.create(
+            coalition=coalition, organisation=orgs[i], phase="align", designee=people[i]
+        )
+        for i in range(2)
+    ]
+    client = client_for("weaver")
+    page = f"/coalitions/{coalition.pk}/proposals/"
+    closes = (timezone.localtime() + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    client.post(page, {"title": "Join the strike", "rule": rule, "closes_at": closes})
+    proposal = coalition.proposals.get()
+    for membership, choice in zip(members, choices, strict=True):
+        client.post(f"{page}{proposal.pk}/", {"membership": membership.pk, "choice": choice})
+    again = client.post(f"{page}{proposal.pk}/", {"membership": members[0].pk, "choice": "agree"})
+    assert "already voted" in client.get(again.url).content.decode()
+    client.post(f"{page}{proposal.pk}/", {"action": "decide", "review_by": "2099-01-01"})
+    assert f"Outcome: {outcome}" in client.get(page).content.decode()
