@@ -43,6 +43,7 @@ from networks.models import Direction, Interaction, InteractionKind, Interaction
 from networks.models import TieKind as T
 from weft.errors import ApplicationError
 
+from .demo_workflow import build_workflow
 from .models import (
     Action,
     ClimateDirection,
@@ -907,6 +908,7 @@ class _DemoBuilder:
         self.build_actions()
         self.build_interactions()
         self.build_success()
+        build_workflow(self)  # introductions, commitments, proposals, health checks (#7)
         self.backdate()
         return DemoResult(
             coalition=self.coalition,
