@@ -1,7 +1,9 @@
 """A weaver's day in the browser (Playwright on Debian's Chromium): move a member from
-Connect to Align on the pipeline board, by keyboard and by drag and drop; then, signed out,
-sign the published statement on its public page, confirm by the emailed link, see the
-organisation on the signatory list, and withdraw.
+Connect to Align on the pipeline board, by keyboard and by drag and drop; log an
+introduction from a suggestion; open a feedback round, comment, revise, compare and publish
+the statement; then, signed out, sign it on its public page, confirm by the emailed link,
+see the organisation on the signatory list, and withdraw; run a proposal to an outcome under
+each of the three decision rules.
 
 WEFT_SCREENSHOTS=1 also writes docs/pipeline.png and docs/sign-on.png."""
 
@@ -126,4 +128,104 @@ def test_signing_the_public_statement_confirming_and_withdrawing(browser_page, c
     assert Signature.objects.get().withdrawn_at is not None
     page.goto(f"{page.base}/sign/{statement.pk}/")
     assert page.locator(".signatories li").count() == 0
+    assert page.js_errors == []
+
+
+def test_weaver_logs_an_introduction_from_a_suggestion(
+    browser_page, sign_in, coalition, personas, orgs
+):
+    from django.utils import timezone
+
+    from networks.models import MetricRun, Suggestion
+
+    run = MetricRun.objects.create(
+        coalition=coalition, input_hash="3" * 64, computed_for=timezone.localdate()
+    )
+    Suggestion.objects.create(
+        run=run, coalition=coalition, kind="introduction", actor=orgs[0], other=orgs[1],
+        score=2, reason="Two partners in common",
+    )  # fmt: skip
+    page = browser_page
+    sign_in(page, "weaver", PASSWORD)
+    page.js_errors.clear()
+    page.goto(f"{page.base}/coalitions/{coalition.pk}/connect/")
+    page.get_by_role("button", name="Log the introduction of Org 0 to Org 1").click()
+    page.get_by_text("Introduction logged from the suggestion.").wait_for()
+    row = page.locator("table tr", has_text="Org 0 → Org 1")
+    assert "Two partners in common" in row.text_content()
+    row.get_by_label("Outcome").select_option("met")
+    row.get_by_role("button", name="Save").click()
+    page.get_by_text("Outcome recorded.").wait_for()
+    from coalitions.models import Introduction
+
+    assert Introduction.objects.get().outcome == "met"
+    assert page.js_errors == []
+
+
+def test_weaver_opens_a_feedback_round_revises_and_publishes(
+    browser_page, sign_in, coalition, personas
+):
+    statement = services.statement_create(
+        coalition=coalition, title="Homes for all", body="We stand together.\n\nRents must fall.",
+        created_by=personas["weaver"],
+    )  # fmt: skip
+    page = browser_page
+    sign_in(page, "weaver", PASSWORD)
+    page.js_errors.clear()
+    page.goto(f"{page.base}/coalitions/{coalition.pk}/statements/{statement.pk}/")
+    page.fill("#closes_at", "2099-01-01T12:00")
+    page.get_by_role("button", name="Open the feedback round").click()
+    page.get_by_text("Feedback round opened.").wait_for()
+    page.get_by_label("Comment on paragraph 2").fill("Say by how much.")
+    page.locator("#p2").get_by_role("button", name="Comment").click()
+    page.locator("#p2 .comments", has_text="Say by how much.").wait_for()
+    page.get_by_label("Revise (saved as a new version)").fill(
+        "We stand together.\n\nRents must fall by ten per cent."
+    )
+    page.get_by_role("button", name="Save as a new version").click()
+    page.get_by_text("New version saved.").wait_for()
+    page.get_by_role("link", name="Compare versions").click()
+    page.locator("tr.added", has_text="ten per cent").wait_for()
+    page.go_back()
+    page.get_by_role("button", name="Publish version 2").click()
+    page.get_by_text("Published: the sign-on page is open.").wait_for()
+    statement.refresh_from_db()
+    assert statement.status == "published"
+    assert statement.versions.get(number=2).published_at is not None
+    assert page.js_errors == []
+
+
+@pytest.mark.parametrize(
+    "rule,choices,outcome",
+    [
+        ("consensus", ["agree", "block"], "Not adopted"),
+        ("consent", ["agree", "disagree"], "Adopted"),
+        ("majority", ["agree", "agree"], "Adopted"),
+    ],
+)
+def test_weaver_runs_a_proposal_to_an_outcome(
+    browser_page, sign_in, coalition, workspace, rule, choices, outcome
+):
+    page = browser_page
+    sign_in(page, "weaver", PASSWORD)
+    page.js_errors.clear()
+    Membership.objects.filter(phase__in=["prospect", "produce", "align"]).update(
+        left_on="2026-01-01", joined_on=None
+    )  # two voting members remain: Org 0 and Org 1
+    page.goto(f"{page.base}/coalitions/{coalition.pk}/proposals/")
+    page.fill("#title", "Join the rent strike")
+    page.select_option("#rule", rule)
+    page.fill("#closes_at", "2099-01-01T12:00")
+    page.get_by_role("button", name="Put it to the members").click()
+    page.get_by_text("Proposal put to the members.").wait_for()
+    card = page.locator("article.proposal")
+    for organisation, choice in zip(["Org 0", "Org 1"], choices, strict=True):
+        card.get_by_label("Member organisation (its designee votes)").select_option(
+            label=f"{organisation} — Person {organisation[-1]}"
+        )
+        card.get_by_label("Vote", exact=True).select_option(choice)
+        card.get_by_role("button", name="Record the vote").click()
+        page.get_by_text(f"Vote of {organisation} recorded.").wait_for()
+    card.get_by_role("button", name="Decide").click()
+    page.locator("[data-outcome]", has_text=f"Outcome: {outcome}").wait_for()
     assert page.js_errors == []
