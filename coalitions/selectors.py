@@ -9,12 +9,16 @@ from allies.models import Actor
 from networks.models import InteractionParticipant, Suggestion, SuggestionStatus
 
 from .api.fields import hide_sensitive_references
+from .decisions import decision_outcome
+from .equity import Ballot, equity_report
 from .models import (
     HEALTH_DIMENSIONS,
+    Action,
     Coalition,
     Commitment,
     FeedbackComment,
     FeedbackRound,
+    GroupMember,
     HealthCheckAnswer,
     HealthCheckRound,
     Introduction,
@@ -24,6 +28,7 @@ from .models import (
     Signature,
     Vote,
     VoteChoice,
+    WorkingGroup,
 )
 from .text import paragraphs_of, render_markdown
 
@@ -270,3 +275,62 @@ def proposals_for(access) -> list:
         for vote in proposal.votes.all():
             proposal.counts[vote.choice] += 1
     return rows
+
+
+def equity_check(coalition, *, on=None) -> dict:
+    """The equity check (coalitions/equity.py) for the coalition and each of its groups, as
+    of ``on`` (today by default): current members, designees and group seats, actions that
+    started by then, votes cast by then on decided proposals and others."""
+
+    on = on or timezone.localdate()
+    current = Q(joined_on__isnull=True) | Q(joined_on__lte=on)
+    staying = Q(left_on__isnull=True) | Q(left_on__gt=on)
+    memberships = list(
+        Membership.objects.filter(current, staying, coalition=coalition)
+        .exclude(phase=MemberPhase.PROSPECT)
+        .select_related("organisation", "designee")
+    )
+    actions = list(
+        Action.objects.filter(coalition=coalition, starts_on__lte=on).prefetch_related(
+            Prefetch("leaders", queryset=Actor.objects.only("id", "is_directly_affected"))
+        )
+    )
+    seats = list(
+        GroupMember.objects.filter(current, staying, group__coalition=coalition).select_related(
+            "actor"
+        )
+    )
+    votes = Vote.objects.filter(
+        proposal__coalition=coalition, cast_at__date__lte=on
+    ).select_related("organisation", "proposal")
+    ballots = [Ballot(v.proposal_id, v.organisation.is_directly_affected, v.choice) for v in votes]
+    decided = {
+        p.pk: (p.rule, p.outcome)
+        for p in Proposal.objects.filter(coalition=coalition, decided_at__date__lte=on)
+    }
+    whole = equity_report(
+        members=[m.organisation.is_directly_affected for m in memberships],
+        designees=[m.designee.is_directly_affected for m in memberships if m.designee],
+        leads=[s.actor.is_directly_affected for s in seats if s.is_lead],
+        action_leaders=[a.is_directly_affected for action in actions for a in action.leaders.all()],
+        ballots=ballots,
+        proposals=decided,
+        outcome_of=decision_outcome,
+    )
+    groups = []
+    for group in WorkingGroup.objects.filter(coalition=coalition).order_by("name"):
+        in_group = [s for s in seats if s.group_id == group.pk]
+        report = equity_report(
+            members=[s.actor.is_directly_affected for s in in_group],
+            designees=[],
+            leads=[s.actor.is_directly_affected for s in in_group if s.is_lead],
+            action_leaders=[
+                a.is_directly_affected
+                for action in actions
+                if action.working_group_id == group.pk
+                for a in action.leaders.all()
+            ],
+            ballots=None,
+        )
+        groups.append({"group": group, **report})
+    return {"on": on, "coalition": whole, "groups": groups}

@@ -23,6 +23,7 @@ from networks.models import (
 )
 from weft.errors import ApplicationError
 
+from .decisions import decision_outcome
 from .models import (
     HEALTH_DIMENSIONS,
     AuditAction,
@@ -40,7 +41,6 @@ from .models import (
     MemberPhase,
     Membership,
     Proposal,
-    ProposalOutcome,
     Role,
     RoleName,
     Signature,
@@ -428,29 +428,6 @@ def commitment_update(*, commitment, updated_by, **fields):
 
 
 # -- Proposals and votes
-
-
-def decision_outcome(rule: str, counts: dict[str, int]) -> str:
-    """The outcome of a proposal under its rule, from the votes cast (one per organisation).
-
-    Consensus: adopted when at least one organisation agrees and none disagrees or blocks
-    (abstaining is standing aside). Consent: adopted unless someone blocks (a paramount
-    objection); disagreements are heard but do not stop it. Majority: adopted when more
-    organisations agree than disagree or block; abstentions are not counted. With no vote
-    cast, nothing is adopted."""
-
-    agree = counts.get("agree", 0)
-    disagree = counts.get("disagree", 0)
-    block = counts.get("block", 0)
-    if agree == 0 and rule != DecisionRule.CONSENT:
-        return ProposalOutcome.REJECTED
-    if rule == DecisionRule.CONSENSUS:
-        adopted = disagree == 0 and block == 0
-    elif rule == DecisionRule.CONSENT:
-        adopted = block == 0 and sum(counts.values()) > 0
-    else:
-        adopted = agree > disagree + block
-    return ProposalOutcome.ADOPTED if adopted else ProposalOutcome.REJECTED
 
 
 def _voting_membership(coalition: Coalition, organisation):

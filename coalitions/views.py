@@ -16,6 +16,7 @@ from . import roles, selectors, services
 from .forms import IntroductionForm, SignOnForm
 from .models import (
     DecisionRule,
+    HealthCheckRound,
     IntroductionOutcome,
     Proposal,
     RoleName,
@@ -478,3 +479,75 @@ def proposal_act(request, coalition_id: int, proposal_id: int):
         )):  # fmt: skip
             messages.success(request, f"Vote of {membership.organisation.name} recorded.")
     return redirect("workflow-proposals", coalition_id=access.coalition.pk)
+
+
+# -- Network health check and the equity check
+
+
+@login_required
+def health(request, coalition_id: int):
+    """Health-check rounds: each round's averages, spread and change against the one before.
+    No organisation's answers are shown."""
+    access = _workspace_access(request, coalition_id)
+    if request.method == "POST":
+
+        def write():
+            services.health_round_open(
+                coalition=access.coalition,
+                title=request.POST.get("title", ""),
+                opens_on=_date_or_none(request.POST.get("opens_on", ""))
+                or _refused("Give the opening date.", "opens_on"),
+                closes_on=_date_or_none(request.POST.get("closes_on", ""))
+                or _refused("Give the closing date.", "closes_on"),
+                opened_by=request.user,
+            )
+
+        if _post_or_refuse(request, write):
+            messages.success(request, "Health-check round opened.")
+            return redirect("workflow-health", coalition_id=access.coalition.pk)
+    rounds = [
+        {"round": health_round, **selectors.health_round_summary(health_round)}
+        for health_round in HealthCheckRound.objects.filter(coalition=access.coalition)
+    ]
+    context = {
+        "access": access,
+        "coalition": access.coalition,
+        "rounds": rounds,
+        "labels": HEALTH_LABELS,
+    }
+    return render(request, "coalitions/workflow/health.html", context)
+
+
+HEALTH_LABELS = {
+    "purpose": "Purpose and principles",
+    "participation": "Participation",
+    "relationships": "Relationships and trust",
+    "structures": "Structures and agreements",
+    "coordination": "Coordination",
+}
+
+
+def _quarter_ends(today: datetime.date, count: int) -> list[datetime.date]:
+    ends = []
+    year, quarter = today.year, (today.month - 1) // 3
+    for _ in range(count):
+        # The last day of the previous quarter, going back one quarter at a time.
+        first_of_quarter = datetime.date(year, 3 * quarter + 1, 1)
+        ends.append(first_of_quarter - datetime.timedelta(days=1))
+        quarter -= 1
+        if quarter < 0:
+            year, quarter = year - 1, 3
+    return list(reversed(ends))
+
+
+@login_required
+def equity(request, coalition_id: int):
+    access = _workspace_access(request, coalition_id)
+    today = timezone.localdate()
+    check = selectors.equity_check(access.coalition, on=today)
+    trend = [
+        {"on": on, **selectors.equity_check(access.coalition, on=on)["coalition"]}
+        for on in _quarter_ends(today, 4)
+    ]
+    context = {"access": access, "coalition": access.coalition, "check": check, "trend": trend}
+    return render(request, "coalitions/workflow/equity.html", context)

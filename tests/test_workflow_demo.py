@@ -25,7 +25,7 @@ def test_demo_fills_the_weavers_workspace(demo, client):  # noqa: F811
     assert summary["previous_round"] == rounds.first().pk
     assert summary["dimensions"]["relationships"]["change"] > 0
     client.login(username="weaver", password=DEFAULT_PASSWORD)
-    for page in ("pipeline", "connect", "statements", "proposals"):
+    for page in ("pipeline", "connect", "statements", "proposals", "health", "equity"):
         response = client.get(f"/coalitions/{demo.pk}/{page}/")
         assert response.status_code == 200, page
     statement = demo.statements.get()

@@ -14,6 +14,8 @@ WORKSPACE_PAGES = [
     "/coalitions/{id}/connect/",
     "/coalitions/{id}/statements/",
     "/coalitions/{id}/proposals/",
+    "/coalitions/{id}/health/",
+    "/coalitions/{id}/equity/",
 ]
 
 
@@ -193,3 +195,41 @@ def test_a_proposal_runs_to_an_outcome_under_its_rule(
     assert "already voted" in client.get(again.url).content.decode()
     client.post(f"{page}{proposal.pk}/", {"action": "decide", "review_by": "2099-01-01"})
     assert f"Outcome: {outcome}" in client.get(page).content.decode()
+
+
+# -- Health check and equity check
+
+
+def test_the_health_page_shows_averages_and_the_change_never_an_answer(client_for, coalition, orgs):
+    from coalitions.models import HealthCheckAnswer, HealthCheckRound
+
+    today = timezone.localdate()
+    rounds = [
+        HealthCheckRound.objects.create(
+            coalition=coalition,
+            title=title,
+            opens_on=today - datetime.timedelta(days=days),
+            closes_on=today - datetime.timedelta(days=days - 5),
+        )  # fmt: skip
+        for title, days in (("Spring", 100), ("Autumn", 10))
+    ]
+    for health_round, scores in zip(rounds, ((2, 2), (4, 5)), strict=True):
+        for org, score in zip(orgs, scores, strict=False):
+            HealthCheckAnswer.objects.create(
+                round=health_round, organisation=org, purpose=score, participation=3,
+                relationships=3, structures=3, coordination=3, answered_at=timezone.now(),
+                comment=f"Private note of {org.name}",
+            )  # fmt: skip
+    html = client_for("weaver").get(f"/coalitions/{coalition.pk}/health/").content.decode()
+    assert "+2.5 (from 2.0)" in html and "4.5" in html and "4–5" in html
+    assert "Private note" not in html and "Org 0" not in html
+
+
+def test_the_equity_page_warns_of_affected_members_without_a_lead_role(client_for, coalition, orgs):
+    orgs[0].is_directly_affected = True
+    orgs[0].save()
+    for org in orgs[:3]:
+        Membership.objects.create(coalition=coalition, organisation=org, phase="align")
+    html = client_for("weaver").get(f"/coalitions/{coalition.pk}/equity/").content.decode()
+    assert "present but hold no lead role" in html
+    assert "<td>1</td><td>3</td><td>33%</td>" in html
