@@ -2,6 +2,7 @@
 
 import statistics
 
+from django.apps import apps
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -334,3 +335,77 @@ def equity_check(coalition, *, on=None) -> dict:
         )
         groups.append({"group": group, **report})
     return {"on": on, "coalition": whole, "groups": groups}
+
+
+# The kinds of change the activity stream shows: (label, model path, field naming the row).
+# Contact details are left out on purpose: their history holds personal data.
+ACTIVITY_KINDS = {
+    "actors": ("Actor", "allies.Actor", "name"),
+    "ties": ("Tie", "networks.Tie", None),
+    "interactions": ("Interaction", "networks.Interaction", "summary"),
+    "memberships": ("Membership", "coalitions.Membership", None),
+    "introductions": ("Introduction", "coalitions.Introduction", "reason"),
+    "statements": ("Unity statement", "coalitions.UnityStatement", "title"),
+    "principles": ("Principle", "coalitions.Principle", "title"),
+    "proposals": ("Proposal", "coalitions.Proposal", "title"),
+    "groups": ("Working group", "coalitions.WorkingGroup", "name"),
+    "actions": ("Action", "coalitions.Action", "title"),
+    "wins": ("Win", "coalitions.Win", "title"),
+}
+CHANGE_TYPES = {"+": "added", "~": "changed", "-": "deleted"}
+
+
+def activity_stream(access, *, kinds=None, limit: int = 100) -> list[dict]:
+    """What changed in the coalition, by whom and when, newest first, from the history every
+    edited row keeps (one query per kind, one for the actors named). Rows the role may not
+    see (sensitive actors and ties, and what names them) are left out."""
+    kinds = [k for k in (kinds or ACTIVITY_KINDS) if k in ACTIVITY_KINDS]
+    records = []
+    for kind in kinds:
+        label, model_path, name_field = ACTIVITY_KINDS[kind]
+        history = apps.get_model(model_path).history
+        rows = history.filter(coalition_id=access.coalition.pk)
+        if not access.sees_sensitive and kind in ("actors", "ties"):
+            rows = rows.filter(is_sensitive=False)
+        for record in rows.select_related("history_user").order_by("-history_date")[:limit]:
+            records.append((kind, label, name_field, record))
+    actor_ids = set()
+    for kind, _, _, record in records:
+        if kind == "ties":
+            actor_ids |= {record.source_id, record.target_id}
+        elif kind == "memberships":
+            actor_ids.add(record.organisation_id)
+        elif kind == "introductions":
+            actor_ids |= {record.introduced_id, record.introduced_to_id}
+    actors = Actor.objects.filter(pk__in=actor_ids).visible(include_sensitive=access.sees_sensitive)
+    names = dict(actors.values_list("pk", "name"))
+    entries = []
+    for kind, label, name_field, record in records:
+        if kind == "ties":
+            ends = (record.source_id, record.target_id)
+            if not all(end in names for end in ends):
+                continue
+            what = f"{names[ends[0]]} – {names[ends[1]]} ({record.kind})"
+        elif kind == "memberships":
+            if record.organisation_id not in names:
+                continue
+            what = f"{names[record.organisation_id]} ({record.phase})"
+        elif kind == "introductions":
+            ends = (record.introduced_id, record.introduced_to_id)
+            if not all(end in names for end in ends):
+                continue
+            what = f"{names[ends[0]]} → {names[ends[1]]}"
+        else:
+            what = getattr(record, name_field) or f"#{record.id}"
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user.get_username() if record.history_user else None,
+                "kind": kind,
+                "kind_label": label,
+                "change": CHANGE_TYPES.get(record.history_type, record.history_type),
+                "what": what,
+            }
+        )
+    entries.sort(key=lambda entry: entry["when"], reverse=True)
+    return entries[:limit]

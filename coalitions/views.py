@@ -551,3 +551,18 @@ def equity(request, coalition_id: int):
     ]
     context = {"access": access, "coalition": access.coalition, "check": check, "trend": trend}
     return render(request, "coalitions/workflow/equity.html", context)
+
+
+@login_required
+def activity(request, coalition_id: int):
+    """What changed, by whom, when: a weaver back after a week catches up here."""
+    access = _workspace_access(request, coalition_id)
+    chosen = [k for k in request.GET.getlist("kind") if k in selectors.ACTIVITY_KINDS]
+    context = {
+        "access": access,
+        "coalition": access.coalition,
+        "entries": selectors.activity_stream(access, kinds=chosen or None),
+        "kinds": [(k, label) for k, (label, _, _) in selectors.ACTIVITY_KINDS.items()],
+        "chosen": chosen,
+    }
+    return render(request, "coalitions/workflow/activity.html", context)

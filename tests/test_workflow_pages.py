@@ -16,6 +16,7 @@ WORKSPACE_PAGES = [
     "/coalitions/{id}/proposals/",
     "/coalitions/{id}/health/",
     "/coalitions/{id}/equity/",
+    "/coalitions/{id}/activity/",
 ]
 
 
@@ -233,3 +234,35 @@ def test_the_equity_page_warns_of_affected_members_without_a_lead_role(client_fo
     html = client_for("weaver").get(f"/coalitions/{coalition.pk}/equity/").content.decode()
     assert "present but hold no lead role" in html
     assert "<td>1</td><td>3</td><td>33%</td>" in html
+
+
+# -- Activity stream
+
+
+def test_the_activity_stream_says_what_changed_by_whom_filtered_by_kind(
+    client_for, coalition, orgs, personas, hidden
+):
+    from coalitions import services
+
+    weaver = personas["weaver"]
+    membership = services.membership_create(
+        coalition=coalition, created_by=weaver, organisation=orgs[0], phase="connect"
+    )
+    services.membership_update(membership=membership, updated_by=weaver, phase="align")
+    services.proposal_create(
+        coalition=coalition, title="Join the strike", rule="consent",
+        closes_at=timezone.now() + datetime.timedelta(days=2), created_by=weaver,
+    )  # fmt: skip
+    page = f"/coalitions/{coalition.pk}/activity/"
+    entries = client_for("weaver").get(page).context["entries"]
+    assert [(e["kind"], e["change"], e["who"]) for e in entries[:3]] == [
+        ("proposals", "added", "weaver"), ("memberships", "changed", "weaver"),
+        ("memberships", "added", "weaver"),
+    ]  # fmt: skip
+    assert entries[1]["what"] == "Org 0 (align)"
+    assert all(e["what"] != "Quiet Ally" for e in entries)  # sensitive: organizers only
+    only = client_for("weaver").get(page + "?kind=proposals").context["entries"]
+    assert {e["kind"] for e in only} == {"proposals"}
+    assert any(
+        e["what"] == "Quiet Ally" for e in client_for("organizer").get(page).context["entries"]
+    )
