@@ -9,12 +9,13 @@ from django.utils import timezone
 from allies.models import Actor
 from networks.models import InteractionParticipant, Suggestion, SuggestionStatus
 
-from .api.fields import hide_sensitive_references
+from .api.fields import hide_sensitive_references, visible_actions
 from .decisions import decision_outcome
 from .equity import Ballot, equity_report
 from .models import (
     HEALTH_DIMENSIONS,
     Action,
+    ClimateShift,
     Coalition,
     Commitment,
     FeedbackComment,
@@ -29,6 +30,7 @@ from .models import (
     Signature,
     Vote,
     VoteChoice,
+    Win,
     WorkingGroup,
 )
 from .text import paragraphs_of, render_markdown
@@ -409,3 +411,50 @@ def activity_stream(access, *, kinds=None, limit: int = 100) -> list[dict]:
         )
     entries.sort(key=lambda entry: entry["when"], reverse=True)
     return entries[:limit]
+
+
+def produce_overview(access) -> dict:
+    """Working groups (nested), their members and leads; actions and moments of convergence
+    with who led them; wins and climate shifts with the actions behind them. Rows naming an
+    actor the role may not see are left out, as in the API."""
+    seats = hide_sensitive_references(
+        GroupMember.objects.select_related("actor"), access, "actor"
+    ).order_by("-is_lead", "actor__name")
+    groups = list(
+        WorkingGroup.objects.filter(coalition=access.coalition)
+        .prefetch_related(Prefetch("members", queryset=seats))
+        .order_by("name")
+    )
+    children: dict[int | None, list] = {}
+    for group in groups:
+        children.setdefault(group.parent_id, []).append(group)
+
+    def tree(parent_id, depth):
+        for group in children.get(parent_id, []):
+            group.depth = depth
+            yield group
+            yield from tree(group.pk, depth + 1)
+
+    visible_ids = {g.pk for g in groups}
+    roots = [g for g in groups if g.parent_id is None or g.parent_id not in visible_ids]
+    ordered = []
+    for root in roots:
+        root.depth = 0
+        ordered.append(root)
+        ordered.extend(tree(root.pk, 1))
+    leaders = Actor.objects.only("id", "name").order_by("name")
+    actions = (
+        visible_actions(access)
+        .select_related("working_group")
+        .prefetch_related(Prefetch("leaders", queryset=leaders))
+        .order_by("-starts_on", "id")
+    )
+    linked = Prefetch("actions", queryset=visible_actions(access).only("id", "title"))
+    return {
+        "groups": ordered,
+        "actions": list(actions[:200]),
+        "wins": list(Win.objects.filter(coalition=access.coalition).prefetch_related(linked)[:200]),
+        "shifts": list(
+            ClimateShift.objects.filter(coalition=access.coalition).prefetch_related(linked)[:200]
+        ),
+    }

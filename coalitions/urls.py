@@ -28,6 +28,7 @@ urlpatterns = [
     path("coalitions/<int:coalition_id>/health/", views.health, name="workflow-health"),
     path("coalitions/<int:coalition_id>/equity/", views.equity, name="workflow-equity"),
     path("coalitions/<int:coalition_id>/activity/", views.activity, name="workflow-activity"),
+    path("coalitions/<int:coalition_id>/produce/", views.produce, name="workflow-produce"),
     # Public: the sign-on page of a published statement, and the emailed links.
     path("sign/<int:statement_id>/", views.sign_on, name="sign-on"),
     path("sign/confirm/<str:token>/", views.sign_confirm, name="sign-confirm"),

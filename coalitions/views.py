@@ -566,3 +566,14 @@ def activity(request, coalition_id: int):
         "chosen": chosen,
     }
     return render(request, "coalitions/workflow/activity.html", context)
+
+
+@login_required
+def produce(request, coalition_id: int):
+    access = _workspace_access(request, coalition_id)
+    context = {
+        "access": access,
+        "coalition": access.coalition,
+        **selectors.produce_overview(access),
+    }
+    return render(request, "coalitions/workflow/produce.html", context)

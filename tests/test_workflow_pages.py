@@ -17,6 +17,7 @@ WORKSPACE_PAGES = [
     "/coalitions/{id}/health/",
     "/coalitions/{id}/equity/",
     "/coalitions/{id}/activity/",
+    "/coalitions/{id}/produce/",
 ]
 
 
@@ -266,3 +267,29 @@ def test_the_activity_stream_says_what_changed_by_whom_filtered_by_kind(
     assert any(
         e["what"] == "Quiet Ally" for e in client_for("organizer").get(page).context["entries"]
     )
+
+
+# -- Produce
+
+
+def test_produce_shows_nested_groups_actions_and_what_they_won(client_for, coalition, orgs, hidden):
+    from coalitions.models import Action, GroupMember, Win, WorkingGroup
+
+    region = WorkingGroup.objects.create(coalition=coalition, name="Region", kind="hub")
+    city = WorkingGroup.objects.create(coalition=coalition, name="City", kind="hub", parent=region)
+    GroupMember.objects.create(group=city, actor=orgs[0], is_lead=True)
+    GroupMember.objects.create(group=city, actor=hidden)
+    rally = Action.objects.create(
+        coalition=coalition, title="Rally", starts_on=datetime.date(2026, 5, 1),
+        is_convergence=True, place="City Hall", planned_turnout=500, actual_turnout=650,
+        working_group=city,
+    )  # fmt: skip
+    rally.leaders.add(orgs[1])
+    Win.objects.create(
+        coalition=coalition, title="Rent freeze", won_on=datetime.date(2026, 6, 1)
+    ).actions.add(rally)
+    response = client_for("weaver").get(f"/coalitions/{coalition.pk}/produce/")
+    html = response.content.decode()
+    assert [g.name for g in response.context["groups"]] == ["Region", "City"]
+    assert "(inside Region)" in html and "Org 0 (lead)" in html and "Quiet Ally" not in html
+    assert "500 / 650" in html and "Convergence" in html and "after Rally" in html
