@@ -13,13 +13,18 @@ from .models import (
     AuditEntry,
     ClimateShift,
     Coalition,
+    Commitment,
     Endorsement,
     FeedbackComment,
     FeedbackRound,
     GroupMember,
+    HealthCheckAnswer,
+    HealthCheckRound,
+    Introduction,
     Membership,
     PhaseMove,
     Principle,
+    Proposal,
     Report,
     Role,
     ShareLink,
@@ -27,6 +32,7 @@ from .models import (
     StatementVersion,
     Target,
     UnityStatement,
+    Vote,
     Win,
     WorkingGroup,
 )
@@ -393,3 +399,74 @@ class ShareLinkAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+# The weaver's workflow -----------------------------------------------------------------------
+
+
+@admin.register(Introduction)
+class IntroductionAdmin(admin.ModelAdmin):
+    list_display = ("introduced_on", "introduced", "introduced_to", "outcome", "coalition")
+    list_filter = ("outcome", "coalition")
+    search_fields = ("reason", "introduced__name", "introduced_to__name")
+    list_select_related = ("coalition", "introduced", "introduced_to")
+    autocomplete_fields = ("coalition", "introduced", "introduced_to")
+    raw_id_fields = ("interaction", "suggestion")
+    readonly_fields = EDITABLE_READONLY
+    date_hierarchy = "introduced_on"
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ("membership", "kind", "amount", "due_on", "kept")
+    list_filter = ("kind", "kept")
+    search_fields = ("description", "membership__organisation__name")
+    list_select_related = ("membership",)
+    raw_id_fields = ("membership",)
+    readonly_fields = EDITABLE_READONLY
+
+
+class VoteInline(admin.TabularInline):
+    model = Vote
+    fields = ("organisation", "designee", "choice", "reason", "recorded_by", "cast_at")
+    raw_id_fields = ("organisation", "designee", "recorded_by")
+    extra = 0
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ("title", "rule", "closes_at", "outcome", "review_by", "coalition")
+    list_filter = ("rule", "outcome", "coalition")
+    search_fields = ("title", "text")
+    list_select_related = ("coalition",)
+    autocomplete_fields = ("coalition",)
+    readonly_fields = EDITABLE_READONLY
+    inlines = [VoteInline]
+
+
+@admin.register(Vote)
+class VoteAdmin(admin.ModelAdmin):
+    list_display = ("proposal", "organisation", "choice", "cast_at")
+    list_filter = ("choice",)
+    search_fields = ("proposal__title", "organisation__name")
+    list_select_related = ("proposal", "organisation")
+    raw_id_fields = ("proposal", "organisation", "designee", "recorded_by")
+
+
+@admin.register(HealthCheckRound)
+class HealthCheckRoundAdmin(admin.ModelAdmin):
+    list_display = ("title", "opens_on", "closes_on", "coalition")
+    list_filter = ("coalition",)
+    search_fields = ("title",)
+    list_select_related = ("coalition",)
+    autocomplete_fields = ("coalition",)
+
+
+@admin.register(HealthCheckAnswer)
+class HealthCheckAnswerAdmin(admin.ModelAdmin):
+    """Answers are the organisation's own: listed by round, without the comment."""
+
+    list_display = ("round", "organisation", "answered_at")
+    search_fields = ("round__title", "organisation__name")
+    list_select_related = ("round", "organisation")
+    raw_id_fields = ("round", "organisation", "answered_by")

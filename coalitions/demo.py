@@ -44,6 +44,7 @@ from networks.models import TieKind as T
 from weft.errors import ApplicationError
 
 from .demo_reports import demo_reports_load
+from .demo_workflow import build_workflow
 from .models import (
     Action,
     ClimateDirection,
@@ -908,6 +909,7 @@ class _DemoBuilder:
         self.build_actions()
         self.build_interactions()
         self.build_success()
+        build_workflow(self)  # introductions, commitments, proposals, health checks (#7)
         self.backdate()
         self.build_metric_runs()
         # Funder reports last: they are built from everything above (keep after metric runs).

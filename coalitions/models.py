@@ -9,6 +9,7 @@ Every row of a coalition's map belongs to exactly one coalition: it is the tenan
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from weft.db import Editable, SameCoalition
@@ -687,3 +688,277 @@ class ShareLink(models.Model):
 
     def is_open(self, at) -> bool:
         return self.revoked_at is None and self.expires_at > at
+
+
+# ---------------------------------------------------------------------------------------------
+# The weaver's workflow: introductions, commitments, proposals and votes, health checks
+
+
+class IntroductionOutcome(models.TextChoices):
+    PENDING = "pending", "Waiting to hear"
+    MET = "met", "They met"
+    WORKING_TOGETHER = "working_together", "Working together"
+    NO_FOLLOW_UP = "no_follow_up", "No follow-up"
+
+
+class Introduction(Editable, SameCoalition):
+    """A weaver introduced one actor to another, for a reason. The introduction is also an
+    interaction between the two (``interaction``), so it feeds their relationship strength."""
+
+    coalition_actor_fields = ("introduced", "introduced_to")
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="introductions")
+    introduced = models.ForeignKey(
+        "allies.Actor", on_delete=models.CASCADE, related_name="introductions_made"
+    )
+    introduced_to = models.ForeignKey(
+        "allies.Actor", on_delete=models.CASCADE, related_name="introductions_received"
+    )
+    reason = models.TextField(help_text="Why these two should know each other.")
+    introduced_on = models.DateField()
+    follow_up_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(
+        max_length=20, choices=IntroductionOutcome.choices, default=IntroductionOutcome.PENDING
+    )
+    interaction = models.OneToOneField(
+        "networks.Interaction",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="introduction",
+    )
+    suggestion = models.OneToOneField(
+        "networks.Suggestion",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="introduction",
+    )
+    introduced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["coalition_id", "-introduced_on", "-id"]
+        indexes = [models.Index(fields=["coalition", "introduced_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(introduced=F("introduced_to")),
+                name="coalitions_introduction_two_actors",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=IntroductionOutcome.values),
+                name="coalitions_introduction_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(follow_up_on__isnull=True) | Q(follow_up_on__gte=F("introduced_on")),
+                name="coalitions_introduction_follow_up_after",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="coalitions_introduction_reason_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Introduction of {self.introduced_id} to {self.introduced_to_id}"
+
+
+class CommitmentKind(models.TextChoices):
+    PEOPLE = "people", "People"
+    HOURS = "hours", "Hours"
+    MONEY = "money", "Money"
+    REACH = "reach", "Reach"
+
+
+class Commitment(Editable):
+    """What a member organisation promised the coalition, by when, and whether it kept it
+    (``kept`` is unknown until someone records it)."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="commitments")
+    kind = models.CharField(max_length=10, choices=CommitmentKind.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    description = models.CharField(max_length=300, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    kept = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["membership_id", "due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0), name="coalitions_commitment_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=CommitmentKind.values), name="coalitions_commitment_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.kind} from membership {self.membership_id}"
+
+
+class DecisionRule(models.TextChoices):
+    """How a proposal is decided (as Loomio names them). Consensus: everyone agrees or stands
+    aside; one block or disagreement stops it. Consent: it passes unless someone has a
+    paramount objection (a block). Majority: more agree than are against."""
+
+    CONSENSUS = "consensus", "Consensus"
+    CONSENT = "consent", "Consent"
+    MAJORITY = "majority", "Majority"
+
+
+class ProposalOutcome(models.TextChoices):
+    UNDECIDED = "", "Not decided yet"
+    ADOPTED = "adopted", "Adopted"
+    REJECTED = "rejected", "Not adopted"
+
+
+class Proposal(Editable):
+    """A proposal put to the member organisations: one vote each, by its designee."""
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="proposals")
+    title = models.CharField(max_length=200)
+    text = models.TextField(blank=True)
+    rule = models.CharField(max_length=10, choices=DecisionRule.choices)
+    closes_at = models.DateTimeField()
+    outcome = models.CharField(
+        max_length=10, choices=ProposalOutcome.choices, blank=True, default=""
+    )
+    outcome_note = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    review_by = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["coalition_id", "-closes_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rule__in=DecisionRule.values), name="coalitions_proposal_rule_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=ProposalOutcome.values),
+                name="coalitions_proposal_outcome_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="", decided_at__isnull=True)
+                | (~Q(outcome="") & Q(decided_at__isnull=False)),
+                name="coalitions_proposal_decided_with_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, now=None) -> bool:
+        return self.outcome == "" and (now or timezone.now()) < self.closes_at
+
+
+class VoteChoice(models.TextChoices):
+    AGREE = "agree", "Agree"
+    ABSTAIN = "abstain", "Abstain / stand aside"
+    DISAGREE = "disagree", "Disagree"
+    BLOCK = "block", "Block (paramount objection)"
+
+
+class Vote(models.Model):
+    """One member organisation's vote on a proposal, cast by its designee."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="votes")
+    organisation = models.ForeignKey("allies.Actor", on_delete=models.CASCADE, related_name="+")
+    designee = models.ForeignKey(
+        "allies.Actor",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The organisation's designee, who cast the vote.",
+    )
+    choice = models.CharField(max_length=10, choices=VoteChoice.choices)
+    reason = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cast_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["proposal_id", "cast_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "organisation"], name="coalitions_one_vote_per_organisation"
+            ),
+            models.CheckConstraint(
+                condition=Q(choice__in=VoteChoice.values), name="coalitions_vote_choice_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.choice} by {self.organisation_id} on proposal {self.proposal_id}"
+
+
+HEALTH_DIMENSIONS = ("purpose", "participation", "relationships", "structures", "coordination")
+
+
+class HealthCheckRound(models.Model):
+    """A round of the network health check: each member organisation scores the coalition."""
+
+    coalition = models.ForeignKey(
+        Coalition, on_delete=models.CASCADE, related_name="health_check_rounds"
+    )
+    title = models.CharField(max_length=200)
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["coalition_id", "-opens_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")),
+                name="coalitions_health_round_closes_after_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def _score_field(label: str):
+    return models.PositiveSmallIntegerField(help_text=f"{label}, 1 (poor) to 5 (strong).")
+
+
+class HealthCheckAnswer(models.Model):
+    """One organisation's scores in a round. Never shown to other members: only the round's
+    averages and spread are."""
+
+    round = models.ForeignKey(HealthCheckRound, on_delete=models.CASCADE, related_name="answers")
+    organisation = models.ForeignKey("allies.Actor", on_delete=models.CASCADE, related_name="+")
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    purpose = _score_field("Purpose and principles")
+    participation = _score_field("Participation")
+    relationships = _score_field("Relationships and trust")
+    structures = _score_field("Structures and agreements")
+    coordination = _score_field("Coordination")
+    comment = models.TextField(blank=True)
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["round_id", "answered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "organisation"], name="coalitions_one_answer_per_organisation"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
+                    name=f"coalitions_health_{name}_1_to_5",
+                )
+                for name in HEALTH_DIMENSIONS
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer of {self.organisation_id} in round {self.round_id}"

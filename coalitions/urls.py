@@ -5,6 +5,34 @@ from . import report_views, views
 urlpatterns = [
     path("", views.coalition_list, name="coalition-list"),
     path("coalitions/<int:coalition_id>/", views.coalition_home, name="coalition-home"),
+    # The weaver's workspace
+    path("coalitions/<int:coalition_id>/pipeline/", views.pipeline, name="workflow-pipeline"),
+    path("coalitions/<int:coalition_id>/connect/", views.connect, name="workflow-connect"),
+    path("coalitions/<int:coalition_id>/statements/", views.statements, name="workflow-statements"),
+    path(
+        "coalitions/<int:coalition_id>/statements/<int:statement_id>/",
+        views.statement_detail,
+        name="workflow-statement",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/statements/<int:statement_id>/diff/",
+        views.statement_diff,
+        name="workflow-statement-diff",
+    ),
+    path("coalitions/<int:coalition_id>/proposals/", views.proposals, name="workflow-proposals"),
+    path(
+        "coalitions/<int:coalition_id>/proposals/<int:proposal_id>/",
+        views.proposal_act,
+        name="workflow-proposal",
+    ),
+    path("coalitions/<int:coalition_id>/health/", views.health, name="workflow-health"),
+    path("coalitions/<int:coalition_id>/equity/", views.equity, name="workflow-equity"),
+    path("coalitions/<int:coalition_id>/activity/", views.activity, name="workflow-activity"),
+    path("coalitions/<int:coalition_id>/produce/", views.produce, name="workflow-produce"),
+    # Public: the sign-on page of a published statement, and the emailed links.
+    path("sign/<int:statement_id>/", views.sign_on, name="sign-on"),
+    path("sign/confirm/<str:token>/", views.sign_confirm, name="sign-confirm"),
+    path("sign/withdraw/<str:token>/", views.sign_withdraw, name="sign-withdraw"),
 ]
 
 # Funder reports (coalitions/report_views.py).

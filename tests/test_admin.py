@@ -31,20 +31,26 @@ from coalitions.models import (
     Action,
     AuditEntry,
     ClimateShift,
+    Commitment,
     Endorsement,
     FeedbackComment,
     FeedbackRound,
     GroupMember,
+    HealthCheckAnswer,
+    HealthCheckRound,
+    Introduction,
     MemberPhase,
     Membership,
     PhaseMove,
     Principle,
+    Proposal,
     Report,
     ShareLink,
     Signature,
     StatementVersion,
     Target,
     UnityStatement,
+    Vote,
     Win,
     WorkingGroup,
 )
@@ -185,6 +191,25 @@ def populate(user, suffix: str) -> dict:
     ShareLink.objects.create(
         report=report, token_hash=f"{suffix:0>64}", expires_at=now + datetime.timedelta(days=1)
     )
+    # The weaver's workflow (issue 7)
+    Introduction.objects.create(
+        coalition=coalition, introduced=org, introduced_to=official, reason="Rents",
+        introduced_on=today, interaction=interaction,
+    )  # fmt: skip
+    Commitment.objects.create(membership=membership, kind="hours", amount=10, due_on=today)
+    proposal = Proposal.objects.create(
+        coalition=coalition, title=f"Proposal {suffix}", rule="consent", closes_at=now
+    )
+    Vote.objects.create(
+        proposal=proposal, organisation=org, designee=person, choice="agree", cast_at=now
+    )
+    health_round = HealthCheckRound.objects.create(
+        coalition=coalition, title=f"Round {suffix}", opens_on=today, closes_on=today
+    )
+    HealthCheckAnswer.objects.create(
+        round=health_round, organisation=org, purpose=4, participation=3, relationships=4,
+        structures=2, coordination=3, answered_at=now,
+    )  # fmt: skip
     return {"coalition": coalition, "contact": contact, "signature": signature}
 
 

@@ -26,10 +26,15 @@ from allies.models import (
 from coalitions.models import (
     Action,
     ClimateShift,
+    Commitment,
     Endorsement,
+    FeedbackRound,
     GroupMember,
+    HealthCheckRound,
+    Introduction,
     Membership,
     Principle,
+    Proposal,
     Report,
     Role,
     ShareLink,
@@ -40,7 +45,7 @@ from coalitions.models import (
     Win,
     WorkingGroup,
 )
-from networks.models import Interaction, InteractionParticipant, MetricRun, Tie
+from networks.models import Interaction, InteractionParticipant, MetricRun, Suggestion, Tie
 
 PERSONAS = ["steward", "organizer", "weaver", "member", "funder", "outsider", "anonymous"]
 MAP_VIEWERS = {"steward", "organizer", "weaver", "member"}
@@ -116,6 +121,28 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "metric-runs-actors": {"GET": MAP_VIEWERS},
     "metric-runs-relationships": {"GET": MAP_VIEWERS},
     "metric-runs-suggestions": {"GET": MAP_VIEWERS},
+    # The weaver's workflow (issue 7). Members cast their own organisation's vote, answer
+    # its health check and comment on statements; the weaver's suggestions and a round's
+    # summary are for the roles that run the workflow.
+    "introductions-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "introductions-detail": {"GET": MAP_VIEWERS, "PUT": EDITORS, "PATCH": EDITORS},
+    "commitments-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "commitments-detail": CRUD_FOR_EDITORS,
+    "proposals-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "proposals-detail": {"GET": MAP_VIEWERS, "PUT": EDITORS, "PATCH": EDITORS},
+    "proposals-votes": {"GET": MAP_VIEWERS, "POST": MAP_VIEWERS},
+    "proposals-decide": {"POST": EDITORS},
+    "health-checks-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "health-checks-detail": {"GET": MAP_VIEWERS},
+    "health-checks-answers": {"POST": MAP_VIEWERS},
+    "health-checks-summary": {"GET": EDITORS},
+    "feedback-rounds-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "feedback-rounds-detail": {"GET": MAP_VIEWERS},
+    "feedback-rounds-comments": {"GET": MAP_VIEWERS, "POST": MAP_VIEWERS},
+    "suggestions-list": {"GET": EDITORS},
+    "suggestions-detail": {"GET": EDITORS},
+    "suggestions-accept": {"POST": EDITORS},
+    "suggestions-dismiss": {"POST": EDITORS},
     "roles-list": {"GET": STEWARDS, "POST": STEWARDS},
     "roles-detail": {"GET": STEWARDS, "PUT": STEWARDS, "PATCH": STEWARDS, "DELETE": STEWARDS},
     # Funder reports: every role reads (funders the published ones), organizers and stewards
@@ -213,7 +240,53 @@ def world(coalition, personas, member_org):
         period_end=datetime.date(2026, 6, 30),
     )  # fmt: skip
     day = datetime.date(2026, 3, 3)
+    today = timezone.localdate()
+    # The member's organisation votes and answers through its designee.
+    designee = Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
+    Membership.objects.create(
+        coalition=coalition, organisation=member_org, phase="connect", designee=designee
+    )
+    membership = Membership.objects.create(coalition=coalition, organisation=first)
+    run = MetricRun.objects.create(coalition=coalition, input_hash="0" * 64, computed_for=today)
+    closed_proposal = Proposal.objects.create(
+        coalition=coalition, title="Closed", rule="majority",
+        closes_at=now - datetime.timedelta(days=1),
+    )  # fmt: skip
     rows = {
+        "introductions": Introduction.objects.create(
+            coalition=coalition,
+            introduced=first,
+            introduced_to=second,
+            reason="Both on rents",
+            introduced_on=day,
+        ),
+        "commitments": Commitment.objects.create(membership=membership, kind="hours", amount=5),
+        "proposals": Proposal.objects.create(
+            coalition=coalition,
+            title="Adopt the platform",
+            rule="consent",
+            closes_at=now + datetime.timedelta(days=7),
+        ),
+        "health-checks": HealthCheckRound.objects.create(
+            coalition=coalition,
+            title="Spring",
+            opens_on=today - datetime.timedelta(days=1),
+            closes_on=today + datetime.timedelta(days=7),
+        ),
+        "feedback-rounds": FeedbackRound.objects.create(
+            version=statement.versions.get(),
+            opened_at=now,
+            closes_at=now + datetime.timedelta(days=7),
+        ),
+        "suggestions": Suggestion.objects.create(
+            run=run,
+            coalition=coalition,
+            kind="introduction",
+            actor=first,
+            other=third,
+            score=2.0,
+            reason="Two partners in common",
+        ),
         "affiliations": Affiliation.objects.create(person=person, organisation=first),
         "skills": skill,
         "skill-levels": SkillLevel.objects.create(
@@ -221,7 +294,7 @@ def world(coalition, personas, member_org):
         ),
         "engagement-plans": EngagementPlan.objects.create(actor=second, ask="Meet us"),
         "targets": Target.objects.create(coalition=coalition, actor=second),
-        "memberships": Membership.objects.create(coalition=coalition, organisation=first),
+        "memberships": membership,
         "statements": statement,
         # Confirmed and public on a published text: what members may see of signatures.
         "signatures": Signature.objects.create(
@@ -269,12 +342,23 @@ def world(coalition, personas, member_org):
         "rows": rows, "first": first, "second": second, "third": third, "person": person,
         "skill": skill, "principle": principle, "group": group, "first_history": first_history,
         "draft_report": draft_report,
+        "designee": designee, "member_org": member_org, "closed_proposal": closed_proposal,
+        "statement": statement,
     }  # fmt: skip
+
+
+DETAIL_ROUTES = (
+    "-detail", "-history", "-restore", "-versions", "-votes", "-decide", "-answers",
+    "-summary", "-comments", "-accept", "-dismiss", "-publish", "-revoke", "-actors",
+    "-relationships", "metric-runs-suggestions",
+)  # fmt: skip
 
 
 def request_for(route: str, method: str, world, coalition):
     """The URL and body of a reasonable request for a route: valid for an allowed role."""
     first, second = world["first"].pk, world["second"].pk
+    today, week = timezone.localdate(), datetime.timedelta(days=7)
+    soon = (timezone.now() + week).isoformat()
     resource = route.rsplit("-", 1)[0]
     row = world["rows"].get(resource)
     kwargs = {}
@@ -282,13 +366,12 @@ def request_for(route: str, method: str, world, coalition):
         kwargs = {} if route == "api-coalition-list" else {"coalition_id": coalition.pk}
     elif route != "api-token":
         kwargs = {"coalition_id": coalition.pk}
-        if route.endswith(
-            ("-detail", "-history", "-restore", "-versions", "-publish", "-revoke", "-actors",
-             "-relationships", "-suggestions")
-        ):  # fmt: skip
+        if route.endswith(DETAIL_ROUTES):
             kwargs["pk"] = row.pk
         if route == "reports-publish" or (route == "reports-detail" and method == "PATCH"):
             kwargs["pk"] = world["draft_report"].pk
+        if route == "proposals-decide":
+            kwargs["pk"] = world["closed_proposal"].pk
         if route.endswith("-restore"):
             kwargs["history_id"] = world["first_history"][resource]
     bodies = {
@@ -330,6 +413,31 @@ def request_for(route: str, method: str, world, coalition):
         "reports-publish": {},
         "share-links": {"report": world["rows"]["reports"].pk, "expires_in_days": 7},
         "share-links-revoke": {},
+        "introductions": {
+            "introduced": first, "introduced_to": second, "reason": "Both organise renters",
+            "introduced_on": "2026-04-01", "follow_up_on": "2026-04-15",
+        },
+        "commitments": {
+            "membership": world["rows"]["memberships"].pk, "kind": "hours", "amount": "10.00",
+            "due_on": "2026-06-01",
+        },
+        "proposals": {"title": "Adopt the platform", "rule": "majority", "closes_at": soon},
+        "proposals-votes": {
+            "organisation": world["member_org"].pk, "designee": world["designee"].pk,
+            "choice": "agree",
+        },
+        "proposals-decide": {"outcome_note": "Carried", "review_by": "2099-01-01"},
+        "health-checks": {
+            "title": "Autumn", "opens_on": str(today), "closes_on": str(today + week),
+        },
+        "health-checks-answers": {
+            "organisation": world["member_org"].pk, "purpose": 4, "participation": 3,
+            "relationships": 5, "structures": 2, "coordination": 3,
+        },
+        "feedback-rounds": {"statement": world["statement"].pk, "closes_at": soon},
+        "feedback-rounds-comments": {"paragraph": 1, "body": "Name renters first."},
+        "suggestions-accept": {},
+        "suggestions-dismiss": {"reason": "They already work together"},
     }  # fmt: skip
     if resource == "endorsements" and method == "PATCH":
         return reverse(route, kwargs=kwargs), {"withdrawn": True}

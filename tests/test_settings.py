@@ -25,6 +25,8 @@ print(json.dumps({
 
 def run(code_or_args, **env):
     clean = {k: v for k, v in os.environ.items() if k not in OURS}
+    # The browser tests' conftest sets this for Playwright's event loop; a deployment never has it.
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     clean["DJANGO_SETTINGS_MODULE"] = "weft.settings"
     clean.update(env)
     args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]

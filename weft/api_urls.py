@@ -20,13 +20,19 @@ from coalitions.api.views import (
     ActionViewSet,
     ClimateShiftViewSet,
     CoalitionViewSet,
+    CommitmentViewSet,
     EndorsementViewSet,
+    FeedbackRoundViewSet,
     GroupMemberViewSet,
+    HealthRoundViewSet,
+    IntroductionViewSet,
     MembershipViewSet,
     PrincipleViewSet,
+    ProposalViewSet,
     RoleViewSet,
     SignatureViewSet,
     StatementViewSet,
+    SuggestionViewSet,
     TargetViewSet,
     WinViewSet,
     WorkingGroupViewSet,
@@ -71,6 +77,13 @@ NESTED = {
     "metric-runs": MetricRunViewSet,
     "reports": ReportViewSet,
     "share-links": ShareLinkViewSet,
+    # The weaver's workflow (issue 7)
+    "introductions": IntroductionViewSet,
+    "commitments": CommitmentViewSet,
+    "proposals": ProposalViewSet,
+    "health-checks": HealthRoundViewSet,
+    "feedback-rounds": FeedbackRoundViewSet,
+    "suggestions": SuggestionViewSet,
 }
 for prefix, viewset in NESTED.items():
     nested.register(rf"coalitions/(?P<coalition_id>\d+)/{prefix}", viewset, basename=prefix)

@@ -207,6 +207,8 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "weft@localhost")
+# Where links in emails (signature confirmation) point: the public address of this server.
+WEFT_PUBLIC_URL = envstr("WEFT_PUBLIC_URL", "http://localhost:8000").rstrip("/")
 
 REST_FRAMEWORK = {
     # Browsers use the session (with CSRF); scripts use a token (Authorization: Token …).

@@ -4,24 +4,38 @@ working groups, actions, wins and shifts in the political climate)."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Max, Prefetch, Q, prefetch_related_objects
+from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from allies.models import ActorKind
+from networks.models import Suggestion
 from weft.serializers import CoalitionActorField, WeftModelSerializer, validate_dates_in_order
 
 from .. import services
 from ..models import (
+    HEALTH_DIMENSIONS,
     Action,
     ClimateDirection,
     ClimateShift,
     Coalition,
+    Commitment,
+    CommitmentKind,
+    DecisionRule,
     Endorsement,
+    FeedbackComment,
+    FeedbackRound,
     GroupMember,
+    HealthCheckAnswer,
+    HealthCheckRound,
+    Introduction,
+    IntroductionOutcome,
     MemberPhase,
     Membership,
     PhaseMove,
     Principle,
+    Proposal,
     Role,
     RoleName,
     Signature,
@@ -29,10 +43,18 @@ from ..models import (
     StatementVersion,
     Target,
     UnityStatement,
+    Vote,
+    VoteChoice,
     Win,
     WorkingGroup,
 )
-from .fields import CoalitionRowField, NamedChoiceField, UnversionedSerializer, visible_actions
+from .fields import (
+    CoalitionRowField,
+    NamedChoiceField,
+    UnversionedSerializer,
+    hide_sensitive_references,
+    visible_actions,
+)
 
 PRIVACY_FIELDS = ("reports_show_organisation_names", "reports_small_count_threshold")
 
@@ -223,8 +245,7 @@ class StatementSerializer(WeftModelSerializer):
     def get_public_url(self, statement) -> str | None:
         if statement.status != StatementStatus.PUBLISHED:
             return None
-        # The public sign-on page (not built yet) will live here.
-        return f"/sign/{statement.pk}/"
+        return reverse("sign-on", args=[statement.pk])
 
     def validate_title(self, value):
         if not value.strip():
@@ -570,3 +591,282 @@ class ClimateShiftSerializer(ActionLinksSerializer):
             "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The weaver's workflow: introductions, commitments, proposals and votes, health checks,
+# feedback rounds and comments, suggestions from metric runs
+
+
+class IntroductionSerializer(WeftModelSerializer):
+    """A weaver introduced ``introduced`` to ``introduced_to``. It is also an interaction of
+    the two (``interaction``), so it feeds their relationship strength."""
+
+    introduced = CoalitionActorField()
+    introduced_to = CoalitionActorField()
+    outcome = NamedChoiceField(IntroductionOutcome, required=False)
+    introduced_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Introduction
+        fields = [
+            "id", "introduced", "introduced_to", "reason", "introduced_on", "follow_up_on",
+            "outcome", "interaction", "suggestion", "introduced_by", "version", "created_at",
+            "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["interaction", "suggestion", "created_at", "updated_at"]
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            for field in ("introduced", "introduced_to"):
+                if field in attrs and attrs.pop(field) != getattr(self.instance, field):
+                    raise serializers.ValidationError(
+                        {field: "cannot be changed; log a new introduction."}
+                    )
+        validate_dates_in_order(attrs, self.instance, "introduced_on", "follow_up_on")
+        return attrs
+
+    def create(self, validated_data):
+        return services.introduction_log(
+            coalition=self.context["access"].coalition,
+            introduced_by=self._acting_user,
+            **validated_data,
+        )
+
+    def update(self, introduction, validated_data):
+        return services.introduction_update(
+            introduction=introduction, updated_by=self._acting_user, **validated_data
+        )
+
+
+def _visible_memberships(access):
+    memberships = Membership.objects.filter(coalition=access.coalition)
+    return hide_sensitive_references(memberships, access, "organisation", "designee")
+
+
+class CommitmentSerializer(WeftModelSerializer):
+    """What a member organisation promised (people, hours, money, reach), by when, and
+    whether it kept it (null: not known yet)."""
+
+    membership = CoalitionRowField(Membership, rows=_visible_memberships)
+    kind = NamedChoiceField(CommitmentKind)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id", "membership", "kind", "amount", "description", "due_on", "kept", "version",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+    def create(self, validated_data):
+        return services.commitment_create(created_by=self._acting_user, **validated_data)
+
+    def update(self, commitment, validated_data):
+        return services.commitment_update(
+            commitment=commitment, updated_by=self._acting_user, **validated_data
+        )
+
+
+class VoteCountsSerializer(serializers.Serializer):
+    agree = serializers.IntegerField()
+    abstain = serializers.IntegerField()
+    disagree = serializers.IntegerField()
+    block = serializers.IntegerField()
+
+
+class ProposalSerializer(WeftModelSerializer):
+    """A proposal to the member organisations, decided under its rule; one vote per
+    organisation through ``votes/``, the outcome recorded through ``decide/``."""
+
+    rule = NamedChoiceField(DecisionRule)
+    outcome = serializers.CharField(
+        read_only=True, help_text="adopted, rejected, or blank until decided."
+    )
+    counts = serializers.SerializerMethodField(help_text="Votes cast, by choice.")
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id", "title", "text", "rule", "closes_at", "outcome", "outcome_note",
+            "decided_at", "review_by", "counts", "created_by", "version", "created_at",
+            "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["outcome_note", "decided_at", "created_at", "updated_at"]
+
+    @extend_schema_field(VoteCountsSerializer)
+    def get_counts(self, proposal) -> dict:
+        counts = dict.fromkeys(VoteChoice.values, 0)
+        for vote in proposal.votes.all():
+            counts[vote.choice] += 1
+        return counts
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            if self.instance.outcome:
+                raise serializers.ValidationError(
+                    {"outcome": "the proposal has been decided; put a new one."}
+                )
+            changes_rule = "rule" in attrs and attrs["rule"] != self.instance.rule
+            if changes_rule and self.instance.votes.exists():
+                raise serializers.ValidationError(
+                    {"rule": "cannot change once organisations have voted."}
+                )
+        return attrs
+
+    def create(self, validated_data):
+        return services.proposal_create(
+            coalition=self.context["access"].coalition,
+            created_by=self._acting_user,
+            **validated_data,
+        )
+
+    def update(self, proposal, validated_data):
+        return services.proposal_update(
+            proposal=proposal, updated_by=self._acting_user, **validated_data
+        )
+
+
+class VoteSerializer(serializers.ModelSerializer):
+    """One member organisation's vote, cast by its designee (the person named on its
+    membership). A member casts the vote of their own organisation only."""
+
+    organisation = CoalitionActorField()
+    designee = CoalitionActorField(help_text="The organisation's designee, casting the vote.")
+    choice = NamedChoiceField(VoteChoice)
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Vote
+        fields = [
+            "id", "proposal", "organisation", "designee", "choice", "reason", "recorded_by",
+            "cast_at",
+        ]  # fmt: skip
+        read_only_fields = ["proposal", "cast_at"]
+
+
+class ProposalDecisionSerializer(serializers.Serializer):
+    outcome_note = serializers.CharField(required=False, allow_blank=True, default="")
+    review_by = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class HealthRoundSerializer(serializers.ModelSerializer):
+    """A round of the network health check. Answers are never listed; the round's summary
+    (averages, spread, trend) is."""
+
+    answer_count = serializers.SerializerMethodField()
+    opened_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = HealthCheckRound
+        fields = ["id", "title", "opens_on", "closes_on", "answer_count", "opened_by"]
+
+    def get_answer_count(self, health_round) -> int:
+        if hasattr(health_round, "answer_total"):
+            return health_round.answer_total
+        return health_round.answers.count()
+
+    def validate(self, attrs):
+        validate_dates_in_order(attrs, self.instance, "opens_on", "closes_on")
+        return attrs
+
+
+def _score():
+    return serializers.IntegerField(min_value=1, max_value=5)
+
+
+class HealthAnswerSerializer(serializers.ModelSerializer):
+    """One organisation's scores, 1 to 5, in an open round (once per organisation)."""
+
+    organisation = CoalitionActorField()
+    purpose = _score()
+    participation = _score()
+    relationships = _score()
+    structures = _score()
+    coordination = _score()
+
+    class Meta:
+        model = HealthCheckAnswer
+        fields = [
+            "id", "round", "organisation", *HEALTH_DIMENSIONS, "comment", "answered_at",
+        ]  # fmt: skip
+        read_only_fields = ["round", "answered_at"]
+
+
+class DimensionSpreadSerializer(serializers.Serializer):
+    average = serializers.FloatField(allow_null=True)
+    lowest = serializers.IntegerField(allow_null=True)
+    highest = serializers.IntegerField(allow_null=True)
+    spread = serializers.FloatField(allow_null=True, help_text="Standard deviation.")
+    previous_average = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField(allow_null=True, help_text="Against the previous round.")
+
+
+class HealthSummarySerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    answers = serializers.IntegerField()
+    previous_round = serializers.IntegerField(allow_null=True)
+    dimensions = serializers.DictField(child=DimensionSpreadSerializer())
+
+
+class FeedbackRoundSerializer(serializers.ModelSerializer):
+    """A feedback round on a statement's latest text, open to members until ``closes_at``."""
+
+    statement = CoalitionRowField(
+        UnityStatement, source="version.statement", help_text="The statement asked about."
+    )
+    version_number = serializers.IntegerField(source="version.number", read_only=True)
+    opened_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    is_open = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FeedbackRound
+        fields = [
+            "id", "statement", "version_number", "opened_by", "opened_at", "closes_at", "is_open",
+        ]  # fmt: skip
+        read_only_fields = ["opened_at"]
+
+    def get_is_open(self, feedback_round) -> bool:
+        return timezone.now() < feedback_round.closes_at
+
+
+class FeedbackCommentSerializer(serializers.ModelSerializer):
+    """A comment on one paragraph (1-based) of the text under feedback."""
+
+    organisation = CoalitionActorField(
+        required=False, allow_null=True, help_text="For members: their own organisation."
+    )
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = FeedbackComment
+        fields = ["id", "round", "paragraph", "organisation", "author", "body", "created_at"]
+        read_only_fields = ["round", "created_at"]
+        extra_kwargs = {"paragraph": {"min_value": 1, "max_value": 1000}}
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    """Something a weaver could do, found by a metric run."""
+
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "id", "run", "kind", "actor", "other", "score", "reason", "status", "decided_by",
+            "decided_at", "dismissed_reason",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class SuggestionAcceptSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Defaults to the suggestion's."
+    )
+    follow_up_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class SuggestionDismissSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Why it is not worth doing.")

@@ -19,23 +19,32 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from allies.models import Actor
+from networks.models import Suggestion, SuggestionKind, SuggestionStatus
 from weft.api import IF_MATCH, check_version, etag_for, expected_version, parse_if_match
 from weft.api import CoalitionViewSet as ScopedViewSet
 from weft.drf import PreconditionRequired
 
-from .. import roles, services
+from .. import roles, selectors, services
 from ..models import (
     AuditAction,
     ClimateDirection,
     ClimateShift,
     Coalition,
+    Commitment,
+    CommitmentKind,
+    DecisionRule,
     Endorsement,
+    FeedbackRound,
     GroupKind,
     GroupMember,
+    HealthCheckRound,
+    Introduction,
+    IntroductionOutcome,
     MemberPhase,
     Membership,
     PhaseMove,
     Principle,
+    Proposal,
     Role,
     RoleName,
     Scale,
@@ -44,6 +53,7 @@ from ..models import (
     StatementVersion,
     Target,
     UnityStatement,
+    Vote,
     Win,
     WorkingGroup,
 )
@@ -54,15 +64,28 @@ from .serializers import (
     ActionSerializer,
     ClimateShiftSerializer,
     CoalitionSerializer,
+    CommitmentSerializer,
     EndorsementSerializer,
+    FeedbackCommentSerializer,
+    FeedbackRoundSerializer,
     GroupMemberSerializer,
+    HealthAnswerSerializer,
+    HealthRoundSerializer,
+    HealthSummarySerializer,
+    IntroductionSerializer,
     MembershipSerializer,
     PrincipleSerializer,
+    ProposalDecisionSerializer,
+    ProposalSerializer,
     RoleSerializer,
     SignatureSerializer,
     StatementSerializer,
     StatementVersionSerializer,
+    SuggestionAcceptSerializer,
+    SuggestionDismissSerializer,
+    SuggestionSerializer,
     TargetSerializer,
+    VoteSerializer,
     WinSerializer,
     WorkingGroupSerializer,
 )
@@ -612,3 +635,397 @@ class ClimateShiftViewSet(ActionLinksViewSet):
     search_fields = ["title", "description"]
     ordering_fields = ["id", "title", "recorded_on", "created_at", "updated_at"]
     ordering = ["-recorded_on", "id"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The weaver's workflow: introductions, commitments, proposals and votes, health checks,
+# feedback rounds and comments, suggestions from metric runs
+
+
+class IntroductionFilter(django_filters.FilterSet):
+    outcome = django_filters.MultipleChoiceFilter(choices=IntroductionOutcome.choices)
+    actor = django_filters.NumberFilter(method="filter_actor", label="Either actor")
+    follow_up_before = django_filters.DateFilter(field_name="follow_up_on", lookup_expr="lte")
+
+    def filter_actor(self, rows, name, value):
+        return rows.filter(Q(introduced=value) | Q(introduced_to=value))
+
+
+class IntroductionViewSet(WorkflowViewSet):
+    """Who a weaver introduced to whom, why, and what came of it. Logging one also logs the
+    interaction of the two, so it feeds their relationship strength."""
+
+    serializer_class = IntroductionSerializer
+    filterset_class = IntroductionFilter
+    search_fields = ["reason", "introduced__name", "introduced_to__name"]
+    ordering_fields = ["id", "introduced_on", "follow_up_on", "created_at", "updated_at"]
+    ordering = ["-introduced_on", "-id"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def scoped_queryset(self):
+        rows = Introduction.objects.filter(coalition=self.access.coalition)
+        rows = hide_sensitive_references(rows, self.access, "introduced", "introduced_to")
+        return rows.select_related("introduced_by")
+
+    def perform_create(self, serializer):
+        return serializer.save_as(user=self.request.user)
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    membership = django_filters.NumberFilter()
+    kind = django_filters.MultipleChoiceFilter(choices=CommitmentKind.choices)
+    kept = django_filters.BooleanFilter()
+    due_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
+
+
+class CommitmentViewSet(WorkflowViewSet):
+    """What member organisations committed (people, hours, money, reach) and whether they
+    kept it."""
+
+    serializer_class = CommitmentSerializer
+    filterset_class = CommitmentFilter
+    search_fields = ["description"]
+    ordering_fields = ["id", "due_on", "amount", "created_at", "updated_at"]
+    ordering = ["due_on", "id"]
+
+    def scoped_queryset(self):
+        rows = Commitment.objects.filter(membership__coalition=self.access.coalition)
+        return hide_sensitive_references(
+            rows, self.access, "membership__organisation", "membership__designee"
+        )
+
+    def perform_create(self, serializer):
+        return serializer.save_as(user=self.request.user)
+
+
+class ProposalFilter(django_filters.FilterSet):
+    rule = django_filters.MultipleChoiceFilter(choices=DecisionRule.choices)
+    decided = django_filters.BooleanFilter(
+        field_name="decided_at", lookup_expr="isnull", exclude=True
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Proposals put to the member organisations"),
+    create=extend_schema(summary="Put a proposal to the members, with its decision rule"),
+)
+class ProposalViewSet(WorkflowViewSet):
+    """Proposals decided by the member organisations, one vote each through its designee,
+    under the rule chosen for each (consensus, consent, majority); the outcome is recorded
+    with a date to review it. Proposals are not deleted."""
+
+    serializer_class = ProposalSerializer
+    filterset_class = ProposalFilter
+    search_fields = ["title", "text"]
+    ordering_fields = ["id", "closes_at", "decided_at", "created_at", "updated_at"]
+    ordering = ["-closes_at", "-id"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def initial(self, request, *args, **kwargs):
+        if getattr(self, "action", None) == "votes" and request.method == "POST":
+            # Members cast their own organisation's vote; the view checks which.
+            self.write_permission = Permission.SIGN_AND_ENDORSE
+        super().initial(request, *args, **kwargs)
+
+    def scoped_queryset(self):
+        return (
+            Proposal.objects.filter(coalition=self.access.coalition)
+            .select_related("created_by")
+            .prefetch_related(
+                Prefetch("votes", queryset=Vote.objects.only("id", "choice", "proposal"))
+            )
+        )
+
+    def perform_create(self, serializer):
+        proposal = serializer.save_as(user=self.request.user)
+        return self.scoped_queryset().get(pk=proposal.pk)
+
+    def get_serializer_class(self):
+        if self.action == "votes":
+            return VoteSerializer
+        if self.action == "decide":
+            return ProposalDecisionSerializer
+        return ProposalSerializer
+
+    @extend_schema(methods=["GET"], responses=VoteSerializer(many=True), summary="The votes cast")
+    @extend_schema(
+        methods=["POST"],
+        request=VoteSerializer,
+        responses={201: VoteSerializer},
+        summary="Cast an organisation's vote (by its designee; once; while open)",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def votes(self, request, coalition_id, pk):
+        proposal = self.get_object()
+        if request.method == "POST":
+            serializer = VoteSerializer(data=request.data, context=self.get_serializer_context())
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            if self.access.role == RoleName.MEMBER:
+                if data["organisation"].pk != self.access.organisation_id:
+                    raise roles.PermissionDeniedForRole(self.access, self.write_permission)
+            else:
+                self.access.require(Permission.WORKFLOW_EDIT)
+            vote = services.vote_cast(proposal=proposal, recorded_by=request.user, **data)
+            return Response(VoteSerializer(vote).data, status=status.HTTP_201_CREATED)
+        votes = hide_sensitive_references(
+            Vote.objects.filter(proposal=proposal).select_related("recorded_by"),
+            self.access,
+            "organisation",
+            "designee",
+        )
+        return Response(VoteSerializer(votes, many=True).data)
+
+    @extend_schema(
+        request=ProposalDecisionSerializer,
+        responses={200: ProposalSerializer},
+        summary="Record the outcome under the proposal's rule (after closing, or once all voted)",
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, coalition_id, pk):
+        proposal = self.get_object()
+        serializer = ProposalDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = services.proposal_decide(
+            proposal=proposal, decided_by=request.user, **serializer.validated_data
+        )
+        proposal = self.scoped_queryset().get(pk=proposal.pk)
+        response = Response(
+            ProposalSerializer(proposal, context=self.get_serializer_context()).data
+        )
+        response["ETag"] = etag_for(proposal)
+        return response
+
+
+class HealthRoundViewSet(WorkflowViewSet):
+    """Rounds of the network health check. Each member organisation answers once per round
+    (``answers/``); the weaver reads the round's averages, spread and trend (``summary/``),
+    never one organisation's answers."""
+
+    serializer_class = HealthRoundSerializer
+    ordering_fields = ["id", "opens_on", "closes_on"]
+    ordering = ["-opens_on", "-id"]
+    http_method_names = ["get", "post", "head", "options"]
+    versioned = False
+
+    def initial(self, request, *args, **kwargs):
+        if getattr(self, "action", None) == "answers":
+            self.write_permission = Permission.SIGN_AND_ENDORSE
+        elif getattr(self, "action", None) == "summary":
+            self.read_permission = Permission.WORKFLOW_EDIT
+        super().initial(request, *args, **kwargs)
+
+    def scoped_queryset(self):
+        return (
+            HealthCheckRound.objects.filter(coalition=self.access.coalition)
+            .select_related("opened_by")
+            .annotate(answer_total=Count("answers"))
+        )
+
+    def get_serializer_class(self):
+        if self.action == "answers":
+            return HealthAnswerSerializer
+        return HealthRoundSerializer
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        return services.health_round_open(
+            coalition=self.access.coalition, opened_by=self.request.user, **data
+        )
+
+    def create(self, request, *args, **kwargs):
+        self.access.require(Permission.WORKFLOW_EDIT)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        health_round = self.perform_create(serializer)
+        health_round = self.scoped_queryset().get(pk=health_round.pk)
+        return Response(self.get_serializer(health_round).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=HealthAnswerSerializer,
+        responses={201: HealthAnswerSerializer},
+        summary="An organisation's scores, 1 to 5 on each dimension (once per round)",
+    )
+    @action(detail=True, methods=["post"])
+    def answers(self, request, coalition_id, pk):
+        health_round = self.get_object()
+        serializer = HealthAnswerSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organisation = data.pop("organisation")
+        if self.access.role == RoleName.MEMBER:
+            if organisation.pk != self.access.organisation_id:
+                raise roles.PermissionDeniedForRole(self.access, self.write_permission)
+        else:
+            self.access.require(Permission.WORKFLOW_EDIT)
+        answer = services.health_answer_record(
+            round=health_round,
+            organisation=organisation,
+            answered_by=request.user,
+            comment=data.pop("comment", ""),
+            scores=data,
+        )
+        return Response(HealthAnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=HealthSummarySerializer, summary="Averages, spread and trend")
+    @action(detail=True, methods=["get"])
+    def summary(self, request, coalition_id, pk):
+        return Response(selectors.health_round_summary(self.get_object()))
+
+
+class FeedbackRoundFilter(django_filters.FilterSet):
+    statement = django_filters.NumberFilter(field_name="version__statement")
+
+
+class FeedbackRoundViewSet(WorkflowViewSet):
+    """Rounds of feedback on a statement's text; members comment per paragraph while a
+    round is open (``comments/``)."""
+
+    serializer_class = FeedbackRoundSerializer
+    filterset_class = FeedbackRoundFilter
+    ordering_fields = ["id", "opened_at", "closes_at"]
+    ordering = ["-opened_at", "-id"]
+    http_method_names = ["get", "post", "head", "options"]
+    versioned = False
+
+    def initial(self, request, *args, **kwargs):
+        if getattr(self, "action", None) == "comments":
+            self.write_permission = Permission.SIGN_AND_ENDORSE
+        super().initial(request, *args, **kwargs)
+
+    def scoped_queryset(self):
+        return FeedbackRound.objects.filter(
+            version__statement__coalition=self.access.coalition
+        ).select_related("version", "opened_by")
+
+    def get_serializer_class(self):
+        if self.action == "comments":
+            return FeedbackCommentSerializer
+        return FeedbackRoundSerializer
+
+    def create(self, request, *args, **kwargs):
+        self.access.require(Permission.WORKFLOW_EDIT)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        feedback_round = services.feedback_round_open(
+            statement=data["version"]["statement"],
+            closes_at=data["closes_at"],
+            opened_by=request.user,
+        )
+        return Response(self.get_serializer(feedback_round).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"], responses=FeedbackCommentSerializer(many=True), summary="Comments"
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=FeedbackCommentSerializer,
+        responses={201: FeedbackCommentSerializer},
+        summary="Comment on a paragraph while the round is open",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request, coalition_id, pk):
+        feedback_round = self.get_object()
+        context = self.get_serializer_context()
+        if request.method == "POST":
+            serializer = FeedbackCommentSerializer(data=request.data, context=context)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            organisation = data.get("organisation")
+            if self.access.role == RoleName.MEMBER:
+                own = self.access.organisation_id
+                if organisation is not None and organisation.pk != own:
+                    raise roles.PermissionDeniedForRole(self.access, self.write_permission)
+                organisation = Actor.objects.filter(pk=own).first() if own else None
+            comment = services.feedback_comment_add(
+                round=feedback_round,
+                paragraph=data["paragraph"],
+                body=data["body"],
+                author=request.user,
+                organisation=organisation,
+            )
+            return Response(FeedbackCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        comments = hide_sensitive_references(
+            feedback_round.comments.select_related("author"), self.access, "organisation"
+        )
+        return Response(FeedbackCommentSerializer(comments, many=True).data)
+
+
+class SuggestionFilter(django_filters.FilterSet):
+    kind = django_filters.MultipleChoiceFilter(choices=SuggestionKind.choices)
+    status = django_filters.MultipleChoiceFilter(choices=SuggestionStatus.choices)
+
+
+class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """What the metric runs suggest a weaver do (for the roles that run the workflow). One
+    click turns a suggestion into a logged introduction (``accept/``) or dismisses it with a
+    reason (``dismiss/``). Suggestions come from metric runs: there is no create."""
+
+    serializer_class = SuggestionSerializer
+    filterset_class = SuggestionFilter
+    filter_backends = ScopedViewSet.filter_backends
+    ordering_fields = ["id", "score", "decided_at"]
+    ordering = ["-score", "id"]
+    lookup_value_regex = r"\d+"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.access = roles.require(
+            request.user, kwargs.get("coalition_id"), Permission.WORKFLOW_EDIT
+        )
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Suggestion.objects.none()
+        rows = Suggestion.objects.filter(coalition=self.access.coalition)
+        return hide_sensitive_references(rows, self.access, "actor", "other").select_related(
+            "decided_by"
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["access"] = getattr(self, "access", None)
+        return context
+
+    def get_serializer_class(self):
+        if self.action == "accept":
+            return SuggestionAcceptSerializer
+        if self.action == "dismiss":
+            return SuggestionDismissSerializer
+        return SuggestionSerializer
+
+    @extend_schema(
+        request=SuggestionAcceptSerializer,
+        responses={201: IntroductionSerializer},
+        summary="Turn the suggestion into a logged introduction",
+    )
+    @action(detail=True, methods=["post"])
+    def accept(self, request, coalition_id, pk):
+        suggestion = self.get_object()
+        serializer = SuggestionAcceptSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        introduction = services.suggestion_accept(
+            suggestion=suggestion, decided_by=request.user, **serializer.validated_data
+        )
+        data = IntroductionSerializer(introduction, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=SuggestionDismissSerializer,
+        responses={200: SuggestionSerializer},
+        summary="Dismiss the suggestion, with a reason",
+    )
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, coalition_id, pk):
+        suggestion = self.get_object()
+        serializer = SuggestionDismissSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        suggestion = services.suggestion_dismiss(
+            suggestion=suggestion,
+            decided_by=request.user,
+            reason=serializer.validated_data["reason"],
+        )
+        return Response(SuggestionSerializer(suggestion).data)

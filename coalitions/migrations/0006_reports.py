@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coalitions', '0004_statement_version_history'),
+        ('coalitions', '0005_workflow_records'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

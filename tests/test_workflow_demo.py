@@ -1,0 +1,35 @@
+"""loaddemo fills the weaver's workspace: introductions (as interactions), commitments, a
+decided proposal, two health-check rounds; and the workspace pages open on it."""
+
+import pytest
+
+from coalitions.demo import DEFAULT_PASSWORD
+from coalitions.models import Commitment, HealthCheckRound, Introduction, Proposal
+from coalitions.selectors import health_round_summary
+
+from .test_loaddemo import demo, dev_settings  # noqa: F401 - fixtures
+
+
+@pytest.mark.django_db
+def test_demo_fills_the_weavers_workspace(demo, client):  # noqa: F811
+    introductions = Introduction.objects.filter(coalition=demo)
+    assert introductions.count() == 5
+    assert set(introductions.values_list("outcome", flat=True)) >= {"met", "working_together"}
+    assert all(i.interaction_id for i in introductions)
+    assert Commitment.objects.filter(membership__coalition=demo, kept=True).count() >= 3
+    decided = Proposal.objects.get(coalition=demo, outcome="adopted")
+    assert decided.votes.count() >= 8 and decided.review_by is not None
+    rounds = HealthCheckRound.objects.filter(coalition=demo).order_by("opens_on")
+    assert rounds.count() == 2
+    summary = health_round_summary(rounds.last())
+    assert summary["previous_round"] == rounds.first().pk
+    assert summary["dimensions"]["relationships"]["change"] > 0
+    client.login(username="weaver", password=DEFAULT_PASSWORD)
+    for page in ("pipeline", "connect", "statements", "proposals", "health", "equity"):
+        response = client.get(f"/coalitions/{demo.pk}/{page}/")
+        assert response.status_code == 200, page
+    statement = demo.statements.get()
+    assert client.get(f"/coalitions/{demo.pk}/statements/{statement.pk}/").status_code == 200
+    assert client.get(f"/coalitions/{demo.pk}/statements/{statement.pk}/diff/").status_code == 200
+    public = client.get(f"/sign/{statement.pk}/").content.decode()
+    assert "Signatories (" in public and "@example" not in public

@@ -1,0 +1,352 @@
+"""The weaver's workflow services: introductions, commitments, proposals and votes, health
+checks, feedback rounds, suggestions. Every refusal of the issue's "Bad input and abuse" list,
+each with the field it names, and nothing half written."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from allies.models import Actor, ActorKind
+from coalitions import services
+from coalitions.models import (
+    Commitment,
+    FeedbackComment,
+    HealthCheckAnswer,
+    Introduction,
+    Membership,
+    Proposal,
+    StatementStatus,
+    UnityStatement,
+    Vote,
+)
+from coalitions.selectors import health_round_summary
+from networks.models import Interaction, MetricRun, Suggestion
+from weft.errors import ApplicationError
+
+DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture
+def weaver(personas):
+    return personas["weaver"]
+
+
+@pytest.fixture
+def members(coalition, orgs, people):
+    """Three voting member organisations (each with its designee) and one prospect."""
+    rows = []
+    for i in range(3):
+        rows.append(
+            Membership.objects.create(
+                coalition=coalition, organisation=orgs[i], phase="align", designee=people[i]
+            )
+        )
+    Membership.objects.create(
+        coalition=coalition, organisation=orgs[3], phase="prospect", designee=people[3]
+    )
+    return rows
+
+
+def refused(call, field: str, **kwargs):
+    with pytest.raises(ApplicationError) as caught:
+        call(**kwargs)
+    assert caught.value.field == field, caught.value.message
+    return caught.value
+
+
+# -- Introductions
+
+
+def test_an_introduction_is_also_an_interaction_of_the_two(coalition, orgs, weaver):
+    introduction = services.introduction_log(
+        coalition=coalition, introduced=orgs[0], introduced_to=orgs[1],
+        reason="Both organise tenants on the east side", introduced_on=datetime.date(2026, 5, 1),
+        follow_up_on=datetime.date(2026, 5, 15), introduced_by=weaver,
+    )  # fmt: skip
+    interaction = introduction.interaction
+    assert interaction.occurred_on == datetime.date(2026, 5, 1)
+    assert set(interaction.participants.all()) == {orgs[0], orgs[1]}
+    assert interaction.summary.startswith("Introduction: Both organise")
+
+
+def test_an_introduction_needs_two_actors_and_a_reason_and_writes_nothing_when_refused(
+    coalition, orgs, weaver
+):
+    day = datetime.date(2026, 5, 1)
+    base = {
+        "coalition": coalition,
+        "introduced": orgs[0],
+        "introduced_on": day,
+        "introduced_by": weaver,
+    }
+    refused(services.introduction_log, "introduced_to", introduced_to=orgs[0], reason="x", **base)
+    refused(services.introduction_log, "reason", introduced_to=orgs[1], reason="  ", **base)
+    refused(
+        services.introduction_log, "follow_up_on", introduced_to=orgs[1], reason="x",
+        follow_up_on=day - DAY, **base,
+    )  # fmt: skip
+    assert not Introduction.objects.exists()
+    assert not Interaction.objects.exists()
+
+
+# -- Commitments
+
+
+@pytest.mark.parametrize("amount", [-5, 0, "abc"])
+def test_a_commitment_with_a_negative_or_zero_amount_is_refused(members, weaver, amount):
+    error = refused(
+        services.commitment_create, "amount", membership=members[0], kind="hours",
+        amount=amount, created_by=weaver,
+    )  # fmt: skip
+    assert "amount" in error.message.lower()
+    assert not Commitment.objects.exists()
+
+
+def test_a_commitment_records_what_and_by_when(members, weaver):
+    commitment = services.commitment_create(
+        membership=members[0], kind="money", amount="250.00", created_by=weaver,
+        due_on=datetime.date(2026, 7, 1), description="Printing",
+    )  # fmt: skip
+    assert commitment.amount == Decimal("250.00")
+    services.commitment_update(commitment=commitment, updated_by=weaver, kept=True)
+    commitment.refresh_from_db()
+    assert commitment.kept is True
+    refused(
+        services.commitment_update, "amount", commitment=commitment, updated_by=weaver, amount=-1
+    )
+
+
+# -- Proposals and votes
+
+
+def _proposal(coalition, weaver, rule="majority", days=3):
+    return services.proposal_create(
+        coalition=coalition, title="Adopt the rent platform", rule=rule,
+        closes_at=timezone.now() + days * DAY, created_by=weaver,
+    )  # fmt: skip
+
+
+def _vote(proposal, membership, choice, weaver):
+    return services.vote_cast(
+        proposal=proposal, organisation=membership.organisation, designee=membership.designee,
+        choice=choice, recorded_by=weaver,
+    )  # fmt: skip
+
+
+def test_a_vote_by_someone_who_is_not_the_designee_is_refused(coalition, members, people, weaver):
+    proposal = _proposal(coalition, weaver)
+    error = refused(
+        services.vote_cast, "designee", proposal=proposal, organisation=members[0].organisation,
+        designee=people[5], choice="agree", recorded_by=weaver,
+    )  # fmt: skip
+    assert "designee" in error.message
+    assert not Vote.objects.exists()
+
+
+def test_a_second_vote_by_the_same_organisation_is_refused(coalition, members, weaver):
+    proposal = _proposal(coalition, weaver)
+    _vote(proposal, members[0], "agree", weaver)
+    error = refused(_vote, "organisation", proposal=proposal, membership=members[0],
+                    choice="block", weaver=weaver)  # fmt: skip
+    assert error.status == 409 and "already voted" in error.message
+    assert list(Vote.objects.values_list("choice", flat=True)) == ["agree"]
+
+
+def test_a_vote_after_closing_is_refused(coalition, members, weaver):
+    proposal = _proposal(coalition, weaver)
+    Proposal.objects.filter(pk=proposal.pk).update(closes_at=timezone.now() - DAY)
+    error = refused(_vote, "proposal", proposal=proposal, membership=members[0],
+                    choice="agree", weaver=weaver)  # fmt: skip
+    assert "closed" in error.message
+
+
+def test_a_prospect_does_not_vote(coalition, members, orgs, people, weaver):
+    proposal = _proposal(coalition, weaver)
+    refused(
+        services.vote_cast, "organisation", proposal=proposal, organisation=orgs[3],
+        designee=people[3], choice="agree", recorded_by=weaver,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "rule,choices,outcome",
+    [
+        ("consensus", ["agree", "agree", "abstain"], "adopted"),
+        ("consensus", ["agree", "agree", "block"], "rejected"),
+        ("consensus", ["agree", "agree", "disagree"], "rejected"),
+        ("consent", ["agree", "disagree", "disagree"], "adopted"),
+        ("consent", ["agree", "agree", "block"], "rejected"),
+        ("majority", ["agree", "agree", "disagree"], "adopted"),
+        ("majority", ["agree", "disagree", "block"], "rejected"),
+        ("majority", ["agree", "abstain", "abstain"], "adopted"),
+    ],
+)
+def test_each_decision_rule_counts_one_vote_per_organisation(
+    coalition, members, weaver, rule, choices, outcome
+):
+    proposal = _proposal(coalition, weaver, rule=rule)
+    for membership, choice in zip(members, choices, strict=True):
+        _vote(proposal, membership, choice, weaver)
+    # Every voting member has voted: it can be decided before the closing date.
+    review = timezone.localdate() + 90 * DAY
+    decided = services.proposal_decide(proposal=proposal, decided_by=weaver, review_by=review)
+    assert decided.outcome == outcome
+    assert decided.decided_at is not None and decided.review_by == review
+    refused(_vote, "proposal", proposal=proposal, membership=members[0], choice="agree",
+            weaver=weaver)  # fmt: skip
+
+
+def test_a_proposal_is_not_decided_while_voting_is_open_and_members_have_not_voted(
+    coalition, members, weaver
+):
+    proposal = _proposal(coalition, weaver)
+    _vote(proposal, members[0], "agree", weaver)
+    refused(services.proposal_decide, "closes_at", proposal=proposal, decided_by=weaver)
+    proposal.refresh_from_db()
+    assert proposal.outcome == ""
+
+
+def test_a_proposal_closing_in_the_past_is_refused(coalition, weaver):
+    refused(
+        services.proposal_create, "closes_at", coalition=coalition, title="Late", rule="consent",
+        closes_at=timezone.now() - DAY, created_by=weaver,
+    )  # fmt: skip
+
+
+# -- Health check
+
+
+def _answer(health_round, membership, weaver, **scores):
+    values = {
+        "purpose": 3,
+        "participation": 3,
+        "relationships": 3,
+        "structures": 3,
+        "coordination": 3,
+    }
+    values.update(scores)
+    return services.health_answer_record(
+        round=health_round, organisation=membership.organisation, answered_by=weaver,
+        scores=values,
+    )  # fmt: skip
+
+
+def test_health_check_summary_has_averages_spread_and_trend(coalition, members, weaver):
+    today = timezone.localdate()
+    first = services.health_round_open(
+        coalition=coalition, title="Spring", opens_on=today - 90 * DAY,
+        closes_on=today - 80 * DAY, opened_by=weaver,
+    )  # fmt: skip
+    HealthCheckAnswer.objects.create(
+        round=first, organisation=members[0].organisation, purpose=2, participation=2,
+        relationships=2, structures=2, coordination=2, answered_at=timezone.now(),
+    )  # fmt: skip
+    second = services.health_round_open(
+        coalition=coalition, title="Summer", opens_on=today, closes_on=today + 7 * DAY,
+        opened_by=weaver,
+    )  # fmt: skip
+    _answer(second, members[0], weaver, purpose=5)
+    _answer(second, members[1], weaver, purpose=3)
+    summary = health_round_summary(second)
+    assert summary["answers"] == 2 and summary["previous_round"] == first.pk
+    purpose = summary["dimensions"]["purpose"]
+    assert purpose == {
+        "average": 4.0, "lowest": 3, "highest": 5, "spread": 1.0, "previous_average": 2.0,
+        "change": 2.0,
+    }  # fmt: skip
+
+
+def test_a_health_check_answer_is_once_per_organisation_within_1_to_5_while_open(
+    coalition, members, weaver
+):
+    today = timezone.localdate()
+    health_round = services.health_round_open(
+        coalition=coalition, title="Now", opens_on=today, closes_on=today, opened_by=weaver
+    )
+    refused(_answer, "coordination", health_round=health_round, membership=members[0],
+            weaver=weaver, coordination=6)  # fmt: skip
+    _answer(health_round, members[0], weaver)
+    refused(_answer, "organisation", health_round=health_round, membership=members[0],
+            weaver=weaver)  # fmt: skip
+    closed = services.health_round_open(
+        coalition=coalition, title="Past", opens_on=today - 9 * DAY, closes_on=today - 2 * DAY,
+        opened_by=weaver,
+    )  # fmt: skip
+    refused(_answer, "round", health_round=closed, membership=members[1], weaver=weaver)
+    assert HealthCheckAnswer.objects.count() == 1
+
+
+# -- Feedback rounds
+
+
+def test_a_comment_after_the_feedback_round_closed_is_refused(coalition, weaver, personas):
+    statement = services.statement_create(
+        coalition=coalition, title="Unity", body="First paragraph.\n\nSecond one.",
+        created_by=weaver,
+    )  # fmt: skip
+    feedback_round = services.feedback_round_open(
+        statement=statement, closes_at=timezone.now() + DAY, opened_by=weaver
+    )
+    statement.refresh_from_db()
+    assert statement.status == StatementStatus.FEEDBACK
+    services.feedback_comment_add(
+        round=feedback_round, paragraph=2, body="Say who", author=personas["member"]
+    )
+    refused(services.feedback_comment_add, "paragraph", round=feedback_round, paragraph=3,
+            body="x", author=weaver)  # fmt: skip
+    feedback_round.closes_at = timezone.now() - datetime.timedelta(seconds=1)
+    feedback_round.opened_at = feedback_round.closes_at - DAY
+    feedback_round.save()
+    error = refused(services.feedback_comment_add, "round", round=feedback_round, paragraph=1,
+                    body="Too late", author=weaver)  # fmt: skip
+    assert "closed" in error.message
+    assert FeedbackComment.objects.count() == 1
+
+
+def test_no_feedback_round_on_a_published_statement(coalition, weaver):
+    statement = UnityStatement.objects.create(coalition=coalition, title="Done", status="published")
+    refused(services.feedback_round_open, "status", statement=statement,
+            closes_at=timezone.now() + DAY, opened_by=weaver)  # fmt: skip
+
+
+# -- Suggestions
+
+
+@pytest.fixture
+def suggestion(coalition, orgs):
+    run = MetricRun.objects.create(
+        coalition=coalition, input_hash="1" * 64, computed_for=timezone.localdate()
+    )
+    return Suggestion.objects.create(
+        run=run, coalition=coalition, kind="introduction", actor=orgs[0], other=orgs[1],
+        score=3, reason="Three partners in common",
+    )  # fmt: skip
+
+
+def test_accepting_a_suggestion_logs_an_introduction_once(suggestion, weaver):
+    introduction = services.suggestion_accept(suggestion=suggestion, decided_by=weaver)
+    suggestion.refresh_from_db()
+    assert suggestion.status == "accepted" and suggestion.decided_by == weaver
+    assert introduction.suggestion == suggestion
+    assert introduction.reason == "Three partners in common"
+    assert introduction.interaction is not None
+    refused(services.suggestion_accept, "status", suggestion=suggestion, decided_by=weaver)
+    assert Introduction.objects.count() == 1
+
+
+def test_dismissing_a_suggestion_needs_a_reason(suggestion, weaver):
+    refused(services.suggestion_dismiss, "dismissed_reason", suggestion=suggestion,
+            decided_by=weaver, reason=" ")  # fmt: skip
+    services.suggestion_dismiss(suggestion=suggestion, decided_by=weaver, reason="Rivals")
+    suggestion.refresh_from_db()
+    assert (suggestion.status, suggestion.dismissed_reason) == ("dismissed", "Rivals")
+
+
+def test_a_suggestion_of_one_actor_is_not_an_introduction(suggestion, weaver):
+    suggestion.other = None
+    suggestion.kind = "periphery"
+    suggestion.save()
+    refused(services.suggestion_accept, "other", suggestion=suggestion, decided_by=weaver)
+    assert not Actor.objects.filter(kind=ActorKind.PERSON, name="x").exists()
