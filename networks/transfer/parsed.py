@@ -1,0 +1,111 @@
+"""What a file says, before the database has a say: actors, ties and interactions as rows of
+plain values, and every problem found, named by sheet, row and column."""
+
+import datetime
+from dataclasses import dataclass, field
+
+# A file larger than this is refused before it is read (the API and the page say so).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# A zip (XLSX is one) may not unpack to more than this, nor any member to more than
+# MAX_ZIP_RATIO times its packed size: the shape of a zip bomb.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read at all (wrong format, encoding, too big, a zip bomb, XML with
+    entities): the import fails with this message and nothing else is looked at."""
+
+    def __init__(self, message: str, *, sheet: str = "", row: int | None = None, column: str = ""):
+        super().__init__(message)
+        self.problem = Problem(sheet=sheet, row=row, column=column, message=message)
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class AssessmentRow:
+    stance: str
+    ally_kind: str
+    influence: int
+    proximity: int
+    commitment: int
+    assessed_on: datetime.date | None = None
+    note: str = ""
+
+
+@dataclass
+class ContactRow:
+    kind: str
+    value: str
+    label: str = ""
+    is_primary: bool = False
+
+
+@dataclass
+class ActorRow:
+    sheet: str
+    row: int
+    label: str
+    kind: str
+    key: str = ""  # the actor's ID in the file (kept as its external key)
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    custom_fields: dict = field(default_factory=dict)
+    is_sensitive: bool = False
+    is_directly_affected: bool = False
+    # The assessment in force (spreadsheets and graph files carry one); Weft JSON carries all.
+    assessments: list[AssessmentRow] = field(default_factory=list)
+    contacts: list[ContactRow] = field(default_factory=list)
+
+
+@dataclass
+class TieRow:
+    sheet: str
+    row: int
+    source: str  # an ID or a label, as the file names the actor
+    target: str
+    kind: str
+    direction: str
+    strength: int | None = None
+    description: str = ""
+    is_sensitive: bool = False
+    started_on: datetime.date | None = None
+    ended_on: datetime.date | None = None
+
+
+@dataclass
+class InteractionRow:
+    sheet: str
+    row: int
+    kind: str
+    occurred_on: datetime.date
+    summary: str
+    participants: list[str]
+
+
+@dataclass
+class ParsedMap:
+    format: str
+    actors: list[ActorRow] = field(default_factory=list)
+    ties: list[TieRow] = field(default_factory=list)
+    interactions: list[InteractionRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def problem(self, sheet: str, row: int | None, column: str, message: str) -> None:
+        self.problems.append(Problem(sheet=sheet, row=row, column=column, message=message))
