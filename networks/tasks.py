@@ -9,3 +9,7 @@ from . import services
 def compute_layout(self, coalition_id: int) -> int:
     """Recompute and store the map layout; safe to run twice (it rewrites the same rows)."""
     return services.layout_compute(coalition_id=coalition_id)
+
+
+# Large imports are previewed by a worker (registered here so autodiscovery finds it).
+from .transfer.tasks import preview_import  # noqa: E402, F401

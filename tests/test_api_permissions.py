@@ -40,6 +40,8 @@ from coalitions.models import (
 )
 from networks.models import Interaction, InteractionParticipant, Tie
 
+from .transfer_files import TRANSFER_ROUTES, Multipart, transfer_request
+
 PERSONAS = ["steward", "organizer", "weaver", "member", "funder", "outsider", "anonymous"]
 MAP_VIEWERS = {"steward", "organizer", "weaver", "member"}
 EDITORS = {"steward", "organizer", "weaver"}
@@ -109,6 +111,13 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "climate-shifts-detail": CRUD_FOR_EDITORS,
     "roles-list": {"GET": STEWARDS, "POST": STEWARDS},
     "roles-detail": {"GET": STEWARDS, "PUT": STEWARDS, "PATCH": STEWARDS, "DELETE": STEWARDS},
+    # Import and export (#9): editors bring a map in; whoever sees the map takes out what
+    # their role sees (contact details only in a steward's export).
+    "api-imports": {"POST": EDITORS},
+    "api-import": {"GET": EDITORS},
+    "api-import-confirm": {"POST": EDITORS},
+    "api-export": {"GET": MAP_VIEWERS},
+    "api-duplicates": {"GET": MAP_VIEWERS},
 }  # fmt: skip
 
 
@@ -234,6 +243,8 @@ def world(coalition, personas, member_org):
 
 def request_for(route: str, method: str, world, coalition):
     """The URL and body of a reasonable request for a route: valid for an allowed role."""
+    if route in TRANSFER_ROUTES:
+        return transfer_request(route, coalition, world["first"].coalition.roles.first().user)
     first, second = world["first"].pk, world["second"].pk
     resource = route.rsplit("-", 1)[0]
     row = world["rows"].get(resource)
@@ -310,9 +321,13 @@ def test_each_role_gets_what_the_roles_table_says(
             client.logout()
             if persona != "anonymous":
                 client.force_login(personas[persona])
+            data, content_type = (
+                body.encode()
+                if isinstance(body, Multipart)
+                else (_json(body) if method != "GET" else "", "application/json")
+            )
             response = client.generic(
-                method, url, data=_json(body) if method != "GET" else "",
-                content_type="application/json", HTTP_IF_MATCH='"1"',
+                method, url, data=data, content_type=content_type, HTTP_IF_MATCH='"1"',
             )  # fmt: skip
             outcomes[persona] = response.status_code
             transaction.set_rollback(True)

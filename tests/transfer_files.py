@@ -87,3 +87,56 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <graphml xmlns="http://graphml.graphdrawing.org/xmlns">
 <graph edgedefault="undirected"><node id="a"><data key="label">&lol3;</data></node></graph>
 </graphml>"""
+
+
+class Multipart:
+    """A multipart body for the permission matrix (which otherwise sends JSON)."""
+
+    BOUNDARY = "weft-boundary"
+
+    def __init__(self, **files: tuple[str, bytes]):
+        self.files = files
+
+    def encode(self) -> tuple[bytes, str]:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.test.client import encode_multipart
+
+        fields = {key: SimpleUploadedFile(name, data) for key, (name, data) in self.files.items()}
+        return (
+            encode_multipart(self.BOUNDARY, fields),
+            f"multipart/form-data; boundary={self.BOUNDARY}",
+        )
+
+
+TRANSFER_ROUTES = (
+    "api-imports",
+    "api-import",
+    "api-import-confirm",
+    "api-export",
+    "api-duplicates",
+)
+
+
+def transfer_request(route: str, coalition, user):
+    """URL and body of a valid request to an import/export route, for the permission matrix."""
+    from django.urls import reverse
+
+    from networks.models import ImportJob, ImportStatus
+    from networks.transfer.services import empty_summary
+
+    kwargs = {"coalition_id": coalition.pk}
+    if route in ("api-import", "api-import-confirm"):
+        job, _ = ImportJob.objects.get_or_create(
+            coalition=coalition,
+            filename="matrix.xlsx",
+            defaults={
+                "created_by": user,
+                "content": xlsx(),
+                "status": ImportStatus.PREVIEWED,
+                "summary": empty_summary([]),
+            },
+        )
+        kwargs["import_id"] = job.pk
+    if route == "api-imports":
+        return reverse(route, kwargs=kwargs), Multipart(file=("map.xlsx", xlsx()))
+    return reverse(route, kwargs=kwargs), {}

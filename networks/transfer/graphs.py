@@ -70,6 +70,7 @@ def _actor(parsed: ParsedMap, row: int, node_id: str, attributes: dict) -> None:
     label = values.text(fields.get("label")) or node_id
     actor = ActorRow(sheet=NODES, row=row, label=label[:200], kind=values.DEFAULT_ACTOR_KIND)
     actor.key = node_id[:200]
+    actor.kind_given = values.text(fields.get("kind")) != ""
     actor.description = values.text(fields.get("description"))
     actor.tags = values.tags(fields.get("tags"))
     actor.custom_fields = custom
@@ -102,6 +103,8 @@ def _actor(parsed: ParsedMap, row: int, node_id: str, attributes: dict) -> None:
         ok = False
     if ok:
         parsed.actors.append(actor)
+    else:
+        parsed.refuse(actor.key, actor.label)
 
 
 def _tie(parsed: ParsedMap, row: int, source: str, target: str, attributes: dict, directed: str):
@@ -134,8 +137,8 @@ def _tie(parsed: ParsedMap, row: int, source: str, target: str, attributes: dict
     if not source or not target:
         parsed.problem(EDGES, row, "source" if not source else "target", "the edge has no end")
         ok = False
-    if ok:
-        parsed.ties.append(tie)
+    tie.invalid = not ok
+    parsed.ties.append(tie)
 
 
 def _check_ids(parsed: ParsedMap, node_ids: list[tuple[int, str]]) -> None:

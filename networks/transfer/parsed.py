@@ -63,6 +63,7 @@ class ActorRow:
     label: str
     kind: str
     key: str = ""  # the actor's ID in the file (kept as its external key)
+    kind_given: bool = False  # a blank type does not change an existing actor's kind
     description: str = ""
     tags: list[str] = field(default_factory=list)
     custom_fields: dict = field(default_factory=dict)
@@ -86,6 +87,9 @@ class TieRow:
     is_sensitive: bool = False
     started_on: datetime.date | None = None
     ended_on: datetime.date | None = None
+    # A row with a problem of its own: its ends are still checked (a preview names every
+    # problem at once), but it is never planned.
+    invalid: bool = False
 
 
 @dataclass
@@ -106,6 +110,12 @@ class ParsedMap:
     interactions: list[InteractionRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # IDs and labels of element rows refused for a problem of their own: a connection to one
+    # is not planned, and not reported a second time as a connection to nowhere.
+    refused: set[str] = field(default_factory=set)
+
+    def refuse(self, *refs: str) -> None:
+        self.refused.update(ref for ref in refs if ref)
 
     def problem(self, sheet: str, row: int | None, column: str, message: str) -> None:
         self.problems.append(Problem(sheet=sheet, row=row, column=column, message=message))

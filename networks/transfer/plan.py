@@ -212,6 +212,8 @@ def _plan_ties(plan, parsed, snapshot, existing_for_key, by_name, names) -> None
         normalised.setdefault(names[i], i)
 
     def end(ref: str) -> tuple[str, int] | None:
+        if not ref:
+            return None
         i = keys.get(ref)
         if i is None:
             found = existing_for_key(ref)
@@ -234,9 +236,11 @@ def _plan_ties(plan, parsed, snapshot, existing_for_key, by_name, names) -> None
     planned: dict[tuple, int] = {}
     for row in parsed.ties:
         source, target = end(row.source), end(row.target)
-        ok = True
+        ok = not row.invalid
         for column, ref, resolved in (("From", row.source, source), ("To", row.target, target)):
-            if resolved is None:
+            if resolved is None and ref in parsed.refused:
+                ok = False
+            elif resolved is None and ref:
                 plan.problems.append(
                     Problem(
                         row.sheet,

@@ -129,6 +129,7 @@ def read_elements(parsed: ParsedMap, rows: Iterable[tuple], *, sheet: str = ELEM
             except ValueError as error:
                 parsed.problem(sheet, number, column, str(error))
                 ok = False
+        actor.kind_given = values.text(col("Type")) != ""
         actor.description = values.text(col("Description"))
         actor.tags = values.tags(col("Tags"))
         assessment, assessment_ok = _assessment(parsed, sheet, number, col)
@@ -143,6 +144,8 @@ def read_elements(parsed: ParsedMap, rows: Iterable[tuple], *, sheet: str = ELEM
                 )
         if ok:
             parsed.actors.append(actor)
+        else:
+            parsed.refuse(actor.key, actor.label)
     if count == 0:
         parsed.problem(sheet, None, "", "the sheet has a header but no elements")
 
@@ -232,5 +235,5 @@ def read_connections(parsed: ParsedMap, rows: Iterable[tuple], *, sheet: str = C
             parsed.warnings.append(
                 Problem(sheet=sheet, row=number, column="Tags", message=TAGS_NOT_KEPT)
             )
-        if ok:
-            parsed.ties.append(tie)
+        tie.invalid = not ok
+        parsed.ties.append(tie)

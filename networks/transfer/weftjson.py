@@ -66,6 +66,7 @@ def _actor(parsed: ParsedMap, row: int, item, seen: dict[str, int]) -> None:
         seen[key] = row
     actor = ActorRow(sheet=ACTORS, row=row, label=label[:200], kind=values.DEFAULT_ACTOR_KIND)
     actor.key = key
+    actor.kind_given = values.text(item.get("kind")) != ""
     actor.description = values.text(item.get("description"))
     tags = item.get("tags") or []
     actor.tags = (
@@ -132,6 +133,8 @@ def _actor(parsed: ParsedMap, row: int, item, seen: dict[str, int]) -> None:
             ok = False
     if ok:
         parsed.actors.append(actor)
+    else:
+        parsed.refuse(actor.key, actor.label)
 
 
 def _tie(parsed: ParsedMap, row: int, item) -> None:
@@ -165,8 +168,8 @@ def _tie(parsed: ParsedMap, row: int, item) -> None:
         if not getattr(tie, column):
             parsed.problem(TIES, row, column, f"the tie has no {column}")
             ok = False
-    if ok:
-        parsed.ties.append(tie)
+    tie.invalid = not ok
+    parsed.ties.append(tie)
 
 
 def _interaction(parsed: ParsedMap, row: int, item) -> None:
