@@ -7,6 +7,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -153,7 +154,17 @@ class ExportQuerySerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=list(services.EXPORT_FORMATS), default="xlsx")
 
 
+class FileFormatNegotiation(DefaultContentNegotiation):
+    """``?format=`` names the export's file format here, not DRF's response renderer (which
+    would answer 404 for "gexf"): errors are still rendered as JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
 class ExportView(APIView):
+    content_negotiation_class = FileFormatNegotiation
+
     @extend_schema(
         parameters=[
             OpenApiParameter(

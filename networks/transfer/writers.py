@@ -195,6 +195,14 @@ def _edge_values(tie: dict) -> dict:
     }
 
 
+def _edge_default(export: dict) -> str:
+    """Directed when any tie is. Edges carry no direction of their own, because NetworkX (and
+    so many scripts) refuse a graph that mixes them; each tie's own direction is its
+    ``direction`` attribute, which Weft reads back."""
+    directed = any(tie["direction"] == "directed" for tie in export["ties"])
+    return "directed" if directed else "undirected"
+
+
 def _xml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -223,8 +231,7 @@ def write_graphml(export: dict) -> bytes:
             f'<key id="e{number}" for="edge" attr.name={quoteattr(name)} '
             f'attr.type="{graphml_type[kind]}"/>'
         )
-    # Undirected by default; a directed tie says so on its edge (GraphML allows the mix).
-    lines.append('<graph id="coalition" edgedefault="undirected">')
+    lines.append(f'<graph id="coalition" edgedefault="{_edge_default(export)}">')
     for actor in export["actors"]:
         lines.append(f"<node id={quoteattr(actor['id'])}>")
         lines.append(f'<data key="label">{_text(actor["label"])}</data>')
@@ -233,10 +240,9 @@ def write_graphml(export: dict) -> bytes:
                 lines.append(f'<data key="{node_keys[name]}">{_text(_xml_value(value))}</data>')
         lines.append("</node>")
     for number, tie in enumerate(export["ties"]):
-        directed = ' directed="true"' if tie["direction"] == "directed" else ""
         lines.append(
             f'<edge id="t{number}" source={quoteattr(tie["source"])} '
-            f"target={quoteattr(tie['target'])}{directed}>"
+            f"target={quoteattr(tie['target'])}>"
         )
         for name, value in _edge_values(tie).items():
             if value is not None and value != "":
@@ -257,7 +263,7 @@ def write_gexf(export: dict) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<gexf xmlns="{GEXF_NAMESPACE}" version="1.3">',
         "<meta><creator>Weft</creator></meta>",
-        '<graph mode="static" defaultedgetype="undirected">',
+        f'<graph mode="static" defaultedgetype="{_edge_default(export)}">',
         '<attributes class="node">',
     ]
     node_ids = {}
@@ -281,15 +287,10 @@ def write_gexf(export: dict) -> bytes:
         lines += ["</attvalues>", "</node>"]
     lines += ["</nodes>", "<edges>"]
     for number, tie in enumerate(export["ties"]):
-        edge_type = (
-            "directed"
-            if tie["direction"] == "directed"
-            else ("mutual" if tie["direction"] == "mutual" else "undirected")
-        )
         weight = tie.get("strength") or 1
         lines.append(
             f'<edge id="t{number}" source={quoteattr(tie["source"])} '
-            f'target={quoteattr(tie["target"])} type="{edge_type}" weight="{weight}">'
+            f'target={quoteattr(tie["target"])} weight="{weight}">'
         )
         lines.append("<attvalues>")
         for name, value in _edge_values(tie).items():
