@@ -118,6 +118,10 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "api-import-confirm": {"POST": EDITORS},
     "api-export": {"GET": MAP_VIEWERS},
     "api-duplicates": {"GET": MAP_VIEWERS},
+    # A merge moves every row of two actors, sensitive ones included.
+    "api-merges": {"POST": {"steward", "organizer"}},
+    "api-merge-preview": {"POST": {"steward", "organizer"}},
+    "api-merge-undo": {"POST": {"steward", "organizer"}},
 }  # fmt: skip
 
 

@@ -114,6 +114,9 @@ TRANSFER_ROUTES = (
     "api-import-confirm",
     "api-export",
     "api-duplicates",
+    "api-merges",
+    "api-merge-preview",
+    "api-merge-undo",
 )
 
 
@@ -137,6 +140,23 @@ def transfer_request(route: str, coalition, user):
             },
         )
         kwargs["import_id"] = job.pk
+    if route in ("api-merges", "api-merge-preview", "api-merge-undo"):
+        from allies.models import Actor
+
+        keep, merge = (
+            Actor.objects.get_or_create(coalition=coalition, name=name, kind="group")[0].pk
+            for name in ((route, route + " again"))
+        )
+        if route != "api-merge-undo":
+            return reverse(route, kwargs=kwargs), {"keep": keep, "merge": merge}
+        from allies.merge import actor_merge
+        from coalitions import roles
+
+        merged = actor_merge(
+            access=roles.access_for(user, coalition.pk), kept_id=keep, merged_id=merge
+        )
+        kwargs["merge_id"] = merged.pk
+        return reverse(route, kwargs=kwargs), {}
     if route == "api-imports":
         return reverse(route, kwargs=kwargs), Multipart(file=("map.xlsx", xlsx()))
     return reverse(route, kwargs=kwargs), {}

@@ -12,11 +12,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from allies.merge import actor_merge, actor_merge_preview, actor_merge_undo
 from coalitions import roles
 from coalitions.roles import Permission
 from weft.errors import ApplicationError
 
-from ..models import ImportJob, ImportStatus
+from ..models import ActorMerge, ImportJob, ImportStatus
 from ..transfer import services
 from ..transfer.duplicates import coalition_duplicates
 
@@ -227,4 +228,80 @@ urlpatterns = [
     ),
     path(f"{COALITION}/export/", ExportView.as_view(), name="api-export"),
     path(f"{COALITION}/duplicates/", DuplicatesView.as_view(), name="api-duplicates"),
+]
+
+
+class MergeRequestSerializer(serializers.Serializer):
+    keep = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Kept actor.")
+    merge = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="Actor merged into it (and removed)."
+    )
+
+
+class MergePreviewSerializer(serializers.Serializer):
+    moved = serializers.DictField(child=serializers.IntegerField(), help_text="Rows per model.")
+    dropped = serializers.ListField(child=serializers.DictField())
+    field_conflicts = serializers.ListField(child=serializers.DictField())
+
+
+class ActorMergeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActorMerge
+        fields = ["id", "kept", "merged_actor_id", "merged_name", "merged_at", "undone_at"]
+
+
+class MergePreviewView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=MergeRequestSerializer,
+        responses={200: MergePreviewSerializer},
+        summary="What merging two actors would move and drop (nothing is written)",
+    )
+    def post(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
+        body = MergeRequestSerializer(data=request.data if isinstance(request.data, dict) else {})
+        body.is_valid(raise_exception=True)
+        preview = actor_merge_preview(
+            access=access,
+            kept_id=body.validated_data["keep"],
+            merged_id=body.validated_data["merge"],
+        )
+        return Response(MergePreviewSerializer(preview).data)
+
+
+class MergeListView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=MergeRequestSerializer,
+        responses={201: ActorMergeSerializer},
+        summary="Merge two actors in one transaction (it can be undone)",
+    )
+    def post(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
+        body = MergeRequestSerializer(data=request.data if isinstance(request.data, dict) else {})
+        body.is_valid(raise_exception=True)
+        merge = actor_merge(
+            access=access,
+            kept_id=body.validated_data["keep"],
+            merged_id=body.validated_data["merge"],
+        )
+        return Response(ActorMergeSerializer(merge).data, status=status.HTTP_201_CREATED)
+
+
+class MergeUndoView(APIView):
+    @extend_schema(request=None, responses={200: ActorMergeSerializer}, summary="Undo a merge")
+    def post(self, request, coalition_id, merge_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
+        merge = actor_merge_undo(access=access, merge_id=merge_id)
+        return Response(ActorMergeSerializer(merge).data)
+
+
+urlpatterns += [
+    path(f"{COALITION}/merges/", MergeListView.as_view(), name="api-merges"),
+    path(f"{COALITION}/merges/preview/", MergePreviewView.as_view(), name="api-merge-preview"),
+    path(
+        f"{COALITION}/merges/<int:merge_id>/undo/", MergeUndoView.as_view(), name="api-merge-undo"
+    ),
 ]
