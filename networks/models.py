@@ -390,7 +390,8 @@ class ImportStatus(models.TextChoices):
 class ImportJob(models.Model):
     """One file brought into a coalition: read and previewed first (nothing written), then
     applied in one transaction when a user confirms a clean preview. The file is kept only
-    until then, so that the confirm applies exactly what was previewed."""
+    until it is read; its rows are kept until the confirm, which applies exactly what was
+    previewed."""
 
     coalition = models.ForeignKey(
         "coalitions.Coalition", on_delete=models.CASCADE, related_name="import_jobs"
@@ -401,6 +402,9 @@ class ImportJob(models.Model):
     filename = models.CharField(max_length=200)
     file_format = models.CharField(max_length=10, blank=True)
     content = models.BinaryField(blank=True, default=b"", editable=False)
+    parsed = models.JSONField(
+        null=True, blank=True, editable=False, help_text="The previewed rows, until applied."
+    )
     size = models.PositiveIntegerField(default=0)
     status = models.CharField(
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED

@@ -247,3 +247,42 @@ def test_the_plan_updates_by_id_then_by_label_and_suggests_near_names():
     merged = build_plan(parsed, snapshot, decisions={"Elements:3": "merge"})
     assert merged.actors[1].action == "update" and merged.actors[1].actor_id == 10
     assert merged.summary()["actors_created"] == 1
+
+
+def test_a_preview_kept_as_json_reads_back_the_same():
+    from networks.transfer.parsed import parsed_from_json, parsed_to_json
+    from networks.transfer.weftjson import write_json
+
+    document = write_json(
+        {
+            "actors": [
+                {
+                    "id": "a",
+                    "label": "Alpha",
+                    "kind": "group",
+                    "tags": ["x"],
+                    "assessments": [
+                        {
+                            "stance": "neutral",
+                            "ally_kind": "natural",
+                            "influence": 1,
+                            "proximity": 2,
+                            "commitment": 3,
+                            "assessed_on": "2025-01-02",
+                        }
+                    ],
+                    "contacts": [{"kind": "email", "value": "a@example.org"}],
+                },
+                {"id": "b", "label": "Beta", "kind": "person"},
+            ],
+            "ties": [{"source": "a", "target": "b", "kind": "trust", "started_on": "2024-01-01"}],
+            "interactions": [
+                {"kind": "one_to_one", "occurred_on": "2025-05-05", "participants": ["a", "b"]}
+            ],
+        }  # fmt: skip
+    )
+    parsed = read_map("map.json", document)
+    import json
+
+    again = parsed_from_json(json.loads(json.dumps(parsed_to_json(parsed))))
+    assert again == parsed

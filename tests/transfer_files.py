@@ -125,6 +125,8 @@ def transfer_request(route: str, coalition, user):
     from django.urls import reverse
 
     from networks.models import ImportJob, ImportStatus
+    from networks.transfer.parsed import parsed_to_json
+    from networks.transfer.readers import read_map
     from networks.transfer.services import empty_summary
 
     kwargs = {"coalition_id": coalition.pk}
@@ -134,7 +136,7 @@ def transfer_request(route: str, coalition, user):
             filename="matrix.xlsx",
             defaults={
                 "created_by": user,
-                "content": xlsx(),
+                "parsed": parsed_to_json(read_map("matrix.xlsx", xlsx())),
                 "status": ImportStatus.PREVIEWED,
                 "summary": empty_summary([]),
             },

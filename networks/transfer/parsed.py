@@ -119,3 +119,81 @@ class ParsedMap:
 
     def problem(self, sheet: str, row: int | None, column: str, message: str) -> None:
         self.problems.append(Problem(sheet=sheet, row=row, column=column, message=message))
+
+
+# A preview's rows, kept as JSON on the import job so that the confirm applies exactly what
+# was previewed without reading the file again (the read is most of a preview's time).
+_ACTOR_FIELDS = ("sheet", "row", "label", "kind", "key", "kind_given", "description", "tags",
+                 "custom_fields", "is_sensitive", "is_directly_affected")  # fmt: skip
+_TIE_FIELDS = ("sheet", "row", "source", "target", "kind", "direction", "strength",
+               "description", "is_sensitive", "invalid")  # fmt: skip
+
+
+def _day(value):
+    return value.isoformat() if value else None
+
+
+def _from_day(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def parsed_to_json(parsed: ParsedMap) -> dict:
+    return {
+        "format": parsed.format,
+        "actors": [
+            [
+                *(getattr(a, f) for f in _ACTOR_FIELDS),
+                [
+                    [
+                        s.stance,
+                        s.ally_kind,
+                        s.influence,
+                        s.proximity,
+                        s.commitment,
+                        _day(s.assessed_on),
+                        s.note,
+                    ]
+                    for s in a.assessments
+                ],
+                [[c.kind, c.value, c.label, c.is_primary] for c in a.contacts],
+            ]  # fmt: skip
+            for a in parsed.actors
+        ],
+        "ties": [
+            [*(getattr(t, f) for f in _TIE_FIELDS), _day(t.started_on), _day(t.ended_on)]
+            for t in parsed.ties
+        ],
+        "interactions": [
+            [i.sheet, i.row, i.kind, _day(i.occurred_on), i.summary, i.participants]
+            for i in parsed.interactions
+        ],
+        "problems": [p.as_dict() for p in parsed.problems],
+        "warnings": [p.as_dict() for p in parsed.warnings],
+        "refused": sorted(parsed.refused),
+    }
+
+
+def parsed_from_json(data: dict) -> ParsedMap:
+    parsed = ParsedMap(format=data["format"])
+    n = len(_ACTOR_FIELDS)
+    for row in data["actors"]:
+        actor = ActorRow(**dict(zip(_ACTOR_FIELDS, row[:n], strict=True)))
+        actor.assessments = [
+            AssessmentRow(stance, kind, influence, proximity, commitment, _from_day(on), note)
+            for stance, kind, influence, proximity, commitment, on, note in row[n]
+        ]
+        actor.contacts = [ContactRow(*contact) for contact in row[n + 1]]
+        parsed.actors.append(actor)
+    m = len(_TIE_FIELDS)
+    for row in data["ties"]:
+        tie = TieRow(**dict(zip(_TIE_FIELDS, row[:m], strict=True)))
+        tie.started_on, tie.ended_on = _from_day(row[m]), _from_day(row[m + 1])
+        parsed.ties.append(tie)
+    for sheet, row, kind, on, summary, participants in data["interactions"]:
+        parsed.interactions.append(
+            InteractionRow(sheet, row, kind, _from_day(on), summary, participants)
+        )
+    parsed.problems = [Problem(**p) for p in data["problems"]]
+    parsed.warnings = [Problem(**p) for p in data["warnings"]]
+    parsed.refused = set(data["refused"])
+    return parsed

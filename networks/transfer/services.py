@@ -18,7 +18,13 @@ from networks.models import ImportJob, ImportStatus, Interaction, InteractionPar
 from weft.errors import ApplicationError
 
 from . import weftjson, writers
-from .parsed import MAX_FILE_BYTES, ParsedMap, UnreadableFile
+from .parsed import (
+    MAX_FILE_BYTES,
+    ParsedMap,
+    UnreadableFile,
+    parsed_from_json,
+    parsed_to_json,
+)
 from .plan import CREATE, UPDATE, Plan, build_plan
 from .readers import detect_format, read_map
 from .selectors import import_snapshot, map_export
@@ -121,7 +127,9 @@ def import_job_preview(*, job: ImportJob, access) -> ImportJob:
     job.summary = plan.summary()
     job.status = ImportStatus.PREVIEWED
     job.progress = 100
-    job.save(update_fields=["status", "summary", "progress"])
+    job.parsed = parsed_to_json(parsed)
+    job.content = b""  # its rows are in ``parsed`` now; the upload itself is not kept
+    job.save(update_fields=["status", "summary", "progress", "parsed", "content"])
     logger.info(
         "import preview job=%s actors=%s ties=%s errors=%s seconds=%.2f",
         job.pk,
@@ -187,7 +195,7 @@ def import_confirm(*, access, job_id, decisions: dict | None = None) -> ImportJo
                 code="not_confirmable",
             )
         job.decisions = _decisions(job.summary, decisions or {})
-        parsed = read_map(job.filename, bytes(job.content), max_bytes=max_file_bytes())
+        parsed = parsed_from_json(job.parsed)
         plan = _plan_for(job, access, parsed, job.decisions)
         stale = bool(plan.problems)
         if not stale:
@@ -196,14 +204,14 @@ def import_confirm(*, access, job_id, decisions: dict | None = None) -> ImportJo
             job.status = ImportStatus.APPLIED
             job.applied_at = timezone.now()
             job.applied_by = access.user
-            job.content = b""  # the data now lives in the map; the upload is not kept
+            job.parsed = None  # the rows now live in the map
             logger.info("import apply job=%s seconds=%.2f", job.pk, time.monotonic() - started)
             from networks.services import layout_request
 
             layout_request(coalition_id=access.coalition.pk)
         job.summary = plan.summary()
         job.save(
-            update_fields=["summary", "status", "applied_at", "applied_by", "content", "decisions"]
+            update_fields=["summary", "status", "applied_at", "applied_by", "parsed", "decisions"]
         )
     if stale:
         raise ApplicationError(
