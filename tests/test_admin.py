@@ -47,7 +47,15 @@ from coalitions.models import (
     WorkingGroup,
 )
 from coalitions.services import coalition_create
-from networks.models import ActorPosition, Interaction, InteractionKind, InteractionParticipant, Tie
+from networks.models import (
+    ActorMerge,
+    ActorPosition,
+    ImportJob,
+    Interaction,
+    InteractionKind,
+    InteractionParticipant,
+    Tie,
+)
 
 APPS = ("allies", "coalitions", "networks")
 READ_ONLY = {AuditEntry}
@@ -162,6 +170,10 @@ def populate(user, suffix: str) -> dict:
     InteractionParticipant.objects.create(interaction=interaction, actor=person)
     InteractionParticipant.objects.create(interaction=interaction, actor=org)
     ActorPosition.objects.create(actor=person, x=1.0, y=2.0)
+    ImportJob.objects.create(coalition=coalition, created_by=user, filename=f"one {suffix}.xlsx")
+    ActorMerge.objects.create(
+        coalition=coalition, kept=org, merged_actor_id=10**6, merged_name=f"one {suffix}"
+    )
     return {"coalition": coalition, "contact": contact, "signature": signature}
 
 
