@@ -15,7 +15,7 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
-BENCHMARKS = ("map", "metrics")
+BENCHMARKS = ("map", "metrics", "import")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -110,6 +110,14 @@ def run(args: argparse.Namespace, *, cleanup: bool) -> int:
         path.write_text(json.dumps(figures, indent=2) + "\n")
         print(f"\nfigures written to {path}")
         failed += [f"metrics: {miss}" for miss in misses]
+    if "import" in selected:
+        from . import import_bench
+
+        figures, misses = import_bench.run(smoke=args.smoke, cleanup=cleanup)
+        path = RESULTS / "import.json"
+        path.write_text(json.dumps(figures, indent=2) + "\n")
+        print(f"\nfigures written to {path}")
+        failed += [f"import: {miss}" for miss in misses]
     if failed:
         print("\nTARGETS MISSED:", *failed, sep="\n  ", file=sys.stderr)
         return 1

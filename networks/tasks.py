@@ -79,3 +79,7 @@ def compute_metrics_nightly() -> int:
     for coalition_id in ids:
         compute_metrics.delay(coalition_id, trigger=MetricTrigger.NIGHTLY)
     return len(ids)
+
+
+# Large imports are previewed by a worker (registered here so autodiscovery finds it).
+from .transfer.tasks import preview_import  # noqa: E402, F401

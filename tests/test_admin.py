@@ -56,8 +56,10 @@ from coalitions.models import (
 )
 from coalitions.services import coalition_create
 from networks.models import (
+    ActorMerge,
     ActorMetric,
     ActorPosition,
+    ImportJob,
     Interaction,
     InteractionKind,
     InteractionParticipant,
@@ -210,6 +212,10 @@ def populate(user, suffix: str) -> dict:
         round=health_round, organisation=org, purpose=4, participation=3, relationships=4,
         structures=2, coordination=3, answered_at=now,
     )  # fmt: skip
+    ImportJob.objects.create(coalition=coalition, created_by=user, filename=f"one {suffix}.xlsx")
+    ActorMerge.objects.create(
+        coalition=coalition, kept=org, merged_actor_id=10**6, merged_name=f"one {suffix}"
+    )
     return {"coalition": coalition, "contact": contact, "signature": signature}
 
 

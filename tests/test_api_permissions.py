@@ -47,6 +47,8 @@ from coalitions.models import (
 )
 from networks.models import Interaction, InteractionParticipant, MetricRun, Suggestion, Tie
 
+from .transfer_files import TRANSFER_ROUTES, Multipart, transfer_request
+
 PERSONAS = ["steward", "organizer", "weaver", "member", "funder", "outsider", "anonymous"]
 MAP_VIEWERS = {"steward", "organizer", "weaver", "member"}
 EDITORS = {"steward", "organizer", "weaver"}
@@ -153,6 +155,17 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "share-links-list": {"GET": STEWARDS, "POST": STEWARDS},
     "share-links-detail": {"GET": STEWARDS},
     "share-links-revoke": {"POST": STEWARDS},
+    # Import and export (#9): editors bring a map in; whoever sees the map takes out what
+    # their role sees (contact details only in a steward's export).
+    "api-imports": {"POST": EDITORS},
+    "api-import": {"GET": EDITORS},
+    "api-import-confirm": {"POST": EDITORS},
+    "api-export": {"GET": MAP_VIEWERS},
+    "api-duplicates": {"GET": MAP_VIEWERS},
+    # A merge moves every row of two actors, sensitive ones included.
+    "api-merges": {"POST": {"steward", "organizer"}},
+    "api-merge-preview": {"POST": {"steward", "organizer"}},
+    "api-merge-undo": {"POST": {"steward", "organizer"}},
 }  # fmt: skip
 
 
@@ -356,6 +369,8 @@ DETAIL_ROUTES = (
 
 def request_for(route: str, method: str, world, coalition):
     """The URL and body of a reasonable request for a route: valid for an allowed role."""
+    if route in TRANSFER_ROUTES:
+        return transfer_request(route, coalition, world["first"].coalition.roles.first().user)
     first, second = world["first"].pk, world["second"].pk
     today, week = timezone.localdate(), datetime.timedelta(days=7)
     soon = (timezone.now() + week).isoformat()
@@ -469,9 +484,13 @@ def test_each_role_gets_what_the_roles_table_says(
             client.logout()
             if persona != "anonymous":
                 client.force_login(personas[persona])
+            data, content_type = (
+                body.encode()
+                if isinstance(body, Multipart)
+                else (_json(body) if method != "GET" else "", "application/json")
+            )
             response = client.generic(
-                method, url, data=_json(body) if method != "GET" else "",
-                content_type="application/json", HTTP_IF_MATCH='"1"',
+                method, url, data=data, content_type=content_type, HTTP_IF_MATCH='"1"',
             )  # fmt: skip
             outcomes[persona] = response.status_code
             transaction.set_rollback(True)

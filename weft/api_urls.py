@@ -38,6 +38,7 @@ from coalitions.api.views import (
     WorkingGroupViewSet,
 )
 from networks.api.metrics import MetricRunViewSet
+from networks.api.transfer import urlpatterns as transfer_urls
 from networks.api.views import InteractionViewSet, MapView, TieViewSet
 
 
@@ -90,6 +91,7 @@ for prefix, viewset in NESTED.items():
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    *transfer_urls,
     path("coalitions/<int:coalition_id>/map/", gzip_page(MapView.as_view()), name="api-map"),
     path("", include(top.urls)),
     path("", include(nested.urls)),

@@ -16,4 +16,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("coalitions/<int:coalition_id>/dashboard/", dashboard, name="dashboard"),
     path("", include("coalitions.urls")),
+    path("", include("networks.transfer.urls")),
 ]

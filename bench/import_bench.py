@@ -1,0 +1,186 @@
+"""Import of a Kumu spreadsheet (POST …/imports/ then …/confirm/, as services) against the
+bare parse of the same file with the same library.
+
+The file: an XLSX in Kumu's layout with N elements (Label, Type, Description, Tags, ID, Stance,
+one custom column) and M connections between random distinct pairs (From, To by label, Type,
+Strength), seeded. Into an empty coalition, as its steward:
+
+* **baseline**: openpyxl, read-only mode, every row of both sheets as values: what any reader
+  of this file must do at least;
+* **preview**: read, check every row, match names (rapidfuzz), plan, store the summary;
+* **apply**: the confirm: the same file planned again against the map as it is now, then every
+  actor, tag, assessment, tie and their history rows written in one transaction.
+
+The layout the confirm queues runs on a worker in production and is not part of the import:
+here it is not queued. Times are the best of REPEAT runs (a fresh coalition each), peaks of
+memory a separate tracemalloc pass (Python allocations). Target (full run): preview + apply
+at most 3x the bare parse at 5,000 elements and 25,000 connections.
+"""
+
+import gc
+import io
+import random
+import secrets
+import time
+import tracemalloc
+
+FULL_SIZE = (5_000, 25_000)
+SMOKE_SIZE = (500, 2_500)
+REPEAT = 3
+MAX_RATIO = 3.0
+SEED = 20_261_201
+MIB = 1024 * 1024
+KINDS = ("Organization", "Individual", "Group", "Agency", "Official")
+STANCES = ("active ally", "passive ally", "neutral", "passive opposition", "")
+WORDS = ("tenants", "union", "faith", "network", "housing", "justice", "alliance", "riverside",
+         "workers", "council", "youth", "climate", "action", "mutual", "aid", "league")  # fmt: skip
+
+
+def kumu_workbook(n_elements: int, n_connections: int, seed: int = SEED) -> bytes:
+    from openpyxl import Workbook
+
+    rng = random.Random(seed)
+    labels = [f"{' '.join(rng.sample(WORDS, 2)).title()} {i:05d}" for i in range(n_elements)]
+    book = Workbook(write_only=True)
+    elements = book.create_sheet("Elements")
+    elements.append(["Label", "Type", "Description", "Tags", "ID", "Stance", "Website"])
+    for i, label in enumerate(labels):
+        elements.append(
+            [label, rng.choice(KINDS), f"Element {i}", "|".join(rng.sample(WORDS, 2)),
+             f"k{i}", rng.choice(STANCES), f"https://example.org/{i}"]
+        )  # fmt: skip
+    connections = book.create_sheet("Connections")
+    connections.append(["From", "To", "Type", "Direction", "Strength", "Description"])
+    seen = set()
+    while len(seen) < n_connections:
+        a, b = rng.sample(range(n_elements), 2)
+        if (a, b) in seen:
+            continue
+        seen.add((a, b))
+        connections.append(
+            [labels[a], labels[b], rng.choice(("collaboration", "trust", "funding")),
+             rng.choice(("directed", "undirected")), rng.randint(1, 5), ""]
+        )  # fmt: skip
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def bare_parse(content: bytes) -> int:
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    rows = 0
+    for sheet in book.worksheets:
+        for _ in sheet.iter_rows(values_only=True):
+            rows += 1
+    book.close()
+    return rows
+
+
+def fresh_access(user):
+    from coalitions import roles
+    from coalitions.services import coalition_create
+
+    coalition = coalition_create(name=f"Import bench {secrets.token_hex(3)}", created_by=user)
+    return roles.access_for(user, coalition.pk)
+
+
+def import_once(user, content: bytes) -> tuple[float, float, object]:
+    from networks.transfer import services
+
+    access = fresh_access(user)
+    started = time.perf_counter()
+    job = services.import_job_preview(
+        job=_job(access, content),
+        access=access,
+    )
+    previewed = time.perf_counter()
+    assert job.status == "previewed" and not job.summary["errors"], job.summary["errors"][:3]
+    services.import_confirm(access=access, job_id=job.pk)
+    applied = time.perf_counter()
+    return previewed - started, applied - previewed, access.coalition
+
+
+def _job(access, content: bytes):
+    from networks.models import ImportJob
+
+    return ImportJob.objects.create(
+        coalition=access.coalition, created_by=access.user, filename="bench.xlsx",
+        file_format="xlsx", content=content, size=len(content),
+    )  # fmt: skip
+
+
+def peak_mib(call) -> float:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        call()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return peak / MIB
+
+
+def run(*, smoke: bool, cleanup: bool) -> tuple[dict, list[str]]:
+    from django.contrib.auth import get_user_model
+
+    import networks.services
+    from allies.models import Actor
+    from coalitions.models import Coalition
+    from networks.models import Tie
+
+    # The confirm queues a layout for a worker; with no broker it would run in-process here.
+    networks.services.layout_request = lambda *, coalition_id: None
+    n_elements, n_connections = SMOKE_SIZE if smoke else FULL_SIZE
+    content = kumu_workbook(n_elements, n_connections)
+    user = get_user_model().objects.create_user(
+        username=f"import-bench-{secrets.token_hex(4)}", password=None
+    )
+    print(f"\nimport: {n_elements} elements, {n_connections} connections, "
+          f"{len(content) / MIB:.1f} MiB XLSX")  # fmt: skip
+    bare, preview, apply = [], [], []
+    coalitions = []
+    try:
+        for _ in range(REPEAT):
+            started = time.perf_counter()
+            rows = bare_parse(content)
+            bare.append(time.perf_counter() - started)
+            took_preview, took_apply, coalition = import_once(user, content)
+            preview.append(took_preview)
+            apply.append(took_apply)
+            coalitions.append(coalition)
+        last = coalitions[-1]
+        actors = Actor.objects.filter(coalition=last).count()
+        ties = Tie.objects.filter(coalition=last).count()
+        assert (actors, ties) == (n_elements, n_connections), (actors, ties)
+        bare_peak = peak_mib(lambda: bare_parse(content))
+
+        def whole():
+            coalitions.append(import_once(user, content)[2])
+
+        import_peak = peak_mib(whole)
+    finally:
+        if cleanup:
+            Coalition.objects.filter(pk__in=[c.pk for c in coalitions]).delete()
+            user.delete()
+    best_bare, best_preview, best_apply = min(bare), min(preview), min(apply)
+    ratio = (best_preview + best_apply) / best_bare
+    figures = {
+        "elements": n_elements,
+        "connections": n_connections,
+        "file_mib": round(len(content) / MIB, 2),
+        "rows_parsed": rows,
+        "bare_parse_s": round(best_bare, 3),
+        "preview_s": round(best_preview, 3),
+        "apply_s": round(best_apply, 3),
+        "import_over_parse": round(ratio, 2),
+        "bare_parse_peak_mib": round(bare_peak, 1),
+        "import_peak_mib": round(import_peak, 1),
+    }
+    for name, value in figures.items():
+        print(f"  {name:22} {value}")
+    misses = []
+    if not smoke and ratio > MAX_RATIO:
+        misses.append(f"preview + apply is {ratio:.2f}x the bare parse (target {MAX_RATIO}x)")
+    return figures, misses

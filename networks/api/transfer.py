@@ -1,0 +1,307 @@
+"""API for bringing a map in and taking it out: imports (preview, then confirm), exports,
+and the likely duplicates already in a coalition."""
+
+from django.http import HttpResponse
+from django.urls import path
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from allies.merge import actor_merge, actor_merge_preview, actor_merge_undo
+from coalitions import roles
+from coalitions.roles import Permission
+from weft.errors import ApplicationError
+
+from ..models import ActorMerge, ImportJob, ImportStatus
+from ..transfer import services
+from ..transfer.duplicates import coalition_duplicates
+
+
+class ProblemSerializer(serializers.Serializer):
+    sheet = serializers.CharField()
+    row = serializers.IntegerField(allow_null=True)
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class DuplicateSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Send it in `decisions` to choose merge or create.")
+    sheet = serializers.CharField()
+    row = serializers.IntegerField()
+    label = serializers.CharField()
+    score = serializers.FloatField()
+    choice = serializers.ChoiceField(choices=["merge", "create"])
+    existing_actor = serializers.IntegerField(required=False)
+    existing_label = serializers.CharField(required=False)
+    file_row = serializers.IntegerField(required=False)
+    file_label = serializers.CharField(required=False)
+
+
+class ImportSummarySerializer(serializers.Serializer):
+    actors_created = serializers.IntegerField()
+    actors_updated = serializers.IntegerField()
+    ties_created = serializers.IntegerField()
+    ties_updated = serializers.IntegerField()
+    interactions_created = serializers.IntegerField()
+    duplicates = DuplicateSerializer(many=True)
+    errors = ProblemSerializer(many=True)
+    warnings = ProblemSerializer(many=True)
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    summary = ImportSummarySerializer(
+        allow_null=True, help_text="The preview; null while a worker is still reading the file."
+    )
+    can_confirm = serializers.BooleanField(read_only=True)
+
+    def to_representation(self, instance):
+        summary = instance.summary
+        if summary and "actors_created" not in summary:
+            summary = {**services.empty_summary([]), **summary}
+        instance.summary = summary or None
+        return super().to_representation(instance)
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id", "status", "filename", "file_format", "size", "progress", "summary",
+            "can_confirm", "created_at", "applied_at",
+        ]  # fmt: skip
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="XLSX or CSV in Kumu's layout, a zip of elements.csv and connections.csv, "
+        "GraphML, GEXF or Weft JSON."
+    )
+
+
+class ImportConfirmSerializer(serializers.Serializer):
+    decisions = serializers.DictField(
+        child=serializers.ChoiceField(choices=["merge", "create"]),
+        required=False,
+        help_text="Per suggested duplicate (its `key`): merge into the match, or create anew "
+        "(the default).",
+    )
+
+
+ERRORS_413 = OpenApiResponse(description="The file is over the size limit")
+
+
+class ImportListView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={201: ImportJobSerializer, 202: ImportJobSerializer, 413: ERRORS_413},
+        summary="Upload a map file: previewed (nothing written) or, if large, queued",
+    )
+    def post(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
+        services.require_importer(access)
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        uploaded = upload.validated_data["file"]
+        if uploaded.size > services.max_file_bytes():
+            raise ApplicationError(
+                f"The file is over the limit of {services.max_file_bytes() // 1048576} MB.",
+                field="file",
+                status=413,
+                code="too_large",
+            )
+        job = services.import_preview(
+            access=access, filename=uploaded.name or "upload", content=uploaded.read()
+        )
+        queued = job.status == ImportStatus.QUEUED
+        return Response(
+            ImportJobSerializer(job).data,
+            status=status.HTTP_202_ACCEPTED if queued else status.HTTP_201_CREATED,
+        )
+
+
+class ImportDetailView(APIView):
+    @extend_schema(responses={200: ImportJobSerializer}, summary="An import: status and preview")
+    def get(self, request, coalition_id, import_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
+        services.require_importer(access)
+        return Response(ImportJobSerializer(services.import_job_for(access, import_id)).data)
+
+
+class ImportConfirmView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=ImportConfirmSerializer,
+        responses={200: ImportJobSerializer},
+        summary="Apply a clean preview in one transaction",
+    )
+    def post(self, request, coalition_id, import_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
+        services.require_importer(access)
+        body = ImportConfirmSerializer(data=request.data if isinstance(request.data, dict) else {})
+        body.is_valid(raise_exception=True)
+        job = services.import_confirm(
+            access=access, job_id=import_id, decisions=body.validated_data.get("decisions")
+        )
+        return Response(ImportJobSerializer(job).data)
+
+
+class ExportQuerySerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=list(services.EXPORT_FORMATS), default="xlsx")
+
+
+class FileFormatNegotiation(DefaultContentNegotiation):
+    """``?format=`` names the export's file format here, not DRF's response renderer (which
+    would answer 404 for "gexf"): errors are still rendered as JSON."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+class ExportView(APIView):
+    content_negotiation_class = FileFormatNegotiation
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "format",
+                OpenApiTypes.STR,
+                enum=list(services.EXPORT_FORMATS),
+                description="xlsx (Kumu's layout), csv (a zip of two CSVs), json (Weft's "
+                "own, complete), graphml or gexf (with the latest metrics, for Gephi).",
+            )
+        ],
+        responses={
+            (200, content_type): OpenApiResponse(
+                response=OpenApiTypes.OBJECT if extension == "json" else OpenApiTypes.BINARY,
+                description="The file",
+            )
+            for _, content_type, extension in services.EXPORT_FORMATS.values()
+        },
+        summary="Export the coalition's map, filtered by your role (and audited)",
+    )
+    def get(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
+        query = ExportQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        file_format = query.validated_data["format"]
+        content, content_type, extension = services.coalition_export(
+            access=access, file_format=file_format
+        )
+        response = HttpResponse(content, content_type=content_type)
+        name = f"coalition-{access.coalition.pk}-{timezone.localdate():%Y-%m-%d}.{extension}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+class CoalitionDuplicateSerializer(serializers.Serializer):
+    actor = serializers.IntegerField()
+    actor_name = serializers.CharField()
+    other = serializers.IntegerField()
+    other_name = serializers.CharField()
+    score = serializers.FloatField()
+
+
+class DuplicatesView(APIView):
+    @extend_schema(
+        responses={200: CoalitionDuplicateSerializer(many=True)},
+        summary="Likely duplicate actors in the coalition, best matches first",
+    )
+    def get(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
+        return Response(CoalitionDuplicateSerializer(coalition_duplicates(access), many=True).data)
+
+
+COALITION = "coalitions/<int:coalition_id>"
+urlpatterns = [
+    path(f"{COALITION}/imports/", ImportListView.as_view(), name="api-imports"),
+    path(f"{COALITION}/imports/<int:import_id>/", ImportDetailView.as_view(), name="api-import"),
+    path(
+        f"{COALITION}/imports/<int:import_id>/confirm/",
+        ImportConfirmView.as_view(),
+        name="api-import-confirm",
+    ),
+    path(f"{COALITION}/export/", ExportView.as_view(), name="api-export"),
+    path(f"{COALITION}/duplicates/", DuplicatesView.as_view(), name="api-duplicates"),
+]
+
+
+class MergeRequestSerializer(serializers.Serializer):
+    keep = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="Kept actor.")
+    merge = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="Actor merged into it (and removed)."
+    )
+
+
+class MergePreviewSerializer(serializers.Serializer):
+    moved = serializers.DictField(child=serializers.IntegerField(), help_text="Rows per model.")
+    dropped = serializers.ListField(child=serializers.DictField())
+    field_conflicts = serializers.ListField(child=serializers.DictField())
+
+
+class ActorMergeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActorMerge
+        fields = ["id", "kept", "merged_actor_id", "merged_name", "merged_at", "undone_at"]
+
+
+class MergePreviewView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=MergeRequestSerializer,
+        responses={200: MergePreviewSerializer},
+        summary="What merging two actors would move and drop (nothing is written)",
+    )
+    def post(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
+        body = MergeRequestSerializer(data=request.data if isinstance(request.data, dict) else {})
+        body.is_valid(raise_exception=True)
+        preview = actor_merge_preview(
+            access=access,
+            kept_id=body.validated_data["keep"],
+            merged_id=body.validated_data["merge"],
+        )
+        return Response(MergePreviewSerializer(preview).data)
+
+
+class MergeListView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=MergeRequestSerializer,
+        responses={201: ActorMergeSerializer},
+        summary="Merge two actors in one transaction (it can be undone)",
+    )
+    def post(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
+        body = MergeRequestSerializer(data=request.data if isinstance(request.data, dict) else {})
+        body.is_valid(raise_exception=True)
+        merge = actor_merge(
+            access=access,
+            kept_id=body.validated_data["keep"],
+            merged_id=body.validated_data["merge"],
+        )
+        return Response(ActorMergeSerializer(merge).data, status=status.HTTP_201_CREATED)
+
+
+class MergeUndoView(APIView):
+    @extend_schema(request=None, responses={200: ActorMergeSerializer}, summary="Undo a merge")
+    def post(self, request, coalition_id, merge_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
+        merge = actor_merge_undo(access=access, merge_id=merge_id)
+        return Response(ActorMergeSerializer(merge).data)
+
+
+urlpatterns += [
+    path(f"{COALITION}/merges/", MergeListView.as_view(), name="api-merges"),
+    path(f"{COALITION}/merges/preview/", MergePreviewView.as_view(), name="api-merge-preview"),
+    path(
+        f"{COALITION}/merges/<int:merge_id>/undo/", MergeUndoView.as_view(), name="api-merge-undo"
+    ),
+]

@@ -1,0 +1,199 @@
+"""What a file says, before the database has a say: actors, ties and interactions as rows of
+plain values, and every problem found, named by sheet, row and column."""
+
+import datetime
+from dataclasses import dataclass, field
+
+# A file larger than this is refused before it is read (the API and the page say so).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# A zip (XLSX is one) may not unpack to more than this, nor any member to more than
+# MAX_ZIP_RATIO times its packed size: the shape of a zip bomb.
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read at all (wrong format, encoding, too big, a zip bomb, XML with
+    entities): the import fails with this message and nothing else is looked at."""
+
+    def __init__(self, message: str, *, sheet: str = "", row: int | None = None, column: str = ""):
+        super().__init__(message)
+        self.problem = Problem(sheet=sheet, row=row, column=column, message=message)
+
+
+@dataclass(frozen=True)
+class Problem:
+    sheet: str
+    row: int | None
+    column: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@dataclass
+class AssessmentRow:
+    stance: str
+    ally_kind: str
+    influence: int
+    proximity: int
+    commitment: int
+    assessed_on: datetime.date | None = None
+    note: str = ""
+
+
+@dataclass
+class ContactRow:
+    kind: str
+    value: str
+    label: str = ""
+    is_primary: bool = False
+
+
+@dataclass
+class ActorRow:
+    sheet: str
+    row: int
+    label: str
+    kind: str
+    key: str = ""  # the actor's ID in the file (kept as its external key)
+    kind_given: bool = False  # a blank type does not change an existing actor's kind
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    custom_fields: dict = field(default_factory=dict)
+    is_sensitive: bool = False
+    is_directly_affected: bool = False
+    # The assessment in force (spreadsheets and graph files carry one); Weft JSON carries all.
+    assessments: list[AssessmentRow] = field(default_factory=list)
+    contacts: list[ContactRow] = field(default_factory=list)
+
+
+@dataclass
+class TieRow:
+    sheet: str
+    row: int
+    source: str  # an ID or a label, as the file names the actor
+    target: str
+    kind: str
+    direction: str
+    strength: int | None = None
+    description: str = ""
+    is_sensitive: bool = False
+    started_on: datetime.date | None = None
+    ended_on: datetime.date | None = None
+    # A row with a problem of its own: its ends are still checked (a preview names every
+    # problem at once), but it is never planned.
+    invalid: bool = False
+
+
+@dataclass
+class InteractionRow:
+    sheet: str
+    row: int
+    kind: str
+    occurred_on: datetime.date
+    summary: str
+    participants: list[str]
+
+
+@dataclass
+class ParsedMap:
+    format: str
+    actors: list[ActorRow] = field(default_factory=list)
+    ties: list[TieRow] = field(default_factory=list)
+    interactions: list[InteractionRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    # IDs and labels of element rows refused for a problem of their own: a connection to one
+    # is not planned, and not reported a second time as a connection to nowhere.
+    refused: set[str] = field(default_factory=set)
+
+    def refuse(self, *refs: str) -> None:
+        self.refused.update(ref for ref in refs if ref)
+
+    def problem(self, sheet: str, row: int | None, column: str, message: str) -> None:
+        self.problems.append(Problem(sheet=sheet, row=row, column=column, message=message))
+
+
+# A preview's rows, kept as JSON on the import job so that the confirm applies exactly what
+# was previewed without reading the file again (the read is most of a preview's time).
+_ACTOR_FIELDS = ("sheet", "row", "label", "kind", "key", "kind_given", "description", "tags",
+                 "custom_fields", "is_sensitive", "is_directly_affected")  # fmt: skip
+_TIE_FIELDS = ("sheet", "row", "source", "target", "kind", "direction", "strength",
+               "description", "is_sensitive", "invalid")  # fmt: skip
+
+
+def _day(value):
+    return value.isoformat() if value else None
+
+
+def _from_day(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def parsed_to_json(parsed: ParsedMap) -> dict:
+    return {
+        "format": parsed.format,
+        "actors": [
+            [
+                *(getattr(a, f) for f in _ACTOR_FIELDS),
+                [
+                    [
+                        s.stance,
+                        s.ally_kind,
+                        s.influence,
+                        s.proximity,
+                        s.commitment,
+                        _day(s.assessed_on),
+                        s.note,
+                    ]
+                    for s in a.assessments
+                ],
+                [[c.kind, c.value, c.label, c.is_primary] for c in a.contacts],
+            ]  # fmt: skip
+            for a in parsed.actors
+        ],
+        "ties": [
+            [*(getattr(t, f) for f in _TIE_FIELDS), _day(t.started_on), _day(t.ended_on)]
+            for t in parsed.ties
+        ],
+        "interactions": [
+            [i.sheet, i.row, i.kind, _day(i.occurred_on), i.summary, i.participants]
+            for i in parsed.interactions
+        ],
+        "problems": [p.as_dict() for p in parsed.problems],
+        "warnings": [p.as_dict() for p in parsed.warnings],
+        "refused": sorted(parsed.refused),
+    }
+
+
+def parsed_from_json(data: dict) -> ParsedMap:
+    parsed = ParsedMap(format=data["format"])
+    n = len(_ACTOR_FIELDS)
+    for row in data["actors"]:
+        actor = ActorRow(**dict(zip(_ACTOR_FIELDS, row[:n], strict=True)))
+        actor.assessments = [
+            AssessmentRow(stance, kind, influence, proximity, commitment, _from_day(on), note)
+            for stance, kind, influence, proximity, commitment, on, note in row[n]
+        ]
+        actor.contacts = [ContactRow(*contact) for contact in row[n + 1]]
+        parsed.actors.append(actor)
+    m = len(_TIE_FIELDS)
+    for row in data["ties"]:
+        tie = TieRow(**dict(zip(_TIE_FIELDS, row[:m], strict=True)))
+        tie.started_on, tie.ended_on = _from_day(row[m]), _from_day(row[m + 1])
+        parsed.ties.append(tie)
+    for sheet, row, kind, on, summary, participants in data["interactions"]:
+        parsed.interactions.append(
+            InteractionRow(sheet, row, kind, _from_day(on), summary, participants)
+        )
+    parsed.problems = [Problem(**p) for p in data["problems"]]
+    parsed.warnings = [Problem(**p) for p in data["warnings"]]
+    parsed.refused = set(data["refused"])
+    return parsed

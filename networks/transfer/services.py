@@ -1,0 +1,494 @@
+"""Writes for import and export. An import is previewed (nothing written) and then applied in
+one transaction; an export is written to the audit log with who, what and how many rows."""
+
+import logging
+import time
+
+from django.conf import settings
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from allies.models import Actor, AllyAssessment, ContactDetail, Tag
+from coalitions.models import AuditAction, RoleName
+from coalitions.roles import Permission, PermissionDeniedForRole
+from coalitions.services import audit_record
+from networks.models import ImportJob, ImportStatus, Interaction, InteractionParticipant, Tie
+from weft.errors import ApplicationError
+
+from . import weftjson, writers
+from .parsed import (
+    MAX_FILE_BYTES,
+    ParsedMap,
+    UnreadableFile,
+    parsed_from_json,
+    parsed_to_json,
+)
+from .plan import CREATE, UPDATE, Plan, build_plan
+from .readers import detect_format, read_map
+from .selectors import import_snapshot, map_export
+
+logger = logging.getLogger(__name__)
+
+# Files larger than this are read by a worker, with progress shown in the page.
+ASYNC_BYTES = 512 * 1024
+BATCH = 1000
+
+EXPORT_FORMATS = {
+    "xlsx": (
+        writers.write_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    ),
+    "csv": (writers.write_csv_zip, "application/zip", "zip"),
+    "json": (weftjson.write_json, "application/json", "json"),
+    "graphml": (writers.write_graphml, "application/graphml+xml", "graphml"),
+    "gexf": (writers.write_gexf, "application/gexf+xml", "gexf"),
+}
+
+
+def max_file_bytes() -> int:
+    return getattr(settings, "WEFT_IMPORT_MAX_BYTES", MAX_FILE_BYTES)
+
+
+def require_importer(access) -> None:
+    """Organizers, weavers and stewards import; a member edits only their own organisation,
+    so a whole map is not theirs to bring in."""
+    access.require(Permission.MAP_EDIT)
+    if access.role == RoleName.MEMBER:
+        raise PermissionDeniedForRole(access, Permission.MAP_EDIT)
+
+
+def _plan_for(job: ImportJob, access, parsed: ParsedMap, decisions: dict) -> Plan:
+    plan = build_plan(parsed, import_snapshot(access), decisions=decisions)
+    if not access.sees_sensitive:
+        for row in [*parsed.actors, *parsed.ties]:
+            if row.is_sensitive:
+                plan.problems.append(
+                    _problem(
+                        row, "Sensitive", "only organizers and stewards import sensitive items"
+                    )
+                )
+    if any(actor.contacts for actor in parsed.actors) and not access.sees_contacts:
+        plan.warnings.append(
+            _problem(None, "contacts", "contact details are not imported for your role")
+        )
+    return plan
+
+
+def _problem(row, column: str, message: str):
+    from .parsed import Problem
+
+    return Problem(row.sheet if row else "", row.row if row else None, column, message)
+
+
+def import_preview(*, access, filename: str, content: bytes) -> ImportJob:
+    """Store the file and preview it: now for a small file, on a worker for a large one."""
+    require_importer(access)
+    if len(content) > max_file_bytes():
+        raise ApplicationError(
+            f"The file is {len(content) / 1048576:.1f} MB, over the limit of "
+            f"{max_file_bytes() / 1048576:.0f} MB.",
+            field="file",
+            status=413,
+            code="too_large",
+        )
+    job = ImportJob.objects.create(
+        coalition=access.coalition,
+        created_by=access.user,
+        filename=filename[-200:],
+        file_format=detect_format(filename, content[:2048]),
+        content=content,
+        size=len(content),
+    )
+    if len(content) > ASYNC_BYTES:
+        from .tasks import preview_import
+
+        transaction.on_commit(lambda: preview_import.delay(job.pk))
+        return job
+    return import_job_preview(job=job, access=access)
+
+
+def import_job_preview(*, job: ImportJob, access) -> ImportJob:
+    """Read and plan; write only the job's summary."""
+    started = time.monotonic()
+    try:
+        parsed = read_map(job.filename, bytes(job.content), max_bytes=max_file_bytes())
+        job.progress = 50
+        job.save(update_fields=["progress"])  # a worker's progress, for the page to show
+    except UnreadableFile as error:
+        job.status = ImportStatus.FAILED
+        job.summary = empty_summary([error.problem.as_dict()])
+        job.progress = 100
+        job.save(update_fields=["status", "summary", "progress"])
+        return job
+    plan = _plan_for(job, access, parsed, job.decisions)
+    job.summary = plan.summary()
+    job.status = ImportStatus.PREVIEWED
+    job.progress = 100
+    job.parsed = parsed_to_json(parsed)
+    job.content = b""  # its rows are in ``parsed`` now; the upload itself is not kept
+    job.save(update_fields=["status", "summary", "progress", "parsed", "content"])
+    logger.info(
+        "import preview job=%s actors=%s ties=%s errors=%s seconds=%.2f",
+        job.pk,
+        len(parsed.actors),
+        len(parsed.ties),
+        len(plan.problems),
+        time.monotonic() - started,
+    )
+    return job
+
+
+def empty_summary(errors: list[dict]) -> dict:
+    return {
+        "actors_created": 0,
+        "actors_updated": 0,
+        "ties_created": 0,
+        "ties_updated": 0,
+        "interactions_created": 0,
+        "duplicates": [],
+        "errors": errors,
+        "warnings": [],
+    }
+
+
+def import_job_for(access, job_id) -> ImportJob:
+    try:
+        return ImportJob.objects.get(pk=int(job_id), coalition=access.coalition)
+    except (ImportJob.DoesNotExist, ValueError, OverflowError):
+        raise Http404("No such import.") from None
+
+
+def _decisions(job_summary: dict, decisions: dict) -> dict:
+    known = {d["key"] for d in job_summary.get("duplicates", [])}
+    chosen = {}
+    for key, choice in (decisions or {}).items():
+        if key not in known:
+            raise ApplicationError(
+                f"{key!r} is not a suggested duplicate of this import.", field="decisions"
+            )
+        if choice not in ("merge", "create"):
+            raise ApplicationError(
+                f"The choice for {key!r} must be merge or create.", field="decisions"
+            )
+        chosen[key] = choice
+    return chosen
+
+
+def import_confirm(*, access, job_id, decisions: dict | None = None) -> ImportJob:
+    """Apply a clean preview in one transaction. The file is planned again against the map as
+    it is now (someone may have edited it since the preview); if that turns up a problem,
+    nothing is written but the refreshed preview, and the answer is a 409."""
+    require_importer(access)
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update().filter(pk=import_job_for(access, job_id).pk).get()
+        )
+        if job.status == ImportStatus.APPLIED:
+            raise ApplicationError("This import was applied already.", status=409, code="applied")
+        if not job.can_confirm():
+            raise ApplicationError(
+                "Only a preview without errors can be confirmed: fix the file and upload it again.",
+                status=409,
+                code="not_confirmable",
+            )
+        job.decisions = _decisions(job.summary, decisions or {})
+        parsed = parsed_from_json(job.parsed)
+        plan = _plan_for(job, access, parsed, job.decisions)
+        stale = bool(plan.problems)
+        if not stale:
+            started = time.monotonic()
+            import_apply(plan=plan, access=access)
+            job.status = ImportStatus.APPLIED
+            job.applied_at = timezone.now()
+            job.applied_by = access.user
+            job.parsed = None  # the rows now live in the map
+            logger.info("import apply job=%s seconds=%.2f", job.pk, time.monotonic() - started)
+            from networks.services import layout_request
+
+            layout_request(coalition_id=access.coalition.pk)
+        job.summary = plan.summary()
+        job.save(
+            update_fields=["summary", "status", "applied_at", "applied_by", "parsed", "decisions"]
+        )
+    if stale:
+        raise ApplicationError(
+            "The map changed since the preview and the file no longer applies cleanly: "
+            "look at the preview again.",
+            status=409,
+            code="stale_preview",
+        )
+    return job
+
+
+def _tags_for(coalition, names: set[str]) -> dict[str, int]:
+    existing = dict(Tag.objects.filter(coalition=coalition).values_list("name", "pk"))
+    missing = [Tag(coalition=coalition, name=n) for n in sorted(names - existing.keys())]
+    Tag.objects.bulk_create(missing, batch_size=BATCH)
+    if missing:
+        existing = dict(Tag.objects.filter(coalition=coalition).values_list("name", "pk"))
+    return existing
+
+
+def import_apply(*, plan: Plan, access) -> None:
+    """Write a plan without problems: actors, tags, assessments, contacts, ties, interactions.
+    Bulk writes with their history rows, so a 5,000-actor map is a few dozen queries."""
+    coalition = access.coalition
+    user = access.user
+    today = timezone.localdate()
+    live = [a for a in plan.actors if a.merged_into is None]
+    tag_ids = _tags_for(coalition, {t for a in live for t in a.row.tags})
+
+    created = [
+        Actor(
+            coalition=coalition,
+            name=a.row.label,
+            kind=a.row.kind,
+            description=a.row.description,
+            is_sensitive=a.row.is_sensitive,
+            is_directly_affected=a.row.is_directly_affected,
+            external_key=a.row.key,
+            custom_fields=a.row.custom_fields,
+        )
+        for a in live
+        if a.action == CREATE
+    ]
+    created = bulk_create_with_history(created, Actor, batch_size=BATCH, default_user=user)
+    actor_ids: dict[int, int] = {}  # index in plan.actors → actor id
+    new = iter(created)
+    for i, action in enumerate(plan.actors):
+        if action.merged_into is None:
+            actor_ids[i] = next(new).pk if action.action == CREATE else action.actor_id
+    for i, action in enumerate(plan.actors):
+        if action.merged_into is not None:
+            target = action.merged_into
+            while plan.actors[target].merged_into is not None:
+                target = plan.actors[target].merged_into
+            actor_ids[i] = actor_ids[target]
+
+    updates = {a.actor_id: a for a in live if a.action == UPDATE}
+    changed = []
+    for actor in Actor.objects.filter(pk__in=updates).order_by("pk"):
+        row = updates[actor.pk].row
+        if updates[actor.pk].matched_by == "id":
+            actor.name = row.label
+        if row.kind_given:
+            actor.kind = row.kind
+        actor.description = row.description or actor.description
+        # An import never makes a sensitive actor public, nor un-marks the directly affected.
+        actor.is_sensitive = actor.is_sensitive or row.is_sensitive
+        actor.is_directly_affected = actor.is_directly_affected or row.is_directly_affected
+        if row.key and not actor.external_key:
+            actor.external_key = row.key
+        actor.custom_fields = {**actor.custom_fields, **row.custom_fields}
+        actor.version += 1
+        changed.append(actor)
+    bulk_update_with_history(
+        changed,
+        Actor,
+        [
+            "name",
+            "kind",
+            "description",
+            "is_sensitive",
+            "is_directly_affected",
+            "external_key",
+            "custom_fields",
+            "version",
+            "updated_at",
+        ],
+        batch_size=BATCH,
+        default_user=user,
+    )
+
+    through = Actor.tags.through
+    through.objects.bulk_create(
+        [
+            through(actor_id=actor_ids[i], tag_id=tag_ids[tag])
+            for i, a in enumerate(plan.actors)
+            if a.merged_into is None
+            for tag in a.row.tags
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    _apply_assessments(plan, actor_ids, user, today)
+    if access.sees_contacts:
+        _apply_contacts(plan, actor_ids)
+    _apply_ties(plan, actor_ids, coalition, user)
+    _apply_interactions(plan, actor_ids, coalition, user)
+
+
+def _score_key(a) -> tuple:
+    return (a.stance, a.ally_kind, a.influence, a.proximity, a.commitment)
+
+
+def _apply_assessments(plan: Plan, actor_ids: dict, user, today) -> None:
+    wanted = {
+        actor_ids[i]: a.row.assessments
+        for i, a in enumerate(plan.actors)
+        if a.merged_into is None and a.row.assessments
+    }
+    if not wanted:
+        return
+    latest: dict[int, tuple] = {}
+    dated: dict[int, set] = {}
+    for assessment in AllyAssessment.objects.filter(actor_id__in=wanted).order_by(
+        "actor_id", "assessed_on", "created_at", "id"
+    ):
+        latest[assessment.actor_id] = _score_key(assessment)
+        dated.setdefault(assessment.actor_id, set()).add(
+            (*_score_key(assessment), assessment.assessed_on)
+        )
+    rows = []
+    for actor_id, assessments in wanted.items():
+        for incoming in assessments:
+            if incoming.assessed_on is None:
+                # A spreadsheet's stance is the one in force: recorded today if it moved.
+                if latest.get(actor_id) == _score_key(incoming):
+                    continue
+                on = today
+            else:
+                if (*_score_key(incoming), incoming.assessed_on) in dated.get(actor_id, set()):
+                    continue
+                on = incoming.assessed_on
+            rows.append(
+                AllyAssessment(
+                    actor_id=actor_id,
+                    stance=incoming.stance,
+                    ally_kind=incoming.ally_kind,
+                    influence=incoming.influence,
+                    proximity=incoming.proximity,
+                    commitment=incoming.commitment,
+                    assessed_on=on,
+                    note=incoming.note,
+                    assessed_by=user,
+                )
+            )
+            latest[actor_id] = _score_key(incoming)
+    bulk_create_with_history(rows, AllyAssessment, batch_size=BATCH, default_user=user)
+
+
+def _apply_contacts(plan: Plan, actor_ids: dict) -> None:
+    wanted = {
+        actor_ids[i]: a.row.contacts
+        for i, a in enumerate(plan.actors)
+        if a.merged_into is None and a.row.contacts
+    }
+    if not wanted:
+        return
+    have = set(
+        ContactDetail.objects.filter(actor_id__in=wanted).values_list("actor_id", "kind", "value")
+    )
+    rows = [
+        ContactDetail(
+            actor_id=actor_id, kind=c.kind, value=c.value, label=c.label, is_primary=c.is_primary
+        )
+        for actor_id, contacts in wanted.items()
+        for c in contacts
+        if (actor_id, c.kind, c.value) not in have
+    ]
+    bulk_create_with_history(rows, ContactDetail, batch_size=BATCH)
+
+
+def _end(end: tuple[str, int], actor_ids: dict) -> int:
+    kind, value = end
+    return actor_ids[value] if kind == "row" else value
+
+
+def _apply_ties(plan: Plan, actor_ids: dict, coalition, user) -> None:
+    fields = ("kind", "direction", "strength", "description", "started_on", "ended_on")
+    new = []
+    updates = {}
+    for tie in plan.ties:
+        row = tie.row
+        if tie.action == UPDATE:
+            updates[tie.tie_id] = row
+            continue
+        new.append(
+            Tie(
+                coalition=coalition,
+                source_id=_end(tie.source, actor_ids),
+                target_id=_end(tie.target, actor_ids),
+                is_sensitive=row.is_sensitive,
+                **{f: getattr(row, f) for f in fields},
+            )
+        )
+    bulk_create_with_history(new, Tie, batch_size=BATCH, default_user=user)
+    changed = []
+    for tie in Tie.objects.filter(pk__in=updates).order_by("pk"):
+        row = updates[tie.pk]
+        tie.direction = row.direction
+        tie.strength = row.strength if row.strength is not None else tie.strength
+        tie.description = row.description or tie.description
+        tie.started_on = row.started_on or tie.started_on
+        tie.ended_on = row.ended_on or tie.ended_on
+        tie.is_sensitive = tie.is_sensitive or row.is_sensitive
+        tie.version += 1
+        changed.append(tie)
+    bulk_update_with_history(
+        changed,
+        Tie,
+        [
+            "direction",
+            "strength",
+            "description",
+            "started_on",
+            "ended_on",
+            "is_sensitive",
+            "version",
+            "updated_at",
+        ],
+        batch_size=BATCH,
+        default_user=user,
+    )
+
+
+def _apply_interactions(plan: Plan, actor_ids: dict, coalition, user) -> None:
+    for planned in plan.interactions:
+        row = planned.row
+        interaction = Interaction.objects.create(
+            coalition=coalition,
+            kind=row.kind,
+            occurred_on=row.occurred_on,
+            summary=row.summary,
+            recorded_by=user,
+        )
+        InteractionParticipant.objects.bulk_create(
+            [
+                InteractionParticipant(interaction=interaction, actor_id=actor_id)
+                for actor_id in sorted({_end(p, actor_ids) for p in planned.participants})
+            ]
+        )
+
+
+def coalition_export(*, access, file_format: str) -> tuple[bytes, str, str]:
+    """The coalition's map as a file, filtered by the exporter's role, and its audit row.
+    Returns (content, content type, file extension)."""
+    if file_format not in EXPORT_FORMATS:
+        raise ApplicationError(
+            f"Unknown format {file_format!r}: use one of {', '.join(EXPORT_FORMATS)}.",
+            field="format",
+        )
+    access.require(Permission.MAP_VIEW)
+    # The roles table: personal contact data leaves Weft only in a steward's export.
+    include_contacts = access.can(Permission.EXPORT)
+    export = map_export(access, include_contacts=include_contacts)
+    write, content_type, extension = EXPORT_FORMATS[file_format]
+    content = write(export)
+    with transaction.atomic():
+        audit_record(
+            coalition=access.coalition,
+            user=access.user,
+            action=AuditAction.EXPORT,
+            format=file_format,
+            role=str(access.role),
+            actors=len(export["actors"]),
+            ties=len(export["ties"]),
+            interactions=len(export["interactions"]),
+            contact_details=sum(len(a.get("contacts", [])) for a in export["actors"]),
+            includes_sensitive=access.sees_sensitive,
+        )
+    return content, content_type, extension

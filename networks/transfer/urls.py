@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("coalitions/<int:coalition_id>/import/", views.import_upload, name="transfer-import"),
+    path(
+        "coalitions/<int:coalition_id>/import/<int:job_id>/",
+        views.import_job,
+        name="transfer-import-job",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/import/<int:job_id>/confirm/",
+        views.import_job_confirm,
+        name="transfer-import-confirm",
+    ),
+]

@@ -1,0 +1,99 @@
+"""The import page: upload a file, read the preview (every problem by sheet, row and column,
+every suggested duplicate with a merge-or-create choice), confirm. Thin: the services do it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coalitions import roles
+from coalitions.roles import Permission
+from networks.models import ImportStatus
+from weft.errors import ApplicationError
+
+from . import services
+
+DECISION_PREFIX = "decision:"
+
+
+def _importer(request, coalition_id):
+    access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
+    services.require_importer(access)
+    return access
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request, coalition_id: int):
+    access = _importer(request, coalition_id)
+    error = None
+    if request.method == "POST":
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            error = "Choose a file to upload."
+        elif uploaded.size > services.max_file_bytes():
+            error = f"The file is over the limit of {services.max_file_bytes() // 1048576} MB."
+        else:
+            try:
+                job = services.import_preview(
+                    access=access, filename=uploaded.name or "upload", content=uploaded.read()
+                )
+            except ApplicationError as failure:
+                error = failure.message
+            else:
+                return redirect(
+                    "transfer-import-job", coalition_id=access.coalition.pk, job_id=job.pk
+                )
+    return render(
+        request,
+        "networks/import.html",
+        {
+            "coalition": access.coalition,
+            "access": access,
+            "error": error,
+            "max_mb": services.max_file_bytes() // 1048576,
+            "formats": services.EXPORT_FORMATS,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def import_job(request, coalition_id: int, job_id: int):
+    access = _importer(request, coalition_id)
+    job = services.import_job_for(access, job_id)
+    return render(
+        request,
+        "networks/import_preview.html",
+        {
+            "coalition": access.coalition,
+            "job": job,
+            "summary": job.summary or services.empty_summary([]),
+            "queued": job.status == ImportStatus.QUEUED,
+            "applied": job.status == ImportStatus.APPLIED,
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_job_confirm(request, coalition_id: int, job_id: int):
+    access = _importer(request, coalition_id)
+    decisions = {
+        name[len(DECISION_PREFIX) :]: value
+        for name, value in request.POST.items()
+        if name.startswith(DECISION_PREFIX)
+    }
+    try:
+        job = services.import_confirm(access=access, job_id=job_id, decisions=decisions)
+    except ApplicationError as failure:
+        messages.error(request, failure.message)
+    else:
+        summary = job.summary
+        messages.success(
+            request,
+            f"Imported: {summary['actors_created']} actors created, "
+            f"{summary['actors_updated']} updated, {summary['ties_created']} ties created, "
+            f"{summary['ties_updated']} updated.",
+        )
+    return redirect("transfer-import-job", coalition_id=access.coalition.pk, job_id=job_id)

@@ -1,0 +1,251 @@
+"""Import through the API: preview writes nothing, confirm applies in one transaction, a
+re-import updates instead of duplicating, and every bad file is named."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from allies.models import Actor, AllyAssessment
+from networks.models import ImportJob, ImportStatus, Tie
+from networks.transfer import services
+
+from .api_helpers import post
+from .transfer_files import (
+    BILLION_LAUGHS,
+    KUMU_CONNECTIONS,
+    KUMU_ELEMENTS,
+    csv_bytes,
+    xlsx,
+    zip_bomb,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, coalition, data, name="map.xlsx"):
+    return client.post(
+        f"/api/v1/coalitions/{coalition.pk}/imports/",
+        {"file": SimpleUploadedFile(name, data)},
+    )
+
+
+def confirm(client, coalition, job_id, decisions=None):
+    body = {"decisions": decisions} if decisions else {}
+    return post(client, f"/api/v1/coalitions/{coalition.pk}/imports/{job_id}/confirm/", body)
+
+
+def counts(coalition):
+    return (
+        Actor.objects.filter(coalition=coalition).count(),
+        Tie.objects.filter(coalition=coalition).count(),
+    )
+
+
+def test_a_preview_shows_what_would_happen_and_writes_nothing(client_for, coalition):
+    client = client_for("organizer")
+    before = counts(coalition)
+    response = upload(client, coalition, xlsx())
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["status"] == "previewed"
+    summary = body["summary"]
+    assert summary["actors_created"] == 4 and summary["actors_updated"] == 0
+    assert summary["ties_created"] == 3 and summary["errors"] == []
+    assert body["can_confirm"] is True
+    assert counts(coalition) == before
+
+
+@pytest.fixture
+def maria_lopes(coalition):
+    return Actor.objects.create(coalition=coalition, name="Maria Lopes", kind="person")
+
+
+def test_confirm_applies_the_map_and_a_reimport_updates_it(client_for, coalition, maria_lopes):
+    client = client_for("organizer")
+    job = upload(client, coalition, xlsx()).json()
+    # "Maria Lopez" is close to the existing "Maria Lopes": suggested, and created as a new
+    # actor because nobody chose to merge.
+    assert [d["label"] for d in job["summary"]["duplicates"]] == ["Maria Lopez"]
+    response = confirm(client, coalition, job["id"])
+    assert response.status_code == 200, response.json()
+    assert response.json()["status"] == "applied"
+    assert counts(coalition) == (6, 3)  # with the member organisation and Maria Lopes
+    union = Actor.objects.get(coalition=coalition, external_key="k1")
+    assert union.name == "Tenants Union of Riverside"
+    assert sorted(union.tags.values_list("name", flat=True)) == ["housing", "renters"]
+    assert union.custom_fields == {"Website": "tu.example"}
+    assert union.assessments.get().stance == "active_ally"
+    maria = Actor.objects.get(coalition=coalition, name="Maria Lopez")
+    tie = Tie.objects.get(source=maria, target=union)
+    assert (tie.kind, tie.direction, tie.strength) == ("affiliation", "directed", 4)
+    assert union.history.count() == 1  # created, in history
+
+    again = upload(client, coalition, xlsx()).json()
+    assert again["summary"]["actors_created"] == 0
+    assert again["summary"]["actors_updated"] == 4
+    assert again["summary"]["ties_created"] == 0 and again["summary"]["ties_updated"] == 3
+    assert confirm(client, coalition, again["id"]).status_code == 200
+    assert counts(coalition) == (6, 3)
+    assert AllyAssessment.objects.filter(actor=union).count() == 1  # stance unchanged
+
+
+def test_a_suggested_duplicate_can_be_merged_on_confirm(client_for, coalition, maria_lopes):
+    client = client_for("organizer")
+    job = upload(client, coalition, xlsx()).json()
+    key = job["summary"]["duplicates"][0]["key"]
+    assert confirm(client, coalition, job["id"], {key: "merge"}).status_code == 200
+    assert counts(coalition) == (5, 3)
+    maria_lopes.refresh_from_db()
+    assert maria_lopes.name == "Maria Lopes"  # the existing name is kept
+    assert maria_lopes.external_key == "k2"
+    union = Actor.objects.get(coalition=coalition, external_key="k1")
+    assert Tie.objects.filter(source=maria_lopes, target=union).exists()
+
+
+def test_a_preview_with_row_errors_cannot_be_confirmed(client_for, coalition):
+    client = client_for("organizer")
+    before = counts(coalition)
+    elements = [*KUMU_ELEMENTS, ["Ghost", "Robot", "", "", "k9", "", ""]]
+    connections = [*KUMU_CONNECTIONS, ["Maria Lopez", "Nobody", "", "", 9, "", ""]]
+    body = upload(client, coalition, xlsx(elements, connections)).json()
+    assert body["status"] == "previewed" and body["can_confirm"] is False
+    errors = [(e["sheet"], e["row"], e["column"]) for e in body["summary"]["errors"]]
+    assert errors == [
+        ("Elements", 6, "Type"),
+        ("Connections", 5, "Strength"),
+        ("Connections", 5, "To"),
+    ]
+    response = confirm(client, coalition, body["id"])
+    assert response.status_code == 409
+    assert counts(coalition) == before
+
+
+def test_a_file_that_cannot_be_read_fails_with_its_reason(client_for, coalition):
+    client = client_for("organizer")
+    before = counts(coalition)
+    cases = [
+        (zip_bomb(), "bomb.xlsx", "zip bomb"),
+        (BILLION_LAUGHS, "map.graphml", "DTD or entities"),
+        (csv_bytes([["Label"], ["München"]], encoding="latin-1"), "e.csv", "not UTF-8"),
+    ]
+    for data, name, reason in cases:
+        body = upload(client, coalition, data, name).json()
+        assert body["status"] == "failed"
+        assert reason in body["summary"]["errors"][0]["message"]
+        assert confirm(client, coalition, body["id"]).status_code == 409
+    assert counts(coalition) == before
+
+
+def test_a_file_over_the_limit_is_refused(client_for, coalition, settings):
+    settings.WEFT_IMPORT_MAX_BYTES = 1000
+    response = upload(client_for("organizer"), coalition, b"Label\n" + b"x\n" * 1000, "e.csv")
+    assert response.status_code == 413
+    assert response.json()["field"] == "file"
+    assert not ImportJob.objects.exists()
+
+
+def test_an_upload_without_a_file_names_the_field(client_for, coalition):
+    response = client_for("organizer").post(f"/api/v1/coalitions/{coalition.pk}/imports/", {})
+    assert response.status_code == 400
+    assert "file" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("member", 403), ("funder", 403), ("outsider", 404)]
+)
+def test_members_funders_and_outsiders_cannot_import(client_for, coalition, persona, status):
+    assert upload(client_for(persona), coalition, xlsx()).status_code == status
+
+
+def test_a_weaver_cannot_import_sensitive_items(client_for, coalition):
+    elements = [["Label", "Sensitive"], ["Quiet Donor", "yes"], ["Open Org", "no"]]
+    body = upload(client_for("weaver"), coalition, xlsx(elements, None)).json()
+    assert body["summary"]["errors"] == [
+        {
+            "sheet": "Elements",
+            "row": 2,
+            "column": "Sensitive",
+            "message": "only organizers and stewards import sensitive items",
+        }
+    ]
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Run tasks eagerly even when REDIS_URL is set."""
+    from weft.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+def test_a_large_file_is_previewed_by_a_worker_with_progress(
+    client_for, coalition, monkeypatch, django_capture_on_commit_callbacks, tasks_in_process
+):
+    monkeypatch.setattr(services, "ASYNC_BYTES", 100)
+    client = client_for("organizer")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, coalition, xlsx())
+    assert response.status_code == 202
+    assert response.json()["status"] == "queued"
+    job = client.get(f"/api/v1/coalitions/{coalition.pk}/imports/{response.json()['id']}/").json()
+    assert job["status"] == "previewed" and job["progress"] == 100
+    assert job["summary"]["actors_created"] == 4
+
+
+def test_the_confirm_refuses_a_preview_the_map_has_outgrown(client_for, coalition):
+    client = client_for("organizer")
+    body = upload(client, coalition, xlsx()).json()
+    assert body["can_confirm"] is True
+    # Meanwhile someone gives an actor the file's ID k3 and the label of another row, so
+    # two rows would now update the same actor.
+    Actor.objects.create(
+        coalition=coalition, name="Faith Leaders Network", kind="group", external_key="k3"
+    )
+    before = counts(coalition)
+    response = confirm(client, coalition, body["id"])
+    assert response.status_code == 409
+    assert response.json()["code"] == "stale_preview"
+    assert counts(coalition) == before
+    job = ImportJob.objects.get(pk=body["id"])
+    assert job.status == ImportStatus.PREVIEWED
+    assert "both match the same actor" in job.summary["errors"][0]["message"]
+
+
+def test_weft_json_import_keeps_assessments_and_interactions(client_for, coalition):
+    import json
+
+    document = {
+        "format": "weft-map",
+        "version": 1,
+        "actors": [
+            {
+                "id": "a",
+                "label": "Alpha",
+                "kind": "organisation",
+                "assessments": [
+                    {"stance": "neutral", "ally_kind": "strategic", "influence": 4,
+                     "proximity": 2, "commitment": 1, "assessed_on": "2025-01-01"},
+                    {"stance": "passive_ally", "ally_kind": "strategic", "influence": 4,
+                     "proximity": 2, "commitment": 3, "assessed_on": "2025-06-01"},
+                ],
+            },
+            {"id": "b", "label": "Beta", "kind": "person"},
+        ],
+        "ties": [{"source": "a", "target": "b", "kind": "trust", "strength": 5}],
+        "interactions": [
+            {"kind": "one_to_one", "occurred_on": "2025-05-05", "summary": "Coffee",
+             "participants": ["a", "b"]}
+        ],
+    }  # fmt: skip
+    data = json.dumps(document).encode()
+    client = client_for("organizer")
+    for _ in range(2):  # the second time, nothing new
+        body = upload(client, coalition, data, "map.json").json()
+        assert confirm(client, coalition, body["id"]).status_code == 200
+    alpha = Actor.objects.get(coalition=coalition, external_key="a")
+    stances = list(alpha.assessments.order_by("assessed_on").values_list("stance", flat=True))
+    assert stances == ["neutral", "passive_ally"]
+    assert coalition.interactions.count() == 1
+    assert coalition.interactions.get().participants.count() == 2

@@ -1,0 +1,41 @@
+"""The import pages without a browser: who may open them, and what a queued job shows."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from networks.models import ImportJob
+from networks.transfer import services
+
+from .transfer_files import xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("persona", "status"), [("organizer", 200), ("weaver", 200),
+                                                  ("member", 403), ("funder", 403),
+                                                  ("outsider", 404)])  # fmt: skip
+def test_the_import_page_is_for_editors(client_for, coalition, persona, status):
+    response = client_for(persona).get(f"/coalitions/{coalition.pk}/import/")
+    assert response.status_code == status
+
+
+def test_an_upload_without_a_file_says_so(client_for, coalition):
+    response = client_for("organizer").post(f"/coalitions/{coalition.pk}/import/", {})
+    assert response.status_code == 400
+    assert "Choose a file" in response.content.decode()
+
+
+def test_a_large_upload_shows_its_progress_until_a_worker_reads_it(
+    client_for, coalition, monkeypatch
+):
+    monkeypatch.setattr(services, "ASYNC_BYTES", 100)
+    client = client_for("organizer")
+    response = client.post(
+        f"/coalitions/{coalition.pk}/import/", {"file": SimpleUploadedFile("m.xlsx", xlsx())}
+    )
+    job = ImportJob.objects.get()
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="import-progress"' in page and "<progress" in page
+    assert "dist/import.js" in page
+    assert job.status == "queued"
