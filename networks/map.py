@@ -46,9 +46,10 @@ EDGE_FIELDS = (
 )  # fmt: skip
 
 
-def map_payload(access: Access, filters: MapFilters) -> bytes:
-    """The map as JSON bytes. Three queries: visible actors with their assessment on the day
-    (and position), then the ties among them. (The caller's access check is the fourth.)"""
+def map_rows(access: Access, filters: MapFilters) -> tuple[list[dict], list[dict]]:
+    """Nodes and edges of the map as plain dicts (the API's payload and the table view).
+    Three queries: visible actors with their assessment on the day (and position), then the
+    ties among them."""
     latest = latest_assessment(filters.as_of)
     actors = Actor.objects.filter(coalition=access.coalition).visible(
         include_sensitive=access.sees_sensitive
@@ -90,12 +91,18 @@ def map_payload(access: Access, filters: MapFilters) -> bytes:
         # tie already joins two visible actors (TieQuerySet.visible), so no pass is needed.
         shown = {node["id"] for node in nodes}
         edges = [edge for edge in edges if edge["source"] in shown and edge["target"] in shown]
+    return nodes, list(edges)
+
+
+def map_payload(access: Access, filters: MapFilters) -> bytes:
+    """The map as JSON bytes. (The caller's access check is the fourth query.)"""
+    nodes, edges = map_rows(access, filters)
     return orjson.dumps(
         {
             "coalition": access.coalition.pk,
             "as_of": filters.as_of,
             "nodes": nodes,
-            "edges": list(edges),
+            "edges": edges,
         },
         option=orjson.OPT_NON_STR_KEYS,
     )

@@ -109,6 +109,8 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "climate-shifts-detail": CRUD_FOR_EDITORS,
     "roles-list": {"GET": STEWARDS, "POST": STEWARDS},
     "roles-detail": {"GET": STEWARDS, "PUT": STEWARDS, "PATCH": STEWARDS, "DELETE": STEWARDS},
+    "api-paths": {"GET": MAP_VIEWERS},
+    "api-position": {"PUT": EDITORS},  # members: their own organisation only
 }  # fmt: skip
 
 
@@ -282,6 +284,11 @@ def request_for(route: str, method: str, world, coalition):
     }  # fmt: skip
     if resource == "endorsements" and method == "PATCH":
         return reverse(route, kwargs=kwargs), {"withdrawn": True}
+    if route == "api-paths":
+        return reverse(route, kwargs=kwargs) + f"?to={second}", {}
+    if route == "api-position":
+        kwargs["actor_id"] = first
+        return reverse(route, kwargs=kwargs), {"x": 10.5, "y": -3.0}
     if route in bodies:
         body = bodies[route]
     elif resource == "roles" and method in ("PUT", "PATCH"):

@@ -30,6 +30,7 @@ from coalitions.api.views import (
     WinViewSet,
     WorkingGroupViewSet,
 )
+from networks.api.map_views import PathsView, PositionView
 from networks.api.views import InteractionViewSet, MapView, TieViewSet
 
 
@@ -73,6 +74,12 @@ for prefix, viewset in NESTED.items():
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("coalitions/<int:coalition_id>/map/", gzip_page(MapView.as_view()), name="api-map"),
+    path("coalitions/<int:coalition_id>/paths/", PathsView.as_view(), name="api-paths"),
+    path(
+        "coalitions/<int:coalition_id>/positions/<int:actor_id>/",
+        PositionView.as_view(),
+        name="api-position",
+    ),
     path("", include(top.urls)),
     path("", include(nested.urls)),
 ]
