@@ -13,7 +13,7 @@ from coalitions.roles import Permission
 
 from .api.views import map_filters_from
 from .map import MapFilters, map_rows
-from .models import MetricRun, MetricRunStatus, TieKind
+from .models import MapLayout, MetricRun, MetricRunStatus, TieKind
 
 
 def _filter_choices(access, query_params) -> dict:
@@ -30,6 +30,7 @@ def _filter_choices(access, query_params) -> dict:
         "kinds": ActorKind.choices,
         "ally_kinds": AllyKind.choices,
         "tie_kinds": TieKind.choices,
+        "layouts": MapLayout.choices,
         "working_groups": WorkingGroup.objects.filter(coalition=access.coalition).order_by("name"),
         "query": query_params.urlencode(),
     }

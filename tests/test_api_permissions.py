@@ -38,7 +38,7 @@ from coalitions.models import (
     Win,
     WorkingGroup,
 )
-from networks.models import Interaction, InteractionParticipant, Tie
+from networks.models import Interaction, InteractionParticipant, SavedView, Tie
 
 PERSONAS = ["steward", "organizer", "weaver", "member", "funder", "outsider", "anonymous"]
 MAP_VIEWERS = {"steward", "organizer", "weaver", "member"}
@@ -111,6 +111,8 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "roles-detail": {"GET": STEWARDS, "PUT": STEWARDS, "PATCH": STEWARDS, "DELETE": STEWARDS},
     "api-paths": {"GET": MAP_VIEWERS},
     "api-position": {"PUT": EDITORS},  # members: their own organisation only
+    "saved-views-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "saved-views-detail": CRUD_FOR_EDITORS,
 }  # fmt: skip
 
 
@@ -223,6 +225,7 @@ def world(coalition, personas, member_org):
         "interactions": meeting,
         "api-coalition": coalition,
         "roles": Role.objects.get(user=personas["weaver"], revoked_at__isnull=True),
+        "saved-views": SavedView.objects.create(coalition=coalition, name="Allies only"),
     }
     first_history = {
         "actors": first.history.earliest("history_date").history_id,
@@ -281,6 +284,7 @@ def request_for(route: str, method: str, world, coalition):
         "actions": {"title": "Vigil", "starts_on": "2026-05-01"},
         "wins": {"title": "Ordinance tabled", "won_on": "2026-05-02"},
         "climate-shifts": {"title": "Editorial backs us", "recorded_on": "2026-05-03"},
+        "saved-views": {"name": "Neutrals", "filters": {"stance": ["neutral"]}},
     }  # fmt: skip
     if resource == "endorsements" and method == "PATCH":
         return reverse(route, kwargs=kwargs), {"withdrawn": True}

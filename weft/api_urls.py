@@ -30,7 +30,7 @@ from coalitions.api.views import (
     WinViewSet,
     WorkingGroupViewSet,
 )
-from networks.api.map_views import PathsView, PositionView
+from networks.api.map_views import PathsView, PositionView, SavedViewViewSet
 from networks.api.views import InteractionViewSet, MapView, TieViewSet
 
 
@@ -67,6 +67,7 @@ NESTED = {
     "actions": ActionViewSet,
     "wins": WinViewSet,
     "climate-shifts": ClimateShiftViewSet,
+    "saved-views": SavedViewViewSet,
 }
 for prefix, viewset in NESTED.items():
     nested.register(rf"coalitions/(?P<coalition_id>\d+)/{prefix}", viewset, basename=prefix)

@@ -11,10 +11,13 @@ from rest_framework.views import APIView
 from allies.models import Actor
 from coalitions import roles
 from coalitions.roles import Permission
+from weft.api import CoalitionViewSet
 
+from ..models import SavedView
 from ..paths import strongest_paths
 from ..selectors import reach_graph
 from ..services import position_set
+from .serializers import SavedViewSerializer
 
 
 class PathsQuerySerializer(serializers.Serializer):
@@ -100,3 +103,23 @@ class PositionView(APIView):
         body.is_valid(raise_exception=True)
         position = position_set(actor=actor, **body.validated_data)
         return Response({"x": position.x, "y": position.y, "is_pinned": position.is_pinned})
+
+
+class SavedViewViewSet(CoalitionViewSet):
+    """Saved views of the map: read by everyone who may see the map, kept by the roles that
+    edit it."""
+
+    serializer_class = SavedViewSerializer
+    search_fields = ["name"]
+    ordering_fields = ["id", "name", "updated_at"]
+    ordering = ["name", "id"]
+
+    def scoped_queryset(self):
+        return SavedView.objects.filter(coalition=self.access.coalition).select_related(
+            "created_by"
+        )
+
+    def perform_create(self, serializer):
+        return serializer.save_as(
+            user=self.request.user, coalition=self.access.coalition, created_by=self.request.user
+        )

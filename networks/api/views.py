@@ -17,7 +17,15 @@ from weft.api import CoalitionViewSet, etag_for
 from weft.history import HistoryEntrySerializer, history_entries
 
 from ..map import MapFilters, map_payload
-from ..models import Direction, Interaction, InteractionKind, InteractionParticipant, Tie, TieKind
+from ..models import (
+    Direction,
+    Interaction,
+    InteractionKind,
+    InteractionParticipant,
+    MapLayout,
+    Tie,
+    TieKind,
+)
 from ..services import position_place_beside_neighbours, tie_restore
 from .serializers import InteractionSerializer, TieSerializer
 
@@ -135,6 +143,11 @@ class MapQuerySerializer(serializers.Serializer):
     working_group = serializers.IntegerField(required=False, min_value=1)
     min_strength = serializers.IntegerField(required=False, min_value=1, max_value=5)
     as_of = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
+    layout = serializers.ChoiceField(
+        choices=MapLayout.choices,
+        required=False,
+        help_text="force: the stored force-directed positions; power: stance across, influence up.",
+    )
 
 
 def map_filters_from(query_params) -> MapFilters:
@@ -156,6 +169,7 @@ def map_filters_from(query_params) -> MapFilters:
         working_group=params.get("working_group"),
         min_strength=params.get("min_strength"),
         as_of=params.get("as_of"),
+        layout=params.get("layout", MapLayout.FORCE),
     )
 
 

@@ -6,6 +6,7 @@ import Sigma, { DEFAULT_STYLES } from "sigma";
 import { sdfCircle, sdfDiamond, sdfSquare, sdfTriangle } from "sigma/rendering";
 
 import { describeConflict, describeError, makeApi } from "./_map_api.js";
+import { downloadPng, downloadSvg } from "./_map_export.js";
 import { closePanel, openPanel } from "./_map_panel.js";
 import {
   ENDED_TIE,
@@ -19,6 +20,7 @@ import {
   nodeSize,
   renderLegend,
 } from "./_map_style.js";
+import { setupSavedViews } from "./_map_views.js";
 
 const app = document.getElementById("map-app");
 const config = {
@@ -33,6 +35,7 @@ const status = document.getElementById("map-status");
 const alertBox = document.getElementById("map-alert");
 const filterForm = document.getElementById("map-filters");
 const sizeBy = document.getElementById("size-by");
+const layoutSelect = document.getElementById("layout");
 const SIZE_LABELS = { influence: "influence", degree: "ties", commitment: "commitment", proximity: "proximity to the target" };
 
 const graph = new Graph({ multi: true, type: "mixed", allowSelfLoops: false });
@@ -72,6 +75,7 @@ function clearAlert() {
 function filterQuery() {
   const params = new URLSearchParams();
   for (const [key, value] of new FormData(filterForm)) if (value !== "") params.append(key, value);
+  if (layoutSelect.value !== "force") params.set("layout", layoutSelect.value);
   return params;
 }
 
@@ -171,8 +175,13 @@ function createRenderer() {
   }
 }
 
-async function loadMap({ keepCamera = true } = {}) {
+function remember(query) {
+  history.replaceState(null, "", `${location.pathname}${query.toString() ? `?${query}` : ""}`);
+}
+
+async function loadMap({ keepCamera = true, query: updateUrl = false } = {}) {
   const query = filterQuery();
+  if (updateUrl) remember(query);
   status.textContent = "Loading the map…";
   const result = await api(`${config.mapUrl}?${query}`);
   if (!result.ok) {
@@ -185,6 +194,8 @@ async function loadMap({ keepCamera = true } = {}) {
   buildGraph(result.data);
   if (!renderer) createRenderer();
   else if (camera) renderer.getCamera().setState(camera);
+  else renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+  document.getElementById("power-axes").hidden = layoutSelect.value !== "power";
   renderLegend(document.getElementById("map-legend"), SIZE_LABELS[sizeBy.value]);
   const asOf = result.data.as_of ? ` as it stood on ${result.data.as_of}` : "";
   status.textContent = `${graph.order} actors, ${graph.size} ties${asOf}.`;
@@ -303,13 +314,18 @@ document.getElementById("map-search").addEventListener("submit", async (event) =
 
 filterForm.addEventListener("submit", async (event) => {
   event.preventDefault();
-  const query = filterQuery();
-  history.replaceState(null, "", `${location.pathname}${query.toString() ? `?${query}` : ""}`);
   setHighlight([], []);
-  await loadMap();
+  await loadMap({ query: true });
 });
 
 sizeBy.addEventListener("change", () => loadMap());
+layoutSelect.addEventListener("change", () => loadMap({ keepCamera: false, query: true }));
+
+const exportName = `map-${app.dataset.coalition}-${new Date().toISOString().slice(0, 10)}`;
+document.getElementById("export-svg").addEventListener("click", () => downloadSvg(graph, `${exportName}.svg`, document.title));
+document.getElementById("export-png").addEventListener("click", () =>
+  downloadPng(graph, `${exportName}.png`, document.title).catch((error) => showAlert(`The PNG could not be made: ${error}`)),
+);
 
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape" && connectFrom) cancelConnect();
@@ -365,5 +381,16 @@ window.weftMap = {
     const attributes = graph.getNodeAttributes(String(node));
     return renderer.graphToViewport({ x: attributes.x, y: attributes.y });
   },
-  ready: loadMap({ keepCamera: false }),
+  ready: loadMap({ keepCamera: false }).then(() =>
+    setupSavedViews({
+      api,
+      describeError,
+      showAlert,
+      clearAlert,
+      filterForm,
+      controls: { sizeBy, layout: layoutSelect },
+      loadMap,
+      camera: () => renderer.getCamera(),
+    }),
+  ),
 };

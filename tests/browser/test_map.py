@@ -7,7 +7,7 @@ import pytest
 
 from allies.models import Actor, ActorKind, AllyAssessment
 from coalitions.models import Membership
-from networks.models import ActorPosition, Tie
+from networks.models import ActorPosition, SavedView, Tie
 from tests.conftest import PASSWORD
 
 DAY = datetime.date(2026, 1, 10)
@@ -282,3 +282,60 @@ def test_the_map_is_refused_to_a_funder(browser_page, sign_in, network):
     assert response.status == 403
     response = page.goto(f"{page.base}/coalitions/{network['coalition'].pk}/map/table/")
     assert response.status == 403
+
+
+def test_a_saved_view_keeps_filters_and_layout_and_a_member_opens_it(
+    browser_page, sign_in, network, chromium, live_server
+):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    page.check("input[name=stance][value=active_ally]")
+    page.select_option("#layout", "power")
+    page.fill("#view-name", "Our allies on the grid")
+    page.click("#save-view button[type=submit]")
+    page.wait_for_selector("#saved-view option:text-is('Our allies on the grid')", state="attached")
+    view = SavedView.objects.get(name="Our allies on the grid")
+    assert view.filters == {"stance": ["active_ally"]} and view.layout == "power"
+
+    member = chromium.new_context(viewport={"width": 1280, "height": 860}).new_page()
+    member.base = live_server.url
+    open_map(member, sign_in, network, "member")
+    assert map_names(member) != {"Tenants Union", "Faith Alliance"}
+    before = loads(member)
+    member.select_option("#saved-view", label="Our allies on the grid")
+    member.click("#open-view")
+    wait_reloaded(member, before)
+    assert map_names(member) == {"Tenants Union", "Faith Alliance"}
+    assert member.input_value("#layout") == "power"
+    assert "layout=power" in member.url and "stance=active_ally" in member.url
+    member.context.close()
+
+
+def test_the_power_map_places_actors_by_stance_and_influence(browser_page, sign_in, network):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer", query="?layout=power")
+    assert page.is_visible("#power-axes")
+
+    def x_of(actor):
+        return page.evaluate(f"window.weftMap.graph.getNodeAttribute('{actor.pk}', 'x')")
+
+    # Active allies right of passive allies, right of the neutral clerk, right of the mayor.
+    assert x_of(network["faith"]) > x_of(network["bank"]) > x_of(network["clerk"])
+    assert x_of(network["clerk"]) > x_of(network["mayor"]) > x_of(network["informant"])
+    assert page.js_errors == []
+
+
+def test_the_map_exports_as_svg_and_png(browser_page, sign_in, network):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    with page.expect_download() as svg_download:
+        page.click("#export-svg")
+    with open(svg_download.value.path(), encoding="utf-8") as exported:
+        svg = exported.read()
+    assert svg.startswith("<svg") and "Council Clerk" in svg and "<line" in svg
+    with page.expect_download() as png_download:
+        page.click("#export-png")
+    assert svg_download.value.suggested_filename.endswith(".svg")
+    with open(png_download.value.path(), "rb") as png:
+        assert png.read(8) == b"\x89PNG\r\n\x1a\n"
+    assert page.js_errors == []
