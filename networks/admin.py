@@ -6,7 +6,7 @@ selects the related rows it shows in one query.
 
 from django.contrib import admin
 
-from .models import ActorPosition, Interaction, InteractionParticipant, Tie
+from .models import ActorPosition, Interaction, InteractionParticipant, SavedView, Tie
 
 EDITABLE_READONLY = ("version", "created_at", "updated_at")
 
@@ -78,3 +78,12 @@ class ActorPositionAdmin(admin.ModelAdmin):
     list_select_related = ("actor",)
     autocomplete_fields = ("actor",)
     readonly_fields = ("updated_at",)
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    list_display = ("name", "coalition", "layout", "created_by", "updated_at")
+    list_filter = ("layout", "coalition")
+    search_fields = ("name",)
+    list_select_related = ("coalition", "created_by")
+    readonly_fields = ("created_at", "updated_at", "version")

@@ -47,7 +47,14 @@ from coalitions.models import (
     WorkingGroup,
 )
 from coalitions.services import coalition_create
-from networks.models import ActorPosition, Interaction, InteractionKind, InteractionParticipant, Tie
+from networks.models import (
+    ActorPosition,
+    Interaction,
+    InteractionKind,
+    InteractionParticipant,
+    SavedView,
+    Tie,
+)
 
 APPS = ("allies", "coalitions", "networks")
 READ_ONLY = {AuditEntry}
@@ -162,6 +169,7 @@ def populate(user, suffix: str) -> dict:
     InteractionParticipant.objects.create(interaction=interaction, actor=person)
     InteractionParticipant.objects.create(interaction=interaction, actor=org)
     ActorPosition.objects.create(actor=person, x=1.0, y=2.0)
+    SavedView.objects.create(coalition=coalition, name=f"view {suffix}", created_by=user)
     return {"coalition": coalition, "contact": contact, "signature": signature}
 
 
