@@ -154,3 +154,9 @@ def test_a_new_actor_tied_to_placed_actors_lands_beside_them(client_for, coaliti
     # Its place is kept when it gains more ties; the next layout run moves it.
     tie_to(mapped["mayor"])
     assert ActorPosition.objects.get(actor_id=newcomer).x == position.x
+
+
+def test_the_coalition_home_links_to_the_map_for_those_who_may_see_it(client_for, coalition):
+    home = reverse("coalition-home", args=[coalition.pk])
+    assert map_url(coalition) in client_for("member").get(home).content.decode()
+    assert map_url(coalition) not in client_for("funder").get(home).content.decode()
