@@ -15,7 +15,7 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
-BENCHMARKS = ("map", "metrics", "import")
+BENCHMARKS = ("map", "metrics", "import", "browser")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -118,6 +118,14 @@ def run(args: argparse.Namespace, *, cleanup: bool) -> int:
         path.write_text(json.dumps(figures, indent=2) + "\n")
         print(f"\nfigures written to {path}")
         failed += [f"import: {miss}" for miss in misses]
+    if "browser" in selected:
+        from . import map_browser
+
+        figures, misses = map_browser.run(smoke=args.smoke, cleanup=cleanup)
+        path = RESULTS / "map_browser.json"
+        path.write_text(json.dumps(figures, indent=2) + "\n")
+        print(f"\nfigures written to {path}")
+        failed += [f"browser: {miss}" for miss in misses]
     if failed:
         print("\nTARGETS MISSED:", *failed, sep="\n  ", file=sys.stderr)
         return 1

@@ -15,6 +15,7 @@ from .models import (
     InteractionParticipant,
     MetricRun,
     RelationshipMetric,
+    SavedView,
     Suggestion,
     Tie,
 )
@@ -168,3 +169,12 @@ class ActorMergeAdmin(admin.ModelAdmin):
         "coalition", "kept", "merged_actor_id", "merged_name", "moves", "merged_by",
         "merged_at", "undone_at", "undone_by",
     )  # fmt: skip
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(admin.ModelAdmin):
+    list_display = ("name", "coalition", "layout", "created_by", "updated_at")
+    list_filter = ("layout", "coalition")
+    search_fields = ("name",)
+    list_select_related = ("coalition", "created_by")
+    readonly_fields = ("created_at", "updated_at", "version")

@@ -85,3 +85,36 @@ def seeded_igraph(seed: int) -> Iterator[None]:
         yield
     finally:
         igraph.set_random_number_generator(random)
+
+
+# The power map's grid: one column per stance (and one for the unassessed, far left), one row
+# per influence score. Map units, at the scale of a force layout of a few hundred actors.
+POWER_COLUMN = 400.0
+POWER_ROW = 250.0
+UNASSESSED_COLUMN = -3
+
+
+def power_layout(cells: Sequence[tuple[int | None, int | None]]) -> list[tuple[float, float]]:
+    """Positions on the grid organizers draw on paper: x by spectrum stance (-2 active
+    opposition … +2 active ally, None for not assessed), y by influence (1 … 5, None low).
+
+    Actors in the same cell spread on a small sunflower spiral around its centre, in the
+    order given (callers pass a stable order), so that nobody hides behind anybody else
+    and the same data draws the same picture."""
+    in_cell: dict[tuple[int, int], int] = {}
+    placed = []
+    for stance, influence in cells:
+        column = UNASSESSED_COLUMN if stance is None else stance
+        row = influence or 1
+        rank = in_cell.get((column, row), 0)
+        in_cell[(column, row)] = rank + 1
+        # Radius grows like sqrt(rank): even density; capped inside the cell.
+        radius = min(18.0 * math.sqrt(rank), 0.45 * min(POWER_COLUMN, POWER_ROW))
+        angle = rank * GOLDEN_ANGLE
+        placed.append(
+            (
+                column * POWER_COLUMN + radius * math.cos(angle),
+                row * POWER_ROW + radius * math.sin(angle),
+            )
+        )
+    return placed

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 import orjson
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery
 
-from allies.models import Actor
+from allies.models import Actor, Stance
 from allies.selectors import latest_assessment
 from coalitions.models import GroupMember
 from coalitions.roles import Access
 
+from .layout import power_layout
 from .models import Tie
 
 
@@ -29,6 +30,7 @@ class MapFilters:
     working_group: int | None = None
     min_strength: int | None = None
     as_of: datetime.date | None = None
+    layout: str = "force"
 
     @property
     def narrows_actors(self) -> bool:
@@ -46,9 +48,10 @@ EDGE_FIELDS = (
 )  # fmt: skip
 
 
-def map_payload(access: Access, filters: MapFilters) -> bytes:
-    """The map as JSON bytes. Three queries: visible actors with their assessment on the day
-    (and position), then the ties among them. (The caller's access check is the fourth.)"""
+def map_rows(access: Access, filters: MapFilters) -> tuple[list[dict], list[dict]]:
+    """Nodes and edges of the map as plain dicts (the API's payload and the table view).
+    Three queries: visible actors with their assessment on the day (and position), then the
+    ties among them."""
     latest = latest_assessment(filters.as_of)
     actors = Actor.objects.filter(coalition=access.coalition).visible(
         include_sensitive=access.sees_sensitive
@@ -75,6 +78,14 @@ def map_payload(access: Access, filters: MapFilters) -> bytes:
         seats = GroupMember.objects.filter(group_id=filters.working_group, actor_id=OuterRef("pk"))
         actors = actors.filter(Exists(seats))
     nodes = list(actors.order_by("id").values(*NODE_FIELDS))
+    if filters.layout == "power":
+        # Stance across, influence up: computed here, like every layout, not in the browser.
+        cells = [
+            (Stance.position(node["stance"]) if node["stance"] else None, node["influence"])
+            for node in nodes
+        ]
+        for node, (x, y) in zip(nodes, power_layout(cells), strict=True):
+            node["x"], node["y"], node["is_pinned"] = x, y, False
 
     ties = Tie.objects.filter(coalition=access.coalition).visible(
         include_sensitive=access.sees_sensitive
@@ -90,12 +101,18 @@ def map_payload(access: Access, filters: MapFilters) -> bytes:
         # tie already joins two visible actors (TieQuerySet.visible), so no pass is needed.
         shown = {node["id"] for node in nodes}
         edges = [edge for edge in edges if edge["source"] in shown and edge["target"] in shown]
+    return nodes, list(edges)
+
+
+def map_payload(access: Access, filters: MapFilters) -> bytes:
+    """The map as JSON bytes. (The caller's access check is the fourth query.)"""
+    nodes, edges = map_rows(access, filters)
     return orjson.dumps(
         {
             "coalition": access.coalition.pk,
             "as_of": filters.as_of,
             "nodes": nodes,
-            "edges": list(edges),
+            "edges": edges,
         },
         option=orjson.OPT_NON_STR_KEYS,
     )

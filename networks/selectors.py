@@ -127,3 +127,22 @@ def latest_run(coalition_id: int) -> MetricRun | None:
         .order_by("-computed_for", "-finished_at", "-id")
         .first()
     )
+
+
+def reach_graph(access, on: datetime.date | None = None):
+    """What "who can reach them" needs, in two queries: the current ties the role may see
+    (id, ends, declared strength) and the coalition's member organisations (current members
+    that the role may see)."""
+    from coalitions.models import Membership
+
+    on = on or timezone.localdate()
+    ties = list(
+        Tie.objects.filter(coalition=access.coalition)
+        .visible(include_sensitive=access.sees_sensitive)
+        .current(on)
+        .values_list("id", "source_id", "target_id", "strength")
+    )
+    members = Membership.objects.filter(coalition=access.coalition, left_on__isnull=True)
+    if not access.sees_sensitive:
+        members = members.filter(organisation__is_sensitive=False)
+    return ties, list(members.order_by("organisation_id").values_list("organisation_id", flat=True))

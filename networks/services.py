@@ -3,6 +3,7 @@
 import datetime
 import io
 import logging
+import math
 import time
 
 from django.conf import settings
@@ -34,6 +35,8 @@ logger = logging.getLogger(__name__)
 
 # An undeclared tie still pulls, at the strength of a middling declared one.
 DEFAULT_LAYOUT_WEIGHT = 3
+# How far (map units) a new actor lands from the centre of its neighbours.
+NEWCOMER_OFFSET = 40.0
 
 
 def layout_compute(*, coalition_id: int) -> int:
@@ -387,3 +390,35 @@ def _store(run: MetricRun, computed: ComputedRun) -> None:
         )
         for found in computed.suggestions
     )
+
+
+@transaction.atomic
+def position_set(*, actor: Actor, x: float, y: float, is_pinned: bool) -> ActorPosition:
+    """Put an actor where a person placed it. A pinned position is kept by later layout runs;
+    an unpinned one is only a starting place until the next run."""
+    position, _ = ActorPosition.objects.update_or_create(
+        actor=actor, defaults={"x": x, "y": y, "is_pinned": is_pinned}
+    )
+    return position
+
+
+@transaction.atomic
+def position_place_beside_neighbours(*, actor: Actor) -> ActorPosition | None:
+    """Give an actor without a position one beside the actors it is tied to (their centre,
+    nudged aside so it does not sit on top of one), until the next layout run places it
+    properly. Nothing happens when it already has a place or none of its neighbours has."""
+    if ActorPosition.objects.filter(actor=actor).exists():
+        return None
+    neighbours = Tie.objects.filter(Q(source=actor) | Q(target=actor)).values_list(
+        "source_id", "target_id"
+    )
+    ids = {one for pair in neighbours for one in pair} - {actor.pk}
+    placed = list(ActorPosition.objects.filter(actor_id__in=ids).values_list("x", "y"))
+    if not placed:
+        return None
+    x = sum(p[0] for p in placed) / len(placed)
+    y = sum(p[1] for p in placed) / len(placed)
+    # Beside, not on: a small offset that differs per actor so newcomers do not stack.
+    angle = (actor.pk * 2.399963) % (2 * math.pi)
+    x, y = x + NEWCOMER_OFFSET * math.cos(angle), y + NEWCOMER_OFFSET * math.sin(angle)
+    return ActorPosition.objects.create(actor=actor, x=x, y=y)

@@ -65,6 +65,7 @@ from networks.models import (
     InteractionParticipant,
     MetricRun,
     RelationshipMetric,
+    SavedView,
     Suggestion,
     Tie,
 )
@@ -216,6 +217,7 @@ def populate(user, suffix: str) -> dict:
     ActorMerge.objects.create(
         coalition=coalition, kept=org, merged_actor_id=10**6, merged_name=f"one {suffix}"
     )
+    SavedView.objects.create(coalition=coalition, name=f"view {suffix}", created_by=user)
     return {"coalition": coalition, "contact": contact, "signature": signature}
 
 

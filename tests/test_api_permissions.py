@@ -45,7 +45,14 @@ from coalitions.models import (
     Win,
     WorkingGroup,
 )
-from networks.models import Interaction, InteractionParticipant, MetricRun, Suggestion, Tie
+from networks.models import (
+    Interaction,
+    InteractionParticipant,
+    MetricRun,
+    SavedView,
+    Suggestion,
+    Tie,
+)
 
 from .transfer_files import TRANSFER_ROUTES, Multipart, transfer_request
 
@@ -166,6 +173,10 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "api-merges": {"POST": {"steward", "organizer"}},
     "api-merge-preview": {"POST": {"steward", "organizer"}},
     "api-merge-undo": {"POST": {"steward", "organizer"}},
+    "api-paths": {"GET": MAP_VIEWERS},
+    "api-position": {"PUT": EDITORS},  # members: their own organisation only
+    "saved-views-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "saved-views-detail": CRUD_FOR_EDITORS,
 }  # fmt: skip
 
 
@@ -346,6 +357,7 @@ def world(coalition, personas, member_org):
             token_hash="0" * 64,
             expires_at=now + datetime.timedelta(days=3),
         ),
+        "saved-views": SavedView.objects.create(coalition=coalition, name="Allies only"),
     }
     first_history = {
         "actors": first.history.earliest("history_date").history_id,
@@ -453,9 +465,15 @@ def request_for(route: str, method: str, world, coalition):
         "feedback-rounds-comments": {"paragraph": 1, "body": "Name renters first."},
         "suggestions-accept": {},
         "suggestions-dismiss": {"reason": "They already work together"},
+        "saved-views": {"name": "Neutrals", "filters": {"stance": ["neutral"]}},
     }  # fmt: skip
     if resource == "endorsements" and method == "PATCH":
         return reverse(route, kwargs=kwargs), {"withdrawn": True}
+    if route == "api-paths":
+        return reverse(route, kwargs=kwargs) + f"?to={second}", {}
+    if route == "api-position":
+        kwargs["actor_id"] = first
+        return reverse(route, kwargs=kwargs), {"x": 10.5, "y": -3.0}
     if route in bodies:
         body = bodies[route]
     elif resource == "roles" and method in ("PUT", "PATCH"):

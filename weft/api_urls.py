@@ -37,6 +37,7 @@ from coalitions.api.views import (
     WinViewSet,
     WorkingGroupViewSet,
 )
+from networks.api.map_views import PathsView, PositionView, SavedViewViewSet
 from networks.api.metrics import MetricRunViewSet
 from networks.api.transfer import urlpatterns as transfer_urls
 from networks.api.views import InteractionViewSet, MapView, TieViewSet
@@ -85,6 +86,7 @@ NESTED = {
     "health-checks": HealthRoundViewSet,
     "feedback-rounds": FeedbackRoundViewSet,
     "suggestions": SuggestionViewSet,
+    "saved-views": SavedViewViewSet,
 }
 for prefix, viewset in NESTED.items():
     nested.register(rf"coalitions/(?P<coalition_id>\d+)/{prefix}", viewset, basename=prefix)
@@ -93,6 +95,12 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     *transfer_urls,
     path("coalitions/<int:coalition_id>/map/", gzip_page(MapView.as_view()), name="api-map"),
+    path("coalitions/<int:coalition_id>/paths/", PathsView.as_view(), name="api-paths"),
+    path(
+        "coalitions/<int:coalition_id>/positions/<int:actor_id>/",
+        PositionView.as_view(),
+        name="api-position",
+    ),
     path("", include(top.urls)),
     path("", include(nested.urls)),
 ]

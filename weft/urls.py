@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("coalitions/<int:coalition_id>/dashboard/", dashboard, name="dashboard"),
+    path("", include("networks.urls")),
     path("", include("coalitions.urls")),
     path("", include("networks.transfer.urls")),
 ]

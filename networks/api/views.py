@@ -17,8 +17,16 @@ from weft.api import CoalitionViewSet, etag_for
 from weft.history import HistoryEntrySerializer, history_entries
 
 from ..map import MapFilters, map_payload
-from ..models import Direction, Interaction, InteractionKind, InteractionParticipant, Tie, TieKind
-from ..services import tie_restore
+from ..models import (
+    Direction,
+    Interaction,
+    InteractionKind,
+    InteractionParticipant,
+    MapLayout,
+    Tie,
+    TieKind,
+)
+from ..services import position_place_beside_neighbours, tie_restore
 from .serializers import InteractionSerializer, TieSerializer
 
 
@@ -59,7 +67,12 @@ class TieViewSet(CoalitionViewSet):
         return own is not None and own in (tie.source_id, tie.target_id)
 
     def perform_create(self, serializer):
-        return serializer.save_as(user=self.request.user, coalition=self.access.coalition)
+        tie = serializer.save_as(user=self.request.user, coalition=self.access.coalition)
+        # A new actor has no place on the map until the next layout run: beside its
+        # neighbours is where a person looks for it.
+        for end in (tie.source, tie.target):
+            position_place_beside_neighbours(actor=end)
+        return tie
 
     @extend_schema(responses=HistoryEntrySerializer(many=True), summary="A tie's history")
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -132,6 +145,34 @@ class MapQuerySerializer(serializers.Serializer):
     working_group = serializers.IntegerField(required=False, min_value=1)
     min_strength = serializers.IntegerField(required=False, min_value=1, max_value=5)
     as_of = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
+    layout = serializers.ChoiceField(
+        choices=MapLayout.choices,
+        required=False,
+        help_text="force: the stored force-directed positions; power: stance across, influence up.",
+    )
+
+
+def map_filters_from(query_params) -> MapFilters:
+    """The map's filters from a query string (the API's and the pages'); a wrong value raises
+    a ValidationError naming the parameter."""
+    query = MapQuerySerializer(
+        data={
+            **{k: v for k, v in query_params.items() if k not in ("stance", "kind") and v != ""},
+            **{k: query_params.getlist(k) for k in ("stance", "kind") if k in query_params},
+        }
+    )
+    query.is_valid(raise_exception=True)
+    params = query.validated_data
+    return MapFilters(
+        stances=tuple(params.get("stance", ())),
+        kinds=tuple(params.get("kind", ())),
+        ally_kind=params.get("ally_kind"),
+        tag=params.get("tag"),
+        working_group=params.get("working_group"),
+        min_strength=params.get("min_strength"),
+        as_of=params.get("as_of"),
+        layout=params.get("layout", MapLayout.FORCE),
+    )
 
 
 class MapNodeSerializer(serializers.Serializer):
@@ -179,25 +220,5 @@ class MapView(APIView):
     )
     def get(self, request, coalition_id):
         access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
-        query = MapQuerySerializer(
-            data={
-                **{k: v for k, v in request.query_params.items() if k not in ("stance", "kind")},
-                **{
-                    k: request.query_params.getlist(k)
-                    for k in ("stance", "kind")
-                    if k in request.query_params
-                },
-            }
-        )
-        query.is_valid(raise_exception=True)
-        params = query.validated_data
-        filters = MapFilters(
-            stances=tuple(params.get("stance", ())),
-            kinds=tuple(params.get("kind", ())),
-            ally_kind=params.get("ally_kind"),
-            tag=params.get("tag"),
-            working_group=params.get("working_group"),
-            min_strength=params.get("min_strength"),
-            as_of=params.get("as_of"),
-        )
+        filters = map_filters_from(request.query_params)
         return HttpResponse(map_payload(access, filters), content_type="application/json")

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('allies', '0006_skill_history'),
         ('coalitions', '0004_statement_version_history'),
-        ('networks', '0004_metric_runs'),
+        ('networks', '0005_saved_views'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,293 @@
+"""The map page in headless Chromium against a bare sigma.js page drawing the same graph.
+
+For each size (300 actors / 1,000 ties and 5,000 / 25,000) the coalition is bulk-created
+(``map_endpoint.build_coalition``: one assessment and one stored position per actor), and a
+live server (Django's LiveServerThread, static files from static/dist) serves it. Then, in
+the same Chromium (Debian's /usr/bin/chromium, never a downloaded one), interleaved, best of
+``REPEAT`` after a warm-up:
+
+* **map page**: navigation to ``/coalitions/<id>/map/`` until a click on a node is answered
+  (sigma's ``clickNode`` fires): the page loads its bundle, fetches the map endpoint, builds
+  the graph with every encoding and draws it;
+* **bare page**: the same navigation to a page on the same server that fetches the same
+  endpoint and draws it with sigma's defaults (x, y, a size, a colour and a label per node), no
+  encodings, no panel, no legend: what sigma.js itself costs.
+
+The click is tried every animation frame from the start of navigation, at the on-screen spot
+of the first node, so "interactive" means drawn and answering. Also measured: the slowest
+frame (requestAnimationFrame gap) while the mouse wheel zooms in and out on the 5,000-actor
+map, and the server's force layout (``layout_compute``) for 5,000 actors.
+
+Targets: the map page at most 1.3x the bare page at both sizes; no frame over 200 ms while
+zooming; the server layout for 5,000 actors under 10 s.
+"""
+
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from . import map_endpoint
+
+SIZES = ((300, 1_000), (5_000, 25_000))
+SMOKE_SIZES = ((300, 1_000),)
+REPEAT = 3
+MAX_RATIO = 1.3
+MAX_FRAME_MS = 200.0
+MAX_LAYOUT_S = 10.0
+PASSWORD = "bench-browser-password"  # noqa: S105 (a throwaway user in a throwaway database)
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("WEFT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+BARE_JS = """
+import Graph from "graphology";
+import Sigma from "sigma";
+const response = await fetch(document.body.dataset.api, { credentials: "same-origin" });
+const payload = await response.json();
+const graph = new Graph({ multi: true, type: "mixed" });
+for (const n of payload.nodes) {
+  graph.addNode(String(n.id), { x: n.x, y: n.y, size: 6, color: "#2f6f5e", label: n.name });
+}
+for (const e of payload.edges) {
+  const ends = [String(e.source), String(e.target)];
+  graph.addEdgeWithKey(String(e.id), ...ends, { size: 1, color: "#ccc" });
+}
+const large = graph.order > 1000;
+const renderer = new Sigma(graph, document.getElementById("canvas"), {
+  settings: { hideEdgesOnMove: large, hideLabelsOnMove: large },
+});
+window.benchRenderer = renderer;
+"""
+
+BARE_HTML = """<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
+<style>body{margin:0}#canvas{position:absolute;inset:0}</style></head>
+<body data-api="{api}"><div id="canvas"></div>
+<script type="module" src="/bench-bare/bare.js"></script></body></html>"""
+
+# Added to every document (an init script): from navigation on, each frame, notes the
+# on-screen spot of the first node once sigma has drawn, and records when sigma answers a
+# click on it (performance.now(): milliseconds since the navigation started).
+INTERACTIVE_JS = """
+window.__benchAnswer = null;
+window.__benchClickAt = null;
+const benchTick = () => {
+  const renderer = window.benchRenderer || (window.weftMap && window.weftMap.renderer);
+  if (renderer && renderer.getGraph().order > 0) {
+    if (!renderer.__benchListening) {
+      renderer.__benchListening = true;
+      renderer.on("clickNode", () => { window.__benchAnswer ??= performance.now(); });
+    }
+    const graph = renderer.getGraph();
+    const node = graph.nodes()[0];
+    const spot = renderer.graphToViewport(graph.getNodeAttributes(node));
+    const box = renderer.getContainer().getBoundingClientRect();
+    window.__benchClickAt = [box.left + spot.x, box.top + spot.y];
+  }
+  if (window.__benchAnswer === null) requestAnimationFrame(benchTick);
+};
+requestAnimationFrame(benchTick);
+"""
+
+ZOOM_JS = """
+async () => {
+  const gaps = [];
+  let last = performance.now();
+  let running = true;
+  const frame = (now) => {
+    gaps.push(now - last);
+    last = now;
+    if (running) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  window.__benchStopFrames = () => { running = false; return gaps; };
+}
+"""
+
+
+def build_bare_bundle(target: Path) -> None:
+    """The bare page's module, bundled by the project's esbuild from the same node_modules
+    (read from stdin, so imports resolve from the project's root)."""
+    esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
+    subprocess.run(  # noqa: S603 (our own esbuild, our own source)
+        [str(esbuild), "--bundle", "--format=esm", "--minify", "--sourcefile=bare.js",
+         f"--outfile={target / 'bare.js'}", "--log-level=warning"],
+        input=BARE_JS, text=True, check=True, cwd=ROOT,
+    )  # fmt: skip
+
+
+def fulfil_with(content_type: str, body):
+    """A Playwright route handler answering with ``body`` (the bare page, on the server's
+    origin, so it shares the signed-in session)."""
+    return lambda route: route.fulfill(content_type=content_type, body=body)
+
+
+def start_server():
+    from django.conf import settings
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test.testcases import LiveServerThread
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "127.0.0.1"]
+    server = LiveServerThread("127.0.0.1", StaticFilesHandler)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    return server, f"http://127.0.0.1:{server.port}"
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def time_to_interactive(page, url: str) -> float:
+    """Navigation start to a clickNode answered, in seconds (the page's own clock)."""
+    page.goto("about:blank")
+    page.goto(url, wait_until="commit")
+    deadline = time.perf_counter() + 120
+    while time.perf_counter() < deadline:
+        spot = page.evaluate("window.__benchClickAt")
+        if spot:
+            page.mouse.click(spot[0], spot[1])
+            answered = page.evaluate("window.__benchAnswer")
+            if answered is not None:
+                return answered / 1000
+        else:
+            page.wait_for_timeout(5)
+    raise TimeoutError(f"{url} never became interactive")
+
+
+def slowest_zoom_frame(page, url: str) -> float:
+    page.goto(url)
+    page.wait_for_function("window.weftMap && window.weftMap.renderer")
+    page.evaluate("window.weftMap.ready")
+    box = page.locator("#map-canvas").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(500)
+    page.evaluate(ZOOM_JS)
+    for step in range(40):
+        page.mouse.wheel(0, -240 if step < 20 else 240)
+        page.wait_for_timeout(50)
+    page.wait_for_timeout(600)
+    gaps = page.evaluate("window.__benchStopFrames()")
+    return max(gaps[1:]) if len(gaps) > 1 else 0.0
+
+
+def measure_layout(coalition_id: int) -> float:
+    from networks.services import layout_compute
+
+    started = time.perf_counter()
+    layout_compute(coalition_id=coalition_id)
+    return time.perf_counter() - started
+
+
+def run(*, smoke: bool = False, cleanup: bool = True) -> tuple[dict, list[str]]:
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        raise SystemExit(f"bench: {CHROMIUM} is missing (apt-get install chromium)")
+    if not (ROOT / "static" / "dist" / "map.js").exists():
+        raise SystemExit("bench: static/dist/map.js is missing: run `make static`")
+    sizes = SMOKE_SIZES if smoke else SIZES
+    built = []
+    for n_actors, n_ties in sizes:
+        print(f"building {n_actors} actors / {n_ties} ties …", flush=True)
+        coalition = map_endpoint.build_coalition(n_actors, n_ties)
+        coalition["user"].set_password(PASSWORD)
+        coalition["user"].save(update_fields=["password"])
+        built.append((n_actors, n_ties, coalition))
+    map_endpoint.vacuum_analyze()
+    server, base = start_server()
+    bare_dir = Path(tempfile.mkdtemp(prefix="weft-bench-"))
+    results = []
+    try:
+        build_bare_bundle(bare_dir)
+        bare_js = (bare_dir / "bare.js").read_bytes()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for n_actors, n_ties, coalition in built:
+                context = browser.new_context(viewport={"width": 1280, "height": 860})
+                context.add_init_script(INTERACTIVE_JS)
+                page = context.new_page()
+                cid = coalition["coalition"].pk
+                api = f"/api/v1/coalitions/{cid}/map/"
+                bare_html = BARE_HTML.replace("{api}", api)
+                page.route(
+                    f"{base}/bench-bare/page",
+                    fulfil_with("text/html", bare_html),
+                )
+                page.route(
+                    f"{base}/bench-bare/bare.js",
+                    fulfil_with("text/javascript", bare_js),
+                )
+                sign_in(page, base, coalition["user"].get_username())
+                urls = {
+                    "map page": f"{base}/coalitions/{cid}/map/",
+                    "bare page": f"{base}/bench-bare/page",
+                }
+                times = {name: [] for name in urls}
+                for url in urls.values():  # warm-up: caches, compiled shaders
+                    time_to_interactive(page, url)
+                for _ in range(REPEAT):
+                    for name, url in urls.items():  # interleaved: both see the same load
+                        times[name].append(time_to_interactive(page, url))
+                row = {
+                    "actors": n_actors,
+                    "ties": n_ties,
+                    "map_page_s": round(min(times["map page"]), 3),
+                    "bare_page_s": round(min(times["bare page"]), 3),
+                    "map_page_median_s": round(statistics.median(times["map page"]), 3),
+                    "bare_page_median_s": round(statistics.median(times["bare page"]), 3),
+                }
+                row["ratio"] = round(row["map_page_s"] / row["bare_page_s"], 2)
+                if n_actors >= 5_000 or smoke:
+                    row["slowest_zoom_frame_ms"] = round(
+                        slowest_zoom_frame(page, urls["map page"]), 1
+                    )
+                context.close()
+                print(
+                    f"{n_actors:>6} actors {n_ties:>6} ties: map page {row['map_page_s']:.2f} s, "
+                    f"bare {row['bare_page_s']:.2f} s, ratio {row['ratio']:.2f}"
+                    + (f", slowest zoom frame {row['slowest_zoom_frame_ms']} ms"
+                       if "slowest_zoom_frame_ms" in row else ""),
+                    flush=True,
+                )  # fmt: skip
+                results.append(row)
+            browser.close()
+        largest = built[-1]
+        layout_s = round(measure_layout(largest[2]["coalition"].pk), 2)
+        print(f"server layout for {largest[0]} actors: {layout_s} s", flush=True)
+    finally:
+        server.terminate()
+        shutil.rmtree(bare_dir, ignore_errors=True)
+        if cleanup:
+            for _, _, coalition in built:
+                map_endpoint.remove_coalition(coalition)
+    misses = []
+    for row in results:
+        if not smoke and row["ratio"] > MAX_RATIO:
+            misses.append(f"{row['actors']} actors: {row['ratio']}x the bare page (> {MAX_RATIO}x)")
+        if row.get("slowest_zoom_frame_ms", 0) > MAX_FRAME_MS:
+            misses.append(
+                f"slowest zoom frame {row['slowest_zoom_frame_ms']} ms (> {MAX_FRAME_MS})"
+            )
+    if not smoke and layout_s > MAX_LAYOUT_S:
+        misses.append(f"server layout {layout_s} s (> {MAX_LAYOUT_S} s)")
+    figures = {"sizes": results, "layout_actors": built[-1][0], "layout_s": layout_s}
+    return figures, misses

@@ -1,0 +1,273 @@
+// The side panel of the selected actor: where they stand and how that changed, their ties,
+// interactions, metrics and engagement plan; who can reach them; and, for editors, the edits.
+import { KIND_LABEL, STANCES, STANCE_LABEL } from "./_map_style.js";
+
+const panel = document.getElementById("side-panel");
+const EMPTY = panel.innerHTML;
+
+export function closePanel() {
+  panel.innerHTML = EMPTY;
+  delete panel.dataset.actor;
+}
+
+function esc(value) {
+  return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+const options = (pairs, chosen) =>
+  pairs.map(([value, label]) => `<option value="${esc(value)}" ${value === chosen ? "selected" : ""}>${esc(label)}</option>`).join("");
+const scores = (chosen) => options([1, 2, 3, 4, 5].map((n) => [String(n), String(n)]), String(chosen ?? 3));
+
+async function loadDetails(node, { api, config }) {
+  const requests = {
+    actor: api(`actors/${node}/`),
+    assessments: api(`assessments/?actor=${node}&ordering=-assessed_on&page_size=50`),
+    ties: api(`ties/?actor=${node}&page_size=200`),
+    interactions: api(`interactions/?actor=${node}&page_size=20`),
+  };
+  if (config.seesPlans) requests.plans = api(`engagement-plans/?actor=${node}`);
+  // The metrics endpoint answers 404 until a metric run has finished: ask only then.
+  if (config.hasMetrics) requests.metrics = api(`metric-runs/latest/actors/?actor=${node}`);
+  const entries = await Promise.all(Object.entries(requests).map(async ([key, p]) => [key, await p]));
+  return Object.fromEntries(entries);
+}
+
+function nameOf(graph, id) {
+  return graph.hasNode(String(id)) ? graph.getNodeAttribute(String(id), "name") : `actor ${id}`;
+}
+
+function metricsHtml(details) {
+  const result = details.metrics;
+  if (!result || result.status === 404) return "<p class='empty'>No metrics computed yet.</p>";
+  if (!result.ok) return "<p class='empty'>Metrics could not be loaded.</p>";
+  const row = (result.data.results || [])[0];
+  if (!row) return "<p class='empty'>No metrics computed yet.</p>";
+  const fixed = (n) => (typeof n === "number" ? n.toFixed(3) : "—");
+  return `<dl class="metrics">
+    <dt>Ties (degree)</dt><dd>${esc(row.degree)}</dd>
+    <dt>Betweenness</dt><dd>${fixed(row.betweenness)}</dd>
+    <dt>PageRank</dt><dd>${fixed(row.pagerank)}</dd>
+    <dt>Community</dt><dd>${esc(row.community)}</dd>
+    <dt>Role in the network</dt><dd>${row.is_broker ? "Broker" : row.is_peripheral ? "Peripheral" : "—"}</dd></dl>`;
+}
+
+function planHtml(details, graph) {
+  if (!details.plans) return "";
+  const plan = details.plans.ok ? (details.plans.data.results || [])[0] : null;
+  if (!plan) return "<h3>Engagement plan</h3><p class='empty'>No engagement plan yet.</p>";
+  return `<h3>Engagement plan</h3><dl class="plan">
+    <dt>The ask</dt><dd>${esc(plan.ask) || "—"}</dd>
+    <dt>The frame</dt><dd>${esc(plan.frame) || "—"}</dd>
+    <dt>Messenger</dt><dd>${plan.messenger ? esc(nameOf(graph, plan.messenger)) : "—"}</dd>
+    <dt>Owner</dt><dd>${esc(plan.owner) || "—"}</dd>
+    <dt>Next step</dt><dd>${esc(plan.next_step) || "—"}${plan.next_step_on ? ` by ${esc(plan.next_step_on)}` : ""}${plan.is_overdue ? " <strong>(overdue)</strong>" : ""}</dd></dl>`;
+}
+
+function standing(current, onMap, asOf) {
+  const now = current ? `${STANCE_LABEL[current.stance]}, ${current.ally_kind} ally` : "not assessed yet";
+  if (!asOf) return esc(now);
+  // The map shows a past date: where they stood then, and where they stand now.
+  const then = onMap.stance ? `${STANCE_LABEL[onMap.stance]}, ${onMap.ally_kind} ally` : "not assessed";
+  return `on ${esc(asOf)}: ${esc(then)} (now: ${esc(now)})`;
+}
+
+function render(node, details, context) {
+  const { graph, config } = context;
+  const actor = details.actor.data;
+  const current = actor.current_assessment;
+  const assessments = details.assessments.ok ? details.assessments.data.results : [];
+  const ties = details.ties.ok ? details.ties.data.results : [];
+  const interactions = details.interactions.ok ? details.interactions.data.results : [];
+  const edit = config.canEdit;
+  const tieItems = ties
+    .map((tie) => {
+      const other = String(tie.source) === node ? tie.target : tie.source;
+      const ended = tie.ended_on ? ` (ended ${esc(tie.ended_on)})` : "";
+      const control = edit
+        ? `<form class="tie-strength row" data-tie="${tie.id}" data-version="${tie.version}">
+             <label>Strength with ${esc(nameOf(graph, other))}<select name="strength">${options([["", "—"], ...[1, 2, 3, 4, 5].map((n) => [String(n), String(n)])], tie.strength === null ? "" : String(tie.strength))}</select></label>
+             <button type="submit">Save</button></form>`
+        : "";
+      return `<li><span>${esc(nameOf(graph, other))} · ${esc(tie.kind)} · strength ${tie.strength ?? "not given"}${ended}</span>${control}</li>`;
+    })
+    .join("");
+  const history = assessments
+    .map((a) => `<li>${esc(a.assessed_on)}: ${esc(STANCE_LABEL[a.stance])}, ${esc(a.ally_kind)}, influence ${a.influence}${a.assessed_by ? ` (by ${esc(a.assessed_by)})` : ""}</li>`)
+    .join("");
+  const meetings = interactions
+    .map((i) => `<li>${esc(i.occurred_on)}: ${esc(i.kind.replaceAll("_", " "))}${i.summary ? ` · ${esc(i.summary)}` : ""}</li>`)
+    .join("");
+  panel.innerHTML = `
+    <button type="button" class="close" aria-label="Close the panel">×</button>
+    <h2 id="panel-title">${esc(actor.name)}</h2>
+    <p class="meta">${esc(KIND_LABEL[actor.kind])}${actor.is_sensitive ? " · sensitive" : ""} ·
+      ${standing(current, graph.getNodeAttributes(node), context.asOf())}</p>
+    ${actor.description ? `<p>${esc(actor.description)}</p>` : ""}
+    ${edit ? `<form id="rename" class="row"><label>Name<input type="text" name="name" value="${esc(actor.name)}" maxlength="200" required></label><button type="submit">Rename</button></form>` : ""}
+    ${edit ? `<h3>Change the assessment</h3>
+      <form id="assess">
+        <div class="row"><label>Stance<select name="stance">${options(STANCES.map(([v, l]) => [v, l]), current?.stance ?? "neutral")}</select></label>
+        <label>Ally kind<select name="ally_kind">${options([["natural", "Natural"], ["strategic", "Strategic"]], current?.ally_kind ?? "natural")}</select></label></div>
+        <div class="row"><label>Influence<select name="influence">${scores(current?.influence)}</select></label>
+        <label>Proximity<select name="proximity">${scores(current?.proximity)}</select></label>
+        <label>Commitment<select name="commitment">${scores(current?.commitment)}</select></label></div>
+        <button type="submit">Save assessment</button></form>` : ""}
+    <h3>Assessment history</h3>${history ? `<ul id="assessment-history">${history}</ul>` : "<p class='empty'>Never assessed.</p>"}
+    <h3>Ties</h3>${tieItems ? `<ul id="ties-list">${tieItems}</ul>` : "<p class='empty'>No ties yet.</p>"}
+    ${edit ? `<form id="add-tie"><div class="row"><label>Draw a tie to<input type="text" name="target" list="actor-names" required></label>
+        <label>Strength<select name="strength">${options([["", "—"], ...[1, 2, 3, 4, 5].map((n) => [String(n), String(n)])], "")}</select></label></div>
+        <button type="submit">Add tie</button> <button type="button" id="pick-target">Pick the other end on the map</button></form>` : ""}
+    <h3>Interactions</h3>${meetings ? `<ul>${meetings}</ul>` : "<p class='empty'>No interactions recorded.</p>"}
+    <h3>Metrics</h3>${metricsHtml(details)}
+    ${planHtml(details, graph)}
+    <h3>Who can reach them</h3>
+    <button type="button" id="find-paths">Show the strongest paths from our members</button>
+    <ol id="paths-list"></ol>
+    ${edit ? `<h3>Remove</h3><button type="button" class="danger" id="delete-actor">Delete ${esc(actor.name)}</button>` : ""}`;
+  panel.dataset.actor = node;
+  panel.dataset.version = String(actor.version);
+}
+
+async function conflictOrError(result, what, node, context) {
+  if (result.status === 412) context.showAlert(context.describeConflict(result, what));
+  else context.showAlert(`Not saved: ${context.describeError(result)}`);
+  await openPanel(node, context, { keepAlert: true });
+}
+
+function wire(node, details, context) {
+  const { api, graph, loadMap, clearAlert } = context;
+  const actor = details.actor.data;
+  panel.querySelector(".close").addEventListener("click", () => {
+    closePanel();
+    context.setHighlight([], []);
+  });
+  panel.querySelector("#rename")?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const result = await api(`actors/${node}/`, {
+      method: "PATCH",
+      body: { name: event.target.elements.name.value },
+      version: actor.version,
+    });
+    if (!result.ok) return conflictOrError(result, actor.name, node, context);
+    clearAlert();
+    await loadMap();
+    await openPanel(node, context);
+  });
+  panel.querySelector("#assess")?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target.elements;
+    const result = await api("assessments/", {
+      method: "POST",
+      body: {
+        actor: Number(node),
+        stance: form.stance.value,
+        ally_kind: form.ally_kind.value,
+        influence: Number(form.influence.value),
+        proximity: Number(form.proximity.value),
+        commitment: Number(form.commitment.value),
+        assessed_on: today(),
+      },
+    });
+    if (!result.ok) return conflictOrError(result, actor.name, node, context);
+    clearAlert();
+    await loadMap();
+    await openPanel(node, context);
+  });
+  for (const form of panel.querySelectorAll(".tie-strength")) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const value = form.elements.strength.value;
+      const result = await api(`ties/${form.dataset.tie}/`, {
+        method: "PATCH",
+        body: { strength: value === "" ? null : Number(value) },
+        version: form.dataset.version,
+      });
+      if (!result.ok) return conflictOrError(result, "this tie", node, context);
+      clearAlert();
+      await loadMap();
+      await openPanel(node, context);
+    });
+  }
+  panel.querySelector("#add-tie")?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target.elements;
+    const target = context.findActor(form.target.value);
+    if (!target) {
+      context.showAlert(`No actor called “${form.target.value}” on this map.`);
+      return;
+    }
+    const strength = form.strength.value === "" ? null : Number(form.strength.value);
+    if (await context.createTie(node, target, { strength })) await openPanel(node, context);
+  });
+  panel.querySelector("#pick-target")?.addEventListener("click", () => context.startConnect(node));
+  panel.querySelector("#find-paths").addEventListener("click", async () => {
+    const result = await api(`paths/?to=${node}`);
+    const list = panel.querySelector("#paths-list");
+    if (!result.ok) {
+      list.innerHTML = `<li>${esc(context.describeError(result))}</li>`;
+      return;
+    }
+    const paths = result.data.paths;
+    if (!paths.length) {
+      list.innerHTML = "<li>No member of the coalition is connected to them yet.</li>";
+      context.setHighlight([], []);
+      return;
+    }
+    list.innerHTML = paths
+      .map((p) => `<li>${p.actors.map((a) => esc(nameOf(graph, a))).join(" → ")} <span class="meta">(strength ${p.strength.toFixed(2)})</span></li>`)
+      .join("");
+    // The strongest path stands out on the map.
+    const best = paths[0];
+    context.setHighlight(best.actors.map(String), best.ties.map(String).filter((t) => graph.hasEdge(t)));
+  });
+  panel.querySelector("#delete-actor")?.addEventListener("click", async () => {
+    if (!window.confirm(`Delete ${actor.name} and their ties? You can undo this right after.`)) return;
+    const result = await api(`actors/${node}/`, { method: "DELETE", version: actor.version });
+    if (!result.ok) return conflictOrError(result, actor.name, node, context);
+    closePanel();
+    clearAlert();
+    await loadMap();
+    offerUndo(node, actor.name, context);
+  });
+}
+
+function offerUndo(node, name, context) {
+  const stage = document.querySelector(".map-stage");
+  stage.querySelector(".toast")?.remove();
+  const toast = document.createElement("div");
+  toast.className = "toast";
+  toast.setAttribute("role", "status");
+  toast.innerHTML = `Deleted ${esc(name)}. <button type="button">Undo</button>`;
+  stage.append(toast);
+  toast.querySelector("button").addEventListener("click", async () => {
+    const history = await context.api(`actors/${node}/history/`);
+    const deletion = history.ok ? history.data.find((entry) => entry.change === "deleted") : null;
+    if (!deletion) {
+      context.showAlert("The deletion could not be undone: its history was not found.");
+      return;
+    }
+    const restored = await context.api(`actors/${node}/history/${deletion.history_id}/restore/`, { method: "POST" });
+    toast.remove();
+    if (!restored.ok) {
+      context.showAlert(`The deletion could not be undone: ${context.describeError(restored)}`);
+      return;
+    }
+    await context.loadMap();
+    await openPanel(node, context);
+  });
+  setTimeout(() => toast.remove(), 15000);
+}
+
+export async function openPanel(node, context, { keepAlert = false } = {}) {
+  if (!keepAlert) context.clearAlert();
+  const details = await loadDetails(node, context);
+  if (!details.actor.ok) {
+    closePanel();
+    context.showAlert("This actor is no longer on the map.");
+    return;
+  }
+  render(node, details, context);
+  wire(node, details, context);
+  panel.querySelector("#panel-title").focus?.();
+}

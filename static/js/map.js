@@ -1,0 +1,396 @@
+// The coalition map: draws GET …/map/ with sigma.js (WebGL) on a graphology graph. Positions
+// come from the server (the layout task); the browser only draws, filters by asking the server
+// again, and writes through the API with If-Match.
+import Graph from "graphology";
+import Sigma, { DEFAULT_STYLES } from "sigma";
+import { sdfCircle, sdfDiamond, sdfSquare, sdfTriangle } from "sigma/rendering";
+
+import { describeConflict, describeError, makeApi } from "./_map_api.js";
+import { downloadPng, downloadSvg } from "./_map_export.js";
+import { closePanel, openPanel } from "./_map_panel.js";
+import {
+  ENDED_TIE,
+  HIGHLIGHT,
+  KIND_SHAPE,
+  OFFICIAL_MARK,
+  STANCE_COLOUR,
+  TIE,
+  UNASSESSED,
+  edgeSize,
+  nodeSize,
+  renderLegend,
+} from "./_map_style.js";
+import { setupSavedViews } from "./_map_views.js";
+
+const app = document.getElementById("map-app");
+const config = {
+  mapUrl: app.dataset.api,
+  apiRoot: app.dataset.apiRoot,
+  canEdit: app.dataset.canEdit === "true",
+  seesPlans: app.dataset.seesPlans === "true",
+  hasMetrics: app.dataset.hasMetrics === "true",
+};
+const api = makeApi(config.apiRoot, app.dataset.csrf);
+const status = document.getElementById("map-status");
+const alertBox = document.getElementById("map-alert");
+const filterForm = document.getElementById("map-filters");
+const sizeBy = document.getElementById("size-by");
+const layoutSelect = document.getElementById("layout");
+const SIZE_LABELS = { influence: "influence", degree: "ties", commitment: "commitment", proximity: "proximity to the target" };
+
+const graph = new Graph({ multi: true, type: "mixed", allowSelfLoops: false });
+let renderer = null;
+let connectFrom = null; // the actor a tie is being drawn from (mouse: pick source, then target)
+let highlighted = { nodes: new Set(), edges: new Set() };
+let shownAsOf = null; // the past date the map shows, or null for today
+
+const nodeStyles = {
+  ...DEFAULT_STYLES.nodes,
+  shape: { attribute: "shape", defaultValue: "circle" },
+  // Strategic allies wear a dark ring: a backdrop around the node only.
+  backdropVisibility: (attributes, state) => (state.isHovered || attributes.strategic ? "visible" : "hidden"),
+  backdropArea: (attributes, state) => (state.isHovered ? "both" : "node"),
+  backdropColor: (attributes, state) => (state.isHovered ? "#ffffff" : "#1d2330"),
+  backdropShadowBlur: (attributes, state) => (state.isHovered ? 12 : 0),
+  backdropPadding: (attributes, state) => (state.isHovered ? 6 : 2),
+};
+
+function showAlert(message, { retry } = {}) {
+  alertBox.hidden = false;
+  alertBox.textContent = message;
+  if (retry) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "Try again";
+    button.addEventListener("click", retry);
+    alertBox.append(button);
+  }
+}
+
+function clearAlert() {
+  alertBox.hidden = true;
+  alertBox.textContent = "";
+}
+
+function filterQuery() {
+  const params = new URLSearchParams();
+  for (const [key, value] of new FormData(filterForm)) if (value !== "") params.append(key, value);
+  if (layoutSelect.value !== "force") params.set("layout", layoutSelect.value);
+  return params;
+}
+
+function placeUnpositioned(nodes, edges) {
+  // The server places new actors beside their neighbours; one with no tie and no layout run
+  // yet goes on a spiral around the middle, where it is easy to find.
+  const placed = new Map(nodes.filter((n) => n.x !== null).map((n) => [n.id, n]));
+  const xs = [...placed.values()].map((n) => n.x);
+  const ys = [...placed.values()].map((n) => n.y);
+  const cx = xs.length ? (Math.min(...xs) + Math.max(...xs)) / 2 : 0;
+  const cy = ys.length ? (Math.min(...ys) + Math.max(...ys)) / 2 : 0;
+  const spread = xs.length ? Math.max(Math.max(...xs) - Math.min(...xs), 100) / 10 : 100;
+  let i = 0;
+  for (const node of nodes) {
+    if (node.x !== null) continue;
+    const angle = i * 2.39996;
+    const radius = spread * Math.sqrt(i + 1);
+    node.x = cx + radius * Math.cos(angle);
+    node.y = cy + radius * Math.sin(angle);
+    i += 1;
+  }
+  return edges;
+}
+
+function sizeValue(node, degree) {
+  if (sizeBy.value === "degree") return degree;
+  return node[sizeBy.value];
+}
+
+function buildGraph(payload) {
+  graph.clear();
+  placeUnpositioned(payload.nodes, payload.edges);
+  const degree = new Map();
+  for (const edge of payload.edges) {
+    degree.set(edge.source, (degree.get(edge.source) || 0) + 1);
+    degree.set(edge.target, (degree.get(edge.target) || 0) + 1);
+  }
+  const max = Math.max(1, ...payload.nodes.map((n) => sizeValue(n, degree.get(n.id) || 0) || 0));
+  for (const node of payload.nodes) {
+    const colour = STANCE_COLOUR[node.stance] || UNASSESSED;
+    graph.addNode(String(node.id), {
+      ...node,
+      label: node.kind === "official" ? node.name + OFFICIAL_MARK : node.name,
+      x: node.x,
+      y: node.y,
+      size: nodeSize(sizeValue(node, degree.get(node.id) || 0), max),
+      color: colour,
+      baseColor: colour,
+      shape: KIND_SHAPE[node.kind] || "circle",
+      strategic: node.ally_kind === "strategic",
+    });
+  }
+  for (const edge of payload.edges) {
+    const ended = edge.ended_on !== null;
+    const colour = ended ? ENDED_TIE : TIE;
+    graph.addEdgeWithKey(String(edge.id), String(edge.source), String(edge.target), {
+      ...edge,
+      size: edgeSize(edge.strength),
+      color: colour,
+      baseColor: colour,
+      ended,
+    });
+  }
+  const names = document.getElementById("actor-names");
+  names.replaceChildren(
+    ...payload.nodes.map((n) => Object.assign(document.createElement("option"), { value: n.name })),
+  );
+  app.dataset.nodeCount = String(graph.order);
+  app.dataset.edgeCount = String(graph.size);
+}
+
+function createRenderer() {
+  const large = graph.order > 1000;
+  renderer = new Sigma(graph, document.getElementById("map-canvas"), {
+    primitives: { nodes: { shapes: [sdfCircle(), sdfSquare(), sdfTriangle(), sdfDiamond()] } },
+    styles: { nodes: nodeStyles, edges: DEFAULT_STYLES.edges },
+    settings: {
+      // Smooth zoom and pan at 5,000 actors: edges and labels wait until the camera stops.
+      hideEdgesOnMove: large,
+      hideLabelsOnMove: large,
+      labelRenderedSizeThreshold: large ? 9 : 5,
+      labelDensity: 0.6,
+      enableNodeDrag: config.canEdit,
+      stagePadding: 40,
+    },
+  });
+  renderer.on("clickNode", ({ node }) => onNodeChosen(node));
+  renderer.on("clickStage", () => {
+    if (connectFrom) cancelConnect();
+  });
+  if (config.canEdit) {
+    renderer.on("nodeDragEnd", async ({ node }) => {
+      const { x, y } = graph.getNodeAttributes(node);
+      const result = await api(`positions/${node}/`, { method: "PUT", body: { x, y, is_pinned: true } });
+      if (!result.ok) showAlert(`The new position was not saved: ${describeError(result)}`);
+    });
+  }
+}
+
+function remember(query) {
+  history.replaceState(null, "", `${location.pathname}${query.toString() ? `?${query}` : ""}`);
+}
+
+async function loadMap({ keepCamera = true, query: updateUrl = false } = {}) {
+  const query = filterQuery();
+  if (updateUrl) remember(query);
+  status.textContent = "Loading the map…";
+  const result = await api(`${config.mapUrl}?${query}`);
+  if (!result.ok) {
+    status.textContent = "The map could not be loaded.";
+    showAlert(`The map could not be loaded: ${describeError(result)}`, { retry: () => loadMap() });
+    return;
+  }
+  const camera = renderer && keepCamera ? renderer.getCamera().getState() : null;
+  shownAsOf = result.data.as_of;
+  buildGraph(result.data);
+  if (!renderer) createRenderer();
+  else if (camera) renderer.getCamera().setState(camera);
+  else renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+  document.getElementById("power-axes").hidden = layoutSelect.value !== "power";
+  renderLegend(document.getElementById("map-legend"), SIZE_LABELS[sizeBy.value]);
+  const asOf = result.data.as_of ? ` as it stood on ${result.data.as_of}` : "";
+  status.textContent = `${graph.order} actors, ${graph.size} ties${asOf}.`;
+  const table = document.getElementById("table-link");
+  table.href = `${table.pathname}${query.toString() ? `?${query}` : ""}`;
+  app.dataset.loaded = String(Number(app.dataset.loaded || 0) + 1);
+}
+
+function findActor(text) {
+  const wanted = text.trim().toLowerCase();
+  if (!wanted) return null;
+  let partial = null;
+  for (const node of graph.nodes()) {
+    const name = graph.getNodeAttribute(node, "name").toLowerCase();
+    if (name === wanted) return node;
+    if (!partial && name.includes(wanted)) partial = node;
+  }
+  return partial;
+}
+
+function centreOn(node) {
+  const display = renderer.getNodeDisplayData(node);
+  // Keep the person's zoom unless they are far out: then come close enough to read labels.
+  const ratio = Math.min(renderer.getCamera().getState().ratio, graph.order > 200 ? 0.3 : 1);
+  if (display) renderer.getCamera().animate({ x: display.x, y: display.y, ratio }, { duration: 300 });
+}
+
+function setHighlight(nodes, edges) {
+  highlighted = { nodes: new Set(nodes), edges: new Set(edges) };
+  const any = highlighted.nodes.size > 0;
+  graph.forEachNode((node, attributes) => {
+    const on = highlighted.nodes.has(node);
+    graph.setNodeAttribute(node, "color", !any || on ? attributes.baseColor : "#e3e6ec");
+    graph.setNodeAttribute(node, "zIndex", on ? 1 : 0);
+  });
+  graph.forEachEdge((edge, attributes) => {
+    const on = highlighted.edges.has(edge);
+    graph.setEdgeAttribute(edge, "color", on ? HIGHLIGHT : any ? "#eef0f4" : attributes.baseColor);
+    graph.setEdgeAttribute(edge, "size", on ? edgeSize(attributes.strength) + 2 : edgeSize(attributes.strength));
+  });
+  app.dataset.highlighted = [...highlighted.nodes].join(",");
+}
+
+function startConnect(source) {
+  connectFrom = source;
+  app.classList.add("connecting");
+  status.textContent = `Drawing a tie from ${graph.getNodeAttribute(source, "name")}: click the other actor (Escape cancels).`;
+}
+
+function cancelConnect() {
+  connectFrom = null;
+  app.classList.remove("connecting");
+  status.textContent = `${graph.order} actors, ${graph.size} ties.`;
+}
+
+async function createTie(source, target, { strength = null, kind = "collaboration" } = {}) {
+  const result = await api("ties/", {
+    method: "POST",
+    body: { source: Number(source), target: Number(target), kind, strength },
+  });
+  if (!result.ok) {
+    showAlert(`The tie was not added: ${describeError(result)}`);
+    return false;
+  }
+  clearAlert();
+  await loadMap();
+  return true;
+}
+
+async function onNodeChosen(node) {
+  if (connectFrom) {
+    const source = connectFrom;
+    cancelConnect();
+    if (source !== node && (await createTie(source, node))) await showActor(source);
+    return;
+  }
+  await showActor(node);
+}
+
+async function showActor(node) {
+  if (!graph.hasNode(node)) {
+    closePanel();
+    return;
+  }
+  await openPanel(node, context);
+}
+
+// What the side panel needs from the map.
+const context = {
+  api,
+  config,
+  graph,
+  loadMap,
+  showAlert,
+  clearAlert,
+  describeError,
+  describeConflict,
+  setHighlight,
+  startConnect,
+  createTie,
+  findActor,
+  showActor,
+  asOf: () => shownAsOf,
+};
+
+document.getElementById("map-search").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const node = findActor(document.getElementById("search-input").value);
+  if (!node) {
+    status.textContent = "No actor by that name on this map.";
+    return;
+  }
+  centreOn(node);
+  await showActor(node);
+});
+
+filterForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  setHighlight([], []);
+  await loadMap({ query: true });
+});
+
+sizeBy.addEventListener("change", () => loadMap());
+layoutSelect.addEventListener("change", () => loadMap({ keepCamera: false, query: true }));
+
+const exportName = `map-${app.dataset.coalition}-${new Date().toISOString().slice(0, 10)}`;
+document.getElementById("export-svg").addEventListener("click", () => downloadSvg(graph, `${exportName}.svg`, document.title));
+document.getElementById("export-png").addEventListener("click", () =>
+  downloadPng(graph, `${exportName}.png`, document.title).catch((error) => showAlert(`The PNG could not be made: ${error}`)),
+);
+
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && connectFrom) cancelConnect();
+});
+
+const addForm = document.getElementById("add-actor");
+if (addForm) {
+  addForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const name = addForm.elements.name.value;
+    const created = await api("actors/", { method: "POST", body: { name, kind: addForm.elements.kind.value } });
+    if (!created.ok) {
+      showAlert(`The actor was not added: ${describeError(created)}`);
+      return;
+    }
+    const actorId = created.data.id;
+    const stance = addForm.elements.stance.value;
+    if (stance) {
+      const assessed = await api("assessments/", {
+        method: "POST",
+        body: {
+          actor: actorId,
+          stance,
+          ally_kind: stance.endsWith("opposition") ? "strategic" : "natural",
+          influence: 3,
+          proximity: 3,
+          commitment: 3,
+          assessed_on: new Date().toISOString().slice(0, 10),
+        },
+      });
+      if (!assessed.ok) showAlert(`The actor was added, but not its stance: ${describeError(assessed)}`);
+    }
+    // Placed where the person is looking: the middle of the current view, until it gets ties.
+    const middle = renderer.viewportToGraph({
+      x: renderer.getDimensions().width / 2,
+      y: renderer.getDimensions().height / 2,
+    });
+    await api(`positions/${actorId}/`, { method: "PUT", body: { x: middle.x, y: middle.y, is_pinned: false } });
+    addForm.reset();
+    clearAlert();
+    await loadMap();
+    await showActor(String(actorId));
+  });
+}
+
+// For the browser tests and the benchmark: where a node is on screen, and when the map is ready.
+window.weftMap = {
+  graph,
+  get renderer() {
+    return renderer;
+  },
+  nodeOnScreen(node) {
+    const attributes = graph.getNodeAttributes(String(node));
+    return renderer.graphToViewport({ x: attributes.x, y: attributes.y });
+  },
+  ready: loadMap({ keepCamera: false }).then(() =>
+    setupSavedViews({
+      api,
+      describeError,
+      showAlert,
+      clearAlert,
+      filterForm,
+      controls: { sizeBy, layout: layoutSelect },
+      loadMap,
+      camera: () => renderer.getCamera(),
+    }),
+  ),
+};

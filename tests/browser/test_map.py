@@ -1,0 +1,341 @@
+"""The map page in a real browser: as organizer, member and funder, on hand-built networks
+whose answers are known."""
+
+import datetime
+
+import pytest
+
+from allies.models import Actor, ActorKind, AllyAssessment
+from coalitions.models import Membership
+from networks.models import ActorPosition, SavedView, Tie
+from tests.conftest import PASSWORD
+
+DAY = datetime.date(2026, 1, 10)
+
+
+def assess(actor, stance, ally_kind="natural", on=DAY):
+    return AllyAssessment.objects.create(
+        actor=actor, stance=stance, ally_kind=ally_kind, influence=3, proximity=3,
+        commitment=3, assessed_on=on,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def network(coalition, personas, member_org):
+    """Members Tenants Union and Faith Alliance; the Mayor (the target) is reached from
+    Faith Alliance by a weak direct tie (1) or through the Council Clerk by two strong ones
+    (5, 5): the strongest path goes through the clerk. A sensitive informant hangs off the
+    union."""
+
+    def actor(name, kind, x, y, **extra):
+        row = Actor.objects.create(coalition=coalition, name=name, kind=kind, **extra)
+        ActorPosition.objects.create(actor=row, x=x, y=y)
+        return row
+
+    faith = actor("Faith Alliance", ActorKind.GROUP, -300, 0)
+    clerk = actor("Council Clerk", ActorKind.PERSON, 0, 250)
+    mayor = actor("Mayor Reyes", ActorKind.OFFICIAL, 300, 0)
+    bank = actor("Food Bank", ActorKind.ORGANISATION, 0, -250)
+    informant = actor("Quiet Informant", ActorKind.PERSON, -300, -300, is_sensitive=True)
+    ActorPosition.objects.create(actor=member_org, x=-500, y=200)
+    assess(member_org, "active_ally")
+    assess(faith, "active_ally")
+    assess(clerk, "neutral", "strategic")
+    assess(mayor, "passive_opposition", "strategic")
+    assess(bank, "passive_ally")
+    for org in (member_org, faith):
+        Membership.objects.create(coalition=coalition, organisation=org)
+
+    def tie(source, target, strength):
+        return Tie.objects.create(
+            coalition=coalition, source=source, target=target, strength=strength
+        )
+
+    ties = {
+        "faith-mayor": tie(faith, mayor, 1),
+        "faith-clerk": tie(faith, clerk, 5),
+        "clerk-mayor": tie(clerk, mayor, 5),
+        "union-faith": tie(member_org, faith, 3),
+        "union-informant": tie(member_org, informant, 4),
+    }
+    names = {"union": member_org, "faith": faith, "clerk": clerk, "mayor": mayor, "bank": bank}
+    return {"coalition": coalition, "ties": ties, "informant": informant, **names}
+
+
+def open_map(page, sign_in, network, username, query=""):
+    sign_in(page, username, PASSWORD)
+    page.goto(f"{page.base}/coalitions/{network['coalition'].pk}/map/{query}")
+    page.wait_for_function("window.weftMap && document.getElementById('map-app').dataset.loaded")
+
+
+def loads(page):
+    return int(page.get_attribute("#map-app", "data-loaded"))
+
+
+def wait_reloaded(page, before):
+    page.wait_for_function(f"Number(document.getElementById('map-app').dataset.loaded) > {before}")
+
+
+def map_names(page):
+    graph = "window.weftMap.graph"
+    return set(page.evaluate(f"{graph}.nodes().map(n => {graph}.getNodeAttribute(n, 'name'))"))
+
+
+def find(page, name):
+    page.fill("#search-input", name)
+    page.click("#map-search button[type=submit]")
+    page.wait_for_selector(f"#panel-title:text-is('{name}')")
+
+
+def test_the_map_draws_every_visible_actor_with_a_legend(browser_page, sign_in, network):
+    open_map(browser_page, sign_in, network, "organizer")
+    assert map_names(browser_page) == {
+        "Tenants Union", "Faith Alliance", "Council Clerk", "Mayor Reyes", "Food Bank",
+        "Quiet Informant",
+    }  # fmt: skip
+    legend = browser_page.inner_text("#map-legend")
+    for words in ("Active ally", "Organisation", "Strategic ally", "Ended tie", "stronger"):
+        assert words in legend
+    assert browser_page.js_errors == []
+
+
+def test_an_organizer_adds_an_actor_draws_a_tie_and_changes_a_stance_and_all_persist(
+    browser_page, sign_in, network
+):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    before = loads(page)
+    page.fill("#new-name", "Harbour Workers")
+    page.select_option("#new-kind", "organisation")
+    page.select_option("#new-stance", "neutral")
+    page.click("#add-actor button[type=submit]")
+    page.wait_for_selector("#panel-title:text-is('Harbour Workers')")
+    wait_reloaded(page, before)
+    # Draw a tie by keyboard: the panel's "Draw a tie to" field.
+    page.fill("#add-tie input[name=target]", "Food Bank")
+    page.select_option("#add-tie select[name=strength]", "4")
+    page.press("#add-tie input[name=target]", "Enter")
+    page.wait_for_selector("#ties-list li:has-text('Food Bank')")
+    # Change the stance: a new assessment.
+    page.select_option("#assess select[name=stance]", "active_ally")
+    page.click("#assess button[type=submit]")
+    page.wait_for_selector("#panel-title:text-is('Harbour Workers')")
+    page.wait_for_selector("#side-panel .meta:has-text('Active ally')")
+
+    page.reload()
+    page.wait_for_function("document.getElementById('map-app').dataset.loaded")
+    assert "Harbour Workers" in map_names(page)
+    find(page, "Harbour Workers")
+    assert "Active ally" in page.inner_text("#side-panel .meta")
+    assert "Food Bank" in page.inner_text("#ties-list")
+    history = page.inner_text("#assessment-history")
+    assert "Active ally" in history and "Neutral" in history
+    harbour = Actor.objects.get(name="Harbour Workers")
+    tie = Tie.objects.get(source=harbour, target=network["bank"])
+    assert tie.strength == 4
+    assert harbour.assessments.latest().stance == "active_ally"
+    # Placed beside its neighbour once it had one, or where the organizer was looking.
+    assert ActorPosition.objects.filter(actor=harbour).exists()
+    assert page.js_errors == []
+
+
+def test_a_tie_is_drawn_by_mouse_from_one_node_to_another(browser_page, sign_in, network):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    box = page.locator("#map-canvas").bounding_box()
+
+    def click_node(actor):
+        spot = page.evaluate(f"window.weftMap.nodeOnScreen({actor.pk})")
+        page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+
+    click_node(network["bank"])  # a click on a node opens its panel
+    page.wait_for_selector("#panel-title:text-is('Food Bank')")
+    page.click("#pick-target")
+    before = loads(page)
+    click_node(network["clerk"])
+    wait_reloaded(page, before)
+    page.wait_for_selector("#ties-list li:has-text('Council Clerk')")
+    assert Tie.objects.filter(source=network["bank"], target=network["clerk"]).exists()
+    assert page.js_errors == []
+
+
+def test_a_stale_edit_shows_who_changed_what_and_reloads_the_item(browser_page, sign_in, network):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    find(page, "Faith Alliance")
+    # Meanwhile a weaver renames it.
+    faith = network["faith"]
+    faith.name = "Faith Alliance United"
+    faith._history_user = network["coalition"].roles.get(user__username="weaver").user
+    faith.save()
+    page.fill("#rename input[name=name]", "Faith Coalition")
+    page.click("#rename button[type=submit]")
+    alert = page.wait_for_selector("#map-alert:not([hidden])")
+    message = alert.inner_text()
+    assert "weaver changed the name of Faith Alliance" in message
+    assert "not saved" in message
+    # The item is reloaded as it now is.
+    page.wait_for_selector("#panel-title:text-is('Faith Alliance United')")
+    faith.refresh_from_db()
+    assert faith.name == "Faith Alliance United"
+
+
+def test_a_stale_tie_strength_edit_names_who_changed_it(browser_page, sign_in, network):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    find(page, "Food Bank")
+    page.fill("#add-tie input[name=target]", "Council Clerk")
+    page.click("#add-tie button[type=submit]")
+    page.wait_for_selector("#ties-list li:has-text('Council Clerk')")
+    tie = Tie.objects.get(source=network["bank"], target=network["clerk"])
+    tie.strength = 2
+    tie._history_user = network["coalition"].roles.get(user__username="steward").user
+    tie.save()
+    page.select_option(".tie-strength select[name=strength]", "5")
+    page.click(".tie-strength button[type=submit]")
+    message = page.wait_for_selector("#map-alert:not([hidden])").inner_text()
+    assert "steward changed the strength of this tie" in message
+    tie.refresh_from_db()
+    assert tie.strength == 2
+
+
+def test_a_filter_hides_the_right_nodes(browser_page, sign_in, network):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    before = loads(page)
+    page.check("input[name=stance][value=active_ally]")
+    page.check("input[name=stance][value=passive_ally]")
+    page.click("#map-filters button[type=submit]")
+    wait_reloaded(page, before)
+    assert map_names(page) == {"Tenants Union", "Faith Alliance", "Food Bank"}
+    assert page.get_attribute("#map-app", "data-edge-count") == "1"  # union – faith only
+    assert "stance=active_ally" in page.url
+    # The table twin opens with the same filters.
+    page.click("#table-link")
+    rows = page.locator("#actors-table tbody th").all_inner_texts()
+    assert sorted(rows) == ["Faith Alliance", "Food Bank", "Tenants Union"]
+    assert page.js_errors == []
+
+
+def test_the_date_control_shows_the_map_as_it_stood(browser_page, sign_in, network):
+    page = browser_page
+    assess(network["bank"], "active_opposition", on=DAY + datetime.timedelta(days=30))
+    open_map(page, sign_in, network, "organizer", query="?as_of=2026-01-20")
+    find(page, "Food Bank")
+    assert "on 2026-01-20: Passive ally" in page.inner_text("#side-panel .meta")
+    assert "now: Active opposition" in page.inner_text("#side-panel .meta")
+    stance = page.evaluate(
+        f"window.weftMap.graph.getNodeAttribute('{network['bank'].pk}', 'stance')"
+    )
+    assert stance == "passive_ally"
+    assert "as it stood on 2026-01-20" in page.inner_text("#map-status")
+
+
+def test_who_can_reach_them_highlights_the_strongest_path(browser_page, sign_in, network):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    find(page, "Mayor Reyes")
+    page.click("#find-paths")
+    first = page.wait_for_selector("#paths-list li").inner_text()
+    assert first.startswith("Faith Alliance → Council Clerk → Mayor Reyes")
+    expected = {str(network[k].pk) for k in ("faith", "clerk", "mayor")}
+    assert set(page.get_attribute("#map-app", "data-highlighted").split(",")) == expected
+    assert page.js_errors == []
+
+
+def test_delete_asks_first_and_can_be_undone(browser_page, sign_in, network):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    find(page, "Council Clerk")
+    page.once("dialog", lambda dialog: dialog.accept())
+    before = loads(page)
+    page.click("#delete-actor")
+    wait_reloaded(page, before)
+    assert "Council Clerk" not in map_names(page)
+    assert not Actor.objects.filter(name="Council Clerk").exists()
+    before = loads(page)
+    page.click(".toast button")
+    wait_reloaded(page, before)
+    page.wait_for_selector("#panel-title:text-is('Council Clerk')")
+    assert "Council Clerk" in map_names(page)
+    assert Tie.objects.filter(source=network["faith"], target_id=network["clerk"].pk).exists()
+    assert page.js_errors == []
+
+
+def test_a_member_sees_the_map_read_only_without_sensitive_actors(browser_page, sign_in, network):
+    page = browser_page
+    open_map(page, sign_in, network, "member")
+    names = map_names(page)
+    assert "Quiet Informant" not in names and "Faith Alliance" in names
+    assert page.locator("#add-actor").count() == 0
+    find(page, "Tenants Union")
+    for control in ("#rename", "#assess", "#add-tie", "#delete-actor", ".tie-strength"):
+        assert page.locator(control).count() == 0, control
+    assert "Quiet Informant" not in page.inner_text("#side-panel")
+    assert page.js_errors == []
+
+
+def test_the_map_is_refused_to_a_funder(browser_page, sign_in, network):
+    page = browser_page
+    sign_in(page, "funder", PASSWORD)
+    response = page.goto(f"{page.base}/coalitions/{network['coalition'].pk}/map/")
+    assert response.status == 403
+    response = page.goto(f"{page.base}/coalitions/{network['coalition'].pk}/map/table/")
+    assert response.status == 403
+
+
+def test_a_saved_view_keeps_filters_and_layout_and_a_member_opens_it(
+    browser_page, sign_in, network, chromium, live_server
+):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    page.check("input[name=stance][value=active_ally]")
+    page.select_option("#layout", "power")
+    page.fill("#view-name", "Our allies on the grid")
+    page.click("#save-view button[type=submit]")
+    page.wait_for_selector("#saved-view option:text-is('Our allies on the grid')", state="attached")
+    view = SavedView.objects.get(name="Our allies on the grid")
+    assert view.filters == {"stance": ["active_ally"]} and view.layout == "power"
+
+    member = chromium.new_context(viewport={"width": 1280, "height": 860}).new_page()
+    member.base = live_server.url
+    open_map(member, sign_in, network, "member")
+    assert map_names(member) != {"Tenants Union", "Faith Alliance"}
+    before = loads(member)
+    member.select_option("#saved-view", label="Our allies on the grid")
+    member.click("#open-view")
+    wait_reloaded(member, before)
+    assert map_names(member) == {"Tenants Union", "Faith Alliance"}
+    assert member.input_value("#layout") == "power"
+    assert "layout=power" in member.url and "stance=active_ally" in member.url
+    member.context.close()
+
+
+def test_the_power_map_places_actors_by_stance_and_influence(browser_page, sign_in, network):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer", query="?layout=power")
+    assert page.is_visible("#power-axes")
+
+    def x_of(actor):
+        return page.evaluate(f"window.weftMap.graph.getNodeAttribute('{actor.pk}', 'x')")
+
+    # Active allies right of passive allies, right of the neutral clerk, right of the mayor.
+    assert x_of(network["faith"]) > x_of(network["bank"]) > x_of(network["clerk"])
+    assert x_of(network["clerk"]) > x_of(network["mayor"]) > x_of(network["informant"])
+    assert page.js_errors == []
+
+
+def test_the_map_exports_as_svg_and_png(browser_page, sign_in, network):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    with page.expect_download() as svg_download:
+        page.click("#export-svg")
+    with open(svg_download.value.path(), encoding="utf-8") as exported:
+        svg = exported.read()
+    assert svg.startswith("<svg") and "Council Clerk" in svg and "<line" in svg
+    with page.expect_download() as png_download:
+        page.click("#export-png")
+    assert svg_download.value.suggested_filename.endswith(".svg")
+    with open(png_download.value.path(), "rb") as png:
+        assert png.read(8) == b"\x89PNG\r\n\x1a\n"
+    assert page.js_errors == []

@@ -1,0 +1,162 @@
+"""The map page and its table twin, per role: the shell, the filters, the overdue next
+steps; and the positions a person drags actors to."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from allies.models import Actor, ActorKind, AllyAssessment, EngagementPlan
+from networks.models import ActorPosition, Tie
+from tests.api_helpers import url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mapped(coalition, personas, member_org):
+    def actor(name, stance, **extra):
+        row = Actor.objects.create(coalition=coalition, name=name, kind=ActorKind.GROUP, **extra)
+        AllyAssessment.objects.create(
+            actor=row, stance=stance, ally_kind="natural", influence=3, proximity=3,
+            commitment=3, assessed_on=datetime.date(2026, 1, 1),
+        )  # fmt: skip
+        return row
+
+    faith = actor("Faith Alliance", "active_ally")
+    mayor = actor("Mayor's Office", "passive_opposition")
+    secret = actor("Hidden Source", "neutral", is_sensitive=True)
+    Tie.objects.create(coalition=coalition, source=faith, target=mayor, strength=2)
+    EngagementPlan.objects.create(
+        actor=mayor, ask="Meet the tenants", next_step="Call the chief of staff",
+        next_step_on=timezone.localdate() - datetime.timedelta(days=3),
+    )  # fmt: skip
+    EngagementPlan.objects.create(
+        actor=faith, ask="Host the vigil", next_step="Book the hall",
+        next_step_on=timezone.localdate() + datetime.timedelta(days=3),
+    )  # fmt: skip
+    return {"faith": faith, "mayor": mayor, "secret": secret}
+
+
+def map_url(coalition, table=False):
+    return reverse("coalition-map-table" if table else "coalition-map", args=[coalition.pk])
+
+
+@pytest.mark.parametrize("role", ["steward", "organizer", "weaver", "member"])
+def test_every_role_that_sees_the_map_gets_the_page(client_for, coalition, mapped, role):
+    response = client_for(role).get(map_url(coalition))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "dist/map.js" in page
+    assert ('id="add-actor"' in page) is (role != "member")
+
+
+def test_a_funder_is_refused_both_pages_and_an_outsider_finds_nothing(
+    client_for, coalition, mapped
+):
+    for table in (False, True):
+        assert client_for("funder").get(map_url(coalition, table)).status_code == 403
+        assert client_for("outsider").get(map_url(coalition, table)).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, coalition):
+    response = client.get(map_url(coalition))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_the_table_lists_the_same_actors_and_ties_as_the_map(client_for, coalition, mapped):
+    page = client_for("organizer").get(map_url(coalition, table=True)).content.decode()
+    for name in ("Faith Alliance", "Mayor&#x27;s Office", "Hidden Source", "Tenants Union"):
+        assert name in page
+    assert "1 tie" in page
+
+
+def test_the_table_takes_the_same_filters(client_for, coalition, mapped):
+    query = "?stance=passive_opposition&min_strength=&as_of="
+    page = client_for("organizer").get(map_url(coalition, table=True) + query).content.decode()
+    assert "Mayor&#x27;s Office" in page and "Faith Alliance" not in page
+    assert "0 ties" in page
+
+
+def test_a_wrong_filter_is_named_on_the_page(client_for, coalition, mapped):
+    response = client_for("organizer").get(map_url(coalition, table=True) + "?stance=sideways")
+    assert response.status_code == 200
+    assert "stance" in response.content.decode() and "not understood" in response.content.decode()
+
+
+def test_members_see_no_sensitive_actor_in_the_table_and_no_plans(client_for, coalition, mapped):
+    page = client_for("member").get(map_url(coalition, table=True)).content.decode()
+    assert "Hidden Source" not in page
+    assert "Overdue next steps" not in page
+
+
+def test_the_table_lists_overdue_next_steps_only(client_for, coalition, mapped):
+    page = client_for("weaver").get(map_url(coalition, table=True)).content.decode()
+    assert "Overdue next steps" in page
+    assert "Call the chief of staff" in page
+    assert "Book the hall" not in page
+
+
+def test_the_map_page_offers_metrics_only_once_a_run_has_finished(client_for, coalition, mapped):
+    page = client_for("organizer").get(map_url(coalition)).content.decode()
+    assert 'data-has-metrics="false"' in page
+
+
+# Positions
+
+
+def test_an_organizer_pins_a_dragged_position(client_for, coalition, mapped):
+    client = client_for("organizer")
+    path = url(coalition, "positions", mapped["faith"].pk)
+    response = client.put(path, {"x": 12.5, "y": -40}, content_type="application/json")
+    assert response.status_code == 200
+    position = ActorPosition.objects.get(actor=mapped["faith"])
+    assert (position.x, position.y, position.is_pinned) == (12.5, -40.0, True)
+
+
+def test_a_position_out_of_range_is_a_400_naming_the_field(client_for, coalition, mapped):
+    client = client_for("organizer")
+    path = url(coalition, "positions", mapped["faith"].pk)
+    response = client.put(path, {"x": 1e12, "y": 0}, content_type="application/json")
+    assert response.status_code == 400 and "x" in response.json()
+
+
+def test_a_member_places_only_their_own_organisation(client_for, coalition, mapped, member_org):
+    client = client_for("member")
+    body = {"x": 1, "y": 2}
+    own = client.put(url(coalition, "positions", member_org.pk), body, "application/json")
+    other = client.put(url(coalition, "positions", mapped["faith"].pk), body, "application/json")
+    hidden = client.put(url(coalition, "positions", mapped["secret"].pk), body, "application/json")
+    assert (own.status_code, other.status_code, hidden.status_code) == (200, 403, 404)
+
+
+def test_a_new_actor_tied_to_placed_actors_lands_beside_them(client_for, coalition, mapped):
+    ActorPosition.objects.create(actor=mapped["faith"], x=100, y=100)
+    ActorPosition.objects.create(actor=mapped["mayor"], x=300, y=100)
+    client = client_for("organizer")
+    newcomer = client.post(
+        url(coalition, "actors"), {"name": "Youth Choir", "kind": "group"}, "application/json"
+    ).json()["id"]
+
+    def tie_to(other):
+        response = client.post(
+            url(coalition, "ties"), {"source": newcomer, "target": other.pk}, "application/json"
+        )
+        assert response.status_code == 201
+
+    tie_to(mapped["faith"])
+    position = ActorPosition.objects.get(actor_id=newcomer)
+    # Beside its neighbour at (100, 100), not on top of it.
+    distance = ((position.x - 100) ** 2 + (position.y - 100) ** 2) ** 0.5
+    assert distance == pytest.approx(40)
+    assert not position.is_pinned
+    # Its place is kept when it gains more ties; the next layout run moves it.
+    tie_to(mapped["mayor"])
+    assert ActorPosition.objects.get(actor_id=newcomer).x == position.x
+
+
+def test_the_coalition_home_links_to_the_map_for_those_who_may_see_it(client_for, coalition):
+    home = reverse("coalition-home", args=[coalition.pk])
+    assert map_url(coalition) in client_for("member").get(home).content.decode()
+    assert map_url(coalition) not in client_for("funder").get(home).content.decode()
