@@ -244,6 +244,13 @@ SPECTACULAR_SETTINGS = {
         "TieKindEnum": "networks.models.TieKind",
         "InteractionKindEnum": "networks.models.InteractionKind",
         "GroupKindEnum": "coalitions.models.GroupKind",
+        "StatementStatusEnum": "coalitions.models.StatementStatus",
+        "ReportStatusEnum": "coalitions.models.ReportStatus",
+        "CommitmentKindEnum": "coalitions.models.CommitmentKind",
+        "MetricRunStatusEnum": "networks.models.MetricRunStatus",
+        "SuggestionKindEnum": "networks.models.SuggestionKind",
+        "SuggestionStatusEnum": "networks.models.SuggestionStatus",
+        "ImportStatusEnum": "networks.models.ImportStatus",
     },
 }
 

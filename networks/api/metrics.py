@@ -82,7 +82,7 @@ class RelationshipMetricSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class SuggestionSerializer(serializers.ModelSerializer):
+class MetricRunSuggestionSerializer(serializers.ModelSerializer):
     actor_name = serializers.CharField(source="actor.name")
     other_name = serializers.CharField(source="other.name", allow_null=True, default=None)
 
@@ -221,7 +221,7 @@ class MetricRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(
         parameters=[RUN_ID],
-        responses=SuggestionSerializer(many=True),
+        responses=MetricRunSuggestionSerializer(many=True),
         filters=True,
         summary="Weaver suggestions found by a run",
     )
@@ -237,4 +237,4 @@ class MetricRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         rows = rows.order_by("kind", "-score", "id")
         if not self.access.sees_sensitive:
             rows = rows.filter(actor__is_sensitive=False).exclude(other__is_sensitive=True)
-        return self._rows(rows, SuggestionSerializer)
+        return self._rows(rows, MetricRunSuggestionSerializer)
