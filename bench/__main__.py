@@ -15,7 +15,14 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PG_HOST, PG_PORT, PG_USER = "127.0.0.1", 5432, "postgres"
-BENCHMARKS = ("map", "metrics", "import", "browser")
+# name → (module of bench/, its results file); each module has run(smoke=, cleanup=).
+MODULES = {
+    "map": ("map_endpoint", "map.json"),
+    "metrics": ("metrics_task", "metrics.json"),
+    "import": ("import_bench", "import.json"),
+    "browser": ("map_browser", "map_browser.json"),
+}
+BENCHMARKS = tuple(MODULES)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -93,39 +100,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, *, cleanup: bool) -> int:
-    from . import map_endpoint, metrics_task
+    import importlib
 
     selected = args.only or list(BENCHMARKS)
     RESULTS.mkdir(exist_ok=True)
     failed = []
-    if "map" in selected:
-        figures, misses = map_endpoint.run(smoke=args.smoke, cleanup=cleanup)
-        path = RESULTS / "map.json"
+    for name in BENCHMARKS:
+        if name not in selected:
+            continue
+        module, results = MODULES[name]
+        benchmark = importlib.import_module(f"{__package__}.{module}")
+        figures, misses = benchmark.run(smoke=args.smoke, cleanup=cleanup)
+        path = RESULTS / results
         path.write_text(json.dumps(figures, indent=2) + "\n")
         print(f"\nfigures written to {path}")
-        failed += [f"map: {miss}" for miss in misses]
-    if "metrics" in selected:
-        figures, misses = metrics_task.run(smoke=args.smoke, cleanup=cleanup)
-        path = RESULTS / "metrics.json"
-        path.write_text(json.dumps(figures, indent=2) + "\n")
-        print(f"\nfigures written to {path}")
-        failed += [f"metrics: {miss}" for miss in misses]
-    if "import" in selected:
-        from . import import_bench
-
-        figures, misses = import_bench.run(smoke=args.smoke, cleanup=cleanup)
-        path = RESULTS / "import.json"
-        path.write_text(json.dumps(figures, indent=2) + "\n")
-        print(f"\nfigures written to {path}")
-        failed += [f"import: {miss}" for miss in misses]
-    if "browser" in selected:
-        from . import map_browser
-
-        figures, misses = map_browser.run(smoke=args.smoke, cleanup=cleanup)
-        path = RESULTS / "map_browser.json"
-        path.write_text(json.dumps(figures, indent=2) + "\n")
-        print(f"\nfigures written to {path}")
-        failed += [f"browser: {miss}" for miss in misses]
+        failed += [f"{name}: {miss}" for miss in misses]
     if failed:
         print("\nTARGETS MISSED:", *failed, sep="\n  ", file=sys.stderr)
         return 1
