@@ -142,11 +142,20 @@ def test_an_organizer_adds_an_actor_draws_a_tie_and_changes_a_stance_and_all_per
 def test_a_tie_is_drawn_by_mouse_from_one_node_to_another(browser_page, sign_in, network):
     page = browser_page
     open_map(page, sign_in, network, "organizer")
-    box = page.locator("#map-canvas").bounding_box()
 
     def click_node(actor):
-        spot = page.evaluate(f"window.weftMap.nodeOnScreen({actor.pk})")
-        page.mouse.click(box["x"] + spot["x"], box["y"] + spot["y"])
+        # Opening the panel resizes the canvas and the camera may still be moving: read the
+        # canvas box and the node's place once they have settled, not before.
+        spot = None
+        for _ in range(40):
+            box = page.locator("#map-canvas").bounding_box()
+            now = (box, page.evaluate(f"window.weftMap.nodeOnScreen({actor.pk})"))
+            if now == spot:
+                break
+            spot = now
+            page.wait_for_timeout(150)
+        box, where = spot
+        page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
 
     click_node(network["bank"])  # a click on a node opens its panel
     page.wait_for_selector("#panel-title:text-is('Food Bank')")
