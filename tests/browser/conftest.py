@@ -35,10 +35,12 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def chromium():
+    # CI sets WEFT_REQUIRE_BROWSER so that a missing browser fails the run instead of skipping.
+    give_up = pytest.fail if os.environ.get("WEFT_REQUIRE_BROWSER") else pytest.skip
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+        give_up(f"{CHROMIUM} is not installed (apt-get install chromium)")
     if not DIST.exists():
-        pytest.skip("static/dist is missing: run `make static` (make test does)")
+        give_up("static/dist is missing: run `make static` (make test does)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
