@@ -393,8 +393,11 @@ TREND_KEYS = (
 def raw_values(records: PeriodRecords) -> dict[str, float | int | None]:
     """Every measure's value for one period, before any privacy rule (None: no data)."""
     run = records.run
-    network = dict(run.network) if run else {}
-    leadership = dict(run.leadership) if run else {}
+    # A run's ``public`` figures leave sensitive actors and ties out (networks/compute.py);
+    # a run without them (computed before they existed) gives no data rather than figures
+    # that count what a funder may not see.
+    public = dict(run.network.get("public") or {}) if run else {}
+    network = leadership = public
     towards = sum(
         n
         for (before, after), n in records.stance_moves.items()

@@ -20,7 +20,8 @@ from .leadership import LeadershipFigures, LeadRole, SkillRecord, leadership
 from .suggestions import Found, at_risk_count, suggest
 
 # Bump when what a run computes changes: runs of the old computation no longer match a hash.
-COMPUTATION_VERSION = 1
+# 2: the network figures carry ``public``, the figures without sensitive actors and ties.
+COMPUTATION_VERSION = 2
 # A relationship at least this strong counts as a strong tie (funder reports, issue 8): a
 # declared 3 of 5 alone is 0.6; so is evidence E ≈ 0.92 alone (about one one-to-one meeting a
 # few weeks old), while a single message or a meeting a year old stays below it.
@@ -179,6 +180,16 @@ def compute_run(
         "strong_tie_threshold": STRONG_TIE_THRESHOLD,
         "at_risk": at_risk_count(now, previous_strengths),
     }
+    network["public"] = public_figures(
+        inputs,
+        rows,
+        previous_strengths,
+        whole=network,
+        leadership_figures=figures,
+        seed=seed,
+        exact_limit=exact_limit,
+        pivots=pivots,
+    )
     before = None
     if previous_strengths is not None:
         before = {
@@ -211,6 +222,92 @@ def compute_run(
         suggestions=suggestions,
         seconds=seconds,
     )
+
+
+# The figures a funder report reads from a run (coalitions/reporting.py).
+PUBLIC_NETWORK_FIGURES = (
+    "actors",
+    "relationships",
+    "density",
+    "member_mean_strength",
+    "strong_ties",
+    "at_risk",
+    "distributed_leadership",
+)
+PUBLIC_LEADERSHIP_FIGURES = (
+    "leaders",
+    "new_leaders",
+    "mean_skill_level",
+    "mean_skill_level_change",
+    "lead_roles",
+    "directly_affected_share",
+)
+
+
+def public_figures(
+    inputs: MetricInput,
+    rows: tuple[RelationshipRow, ...],
+    previous_strengths: dict[tuple[int, int], float] | None,
+    *,
+    whole: dict,
+    leadership_figures: LeadershipFigures,
+    seed: int,
+    exact_limit: int,
+    pivots: int,
+) -> dict:
+    """The network and leadership figures of the network without its sensitive actors and
+    ties (a relationship is sensitive when its tie is, or an actor at either end is): what a
+    funder report may show, so that no sensitive actor or tie counts in it in any form. When
+    nothing is sensitive these are the whole network's figures, not computed twice."""
+    sensitive = inputs.sensitive
+    if not sensitive and not any(row.is_sensitive for row in rows):
+        leadership_json = leadership_figures.as_json()
+        return {key: whole[key] for key in PUBLIC_NETWORK_FIGURES} | {
+            key: leadership_json[key] for key in PUBLIC_LEADERSHIP_FIGURES
+        }
+    kept = [actor for actor in inputs.actor_ids if actor not in sensitive]
+    index = {actor: i for i, actor in enumerate(kept)}
+    public_rows = [row for row in rows if not row.is_sensitive]
+    weights = [row.strength for row in public_rows]
+    members = inputs.members - sensitive
+    member_strengths = [
+        row.strength for row in public_rows if row.source in members and row.target in members
+    ]
+    n = len(kept)
+    previous = None
+    if previous_strengths is not None:
+        previous = {
+            pair: w
+            for pair, w in previous_strengths.items()
+            if pair[0] in index and pair[1] in index
+        }
+    now = {(row.source, row.target): row.strength for row in public_rows}
+    people = inputs.people - sensitive
+    public_leadership = leadership(
+        people=people,
+        actions_led=[(a, day) for a, day in inputs.actions_led if a in people],
+        lead_roles=[r for r in inputs.lead_roles if r.actor in people],
+        skills=[s for s in inputs.skills if s.actor in people],
+        directly_affected=inputs.directly_affected - sensitive,
+        period_end=inputs.on,
+    ).as_json()
+    return {
+        "actors": n,
+        "relationships": len(public_rows),
+        "density": 2 * len(public_rows) / (n * (n - 1)) if n > 1 else 0.0,
+        "member_mean_strength": (
+            math.fsum(member_strengths) / len(member_strengths) if member_strengths else None
+        ),
+        "strong_ties": sum(1 for w in weights if w >= STRONG_TIE_THRESHOLD),
+        "at_risk": at_risk_count(now, previous),
+        "distributed_leadership": metrics.distributed_leadership(
+            n,
+            [(index[row.source], index[row.target]) for row in public_rows],
+            seed=seed,
+            exact_limit=exact_limit,
+            pivots=pivots,
+        ),
+    } | {key: public_leadership[key] for key in PUBLIC_LEADERSHIP_FIGURES}
 
 
 __all__ = [

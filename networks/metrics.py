@@ -198,6 +198,25 @@ def compute(
     )
 
 
+def distributed_leadership(
+    node_count: int,
+    edges: Sequence[tuple[int, int]],
+    *,
+    seed: int = DEFAULT_SEED,
+    exact_limit: int = EXACT_LIMIT,
+    pivots: int = PIVOTS,
+) -> float:
+    """The distributed-leadership index alone (one minus Freeman's betweenness
+    centralization), exact or sampled by the same rule and seed as :func:`compute`: for a part
+    of a network (funder reports take the network without its sensitive actors and ties)."""
+    edge_list = [(int(a), int(b)) for a, b in edges]
+    _check(node_count, edge_list, [1.0] * len(edge_list), pivots, BROKER_TOP_SHARE)
+    graph = igraph.Graph(n=node_count, edges=edge_list, directed=False)
+    sample = node_count > exact_limit and 2 <= pivots < node_count
+    chosen = random.Random(seed).sample(range(node_count), pivots) if sample else []  # noqa: S311
+    return 1 - _freeman_centralization(_betweenness(graph, None, chosen))
+
+
 def _check(
     node_count: int,
     edges: list[tuple[int, int]],

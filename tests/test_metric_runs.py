@@ -281,6 +281,48 @@ def test_members_see_no_sensitive_actor_or_relationship_in_a_run(
     assert pairs == [{orgs[0].pk, orgs[1].pk}]
 
 
+def test_a_runs_public_figures_leave_sensitive_actors_and_ties_out(coalition, orgs, hidden):
+    """Funder reports read a run's ``public`` figures: no sensitive actor or tie may count in
+    them in any form, while the organizers' own figures count everything."""
+    from coalitions.models import Action
+
+    Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1], strength=5)
+    Tie.objects.create(coalition=coalition, source=orgs[0], target=hidden, strength=5)
+    Tie.objects.create(
+        coalition=coalition, source=orgs[1], target=orgs[2], strength=5, is_sensitive=True
+    )
+    volunteer = Actor.objects.create(coalition=coalition, name="Ana", kind=ActorKind.PERSON)
+    action = Action.objects.create(
+        coalition=coalition,
+        title="Rally",
+        starts_on=timezone.localdate() - datetime.timedelta(days=10),
+    )
+    action.leaders.set([volunteer, hidden])
+    run, _ = services.metric_run_request(coalition_id=coalition.pk, queue=False)
+    run = services.metric_run_execute(run_id=run.pk)
+
+    whole, public = run.network, run.network["public"]
+    assert (whole["actors"], whole["relationships"], whole["strong_ties"]) == (9, 3, 3)
+    assert run.leadership["leaders"] == 2
+    assert (public["actors"], public["relationships"], public["strong_ties"]) == (8, 1, 1)
+    assert public["density"] == pytest.approx(2 / (8 * 7))
+    assert public["leaders"] == 1
+    # The path hidden – Org 0 – Org 1 – Org 2 has brokers; without its sensitive parts no one
+    # is between others.
+    assert whole["distributed_leadership"] < 1
+    assert public["distributed_leadership"] == 1
+
+
+def test_without_anything_sensitive_the_public_figures_are_the_whole_networks(coalition, orgs):
+    Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1], strength=4)
+    Tie.objects.create(coalition=coalition, source=orgs[1], target=orgs[2], strength=2)
+    run, _ = services.metric_run_request(coalition_id=coalition.pk, queue=False)
+    run = services.metric_run_execute(run_id=run.pk)
+    for key, value in run.network["public"].items():
+        expected = run.network.get(key, run.leadership.get(key))
+        assert value == expected, key
+
+
 def test_funders_and_members_cannot_start_a_run(client_for, coalition):
     assert client_for("funder").get(runs_url(coalition)).status_code == 403
     assert client_for("member").post(runs_url(coalition)).status_code == 403

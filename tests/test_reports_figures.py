@@ -15,13 +15,13 @@ D = datetime.date
 
 
 def run(day, **figures):
-    network = {
-        key: figures.pop(key)
-        for key in list(figures)
-        if key
-        in ("member_mean_strength", "strong_ties", "density", "at_risk", "distributed_leadership")
-    }
-    return RunFigures(computed_for=day, network=network, leadership=figures)
+    """A run whose report figures (its ``public`` figures: sensitive items left out) are
+    ``figures``; the whole network's figures are deliberately different, so that a report
+    that read them would show it."""
+    whole = dict.fromkeys(figures, 999) | {"strong_tie_threshold": 0.6}
+    return RunFigures(
+        computed_for=day, network={**whole, "public": figures}, leadership={"leaders": 999}
+    )
 
 
 def figures_of(snapshot) -> dict:
@@ -215,8 +215,8 @@ def test_a_small_count_is_shown_as_fewer_than_the_threshold_and_its_value_is_not
 
 def test_a_mean_over_fewer_people_than_the_threshold_is_withheld(two_periods):
     current, previous = two_periods
-    current.run.leadership["leaders"] = 2
-    current.run.leadership["lead_roles"] = 2
+    current.run.network["public"]["leaders"] = 2
+    current.run.network["public"]["lead_roles"] = 2
     figures = figures_of(reporting.build_report(current, previous, privacy=Privacy()))
     for key in ("mean_skill_level", "mean_skill_level_change", "directly_affected_share"):
         assert figures[key]["value"] is None and figures[key]["withheld"], key

@@ -41,10 +41,12 @@ def demo(settings):
             MetricRun.objects.create(
                 coalition=coalition, status="succeeded", input_hash=f"scan-{months}",
                 computed_for=day, finished_at=timezone.now(),
-                network={"density": 0.1, "member_mean_strength": 0.4, "strong_ties": 12,
-                         "at_risk": 2, "distributed_leadership": 0.6},
-                leadership={"leaders": 9, "new_leaders": 2, "mean_skill_level": 3.1,
-                            "lead_roles": 7, "directly_affected_share": 0.43},
+                network={"public": {
+                    "density": 0.1, "member_mean_strength": 0.4, "strong_ties": 12,
+                    "at_risk": 2, "distributed_leadership": 0.6, "leaders": 9,
+                    "new_leaders": 2, "mean_skill_level": 3.1, "lead_roles": 7,
+                    "directly_affected_share": 0.43}},
+                leadership={},
             )  # fmt: skip
     organizer = get_user_model().objects.get(username=RoleName.ORGANIZER.value)
     report = report_services.report_create(coalition=coalition, created_by=organizer)
