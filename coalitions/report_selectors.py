@@ -20,6 +20,7 @@ from .models import (
     Action,
     ClimateShift,
     Coalition,
+    HealthCheckAnswer,
     Membership,
     PhaseMove,
     Report,
@@ -231,6 +232,25 @@ def signatories(coalition: Coalition, end: datetime.date, *, privacy: reporting.
     return {"signatories": sorted(listed), "signatory_count": len(keys)}
 
 
+def health_answers(
+    coalition: Coalition, first: datetime.date, last: datetime.date
+) -> list[tuple[datetime.date, dict[str, int]]]:
+    """The health-check answers of the rounds that closed from ``first`` to ``last``, as (the
+    round's closing day, scores by area), without sensitive organisations' answers and without
+    who answered or their comments (one query)."""
+    areas = [area for area, _ in reporting.HEALTH_AREAS]
+    rows = (
+        HealthCheckAnswer.objects.filter(
+            round__coalition=coalition,
+            round__closes_on__range=(first, last),
+            organisation__is_sensitive=False,
+        )
+        .order_by("round__closes_on", "id")
+        .values_list("round__closes_on", *areas)
+    )
+    return [(row[0], dict(zip(areas, row[1:], strict=True))) for row in rows]
+
+
 def report_figures(report: Report) -> dict:
     """A published report's frozen snapshot, or a draft's figures as the data stands now."""
     if report.is_published():
@@ -254,6 +274,11 @@ def build_snapshot(
     ]
     current_records = period_records(coalition, start, end, runs=runs, privacy=privacy)
     previous_records = period_records(coalition, *previous, runs=runs, privacy=privacy)
+    answers = health_answers(coalition, min(periods[0][0], previous[0]), end)
+    for records in (current_records, previous_records, *trend):
+        records.health_answers, records.health = reporting.health_of(
+            answers, records.start, records.end
+        )
     # Wins per period are charted too: one query for all of them.
     first = periods[0][0]
     won_on = list(

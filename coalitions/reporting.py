@@ -99,6 +99,10 @@ class PeriodRecords:
     members_by_phase: Mapping[str, list[str]] = field(default_factory=dict)
     signatories: list[str] = field(default_factory=list)  # names that may be listed
     signatory_count: int = 0
+    # The network health check: answers in the rounds that closed in the period (sensitive
+    # organisations' left out), and their mean score per area (None for no answer).
+    health_answers: int = 0
+    health: Mapping[str, float | None] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -223,6 +227,38 @@ def fewer_than(threshold: int) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# The network health check
+
+# The five areas member organisations score, 1 (poor) to 5 (strong): the model's field names
+# (coalitions.models.HEALTH_DIMENSIONS), with the labels the health-check page uses.
+HEALTH_AREAS = (
+    ("purpose", "Purpose and principles"),
+    ("participation", "Participation"),
+    ("relationships", "Relationships and trust"),
+    ("structures", "Structures and agreements"),
+    ("coordination", "Coordination"),
+)
+
+
+def health_of(
+    answers: Iterable[tuple[datetime.date, Mapping[str, int]]],
+    start: datetime.date,
+    end: datetime.date,
+) -> tuple[int, dict[str, float | None]]:
+    """The answers of the rounds that closed in the period: how many, and the mean score per
+    area and overall (the mean of the five areas' means). ``answers`` are (the round's closing
+    day, the scores by area)."""
+    inside = [scores for closes_on, scores in answers if start <= closes_on <= end]
+    means: dict[str, float | None] = {}
+    for area, _ in HEALTH_AREAS:
+        values = [scores[area] for scores in inside]
+        means[area] = sum(values) / len(values) if values else None
+    known = [value for value in means.values() if value is not None]
+    means["overall"] = sum(known) / len(known) if known else None
+    return len(inside), means
+
+
+# ---------------------------------------------------------------------------------------------
 # Figures
 
 
@@ -337,6 +373,31 @@ MEASURES = {
         Measure("convergences", "Moments of convergence", "Actions where the whole network "
                 "acted together."),
         Measure("turnout", "Turnout", "People who turned out to the period's actions, in all."),
+        # The network health check
+        Measure(
+            "health_answers",
+            "Organisations that answered",
+            "Member organisations that answered the health-check rounds that closed in the "
+            "period.",
+            people=True,
+        ),
+        Measure(
+            "health_overall",
+            "Overall health score",
+            "The mean of the five areas below, 1 (poor) to 5 (strong).",
+            kind="level",
+            basis="health_answers",
+        ),
+        *(
+            Measure(
+                f"health_{area}",
+                label,
+                f"Members' mean score for {label.lower()}, 1 (poor) to 5 (strong).",
+                kind="level",
+                basis="health_answers",
+            )
+            for area, label in HEALTH_AREAS
+        ),
     )
 }  # fmt: skip
 
@@ -378,6 +439,13 @@ SECTIONS = (
         "The coalition's work: members, signatories, actions and turnout.",
         ("members", "signatories", "actions", "convergences", "turnout"),
     ),
+    (
+        "health",
+        "Network health check",
+        "How member organisations score the coalition, in the health-check rounds that "
+        "closed in the period: averages only, never one organisation's answers.",
+        ("health_answers", "health_overall", *(f"health_{area}" for area, _ in HEALTH_AREAS)),
+    ),
 )
 # Charted over every period with data.
 TREND_KEYS = (
@@ -387,6 +455,7 @@ TREND_KEYS = (
     "density",
     "leaders",
     "distributed_leadership",
+    "health_overall",
 )
 
 
@@ -431,6 +500,9 @@ def raw_values(records: PeriodRecords) -> dict[str, float | int | None]:
         "actions": records.actions,
         "convergences": records.convergences,
         "turnout": records.turnout,
+        "health_answers": records.health_answers,
+        "health_overall": records.health.get("overall"),
+        **{f"health_{area}": records.health.get(area) for area, _ in HEALTH_AREAS},
     }
 
 
@@ -622,12 +694,12 @@ def build_report(
 
 
 def build_trend(periods: Iterable[PeriodRecords], *, privacy: Privacy) -> dict:
-    """Series for the trend charts, over every period with a metric run (oldest first);
-    withheld values are gaps (null)."""
+    """Series for the trend charts, over every period with a metric run or health-check
+    answers (oldest first); withheld values are gaps (null)."""
     threshold = privacy.small_count_threshold
     labels, series = [], {key: [] for key in TREND_KEYS}
     for records in periods:
-        if records.run is None:
+        if records.run is None and not records.health_answers:
             continue
         values = raw_values(records)
         labels.append(period_label(records.start, records.end))

@@ -323,3 +323,9 @@ def test_the_pdf_chart_is_an_svg_line_with_gaps_for_missing_values():
     svg = reporting.trend_svg([0.1, None, 0.3, 0.4], ["Q1 2025", "b", "c", "Q4 2025"])
     assert svg.startswith("<svg") and svg.count("<polyline") == 2 and svg.count("<circle") == 3
     assert reporting.trend_svg([None, None], ["a", "b"]) == ""
+
+
+def test_the_reports_health_areas_are_the_models():
+    from coalitions.models import HEALTH_DIMENSIONS
+
+    assert tuple(area for area, _ in reporting.HEALTH_AREAS) == HEALTH_DIMENSIONS

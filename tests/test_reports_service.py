@@ -311,3 +311,84 @@ def test_report_figures_take_a_bounded_number_of_queries(
     # new ties, actions (3), memberships + moves (2), signatures: 11 each; the trend's wins (1).
     with django_assert_max_num_queries(30):
         report_selectors.build_snapshot(coalition, *Q1, narrative="")
+
+
+def health_round(coalition, closes_on, answers):
+    """A closed round and its answers: ``answers`` maps an organisation to its five scores."""
+    from coalitions.models import HealthCheckAnswer, HealthCheckRound
+
+    round_ = HealthCheckRound.objects.create(
+        coalition=coalition,
+        title=f"Health check {closes_on}",
+        opens_on=closes_on - datetime.timedelta(days=14),
+        closes_on=closes_on,
+    )
+    for organisation, scores in answers.items():
+        HealthCheckAnswer.objects.create(
+            round=round_,
+            organisation=organisation,
+            answered_at=timezone.now(),
+            comment=f"Private comment of {organisation.name}",
+            **dict(
+                zip(
+                    ("purpose", "participation", "relationships", "structures", "coordination"),
+                    scores,
+                    strict=True,
+                )
+            ),
+        )
+    return round_
+
+
+def test_health_check_averages_compare_the_periods_rounds_without_sensitive_answers(
+    coalition, orgs
+):
+    from allies.models import Actor, ActorKind
+
+    quiet = Actor.objects.create(
+        coalition=coalition, name="Quiet Collective", kind=ActorKind.ORGANISATION, is_sensitive=True
+    )
+    # Q4 2025 (the period before): three answers, all 3s.
+    health_round(coalition, D(2025, 11, 30), dict.fromkeys(orgs[:3], (3, 3, 3, 3, 3)))
+    # Q1 2026: four answers; a sensitive organisation's 1s must not count.
+    health_round(
+        coalition,
+        D(2026, 3, 15),
+        {
+            orgs[0]: (5, 4, 4, 3, 2),
+            orgs[1]: (4, 4, 5, 3, 2),
+            orgs[2]: (3, 4, 3, 3, 5),
+            quiet: (1, 1, 1, 1, 1),
+        },
+    )
+    # A round closing after the period is not in it.
+    health_round(coalition, D(2026, 4, 2), dict.fromkeys(orgs[:3], (1, 1, 1, 1, 1)))
+
+    snapshot = report_selectors.build_snapshot(coalition, *Q1, narrative="")
+    figures = {
+        fig["key"]: fig
+        for section in snapshot["sections"]
+        if section["key"] == "health"
+        for fig in section["figures"]
+    }
+    assert figures["health_answers"]["value"] == 3
+    assert figures["health_purpose"]["value"] == 4.0
+    assert figures["health_relationships"]["value"] == 4.0
+    assert figures["health_coordination"]["value"] == 3.0
+    assert figures["health_overall"]["value"] == pytest.approx((4 + 4 + 4 + 3 + 3) / 5)
+    assert figures["health_overall"]["previous"] == 3.0
+    assert figures["health_overall"]["change_display"] == "+0.60"
+    # The trend charts the overall score per period with answers.
+    series = {s["key"]: s for s in snapshot["trend"]["series"]}
+    assert series["health_overall"]["values"][-2:] == [3.0, 3.6]
+    # Averages only: no comment, and no organisation's answers, anywhere in the report.
+    assert "Private comment" not in str(snapshot)
+
+
+def test_health_averages_over_fewer_answers_than_the_threshold_are_withheld(coalition, orgs):
+    health_round(coalition, D(2026, 2, 1), dict.fromkeys(orgs[:2], (5, 5, 5, 5, 1)))
+    snapshot = report_selectors.build_snapshot(coalition, *Q1, narrative="")
+    health = next(s for s in snapshot["sections"] if s["key"] == "health")
+    for fig in health["figures"]:
+        assert fig["value"] is None and fig["withheld"], fig["key"]
+    assert health["figures"][0]["display"] == "fewer than 3"
