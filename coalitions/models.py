@@ -616,6 +616,13 @@ class Report(models.Model):
     narrative = models.TextField(
         blank=True, help_text="The organizers' story of the period (Markdown)."
     )
+    # Grows by one on every narrative save, so that two organizers writing at once do not
+    # silently overwrite each other (If-Match on the API, a hidden field on the page).
+    version = models.PositiveIntegerField(default=1, editable=False)
+    narrative_updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    narrative_updated_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(
         max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )

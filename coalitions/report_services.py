@@ -90,12 +90,49 @@ def report_create(
     )
 
 
+class StaleNarrative(ApplicationError):
+    """The narrative was saved by someone else since the writer loaded it: nothing is
+    overwritten. ``report`` is the report as it is now."""
+
+    def __init__(self, report: Report):
+        who = report.narrative_updated_by.get_username() if report.narrative_updated_by else None
+        when = (
+            timezone.localtime(report.narrative_updated_at).strftime("%H:%M on %d %b %Y")
+            if report.narrative_updated_at
+            else None
+        )
+        by = f" by {who}" if who else ""
+        at = f" at {when}" if when else ""
+        super().__init__(
+            f"The narrative was changed{by}{at} since you opened it; your text was not saved. "
+            "Their version is shown now: merge your changes into it and save again.",
+            field="narrative",
+            status=412,
+            code="stale_version",
+        )
+        self.report = report
+        self.changed_by = who
+
+
 @transaction.atomic
-def report_narrative_update(*, report: Report, narrative: str, updated_by) -> Report:
+def report_narrative_update(
+    *, report: Report, narrative: str, updated_by, expected_version: int
+) -> Report:
+    """Write a draft's narrative, if it is still at ``expected_version`` (the version the
+    writer loaded); otherwise :class:`StaleNarrative`, and nothing is written."""
     report = _lock_draft(report)
+    if report.version != expected_version:
+        raise StaleNarrative(report)
     _check_narrative(report.coalition, narrative)
     report.narrative = narrative
-    report.save(update_fields=["narrative", "updated_at"])
+    report.version += 1
+    report.narrative_updated_by = updated_by
+    report.narrative_updated_at = timezone.now()
+    report.save(
+        update_fields=[
+            "narrative", "version", "narrative_updated_by", "narrative_updated_at", "updated_at",
+        ]
+    )  # fmt: skip
     return report
 
 

@@ -127,8 +127,16 @@ def _date(value: str | None, field: str) -> datetime.date | None:
 @login_required
 def report_detail(request, coalition_id: int, report_id: int):
     access = roles.require(request.user, coalition_id, Permission.REPORTS_VIEW)
-    report = _report_for(access, report_id)
+    return report_page(request, access, _report_for(access, report_id))
+
+
+def report_page(
+    request, access: roles.Access, report: Report, *, mine: str | None = None, status: int = 200
+):
+    """One report's page. ``mine`` is the writer's own narrative after a conflicting save:
+    shown beside the saved one so that nothing typed is lost."""
     context = _context(report, report_selectors.report_figures(report))
+    context["mine"] = mine
     context.update(
         access=access,
         coalition=access.coalition,
@@ -141,7 +149,7 @@ def report_detail(request, coalition_id: int, report_id: int):
         context["share_links"] = report_selectors.share_links_of(report)
         context["now"] = timezone.now()
         context["new_share_url"] = request.session.pop(f"share-link-{report.pk}", None)
-    return render(request, "coalitions/reports/report.html", context)
+    return render(request, "coalitions/reports/report.html", context, status=status)
 
 
 @login_required
@@ -163,11 +171,22 @@ def report_csv(request, coalition_id: int, report_id: int):
 def report_narrative(request, coalition_id: int, report_id: int):
     access = roles.require(request.user, coalition_id, Permission.REPORTS_EDIT)
     report = _report_for(access, report_id)
+    narrative = request.POST.get("narrative", "")
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        messages.error(request, "The form is missing the narrative's version: reload the page.")
+        return redirect("report-detail", coalition_id=access.coalition.pk, report_id=report.pk)
     try:
         report_services.report_narrative_update(
-            report=report, narrative=request.POST.get("narrative", ""), updated_by=request.user
+            report=report, narrative=narrative, updated_by=request.user, expected_version=version
         )
         messages.success(request, "Narrative saved.")
+    except report_services.StaleNarrative as stale:
+        # Nothing is overwritten: the page shows the saved text, and the writer's own text
+        # beside it so that it is not lost.
+        messages.error(request, stale.message)
+        return report_page(request, access, stale.report, mine=narrative, status=409)
     except ApplicationError as error:
         messages.error(request, error.message)
     return redirect("report-detail", coalition_id=access.coalition.pk, report_id=report.pk)

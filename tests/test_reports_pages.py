@@ -84,7 +84,7 @@ def test_the_pdf_is_a_pdf_and_the_csv_has_the_figures(client_for, reports):
 def test_an_organizer_writes_the_narrative_and_publishes(client_for, reports):
     client = client_for("organizer")
     draft = reports["draft"]
-    client.post(page("report-narrative", draft), {"narrative": "We *grew*."})
+    client.post(page("report-narrative", draft), {"narrative": "We *grew*.", "version": 1})
     draft.refresh_from_db()
     assert draft.narrative == "We *grew*."
     client.post(page("report-publish", draft))
@@ -95,7 +95,8 @@ def test_an_organizer_writes_the_narrative_and_publishes(client_for, reports):
 def test_a_narrative_naming_a_person_is_refused_on_the_page(client_for, reports, people):
     client = client_for("organizer")
     response = client.post(
-        page("report-narrative", reports["draft"]), {"narrative": f"Thanks {people[0].name}"},
+        page("report-narrative", reports["draft"]),
+        {"narrative": f"Thanks {people[0].name}", "version": 1},
         follow=True,
     )  # fmt: skip
     assert "may not show" in response.content.decode()
@@ -195,10 +196,19 @@ def test_the_api_creates_writes_and_publishes_for_organizers(client_for, coaliti
     )
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
-    written = client.patch(
+    assert created["ETag"] == '"1"'
+    unsaid = client.patch(
         api(coalition, "reports", pk), {"narrative": "Good."}, content_type="application/json"
     )
+    assert unsaid.status_code == 428  # a write must say which version it changes
+    written = client.patch(
+        api(coalition, "reports", pk),
+        {"narrative": "Good."},
+        content_type="application/json",
+        HTTP_IF_MATCH='"1"',
+    )
     assert written.status_code == 200 and written.json()["narrative"] == "Good."
+    assert written["ETag"] == '"2"' and written.json()["version"] == 2
     published = client.post(api(coalition, "reports", pk, "publish"))
     assert published.json()["status"] == "published"
     again = client.post(api(coalition, "reports", pk, "publish"))
@@ -231,3 +241,37 @@ def test_the_api_share_link_is_shown_once_and_can_be_revoked(
         content_type="application/json",
     )
     assert draft.status_code == 400 and "report" in draft.json()
+
+
+def test_two_writers_saving_the_narrative_at_once_do_not_overwrite_each_other(client_for, reports):
+    """A steward and an organizer both opened the draft at version 1; the first save wins,
+    the second is refused naming who saved in between, and keeps the second writer's text on
+    the page for them."""
+    draft = reports["draft"]
+    form = page("report-narrative", draft)
+    saved = client_for("steward").post(form, {"narrative": "Mine.", "version": 1})
+    assert saved.status_code == 302
+    stale = client_for("organizer").post(form, {"narrative": "Theirs.", "version": 1})
+    assert stale.status_code == 409
+    body = stale.content.decode()
+    assert "changed by steward" in body and "your text was not saved" in body
+    assert "Theirs." in body and "Mine." in body  # both texts on the page
+    draft.refresh_from_db()
+    assert draft.narrative == "Mine." and draft.version == 2
+
+
+def test_a_stale_narrative_through_the_api_is_a_412_naming_who_saved_it(client_for, reports):
+    draft = reports["draft"]
+    client = client_for("organizer")
+    path = api(draft.coalition, "reports", draft.pk)
+    first = client.patch(path, {"narrative": "One."}, content_type="application/json",
+                         HTTP_IF_MATCH='"1"')  # fmt: skip
+    assert first.status_code == 200
+    stale = client.patch(path, {"narrative": "Two."}, content_type="application/json",
+                         HTTP_IF_MATCH='"1"')  # fmt: skip
+    assert stale.status_code == 412
+    body = stale.json()
+    assert body["current_version"] == 2 and body["changed_by"] == "organizer"
+    assert body["changed_fields"] == ["narrative"] and body["current"]["narrative"] == "One."
+    draft.refresh_from_db()
+    assert draft.narrative == "One."

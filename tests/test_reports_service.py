@@ -197,7 +197,10 @@ def test_publishing_is_audited_and_a_published_report_is_frozen(coalition, perso
     for attempt in (
         lambda: report_services.report_publish(report=report, published_by=personas["steward"]),
         lambda: report_services.report_narrative_update(
-            report=report, narrative="Changed", updated_by=personas["organizer"]
+            report=report,
+            narrative="Changed",
+            updated_by=personas["organizer"],
+            expected_version=report.version,
         ),
     ):
         with pytest.raises(ApplicationError) as error:
@@ -216,7 +219,7 @@ def test_a_narrative_naming_a_person_a_contact_or_a_hidden_actor_is_refused(
     report = report_services.report_create(coalition=coalition, created_by=personas["organizer"])
     with pytest.raises(ApplicationError) as error:
         report_services.report_narrative_update(
-            report=report, narrative=text, updated_by=personas["organizer"]
+            report=report, narrative=text, updated_by=personas["organizer"], expected_version=1
         )
     assert error.value.field == "narrative"
     assert "555" not in error.value.message and "Person 3" not in error.value.message
@@ -229,7 +232,10 @@ def test_organisation_names_are_refused_in_a_narrative_when_the_coalition_shows_
 ):
     report = report_services.report_create(coalition=coalition, created_by=personas["organizer"])
     report_services.report_narrative_update(
-        report=report, narrative="Org 1 led the march.", updated_by=personas["organizer"]
+        report=report,
+        narrative="Org 1 led the march.",
+        updated_by=personas["organizer"],
+        expected_version=1,
     )
     coalition.reports_show_organisation_names = False
     coalition.save()

@@ -9,6 +9,9 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from weft.api import IF_MATCH, etag_for, expected_version
+from weft.drf import PreconditionFailed
+
 from .. import report_selectors, report_services, reporting, roles
 from ..models import Report, ReportStatus, ShareLink
 
@@ -31,9 +34,9 @@ class ReportSummarySerializer(serializers.ModelSerializer):
         model = Report
         fields = [
             "id", "period_start", "period_end", "period_label", "status", "narrative",
-            "published_at", "created_at",
+            "version", "published_at", "created_at",
         ]  # fmt: skip
-        read_only_fields = ["published_at", "created_at"]
+        read_only_fields = ["version", "published_at", "created_at"]
 
 
 class ReportSerializer(ReportSummarySerializer):
@@ -114,21 +117,47 @@ class ReportViewSet(
         report = report_services.report_create(
             coalition=self.access.coalition, created_by=request.user, **serializer.validated_data
         )
-        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        response = Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        response["ETag"] = etag_for(report)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = etag_for(self.get_object())
+        return response
 
     @extend_schema(
         request=NarrativeSerializer,
         responses={200: ReportSerializer},
-        summary="Write a draft's narrative (409 once published)",
+        parameters=[IF_MATCH],
+        summary="Write a draft's narrative (If-Match: 412 if someone saved it since; 409 once "
+        "published)",
     )
     def partial_update(self, request, *args, **kwargs):
         report = self.get_object()
+        expected = expected_version(request)
         serializer = NarrativeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        report = report_services.report_narrative_update(
-            report=report, updated_by=request.user, **serializer.validated_data
-        )
-        return Response(ReportSerializer(report).data)
+        try:
+            report = report_services.report_narrative_update(
+                report=report,
+                updated_by=request.user,
+                expected_version=expected,
+                **serializer.validated_data,
+            )
+        except report_services.StaleNarrative as stale:
+            error = PreconditionFailed(stale.message)
+            error.current = {
+                "current_version": stale.report.version,
+                "current": ReportSerializer(stale.report).data,
+                "changed_by": stale.changed_by,
+                "changed_at": stale.report.narrative_updated_at,
+                "changed_fields": ["narrative"],
+            }
+            raise error from None
+        response = Response(ReportSerializer(report).data)
+        response["ETag"] = etag_for(report)
+        return response
 
     @extend_schema(
         request=None,

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from coalitions import report_services
+from coalitions.reporting import TREND_KEYS
 from networks.models import MetricRun
 from tests.conftest import PASSWORD
 
@@ -19,9 +20,11 @@ def reports(coalition, personas):
         MetricRun.objects.create(
             coalition=coalition, status="succeeded", input_hash=f"browser-{months}",
             computed_for=today - datetime.timedelta(days=30 * months), finished_at=timezone.now(),
-            network={"density": 0.1 + 0.01 * (9 - months), "member_mean_strength": 0.3,
-                     "strong_ties": 20 - months, "distributed_leadership": 0.5},
-            leadership={"leaders": 4 + (9 - months), "lead_roles": 5},
+            network={"public": {
+                "density": 0.1 + 0.01 * (9 - months), "member_mean_strength": 0.3,
+                "strong_ties": 20 - months, "distributed_leadership": 0.5,
+                "leaders": 4 + (9 - months), "lead_roles": 5}},
+            leadership={},
         )  # fmt: skip
     organizer = personas["organizer"]
     published = report_services.report_create(
@@ -56,8 +59,9 @@ def test_a_funder_reads_a_published_report_and_nothing_else(
     ):
         assert page.get_by_role("heading", name=measure).is_visible(), measure
     assert page.locator("strong", has_text="won").is_visible()  # the narrative, rendered
-    assert page.locator("body").get_attribute("data-charts-drawn") == "6"
-    assert page.locator("canvas[data-series]").count() == 6
+    charts = str(len(TREND_KEYS))  # one per trend series, the health check's included
+    assert page.locator("body").get_attribute("data-charts-drawn") == charts
+    assert page.locator("canvas[data-series]").count() == len(TREND_KEYS)
     assert page.locator("canvas[data-series]").first.bounding_box()["height"] > 50
     assert page.get_by_role("link", name="Download PDF").is_visible()
     assert page.locator("#publish").count() == 0
@@ -79,7 +83,7 @@ def test_a_share_link_opens_the_report_until_it_expires_or_is_revoked(
     _, token = report_services.share_link_create(report=reports["published"], created_by=steward)
     response = page.goto(f"{page.base}/shared/reports/{token}/")
     assert response.status == 200
-    page.wait_for_selector("body[data-charts-drawn='6']")
+    page.wait_for_selector(f"body[data-charts-drawn='{len(TREND_KEYS)}']")
     assert page.get_by_role("heading", name="Stronger relationships").is_visible()
     assert page.get_by_role("link", name="Reports").count() == 0  # no way into the app
     assert page.js_errors == []
