@@ -259,3 +259,58 @@ def test_a_cell_that_looks_like_a_formula_is_inert_in_every_spreadsheet_export(m
         c for row in book["Elements"].iter_rows() for c in row if c.value == "=Mayor Office"
     )
     assert cell.data_type == "s"  # text, not a formula
+
+
+def test_a_saved_views_export_holds_what_its_filters_show_and_is_audited(client_for, mapped):
+    """A view of the allies (stance filter): the union only (Maria and the mayor have no ally
+    stance), so no tie; the audit names the view and its filters' names."""
+    from networks.models import SavedView
+
+    view = SavedView.objects.create(
+        coalition=mapped, name="Allies", filters={"stance": ["active_ally", "passive_ally"]}
+    )
+    wide = SavedView.objects.create(
+        coalition=mapped, name="People and organisations",
+        filters={"kind": ["person", "organisation"]},
+    )  # fmt: skip
+    client = client_for("organizer")
+    base = f"/api/v1/coalitions/{mapped.pk}/export/"
+    response = client.get(base, {"format": "json", "view": view.pk})
+    assert response.status_code == 200
+    assert f"-view-{view.pk}-" in response["Content-Disposition"]
+    document = json.loads(response.content)
+    assert [a["label"] for a in document["actors"]] == ["Tenants Union"]
+    assert document["ties"] == [] and document["interactions"] == []
+
+    document = json.loads(client.get(base, {"format": "json", "view": wide.pk}).content)
+    assert {a["label"] for a in document["actors"]} == {
+        "Tenants Union",
+        "Maria Lopez",
+        "Quiet Donor",
+    }
+    assert {(t["kind"]) for t in document["ties"]} == {"affiliation", "funding"}
+    assert len(document["interactions"]) == 2
+    # A member's export of the same view still leaves the sensitive donor and its tie out.
+    member = json.loads(client_for("member").get(base, {"format": "json", "view": wide.pk}).content)
+    assert {a["label"] for a in member["actors"]} == {"Tenants Union", "Maria Lopez"}
+    assert [t["kind"] for t in member["ties"]] == ["affiliation"]
+
+    entry = AuditEntry.objects.filter(action=AuditAction.EXPORT).order_by("id").first()
+    assert entry.details["saved_view"] == view.pk
+    assert entry.details["filtered_by"] == ["stance"]
+    assert entry.details["actors"] == 1
+
+
+def test_an_unknown_or_foreign_saved_view_is_refused_naming_the_view(client_for, mapped, personas):
+    from networks.models import SavedView
+
+    other = coalition_create(name="Elsewhere", created_by=personas["steward"])
+    foreign = SavedView.objects.create(coalition=other, name="Theirs", filters={})
+    client = client_for("steward")
+    base = f"/api/v1/coalitions/{mapped.pk}/export/"
+    for view_id in (foreign.pk, 999_999):
+        response = client.get(base, {"format": "json", "view": view_id})
+        assert response.status_code == 404 and response.json()["field"] == "view"
+    response = client.get(base, {"format": "json", "view": "all"})
+    assert response.status_code == 400 and "view" in response.json()
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()

@@ -39,3 +39,12 @@ def test_a_large_upload_shows_its_progress_until_a_worker_reads_it(
     assert 'id="import-progress"' in page and "<progress" in page
     assert "dist/import.js" in page
     assert job.status == "queued"
+
+
+def test_the_import_page_offers_each_saved_view_for_export(client_for, coalition):
+    from networks.models import SavedView
+
+    view = SavedView.objects.create(coalition=coalition, name="Faith groups", filters={})
+    page = client_for("organizer").get(f"/coalitions/{coalition.pk}/import/").content.decode()
+    assert 'id="export-view-form"' in page
+    assert f'<option value="{view.pk}">Faith groups</option>' in page

@@ -153,6 +153,11 @@ class ImportConfirmView(APIView):
 
 class ExportQuerySerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=list(services.EXPORT_FORMATS), default="xlsx")
+    view = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="A saved view's id: export only what the map shows with its filters.",
+    )
 
 
 class FileFormatNegotiation(DefaultContentNegotiation):
@@ -174,7 +179,12 @@ class ExportView(APIView):
                 enum=list(services.EXPORT_FORMATS),
                 description="xlsx (Kumu's layout), csv (a zip of two CSVs), json (Weft's "
                 "own, complete), graphml or gexf (with the latest metrics, for Gephi).",
-            )
+            ),
+            OpenApiParameter(
+                "view",
+                OpenApiTypes.INT,
+                description="A saved view's id: only the actors and ties its filters show.",
+            ),
         ],
         responses={
             (200, content_type): OpenApiResponse(
@@ -190,11 +200,13 @@ class ExportView(APIView):
         query = ExportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         file_format = query.validated_data["format"]
+        view_id = query.validated_data.get("view")
         content, content_type, extension = services.coalition_export(
-            access=access, file_format=file_format
+            access=access, file_format=file_format, view_id=view_id
         )
         response = HttpResponse(content, content_type=content_type)
-        name = f"coalition-{access.coalition.pk}-{timezone.localdate():%Y-%m-%d}.{extension}"
+        part = f"-view-{view_id}" if view_id else ""
+        name = f"coalition-{access.coalition.pk}{part}-{timezone.localdate():%Y-%m-%d}.{extension}"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 

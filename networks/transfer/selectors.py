@@ -67,10 +67,13 @@ def export_id(actor_id: int, external_key: str) -> str:
     return external_key or weft_id(actor_id)
 
 
-def map_export(access, *, include_contacts: bool) -> dict:
+def map_export(access, *, include_contacts: bool, filters=None) -> dict:
     """The coalition's map as the exporting role may see it, in the plain shape the writers
     take. Sensitive actors and ties (and interactions that involve a sensitive actor) only for
-    roles that see sensitive items; contact details only when ``include_contacts``."""
+    roles that see sensitive items; contact details only when ``include_contacts``.
+
+    With ``filters`` (networks.map.MapFilters, a saved view's), only the actors and ties that
+    the map shows with those filters, and the interactions among those actors."""
     coalition = access.coalition
     actors = (
         Actor.objects.filter(coalition=coalition)
@@ -78,6 +81,13 @@ def map_export(access, *, include_contacts: bool) -> dict:
         .prefetch_related("tags")
         .order_by("pk")
     )
+    shown_ties = None
+    if filters is not None:
+        from networks.map import map_rows
+
+        nodes, edges = map_rows(access, filters)
+        actors = actors.filter(pk__in=[node["id"] for node in nodes])
+        shown_ties = {edge["id"] for edge in edges}
     rows = list(actors)
     ids = {a.pk: export_id(a.pk, a.external_key) for a in rows}
     assessments: dict[int, list[dict]] = {}
@@ -154,7 +164,9 @@ def map_export(access, *, include_contacts: bool) -> dict:
             "ended_on": tie.ended_on.isoformat() if tie.ended_on else None,
         }
         for tie in ties
-        if tie.source_id in ids and tie.target_id in ids
+        if tie.source_id in ids
+        and tie.target_id in ids
+        and (shown_ties is None or tie.pk in shown_ties)
     ]
     participants: dict[int, list[str]] = {}
     hidden: set[int] = set()

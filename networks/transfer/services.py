@@ -464,9 +464,33 @@ def _apply_interactions(plan: Plan, actor_ids: dict, coalition, user) -> None:
         )
 
 
-def coalition_export(*, access, file_format: str) -> tuple[bytes, str, str]:
-    """The coalition's map as a file, filtered by the exporter's role, and its audit row.
-    Returns (content, content type, file extension)."""
+def saved_view_filters(access, view_id: int):
+    """The map filters of one of the coalition's saved views (networks.map.MapFilters); an
+    unknown view, or another coalition's, is an error naming the ``view`` parameter."""
+    from django.http import QueryDict
+
+    from networks.api.views import map_filters_from
+    from networks.models import SavedView
+
+    view = SavedView.objects.filter(coalition=access.coalition, pk=view_id).first()
+    if view is None:
+        raise ApplicationError(
+            f"There is no saved view {view_id} in this coalition.", field="view", status=404,
+            code="not_found",
+        )  # fmt: skip
+    query = QueryDict(mutable=True)
+    for key, given in (view.filters or {}).items():
+        for item in given if isinstance(given, list) else [given]:
+            query.appendlist(key, str(item))
+    return view, map_filters_from(query)
+
+
+def coalition_export(
+    *, access, file_format: str, view_id: int | None = None
+) -> tuple[bytes, str, str]:
+    """The coalition's map as a file, filtered by the exporter's role (and by a saved view's
+    filters when ``view_id`` is given), and its audit row. Returns (content, content type,
+    file extension)."""
     if file_format not in EXPORT_FORMATS:
         raise ApplicationError(
             f"Unknown format {file_format!r}: use one of {', '.join(EXPORT_FORMATS)}.",
@@ -475,7 +499,8 @@ def coalition_export(*, access, file_format: str) -> tuple[bytes, str, str]:
     access.require(Permission.MAP_VIEW)
     # The roles table: personal contact data leaves Weft only in a steward's export.
     include_contacts = access.can(Permission.EXPORT)
-    export = map_export(access, include_contacts=include_contacts)
+    view, filters = saved_view_filters(access, view_id) if view_id is not None else (None, None)
+    export = map_export(access, include_contacts=include_contacts, filters=filters)
     write, content_type, extension = EXPORT_FORMATS[file_format]
     content = write(export)
     with transaction.atomic():
@@ -490,5 +515,7 @@ def coalition_export(*, access, file_format: str) -> tuple[bytes, str, str]:
             interactions=len(export["interactions"]),
             contact_details=sum(len(a.get("contacts", [])) for a in export["actors"]),
             includes_sensitive=access.sees_sensitive,
+            # A saved view's export: which view, and the filters' names (not their values).
+            **({"saved_view": view.pk, "filtered_by": sorted(view.filters)} if view else {}),
         )
     return content, content_type, extension

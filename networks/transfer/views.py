@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from coalitions import roles
 from coalitions.roles import Permission
-from networks.models import ImportStatus
+from networks.models import ImportStatus, SavedView
 from weft.errors import ApplicationError
 
 from . import services
@@ -53,6 +53,7 @@ def import_upload(request, coalition_id: int):
             "error": error,
             "max_mb": services.max_file_bytes() // 1048576,
             "formats": services.EXPORT_FORMATS,
+            "saved_views": SavedView.objects.filter(coalition=access.coalition).order_by("name"),
         },
         status=400 if error else 200,
     )
