@@ -96,6 +96,26 @@ def field_conflicts(kept: Actor, merged: Actor) -> list[dict]:
     return conflicts
 
 
+def _record_moves(model, pks: list[int], *, user, reason: str) -> None:
+    """After rows were moved with a queryset update: their version grows (so an edit from
+    before the move is refused as stale, not applied over it) and, where the model keeps
+    history, each moved row gets its history record, with who and why."""
+    if not pks:
+        return
+    field_names = {field.name for field in model._meta.concrete_fields}
+    if "version" in field_names:
+        changes = {"version": models.F("version") + 1}
+        if "updated_at" in field_names:
+            changes["updated_at"] = timezone.now()
+        model._default_manager.filter(pk__in=pks).update(**changes)
+    history = getattr(model._meta, "simple_history_manager_attribute", None)
+    if history:
+        rows = list(model._default_manager.filter(pk__in=pks).order_by("pk"))
+        getattr(model, history).bulk_history_create(
+            rows, update=True, default_user=user, default_change_reason=reason
+        )
+
+
 def _merge(*, kept: Actor, merged: Actor, user) -> dict:
     moves: dict = {"moved": [], "dropped": []}
     moves["kept_before"] = _jsonable({f: getattr(kept, f) for f in KEPT_FIELDS})
@@ -118,6 +138,9 @@ def _merge(*, kept: Actor, merged: Actor, user) -> dict:
         if moved:
             moves["moved"].append(
                 {"model": model._meta.label, "field": field.attname, "rows": moved}
+            )
+            _record_moves(
+                model, moved, user=user, reason=f"moved from actor {merged.pk} by a merge"
             )
     kept.description = kept.description or merged.description
     kept.custom_fields = {**merged.custom_fields, **kept.custom_fields}
@@ -201,9 +224,15 @@ def actor_merge_undo(*, access, merge_id) -> ActorMerge:
             merged.save(force_insert=True)
             for group in moves["moved"]:
                 model = apps.get_model(group["model"])
-                model._default_manager.filter(
+                rows = model._default_manager.filter(
                     pk__in=group["rows"], **{group["field"]: kept.pk}
-                ).update(**{group["field"]: merged.pk})
+                )
+                back = list(rows.values_list("pk", flat=True))
+                rows.update(**{group["field"]: merged.pk})
+                _record_moves(
+                    model, back, user=access.user,
+                    reason=f"back to actor {merged.pk}: merge undone",
+                )  # fmt: skip
             for dropped in moves["dropped"]:
                 model = apps.get_model(dropped["model"])
                 row = model(**_restorable(model, dropped["row"]))

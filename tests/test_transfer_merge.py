@@ -157,3 +157,38 @@ def test_an_actor_cannot_be_merged_into_itself_or_across_coalitions(client_for, 
     assert itself.status_code == 400 and itself.json()["field"] == "merge"
     nowhere = post(client_for("organizer"), path, {"keep": kept.pk, "merge": 10**9})
     assert nowhere.status_code == 404 and nowhere.json()["field"] == "merge"
+
+
+def test_each_moved_row_keeps_its_history_and_a_stale_edit_of_it_is_refused(
+    client_for, personas, coalition, pair
+):
+    """A moved tie gets a history record (who, why) and a new version, so an edit made from
+    before the merge is a 412, not a silent overwrite; the undo is recorded the same way."""
+    kept, merged, rows = pair
+    tie = rows["tie_to_other"]
+    access = organizer_access(personas, coalition)
+    merge = actor_merge(access=access, kept_id=kept.pk, merged_id=merged.pk)
+
+    moved = Tie.objects.get(pk=tie.pk)
+    assert moved.version == tie.version + 1
+    record = moved.history.order_by("-history_id").first()
+    assert record.source_id == kept.pk and record.history_type == "~"
+    assert record.history_user == personas["organizer"]
+    assert record.history_change_reason == f"moved from actor {merged.pk} by a merge"
+    assessment = AllyAssessment.objects.get(pk=rows["assessment"].pk)
+    assert assessment.history.order_by("-history_id").first().actor_id == kept.pk
+
+    stale = client_for("organizer").patch(
+        f"/api/v1/coalitions/{coalition.pk}/ties/{tie.pk}/",
+        {"strength": 2},
+        content_type="application/json",
+        HTTP_IF_MATCH=f'"{tie.version}"',
+    )
+    assert stale.status_code == 412
+
+    actor_merge_undo(access=access, merge_id=merge.pk)
+    back = Tie.objects.get(pk=tie.pk)
+    assert back.source_id == merged.pk and back.version == tie.version + 2
+    record = back.history.order_by("-history_id").first()
+    assert record.source_id == merged.pk
+    assert record.history_change_reason == f"back to actor {merged.pk}: merge undone"
