@@ -1,7 +1,6 @@
 """Writes about the relationship graph."""
 
 import datetime
-import io
 import logging
 import math
 import time
@@ -14,6 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from allies.models import Actor
+from weft.bulk import copy_rows
 from weft.errors import ApplicationError
 from weft.history import restore_row
 
@@ -277,27 +277,7 @@ def _insert_rows(model, columns: tuple[str, ...], rows) -> None:
             batch_size=_BULK_BATCH,
         )
         return
-    buffer = io.StringIO()
-    for row in rows:
-        buffer.write("\t".join(_copy_value(value) for value in row))
-        buffer.write("\n")
-    buffer.seek(0)
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN",  # noqa: S608
-            buffer,
-        )
-
-
-def _copy_value(value) -> str:
-    """A value in COPY's text format (numbers and booleans only here: nothing to escape)."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
+    copy_rows(model._meta.db_table, columns, rows)
 
 
 def _previous_strengths(run: MetricRun) -> dict[tuple[int, int], float] | None:

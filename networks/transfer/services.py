@@ -8,13 +8,14 @@ from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from allies.models import Actor, AllyAssessment, ContactDetail, Tag
 from coalitions.models import AuditAction, RoleName
 from coalitions.roles import Permission, PermissionDeniedForRole
 from coalitions.services import audit_record
 from networks.models import ImportJob, ImportStatus, Interaction, InteractionParticipant, Tie
+from weft.bulk import create_with_history
 from weft.errors import ApplicationError
 
 from . import weftjson, writers
@@ -255,7 +256,7 @@ def import_apply(*, plan: Plan, access) -> None:
         for a in live
         if a.action == CREATE
     ]
-    created = bulk_create_with_history(created, Actor, batch_size=BATCH, default_user=user)
+    created = create_with_history(Actor, created, user=user)
     actor_ids: dict[int, int] = {}  # index in plan.actors → actor id
     new = iter(created)
     for i, action in enumerate(plan.actors):
@@ -368,7 +369,7 @@ def _apply_assessments(plan: Plan, actor_ids: dict, user, today) -> None:
                 )
             )
             latest[actor_id] = _score_key(incoming)
-    bulk_create_with_history(rows, AllyAssessment, batch_size=BATCH, default_user=user)
+    create_with_history(AllyAssessment, rows, user=user)
 
 
 def _apply_contacts(plan: Plan, actor_ids: dict) -> None:
@@ -390,7 +391,7 @@ def _apply_contacts(plan: Plan, actor_ids: dict) -> None:
         for c in contacts
         if (actor_id, c.kind, c.value) not in have
     ]
-    bulk_create_with_history(rows, ContactDetail, batch_size=BATCH)
+    create_with_history(ContactDetail, rows)
 
 
 def _end(end: tuple[str, int], actor_ids: dict) -> int:
@@ -416,7 +417,7 @@ def _apply_ties(plan: Plan, actor_ids: dict, coalition, user) -> None:
                 **{f: getattr(row, f) for f in fields},
             )
         )
-    bulk_create_with_history(new, Tie, batch_size=BATCH, default_user=user)
+    create_with_history(Tie, new, user=user)
     changed = []
     for tie in Tie.objects.filter(pk__in=updates).order_by("pk"):
         row = updates[tie.pk]

@@ -1,0 +1,68 @@
+"""Bulk writes (weft/bulk.py): COPY on PostgreSQL must write exactly the rows, defaults and
+history rows that django-simple-history's bulk_create_with_history writes (on SQLite it is
+that function)."""
+
+import datetime
+
+import pytest
+from simple_history.utils import bulk_create_with_history
+
+from allies.models import Actor, ActorKind
+from networks.models import Tie
+from weft.bulk import create_with_history
+
+pytestmark = pytest.mark.django_db
+AWKWARD = "Tab\there, a new\nline, a back\\slash, \\N, «ü» and 'quotes'"
+
+
+def actor_values(actor):
+    return (actor.name, actor.kind, actor.description, actor.custom_fields, actor.is_sensitive,
+            actor.version, actor.external_key)  # fmt: skip
+
+
+def history_values(record):
+    return (record.history_type, record.history_user_id, record.history_change_reason,
+            record.name, record.description, record.custom_fields, record.version)  # fmt: skip
+
+
+def test_copy_writes_what_bulk_create_with_history_writes(coalition, personas):
+    user = personas["organizer"]
+
+    def batch(prefix):
+        return [
+            Actor(coalition=coalition, name=f"{prefix} {i}", kind=ActorKind.ORGANISATION,
+                  description=AWKWARD if i == 0 else "",
+                  custom_fields={"Founded": 1999, "Note": AWKWARD, "none": None} if i < 2 else {})
+            for i in range(3)
+        ]  # fmt: skip
+
+    ours = create_with_history(Actor, batch("Ours"), user=user)
+    theirs = bulk_create_with_history(batch("Theirs"), Actor, default_user=user)
+    assert all(actor.pk for actor in ours) and len({a.pk for a in ours}) == 3
+    for mine, reference in zip(ours, theirs, strict=True):
+        stored = Actor.objects.get(pk=mine.pk)
+        expected = Actor.objects.get(name=reference.name)
+        assert actor_values(stored)[1:] == actor_values(expected)[1:]
+        assert stored.created_at is not None and stored.updated_at is not None
+        (record,) = stored.history.all()
+        (expected_record,) = expected.history.all()
+        assert history_values(record)[:3] == history_values(expected_record)[:3]
+        assert history_values(record)[4:] == history_values(expected_record)[4:]
+        assert record.history_user_id == user.pk
+
+    # The objects come back usable: ties to them save, and their ids are in order.
+    ids = [actor.pk for actor in ours]
+    assert ids == sorted(ids)
+    ties = create_with_history(
+        Tie,
+        [
+            Tie(coalition=coalition, source=ours[0], target=ours[1], strength=4,
+                started_on=datetime.date(2025, 5, 1), description=AWKWARD)
+        ],
+        user=user,
+    )  # fmt: skip
+    tie = Tie.objects.get(pk=ties[0].pk)
+    assert (tie.description, tie.started_on, tie.strength, tie.version) == (
+        AWKWARD, datetime.date(2025, 5, 1), 4, 1,
+    )  # fmt: skip
+    assert tie.history.get().source_id == ours[0].pk
