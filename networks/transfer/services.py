@@ -244,7 +244,7 @@ def import_apply(*, plan: Plan, access) -> None:
 
     created = [
         Actor(
-            coalition=coalition,
+            coalition_id=coalition.pk,  # an id, not the object: cheaper per row
             name=a.row.label,
             kind=a.row.kind,
             description=a.row.description,
@@ -410,7 +410,7 @@ def _apply_ties(plan: Plan, actor_ids: dict, coalition, user) -> None:
             continue
         new.append(
             Tie(
-                coalition=coalition,
+                coalition_id=coalition.pk,
                 source_id=_end(tie.source, actor_ids),
                 target_id=_end(tie.target, actor_ids),
                 is_sensitive=row.is_sensitive,
