@@ -146,8 +146,20 @@ def _build_proposals(builder, coalition, weaver, voters, rng) -> None:
 
 
 def _build_health_checks(builder, coalition, weaver, voters, rng) -> None:
-    # Two rounds half a year apart; relationships and coordination improved in between.
-    rounds = (("Health check, spring", 200, 0), ("Health check, autumn", 30, 1))
+    # Two rounds, each closing in the middle of one of the two quarters the default report
+    # compares (the last full quarter and the one before); relationships and coordination
+    # improved in between.
+    from .reporting import last_full_quarter, previous_period
+
+    last = last_full_quarter(builder.today)
+    before = previous_period(*last)
+    rounds = []
+    for title, (start, end), lift in (
+        ("Health check, first round", before, 0),
+        ("Health check, second round", last, 1),
+    ):
+        closes_on = start + (end - start) / 2
+        rounds.append((title, (builder.today - closes_on).days + 14, lift))
     for title, days_ago, lift in rounds:
         health_round = HealthCheckRound.objects.create(
             coalition=coalition, title=title, opens_on=builder.ago(days_ago),

@@ -247,6 +247,17 @@ def test_demo_actions_lead_to_wins_and_climate_shifts(demo):
     assert demo.climate_shifts.count() >= 3
 
 
+def test_demo_report_compares_two_health_check_rounds(demo):
+    """The published report of the last full quarter shows the health check against the
+    quarter before (the demo places one round in each), and it improved."""
+    report = demo.reports.filter(status="published").order_by("-period_end").first()
+    health = next(s for s in report.snapshot["sections"] if s["key"] == "health")
+    overall = next(f for f in health["figures"] if f["key"] == "health_overall")
+    assert overall["value"] is not None and overall["previous"] is not None
+    relationships = next(f for f in health["figures"] if f["key"] == "health_relationships")
+    assert relationships["change"] > 0
+
+
 def test_demo_member_user_speaks_for_a_member_organisation(demo):
     member = demo.roles.get(user__username="member")
     assert member.organisation.memberships.filter(coalition=demo).exists()
