@@ -35,3 +35,47 @@ class IntroductionForm(forms.Form):
         choices = [(actor.pk, actor.name) for actor in actors]
         self.fields["introduced"].choices = choices
         self.fields["introduced_to"].choices = choices
+
+
+class VoteForm(forms.Form):
+    """A designee's vote for their organisation on an open proposal."""
+
+    choice = forms.ChoiceField(label="Your organisation's vote", widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Reason (optional)", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        from .models import VoteChoice
+
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = VoteChoice.choices
+
+
+SCORES = [(n, str(n)) for n in range(1, 6)]
+
+
+class HealthAnswerForm(forms.Form):
+    """One organisation's scores in a health-check round: 1 (poor) to 5 (strong) on each of
+    the five areas, and an optional comment."""
+
+    purpose = forms.TypedChoiceField(
+        label="Purpose and principles", choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    participation = forms.TypedChoiceField(
+        label="Participation", choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    relationships = forms.TypedChoiceField(
+        label="Relationships and trust", choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    structures = forms.TypedChoiceField(
+        label="Structures and agreements", choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    coordination = forms.TypedChoiceField(
+        label="Coordination", choices=SCORES, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label="Comment (optional)", required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, views
+from . import member_views, report_views, views
 
 urlpatterns = [
     path("", views.coalition_list, name="coalition-list"),
@@ -29,6 +29,32 @@ urlpatterns = [
     path("coalitions/<int:coalition_id>/equity/", views.equity, name="workflow-equity"),
     path("coalitions/<int:coalition_id>/activity/", views.activity, name="workflow-activity"),
     path("coalitions/<int:coalition_id>/produce/", views.produce, name="workflow-produce"),
+    # Member organisations: their designee votes and answers health checks.
+    path(
+        "coalitions/<int:coalition_id>/voting/",
+        member_views.member_proposals,
+        name="member-proposals",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/voting/<int:proposal_id>/",
+        member_views.member_vote,
+        name="member-vote",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/health-check/",
+        member_views.member_health,
+        name="member-health",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/health-check/<int:round_id>/",
+        member_views.member_health_answer,
+        name="member-health-answer",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/principles/",
+        member_views.principles,
+        name="workflow-principles",
+    ),
     # Public: the sign-on page of a published statement, and the emailed links.
     path("sign/<int:statement_id>/", views.sign_on, name="sign-on"),
     path("sign/confirm/<str:token>/", views.sign_confirm, name="sign-confirm"),

@@ -270,6 +270,9 @@ def world(coalition, personas, member_org):
     Membership.objects.create(
         coalition=coalition, organisation=member_org, phase="connect", designee=designee
     )
+    Role.objects.current().filter(user=personas["member"], coalition=coalition).update(
+        person=designee
+    )  # the member persona's account is the designee's
     membership = Membership.objects.create(coalition=coalition, organisation=first)
     run = MetricRun.objects.create(coalition=coalition, input_hash="0" * 64, computed_for=today)
     closed_proposal = Proposal.objects.create(

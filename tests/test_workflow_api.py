@@ -8,17 +8,23 @@ from django.utils import timezone
 
 from allies.models import Actor, ActorKind
 from coalitions.models import Membership, Proposal, Vote
+from coalitions.services import role_grant
 from networks.models import Interaction
 
 from .api_helpers import post, url
 
 
 @pytest.fixture
-def designee(coalition, member_org):
+def designee(coalition, member_org, personas):
     person = Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
     Membership.objects.create(
         coalition=coalition, organisation=member_org, phase="align", designee=person
     )
+    # The member persona's account is the designee's (the role's person).
+    role_grant(
+        coalition=coalition, user=personas["member"], role="member",
+        granted_by=personas["steward"], organisation=member_org, person=person,
+    )  # fmt: skip
     return person
 
 
