@@ -175,9 +175,7 @@ def test_the_designee_answers_the_health_check_once_and_sees_only_their_own_answ
     assert HealthCheckAnswer.objects.filter(organisation=member_org).count() == 1
 
 
-def test_a_health_answer_needs_every_score_from_1_to_5(
-    client_for, coalition, open_round, linked
-):
+def test_a_health_answer_needs_every_score_from_1_to_5(client_for, coalition, open_round, linked):
     response = client_for("member").post(
         answer_path(coalition, open_round), {**SCORES, "purpose": 6}
     )
