@@ -17,6 +17,7 @@ from .models import (
     Action,
     ClimateShift,
     Coalition,
+    CoalitionPhase,
     Commitment,
     FeedbackComment,
     FeedbackRound,
@@ -458,3 +459,67 @@ def produce_overview(access) -> dict:
             ClimateShift.objects.filter(coalition=access.coalition).prefetch_related(linked)[:200]
         ),
     }
+
+
+def coalition_phase_history(coalition) -> list[dict]:
+    """Each phase the coalition has been in, oldest first, with who moved it there and when:
+    read from the coalition's history (one query)."""
+
+    labels = dict(CoalitionPhase.choices)
+    rows = (
+        Coalition.history.filter(id=coalition.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    changes, previous = [], None
+    for record in rows:
+        if record.phase != previous:
+            changes.append(
+                {
+                    "phase": record.phase,
+                    "label": labels.get(record.phase, record.phase),
+                    "from_label": labels.get(previous, "") if previous else "",
+                    "when": record.history_date,
+                    "who": record.history_user.get_username() if record.history_user else None,
+                }
+            )
+            previous = record.phase
+    return changes
+
+
+def designee_terms(access, memberships) -> dict[int, list[dict]]:
+    """Who was each membership's designee, from when to when (``until`` None: still is),
+    newest first, from the memberships' history (two queries: the history rows, the names
+    of the people, as the role may see them). A designee the role may not see is shown as
+    hidden, not left out, so the dates stay honest."""
+
+    ids = [m.pk for m in memberships]
+    if not ids:
+        return {}
+    rows = (
+        Membership.history.filter(id__in=ids)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "designee_id", "history_date", "history_type")
+    )
+    terms: dict[int, list[dict]] = {}
+    for membership_id, designee_id, when, history_type in rows:
+        own = terms.setdefault(membership_id, [])
+        current = own[-1] if own and own[-1]["until"] is None else None
+        if history_type == "-":
+            if current:
+                current["until"] = when
+            continue
+        if current is not None and current["designee_id"] == designee_id:
+            continue
+        if current is not None:
+            current["until"] = when
+        if designee_id is not None:
+            own.append({"designee_id": designee_id, "since": when, "until": None})
+    people = {t["designee_id"] for own in terms.values() for t in own}
+    visible = Actor.objects.filter(pk__in=people).visible(include_sensitive=access.sees_sensitive)
+    names = dict(visible.values_list("pk", "name"))
+    for own in terms.values():
+        for term in own:
+            term["name"] = names.get(term["designee_id"], "a person you may not see")
+        own.reverse()
+    return terms

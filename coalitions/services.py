@@ -29,6 +29,7 @@ from .models import (
     AuditAction,
     AuditEntry,
     Coalition,
+    CoalitionPhase,
     Commitment,
     CommitmentKind,
     DecisionRule,
@@ -1059,3 +1060,39 @@ def endorsement_withdraw(*, principle, organisation, withdrawn_by):
     endorsement._history_user = withdrawn_by
     endorsement.save(update_fields=["withdrawn_at"])
     return endorsement
+
+
+# -- The coalition's own phase, and archiving a statement
+
+
+@transaction.atomic
+def coalition_phase_change(*, coalition: Coalition, phase: str, expected_version, changed_by):
+    """Move the coalition as a whole to another phase of Connect-Align-Produce (not linear:
+    it may go back to Connect). The change is kept in the coalition's history: who, when."""
+
+    coalition = _locked(Coalition, coalition)
+    require_version(coalition, expected_version, what="The coalition")
+    if phase not in CoalitionPhase.values:
+        raise ApplicationError("Choose Connect, Align or Produce.", field="phase")
+    if phase != coalition.phase:
+        coalition.phase = phase
+        coalition._history_user = changed_by
+        coalition.save(update_fields=["phase"])
+    return coalition
+
+
+@transaction.atomic
+def statement_archive(*, statement: UnityStatement, archived_by) -> UnityStatement:
+    """A published statement is archived: its sign-on page closes, its versions and
+    signatures stay. The change is in the statement's history (who, when)."""
+
+    statement = _locked(UnityStatement, statement)
+    if statement.status != StatementStatus.PUBLISHED:
+        raise ApplicationError(
+            "Only a published statement is archived.", field="status", status=409,
+            code="not_published",
+        )  # fmt: skip
+    statement.status = StatementStatus.ARCHIVED
+    statement._history_user = archived_by
+    statement.save(update_fields=["status"])
+    return statement

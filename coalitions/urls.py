@@ -7,6 +7,11 @@ urlpatterns = [
     path("coalitions/<int:coalition_id>/", views.coalition_home, name="coalition-home"),
     # The weaver's workspace
     path("coalitions/<int:coalition_id>/pipeline/", views.pipeline, name="workflow-pipeline"),
+    path(
+        "coalitions/<int:coalition_id>/pipeline/phase/",
+        views.coalition_phase,
+        name="workflow-coalition-phase",
+    ),
     path("coalitions/<int:coalition_id>/connect/", views.connect, name="workflow-connect"),
     path("coalitions/<int:coalition_id>/statements/", views.statements, name="workflow-statements"),
     path(
