@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import member_views, report_views, views
+from . import member_views, produce_views, report_views, views
 
 urlpatterns = [
     path("", views.coalition_list, name="coalition-list"),
@@ -34,6 +34,21 @@ urlpatterns = [
     path("coalitions/<int:coalition_id>/equity/", views.equity, name="workflow-equity"),
     path("coalitions/<int:coalition_id>/activity/", views.activity, name="workflow-activity"),
     path("coalitions/<int:coalition_id>/produce/", views.produce, name="workflow-produce"),
+    path(
+        "coalitions/<int:coalition_id>/produce/<slug:kind>/new/",
+        produce_views.produce_item,
+        name="workflow-produce-new",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/produce/<slug:kind>/<int:item_id>/",
+        produce_views.produce_item,
+        name="workflow-produce-edit",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/produce/groups/<int:group_id>/seats/",
+        produce_views.produce_seats,
+        name="workflow-produce-seats",
+    ),
     # Member organisations: their designee votes and answers health checks.
     path(
         "coalitions/<int:coalition_id>/voting/",
