@@ -142,3 +142,62 @@ def test_a_hidden_earlier_designee_is_not_named(
     assert "Quiet Ally" not in html and "a person you may not see" in html
     html = client_for("organizer").get(f"/coalitions/{coalition.pk}/pipeline/").content.decode()
     assert "before: Quiet Ally (" in html
+
+
+# -- The activity stream names the fields that changed
+
+
+def test_the_activity_stream_shows_which_fields_changed_and_stays_filterable(
+    client_for, coalition, orgs, personas, django_assert_max_num_queries
+):
+    weaver = personas["weaver"]
+    membership = services.membership_create(
+        coalition=coalition, created_by=weaver, organisation=orgs[0], phase="connect"
+    )
+    services.membership_update(membership=membership, updated_by=weaver, phase="align")
+    services.membership_update(
+        membership=membership, updated_by=weaver, brings="A hall and " + "volunteers " * 20
+    )
+    services.coalition_phase_change(
+        coalition=coalition, phase="align", expected_version=coalition.version, changed_by=weaver
+    )
+    client = client_for("weaver")
+    page = f"/coalitions/{coalition.pk}/activity/"
+    response = client.get(page + "?kind=memberships")
+    entries = response.context["entries"]
+    assert [e["kind"] for e in entries] == ["memberships"] * 3
+    brings, phase, added = entries
+    assert [(c["field"], c["old"], c["new"]) for c in phase["changes"]] == [
+        ("phase", "Connect", "Align")
+    ]
+    # A long text is named as changed, without its words.
+    assert [(c["field"], c["old"]) for c in brings["changes"]] == [("brings", None)]
+    assert added["changes"] == []
+    html = response.content.decode()
+    assert '<li data-field="phase">Phase: Connect → Align</li>' in html
+    assert '<li data-field="brings">Brings</li>' in html
+    coalition_only = client.get(page + "?kind=coalition").context["entries"]
+    assert [(e["change"], [c["new"] for c in e["changes"]]) for e in coalition_only][0] == (
+        "changed", ["Align"],
+    )  # fmt: skip
+    # Per kind one query for the changes and at most one for the records before them: the
+    # count does not grow with the number of changes.
+    for _ in range(5):
+        services.membership_update(membership=membership, updated_by=weaver, gets="More")
+    with django_assert_max_num_queries(4 + 2 * 14):
+        client.get(page)
+
+
+def test_the_change_before_the_oldest_shown_still_gives_its_fields(coalition, orgs, personas):
+    from coalitions.roles import access_for
+
+    weaver = personas["weaver"]
+    membership = services.membership_create(
+        coalition=coalition, created_by=weaver, organisation=orgs[0], phase="connect"
+    )
+    services.membership_update(membership=membership, updated_by=weaver, phase="align")
+    services.membership_update(membership=membership, updated_by=weaver, phase="produce")
+    entries = selectors.activity_stream(
+        access_for(weaver, coalition.pk), kinds=["memberships"], limit=1
+    )
+    assert [(c["old"], c["new"]) for c in entries[0]["changes"]] == [("Align", "Produce")]
