@@ -3,6 +3,8 @@ person never sees and a bot fills in."""
 
 from django import forms
 
+from .models import ClimateDirection, GroupKind, VoteChoice
+
 
 class SignOnForm(forms.Form):
     organisation_name = forms.CharField(label="Organisation", max_length=200)
@@ -47,8 +49,6 @@ class VoteForm(forms.Form):
     )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
-        from .models import VoteChoice
-
         super().__init__(*args, **kwargs)
         self.fields["choice"].choices = VoteChoice.choices
 
@@ -104,8 +104,6 @@ class WorkingGroupForm(_Versioned):
     )
 
     def __init__(self, *args, groups, **kwargs):
-        from .models import GroupKind
-
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = GroupKind.choices
         self.fields["parent"].queryset = groups
@@ -174,7 +172,5 @@ class ClimateShiftForm(WinForm):
     field_order = ["title", "recorded_on", "direction", "description", "actions"]
 
     def __init__(self, *args, **kwargs):
-        from .models import ClimateDirection
-
         super().__init__(*args, **kwargs)
         self.fields["direction"].choices = ClimateDirection.choices
