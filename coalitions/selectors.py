@@ -363,6 +363,10 @@ QUIET_FIELDS = ("version", "updated_at", "created_at")
 SHORT_VALUE = 60  # longer texts are named as changed, without their old and new words
 
 
+class ActorRef(int):
+    """An actor's id in a field change, replaced by the actor's name once names are read."""
+
+
 def _field_value(field, value):
     """A changed field's value as a weaver reads it, or None when it is not shown (long
     texts, JSON, references: the field is named, its value left to the item's own page)."""
@@ -372,6 +376,8 @@ def _field_value(field, value):
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if field.is_relation and field.related_model is Actor:
+        return ActorRef(value)  # named below, if the role may see the actor
     if field.is_relation or field.get_internal_type() in ("TextField", "JSONField"):
         return None
     text = str(value)
@@ -453,7 +459,9 @@ def activity_stream(access, *, kinds=None, limit: int = 100) -> list[dict]:
             changes = _changes(record, previous.get(record.history_id))
             records.append((kind, label, name_field, record, changes))
     actor_ids = set()
-    for kind, _, _, record, _ in records:
+    for kind, _, _, record, changes in records:
+        for change in changes:
+            actor_ids |= {v for v in (change["old"], change["new"]) if isinstance(v, ActorRef)}
         if kind == "ties":
             actor_ids |= {record.source_id, record.target_id}
         elif kind == "memberships":
@@ -480,6 +488,10 @@ def activity_stream(access, *, kinds=None, limit: int = 100) -> list[dict]:
             what = f"{names[ends[0]]} → {names[ends[1]]}"
         else:
             what = getattr(record, name_field) or f"#{record.id}"
+        for change in changes:
+            for end in ("old", "new"):
+                if isinstance(change[end], ActorRef):
+                    change[end] = names.get(change[end], "someone you may not see")
         entries.append(
             {
                 "when": record.history_date,

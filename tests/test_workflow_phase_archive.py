@@ -201,3 +201,64 @@ def test_the_change_before_the_oldest_shown_still_gives_its_fields(coalition, or
         access_for(weaver, coalition.pk), kinds=["memberships"], limit=1
     )
     assert [(c["old"], c["new"]) for c in entries[0]["changes"]] == [("Align", "Produce")]
+
+
+def test_a_change_of_designee_names_the_people_the_role_may_see(
+    client_for, coalition, orgs, people, hidden, personas
+):
+    organizer = personas["organizer"]
+    membership = services.membership_create(
+        coalition=coalition, created_by=organizer, organisation=orgs[0], phase="align",
+        designee=hidden,
+    )  # fmt: skip
+    services.membership_update(membership=membership, updated_by=organizer, designee=people[0])
+    services.membership_update(membership=membership, updated_by=organizer, designee=people[1])
+    page = f"/coalitions/{coalition.pk}/activity/?kind=memberships"
+    weaver_sees = client_for("weaver").get(page).context["entries"]
+    assert [(c["old"], c["new"]) for c in weaver_sees[0]["changes"]] == [("Person 0", "Person 1")]
+    assert [(c["old"], c["new"]) for c in weaver_sees[1]["changes"]] == [
+        ("someone you may not see", "Person 0")
+    ]
+    organizer_sees = client_for("organizer").get(page).context["entries"]
+    assert organizer_sees[1]["changes"][0]["old"] == "Quiet Ally"
+
+
+def test_the_member_pages_read_a_bounded_number_of_queries(
+    client_for, coalition, member_org, people, personas, django_assert_max_num_queries
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from coalitions.models import Endorsement, Membership, Principle, Proposal, Vote
+
+    membership = Membership.objects.create(
+        coalition=coalition, organisation=member_org, phase="align", designee=people[0]
+    )
+    services.role_grant(
+        coalition=coalition, user=personas["member"], role="member",
+        granted_by=personas["steward"], organisation=member_org, person=people[0],
+    )  # fmt: skip
+    for i in range(6):
+        proposal = Proposal.objects.create(
+            coalition=coalition, title=f"P{i}", rule="majority",
+            closes_at=timezone.now() + datetime.timedelta(days=2),
+        )  # fmt: skip
+        Vote.objects.create(
+            proposal=proposal, organisation=member_org, designee=membership.designee,
+            choice="agree", cast_at=timezone.now(),
+        )  # fmt: skip
+        principle = Principle.objects.create(coalition=coalition, title=f"Principle {i}")
+        Endorsement.objects.create(
+            principle=principle, organisation=member_org, endorsed_at=timezone.now()
+        )
+    client = client_for("member")
+    # Session, user, role; the membership spoken for; the proposals and their votes.
+    with django_assert_max_num_queries(7):
+        client.get(f"/coalitions/{coalition.pk}/voting/")
+    # Session, user, role; the membership; the principles and their endorsements.
+    with django_assert_max_num_queries(7):
+        client.get(f"/coalitions/{coalition.pk}/principles/")
+    # Session, user, role; the membership; the rounds; the organisation's own answers.
+    with django_assert_max_num_queries(7):
+        client.get(f"/coalitions/{coalition.pk}/health-check/")
