@@ -105,6 +105,7 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "targets-detail": CRUD_FOR_EDITORS,
     "memberships-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
     "memberships-detail": CRUD_FOR_EDITORS,
+    "memberships-designees": {"GET": MAP_VIEWERS},
     "statements-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
     "statements-detail": {"GET": MAP_VIEWERS, "PUT": EDITORS, "PATCH": EDITORS},
     "statements-versions": {"GET": MAP_VIEWERS, "POST": EDITORS},
@@ -378,7 +379,7 @@ def world(coalition, personas, member_org):
 DETAIL_ROUTES = (
     "-detail", "-history", "-restore", "-versions", "-votes", "-decide", "-answers",
     "-summary", "-comments", "-accept", "-dismiss", "-publish", "-revoke", "-actors",
-    "-relationships", "metric-runs-suggestions",
+    "-relationships", "metric-runs-suggestions", "-designees",
 )  # fmt: skip
 
 

@@ -134,6 +134,16 @@ def _other_rows(serializer, rows):
 # Targets and memberships
 
 
+class DesigneeTermSerializer(serializers.Serializer):
+    """One person's time as an organisation's designee, from the membership's history. A
+    person the role may not see has no id or name here, only the dates."""
+
+    designee = serializers.IntegerField(allow_null=True, help_text="The person's actor id.")
+    name = serializers.CharField()
+    since = serializers.DateTimeField()
+    until = serializers.DateTimeField(allow_null=True, help_text="Empty: still the designee.")
+
+
 class TargetSerializer(WeftModelSerializer):
     actor = CoalitionActorField(help_text="The decision-maker the coalition means to move.")
 

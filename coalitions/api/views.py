@@ -66,6 +66,7 @@ from .serializers import (
     ClimateShiftSerializer,
     CoalitionSerializer,
     CommitmentSerializer,
+    DesigneeTermSerializer,
     EndorsementSerializer,
     FeedbackCommentSerializer,
     FeedbackRoundSerializer,
@@ -298,6 +299,25 @@ class MembershipViewSet(WorkflowViewSet):
         # One query for the moves of the whole page, their movers joined in.
         moves = PhaseMove.objects.select_related("moved_by")
         return memberships.prefetch_related(Prefetch("moves", queryset=moves))
+
+    @extend_schema(
+        responses=DesigneeTermSerializer(many=True),
+        summary="Who was the organisation's designee, from when to when (newest first)",
+    )
+    @action(detail=True, methods=["get"])
+    def designees(self, request, coalition_id, pk):
+        membership = self.get_object()
+        terms = selectors.designee_terms(self.access, [membership]).get(membership.pk, [])
+        visible = set(
+            Actor.objects.filter(pk__in=[t["designee_id"] for t in terms])
+            .visible(include_sensitive=self.access.sees_sensitive)
+            .values_list("pk", flat=True)
+        )
+        rows = [
+            {**term, "designee": term["designee_id"] if term["designee_id"] in visible else None}
+            for term in terms
+        ]
+        return Response(DesigneeTermSerializer(rows, many=True).data)
 
 
 class StatementFilter(django_filters.FilterSet):
