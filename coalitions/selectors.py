@@ -470,8 +470,21 @@ def activity_stream(access, *, kinds=None, limit: int = 100) -> list[dict]:
             actor_ids |= {record.introduced_id, record.introduced_to_id}
     actors = Actor.objects.filter(pk__in=actor_ids).visible(include_sensitive=access.sees_sensitive)
     names = dict(actors.values_list("pk", "name"))
+    # An actor or tie marked sensitive since: its earlier, unmarked history would name it.
+    hidden_now = {"actors": set(), "ties": set()}
+    if not access.sees_sensitive:
+        from networks.models import Tie
+
+        for kind, model in (("actors", Actor), ("ties", Tie)):
+            ids = {record.id for k, _, _, record, _ in records if k == kind}
+            if ids:
+                hidden_now[kind] = set(
+                    model.objects.filter(pk__in=ids, is_sensitive=True).values_list("pk", flat=True)
+                )
     entries = []
     for kind, label, name_field, record, changes in records:
+        if record.id in hidden_now.get(kind, ()):
+            continue
         if kind == "ties":
             ends = (record.source_id, record.target_id)
             if not all(end in names for end in ends):

@@ -262,3 +262,21 @@ def test_the_member_pages_read_a_bounded_number_of_queries(
     # Session, user, role; the membership; the rounds; the organisation's own answers.
     with django_assert_max_num_queries(7):
         client.get(f"/coalitions/{coalition.pk}/health-check/")
+
+
+def test_an_actor_marked_sensitive_since_leaves_the_weavers_activity_stream(
+    client_for, coalition, personas
+):
+    from allies.models import Actor
+
+    actor = Actor(coalition=coalition, name="Soon Hidden", kind="person")
+    actor._history_user = personas["organizer"]
+    actor.save()
+    actor.description = "Met at the vigil"
+    actor.save()
+    page = f"/coalitions/{coalition.pk}/activity/?kind=actors"
+    assert "Soon Hidden" in client_for("weaver").get(page).content.decode()
+    actor.is_sensitive = True
+    actor.save()
+    assert "Soon Hidden" not in client_for("weaver").get(page).content.decode()
+    assert "Soon Hidden" in client_for("organizer").get(page).content.decode()
