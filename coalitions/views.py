@@ -52,6 +52,12 @@ def coalition_home(request, coalition_id: int):
         )
     if access.can(roles.Permission.REPORTS_VIEW):
         context["reports_url"] = reverse("report-list", args=[access.coalition.pk])
+    if access.can(roles.Permission.WORKFLOW_VIEW):
+        # Members read and comment on statements from here (the list page is the weaver's).
+        context["open_statements"] = UnityStatement.objects.filter(
+            coalition=access.coalition,
+            status__in=[StatementStatus.FEEDBACK, StatementStatus.PUBLISHED],
+        ).order_by("-updated_at")[:5]
     return render(request, "coalitions/coalition_home.html", context)
 
 

@@ -270,3 +270,22 @@ def test_stewards_link_an_account_to_a_person_through_the_roles_api(
     )
     assert response.status_code == 200 and response.json()["person"] == designee.pk
     assert roles.access_for(personas["weaver"], coalition.pk).person_id == designee.pk
+
+
+def test_the_home_links_members_to_their_pages_and_the_statements_open_to_them(
+    client_for, coalition, personas
+):
+    from coalitions import services
+
+    services.statement_create(
+        coalition=coalition, title="Homes for all", body="We stand.",
+        created_by=personas["weaver"], status="published",
+    )  # fmt: skip
+    services.statement_create(
+        coalition=coalition, title="Still a draft", body="Text", created_by=personas["weaver"]
+    )
+    html = client_for("member").get(f"/coalitions/{coalition.pk}/").content.decode()
+    assert "vote on proposals" in html and "answer the health check" in html
+    assert "Homes for all</a> (published)" in html and "Still a draft" not in html
+    funder = client_for("funder").get(f"/coalitions/{coalition.pk}/").content.decode()
+    assert "vote on proposals" not in funder and "Homes for all" not in funder
