@@ -134,7 +134,9 @@ class RoleAdmin(admin.ModelAdmin):
     list_filter = ("role", ("revoked_at", admin.EmptyFieldListFilter), "coalition")
     search_fields = ("user__username", "user__email", "coalition__name", "organisation__name")
     list_select_related = ("user", "coalition", "organisation")
-    autocomplete_fields = ("coalition", "user", "organisation", "granted_by", "revoked_by")
+    autocomplete_fields = (
+        "coalition", "user", "organisation", "person", "granted_by", "revoked_by",
+    )  # fmt: skip
     date_hierarchy = "granted_at"
 
 

@@ -950,6 +950,9 @@ class _DemoBuilder:
                 organisation=(
                     self.actors["Riverside Tenants Union"] if role == RoleName.MEMBER else None
                 ),
+                # The member user is Marisol Vega, the union's designee: she votes, answers the
+                # health check and endorses for it.
+                person=self.actors["Marisol Vega"] if role == RoleName.MEMBER else None,
             )
 
     # The map -----------------------------------------------------------------------------------

@@ -121,7 +121,7 @@ class Role(SameCoalition):
     """A user's role in one coalition. A change of role revokes the current row and adds a
     new one, so that who held which role, when, and who granted it is never lost."""
 
-    coalition_actor_fields = ("organisation",)
+    coalition_actor_fields = ("organisation", "person")
 
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(
@@ -135,6 +135,18 @@ class Role(SameCoalition):
         on_delete=models.SET_NULL,
         related_name="member_users",
         help_text="For members: the organisation they belong to and may edit.",
+    )
+    # Who the user is on the coalition's map. A member votes, answers health checks and
+    # endorses for their organisation only when this person is its designee: the signed-in
+    # account is tied to the person, not to the organisation alone. Kept on the role row (not
+    # the Actor) because actors belong to one coalition and users to many.
+    person = models.ForeignKey(
+        "allies.Actor",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user_roles",
+        help_text="The person (an actor of kind person) this user is in the coalition.",
     )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -154,6 +166,11 @@ class Role(SameCoalition):
                 fields=["user", "coalition"],
                 condition=Q(revoked_at__isnull=True),
                 name="coalitions_one_current_role_per_user",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(revoked_at__isnull=True, person__isnull=False),
+                name="coalitions_one_current_user_per_person",
             ),
             models.CheckConstraint(
                 condition=Q(role__in=RoleName.values), name="coalitions_role_valid"

@@ -90,6 +90,9 @@ class Access:
     coalition: Coalition
     role: RoleName
     organisation_id: int | None = None
+    # The person (an actor) the user is in this coalition: a member speaks for their
+    # organisation (votes, answers, endorses) only while this person is its designee.
+    person_id: int | None = None
 
     def can(self, permission: Permission) -> bool:
         return role_allows(self.role, permission)
@@ -146,6 +149,7 @@ def access_for(user, coalition_id) -> Access:
         coalition=role.coalition,
         role=RoleName(role.role),
         organisation_id=role.organisation_id,
+        person_id=role.person_id,
     )
 
 

@@ -29,9 +29,11 @@ from .models import (
     AuditAction,
     AuditEntry,
     Coalition,
+    CoalitionPhase,
     Commitment,
     CommitmentKind,
     DecisionRule,
+    Endorsement,
     FeedbackComment,
     FeedbackRound,
     HealthCheckAnswer,
@@ -40,6 +42,7 @@ from .models import (
     IntroductionOutcome,
     MemberPhase,
     Membership,
+    Principle,
     Proposal,
     Role,
     RoleName,
@@ -95,12 +98,22 @@ def coalition_create(*, name: str, created_by, **fields) -> Coalition:
     return coalition
 
 
+_KEEP = object()  # role_grant: keep the person the current role names
+
+
 @transaction.atomic
 def role_grant(
-    *, coalition: Coalition, user, role: RoleName | str, granted_by, organisation=None
+    *,
+    coalition: Coalition,
+    user,
+    role: RoleName | str,
+    granted_by,
+    organisation=None,
+    person=_KEEP,
 ) -> Role:
     """Give ``user`` a role in ``coalition``, replacing their current one if any. The old row
-    is revoked, not changed, so the history of who held what is kept."""
+    is revoked, not changed, so the history of who held what is kept. ``person`` is who the
+    user is on the map (an actor of kind person); left out, the current role's is kept."""
     role = RoleName(role)
     if organisation is not None and organisation.coalition_id != coalition.pk:
         raise ApplicationError(
@@ -111,8 +124,23 @@ def role_grant(
     current = (
         Role.objects.select_for_update().current().filter(coalition=coalition, user=user).first()
     )
+    if person is _KEEP:
+        person = current.person if current is not None else None
+    if person is not None:
+        if person.coalition_id != coalition.pk or person.kind != ActorKind.PERSON:
+            raise ApplicationError("Choose a person of this coalition.", field="person")
+        taken = Role.objects.current().filter(coalition=coalition, person=person)
+        if taken.exclude(user=user).exists():
+            raise ApplicationError(
+                "Another account is already linked to this person.", field="person",
+                status=409, code="person_taken",
+            )  # fmt: skip
     if current is not None:
-        if current.role == role and current.organisation_id == getattr(organisation, "pk", None):
+        if (
+            current.role == role
+            and current.organisation_id == getattr(organisation, "pk", None)
+            and current.person_id == getattr(person, "pk", None)
+        ):
             return current
         if current.role == RoleName.STEWARD and role != RoleName.STEWARD:
             _keep_a_steward(coalition, leaving=user)
@@ -124,6 +152,7 @@ def role_grant(
         user=user,
         role=role,
         organisation=organisation,
+        person=person,
         granted_by=granted_by,
         granted_at=now,
     )
@@ -438,8 +467,35 @@ def _voting_membership(coalition: Coalition, organisation):
             coalition=coalition, organisation=organisation, left_on__isnull=True
         )
         .exclude(phase=MemberPhase.PROSPECT)
+        .select_related("organisation", "designee")
         .first()
     )
+
+
+def membership_spoken_for(access) -> Membership:
+    """The membership a signed-in member speaks for: their organisation's, while it may vote
+    and the person their account is linked to is its designee. Votes, health-check answers
+    and endorsements by members all go through here; anything else is refused, naming why."""
+
+    if access.organisation_id is None:
+        raise ApplicationError(
+            "Your role names no organisation: ask a steward to add yours.",
+            field="organisation", status=403, code="no_organisation",
+        )  # fmt: skip
+    membership = _voting_membership(access.coalition, access.organisation_id)
+    if membership is None:
+        raise ApplicationError(
+            "Your organisation is not a member yet (prospects and former members do not "
+            "vote, answer or endorse).",
+            field="organisation", status=403, code="not_member",
+        )  # fmt: skip
+    if access.person_id is None or membership.designee_id != access.person_id:
+        raise ApplicationError(
+            "Only the organisation's designee speaks for it, and your account is not linked "
+            "to its designee.",
+            field="designee", status=403, code="not_designee",
+        )  # fmt: skip
+    return membership
 
 
 @transaction.atomic
@@ -900,3 +956,143 @@ def proposal_update(*, proposal, updated_by, **fields):
     proposal._history_user = updated_by
     proposal.save()
     return proposal
+
+
+# -- Edits from forms: a stale form is refused, never saved over a newer change
+
+
+def require_version(instance, expected, *, what: str) -> None:
+    """Refuse a form edit made on an older version of ``instance`` (the form carries the
+    version it was opened on, as the API's If-Match does). The caller holds the row lock."""
+
+    try:
+        expected = int(expected)
+    except (TypeError, ValueError):
+        raise ApplicationError(
+            "The form did not say which version it changes: reload the page.",
+            field="version", status=428, code="version_required",
+        ) from None  # fmt: skip
+    if instance.version == expected:
+        return
+    last = instance.history.order_by("-history_date").select_related("history_user").first()
+    who = last.history_user.get_username() if last and last.history_user else "someone"
+    when = f" at {timezone.localtime(last.history_date):%Y-%m-%d %H:%M}" if last else ""
+    raise ApplicationError(
+        f"{what} was changed by {who}{when} since you opened the form; your change was not "
+        "saved. Reload to see the new version, then make your change again.",
+        field="version", status=409, code="stale_version",
+    )  # fmt: skip
+
+
+def _locked(model, instance):
+    return model.objects.select_for_update().get(pk=instance.pk)
+
+
+# -- Principles and endorsements
+
+
+@transaction.atomic
+def principle_create(
+    *, coalition: Coalition, title: str, created_by, text: str = "", position=None
+):
+    title = _require_text(title, field="title", what="The principle's title")[:200]
+    if position is None:
+        position = (
+            Principle.objects.filter(coalition=coalition).aggregate(n=Max("position"))["n"] or 0
+        ) + 1
+    principle = Principle(
+        coalition=coalition, title=title, text=(text or "").strip(), position=position
+    )
+    principle._history_user = created_by
+    principle.save()
+    return principle
+
+
+@transaction.atomic
+def principle_update(*, principle, expected_version, updated_by, **fields):
+    principle = _locked(Principle, principle)
+    require_version(principle, expected_version, what="This principle")
+    if "title" in fields:
+        fields["title"] = _require_text(fields["title"], field="title", what="The title")[:200]
+    if "text" in fields:
+        fields["text"] = (fields["text"] or "").strip()
+    for field, value in fields.items():
+        setattr(principle, field, value)
+    principle._history_user = updated_by
+    principle.save()
+    return principle
+
+
+@transaction.atomic
+def endorsement_add(*, principle, organisation, endorsed_by):
+    """An organisation endorses a principle, once (a withdrawn endorsement may be renewed)."""
+    principle = _locked(Principle, principle)  # two clicks at once: one endorsement
+    if Endorsement.objects.filter(
+        principle=principle, organisation=organisation, withdrawn_at__isnull=True
+    ).exists():
+        raise ApplicationError(
+            f"{organisation.name} already endorses this principle.",
+            field="organisation", status=409, code="already_endorsed",
+        )  # fmt: skip
+    endorsement = Endorsement(
+        principle=principle, organisation=organisation, endorsed_by=endorsed_by,
+        endorsed_at=timezone.now(),
+    )  # fmt: skip
+    endorsement._history_user = endorsed_by
+    endorsement.save()
+    return endorsement
+
+
+@transaction.atomic
+def endorsement_withdraw(*, principle, organisation, withdrawn_by):
+    """Withdrawal is recorded with its date, never deleted."""
+    endorsement = (
+        Endorsement.objects.select_for_update()
+        .filter(principle=principle, organisation=organisation, withdrawn_at__isnull=True)
+        .first()
+    )
+    if endorsement is None:
+        raise ApplicationError(
+            f"{organisation.name} does not endorse this principle.",
+            field="organisation", status=409, code="not_endorsed",
+        )  # fmt: skip
+    endorsement.withdrawn_at = timezone.now()
+    endorsement._history_user = withdrawn_by
+    endorsement.save(update_fields=["withdrawn_at"])
+    return endorsement
+
+
+# -- The coalition's own phase, and archiving a statement
+
+
+@transaction.atomic
+def coalition_phase_change(*, coalition: Coalition, phase: str, expected_version, changed_by):
+    """Move the coalition as a whole to another phase of Connect-Align-Produce (not linear:
+    it may go back to Connect). The change is kept in the coalition's history: who, when."""
+
+    coalition = _locked(Coalition, coalition)
+    require_version(coalition, expected_version, what="The coalition")
+    if phase not in CoalitionPhase.values:
+        raise ApplicationError("Choose Connect, Align or Produce.", field="phase")
+    if phase != coalition.phase:
+        coalition.phase = phase
+        coalition._history_user = changed_by
+        coalition.save(update_fields=["phase"])
+    return coalition
+
+
+@transaction.atomic
+def statement_archive(*, statement: UnityStatement, archived_by) -> UnityStatement:
+    """A published statement is archived: its sign-on page closes, its versions and
+    signatures stay. The change is in the statement's history (who, when)."""
+
+    statement = _locked(UnityStatement, statement)
+    if statement.status != StatementStatus.PUBLISHED:
+        raise ApplicationError(
+            "Only a published statement is archived.", field="status", status=409,
+            code="not_published",
+        )  # fmt: skip
+    statement.status = StatementStatus.ARCHIVED
+    statement._history_user = archived_by
+    statement.save(update_fields=["status"])
+    return statement

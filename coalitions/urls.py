@@ -1,12 +1,17 @@
 from django.urls import path
 
-from . import report_views, views
+from . import member_views, produce_views, report_views, views
 
 urlpatterns = [
     path("", views.coalition_list, name="coalition-list"),
     path("coalitions/<int:coalition_id>/", views.coalition_home, name="coalition-home"),
     # The weaver's workspace
     path("coalitions/<int:coalition_id>/pipeline/", views.pipeline, name="workflow-pipeline"),
+    path(
+        "coalitions/<int:coalition_id>/pipeline/phase/",
+        views.coalition_phase,
+        name="workflow-coalition-phase",
+    ),
     path("coalitions/<int:coalition_id>/connect/", views.connect, name="workflow-connect"),
     path("coalitions/<int:coalition_id>/statements/", views.statements, name="workflow-statements"),
     path(
@@ -29,6 +34,47 @@ urlpatterns = [
     path("coalitions/<int:coalition_id>/equity/", views.equity, name="workflow-equity"),
     path("coalitions/<int:coalition_id>/activity/", views.activity, name="workflow-activity"),
     path("coalitions/<int:coalition_id>/produce/", views.produce, name="workflow-produce"),
+    path(
+        "coalitions/<int:coalition_id>/produce/<slug:kind>/new/",
+        produce_views.produce_item,
+        name="workflow-produce-new",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/produce/<slug:kind>/<int:item_id>/",
+        produce_views.produce_item,
+        name="workflow-produce-edit",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/produce/groups/<int:group_id>/seats/",
+        produce_views.produce_seats,
+        name="workflow-produce-seats",
+    ),
+    # Member organisations: their designee votes and answers health checks.
+    path(
+        "coalitions/<int:coalition_id>/voting/",
+        member_views.member_proposals,
+        name="member-proposals",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/voting/<int:proposal_id>/",
+        member_views.member_vote,
+        name="member-vote",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/health-check/",
+        member_views.member_health,
+        name="member-health",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/health-check/<int:round_id>/",
+        member_views.member_health_answer,
+        name="member-health-answer",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/principles/",
+        member_views.principles,
+        name="workflow-principles",
+    ),
     # Public: the sign-on page of a published statement, and the emailed links.
     path("sign/<int:statement_id>/", views.sign_on, name="sign-on"),
     path("sign/confirm/<str:token>/", views.sign_confirm, name="sign-confirm"),

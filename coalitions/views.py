@@ -16,6 +16,7 @@ from weft.errors import ApplicationError
 from . import roles, selectors, services
 from .forms import IntroductionForm, SignOnForm
 from .models import (
+    CoalitionPhase,
     DecisionRule,
     HealthCheckRound,
     IntroductionOutcome,
@@ -51,6 +52,12 @@ def coalition_home(request, coalition_id: int):
         )
     if access.can(roles.Permission.REPORTS_VIEW):
         context["reports_url"] = reverse("report-list", args=[access.coalition.pk])
+    if access.can(roles.Permission.WORKFLOW_VIEW):
+        # Members read and comment on statements from here (the list page is the weaver's).
+        context["open_statements"] = UnityStatement.objects.filter(
+            coalition=access.coalition,
+            status__in=[StatementStatus.FEEDBACK, StatementStatus.PUBLISHED],
+        ).order_by("-updated_at")[:5]
     return render(request, "coalitions/coalition_home.html", context)
 
 
@@ -163,17 +170,47 @@ def _workspace_access(request, coalition_id: int) -> roles.Access:
     return roles.require(request.user, coalition_id, roles.Permission.WORKFLOW_EDIT)
 
 
-@login_required
-def pipeline(request, coalition_id: int):
-    access = _workspace_access(request, coalition_id)
+def _pipeline_page(request, access, *, error=None, status=200):
     board = selectors.pipeline_board(access)
+    cards = [m for column in board["columns"] for m in column["members"]]
+    terms = selectors.designee_terms(access, cards)
+    for membership in cards:
+        # The current designee is on the card already; the earlier ones are its history.
+        membership.earlier_designees = [t for t in terms.get(membership.pk, []) if t["until"]]
     context = {
         "access": access,
         "coalition": access.coalition,
         "board": board,
         "cold_after": selectors.COLD_AFTER_DAYS,
+        "phases": CoalitionPhase.choices,
+        "phase_history": selectors.coalition_phase_history(access.coalition),
+        "error": error,
     }
-    return render(request, "coalitions/workflow/pipeline.html", context)
+    return render(request, "coalitions/workflow/pipeline.html", context, status=status)
+
+
+@login_required
+def pipeline(request, coalition_id: int):
+    access = _workspace_access(request, coalition_id)
+    return _pipeline_page(request, access)
+
+
+@login_required
+def coalition_phase(request, coalition_id: int):
+    """Move the coalition as a whole to another phase, from the board. The form carries the
+    coalition's version: a stale one is refused (409), not saved over a newer change."""
+    access = _workspace_access(request, coalition_id)
+    if request.method != "POST":
+        return redirect("workflow-pipeline", coalition_id=access.coalition.pk)
+    try:
+        coalition = services.coalition_phase_change(
+            coalition=access.coalition, phase=request.POST.get("phase", ""),
+            expected_version=request.POST.get("version"), changed_by=request.user,
+        )  # fmt: skip
+    except ApplicationError as error:
+        return _pipeline_page(request, access, error=error.message, status=error.status)
+    messages.success(request, f"The coalition is now in {coalition.get_phase_display()}.")
+    return redirect("workflow-pipeline", coalition_id=access.coalition.pk)
 
 
 def _refusal(request, error: ApplicationError) -> None:
@@ -356,6 +393,10 @@ def _statement_write(request, access, statement, action) -> str | None:
                 statement=statement, updated_by=request.user, status=StatementStatus.PUBLISHED
             ),
             "Published: the sign-on page is open.",
+        ),
+        "archive": (
+            lambda: services.statement_archive(statement=statement, archived_by=request.user),
+            "Archived: the sign-on page is closed; versions and signatures are kept.",
         ),
         "redraft": (
             lambda: services.statement_update(

@@ -105,6 +105,7 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "targets-detail": CRUD_FOR_EDITORS,
     "memberships-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
     "memberships-detail": CRUD_FOR_EDITORS,
+    "memberships-designees": {"GET": MAP_VIEWERS},
     "statements-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
     "statements-detail": {"GET": MAP_VIEWERS, "PUT": EDITORS, "PATCH": EDITORS},
     "statements-versions": {"GET": MAP_VIEWERS, "POST": EDITORS},
@@ -270,6 +271,9 @@ def world(coalition, personas, member_org):
     Membership.objects.create(
         coalition=coalition, organisation=member_org, phase="connect", designee=designee
     )
+    Role.objects.current().filter(user=personas["member"], coalition=coalition).update(
+        person=designee
+    )  # the member persona's account is the designee's
     membership = Membership.objects.create(coalition=coalition, organisation=first)
     run = MetricRun.objects.create(coalition=coalition, input_hash="0" * 64, computed_for=today)
     closed_proposal = Proposal.objects.create(
@@ -375,7 +379,7 @@ def world(coalition, personas, member_org):
 DETAIL_ROUTES = (
     "-detail", "-history", "-restore", "-versions", "-votes", "-decide", "-answers",
     "-summary", "-comments", "-accept", "-dismiss", "-publish", "-revoke", "-actors",
-    "-relationships", "metric-runs-suggestions",
+    "-relationships", "metric-runs-suggestions", "-designees",
 )  # fmt: skip
 
 

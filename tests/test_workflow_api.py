@@ -8,17 +8,23 @@ from django.utils import timezone
 
 from allies.models import Actor, ActorKind
 from coalitions.models import Membership, Proposal, Vote
+from coalitions.services import role_grant
 from networks.models import Interaction
 
 from .api_helpers import post, url
 
 
 @pytest.fixture
-def designee(coalition, member_org):
+def designee(coalition, member_org, personas):
     person = Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
     Membership.objects.create(
         coalition=coalition, organisation=member_org, phase="align", designee=person
     )
+    # The member persona's account is the designee's (the role's person).
+    role_grant(
+        coalition=coalition, user=personas["member"], role="member",
+        granted_by=personas["steward"], organisation=member_org, person=person,
+    )  # fmt: skip
     return person
 
 
@@ -125,3 +131,27 @@ def test_published_statements_list_their_public_url(client_for, coalition):
     listed = client.get(url(coalition, "statements")).json()["results"][0]
     assert listed["public_url"] == f"/sign/{created['id']}/"
     assert (listed["status"], listed["version"], listed["signature_count"]) == ("published", 1, 0)
+
+
+def test_a_memberships_designees_from_when_to_when(
+    client_for, coalition, member_org, people, hidden
+):
+    from coalitions import services
+
+    membership = services.membership_create(
+        coalition=coalition, created_by=None, organisation=member_org, phase="align",
+        designee=hidden,
+    )  # fmt: skip
+    services.membership_update(membership=membership, updated_by=None, designee=people[0])
+    body = client_for("weaver").get(url(coalition, "memberships", membership.pk, "designees"))
+    terms = body.json()
+    assert [(t["designee"], t["name"]) for t in terms] == [
+        (people[0].pk, "Person 0"), (None, "a person you may not see"),
+    ]  # fmt: skip
+    assert terms[0]["until"] is None and terms[1]["until"] == terms[0]["since"]
+    seen = (
+        client_for("organizer")
+        .get(url(coalition, "memberships", membership.pk, "designees"))
+        .json()
+    )
+    assert seen[1] == {**terms[1], "designee": hidden.pk, "name": "Quiet Ally"}

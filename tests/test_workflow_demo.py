@@ -33,3 +33,20 @@ def test_demo_fills_the_weavers_workspace(demo, client):  # noqa: F811
     assert client.get(f"/coalitions/{demo.pk}/statements/{statement.pk}/diff/").status_code == 200
     public = client.get(f"/sign/{statement.pk}/").content.decode()
     assert "Signatories (" in public and "@example" not in public
+
+
+@pytest.mark.django_db
+def test_the_demo_member_is_the_tenants_unions_designee_and_can_vote(demo, client):  # noqa: F811
+    from coalitions.models import Vote
+
+    client.login(username="member", password=DEFAULT_PASSWORD)
+    page = client.get(f"/coalitions/{demo.pk}/voting/").content.decode()
+    assert "You speak for <strong>Riverside Tenants Union</strong>" in page
+    open_proposal = Proposal.objects.get(coalition=demo, outcome="")
+    response = client.post(f"/coalitions/{demo.pk}/voting/{open_proposal.pk}/", {"choice": "agree"})
+    assert response.status_code == 302
+    vote = Vote.objects.get(proposal=open_proposal, organisation__name="Riverside Tenants Union")
+    assert vote.designee.name == "Marisol Vega"
+    for page in ("health-check", "principles"):
+        assert client.get(f"/coalitions/{demo.pk}/{page}/").status_code == 200, page
+    assert client.get(f"/coalitions/{demo.pk}/pipeline/").status_code == 403

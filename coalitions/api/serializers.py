@@ -95,12 +95,23 @@ class RoleSerializer(serializers.ModelSerializer):
     organisation = CoalitionActorField(
         required=False, allow_null=True, help_text="For members: their own organisation."
     )
+    person = CoalitionActorField(
+        required=False,
+        allow_null=True,
+        help_text="Who the user is on the map (a person): a member votes, answers and endorses "
+        "for their organisation while this person is its designee.",
+    )
     granted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Role
-        fields = ["id", "user", "role", "organisation", "granted_by", "granted_at"]
+        fields = ["id", "user", "role", "organisation", "person", "granted_by", "granted_at"]
         read_only_fields = ["granted_at"]
+
+    def validate_person(self, person):
+        if person is not None and person.kind != ActorKind.PERSON:
+            raise serializers.ValidationError("must be a person.")
+        return person
 
     def validate(self, attrs):
         if self.instance is not None and "user" in attrs and attrs["user"] != self.instance.user:
@@ -121,6 +132,16 @@ def _other_rows(serializer, rows):
 
 # ---------------------------------------------------------------------------------------------
 # Targets and memberships
+
+
+class DesigneeTermSerializer(serializers.Serializer):
+    """One person's time as an organisation's designee, from the membership's history. A
+    person the role may not see has no id or name here, only the dates."""
+
+    designee = serializers.IntegerField(allow_null=True, help_text="The person's actor id.")
+    name = serializers.CharField()
+    since = serializers.DateTimeField()
+    until = serializers.DateTimeField(allow_null=True, help_text="Empty: still the designee.")
 
 
 class TargetSerializer(WeftModelSerializer):

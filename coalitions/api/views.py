@@ -23,6 +23,7 @@ from networks.models import Suggestion, SuggestionKind, SuggestionStatus
 from weft.api import IF_MATCH, check_version, etag_for, expected_version, parse_if_match
 from weft.api import CoalitionViewSet as ScopedViewSet
 from weft.drf import PreconditionRequired
+from weft.errors import ApplicationError
 
 from .. import roles, selectors, services
 from ..models import (
@@ -65,6 +66,7 @@ from .serializers import (
     ClimateShiftSerializer,
     CoalitionSerializer,
     CommitmentSerializer,
+    DesigneeTermSerializer,
     EndorsementSerializer,
     FeedbackCommentSerializer,
     FeedbackRoundSerializer,
@@ -223,6 +225,7 @@ class RoleViewSet(ScopedViewSet):
             user=current.user,
             role=data.get("role", current.role),
             organisation=data.get("organisation", current.organisation),
+            person=data.get("person", current.person),
             granted_by=request.user,
         )
         return Response(self.get_serializer(role).data)
@@ -296,6 +299,25 @@ class MembershipViewSet(WorkflowViewSet):
         # One query for the moves of the whole page, their movers joined in.
         moves = PhaseMove.objects.select_related("moved_by")
         return memberships.prefetch_related(Prefetch("moves", queryset=moves))
+
+    @extend_schema(
+        responses=DesigneeTermSerializer(many=True),
+        summary="Who was the organisation's designee, from when to when (newest first)",
+    )
+    @action(detail=True, methods=["get"])
+    def designees(self, request, coalition_id, pk):
+        membership = self.get_object()
+        terms = selectors.designee_terms(self.access, [membership]).get(membership.pk, [])
+        visible = set(
+            Actor.objects.filter(pk__in=[t["designee_id"] for t in terms])
+            .visible(include_sensitive=self.access.sees_sensitive)
+            .values_list("pk", flat=True)
+        )
+        rows = [
+            {**term, "designee": term["designee_id"] if term["designee_id"] in visible else None}
+            for term in terms
+        ]
+        return Response(DesigneeTermSerializer(rows, many=True).data)
 
 
 class StatementFilter(django_filters.FilterSet):
@@ -502,6 +524,8 @@ class EndorsementViewSet(WorkflowViewSet):
         if self.access.role != RoleName.MEMBER:
             self.access.require(Permission.WORKFLOW_EDIT)
         super().check_write(endorsement)
+        if self.access.role == RoleName.MEMBER:
+            services.membership_spoken_for(self.access)  # a member endorses as its designee
 
     def perform_create(self, serializer):
         return serializer.save_as(
@@ -764,6 +788,13 @@ class ProposalViewSet(WorkflowViewSet):
             if self.access.role == RoleName.MEMBER:
                 if data["organisation"].pk != self.access.organisation_id:
                     raise roles.PermissionDeniedForRole(self.access, self.write_permission)
+                # A member votes as themself: their account must be the designee's.
+                membership = services.membership_spoken_for(self.access)
+                if data["designee"].pk != membership.designee_id:
+                    raise ApplicationError(
+                        "Only the organisation's designee casts its vote.", field="designee",
+                        status=403, code="not_designee",
+                    )  # fmt: skip
             else:
                 self.access.require(Permission.WORKFLOW_EDIT)
             vote = services.vote_cast(proposal=proposal, recorded_by=request.user, **data)
@@ -858,6 +889,7 @@ class HealthRoundViewSet(WorkflowViewSet):
         if self.access.role == RoleName.MEMBER:
             if organisation.pk != self.access.organisation_id:
                 raise roles.PermissionDeniedForRole(self.access, self.write_permission)
+            services.membership_spoken_for(self.access)  # the designee answers
         else:
             self.access.require(Permission.WORKFLOW_EDIT)
         answer = services.health_answer_record(
