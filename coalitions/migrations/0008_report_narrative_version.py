@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coalitions', '0006_reports'),
+        ('coalitions', '0007_weaver_role_person'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
