@@ -54,6 +54,25 @@ def principle(coalition):
 
 
 @pytest.fixture
+def member_designee(coalition, member_org, personas):
+    """The member persona speaks for the member organisation: it is a member (Align), and the
+    persona's account is its designee's (the role's person)."""
+    from allies.models import Actor, ActorKind
+    from coalitions.models import Membership
+    from coalitions.services import role_grant
+
+    person = Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
+    Membership.objects.create(
+        coalition=coalition, organisation=member_org, phase="align", designee=person
+    )
+    role_grant(
+        coalition=coalition, user=personas["member"], role="member",
+        granted_by=personas["steward"], organisation=member_org, person=person,
+    )  # fmt: skip
+    return person
+
+
+@pytest.fixture
 def group(coalition):
     return WorkingGroup.objects.create(coalition=coalition, name="Research")
 
@@ -505,7 +524,7 @@ def test_signatures_cannot_be_searched_by_signer(client_for, coalition, statemen
 
 
 def test_a_member_endorses_for_their_own_organisation_only(
-    client_for, coalition, principle, member_org, orgs, personas
+    client_for, coalition, principle, member_org, orgs, personas, member_designee
 ):
     member = client_for("member")
     own = post(
@@ -528,7 +547,7 @@ def test_a_member_endorses_for_their_own_organisation_only(
 
 
 def test_a_member_withdraws_their_own_endorsement_but_not_another(
-    client_for, coalition, principle, member_org, orgs
+    client_for, coalition, principle, member_org, orgs, member_designee
 ):
     theirs = Endorsement.objects.create(
         principle=principle, organisation=orgs[0], endorsed_at=timezone.now()
