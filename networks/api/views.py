@@ -150,6 +150,12 @@ class MapQuerySerializer(serializers.Serializer):
         required=False,
         help_text="force: the stored force-directed positions; power: stance across, influence up.",
     )
+    inferred = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="Include inferred relationships: actors who interacted but have no declared "
+        "tie (false leaves them out).",
+    )
 
 
 def map_filters_from(query_params) -> MapFilters:
@@ -172,6 +178,7 @@ def map_filters_from(query_params) -> MapFilters:
         min_strength=params.get("min_strength"),
         as_of=params.get("as_of"),
         layout=params.get("layout", MapLayout.FORCE),
+        inferred=params.get("inferred", True),
     )
 
 
@@ -192,15 +199,27 @@ class MapNodeSerializer(serializers.Serializer):
 
 
 class MapEdgeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    """A declared tie, or an inferred relationship (``inferred``: interactions between the
+    two actors and no declared tie; it has no id, kind or declared strength)."""
+
+    id = serializers.IntegerField(allow_null=True, help_text="The tie; null when inferred.")
     source = serializers.IntegerField()
     target = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=TieKind.choices)
+    kind = serializers.ChoiceField(choices=TieKind.choices, allow_null=True)
     direction = serializers.ChoiceField(choices=Direction.choices)
-    strength = serializers.IntegerField(allow_null=True)
+    strength = serializers.IntegerField(allow_null=True, help_text="Declared strength, 1–5.")
     started_on = serializers.DateField(allow_null=True)
     ended_on = serializers.DateField(allow_null=True)
     is_sensitive = serializers.BooleanField()
+    inferred = serializers.BooleanField(help_text="No declared tie: inferred from interactions.")
+    relationship_strength = serializers.FloatField(
+        allow_null=True,
+        help_text="Inferred only: observed strength 0–1 from the interactions "
+        "(networks/strength.py), decayed to the map's date.",
+    )
+    interaction_count = serializers.IntegerField(
+        allow_null=True, help_text="Inferred only: how many interactions the two shared."
+    )
 
 
 class MapSerializer(serializers.Serializer):

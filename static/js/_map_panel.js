@@ -92,6 +92,17 @@ function render(node, details, context) {
       return `<li><span>${esc(nameOf(graph, other))} · ${esc(tie.kind)} · strength ${tie.strength ?? "not given"}${ended}</span>${control}</li>`;
     })
     .join("");
+  // Inferred relationships are on the map already (the map endpoint computes them).
+  const inferredItems = graph
+    .edges(node)
+    .map((edge) => graph.getEdgeAttributes(edge))
+    .filter((a) => a.inferred)
+    .map((a) => {
+      const other = String(a.source) === node ? a.target : a.source;
+      const declare = edit ? ` <button type="button" class="declare-tie" data-other="${esc(other)}">Declare this tie</button>` : "";
+      return `<li><span>${esc(nameOf(graph, other))} · ${a.interaction_count} interaction${a.interaction_count === 1 ? "" : "s"} · strength ${Number(a.relationship_strength).toFixed(2)} of 1</span>${declare}</li>`;
+    })
+    .join("");
   const history = assessments
     .map((a) => `<li>${esc(a.assessed_on)}: ${esc(STANCE_LABEL[a.stance])}, ${esc(a.ally_kind)}, influence ${a.influence}${a.assessed_by ? ` (by ${esc(a.assessed_by)})` : ""}</li>`)
     .join("");
@@ -118,6 +129,7 @@ function render(node, details, context) {
     ${edit ? `<form id="add-tie"><div class="row"><label>Draw a tie to<input type="text" name="target" list="actor-names" required></label>
         <label>Strength<select name="strength">${options([["", "—"], ...[1, 2, 3, 4, 5].map((n) => [String(n), String(n)])], "")}</select></label></div>
         <button type="submit">Add tie</button> <button type="button" id="pick-target">Pick the other end on the map</button></form>` : ""}
+    ${inferredItems ? `<h3>Inferred relationships</h3><p class="meta">They interacted, but no tie is declared.</p><ul id="inferred-list">${inferredItems}</ul>` : ""}
     <h3>Interactions</h3>${meetings ? `<ul>${meetings}</ul>` : "<p class='empty'>No interactions recorded.</p>"}
     <h3>Metrics</h3>${metricsHtml(details)}
     ${planHtml(details, graph)}
@@ -200,6 +212,11 @@ function wire(node, details, context) {
     const strength = form.strength.value === "" ? null : Number(form.strength.value);
     if (await context.createTie(node, target, { strength })) await openPanel(node, context);
   });
+  for (const button of panel.querySelectorAll(".declare-tie")) {
+    button.addEventListener("click", async () => {
+      if (await context.createTie(node, button.dataset.other)) await openPanel(node, context);
+    });
+  }
   panel.querySelector("#pick-target")?.addEventListener("click", () => context.startConnect(node));
   panel.querySelector("#find-paths").addEventListener("click", async () => {
     const result = await api(`paths/?to=${node}`);

@@ -3,7 +3,7 @@
 // again, and writes through the API with If-Match.
 import Graph from "graphology";
 import Sigma, { DEFAULT_STYLES } from "sigma";
-import { sdfCircle, sdfDiamond, sdfSquare, sdfTriangle } from "sigma/rendering";
+import { layerDashed, layerPlain, sdfCircle, sdfDiamond, sdfSquare, sdfTriangle } from "sigma/rendering";
 
 import { describeConflict, describeError, makeApi } from "./_map_api.js";
 import { downloadPng, downloadSvg } from "./_map_export.js";
@@ -11,12 +11,15 @@ import { closePanel, openPanel } from "./_map_panel.js";
 import {
   ENDED_TIE,
   HIGHLIGHT,
+  INFERRED_DASH,
+  INFERRED_TIE,
   KIND_SHAPE,
   OFFICIAL_MARK,
   STANCE_COLOUR,
   TIE,
   UNASSESSED,
   edgeSize,
+  inferredSize,
   nodeSize,
   renderLegend,
 } from "./_map_style.js";
@@ -54,6 +57,29 @@ const nodeStyles = {
   backdropShadowBlur: (attributes, state) => (state.isHovered ? 12 : 0),
   backdropPadding: (attributes, state) => (state.isHovered ? 6 : 2),
 };
+
+// Inferred relationships are dashed: a dashed layer over the plain one paints white gaps on
+// edges whose "gap" is set (solid edges have none, and the layer leaves them to the plain one).
+const edgeStyles = {
+  ...DEFAULT_STYLES.edges,
+  dash: { attribute: "dash", defaultValue: 0 },
+  gap: { attribute: "gap", defaultValue: 0 },
+};
+const edgePrimitives = {
+  variables: { dash: { type: "number", default: 0 }, gap: { type: "number", default: 0 } },
+  layers: [
+    layerPlain(),
+    layerDashed({
+      dashSize: { attribute: "dash", default: 0, mode: "pixels" },
+      gapSize: { attribute: "gap", default: 0, mode: "pixels" },
+      gapColor: "#ffffff",
+    }),
+  ],
+};
+
+function widthOf(attributes) {
+  return attributes.inferred ? inferredSize(attributes.relationship_strength) : edgeSize(attributes.strength);
+}
 
 function showAlert(message, { retry } = {}) {
   alertBox.hidden = false;
@@ -128,30 +154,36 @@ function buildGraph(payload) {
       strategic: node.ally_kind === "strategic",
     });
   }
+  let inferred = 0;
   for (const edge of payload.edges) {
     const ended = edge.ended_on !== null;
-    const colour = ended ? ENDED_TIE : TIE;
-    graph.addEdgeWithKey(String(edge.id), String(edge.source), String(edge.target), {
+    const colour = edge.inferred ? INFERRED_TIE : ended ? ENDED_TIE : TIE;
+    // An inferred relationship has no tie id: it is keyed by its two actors.
+    const key = edge.inferred ? `inferred:${edge.source}-${edge.target}` : String(edge.id);
+    graph.addEdgeWithKey(key, String(edge.source), String(edge.target), {
       ...edge,
-      size: edgeSize(edge.strength),
+      size: edge.inferred ? inferredSize(edge.relationship_strength) : edgeSize(edge.strength),
       color: colour,
       baseColor: colour,
       ended,
+      ...(edge.inferred ? { dash: INFERRED_DASH, gap: INFERRED_DASH } : {}),
     });
+    if (edge.inferred) inferred += 1;
   }
   const names = document.getElementById("actor-names");
   names.replaceChildren(
     ...payload.nodes.map((n) => Object.assign(document.createElement("option"), { value: n.name })),
   );
   app.dataset.nodeCount = String(graph.order);
-  app.dataset.edgeCount = String(graph.size);
+  app.dataset.edgeCount = String(graph.size - inferred);
+  app.dataset.inferredCount = String(inferred);
 }
 
 function createRenderer() {
   const large = graph.order > 1000;
   renderer = new Sigma(graph, document.getElementById("map-canvas"), {
-    primitives: { nodes: { shapes: [sdfCircle(), sdfSquare(), sdfTriangle(), sdfDiamond()] } },
-    styles: { nodes: nodeStyles, edges: DEFAULT_STYLES.edges },
+    primitives: { nodes: { shapes: [sdfCircle(), sdfSquare(), sdfTriangle(), sdfDiamond()] }, edges: edgePrimitives },
+    styles: { nodes: nodeStyles, edges: edgeStyles },
     settings: {
       // Smooth zoom and pan at 5,000 actors: edges and labels wait until the camera stops.
       hideEdgesOnMove: large,
@@ -173,6 +205,12 @@ function createRenderer() {
       if (!result.ok) showAlert(`The new position was not saved: ${describeError(result)}`);
     });
   }
+}
+
+function summary() {
+  const inferred = Number(app.dataset.inferredCount || 0);
+  const ties = graph.size - inferred;
+  return `${graph.order} actors, ${ties} ties${inferred ? `, ${inferred} inferred relationships` : ""}`;
 }
 
 function remember(query) {
@@ -198,7 +236,7 @@ async function loadMap({ keepCamera = true, query: updateUrl = false } = {}) {
   document.getElementById("power-axes").hidden = layoutSelect.value !== "power";
   renderLegend(document.getElementById("map-legend"), SIZE_LABELS[sizeBy.value]);
   const asOf = result.data.as_of ? ` as it stood on ${result.data.as_of}` : "";
-  status.textContent = `${graph.order} actors, ${graph.size} ties${asOf}.`;
+  status.textContent = `${summary()}${asOf}.`;
   const table = document.getElementById("table-link");
   table.href = `${table.pathname}${query.toString() ? `?${query}` : ""}`;
   app.dataset.loaded = String(Number(app.dataset.loaded || 0) + 1);
@@ -234,7 +272,7 @@ function setHighlight(nodes, edges) {
   graph.forEachEdge((edge, attributes) => {
     const on = highlighted.edges.has(edge);
     graph.setEdgeAttribute(edge, "color", on ? HIGHLIGHT : any ? "#eef0f4" : attributes.baseColor);
-    graph.setEdgeAttribute(edge, "size", on ? edgeSize(attributes.strength) + 2 : edgeSize(attributes.strength));
+    graph.setEdgeAttribute(edge, "size", on ? widthOf(attributes) + 2 : widthOf(attributes));
   });
   app.dataset.highlighted = [...highlighted.nodes].join(",");
 }
@@ -248,7 +286,7 @@ function startConnect(source) {
 function cancelConnect() {
   connectFrom = null;
   app.classList.remove("connecting");
-  status.textContent = `${graph.order} actors, ${graph.size} ties.`;
+  status.textContent = `${summary()}.`;
 }
 
 async function createTie(source, target, { strength = null, kind = "collaboration" } = {}) {

@@ -348,3 +348,56 @@ def test_the_map_exports_as_svg_and_png(browser_page, sign_in, network):
     with open(png_download.value.path(), "rb") as png:
         assert png.read(8) == b"\x89PNG\r\n\x1a\n"
     assert page.js_errors == []
+
+
+def test_inferred_relationships_are_dashed_explained_and_filtered(browser_page, sign_in, network):
+    """Food Bank met the union and the informant, but no tie is declared: inferred
+    relationships, drawn dashed and explained in the legend; the filter hides them; a member
+    sees neither the informant's nor (the meeting was the informant's too) any other."""
+    from networks.models import Interaction, InteractionParticipant
+
+    coalition, bank = network["coalition"], network["bank"]
+    for others in ((network["union"],), (network["faith"], network["informant"])):
+        meeting = Interaction.objects.create(
+            coalition=coalition, kind="one_to_one", occurred_on=DAY
+        )
+        for actor in (bank, *others):
+            InteractionParticipant.objects.create(interaction=meeting, actor=actor)
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    edges = page.evaluate(
+        """() => { const g = window.weftMap.graph;
+          return g.filterEdges((e, a) => a.inferred).map((e) => {
+            const a = g.getEdgeAttributes(e);
+            return [a.source, a.target, a.gap > 0, a.color]; }); }"""
+    )
+    pairs = {frozenset((s, t)) for s, t, _, _ in edges}
+    expected = {
+        frozenset((bank.pk, network[other].pk)) for other in ("union", "faith", "informant")
+    } | {frozenset((network["faith"].pk, network["informant"].pk))}
+    assert pairs == expected
+    assert all(dashed for _, _, dashed, _ in edges)
+    assert page.get_attribute("#map-app", "data-inferred-count") == "4"
+    assert "Inferred relationship" in page.inner_text("#map-legend")
+    assert "4 inferred relationships" in page.inner_text("#map-status")
+    find(page, "Food Bank")
+    assert "Tenants Union" in page.inner_text("#inferred-list")
+    page.screenshot(path="/tmp/weft-inferred.png")
+
+    before = loads(page)
+    page.select_option("#f-inferred", "false")
+    page.click("#map-filters button[type=submit]")
+    wait_reloaded(page, before)
+    assert page.get_attribute("#map-app", "data-inferred-count") == "0"
+    assert "inferred=false" in page.url
+    assert page.js_errors == []
+
+    member = page.context.browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
+    member.base = page.base
+    open_map(member, sign_in, network, "member")
+    member_edges = member.evaluate(
+        "() => window.weftMap.graph.filterEdges((e, a) => a.inferred)"
+        ".map((e) => window.weftMap.graph.getEdgeAttributes(e)).map((a) => [a.source, a.target])"
+    )
+    assert [frozenset(p) for p in member_edges] == [frozenset((bank.pk, network["union"].pk))]
+    member.context.close()
