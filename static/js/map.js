@@ -44,6 +44,10 @@ const SIZE_LABELS = { influence: "influence", degree: "ties", commitment: "commi
 const graph = new Graph({ multi: true, type: "mixed", allowSelfLoops: false });
 let renderer = null;
 let connectFrom = null; // the actor a tie is being drawn from (mouse: pick source, then target)
+let tieDrag = null; // a tie being drawn by dragging: { source, moved }
+let ignoreClickUntil = 0; // the click that ends a tie drag is not a click on the target
+const drawTies = document.getElementById("draw-ties");
+const tiePreview = document.getElementById("tie-preview");
 let highlighted = { nodes: new Set(), edges: new Set() };
 let shownAsOf = null; // the past date the map shows, or null for today
 
@@ -194,11 +198,15 @@ function createRenderer() {
       stagePadding: 40,
     },
   });
-  renderer.on("clickNode", ({ node }) => onNodeChosen(node));
+  renderer.on("clickNode", ({ node }) => {
+    if (performance.now() < ignoreClickUntil) return;
+    onNodeChosen(node);
+  });
   renderer.on("clickStage", () => {
     if (connectFrom) cancelConnect();
   });
   if (config.canEdit) {
+    setupTieDrag();
     renderer.on("nodeDragEnd", async ({ node }) => {
       const { x, y } = graph.getNodeAttributes(node);
       const result = await api(`positions/${node}/`, { method: "PUT", body: { x, y, is_pinned: true } });
@@ -211,6 +219,65 @@ function summary() {
   const inferred = Number(app.dataset.inferredCount || 0);
   const ties = graph.size - inferred;
   return `${graph.order} actors, ${ties} ties${inferred ? `, ${inferred} inferred relationships` : ""}`;
+}
+
+// Drawing a tie by dragging from one actor to another: in the "draw ties" mode, or with Shift
+// held down. Otherwise dragging an actor moves it (and pins it there).
+function drawingTies(event) {
+  return drawTies?.getAttribute("aria-pressed") === "true" || Boolean(event?.original?.shiftKey);
+}
+
+function previewTo(source, point) {
+  const from = renderer.graphToViewport(graph.getNodeAttributes(source));
+  const line = tiePreview.querySelector("line");
+  line.setAttribute("x1", from.x);
+  line.setAttribute("y1", from.y);
+  line.setAttribute("x2", point.x);
+  line.setAttribute("y2", point.y);
+  tiePreview.hidden = false;
+}
+
+function endTieDrag() {
+  tieDrag = null;
+  tiePreview.hidden = true;
+  app.classList.remove("drawing-tie");
+}
+
+function setupTieDrag() {
+  drawTies.addEventListener("click", () => {
+    const on = drawTies.getAttribute("aria-pressed") !== "true";
+    drawTies.setAttribute("aria-pressed", String(on));
+    drawTies.textContent = on ? "Drawing ties: on (drag from one actor to another)" : "Draw ties by dragging";
+    app.classList.toggle("tie-mode", on);
+  });
+  // The node is not moved while a tie is drawn from it.
+  renderer.on("nodeDragStart", (payload) => {
+    if (tieDrag) payload.preventSigmaDefault();
+  });
+  renderer.on("downNode", ({ node, event }) => {
+    if (!drawingTies(event)) return;
+    tieDrag = { source: node, moved: false };
+    app.classList.add("drawing-tie");
+  });
+  renderer.on("moveBody", ({ event, preventSigmaDefault }) => {
+    if (!tieDrag) return;
+    // The camera does not pan while a tie is being drawn.
+    preventSigmaDefault();
+    tieDrag.moved = true;
+    previewTo(tieDrag.source, event);
+  });
+  renderer.on("upNode", async ({ node }) => {
+    if (!tieDrag) return;
+    const { source, moved } = tieDrag;
+    endTieDrag();
+    if (!moved || node === source) return; // a click: the panel opens as usual
+    ignoreClickUntil = performance.now() + 400;
+    if (await createTie(source, node)) await showActor(source);
+  });
+  renderer.on("upStage", () => {
+    if (tieDrag?.moved) ignoreClickUntil = performance.now() + 400;
+    if (tieDrag) endTieDrag();
+  });
 }
 
 function remember(query) {
@@ -367,6 +434,7 @@ document.getElementById("export-png").addEventListener("click", () =>
 
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape" && connectFrom) cancelConnect();
+  if (event.key === "Escape" && tieDrag) endTieDrag();
 });
 
 const addForm = document.getElementById("add-actor");

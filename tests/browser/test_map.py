@@ -168,6 +168,80 @@ def test_a_tie_is_drawn_by_mouse_from_one_node_to_another(browser_page, sign_in,
     assert page.js_errors == []
 
 
+def settled_spot(page, actor):
+    """Where an actor is on the page, once the canvas and the camera have stopped moving."""
+    spot = None
+    for _ in range(40):
+        box = page.locator("#map-canvas").bounding_box()
+        now = (box, page.evaluate(f"window.weftMap.nodeOnScreen({actor.pk})"))
+        if now == spot:
+            break
+        spot = now
+        page.wait_for_timeout(150)
+    box, where = spot
+    return box["x"] + where["x"], box["y"] + where["y"]
+
+
+def drag(page, source, target):
+    start, end = settled_spot(page, source), settled_spot(page, target)
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move((start[0] + end[0]) / 2, (start[1] + end[1]) / 2, steps=5)
+    page.mouse.move(*end, steps=5)
+    page.mouse.up()
+
+
+def test_a_tie_is_drawn_by_dragging_from_one_node_to_another_and_persists(
+    browser_page, sign_in, network
+):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    camera = page.evaluate("window.weftMap.renderer.getCamera().getState()")
+    bank_at = page.evaluate(f"window.weftMap.nodeOnScreen({network['bank'].pk})")
+    assert "drag from one actor to another" in page.inner_text("#draw-help")
+    page.click("#draw-ties")
+    assert page.get_attribute("#draw-ties", "aria-pressed") == "true"
+    before = loads(page)
+    drag(page, network["bank"], network["mayor"])
+    wait_reloaded(page, before)
+    page.wait_for_selector("#panel-title:text-is('Food Bank')")
+    page.wait_for_selector("#ties-list li:has-text('Mayor Reyes')")
+    assert Tie.objects.filter(source=network["bank"], target=network["mayor"]).exists()
+    # Drawing a tie neither moved the node nor panned the camera.
+    assert page.evaluate(f"window.weftMap.nodeOnScreen({network['bank'].pk})") == bank_at
+    assert page.evaluate("window.weftMap.renderer.getCamera().getState()") == camera
+    assert not ActorPosition.objects.get(actor=network["bank"]).is_pinned
+
+    # Without the mode, Shift-drag draws a tie too; a plain drag moves the node.
+    page.click("#draw-ties")
+    before = loads(page)
+    page.keyboard.down("Shift")
+    drag(page, network["clerk"], network["bank"])
+    page.keyboard.up("Shift")
+    wait_reloaded(page, before)
+    page.wait_for_selector("#ties-list li:has-text('Food Bank')")
+    assert Tie.objects.filter(source=network["clerk"], target=network["bank"]).exists()
+
+    page.reload()
+    page.wait_for_function("document.getElementById('map-app').dataset.loaded")
+    find(page, "Food Bank")
+    ties = page.inner_text("#ties-list")
+    assert "Mayor Reyes" in ties and "Council Clerk" in ties
+    # A plain drag (no mode, no Shift) moves the actor and pins it where it was dropped.
+    x, y = settled_spot(page, network["bank"])
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 80, y + 40, steps=8)
+    page.mouse.up()
+    for _ in range(50):
+        if ActorPosition.objects.get(actor=network["bank"]).is_pinned:
+            break
+        page.wait_for_timeout(100)
+    assert ActorPosition.objects.get(actor=network["bank"]).is_pinned
+    assert Tie.objects.count() == 7  # no tie drawn by the plain drag
+    assert page.js_errors == []
+
+
 def test_a_stale_edit_shows_who_changed_what_and_reloads_the_item(browser_page, sign_in, network):
     page = browser_page
     open_map(page, sign_in, network, "organizer")
@@ -382,7 +456,6 @@ def test_inferred_relationships_are_dashed_explained_and_filtered(browser_page, 
     assert "4 inferred relationships" in page.inner_text("#map-status")
     find(page, "Food Bank")
     assert "Tenants Union" in page.inner_text("#inferred-list")
-    page.screenshot(path="/tmp/weft-inferred.png")
 
     before = loads(page)
     page.select_option("#f-inferred", "false")
