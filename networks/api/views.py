@@ -1,6 +1,7 @@
 """API views for ties, interactions and the map."""
 
 import django_filters
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
@@ -26,7 +27,7 @@ from ..models import (
     Tie,
     TieKind,
 )
-from ..services import position_place_beside_neighbours, tie_restore
+from ..services import layout_request_after_edit, position_place_beside_neighbours, tie_restore
 from .serializers import InteractionSerializer, TieSerializer
 
 
@@ -72,7 +73,12 @@ class TieViewSet(CoalitionViewSet):
         # neighbours is where a person looks for it.
         for end in (tie.source, tie.target):
             position_place_beside_neighbours(actor=end)
+        layout_request_after_edit(coalition_id=self.access.coalition.pk)
         return tie
+
+    def perform_destroy(self, tie):
+        super().perform_destroy(tie)
+        layout_request_after_edit(coalition_id=self.access.coalition.pk)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True), summary="A tie's history")
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -89,9 +95,11 @@ class TieViewSet(CoalitionViewSet):
     def restore(self, request, coalition_id, pk, history_id):
         if self.access.role == RoleName.MEMBER:  # organizers, weavers, stewards restore
             raise roles.PermissionDeniedForRole(self.access, Permission.MAP_EDIT)
-        tie = tie_restore(
-            access=self.access, tie_id=int(pk), history_id=int(history_id), user=request.user
-        )
+        with transaction.atomic():
+            tie = tie_restore(
+                access=self.access, tie_id=int(pk), history_id=int(history_id), user=request.user
+            )
+            layout_request_after_edit(coalition_id=self.access.coalition.pk)
         response = Response(self.get_serializer(tie).data)
         response["ETag"] = etag_for(tie)
         return response

