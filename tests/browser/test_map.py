@@ -472,3 +472,51 @@ def test_inferred_relationships_are_dashed_explained_and_filtered(browser_page, 
     )
     assert [frozenset(p) for p in member_edges] == [frozenset((bank.pk, network["union"].pk))]
     member.context.close()
+
+
+def test_the_engagement_plan_is_edited_in_the_panel_and_a_stale_edit_is_refused(
+    browser_page, sign_in, network
+):
+    from allies.models import EngagementPlan
+
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    find(page, "Mayor Reyes")
+    page.fill("#plan textarea[name=ask]", "Fund the tenant advocates")
+    page.fill("#plan textarea[name=frame]", "Fiscal prudence: evictions cost the city more")
+    page.fill("#plan input[name=messenger]", "Council Clerk")
+    page.fill("#plan input[name=owner]", "organizer")
+    page.fill("#plan input[name=next_step]", "Ask the clerk for a meeting")
+    page.fill("#plan input[name=next_step_on]", "2026-02-01")
+    page.click("#plan button[type=submit]")
+    page.wait_for_selector("#plan-saved")
+    plan = EngagementPlan.objects.get(actor=network["mayor"])
+    assert plan.ask == "Fund the tenant advocates" and plan.messenger == network["clerk"]
+    assert plan.owner.username == "organizer"
+    assert plan.next_step_on == datetime.date(2026, 2, 1)
+
+    page.reload()
+    page.wait_for_function("document.getElementById('map-app').dataset.loaded")
+    find(page, "Mayor Reyes")
+    assert page.input_value("#plan input[name=messenger]") == "Council Clerk"
+    assert page.input_value("#plan textarea[name=frame]").startswith("Fiscal prudence")
+
+    # Meanwhile a weaver changes the ask; the organizer's edit is refused and the plan reloaded.
+    plan.ask = "Fund the advocates and the hotline"
+    plan._history_user = network["coalition"].roles.get(user__username="weaver").user
+    plan.save()
+    page.fill("#plan input[name=next_step]", "Call the chief of staff")
+    page.click("#plan button[type=submit]")
+    message = page.wait_for_selector("#map-alert:not([hidden])").inner_text()
+    assert "weaver changed the ask of the engagement plan for Mayor Reyes" in message
+    assert "not saved" in message
+    page.wait_for_function(
+        "document.querySelector('#plan textarea[name=ask]')?.value"
+        " === 'Fund the advocates and the hotline'"
+    )
+    plan.refresh_from_db()
+    assert plan.next_step == "Ask the clerk for a meeting"
+    # A wrong owner is refused, naming the field.
+    page.fill("#plan input[name=owner]", "nobody-here")
+    page.click("#plan button[type=submit]")
+    page.wait_for_function("document.getElementById('map-alert').innerText.includes('owner')")
