@@ -181,3 +181,30 @@ def test_after_an_edit_the_layout_runs_keeps_pins_and_places_the_newcomer_beside
     spread = max(distance(placed[g.pk], placed[h.pk]) for g in groups for h in groups)
     assert near < spread / 2
     assert placed[newcomer] != (5000.0, 5000.0)
+
+
+@pytest.mark.django_db
+def test_undoing_a_deletion_puts_the_actor_back_where_it_was_with_its_ties(client_for, coalition):
+    from tests.api_helpers import url
+
+    union, church, mayor = (
+        Actor.objects.create(coalition=coalition, name=name, kind=ActorKind.ORGANISATION)
+        for name in ("Union", "Church", "Mayor")
+    )
+    Tie.objects.create(coalition=coalition, source=union, target=church, strength=4)
+    layout_compute(coalition_id=coalition.pk)  # positions written in bulk, no history yet
+    ActorPosition.objects.filter(actor=mayor).update(x=-321.5, y=654.25, is_pinned=True)
+    placed = {p.actor_id: (p.x, p.y, p.is_pinned) for p in ActorPosition.objects.all()}
+    client = client_for("organizer")
+    for actor in (union, mayor):
+        response = client.delete(url(coalition, "actors", actor.pk), HTTP_IF_MATCH='"1"')
+        assert response.status_code == 204
+        assert not ActorPosition.objects.filter(actor=actor).exists()
+        deletion = Actor.history.get(id=actor.pk, history_type="-").history_id
+        restored = client.post(url(coalition, "actors", actor.pk, f"history/{deletion}/restore"))
+        assert restored.status_code == 200
+        position = ActorPosition.objects.get(actor=actor)
+        assert (position.x, position.y, position.is_pinned) == placed[actor.pk]
+    assert Tie.objects.filter(source=union, target=church, strength=4).exists()
+    graph = client.get(f"/api/v1/coalitions/{coalition.pk}/map/").json()
+    assert {n["id"]: (n["x"], n["y"]) for n in graph["nodes"]}[mayor.pk] == (-321.5, 654.25)

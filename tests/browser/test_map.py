@@ -328,6 +328,9 @@ def test_delete_asks_first_and_can_be_undone(browser_page, sign_in, network):
     page = browser_page
     open_map(page, sign_in, network, "organizer")
     find(page, "Council Clerk")
+    clerk = network["clerk"].pk
+    where = f"['x', 'y'].map((k) => window.weftMap.graph.getNodeAttribute('{clerk}', k))"
+    placed = page.evaluate(where)
     page.once("dialog", lambda dialog: dialog.accept())
     before = loads(page)
     page.click("#delete-actor")
@@ -340,6 +343,8 @@ def test_delete_asks_first_and_can_be_undone(browser_page, sign_in, network):
     page.wait_for_selector("#panel-title:text-is('Council Clerk')")
     assert "Council Clerk" in map_names(page)
     assert Tie.objects.filter(source=network["faith"], target_id=network["clerk"].pk).exists()
+    # Back where it was, not wherever a newcomer would go.
+    assert page.evaluate(where) == placed
     assert page.js_errors == []
 
 
