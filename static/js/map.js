@@ -183,11 +183,16 @@ function buildGraph(payload) {
   app.dataset.inferredCount = String(inferred);
 }
 
-function createRenderer() {
+let rendererDashes = false; // whether the renderer has the dashed layer (inferred relationships)
+
+function createRenderer(withDashes) {
   const large = graph.order > 1000;
+  rendererDashes = withDashes;
+  // The dashed layer costs a little on every edge drawn: only when there is something dashed.
+  const nodePrimitives = { shapes: [sdfCircle(), sdfSquare(), sdfTriangle(), sdfDiamond()] };
   renderer = new Sigma(graph, document.getElementById("map-canvas"), {
-    primitives: { nodes: { shapes: [sdfCircle(), sdfSquare(), sdfTriangle(), sdfDiamond()] }, edges: edgePrimitives },
-    styles: { nodes: nodeStyles, edges: edgeStyles },
+    primitives: withDashes ? { nodes: nodePrimitives, edges: edgePrimitives } : { nodes: nodePrimitives },
+    styles: { nodes: nodeStyles, edges: withDashes ? edgeStyles : DEFAULT_STYLES.edges },
     settings: {
       // Smooth zoom and pan at 5,000 actors: edges and labels wait until the camera stops.
       hideEdgesOnMove: large,
@@ -206,7 +211,7 @@ function createRenderer() {
     if (connectFrom) cancelConnect();
   });
   if (config.canEdit) {
-    setupTieDrag();
+    listenForTieDrags();
     renderer.on("nodeDragEnd", async ({ node }) => {
       const { x, y } = graph.getNodeAttributes(node);
       const result = await api(`positions/${node}/`, { method: "PUT", body: { x, y, is_pinned: true } });
@@ -243,13 +248,14 @@ function endTieDrag() {
   app.classList.remove("drawing-tie");
 }
 
-function setupTieDrag() {
-  drawTies.addEventListener("click", () => {
-    const on = drawTies.getAttribute("aria-pressed") !== "true";
-    drawTies.setAttribute("aria-pressed", String(on));
-    drawTies.textContent = on ? "Drawing ties: on (drag from one actor to another)" : "Draw ties by dragging";
-    app.classList.toggle("tie-mode", on);
-  });
+drawTies?.addEventListener("click", () => {
+  const on = drawTies.getAttribute("aria-pressed") !== "true";
+  drawTies.setAttribute("aria-pressed", String(on));
+  drawTies.textContent = on ? "Drawing ties: on (drag from one actor to another)" : "Draw ties by dragging";
+  app.classList.toggle("tie-mode", on);
+});
+
+function listenForTieDrags() {
   // The node is not moved while a tie is drawn from it.
   renderer.on("nodeDragStart", (payload) => {
     if (tieDrag) payload.preventSigmaDefault();
@@ -297,8 +303,15 @@ async function loadMap({ keepCamera = true, query: updateUrl = false } = {}) {
   const camera = renderer && keepCamera ? renderer.getCamera().getState() : null;
   shownAsOf = result.data.as_of;
   buildGraph(result.data);
-  if (!renderer) createRenderer();
-  else if (camera) renderer.getCamera().setState(camera);
+  const needsDashes = Number(app.dataset.inferredCount) > 0;
+  if (renderer && needsDashes && !rendererDashes) {
+    renderer.kill(); // inferred relationships appeared: a renderer that can dash them
+    renderer = null;
+  }
+  if (!renderer) {
+    createRenderer(needsDashes);
+    if (camera) renderer.getCamera().setState(camera);
+  } else if (camera) renderer.getCamera().setState(camera);
   else renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
   document.getElementById("power-axes").hidden = layoutSelect.value !== "power";
   renderLegend(document.getElementById("map-legend"), SIZE_LABELS[sizeBy.value]);

@@ -441,7 +441,13 @@ def test_inferred_relationships_are_dashed_explained_and_filtered(browser_page, 
         for actor in (bank, *others):
             InteractionParticipant.objects.create(interaction=meeting, actor=actor)
     page = browser_page
-    open_map(page, sign_in, network, "organizer")
+    # Opened without them, then shown: the renderer is rebuilt with its dashed layer.
+    open_map(page, sign_in, network, "organizer", query="?inferred=false")
+    assert page.get_attribute("#map-app", "data-inferred-count") == "0"
+    before = loads(page)
+    page.select_option("#f-inferred", "")
+    page.click("#map-filters button[type=submit]")
+    wait_reloaded(page, before)
     edges = page.evaluate(
         """() => { const g = window.weftMap.graph;
           return g.filterEdges((e, a) => a.inferred).map((e) => {
