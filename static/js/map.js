@@ -183,6 +183,29 @@ function buildGraph(payload) {
   app.dataset.inferredCount = String(inferred);
 }
 
+// Sigma hides edges and labels only while a camera animation runs: a wheel zoom made of
+// several steps, each slower than its 250 ms animation on a slow machine, ended every step in
+// a full render of every edge (seconds at 25,000 ties in software WebGL; bench/). The camera
+// counts as moving until it has been still for this long, so a gesture draws one full frame,
+// at its end. (isAnimating() is read by sigma only to decide what to draw.)
+const SETTLE_MS = 300;
+
+function drawInFullOnceSettled(sigma) {
+  const camera = sigma.getCamera();
+  const animating = camera.isAnimating.bind(camera);
+  let settling = false;
+  let timer = null;
+  camera.isAnimating = () => settling || animating();
+  camera.on("updated", () => {
+    settling = true;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      settling = false;
+      sigma.scheduleRender();
+    }, SETTLE_MS);
+  });
+}
+
 let rendererDashes = false; // whether the renderer has the dashed layer (inferred relationships)
 
 function createRenderer(withDashes) {
@@ -203,6 +226,7 @@ function createRenderer(withDashes) {
       stagePadding: 40,
     },
   });
+  if (large) drawInFullOnceSettled(renderer);
   renderer.on("clickNode", ({ node }) => {
     if (performance.now() < ignoreClickUntil) return;
     onNodeChosen(node);
