@@ -16,10 +16,11 @@ from .models import Actor
 
 def _dependents(actor_id: int) -> list[tuple[str, Q]]:
     """What goes with an actor when it is deleted, and comes back when it is restored: every
-    row with history that points at it (rows without history cascade and are not restorable:
-    interaction participations, group seats, positions)."""
+    row with history that points at it, its place on the map included (rows without history
+    cascade and are not restorable: interaction participations, group seats)."""
     return [
         ("networks.Tie", Q(source_id=actor_id) | Q(target_id=actor_id)),
+        ("networks.ActorPosition", Q(actor_id=actor_id)),
         ("allies.ContactDetail", Q(actor_id=actor_id)),
         ("allies.AllyAssessment", Q(actor_id=actor_id)),
         ("allies.EngagementPlan", Q(actor_id=actor_id)),

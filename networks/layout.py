@@ -25,6 +25,12 @@ class Pinned:
     y: float
 
 
+# A run that starts from the stored layout (most actors already placed) moves them this much
+# less than a run from scratch: the map keeps its shape from one edit to the next, and only
+# what changed settles in.
+INCREMENTAL_TEMPERATURE = 0.25
+
+
 def force_layout(
     node_count: int,
     edges: Sequence[tuple[int, int]],
@@ -32,12 +38,14 @@ def force_layout(
     pinned: Sequence[Pinned] = (),
     iterations: int = 500,
     seed: int = 7,
+    placed: Sequence[tuple[float, float] | None] | None = None,
 ) -> list[tuple[float, float]]:
     """Positions for ``node_count`` nodes joined by ``edges`` (pairs of node indexes).
 
     Pinned nodes stay exactly where a person put them: igraph has no "fixed" flag any more,
     so their bounds are clamped to their own coordinates. Stronger edges (higher ``weights``)
-    pull harder.
+    pull harder. ``placed``: where each node is now (None for a node without a place); when
+    most nodes have one, the run starts from there, cooler, instead of from scratch.
     """
     if node_count == 0:
         return []
@@ -51,7 +59,17 @@ def force_layout(
         ]
         for i in range(node_count)
     ]
+    start_temp = math.sqrt(node_count) / 10  # igraph's default
+    known = [i for i, where in enumerate(placed or ()) if where is not None]
+    if placed is not None and len(known) * 2 > node_count:
+        for i in known:
+            start[i] = [placed[i][0] / unit, placed[i][1] / unit]
+        start_temp *= INCREMENTAL_TEMPERATURE
     bounds = {}
+    if start_temp < math.sqrt(node_count) / 10:
+        # Without bounds igraph turns the finished layout to its principal axes: from one run
+        # to the next the whole map would spin. Any bound keeps the frame; these bind nothing.
+        bounds = {"minx": [-math.inf] * node_count}
     if pinned:
         # Free nodes get unbounded boxes; igraph takes numbers only, so infinities.
         low_x, low_y = [-math.inf] * node_count, [-math.inf] * node_count
@@ -67,13 +85,14 @@ def force_layout(
             weights=list(weights) if weights is not None and edges else None,
             niter=iterations,
             seed=start,
+            start_temp=start_temp,
             grid="auto",
             **bounds,
         )
-    placed = [(x * unit, y * unit) for x, y in layout.coords]
+    result = [(x * unit, y * unit) for x, y in layout.coords]
     for pin in pinned:  # exact, not a round trip through floating-point division
-        placed[pin.index] = (pin.x, pin.y)
-    return placed
+        result[pin.index] = (pin.x, pin.y)
+    return result
 
 
 @contextmanager

@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from weft.db import Editable, SameCoalition
 
@@ -181,6 +182,9 @@ class ActorPosition(models.Model):
     y = models.FloatField()
     is_pinned = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept so that undoing an actor's deletion puts it back where it was (allies/services.py).
+    # Layout runs write positions in bulk and leave no history; drags and deletions do.
+    history = HistoricalRecords()
 
     def __str__(self) -> str:
         return f"Actor {self.actor_id} at ({self.x:.1f}, {self.y:.1f})"

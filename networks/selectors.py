@@ -15,7 +15,7 @@ from .models import ActorPosition, InteractionParticipant, MetricRun, MetricRunS
 
 def graph_for_layout(coalition_id: int, on: datetime.date | None = None):
     """Everything a layout run needs, in three queries: actor ids, current ties (as id pairs
-    with their declared strength) and the pinned positions."""
+    with their declared strength) and the stored positions (actor id, x, y, pinned)."""
     on = on or timezone.localdate()
     actor_ids = list(
         Actor.objects.filter(coalition_id=coalition_id).order_by("id").values_list("id", flat=True)
@@ -25,12 +25,12 @@ def graph_for_layout(coalition_id: int, on: datetime.date | None = None):
         .current(on)
         .values_list("source_id", "target_id", "strength")
     )
-    pinned = list(
-        ActorPosition.objects.filter(actor__coalition_id=coalition_id, is_pinned=True).values_list(
-            "actor_id", "x", "y"
+    positions = list(
+        ActorPosition.objects.filter(actor__coalition_id=coalition_id).values_list(
+            "actor_id", "x", "y", "is_pinned"
         )
     )
-    return actor_ids, ties, pinned
+    return actor_ids, ties, positions
 
 
 # The stances of the actors a weaver works with besides the member organisations.

@@ -43,13 +43,18 @@ def layout_compute(*, coalition_id: int) -> int:
     """Recompute the force-directed layout of a coalition's map and store it per actor.
     Pinned positions (placed by hand) are kept. Returns the number of positions written."""
     started = time.monotonic()
-    actor_ids, ties, pinned_rows = graph_for_layout(coalition_id)
+    actor_ids, ties, stored = graph_for_layout(coalition_id)
     index = {actor_id: i for i, actor_id in enumerate(actor_ids)}
     edges = [(index[s], index[t]) for s, t, _ in ties]
     weights = [strength or DEFAULT_LAYOUT_WEIGHT for _, _, strength in ties]
-    pinned = [Pinned(index[a], x, y) for a, x, y in pinned_rows if a in index]
-    positions = force_layout(len(actor_ids), edges, weights, pinned)
-    pinned_ids = {a for a, _, _ in pinned_rows}
+    pinned = [Pinned(index[a], x, y) for a, x, y, is_pinned in stored if is_pinned]
+    # Start from where everyone is (the last run, newcomers beside their neighbours): the
+    # map keeps its shape after an edit.
+    placed: list[tuple[float, float] | None] = [None] * len(actor_ids)
+    for actor_id, x, y, _ in stored:
+        placed[index[actor_id]] = (x, y)
+    positions = force_layout(len(actor_ids), edges, weights, pinned, placed=placed)
+    pinned_ids = {a for a, _, _, is_pinned in stored if is_pinned}
     rows = [
         ActorPosition(actor_id=actor_id, x=x, y=y)
         for actor_id, (x, y) in zip(actor_ids, positions, strict=True)
@@ -79,6 +84,23 @@ def layout_request(*, coalition_id: int) -> None:
     from .tasks import compute_layout
 
     transaction.on_commit(lambda: compute_layout.delay(coalition_id))
+
+
+def layout_request_after_edit(*, coalition_id: int) -> None:
+    """After an actor or a tie was added or deleted: a layout run once the transaction
+    commits, debounced like the metric runs, so that a burst of edits is laid out once, when
+    it is over (with a worker; in the embedded mode tasks run in-process and ignore the
+    countdown, so the first edit of a burst is laid out at once). Until then a new actor sits
+    beside its neighbours (position_place_beside_neighbours); pinned positions are kept."""
+    debounce = settings.WEFT_LAYOUT_DEBOUNCE_SECONDS
+
+    def queue() -> None:
+        from .tasks import compute_layout
+
+        if cache.add(f"weft:layout-debounce:{coalition_id}", 1, debounce):
+            compute_layout.apply_async((coalition_id,), countdown=debounce)
+
+    transaction.on_commit(queue, robust=True)
 
 
 @transaction.atomic
@@ -384,14 +406,19 @@ def position_set(*, actor: Actor, x: float, y: float, is_pinned: bool) -> ActorP
 
 @transaction.atomic
 def position_place_beside_neighbours(*, actor: Actor) -> ActorPosition | None:
-    """Give an actor without a position one beside the actors it is tied to (their centre,
-    nudged aside so it does not sit on top of one), until the next layout run places it
-    properly. Nothing happens when it already has a place or none of its neighbours has."""
-    if ActorPosition.objects.filter(actor=actor).exists():
+    """Place a newcomer beside the actors it is tied to (their centre, nudged aside so it does
+    not sit on top of one), until the next layout run places it properly. A newcomer: an
+    actor without a position, or with a position nobody pinned and no tie before this one
+    (where the person was looking when they added it). Nothing happens otherwise, or when
+    none of its neighbours has a place."""
+    existing = ActorPosition.objects.filter(actor=actor).first()
+    if existing is not None and existing.is_pinned:
         return None
-    neighbours = Tie.objects.filter(Q(source=actor) | Q(target=actor)).values_list(
-        "source_id", "target_id"
+    neighbours = list(
+        Tie.objects.filter(Q(source=actor) | Q(target=actor)).values_list("source_id", "target_id")
     )
+    if existing is not None and len(neighbours) > 1:
+        return None  # already among its ties: the layout run will settle it
     ids = {one for pair in neighbours for one in pair} - {actor.pk}
     placed = list(ActorPosition.objects.filter(actor_id__in=ids).values_list("x", "y"))
     if not placed:
@@ -401,4 +428,7 @@ def position_place_beside_neighbours(*, actor: Actor) -> ActorPosition | None:
     # Beside, not on: a small offset that differs per actor so newcomers do not stack.
     angle = (actor.pk * 2.399963) % (2 * math.pi)
     x, y = x + NEWCOMER_OFFSET * math.cos(angle), y + NEWCOMER_OFFSET * math.sin(angle)
-    return ActorPosition.objects.create(actor=actor, x=x, y=y)
+    position, _ = ActorPosition.objects.update_or_create(
+        actor=actor, defaults={"x": x, "y": y, "is_pinned": False}
+    )
+    return position

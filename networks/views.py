@@ -66,7 +66,11 @@ def map_table(request, coalition_id: int):
         node["kind_label"] = kind_labels[node["kind"]]
     for edge in edges:
         edge["source_name"], edge["target_name"] = names[edge["source"]], names[edge["target"]]
-    context.update(nodes=nodes, edges=edges)
+    context.update(
+        nodes=nodes,
+        edges=[edge for edge in edges if not edge["inferred"]],
+        inferred=[edge for edge in edges if edge["inferred"]],
+    )
     if access.sees_contacts:  # plans name messengers and owners (see the plans API)
         overdue = EngagementPlan.objects.filter(
             actor__coalition=access.coalition, next_step_on__lt=timezone.localdate()

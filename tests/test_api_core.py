@@ -506,14 +506,22 @@ def test_lists_and_the_map_run_a_constant_number_of_queries(client_for, coalitio
     assert count() == small
 
 
-def test_the_map_answers_in_five_queries_with_a_session(
+def test_the_map_answers_in_six_queries_with_a_session(
     client_for, coalition, django_assert_num_queries
 ):
     grow(coalition, 4, 0)
     client = client_for("organizer")
-    # session, user, role and coalition, actors with assessments and positions, ties
-    with django_assert_num_queries(5):
+    # session, user, role and coalition, actors with assessments and positions, ties,
+    # interactions (for the inferred relationships; the declared pairs are the ties read)
+    with django_assert_num_queries(6):
         client.get(f"/api/v1/coalitions/{coalition.pk}/map/")
+    # Without inferred relationships, as before.
+    with django_assert_num_queries(5):
+        client.get(f"/api/v1/coalitions/{coalition.pk}/map/?inferred=false")
+    # A member does not see every tie: one more query finds the pairs they may not see.
+    member = client_for("member")
+    with django_assert_num_queries(7):
+        member.get(f"/api/v1/coalitions/{coalition.pk}/map/")
 
 
 def test_a_deleted_tie_is_restored_from_its_history(client_for, coalition, pair):

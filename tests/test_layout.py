@@ -66,3 +66,145 @@ def test_a_layout_is_queued_only_once_the_edit_commits(
     assert not ActorPosition.objects.exists()
     callbacks[0]()  # the commit happens; the task runs in-process here
     assert ActorPosition.objects.filter(actor__coalition=coalition).count() == 1
+
+
+def test_a_run_from_the_stored_layout_keeps_the_picture():
+    # A ring with chords, laid out from scratch; then one tie more, laid out from there.
+    edges = [(i, (i + 1) % 30) for i in range(30)] + [(i, (i + 7) % 30) for i in range(0, 30, 3)]
+    before = force_layout(30, edges)
+    after = force_layout(30, [*edges, (0, 15)], placed=before)
+    scratch = force_layout(30, [*edges, (0, 15)])
+    moved = sum(distance(a, b) for a, b in zip(before, after, strict=True))
+    reshuffled = sum(distance(a, b) for a, b in zip(before, scratch, strict=True))
+    assert moved < reshuffled / 3
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """The layout runs queued (args and countdown), instead of queuing them."""
+    from networks.tasks import compute_layout
+
+    calls = []
+    monkeypatch.setattr(
+        compute_layout, "apply_async", lambda args, countdown: calls.append((args, countdown))
+    )
+    return calls
+
+
+@pytest.mark.django_db
+def test_adding_and_deleting_actors_and_ties_queue_one_debounced_layout(
+    client_for, coalition, queued, settings, django_capture_on_commit_callbacks
+):
+    from tests.api_helpers import url
+
+    settings.WEFT_LAYOUT_DEBOUNCE_SECONDS = 30
+    client = client_for("organizer")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(
+            url(coalition, "actors"), {"name": "A", "kind": "group"}, "application/json"
+        )
+    assert queued == [((coalition.pk,), 30)]
+    with django_capture_on_commit_callbacks(execute=True):
+        second = client.post(
+            url(coalition, "actors"), {"name": "B", "kind": "group"}, "application/json"
+        )
+        tie = client.post(
+            url(coalition, "ties"),
+            {"source": first.json()["id"], "target": second.json()["id"]},
+            "application/json",
+        )
+        client.delete(url(coalition, "ties", tie.json()["id"]), HTTP_IF_MATCH='"1"')
+        client.delete(url(coalition, "actors", second.json()["id"]), HTTP_IF_MATCH='"1"')
+    assert len(queued) == 1  # within the debounce: the queued run will see them all
+
+    from django.core.cache import cache
+
+    cache.clear()  # the debounce is over
+    with django_capture_on_commit_callbacks(execute=True):
+        client.delete(url(coalition, "actors", first.json()["id"]), HTTP_IF_MATCH='"1"')
+    assert len(queued) == 2
+
+
+@pytest.mark.django_db
+def test_an_edit_that_fails_or_only_renames_queues_no_layout(
+    client_for, coalition, queued, django_capture_on_commit_callbacks
+):
+    from tests.api_helpers import url
+
+    actor = Actor.objects.create(coalition=coalition, name="A", kind=ActorKind.GROUP)
+    client = client_for("organizer")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.patch(
+            url(coalition, "actors", actor.pk),
+            {"name": "B"},
+            "application/json",
+            HTTP_IF_MATCH='"1"',
+        )
+        bad = client.post(
+            url(coalition, "ties"), {"source": actor.pk, "target": actor.pk}, "application/json"
+        )
+    assert bad.status_code == 400
+    assert queued == []
+
+
+@pytest.mark.django_db
+def test_after_an_edit_the_layout_runs_keeps_pins_and_places_the_newcomer_beside_its_tie(
+    client_for, coalition, django_capture_on_commit_callbacks, tasks_in_process
+):
+    from tests.api_helpers import url
+
+    groups = [
+        Actor.objects.create(coalition=coalition, name=f"Group {i}", kind=ActorKind.GROUP)
+        for i in range(6)
+    ]
+    for a, b in zip(groups, groups[1:], strict=False):
+        Tie.objects.create(coalition=coalition, source=a, target=b, strength=3)
+    layout_compute(coalition_id=coalition.pk)
+    ActorPosition.objects.filter(actor=groups[0]).update(x=-900.0, y=900.0, is_pinned=True)
+    client = client_for("organizer")
+    # The map page puts a new actor where the person is looking, unpinned.
+    newcomer = client.post(
+        url(coalition, "actors"), {"name": "Choir", "kind": "group"}, "application/json"
+    ).json()["id"]
+    ActorPosition.objects.create(actor_id=newcomer, x=5000.0, y=5000.0)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url(coalition, "ties"), {"source": newcomer, "target": groups[3].pk}, "application/json"
+        )
+    assert response.status_code == 201
+    # The layout ran (in-process here) after the tie was committed: from the newcomer's place
+    # beside its neighbour, it stays near it; the pinned actor did not move.
+    pinned = ActorPosition.objects.get(actor=groups[0])
+    assert (pinned.x, pinned.y, pinned.is_pinned) == (-900.0, 900.0, True)
+    placed = {p.actor_id: (p.x, p.y) for p in ActorPosition.objects.all()}
+    near = distance(placed[newcomer], placed[groups[3].pk])
+    spread = max(distance(placed[g.pk], placed[h.pk]) for g in groups for h in groups)
+    assert near < spread / 2
+    assert placed[newcomer] != (5000.0, 5000.0)
+
+
+@pytest.mark.django_db
+def test_undoing_a_deletion_puts_the_actor_back_where_it_was_with_its_ties(client_for, coalition):
+    from tests.api_helpers import url
+
+    union, church, mayor = (
+        Actor.objects.create(coalition=coalition, name=name, kind=ActorKind.ORGANISATION)
+        for name in ("Union", "Church", "Mayor")
+    )
+    Tie.objects.create(coalition=coalition, source=union, target=church, strength=4)
+    layout_compute(coalition_id=coalition.pk)  # positions written in bulk, no history yet
+    ActorPosition.objects.filter(actor=mayor).update(x=-321.5, y=654.25, is_pinned=True)
+    placed = {p.actor_id: (p.x, p.y, p.is_pinned) for p in ActorPosition.objects.all()}
+    client = client_for("organizer")
+    for actor in (union, mayor):
+        response = client.delete(url(coalition, "actors", actor.pk), HTTP_IF_MATCH='"1"')
+        assert response.status_code == 204
+        assert not ActorPosition.objects.filter(actor=actor).exists()
+        deletion = Actor.history.get(id=actor.pk, history_type="-").history_id
+        restored = client.post(url(coalition, "actors", actor.pk, f"history/{deletion}/restore"))
+        assert restored.status_code == 200
+        position = ActorPosition.objects.get(actor=actor)
+        assert (position.x, position.y, position.is_pinned) == placed[actor.pk]
+    assert Tie.objects.filter(source=union, target=church, strength=4).exists()
+    graph = client.get(f"/api/v1/coalitions/{coalition.pk}/map/").json()
+    assert {n["id"]: (n["x"], n["y"]) for n in graph["nodes"]}[mayor.pk] == (-321.5, 654.25)

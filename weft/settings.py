@@ -170,6 +170,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Edits within this many seconds of the first are computed together, in one metric run.
 WEFT_METRICS_DEBOUNCE_SECONDS = envint("METRICS_DEBOUNCE_SECONDS", 60)
+# Actors and ties added or deleted within this many seconds of the first get one layout run.
+WEFT_LAYOUT_DEBOUNCE_SECONDS = envint("LAYOUT_DEBOUNCE_SECONDS", 30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from coalitions.api.fields import hide_sensitive_references
 from coalitions.models import RoleName
 from coalitions.roles import Permission, PermissionDeniedForRole
+from networks.services import layout_request_after_edit
 from weft.api import CoalitionViewSet
 from weft.history import HistoryEntrySerializer, history_entries
 
@@ -73,10 +74,13 @@ class ActorViewSet(CoalitionViewSet):
         return bool(actor.pk) and actor.pk == self.access.organisation_id
 
     def perform_create(self, serializer):
-        return serializer.save_as(user=self.request.user, coalition=self.access.coalition)
+        actor = serializer.save_as(user=self.request.user, coalition=self.access.coalition)
+        layout_request_after_edit(coalition_id=self.access.coalition.pk)
+        return actor
 
     def perform_destroy(self, actor):
         actor_delete(actor=actor, user=self.request.user)
+        layout_request_after_edit(coalition_id=self.access.coalition.pk)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True), summary="An actor's history")
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -101,6 +105,7 @@ class ActorViewSet(CoalitionViewSet):
                 history_id=int(history_id),
                 user=request.user,
             )
+            layout_request_after_edit(coalition_id=self.access.coalition.pk)
         actor = self.scoped_queryset().get(pk=actor.pk)
         response = Response(self.get_serializer(actor).data, status=status.HTTP_200_OK)
         response["ETag"] = f'"{actor.version}"'

@@ -92,7 +92,16 @@ class InteractionSerializer(WeftModelSerializer):
 class SavedViewSerializer(WeftModelSerializer):
     """A named view of the map: filters (the map's query parameters), layout and camera."""
 
-    FILTER_KEYS = ("stance", "kind", "ally_kind", "tag", "working_group", "min_strength", "as_of")
+    FILTER_KEYS = (
+        "stance",
+        "kind",
+        "ally_kind",
+        "tag",
+        "working_group",
+        "min_strength",
+        "as_of",
+        "inferred",
+    )
     # The layout is a field of its own, not a filter.
     SIZE_BY = ("influence", "degree", "commitment", "proximity")
 

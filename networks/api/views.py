@@ -1,6 +1,7 @@
 """API views for ties, interactions and the map."""
 
 import django_filters
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
@@ -26,7 +27,7 @@ from ..models import (
     Tie,
     TieKind,
 )
-from ..services import position_place_beside_neighbours, tie_restore
+from ..services import layout_request_after_edit, position_place_beside_neighbours, tie_restore
 from .serializers import InteractionSerializer, TieSerializer
 
 
@@ -72,7 +73,12 @@ class TieViewSet(CoalitionViewSet):
         # neighbours is where a person looks for it.
         for end in (tie.source, tie.target):
             position_place_beside_neighbours(actor=end)
+        layout_request_after_edit(coalition_id=self.access.coalition.pk)
         return tie
+
+    def perform_destroy(self, tie):
+        super().perform_destroy(tie)
+        layout_request_after_edit(coalition_id=self.access.coalition.pk)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True), summary="A tie's history")
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -89,9 +95,11 @@ class TieViewSet(CoalitionViewSet):
     def restore(self, request, coalition_id, pk, history_id):
         if self.access.role == RoleName.MEMBER:  # organizers, weavers, stewards restore
             raise roles.PermissionDeniedForRole(self.access, Permission.MAP_EDIT)
-        tie = tie_restore(
-            access=self.access, tie_id=int(pk), history_id=int(history_id), user=request.user
-        )
+        with transaction.atomic():
+            tie = tie_restore(
+                access=self.access, tie_id=int(pk), history_id=int(history_id), user=request.user
+            )
+            layout_request_after_edit(coalition_id=self.access.coalition.pk)
         response = Response(self.get_serializer(tie).data)
         response["ETag"] = etag_for(tie)
         return response
@@ -150,6 +158,12 @@ class MapQuerySerializer(serializers.Serializer):
         required=False,
         help_text="force: the stored force-directed positions; power: stance across, influence up.",
     )
+    inferred = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text="Include inferred relationships: actors who interacted but have no declared "
+        "tie (false leaves them out).",
+    )
 
 
 def map_filters_from(query_params) -> MapFilters:
@@ -172,6 +186,7 @@ def map_filters_from(query_params) -> MapFilters:
         min_strength=params.get("min_strength"),
         as_of=params.get("as_of"),
         layout=params.get("layout", MapLayout.FORCE),
+        inferred=params.get("inferred", True),
     )
 
 
@@ -192,15 +207,27 @@ class MapNodeSerializer(serializers.Serializer):
 
 
 class MapEdgeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    """A declared tie, or an inferred relationship (``inferred``: interactions between the
+    two actors and no declared tie; it has no id, kind or declared strength)."""
+
+    id = serializers.IntegerField(allow_null=True, help_text="The tie; null when inferred.")
     source = serializers.IntegerField()
     target = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=TieKind.choices)
+    kind = serializers.ChoiceField(choices=TieKind.choices, allow_null=True)
     direction = serializers.ChoiceField(choices=Direction.choices)
-    strength = serializers.IntegerField(allow_null=True)
+    strength = serializers.IntegerField(allow_null=True, help_text="Declared strength, 1–5.")
     started_on = serializers.DateField(allow_null=True)
     ended_on = serializers.DateField(allow_null=True)
     is_sensitive = serializers.BooleanField()
+    inferred = serializers.BooleanField(help_text="No declared tie: inferred from interactions.")
+    relationship_strength = serializers.FloatField(
+        allow_null=True,
+        help_text="Inferred only: observed strength 0–1 from the interactions "
+        "(networks/strength.py), decayed to the map's date.",
+    )
+    interaction_count = serializers.IntegerField(
+        allow_null=True, help_text="Inferred only: how many interactions the two shared."
+    )
 
 
 class MapSerializer(serializers.Serializer):

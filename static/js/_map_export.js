@@ -29,7 +29,7 @@ export function mapSvg(graph, { title = "Coalition map" } = {}) {
   const height = Math.ceil((maxY - minY) * scale + 2 * pad);
   const edges = graph.mapEdges((edge, a, source, target) => {
     const s = graph.getNodeAttributes(source), t = graph.getNodeAttributes(target);
-    const dash = a.ended ? ' stroke-dasharray="6 4"' : "";
+    const dash = a.inferred ? ' stroke-dasharray="3 3"' : a.ended ? ' stroke-dasharray="6 4"' : "";
     return `<line x1="${px(s.x)}" y1="${py(s.y)}" x2="${px(t.x)}" y2="${py(t.y)}" stroke="${a.color}" stroke-width="${a.size}"${dash}/>`;
   });
   const shapes = nodes.map((n) => shapeSvg(n.shape, px(n.x), py(n.y), n.size, n.color, n.strategic));

@@ -52,9 +52,28 @@ function metricsHtml(details) {
     <dt>Role in the network</dt><dd>${row.is_broker ? "Broker" : row.is_peripheral ? "Peripheral" : "—"}</dd></dl>`;
 }
 
-function planHtml(details, graph) {
+function currentPlan(details) {
+  return details.plans && details.plans.ok ? (details.plans.data.results || [])[0] || null : null;
+}
+
+function planHtml(details, graph, edit) {
   if (!details.plans) return "";
-  const plan = details.plans.ok ? (details.plans.data.results || [])[0] : null;
+  const plan = currentPlan(details);
+  if (edit) {
+    // Editable in place: a new plan is created on the first save, an existing one changed
+    // with its version (If-Match), so a stale edit is refused with who changed what.
+    const messenger = plan?.messenger ? nameOf(graph, plan.messenger) : "";
+    return `<h3>Engagement plan</h3>${plan?.is_overdue ? "<p class='overdue'><strong>The next step is overdue.</strong></p>" : ""}
+      <form id="plan" class="plan-form">
+        <label>The ask<textarea name="ask" rows="2">${esc(plan?.ask)}</textarea></label>
+        <label>The frame that speaks to them<textarea name="frame" rows="2">${esc(plan?.frame)}</textarea></label>
+        <label>Messenger<input type="text" name="messenger" list="actor-names" value="${esc(messenger)}" placeholder="An actor on the map"></label>
+        <label>Owner (username)<input type="text" name="owner" value="${esc(plan?.owner)}"></label>
+        <label>Next step<input type="text" name="next_step" maxlength="300" value="${esc(plan?.next_step)}"></label>
+        <label>By<input type="date" name="next_step_on" value="${esc(plan?.next_step_on)}"></label>
+        <button type="submit">${plan ? "Save the plan" : "Create the plan"}</button>
+      </form>`;
+  }
   if (!plan) return "<h3>Engagement plan</h3><p class='empty'>No engagement plan yet.</p>";
   return `<h3>Engagement plan</h3><dl class="plan">
     <dt>The ask</dt><dd>${esc(plan.ask) || "—"}</dd>
@@ -92,6 +111,17 @@ function render(node, details, context) {
       return `<li><span>${esc(nameOf(graph, other))} · ${esc(tie.kind)} · strength ${tie.strength ?? "not given"}${ended}</span>${control}</li>`;
     })
     .join("");
+  // Inferred relationships are on the map already (the map endpoint computes them).
+  const inferredItems = graph
+    .edges(node)
+    .map((edge) => graph.getEdgeAttributes(edge))
+    .filter((a) => a.inferred)
+    .map((a) => {
+      const other = String(a.source) === node ? a.target : a.source;
+      const declare = edit ? ` <button type="button" class="declare-tie" data-other="${esc(other)}">Declare this tie</button>` : "";
+      return `<li><span>${esc(nameOf(graph, other))} · ${a.interaction_count} interaction${a.interaction_count === 1 ? "" : "s"} · strength ${Number(a.relationship_strength).toFixed(2)} of 1</span>${declare}</li>`;
+    })
+    .join("");
   const history = assessments
     .map((a) => `<li>${esc(a.assessed_on)}: ${esc(STANCE_LABEL[a.stance])}, ${esc(a.ally_kind)}, influence ${a.influence}${a.assessed_by ? ` (by ${esc(a.assessed_by)})` : ""}</li>`)
     .join("");
@@ -118,9 +148,10 @@ function render(node, details, context) {
     ${edit ? `<form id="add-tie"><div class="row"><label>Draw a tie to<input type="text" name="target" list="actor-names" required></label>
         <label>Strength<select name="strength">${options([["", "—"], ...[1, 2, 3, 4, 5].map((n) => [String(n), String(n)])], "")}</select></label></div>
         <button type="submit">Add tie</button> <button type="button" id="pick-target">Pick the other end on the map</button></form>` : ""}
+    ${inferredItems ? `<h3>Inferred relationships</h3><p class="meta">They interacted, but no tie is declared.</p><ul id="inferred-list">${inferredItems}</ul>` : ""}
     <h3>Interactions</h3>${meetings ? `<ul>${meetings}</ul>` : "<p class='empty'>No interactions recorded.</p>"}
     <h3>Metrics</h3>${metricsHtml(details)}
-    ${planHtml(details, graph)}
+    ${planHtml(details, graph, edit)}
     <h3>Who can reach them</h3>
     <button type="button" id="find-paths">Show the strongest paths from our members</button>
     <ol id="paths-list"></ol>
@@ -200,6 +231,39 @@ function wire(node, details, context) {
     const strength = form.strength.value === "" ? null : Number(form.strength.value);
     if (await context.createTie(node, target, { strength })) await openPanel(node, context);
   });
+  panel.querySelector("#plan")?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const form = event.target.elements;
+    const plan = currentPlan(details);
+    let messenger = null;
+    if (form.messenger.value.trim()) {
+      messenger = context.findActor(form.messenger.value);
+      if (!messenger) {
+        context.showAlert(`Not saved: messenger: no actor called “${form.messenger.value}” on this map.`);
+        return;
+      }
+    }
+    const body = {
+      ask: form.ask.value,
+      frame: form.frame.value,
+      messenger: messenger === null ? null : Number(messenger),
+      owner: form.owner.value.trim() || null,
+      next_step: form.next_step.value,
+      next_step_on: form.next_step_on.value || null,
+    };
+    const result = plan
+      ? await api(`engagement-plans/${plan.id}/`, { method: "PATCH", body, version: plan.version })
+      : await api("engagement-plans/", { method: "POST", body: { actor: Number(node), ...body } });
+    if (!result.ok) return conflictOrError(result, `the engagement plan for ${actor.name}`, node, context);
+    clearAlert();
+    await openPanel(node, context);
+    panel.querySelector("#plan")?.insertAdjacentHTML("beforebegin", "<p class='meta' id='plan-saved' role='status'>Plan saved.</p>");
+  });
+  for (const button of panel.querySelectorAll(".declare-tie")) {
+    button.addEventListener("click", async () => {
+      if (await context.createTie(node, button.dataset.other)) await openPanel(node, context);
+    });
+  }
   panel.querySelector("#pick-target")?.addEventListener("click", () => context.startConnect(node));
   panel.querySelector("#find-paths").addEventListener("click", async () => {
     const result = await api(`paths/?to=${node}`);

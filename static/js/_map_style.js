@@ -25,6 +25,9 @@ export const OFFICIAL_MARK = " ⚑";
 
 export const ENDED_TIE = "#dde1e8";
 export const TIE = "#9aa3b5";
+// Inferred relationships (interactions, no declared tie): thin, dashed, violet-grey.
+export const INFERRED_TIE = "#a08cc8";
+export const INFERRED_DASH = 6; // screen pixels of dash, then as much gap
 export const HIGHLIGHT = "#f0b429";
 
 export function nodeSize(value, max) {
@@ -37,6 +40,12 @@ export function edgeSize(strength) {
   return strength ? 0.5 + strength * 0.7 : 1;
 }
 
+// An inferred relationship's strength is 0–1 (from interactions); never wider than a
+// declared tie of 2 out of 5, so the declared ties stay the map's backbone.
+export function inferredSize(strength) {
+  return 0.5 + 1.2 * (strength || 0);
+}
+
 export function renderLegend(element, sizeLabel) {
   const item = (mark, text) => `<li>${mark}<span>${text}</span></li>`;
   const open = element.querySelector("details")?.open ?? true;
@@ -46,5 +55,5 @@ export function renderLegend(element, sizeLabel) {
     <h2>Kind (shape)</h2><ul>${KINDS.map(([value, label, , glyph]) => item(`<span class="shape" aria-hidden="true">${glyph}</span>`, label + (value === "official" ? ` (label ends with${OFFICIAL_MARK})` : ""))).join("")}</ul>
     <h2>Ally kind</h2><ul>${item('<span class="ring"></span>', "Strategic ally (dark ring)")}${item('<span class="swatch" style="background:#ccc"></span>', "Natural ally (no ring)")}</ul>
     <h2>Size</h2><ul>${item("", `Bigger: more ${sizeLabel}`)}</ul>
-    <h2>Ties</h2><ul>${item('<span class="line-sample"></span>', "Wider: stronger relationship")}${item('<span class="line-sample ended"></span>', "Ended tie (pale)")}</ul></details>`;
+    <h2>Ties</h2><ul>${item('<span class="line-sample"></span>', "Wider: stronger relationship")}${item('<span class="line-sample ended"></span>', "Ended tie (pale)")}${item('<span class="line-sample inferred"></span>', "Inferred relationship (thin, dashed, violet): they interacted, but no tie is declared; the filters can hide these")}</ul></details>`;
 }

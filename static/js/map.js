@@ -3,7 +3,7 @@
 // again, and writes through the API with If-Match.
 import Graph from "graphology";
 import Sigma, { DEFAULT_STYLES } from "sigma";
-import { sdfCircle, sdfDiamond, sdfSquare, sdfTriangle } from "sigma/rendering";
+import { layerDashed, layerPlain, sdfCircle, sdfDiamond, sdfSquare, sdfTriangle } from "sigma/rendering";
 
 import { describeConflict, describeError, makeApi } from "./_map_api.js";
 import { downloadPng, downloadSvg } from "./_map_export.js";
@@ -11,12 +11,15 @@ import { closePanel, openPanel } from "./_map_panel.js";
 import {
   ENDED_TIE,
   HIGHLIGHT,
+  INFERRED_DASH,
+  INFERRED_TIE,
   KIND_SHAPE,
   OFFICIAL_MARK,
   STANCE_COLOUR,
   TIE,
   UNASSESSED,
   edgeSize,
+  inferredSize,
   nodeSize,
   renderLegend,
 } from "./_map_style.js";
@@ -41,6 +44,10 @@ const SIZE_LABELS = { influence: "influence", degree: "ties", commitment: "commi
 const graph = new Graph({ multi: true, type: "mixed", allowSelfLoops: false });
 let renderer = null;
 let connectFrom = null; // the actor a tie is being drawn from (mouse: pick source, then target)
+let tieDrag = null; // a tie being drawn by dragging: { source, moved }
+let ignoreClickUntil = 0; // the click that ends a tie drag is not a click on the target
+const drawTies = document.getElementById("draw-ties");
+const tiePreview = document.getElementById("tie-preview");
 let highlighted = { nodes: new Set(), edges: new Set() };
 let shownAsOf = null; // the past date the map shows, or null for today
 
@@ -54,6 +61,29 @@ const nodeStyles = {
   backdropShadowBlur: (attributes, state) => (state.isHovered ? 12 : 0),
   backdropPadding: (attributes, state) => (state.isHovered ? 6 : 2),
 };
+
+// Inferred relationships are dashed: a dashed layer over the plain one paints white gaps on
+// edges whose "gap" is set (solid edges have none, and the layer leaves them to the plain one).
+const edgeStyles = {
+  ...DEFAULT_STYLES.edges,
+  dash: { attribute: "dash", defaultValue: 0 },
+  gap: { attribute: "gap", defaultValue: 0 },
+};
+const edgePrimitives = {
+  variables: { dash: { type: "number", default: 0 }, gap: { type: "number", default: 0 } },
+  layers: [
+    layerPlain(),
+    layerDashed({
+      dashSize: { attribute: "dash", default: 0, mode: "pixels" },
+      gapSize: { attribute: "gap", default: 0, mode: "pixels" },
+      gapColor: "#ffffff",
+    }),
+  ],
+};
+
+function widthOf(attributes) {
+  return attributes.inferred ? inferredSize(attributes.relationship_strength) : edgeSize(attributes.strength);
+}
 
 function showAlert(message, { retry } = {}) {
   alertBox.hidden = false;
@@ -128,30 +158,64 @@ function buildGraph(payload) {
       strategic: node.ally_kind === "strategic",
     });
   }
+  let inferred = 0;
   for (const edge of payload.edges) {
     const ended = edge.ended_on !== null;
-    const colour = ended ? ENDED_TIE : TIE;
-    graph.addEdgeWithKey(String(edge.id), String(edge.source), String(edge.target), {
+    const colour = edge.inferred ? INFERRED_TIE : ended ? ENDED_TIE : TIE;
+    // An inferred relationship has no tie id: it is keyed by its two actors.
+    const key = edge.inferred ? `inferred:${edge.source}-${edge.target}` : String(edge.id);
+    graph.addEdgeWithKey(key, String(edge.source), String(edge.target), {
       ...edge,
-      size: edgeSize(edge.strength),
+      size: edge.inferred ? inferredSize(edge.relationship_strength) : edgeSize(edge.strength),
       color: colour,
       baseColor: colour,
       ended,
+      ...(edge.inferred ? { dash: INFERRED_DASH, gap: INFERRED_DASH } : {}),
     });
+    if (edge.inferred) inferred += 1;
   }
   const names = document.getElementById("actor-names");
   names.replaceChildren(
     ...payload.nodes.map((n) => Object.assign(document.createElement("option"), { value: n.name })),
   );
   app.dataset.nodeCount = String(graph.order);
-  app.dataset.edgeCount = String(graph.size);
+  app.dataset.edgeCount = String(graph.size - inferred);
+  app.dataset.inferredCount = String(inferred);
 }
 
-function createRenderer() {
+// Sigma hides edges and labels only while a camera animation runs: a wheel zoom made of
+// several steps, each slower than its 250 ms animation on a slow machine, ended every step in
+// a full render of every edge (seconds at 25,000 ties in software WebGL; bench/). The camera
+// counts as moving until it has been still for this long, so a gesture draws one full frame,
+// at its end. (isAnimating() is read by sigma only to decide what to draw.)
+const SETTLE_MS = 300;
+
+function drawInFullOnceSettled(sigma) {
+  const camera = sigma.getCamera();
+  const animating = camera.isAnimating.bind(camera);
+  let settling = false;
+  let timer = null;
+  camera.isAnimating = () => settling || animating();
+  camera.on("updated", () => {
+    settling = true;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      settling = false;
+      sigma.scheduleRender();
+    }, SETTLE_MS);
+  });
+}
+
+let rendererDashes = false; // whether the renderer has the dashed layer (inferred relationships)
+
+function createRenderer(withDashes) {
   const large = graph.order > 1000;
+  rendererDashes = withDashes;
+  // The dashed layer costs a little on every edge drawn: only when there is something dashed.
+  const nodePrimitives = { shapes: [sdfCircle(), sdfSquare(), sdfTriangle(), sdfDiamond()] };
   renderer = new Sigma(graph, document.getElementById("map-canvas"), {
-    primitives: { nodes: { shapes: [sdfCircle(), sdfSquare(), sdfTriangle(), sdfDiamond()] } },
-    styles: { nodes: nodeStyles, edges: DEFAULT_STYLES.edges },
+    primitives: withDashes ? { nodes: nodePrimitives, edges: edgePrimitives } : { nodes: nodePrimitives },
+    styles: { nodes: nodeStyles, edges: withDashes ? edgeStyles : DEFAULT_STYLES.edges },
     settings: {
       // Smooth zoom and pan at 5,000 actors: edges and labels wait until the camera stops.
       hideEdgesOnMove: large,
@@ -162,17 +226,88 @@ function createRenderer() {
       stagePadding: 40,
     },
   });
-  renderer.on("clickNode", ({ node }) => onNodeChosen(node));
+  if (large) drawInFullOnceSettled(renderer);
+  renderer.on("clickNode", ({ node }) => {
+    if (performance.now() < ignoreClickUntil) return;
+    onNodeChosen(node);
+  });
   renderer.on("clickStage", () => {
     if (connectFrom) cancelConnect();
   });
   if (config.canEdit) {
+    listenForTieDrags();
     renderer.on("nodeDragEnd", async ({ node }) => {
       const { x, y } = graph.getNodeAttributes(node);
       const result = await api(`positions/${node}/`, { method: "PUT", body: { x, y, is_pinned: true } });
       if (!result.ok) showAlert(`The new position was not saved: ${describeError(result)}`);
     });
   }
+}
+
+function summary() {
+  const inferred = Number(app.dataset.inferredCount || 0);
+  const ties = graph.size - inferred;
+  return `${graph.order} actors, ${ties} ties${inferred ? `, ${inferred} inferred relationships` : ""}`;
+}
+
+// Drawing a tie by dragging from one actor to another: in the "draw ties" mode, or with Shift
+// held down. Otherwise dragging an actor moves it (and pins it there).
+function drawingTies(event) {
+  return drawTies?.getAttribute("aria-pressed") === "true" || Boolean(event?.original?.shiftKey);
+}
+
+function previewTo(source, point) {
+  const from = renderer.graphToViewport(graph.getNodeAttributes(source));
+  const line = tiePreview.querySelector("line");
+  line.setAttribute("x1", from.x);
+  line.setAttribute("y1", from.y);
+  line.setAttribute("x2", point.x);
+  line.setAttribute("y2", point.y);
+  tiePreview.hidden = false;
+}
+
+function endTieDrag() {
+  tieDrag = null;
+  tiePreview.hidden = true;
+  app.classList.remove("drawing-tie");
+}
+
+drawTies?.addEventListener("click", () => {
+  const on = drawTies.getAttribute("aria-pressed") !== "true";
+  drawTies.setAttribute("aria-pressed", String(on));
+  drawTies.textContent = on ? "Drawing ties: on (drag from one actor to another)" : "Draw ties by dragging";
+  app.classList.toggle("tie-mode", on);
+});
+
+function listenForTieDrags() {
+  // The node is not moved while a tie is drawn from it.
+  renderer.on("nodeDragStart", (payload) => {
+    if (tieDrag) payload.preventSigmaDefault();
+  });
+  renderer.on("downNode", ({ node, event }) => {
+    if (!drawingTies(event)) return;
+    tieDrag = { source: node, moved: false };
+    app.classList.add("drawing-tie");
+  });
+  renderer.on("moveBody", ({ event, preventSigmaDefault }) => {
+    if (!tieDrag) return;
+    // The camera does not pan while a tie is being drawn.
+    preventSigmaDefault();
+    tieDrag.moved = true;
+    previewTo(tieDrag.source, event);
+  });
+  renderer.on("upNode", async ({ node }) => {
+    if (!tieDrag) return;
+    const { source, moved } = tieDrag;
+    endTieDrag();
+    if (!moved || node === source) return; // a click: the panel opens as usual
+    ignoreClickUntil = performance.now() + 400;
+    if (await createTie(source, node)) await showActor(source);
+  });
+  renderer.on("upStage", () => {
+    if (tieDrag?.moved) ignoreClickUntil = performance.now() + 400;
+    if (tieDrag) endTieDrag();
+  });
 }
 
 function remember(query) {
@@ -192,13 +327,20 @@ async function loadMap({ keepCamera = true, query: updateUrl = false } = {}) {
   const camera = renderer && keepCamera ? renderer.getCamera().getState() : null;
   shownAsOf = result.data.as_of;
   buildGraph(result.data);
-  if (!renderer) createRenderer();
-  else if (camera) renderer.getCamera().setState(camera);
+  const needsDashes = Number(app.dataset.inferredCount) > 0;
+  if (renderer && needsDashes && !rendererDashes) {
+    renderer.kill(); // inferred relationships appeared: a renderer that can dash them
+    renderer = null;
+  }
+  if (!renderer) {
+    createRenderer(needsDashes);
+    if (camera) renderer.getCamera().setState(camera);
+  } else if (camera) renderer.getCamera().setState(camera);
   else renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
   document.getElementById("power-axes").hidden = layoutSelect.value !== "power";
   renderLegend(document.getElementById("map-legend"), SIZE_LABELS[sizeBy.value]);
   const asOf = result.data.as_of ? ` as it stood on ${result.data.as_of}` : "";
-  status.textContent = `${graph.order} actors, ${graph.size} ties${asOf}.`;
+  status.textContent = `${summary()}${asOf}.`;
   const table = document.getElementById("table-link");
   table.href = `${table.pathname}${query.toString() ? `?${query}` : ""}`;
   app.dataset.loaded = String(Number(app.dataset.loaded || 0) + 1);
@@ -234,7 +376,7 @@ function setHighlight(nodes, edges) {
   graph.forEachEdge((edge, attributes) => {
     const on = highlighted.edges.has(edge);
     graph.setEdgeAttribute(edge, "color", on ? HIGHLIGHT : any ? "#eef0f4" : attributes.baseColor);
-    graph.setEdgeAttribute(edge, "size", on ? edgeSize(attributes.strength) + 2 : edgeSize(attributes.strength));
+    graph.setEdgeAttribute(edge, "size", on ? widthOf(attributes) + 2 : widthOf(attributes));
   });
   app.dataset.highlighted = [...highlighted.nodes].join(",");
 }
@@ -248,7 +390,7 @@ function startConnect(source) {
 function cancelConnect() {
   connectFrom = null;
   app.classList.remove("connecting");
-  status.textContent = `${graph.order} actors, ${graph.size} ties.`;
+  status.textContent = `${summary()}.`;
 }
 
 async function createTie(source, target, { strength = null, kind = "collaboration" } = {}) {
@@ -329,6 +471,7 @@ document.getElementById("export-png").addEventListener("click", () =>
 
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape" && connectFrom) cancelConnect();
+  if (event.key === "Escape" && tieDrag) endTieDrag();
 });
 
 const addForm = document.getElementById("add-actor");

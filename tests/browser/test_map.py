@@ -168,6 +168,78 @@ def test_a_tie_is_drawn_by_mouse_from_one_node_to_another(browser_page, sign_in,
     assert page.js_errors == []
 
 
+def settled_spot(page, actor):
+    """Where an actor is on the page, once the canvas and the camera have stopped moving."""
+    spot = None
+    for _ in range(40):
+        box = page.locator("#map-canvas").bounding_box()
+        now = (box, page.evaluate(f"window.weftMap.nodeOnScreen({actor.pk})"))
+        if now == spot:
+            break
+        spot = now
+        page.wait_for_timeout(150)
+    box, where = spot
+    return box["x"] + where["x"], box["y"] + where["y"]
+
+
+def drag(page, source, target):
+    start, end = settled_spot(page, source), settled_spot(page, target)
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move((start[0] + end[0]) / 2, (start[1] + end[1]) / 2, steps=5)
+    page.mouse.move(*end, steps=5)
+    page.mouse.up()
+
+
+def test_a_tie_is_drawn_by_dragging_from_one_node_to_another_and_persists(
+    browser_page, sign_in, network
+):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    camera = page.evaluate("window.weftMap.renderer.getCamera().getState()")
+    assert "drag from one actor to another" in page.inner_text("#draw-help")
+    page.click("#draw-ties")
+    assert page.get_attribute("#draw-ties", "aria-pressed") == "true"
+    before = loads(page)
+    drag(page, network["bank"], network["mayor"])
+    wait_reloaded(page, before)
+    page.wait_for_selector("#panel-title:text-is('Food Bank')")
+    page.wait_for_selector("#ties-list li:has-text('Mayor Reyes')")
+    assert Tie.objects.filter(source=network["bank"], target=network["mayor"]).exists()
+    # Drawing a tie neither dragged the node (a dragged node is pinned) nor panned the camera.
+    assert page.evaluate("window.weftMap.renderer.getCamera().getState()") == camera
+    assert not ActorPosition.objects.get(actor=network["bank"]).is_pinned
+
+    # Without the mode, Shift-drag draws a tie too; a plain drag moves the node.
+    page.click("#draw-ties")
+    before = loads(page)
+    page.keyboard.down("Shift")
+    drag(page, network["clerk"], network["bank"])
+    page.keyboard.up("Shift")
+    wait_reloaded(page, before)
+    page.wait_for_selector("#ties-list li:has-text('Food Bank')")
+    assert Tie.objects.filter(source=network["clerk"], target=network["bank"]).exists()
+
+    page.reload()
+    page.wait_for_function("document.getElementById('map-app').dataset.loaded")
+    find(page, "Food Bank")
+    ties = page.inner_text("#ties-list")
+    assert "Mayor Reyes" in ties and "Council Clerk" in ties
+    # A plain drag (no mode, no Shift) moves the actor and pins it where it was dropped.
+    x, y = settled_spot(page, network["bank"])
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 80, y + 40, steps=8)
+    page.mouse.up()
+    for _ in range(50):
+        if ActorPosition.objects.get(actor=network["bank"]).is_pinned:
+            break
+        page.wait_for_timeout(100)
+    assert ActorPosition.objects.get(actor=network["bank"]).is_pinned
+    assert Tie.objects.count() == 7  # no tie drawn by the plain drag
+    assert page.js_errors == []
+
+
 def test_a_stale_edit_shows_who_changed_what_and_reloads_the_item(browser_page, sign_in, network):
     page = browser_page
     open_map(page, sign_in, network, "organizer")
@@ -256,6 +328,9 @@ def test_delete_asks_first_and_can_be_undone(browser_page, sign_in, network):
     page = browser_page
     open_map(page, sign_in, network, "organizer")
     find(page, "Council Clerk")
+    clerk = network["clerk"].pk
+    where = f"['x', 'y'].map((k) => window.weftMap.graph.getNodeAttribute('{clerk}', k))"
+    placed = page.evaluate(where)
     page.once("dialog", lambda dialog: dialog.accept())
     before = loads(page)
     page.click("#delete-actor")
@@ -268,6 +343,8 @@ def test_delete_asks_first_and_can_be_undone(browser_page, sign_in, network):
     page.wait_for_selector("#panel-title:text-is('Council Clerk')")
     assert "Council Clerk" in map_names(page)
     assert Tie.objects.filter(source=network["faith"], target_id=network["clerk"].pk).exists()
+    # Back where it was, not wherever a newcomer would go.
+    assert page.evaluate(where) == placed
     assert page.js_errors == []
 
 
@@ -348,3 +425,109 @@ def test_the_map_exports_as_svg_and_png(browser_page, sign_in, network):
     with open(png_download.value.path(), "rb") as png:
         assert png.read(8) == b"\x89PNG\r\n\x1a\n"
     assert page.js_errors == []
+
+
+def test_inferred_relationships_are_dashed_explained_and_filtered(browser_page, sign_in, network):
+    """Food Bank met the union and the informant, but no tie is declared: inferred
+    relationships, drawn dashed and explained in the legend; the filter hides them; a member
+    sees neither the informant's nor (the meeting was the informant's too) any other."""
+    from networks.models import Interaction, InteractionParticipant
+
+    coalition, bank = network["coalition"], network["bank"]
+    for others in ((network["union"],), (network["faith"], network["informant"])):
+        meeting = Interaction.objects.create(
+            coalition=coalition, kind="one_to_one", occurred_on=DAY
+        )
+        for actor in (bank, *others):
+            InteractionParticipant.objects.create(interaction=meeting, actor=actor)
+    page = browser_page
+    # Opened without them, then shown: the renderer is rebuilt with its dashed layer.
+    open_map(page, sign_in, network, "organizer", query="?inferred=false")
+    assert page.get_attribute("#map-app", "data-inferred-count") == "0"
+    before = loads(page)
+    page.select_option("#f-inferred", "")
+    page.click("#map-filters button[type=submit]")
+    wait_reloaded(page, before)
+    edges = page.evaluate(
+        """() => { const g = window.weftMap.graph;
+          return g.filterEdges((e, a) => a.inferred).map((e) => {
+            const a = g.getEdgeAttributes(e);
+            return [a.source, a.target, a.gap > 0, a.color]; }); }"""
+    )
+    pairs = {frozenset((s, t)) for s, t, _, _ in edges}
+    expected = {
+        frozenset((bank.pk, network[other].pk)) for other in ("union", "faith", "informant")
+    } | {frozenset((network["faith"].pk, network["informant"].pk))}
+    assert pairs == expected
+    assert all(dashed for _, _, dashed, _ in edges)
+    assert page.get_attribute("#map-app", "data-inferred-count") == "4"
+    assert "Inferred relationship" in page.inner_text("#map-legend")
+    assert "4 inferred relationships" in page.inner_text("#map-status")
+    find(page, "Food Bank")
+    assert "Tenants Union" in page.inner_text("#inferred-list")
+
+    before = loads(page)
+    page.select_option("#f-inferred", "false")
+    page.click("#map-filters button[type=submit]")
+    wait_reloaded(page, before)
+    assert page.get_attribute("#map-app", "data-inferred-count") == "0"
+    assert "inferred=false" in page.url
+    assert page.js_errors == []
+
+    member = page.context.browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
+    member.base = page.base
+    open_map(member, sign_in, network, "member")
+    member_edges = member.evaluate(
+        "() => window.weftMap.graph.filterEdges((e, a) => a.inferred)"
+        ".map((e) => window.weftMap.graph.getEdgeAttributes(e)).map((a) => [a.source, a.target])"
+    )
+    assert [frozenset(p) for p in member_edges] == [frozenset((bank.pk, network["union"].pk))]
+    member.context.close()
+
+
+def test_the_engagement_plan_is_edited_in_the_panel_and_a_stale_edit_is_refused(
+    browser_page, sign_in, network
+):
+    from allies.models import EngagementPlan
+
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    find(page, "Mayor Reyes")
+    page.fill("#plan textarea[name=ask]", "Fund the tenant advocates")
+    page.fill("#plan textarea[name=frame]", "Fiscal prudence: evictions cost the city more")
+    page.fill("#plan input[name=messenger]", "Council Clerk")
+    page.fill("#plan input[name=owner]", "organizer")
+    page.fill("#plan input[name=next_step]", "Ask the clerk for a meeting")
+    page.fill("#plan input[name=next_step_on]", "2026-02-01")
+    page.click("#plan button[type=submit]")
+    page.wait_for_selector("#plan-saved")
+    plan = EngagementPlan.objects.get(actor=network["mayor"])
+    assert plan.ask == "Fund the tenant advocates" and plan.messenger == network["clerk"]
+    assert plan.owner.username == "organizer"
+    assert plan.next_step_on == datetime.date(2026, 2, 1)
+
+    page.reload()
+    page.wait_for_function("document.getElementById('map-app').dataset.loaded")
+    find(page, "Mayor Reyes")
+    assert page.input_value("#plan input[name=messenger]") == "Council Clerk"
+    assert page.input_value("#plan textarea[name=frame]").startswith("Fiscal prudence")
+
+    # Meanwhile a weaver changes the ask; the organizer's edit is refused and the plan reloaded.
+    plan.ask = "Fund the advocates and the hotline"
+    plan._history_user = network["coalition"].roles.get(user__username="weaver").user
+    plan.save()
+    page.fill("#plan input[name=next_step]", "Call the chief of staff")
+    page.click("#plan button[type=submit]")
+    message = page.wait_for_selector("#map-alert:not([hidden])").inner_text()
+    assert "weaver changed the ask of the engagement plan for Mayor Reyes" in message
+    assert "not saved" in message
+    page.wait_for_function(
+        "document.querySelector('#plan textarea[name=ask]')?.value"
+        " === 'Fund the advocates and the hotline'"
+    )
+    plan.refresh_from_db()
+    assert plan.next_step == "Ask the clerk for a meeting"
+    # A wrong owner is refused, naming the field.
+    page.fill("#plan input[name=owner]", "nobody-here")
+    page.click("#plan button[type=submit]")
+    page.wait_for_function("document.getElementById('map-alert').innerText.includes('owner')")
