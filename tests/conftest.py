@@ -97,6 +97,23 @@ def people(coalition):
 
 
 @pytest.fixture
+def member_designee(coalition, member_org, personas):
+    """The member persona speaks for the member organisation: it is a member (Align), Ana Ruiz
+    is its designee, and the persona's account is hers (the role's person)."""
+    from coalitions.models import Membership
+
+    person = Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
+    Membership.objects.create(
+        coalition=coalition, organisation=member_org, phase="align", designee=person
+    )
+    role_grant(
+        coalition=coalition, user=personas["member"], role="member",
+        granted_by=personas["steward"], organisation=member_org, person=person,
+    )  # fmt: skip
+    return person
+
+
+@pytest.fixture
 def orgs(coalition):
     return [
         Actor.objects.create(coalition=coalition, name=f"Org {i}", kind=ActorKind.ORGANISATION)

@@ -54,25 +54,6 @@ def principle(coalition):
 
 
 @pytest.fixture
-def member_designee(coalition, member_org, personas):
-    """The member persona speaks for the member organisation: it is a member (Align), and the
-    persona's account is its designee's (the role's person)."""
-    from allies.models import Actor, ActorKind
-    from coalitions.models import Membership
-    from coalitions.services import role_grant
-
-    person = Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
-    Membership.objects.create(
-        coalition=coalition, organisation=member_org, phase="align", designee=person
-    )
-    role_grant(
-        coalition=coalition, user=personas["member"], role="member",
-        granted_by=personas["steward"], organisation=member_org, person=person,
-    )  # fmt: skip
-    return person
-
-
-@pytest.fixture
 def group(coalition):
     return WorkingGroup.objects.create(coalition=coalition, name="Research")
 

@@ -4,27 +4,13 @@ once and may withdraw; the list shows who endorses and how many."""
 
 import pytest
 
-from allies.models import Actor, ActorKind
 from coalitions.models import Endorsement, Membership, Principle
-from coalitions.services import principle_update, role_grant
+from coalitions.services import principle_update
 
 
 @pytest.fixture
 def principle(coalition):
     return Principle.objects.create(coalition=coalition, title="Those most affected lead")
-
-
-@pytest.fixture
-def linked(personas, coalition, member_org):
-    designee = Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
-    Membership.objects.create(
-        coalition=coalition, organisation=member_org, phase="align", designee=designee
-    )
-    role_grant(
-        coalition=coalition, user=personas["member"], role="member",
-        granted_by=personas["steward"], organisation=member_org, person=designee,
-    )  # fmt: skip
-    return designee
 
 
 def page(coalition):
@@ -82,13 +68,13 @@ def test_a_blank_title_is_refused(client_for, coalition):
 
 
 @pytest.mark.parametrize("persona", ["member", "funder"])
-def test_members_and_funders_do_not_add_principles(client_for, coalition, linked, persona):
+def test_members_and_funders_do_not_add_principles(client_for, coalition, member_designee, persona):
     response = client_for(persona).post(page(coalition), {"action": "add", "title": "Mine"})
     assert response.status_code == 403 and not Principle.objects.exists()
 
 
 def test_the_designee_endorses_once_and_the_count_shows(
-    client_for, coalition, principle, linked, member_org, orgs
+    client_for, coalition, principle, member_designee, member_org, orgs
 ):
     Endorsement.objects.create(
         principle=principle, organisation=orgs[0], endorsed_at=principle.created_at

@@ -6,26 +6,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from allies.models import Actor, ActorKind
 from coalitions.models import Membership, Proposal, Vote
-from coalitions.services import role_grant
 from networks.models import Interaction
 
 from .api_helpers import post, url
-
-
-@pytest.fixture
-def designee(coalition, member_org, personas):
-    person = Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
-    Membership.objects.create(
-        coalition=coalition, organisation=member_org, phase="align", designee=person
-    )
-    # The member persona's account is the designee's (the role's person).
-    role_grant(
-        coalition=coalition, user=personas["member"], role="member",
-        granted_by=personas["steward"], organisation=member_org, person=person,
-    )  # fmt: skip
-    return person
 
 
 @pytest.fixture
@@ -37,7 +21,7 @@ def proposal(coalition):
 
 
 def test_a_member_casts_their_own_organisations_vote_only(
-    client_for, coalition, proposal, designee, member_org, orgs, people
+    client_for, coalition, proposal, member_designee, member_org, orgs, people
 ):
     Membership.objects.create(
         coalition=coalition, organisation=orgs[0], phase="align", designee=people[0]
@@ -49,18 +33,22 @@ def test_a_member_casts_their_own_organisations_vote_only(
     )
     assert other.status_code == 403
     own = post(
-        client, path, {"organisation": member_org.pk, "designee": designee.pk, "choice": "agree"}
+        client,
+        path,
+        {"organisation": member_org.pk, "designee": member_designee.pk, "choice": "agree"},
     )
     assert own.status_code == 201 and own.json()["choice"] == "agree"
     again = post(
-        client, path, {"organisation": member_org.pk, "designee": designee.pk, "choice": "block"}
+        client,
+        path,
+        {"organisation": member_org.pk, "designee": member_designee.pk, "choice": "block"},
     )
     assert again.status_code == 409 and again.json()["field"] == "organisation"
     assert Vote.objects.count() == 1
 
 
 def test_a_vote_naming_someone_else_than_the_designee_is_refused(
-    client_for, coalition, proposal, designee, member_org, people
+    client_for, coalition, proposal, member_designee, member_org, people
 ):
     response = post(
         client_for("weaver"), url(coalition, "proposals", proposal.pk, "votes"),
@@ -74,11 +62,11 @@ def test_a_vote_naming_someone_else_than_the_designee_is_refused(
 
 
 def test_deciding_records_the_outcome_under_the_rule(
-    client_for, coalition, proposal, designee, member_org
+    client_for, coalition, proposal, member_designee, member_org
 ):
     client = client_for("weaver")
-    post(client, url(coalition, "proposals", proposal.pk, "votes"),
-         {"organisation": member_org.pk, "designee": designee.pk, "choice": "agree"})  # fmt: skip
+    vote = {"organisation": member_org.pk, "designee": member_designee.pk, "choice": "agree"}
+    post(client, url(coalition, "proposals", proposal.pk, "votes"), vote)
     response = post(
         client, url(coalition, "proposals", proposal.pk, "decide"),
         {"outcome_note": "Agreed by all", "review_by": "2099-01-01"},
