@@ -4,6 +4,7 @@ person never sees and a bot fills in."""
 from django import forms
 
 from .models import ClimateDirection, GroupKind, VoteChoice
+from .reporting import HEALTH_AREAS
 
 
 class SignOnForm(forms.Form):
@@ -60,25 +61,20 @@ class HealthAnswerForm(forms.Form):
     """One organisation's scores in a health-check round: 1 (poor) to 5 (strong) on each of
     the five areas, and an optional comment."""
 
-    purpose = forms.TypedChoiceField(
-        label="Purpose and principles", choices=SCORES, coerce=int, widget=forms.RadioSelect
-    )
-    participation = forms.TypedChoiceField(
-        label="Participation", choices=SCORES, coerce=int, widget=forms.RadioSelect
-    )
-    relationships = forms.TypedChoiceField(
-        label="Relationships and trust", choices=SCORES, coerce=int, widget=forms.RadioSelect
-    )
-    structures = forms.TypedChoiceField(
-        label="Structures and agreements", choices=SCORES, coerce=int, widget=forms.RadioSelect
-    )
-    coordination = forms.TypedChoiceField(
-        label="Coordination", choices=SCORES, coerce=int, widget=forms.RadioSelect
-    )
     comment = forms.CharField(
         label="Comment (optional)", required=False, max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scores = {
+            area: forms.TypedChoiceField(
+                label=label, choices=SCORES, coerce=int, widget=forms.RadioSelect
+            )
+            for area, label in HEALTH_AREAS
+        }
+        self.fields = {**scores, **self.fields}  # the five areas first, then the comment
 
 
 # -- Produce: the weaver's forms for groups, seats, actions, wins and climate shifts. Each

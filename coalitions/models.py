@@ -948,7 +948,10 @@ class HealthCheckRound(models.Model):
         return self.title
 
 
-def _score_field(label: str):
+def _score_field(area: str):
+    from .reporting import HEALTH_AREAS  # the areas' labels, one table for every page
+
+    label = dict(HEALTH_AREAS)[area]
     return models.PositiveSmallIntegerField(help_text=f"{label}, 1 (poor) to 5 (strong).")
 
 
@@ -961,11 +964,11 @@ class HealthCheckAnswer(models.Model):
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    purpose = _score_field("Purpose and principles")
-    participation = _score_field("Participation")
-    relationships = _score_field("Relationships and trust")
-    structures = _score_field("Structures and agreements")
-    coordination = _score_field("Coordination")
+    purpose = _score_field("purpose")
+    participation = _score_field("participation")
+    relationships = _score_field("relationships")
+    structures = _score_field("structures")
+    coordination = _score_field("coordination")
     comment = models.TextField(blank=True)
     answered_at = models.DateTimeField()
 

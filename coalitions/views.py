@@ -27,6 +27,7 @@ from .models import (
     UnityStatement,
     VoteChoice,
 )
+from .reporting import HEALTH_AREAS
 from .text import render_markdown, version_diff
 
 
@@ -566,13 +567,7 @@ def health(request, coalition_id: int):
     return render(request, "coalitions/workflow/health.html", context)
 
 
-HEALTH_LABELS = {
-    "purpose": "Purpose and principles",
-    "participation": "Participation",
-    "relationships": "Relationships and trust",
-    "structures": "Structures and agreements",
-    "coordination": "Coordination",
-}
+HEALTH_LABELS = dict(HEALTH_AREAS)
 
 
 def _quarter_ends(today: datetime.date, count: int) -> list[datetime.date]:

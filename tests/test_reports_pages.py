@@ -209,6 +209,7 @@ def test_the_api_creates_writes_and_publishes_for_organizers(client_for, coaliti
     )
     assert written.status_code == 200 and written.json()["narrative"] == "Good."
     assert written["ETag"] == '"2"' and written.json()["version"] == 2
+    assert client.get(api(coalition, "reports", pk))["ETag"] == '"2"'
     published = client.post(api(coalition, "reports", pk, "publish"))
     assert published.json()["status"] == "published"
     again = client.post(api(coalition, "reports", pk, "publish"))

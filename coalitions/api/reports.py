@@ -122,8 +122,9 @@ class ReportViewSet(
         return response
 
     def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        response["ETag"] = etag_for(self.get_object())
+        report = self.get_object()
+        response = Response(self.get_serializer(report).data)
+        response["ETag"] = etag_for(report)
         return response
 
     @extend_schema(

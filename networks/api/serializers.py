@@ -130,21 +130,18 @@ class SavedViewSerializer(WeftModelSerializer):
 
     def validate_filters(self, value):
         """The same filters the map endpoint takes, checked by the same rules."""
-        from django.http import QueryDict
-
-        from .views import map_filters_from
+        from .views import filters_query, map_filters_from
 
         if not isinstance(value, dict):
             raise serializers.ValidationError("must be an object of map filters.")
         unknown = sorted(set(value) - set(self.FILTER_KEYS))
         if unknown:
             raise serializers.ValidationError(f"unknown filters: {', '.join(unknown)}.")
-        query = QueryDict(mutable=True)
         for key, given in value.items():
             for item in given if isinstance(given, list) else [given]:
                 if not isinstance(item, str | int):
                     raise serializers.ValidationError({key: "must be text or a number."})
-                query.appendlist(key, str(item))
+        query = filters_query(value)
         map_filters_from(query)  # raises a ValidationError naming the parameter
         return {
             key: query.getlist(key) if key in ("stance", "kind") else query[key] for key in query

@@ -166,6 +166,18 @@ class MapQuerySerializer(serializers.Serializer):
     )
 
 
+def filters_query(filters: dict):
+    """A saved view's filters (a JSON object: a value or a list of values per parameter) as
+    the query string the map takes."""
+    from django.http import QueryDict
+
+    query = QueryDict(mutable=True)
+    for key, given in filters.items():
+        for item in given if isinstance(given, list) else [given]:
+            query.appendlist(key, str(item))
+    return query
+
+
 def map_filters_from(query_params) -> MapFilters:
     """The map's filters from a query string (the API's and the pages'); a wrong value raises
     a ValidationError naming the parameter."""

@@ -468,9 +468,7 @@ def _apply_interactions(plan: Plan, actor_ids: dict, coalition, user) -> None:
 def saved_view_filters(access, view_id: int):
     """The map filters of one of the coalition's saved views (networks.map.MapFilters); an
     unknown view, or another coalition's, is an error naming the ``view`` parameter."""
-    from django.http import QueryDict
-
-    from networks.api.views import map_filters_from
+    from networks.api.views import filters_query, map_filters_from
     from networks.models import SavedView
 
     view = SavedView.objects.filter(coalition=access.coalition, pk=view_id).first()
@@ -479,11 +477,7 @@ def saved_view_filters(access, view_id: int):
             f"There is no saved view {view_id} in this coalition.", field="view", status=404,
             code="not_found",
         )  # fmt: skip
-    query = QueryDict(mutable=True)
-    for key, given in (view.filters or {}).items():
-        for item in given if isinstance(given, list) else [given]:
-            query.appendlist(key, str(item))
-    return view, map_filters_from(query)
+    return view, map_filters_from(filters_query(view.filters or {}))
 
 
 def coalition_export(
