@@ -92,13 +92,22 @@ def layout_request_after_edit(*, coalition_id: int) -> None:
     it is over (with a worker; in the embedded mode tasks run in-process and ignore the
     countdown, so the first edit of a burst is laid out at once). Until then a new actor sits
     beside its neighbours (position_place_beside_neighbours); pinned positions are kept."""
-    debounce = settings.WEFT_LAYOUT_DEBOUNCE_SECONDS
+    _queue_after_commit_debounced(
+        "compute_layout", (coalition_id,), {}, seconds=settings.WEFT_LAYOUT_DEBOUNCE_SECONDS
+    )
+
+
+def _queue_after_commit_debounced(task_name: str, args: tuple, kwargs: dict, *, seconds) -> None:
+    """Queue a task of networks/tasks.py once the transaction commits, at most once per
+    ``seconds`` for the same task and arguments, ``seconds`` later: a burst of edits is worked
+    on once, when it is over. A rolled-back transaction queues nothing."""
+    key = f"weft:debounce:{task_name}:{':'.join(str(arg) for arg in args)}"
 
     def queue() -> None:
-        from .tasks import compute_layout
+        from . import tasks  # imported here: the tasks module imports this one
 
-        if cache.add(f"weft:layout-debounce:{coalition_id}", 1, debounce):
-            compute_layout.apply_async((coalition_id,), countdown=debounce)
+        if cache.add(key, 1, seconds):
+            getattr(tasks, task_name).apply_async(args, kwargs, countdown=seconds)
 
     transaction.on_commit(queue, robust=True)
 
@@ -185,20 +194,12 @@ def _queue_run(run: MetricRun) -> None:
 def metrics_request_after_edit(*, coalition_id: int) -> None:
     """After an edit to the map: a run once the transaction commits, debounced so that a burst
     of edits (an import, an organizer's busy hour) is computed once, when it is over."""
-
-    debounce = settings.WEFT_METRICS_DEBOUNCE_SECONDS
-
-    def queue() -> None:
-        from .tasks import compute_metrics
-
-        if cache.add(f"weft:metrics-debounce:{coalition_id}", 1, debounce):
-            compute_metrics.apply_async(
-                (coalition_id,),
-                {"trigger": MetricTrigger.EDIT},
-                countdown=debounce,
-            )
-
-    transaction.on_commit(queue, robust=True)
+    _queue_after_commit_debounced(
+        "compute_metrics",
+        (coalition_id,),
+        {"trigger": MetricTrigger.EDIT},
+        seconds=settings.WEFT_METRICS_DEBOUNCE_SECONDS,
+    )
 
 
 def metric_run_execute(

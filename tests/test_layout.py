@@ -86,7 +86,9 @@ def queued(monkeypatch):
 
     calls = []
     monkeypatch.setattr(
-        compute_layout, "apply_async", lambda args, countdown: calls.append((args, countdown))
+        compute_layout,
+        "apply_async",
+        lambda args, kwargs=None, countdown=None: calls.append((args, countdown)),
     )
     return calls
 
