@@ -3,7 +3,7 @@
 // again, and writes through the API with If-Match.
 import Graph from "graphology";
 import Sigma, { DEFAULT_STYLES } from "sigma";
-import { layerDashed, layerPlain, sdfCircle, sdfDiamond, sdfSquare, sdfTriangle } from "sigma/rendering";
+import { layerDashed, layerFill, layerPlain, pathLine, sdfCircle, sdfDiamond, sdfSquare, sdfTriangle } from "sigma/rendering";
 
 import { describeConflict, describeError, makeApi } from "./_map_api.js";
 import { downloadPng, downloadSvg } from "./_map_export.js";
@@ -51,15 +51,33 @@ const tiePreview = document.getElementById("tie-preview");
 let highlighted = { nodes: new Set(), edges: new Set() };
 let shownAsOf = null; // the past date the map shows, or null for today
 
+// Strategic allies wear a dark ring, drawn inside the node's outline by the node shader
+// itself: drawn as a sigma backdrop (an extra program over every strategic actor, restyled
+// by a function per node) it cost the 300-actor map a third of its time to interactive
+// (bench/). Hovering still lifts a node on sigma's white backdrop.
+const RING_PX = 2;
+const RING_COLOUR = "vec4(0.114, 0.137, 0.188, 1.0)"; // #1d2330
+
+function layerRing() {
+  return {
+    name: "ring",
+    uniforms: [],
+    attributes: [{ name: "ringWidth", size: 1, type: WebGL2RenderingContext.FLOAT, source: "ring" }],
+    // context.sdf: distance to the outline in the node's own units, negative inside.
+    glsl: `
+vec4 layer_ring(float v_ringWidth) {
+  if (v_ringWidth <= 0.0) return vec4(0.0);
+  float width = v_ringWidth * context.pixelToUV;
+  float alpha = smoothstep(-width - context.aaWidth, -width, context.sdf);
+  return vec4(${RING_COLOUR}.rgb, alpha);
+}`,
+  };
+}
+
 const nodeStyles = {
   ...DEFAULT_STYLES.nodes,
   shape: { attribute: "shape", defaultValue: "circle" },
-  // Strategic allies wear a dark ring: a backdrop around the node only.
-  backdropVisibility: (attributes, state) => (state.isHovered || attributes.strategic ? "visible" : "hidden"),
-  backdropArea: (attributes, state) => (state.isHovered ? "both" : "node"),
-  backdropColor: (attributes, state) => (state.isHovered ? "#ffffff" : "#1d2330"),
-  backdropShadowBlur: (attributes, state) => (state.isHovered ? 12 : 0),
-  backdropPadding: (attributes, state) => (state.isHovered ? 6 : 2),
+  ring: { attribute: "ring", defaultValue: 0 },
 };
 
 // Inferred relationships are dashed: a dashed layer over the plain one paints white gaps on
@@ -69,7 +87,14 @@ const edgeStyles = {
   dash: { attribute: "dash", defaultValue: 0 },
   gap: { attribute: "gap", defaultValue: 0 },
 };
+// A tie never joins an actor to itself (a database constraint), so edges are straight lines
+// only: sigma's default also carries its self-loop path, and one shader serving both draws
+// every edge as a 66-vertex strip, where a line needs 4 (a full frame of 25,000 ties took
+// 3.4 s in headless software WebGL with the loop path, against … without; bench/).
+const PATHS = [pathLine()];
+const plainEdgePrimitives = { paths: PATHS, layers: [layerPlain()] };
 const edgePrimitives = {
+  paths: PATHS,
   variables: { dash: { type: "number", default: 0 }, gap: { type: "number", default: 0 } },
   layers: [
     layerPlain(),
@@ -156,6 +181,7 @@ function buildGraph(payload) {
       baseColor: colour,
       shape: KIND_SHAPE[node.kind] || "circle",
       strategic: node.ally_kind === "strategic",
+      ring: node.ally_kind === "strategic" ? RING_PX : 0,
     });
   }
   let inferred = 0;
@@ -183,27 +209,79 @@ function buildGraph(payload) {
   app.dataset.inferredCount = String(inferred);
 }
 
-// Sigma hides edges and labels only while a camera animation runs: a wheel zoom made of
-// several steps, each slower than its 250 ms animation on a slow machine, ended every step in
-// a full render of every edge (seconds at 25,000 ties in software WebGL; bench/). The camera
-// counts as moving until it has been still for this long, so a gesture draws one full frame,
-// at its end. (isAnimating() is read by sigma only to decide what to draw.)
+// While the camera moves (a wheel zoom, a pan, a pinch), sigma redraws the whole map every
+// frame: in headless software WebGL a frame of 5,000 actors cost 300–500 ms even with the
+// edges hidden, so a zoom stuttered (bench/). Instead, on large maps, the frame on screen is
+// moved and scaled by CSS to follow the camera (the compositor's work, a few milliseconds,
+// and the ties stay in sight), and sigma draws once, when the camera has been still for
+// SETTLE_MS. The drawn frame and the CSS change reach the screen together, so the map never
+// jumps back. (This replaces sigma's render() on the instance; scheduleRender() leaves its
+// frame handle set until render() clears it, which is why the handle is cleared here too.)
 const SETTLE_MS = 300;
 
-function drawInFullOnceSettled(sigma) {
+function followCameraWithLastFrame(sigma) {
   const camera = sigma.getCamera();
-  const animating = camera.isAnimating.bind(camera);
-  let settling = false;
+  const stage = sigma.getContainer().querySelector("canvas");
+  const draw = sigma.render.bind(sigma);
+  let onScreen = camera.getState(); // the camera of the frame being shown
+  let moving = false;
   let timer = null;
-  camera.isAnimating = () => settling || animating();
-  camera.on("updated", () => {
-    settling = true;
+
+  function follow() {
+    const now = camera.getState();
+    if (now.angle !== onScreen.angle) return false; // a turn is not a scale: draw it
+    const { width, height } = sigma.getDimensions();
+    const from = [
+      { x: 0, y: 0 },
+      { x: width, y: height },
+    ].map((corner) => sigma.framedGraphToViewport(sigma.viewportToFramedGraph(corner, { cameraState: onScreen })));
+    const scale = (from[1].x - from[0].x) / width;
+    stage.style.transformOrigin = "0 0";
+    stage.style.transform = `translate(${from[0].x}px, ${from[0].y}px) scale(${scale})`;
+    return true;
+  }
+
+  sigma.render = () => {
+    if (moving) {
+      if (sigma.renderFrame) cancelAnimationFrame(sigma.renderFrame);
+      sigma.renderFrame = null;
+      if (follow()) return sigma;
+    }
+    stage.style.transform = "";
+    draw();
+    onScreen = camera.getState();
+    return sigma;
+  };
+
+  // A pan held still is not over: the map is drawn when the button is released.
+  let held = false;
+  let panned = false;
+  const settle = () => {
+    if (held && panned) return;
+    moving = false;
+    sigma.render();
+  };
+  const settleSoon = () => {
     clearTimeout(timer);
-    timer = setTimeout(() => {
-      settling = false;
-      sigma.scheduleRender();
-    }, SETTLE_MS);
+    timer = setTimeout(settle, SETTLE_MS);
+  };
+  sigma.getContainer().addEventListener("pointerdown", () => {
+    held = true;
+    panned = false;
   });
+  window.addEventListener("pointerup", () => {
+    held = false;
+    if (moving) settleSoon();
+  });
+  // An animation (a wheel step, a search centring an actor) starts moving before its first
+  // update: sigma's own start-of-zoom state change would otherwise draw a frame in full.
+  const startMoving = () => {
+    moving = true;
+    if (held) panned = true;
+    settleSoon();
+  };
+  camera.on("animationStart", startMoving);
+  camera.on("updated", startMoving);
 }
 
 let rendererDashes = false; // whether the renderer has the dashed layer (inferred relationships)
@@ -212,9 +290,13 @@ function createRenderer(withDashes) {
   const large = graph.order > 1000;
   rendererDashes = withDashes;
   // The dashed layer costs a little on every edge drawn: only when there is something dashed.
-  const nodePrimitives = { shapes: [sdfCircle(), sdfSquare(), sdfTriangle(), sdfDiamond()] };
+  const nodePrimitives = {
+    shapes: [sdfCircle(), sdfSquare(), sdfTriangle(), sdfDiamond()],
+    variables: { ring: { type: "number", default: 0 } },
+    layers: [layerFill(), layerRing()],
+  };
   renderer = new Sigma(graph, document.getElementById("map-canvas"), {
-    primitives: withDashes ? { nodes: nodePrimitives, edges: edgePrimitives } : { nodes: nodePrimitives },
+    primitives: { nodes: nodePrimitives, edges: withDashes ? edgePrimitives : plainEdgePrimitives },
     styles: { nodes: nodeStyles, edges: withDashes ? edgeStyles : DEFAULT_STYLES.edges },
     settings: {
       // Smooth zoom and pan at 5,000 actors: edges and labels wait until the camera stops.
@@ -226,7 +308,7 @@ function createRenderer(withDashes) {
       stagePadding: 40,
     },
   });
-  if (large) drawInFullOnceSettled(renderer);
+  if (large) followCameraWithLastFrame(renderer);
   renderer.on("clickNode", ({ node }) => {
     if (performance.now() < ignoreClickUntil) return;
     onNodeChosen(node);

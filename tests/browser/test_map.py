@@ -99,6 +99,69 @@ def test_the_map_draws_every_visible_actor_with_a_legend(browser_page, sign_in, 
     assert browser_page.js_errors == []
 
 
+def ring_contrast(page, actor) -> int:
+    """How much darker than its centre an actor is just inside its outline, as drawn on the
+    map (0–255 luminance), looking left of the centre (labels are drawn on the right)."""
+    import io
+
+    from PIL import Image
+
+    x, y = settled_spot(page, actor)
+    radius = page.evaluate(f"window.weftMap.renderer.getNodeDisplayData('{actor.pk}').size")
+    shot = Image.open(io.BytesIO(page.screenshot())).convert("L")
+    centre = shot.getpixel((round(x), round(y)))
+    inside = [shot.getpixel((round(x) - step, round(y))) for step in range(int(radius) - 1)]
+    return centre - min(inside)
+
+
+def test_strategic_allies_wear_a_dark_ring_and_natural_allies_none(browser_page, sign_in, network):
+    page = browser_page
+    open_map(page, sign_in, network, "organizer")
+    # The clerk and the mayor are strategic allies; the food bank and Faith Alliance natural.
+    assert ring_contrast(page, network["clerk"]) > 60
+    assert ring_contrast(page, network["mayor"]) > 60
+    assert ring_contrast(page, network["bank"]) < 10
+    assert ring_contrast(page, network["faith"]) < 10
+    assert page.js_errors == []
+
+
+def test_a_large_map_follows_the_wheel_and_is_drawn_again_once_still(
+    browser_page, sign_in, coalition, personas
+):
+    """Over 1,000 actors, a zoom moves the frame on screen instead of redrawing every frame,
+    and the map is drawn in full once the camera stops."""
+    page = browser_page
+    actors = Actor.objects.bulk_create(
+        Actor(coalition=coalition, name=f"Group {i:04d}", kind=ActorKind.GROUP)
+        for i in range(1_001)
+    )
+    ActorPosition.objects.bulk_create(
+        ActorPosition(actor=actor, x=(i % 40) * 50.0, y=(i // 40) * 50.0)
+        for i, actor in enumerate(actors)
+    )
+    Tie.objects.bulk_create(
+        Tie(coalition=coalition, source=a, target=b, strength=3)
+        for a, b in zip(actors[:-1], actors[1:], strict=True)
+    )
+    sign_in(page, "organizer", PASSWORD)
+    page.goto(f"{page.base}/coalitions/{coalition.pk}/map/")
+    page.wait_for_function("window.weftMap && document.getElementById('map-app').dataset.loaded")
+    page.evaluate("window.weftMap.ready")
+    page.evaluate(
+        """() => { window.__draws = 0;
+          window.weftMap.renderer.on("afterRender", () => { window.__draws += 1; }); }"""
+    )
+    box = page.locator("#map-canvas").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, -480)  # zoom in
+    stage = "document.querySelector('#map-canvas canvas')"
+    page.wait_for_function(f"{stage}.style.transform.includes('scale')")
+    assert page.evaluate("window.__draws") == 0  # following the camera, not redrawing
+    page.wait_for_function(f"{stage}.style.transform === '' && window.__draws > 0")
+    assert page.evaluate("window.weftMap.renderer.getCamera().getState().ratio") < 1
+    assert page.js_errors == []
+
+
 def test_an_organizer_adds_an_actor_draws_a_tie_and_changes_a_stance_and_all_persist(
     browser_page, sign_in, network
 ):
