@@ -5,7 +5,7 @@ For each size (300 actors / 1,000 ties and 5,000 / 25,000) the coalition is bulk
 out by the server's force layout (``layout_compute``, timed at the largest size), so both pages
 draw the positions an organizer sees. A live server (Django's LiveServerThread, static files
 from static/dist) serves it. Then, in the same Chromium (Debian's /usr/bin/chromium, never a
-downloaded one), interleaved, best of ``REPEAT`` after a warm-up:
+downloaded one), interleaved, best of ``REPEAT`` (5) after a warm-up:
 
 * **map page**: navigation to ``/coalitions/<id>/map/`` until a click on a node is answered
   (sigma's ``clickNode`` fires): the page loads its bundle, fetches the map endpoint, builds
@@ -37,7 +37,7 @@ from . import map_endpoint
 
 SIZES = ((300, 1_000), (5_000, 25_000))
 SMOKE_SIZES = ((300, 1_000),)
-REPEAT = 3
+REPEAT = 5
 MAX_RATIO = 1.3
 MAX_FRAME_MS = 200.0
 MAX_LAYOUT_S = 10.0
