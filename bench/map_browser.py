@@ -106,8 +106,9 @@ const benchTick = () => {
 requestAnimationFrame(benchTick);
 """
 
-# Notes every animation frame (its end time and the gap before it) and every frame sigma
-# draws in full (afterRender), from the moment it is called until __benchStopFrames().
+# Notes every animation frame (its end time and the gap before it), every frame sigma draws
+# in full (afterRender) and every wheel event, from the moment it is called until
+# __benchStopFrames().
 ZOOM_JS = """
 async () => {
   const renderer = window.benchRenderer || window.weftMap.renderer;
@@ -123,11 +124,16 @@ async () => {
   requestAnimationFrame(frame);
   const onDraw = () => draws.push(performance.now());
   renderer.on("afterRender", onDraw);
-  window.__benchFrames = { frames, draws };
+  // When the page handled each wheel event (a busy page handles them late).
+  const wheels = [];
+  const onWheel = () => wheels.push(performance.now());
+  window.addEventListener("wheel", onWheel, { capture: true, passive: true });
+  window.__benchFrames = { frames, draws, wheels };
   window.__benchStopFrames = () => {
     running = false;
     renderer.off("afterRender", onDraw);
-    return { frames, draws };
+    window.removeEventListener("wheel", onWheel, { capture: true });
+    return { frames, draws, wheels };
   };
 }
 """
@@ -146,6 +152,7 @@ QUIET_JS = """
 """
 MAP_READY = "window.weftMap && window.weftMap.renderer"
 BARE_READY = "window.benchRenderer"
+WHEEL_STEPS = 40
 # sigma's wheel zoom animates the camera for this long after each wheel step.
 ZOOM_ANIMATION_MS = 250
 
@@ -221,18 +228,20 @@ def zoom_frames(page, url: str, ready_js: str) -> dict:
     page.wait_for_timeout(500)
     page.evaluate(ZOOM_JS)
     started = page.evaluate("performance.now()")
-    for step in range(40):
-        page.mouse.wheel(0, -240 if step < 20 else 240)
+    for step in range(WHEEL_STEPS):
+        page.mouse.wheel(0, -240 if step < WHEEL_STEPS // 2 else 240)
         page.wait_for_timeout(50)
-    zoomed = page.evaluate("performance.now()") + ZOOM_ANIMATION_MS
-    # Until the map has been drawn in full after the zoom, and a second has passed since
-    # that draw reached the screen.
+    # The zoom ends when the camera animation of the last wheel step the page handled ends.
+    page.wait_for_function(f"window.__benchFrames.wheels.length >= {WHEEL_STEPS}", timeout=120_000)
+    zoomed = page.evaluate("window.__benchFrames.wheels.at(-1)") + ZOOM_ANIMATION_MS
+    # Until the map has been drawn in full after the zoom and a second has passed since that
+    # draw (or 30 s without one: then full_draws_after says 0).
     page.wait_for_function(
         """(zoomed) => {
           const { frames, draws } = window.__benchFrames;
           const drawn = draws.filter((at) => at > zoomed).pop();
           const latest = frames.length ? frames[frames.length - 1][0] : 0;
-          return drawn !== undefined && latest - drawn > 1000;
+          return drawn !== undefined ? latest - drawn > 1000 : latest - zoomed > 30000;
         }""",
         arg=zoomed,
         timeout=120_000,
@@ -355,7 +364,7 @@ def run(*, smoke: bool = False, cleanup: bool = True) -> tuple[dict, list[str]]:
     for row in results:
         if not smoke and row["ratio"] > MAX_RATIO:
             misses.append(f"{row['actors']} actors: {row['ratio']}x the bare page (> {MAX_RATIO}x)")
-        if row.get("slowest_zoom_frame_ms", 0) > MAX_FRAME_MS:
+        if row["actors"] >= 5_000 and row.get("slowest_zoom_frame_ms", 0) > MAX_FRAME_MS:
             misses.append(
                 f"slowest zoom frame {row['slowest_zoom_frame_ms']} ms (> {MAX_FRAME_MS})"
             )

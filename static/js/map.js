@@ -265,7 +265,14 @@ function followCameraWithLastFrame(sigma) {
     clearTimeout(timer);
     timer = setTimeout(settle, SETTLE_MS);
   };
+  // A press is answered from the picking buffer of the last frame drawn: draw the current
+  // view first, or a click just after a zoom would find what was under it before the zoom.
   sigma.getContainer().addEventListener("pointerdown", () => {
+    if (moving) {
+      clearTimeout(timer);
+      moving = false;
+      sigma.render();
+    }
     held = true;
     panned = false;
   });

@@ -159,6 +159,14 @@ def test_a_large_map_follows_the_wheel_and_is_drawn_again_once_still(
     assert page.evaluate("window.__draws") == 0  # following the camera, not redrawing
     page.wait_for_function(f"{stage}.style.transform === '' && window.__draws > 0")
     assert page.evaluate("window.weftMap.renderer.getCamera().getState().ratio") < 1
+    # A click just after a zoom, before the map is drawn again, opens the actor under it.
+    target = actors[500]
+    page.mouse.wheel(0, -240)
+    page.wait_for_function(f"{stage}.style.transform.includes('scale')")
+    page.wait_for_function("!window.weftMap.renderer.getCamera().isAnimating()")
+    where = page.evaluate(f"window.weftMap.nodeOnScreen({target.pk})")
+    page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
+    page.wait_for_selector(f"#panel-title:text-is('{target.name}')")
     assert page.js_errors == []
 
 
