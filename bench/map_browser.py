@@ -22,7 +22,7 @@ and out, and the slowest frame after it, when the map is drawn again in full wit
 (sigma hides ties while moving; the map page shows its last full frame scaled by CSS instead).
 
 Targets: the map page at most 1.3x the bare page at both sizes; no frame over 200 ms while
-zooming; the server layout for 5,000 actors under 10 s.
+zooming at 5,000 actors; the server layout for 5,000 actors under 10 s.
 """
 
 import os

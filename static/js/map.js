@@ -253,32 +253,37 @@ function followCameraWithLastFrame(sigma) {
     return sigma;
   };
 
-  // A pan held still is not over: the map is drawn when the button is released.
-  let held = false;
-  let panned = false;
-  const settle = () => {
-    if (held && panned) return;
+  const drawNow = () => {
+    clearTimeout(timer);
     moving = false;
     sigma.render();
   };
+  // A pan held still is not over: the map is drawn when the button is released.
+  let held = false;
+  let panned = false;
   const settleSoon = () => {
     clearTimeout(timer);
-    timer = setTimeout(settle, SETTLE_MS);
+    timer = setTimeout(() => {
+      if (!(held && panned)) drawNow();
+    }, SETTLE_MS);
   };
   // A press is answered from the picking buffer of the last frame drawn: draw the current
   // view first, or a click just after a zoom would find what was under it before the zoom.
   sigma.getContainer().addEventListener("pointerdown", () => {
-    if (moving) {
-      clearTimeout(timer);
-      moving = false;
-      sigma.render();
-    }
+    if (moving) drawNow();
     held = true;
     panned = false;
   });
-  window.addEventListener("pointerup", () => {
+  const onPointerUp = () => {
     held = false;
     if (moving) settleSoon();
+  };
+  window.addEventListener("pointerup", onPointerUp);
+  // The map replaces its renderer when inferred relationships appear: nothing of this one
+  // may outlive it.
+  sigma.on("kill", () => {
+    clearTimeout(timer);
+    window.removeEventListener("pointerup", onPointerUp);
   });
   // An animation (a wheel step, a search centring an actor) starts moving before its first
   // update: sigma's own start-of-zoom state change would otherwise draw a frame in full.
@@ -306,7 +311,8 @@ function createRenderer(withDashes) {
     primitives: { nodes: nodePrimitives, edges: withDashes ? edgePrimitives : plainEdgePrimitives },
     styles: { nodes: nodeStyles, edges: withDashes ? edgeStyles : DEFAULT_STYLES.edges },
     settings: {
-      // Smooth zoom and pan at 5,000 actors: edges and labels wait until the camera stops.
+      // On large maps a node being dragged is drawn without edges and labels until it is
+      // dropped (camera moves are followed with the last frame: followCameraWithLastFrame).
       hideEdgesOnMove: large,
       hideLabelsOnMove: large,
       labelRenderedSizeThreshold: large ? 9 : 5,

@@ -2,8 +2,10 @@
 whose answers are known."""
 
 import datetime
+import io
 
 import pytest
+from PIL import Image
 
 from allies.models import Actor, ActorKind, AllyAssessment
 from coalitions.models import Membership
@@ -102,10 +104,6 @@ def test_the_map_draws_every_visible_actor_with_a_legend(browser_page, sign_in, 
 def ring_contrast(page, actor) -> int:
     """How much darker than its centre an actor is just inside its outline, as drawn on the
     map (0–255 luminance), looking left of the centre (labels are drawn on the right)."""
-    import io
-
-    from PIL import Image
-
     x, y = settled_spot(page, actor)
     radius = page.evaluate(f"window.weftMap.renderer.getNodeDisplayData('{actor.pk}').size")
     shot = Image.open(io.BytesIO(page.screenshot())).convert("L")
@@ -167,6 +165,23 @@ def test_a_large_map_follows_the_wheel_and_is_drawn_again_once_still(
     where = page.evaluate(f"window.weftMap.nodeOnScreen({target.pk})")
     page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
     page.wait_for_selector(f"#panel-title:text-is('{target.name}')")
+    # A pan held still is not drawn until the button is released (from between four actors;
+    # the panel that opened made the canvas narrower).
+    page.wait_for_function(f"{stage}.style.transform === ''")
+    box = page.locator("#map-canvas").bounding_box()
+    corner, across = (
+        page.evaluate(f"window.weftMap.nodeOnScreen({a.pk})") for a in actors[500:542:41]
+    )
+    start = (box["x"] + (corner["x"] + across["x"]) / 2, box["y"] + (corner["y"] + across["y"]) / 2)
+    page.mouse.move(*start)
+    page.evaluate("window.__draws = 0")
+    page.mouse.down()
+    page.mouse.move(start[0] + 120, start[1] + 60, steps=8)
+    page.wait_for_timeout(700)  # longer than the camera must be still for
+    assert "translate" in page.evaluate(f"{stage}.style.transform")
+    assert page.evaluate("window.__draws") == 0
+    page.mouse.up()
+    page.wait_for_function(f"{stage}.style.transform === '' && window.__draws > 0")
     assert page.js_errors == []
 
 
