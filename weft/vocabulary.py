@@ -1,0 +1,170 @@
+"""The words Weft's users think in, defined once: the ally spectrum and the kinds of ally,
+actors, ties, evidence, the phases of Connect-Align-Produce and the areas of the network health
+check, each with its label (and, where the map draws it, its colour).
+
+Plain Python, no Django: the models take their choices from here, the pure modules (report
+figures, graph maths) their order and labels, and the browser receives the same table as JSON
+(``browser_vocabulary``, rendered into every page by ``weft.context_processors``), so no page
+script keeps a copy.
+"""
+
+import enum
+from typing import Any
+
+
+class _ChoicesType(enum.EnumType):
+    """What Django's model and form fields, DRF and django-filter read from a list of choices
+    (``choices``, ``values``, ``labels``), without importing Django."""
+
+    @property
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]
+
+    @property
+    def values(cls) -> list[str]:
+        return [member.value for member in cls]
+
+    @property
+    def labels(cls) -> list[str]:
+        return [member.label for member in cls]
+
+    def __contains__(cls, value: object) -> bool:
+        # "active_ally" in Stance: a plain value is a member when one has it (Python 3.11
+        # raises TypeError for a non-member otherwise).
+        if isinstance(value, enum.Enum):
+            return super().__contains__(value)
+        return value in cls._value2member_map_
+
+
+class Choices(enum.StrEnum, metaclass=_ChoicesType):
+    """A closed list of words: each member is its stored value (a str), with a label for
+    people and, where the map draws it, a colour."""
+
+    def __new__(cls, value: str, label: str, colour: str = ""):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        member.colour = colour
+        return member
+
+    # Templates must not call the class (Django calls callables it finds in a context).
+    do_not_call_in_templates = enum.nonmember(True)
+
+
+class ActorKind(Choices):
+    ORGANISATION = "organisation", "Organisation"
+    PERSON = "person", "Person"
+    GROUP = "group", "Group"
+    INSTITUTION = "institution", "Institution"
+    OFFICIAL = "official", "Official"
+
+
+class Stance(Choices):
+    """The spectrum of allies, from those working against the cause to those working for it
+    (the spectrum of allies, Training for Change). The order is the spectrum's."""
+
+    ACTIVE_OPPOSITION = "active_opposition", "Active opposition", "#c0392b"
+    PASSIVE_OPPOSITION = "passive_opposition", "Passive opposition", "#f0a071"
+    NEUTRAL = "neutral", "Neutral", "#b9b9b9"
+    PASSIVE_ALLY = "passive_ally", "Passive ally", "#7cc49a"
+    ACTIVE_ALLY = "active_ally", "Active ally", "#1a7f4e"
+
+    @classmethod
+    def position(cls, stance: str) -> int:
+        """-2 (active opposition) … +2 (active ally): the x axis of a power map, and the
+        direction of a move along the spectrum."""
+        return cls.values.index(stance) - 2
+
+
+# The colour of an actor nobody has assessed yet.
+UNASSESSED_COLOUR = "#6b7280"
+
+
+class AllyKind(Choices):
+    """Natural allies share the cause; strategic allies prop up the decision-maker and are
+    worth peeling away (Davies and Oyolu, Harvard Negotiation and Mediation Clinical Program)."""
+
+    NATURAL = "natural", "Natural"
+    STRATEGIC = "strategic", "Strategic"
+
+
+class TieKind(Choices):
+    COLLABORATION = "collaboration", "Collaboration"
+    AFFILIATION = "affiliation", "Affiliation"
+    FUNDING = "funding", "Funding"
+    COMMUNICATION = "communication", "Communication"
+    TRUST = "trust", "Trust"
+    INFLUENCE = "influence", "Influence"
+    CONFLICT = "conflict", "Conflict"
+
+
+class Direction(Choices):
+    UNDIRECTED = "undirected", "Undirected"
+    DIRECTED = "directed", "Directed (source → target)"
+    MUTUAL = "mutual", "Mutual"
+
+
+class InteractionKind(Choices):
+    """Evidence of a relationship. Weights per kind are per-coalition settings
+    (networks/graph/strength.py documents the defaults)."""
+
+    ONE_TO_ONE = "one_to_one", "One-to-one relational meeting"
+    JOINT_ACTION = "joint_action", "Joint action"
+    WORKING_GROUP_SESSION = "working_group_session", "Working-group session"
+    CO_ATTENDED_EVENT = "co_attended_event", "Co-attended event"
+    COMMUNICATION = "communication", "Communication"
+
+
+class CoalitionPhase(Choices):
+    """Connect-Align-Produce (Network Weaver / Blueprints for Change). Not linear: a coalition
+    can go back to Connect when it needs new partners."""
+
+    CONNECT = "connect", "Connect"
+    ALIGN = "align", "Align"
+    PRODUCE = "produce", "Produce"
+
+
+class MemberPhase(Choices):
+    """Where a member organisation is: a prospect, then the coalition's phases."""
+
+    PROSPECT = "prospect", "Prospect"
+    CONNECT = "connect", "Connect"
+    ALIGN = "align", "Align"
+    PRODUCE = "produce", "Produce"
+
+
+class HealthArea(Choices):
+    """The five areas member organisations score in a network health check, 1 (poor) to 5
+    (strong); the values are the answer's field names."""
+
+    PURPOSE = "purpose", "Purpose and principles"
+    PARTICIPATION = "participation", "Participation"
+    RELATIONSHIPS = "relationships", "Relationships and trust"
+    STRUCTURES = "structures", "Structures and agreements"
+    COORDINATION = "coordination", "Coordination"
+
+
+def _terms(choices: type[Choices]) -> list[dict[str, Any]]:
+    terms = []
+    for member in choices:
+        term = {"value": member.value, "label": member.label}
+        if member.colour:
+            term["colour"] = member.colour
+        terms.append(term)
+    return terms
+
+
+def browser_vocabulary() -> dict[str, Any]:
+    """The vocabulary as the page scripts read it (a JSON script tag on every page)."""
+    return {
+        "actor_kinds": _terms(ActorKind),
+        "stances": _terms(Stance),
+        "unassessed_colour": UNASSESSED_COLOUR,
+        "ally_kinds": _terms(AllyKind),
+        "tie_kinds": _terms(TieKind),
+        "directions": _terms(Direction),
+        "interaction_kinds": _terms(InteractionKind),
+        "coalition_phases": _terms(CoalitionPhase),
+        "member_phases": _terms(MemberPhase),
+        "health_areas": _terms(HealthArea),
+    }
