@@ -7,7 +7,7 @@ one query. Contact details are personal data: their value is never a changelist 
 
 from django.contrib import admin
 
-from .models import (
+from allies.models import (
     Actor,
     Affiliation,
     AllyAssessment,

@@ -17,7 +17,7 @@ class ActorQuerySet(models.QuerySet):
     def with_current_assessment_id(self, as_of: datetime.date | None = None) -> "ActorQuerySet":
         """Annotate ``current_assessment_id``: the latest assessment on or before ``as_of``
         (today's when None). One correlated subquery, so a page of actors stays one query."""
-        from .models import AllyAssessment
+        from allies.models import AllyAssessment
 
         latest = AllyAssessment.objects.filter(actor_id=OuterRef("pk"))
         if as_of is not None:
@@ -29,7 +29,7 @@ class ActorQuerySet(models.QuerySet):
 class AssessmentQuerySet(models.QuerySet):
     def current(self, as_of: datetime.date | None = None) -> "AssessmentQuerySet":
         """The one assessment per actor that was in force on ``as_of`` (latest otherwise)."""
-        from .models import Actor
+        from allies.models import Actor
 
         actors = Actor.objects.filter(pk=OuterRef("actor_id")).with_current_assessment_id(as_of)
         return self.filter(pk=Subquery(actors.values("current_assessment_id")[:1]))

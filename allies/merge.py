@@ -16,11 +16,10 @@ from django.db import IntegrityError, models, transaction
 from django.http import Http404
 from django.utils import timezone
 
+from allies.models import Actor
 from coalitions.roles import Permission
 from networks.models import ActorMerge
 from weft.errors import ApplicationError
-
-from .models import Actor
 
 # Fields of the kept actor a merge may change; their values before are kept for the undo.
 KEPT_FIELDS = (

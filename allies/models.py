@@ -10,9 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from allies.managers import ActorQuerySet, AssessmentQuerySet
 from weft.db import Editable, SameCoalition
-
-from .managers import ActorQuerySet, AssessmentQuerySet
 
 
 class ActorKind(models.TextChoices):

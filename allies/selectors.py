@@ -4,9 +4,8 @@ import datetime
 
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
+from allies.models import Actor, AllyAssessment, ContactDetail
 from coalitions.roles import Access
-
-from .models import Actor, AllyAssessment, ContactDetail
 
 CURRENT_ASSESSMENT_FIELDS = ("stance", "ally_kind", "influence", "proximity", "commitment")
 

@@ -8,10 +8,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 
+from allies.models import Actor
 from weft.errors import ApplicationError
 from weft.history import restore_row
-
-from .models import Actor
 
 
 def _dependents(actor_id: int) -> list[tuple[str, Q]]:

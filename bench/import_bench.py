@@ -87,17 +87,17 @@ def fresh_access(user):
 
 
 def import_once(user, content: bytes) -> tuple[float, float, object]:
-    from networks.transfer import services
+    from networks.transfer.services import import_confirm, import_job_preview
 
     access = fresh_access(user)
     started = time.perf_counter()
-    job = services.import_job_preview(
+    job = import_job_preview(
         job=_job(access, content),
         access=access,
     )
     previewed = time.perf_counter()
     assert job.status == "previewed" and not job.summary["errors"], job.summary["errors"][:3]
-    services.import_confirm(access=access, job_id=job.pk)
+    import_confirm(access=access, job_id=job.pk)
     applied = time.perf_counter()
     return previewed - started, applied - previewed, access.coalition
 

@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import map_endpoint
+from bench import map_endpoint
 
 SIZES = ((300, 1_000), (5_000, 25_000))
 SMOKE_SIZES = ((300, 1_000),)

@@ -8,7 +8,7 @@ searchable but never a changelist column.
 
 from django.contrib import admin
 
-from .models import (
+from coalitions.models import (
     Action,
     AuditEntry,
     ClimateShift,

@@ -1,6 +1,6 @@
 """How a proposal is decided under its rule: a plain function of the votes cast."""
 
-from .models import DecisionRule, ProposalOutcome
+from coalitions.models import DecisionRule, ProposalOutcome
 
 
 def decision_outcome(rule: str, counts: dict[str, int]) -> str:

@@ -39,13 +39,9 @@ from allies.models import (
     Stance,
     Tag,
 )
-from networks.models import Direction, Interaction, InteractionKind, InteractionParticipant, Tie
-from networks.models import TieKind as T
-from weft.errors import ApplicationError
-
-from .demo_reports import demo_reports_load
-from .demo_workflow import build_workflow
-from .models import (
+from coalitions.demo_reports import demo_reports_load
+from coalitions.demo_workflow import build_workflow
+from coalitions.models import (
     Action,
     ClimateDirection,
     ClimateShift,
@@ -69,7 +65,10 @@ from .models import (
     Win,
     WorkingGroup,
 )
-from .services import coalition_create, role_grant
+from coalitions.services import coalition_create, role_grant
+from networks.models import Direction, Interaction, InteractionKind, InteractionParticipant, Tie
+from networks.models import TieKind as T
+from weft.errors import ApplicationError
 
 DEMO_KEY = "riverside-housing-v1"
 DEMO_NAME = "Riverside Homes for All"

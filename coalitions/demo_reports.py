@@ -9,9 +9,9 @@ data", and the reports are built all the same.
 
 import datetime
 
-from . import reporting
-from .models import Coalition, Report, RoleName
-from .report_services import report_create, report_publish
+from coalitions import reporting
+from coalitions.models import Coalition, Report, RoleName
+from coalitions.report_services import report_create, report_publish
 
 NARRATIVES = (
     "Tenants, congregations and unions kept meeting one to one all quarter, and it shows in "

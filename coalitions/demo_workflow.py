@@ -6,7 +6,7 @@ builder's seeded random generator and its clock, so the same day gives the same 
 
 import datetime
 
-from .models import (
+from coalitions.models import (
     HEALTH_DIMENSIONS,
     Commitment,
     CommitmentKind,
@@ -22,7 +22,7 @@ from .models import (
     Vote,
     VoteChoice,
 )
-from .services import introduction_log
+from coalitions.services import introduction_log
 
 O = IntroductionOutcome  # noqa: E741 - short aliases for the tables below
 K = CommitmentKind
@@ -149,7 +149,7 @@ def _build_health_checks(builder, coalition, weaver, voters, rng) -> None:
     # Two rounds, each closing in the middle of one of the two quarters the default report
     # compares (the last full quarter and the one before); relationships and coordination
     # improved in between.
-    from .reporting import last_full_quarter, previous_period
+    from coalitions.reporting import last_full_quarter, previous_period
 
     last = last_full_quarter(builder.today)
     before = previous_period(*last)

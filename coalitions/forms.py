@@ -3,8 +3,8 @@ person never sees and a bot fills in."""
 
 from django import forms
 
-from .models import ClimateDirection, GroupKind, VoteChoice
-from .reporting import HEALTH_AREAS
+from coalitions.models import ClimateDirection, GroupKind, VoteChoice
+from coalitions.reporting import HEALTH_AREAS
 
 
 class SignOnForm(forms.Form):

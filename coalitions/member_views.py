@@ -10,12 +10,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from weft.errors import ApplicationError
-
-from . import roles, selectors, services
-from .api.fields import hide_sensitive_references
-from .forms import HealthAnswerForm, VoteForm
-from .models import (
+from coalitions import roles
+from coalitions.api.fields import hide_sensitive_references
+from coalitions.forms import HealthAnswerForm, VoteForm
+from coalitions.models import (
     HEALTH_DIMENSIONS,
     DecisionRule,
     Endorsement,
@@ -24,7 +22,18 @@ from .models import (
     Principle,
     Proposal,
 )
-from .views import HEALTH_LABELS
+from coalitions.selectors import proposals_for
+from coalitions.services import (
+    endorsement_add,
+    endorsement_withdraw,
+    health_answer_record,
+    membership_spoken_for,
+    principle_create,
+    principle_update,
+    vote_cast,
+)
+from coalitions.views import HEALTH_LABELS
+from weft.errors import ApplicationError
 
 RULES_EXPLAINED = {
     DecisionRule.CONSENSUS: "Consensus: adopted when organisations agree or stand aside; one "
@@ -39,7 +48,7 @@ RULES_EXPLAINED = {
 def _voice(access):
     """The membership the user speaks for, and why not when they do not."""
     try:
-        return services.membership_spoken_for(access), None
+        return membership_spoken_for(access), None
     except ApplicationError as error:
         return None, error.message
 
@@ -47,7 +56,7 @@ def _voice(access):
 def _voting_context(access, *, form=None, form_for=None, error=None):
     membership, why_not = _voice(access)
     now = timezone.now()
-    rows = selectors.proposals_for(access)
+    rows = proposals_for(access)
     for proposal in rows:
         proposal.rule_explained = RULES_EXPLAINED.get(proposal.rule, "")
         proposal.open_now = proposal.is_open(now)
@@ -91,8 +100,8 @@ def member_vote(request, coalition_id: int, proposal_id: int):
     form = VoteForm(request.POST)
     if form.is_valid():
         try:
-            membership = services.membership_spoken_for(access)
-            services.vote_cast(
+            membership = membership_spoken_for(access)
+            vote_cast(
                 proposal=proposal, organisation=membership.organisation,
                 designee=membership.designee, choice=form.cleaned_data["choice"],
                 reason=form.cleaned_data["reason"], recorded_by=request.user,
@@ -161,8 +170,8 @@ def member_health_answer(request, coalition_id: int, round_id: int):
         data = dict(form.cleaned_data)
         comment = data.pop("comment")
         try:
-            membership = services.membership_spoken_for(access)
-            services.health_answer_record(
+            membership = membership_spoken_for(access)
+            health_answer_record(
                 round=health_round, organisation=membership.organisation,
                 answered_by=request.user, scores=data, comment=comment,
             )  # fmt: skip
@@ -232,25 +241,21 @@ def principles(request, coalition_id: int):
         post = request.POST
         try:
             if action == "add":
-                services.principle_create(
+                principle_create(
                     coalition=access.coalition, title=post.get("title", ""),
                     text=post.get("text", ""), created_by=request.user,
                 )  # fmt: skip
                 note = "Principle added."
             elif action == "edit":
-                services.principle_update(
+                principle_update(
                     principle=principle, expected_version=post.get("version"),
                     updated_by=request.user, title=post.get("title", ""),
                     text=post.get("text", ""),
                 )  # fmt: skip
                 note = "Principle saved."
             else:
-                membership = services.membership_spoken_for(access)
-                write = (
-                    services.endorsement_add
-                    if action == "endorse"
-                    else services.endorsement_withdraw
-                )
+                membership = membership_spoken_for(access)
+                write = endorsement_add if action == "endorse" else endorsement_withdraw
                 who = {"endorsed_by" if action == "endorse" else "withdrawn_by": request.user}
                 write(principle=principle, organisation=membership.organisation, **who)
                 note = (

@@ -12,9 +12,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from coalitions.managers import CoalitionQuerySet, RoleQuerySet
 from weft.db import Editable, SameCoalition
-
-from .managers import CoalitionQuerySet, RoleQuerySet
 
 
 class Scale(models.TextChoices):
@@ -678,7 +677,7 @@ class Report(models.Model):
 
     @property
     def period_label(self) -> str:
-        from .reporting import period_label
+        from coalitions.reporting import period_label
 
         return period_label(self.period_start, self.period_end)
 
@@ -949,7 +948,7 @@ class HealthCheckRound(models.Model):
 
 
 def _score_field(area: str):
-    from .reporting import HEALTH_AREAS  # the areas' labels, one table for every page
+    from coalitions.reporting import HEALTH_AREAS  # the areas' labels, one table for every page
 
     label = dict(HEALTH_AREAS)[area]
     return models.PositiveSmallIntegerField(help_text=f"{label}, 1 (poor) to 5 (strong).")

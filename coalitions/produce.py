@@ -7,9 +7,7 @@ names the version its form was opened on and is refused when the row moved on si
 from django.db import transaction
 
 from allies.models import Actor
-from weft.errors import ApplicationError
-
-from .models import (
+from coalitions.models import (
     Action,
     ClimateDirection,
     ClimateShift,
@@ -18,7 +16,8 @@ from .models import (
     Win,
     WorkingGroup,
 )
-from .services import _require_text, require_version
+from coalitions.services import _require_text, require_version
+from weft.errors import ApplicationError
 
 
 def _save(model, instance, *, coalition, expected_version, saved_by, fields, what):

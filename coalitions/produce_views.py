@@ -12,12 +12,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from allies.models import Actor
+from coalitions import roles
+from coalitions.api.fields import hide_sensitive_references, visible_actions
+from coalitions.forms import ActionForm, ClimateShiftForm, SeatForm, WinForm, WorkingGroupForm
+from coalitions.models import ClimateShift, GroupMember, Win, WorkingGroup
+from coalitions.produce import (
+    action_save,
+    climate_shift_save,
+    group_seat_remove,
+    group_seat_save,
+    win_save,
+    working_group_save,
+)
 from weft.errors import ApplicationError
-
-from . import produce, roles
-from .api.fields import hide_sensitive_references, visible_actions
-from .forms import ActionForm, ClimateShiftForm, SeatForm, WinForm, WorkingGroupForm
-from .models import ClimateShift, GroupMember, Win, WorkingGroup
 
 
 @dataclass(frozen=True)
@@ -104,13 +111,13 @@ def _save(access, kind: str, form, instance, user):
     version = data.pop("version", None)
     common = {"coalition": access.coalition, "saved_by": user, "expected_version": version}
     if kind == "groups":
-        return produce.working_group_save(group=instance, **common, **data)
+        return working_group_save(group=instance, **common, **data)
     if kind == "actions":
-        return produce.action_save(action=instance, **common, **data)
+        return action_save(action=instance, **common, **data)
     linked = {"visible_actions": visible_actions(access)}
     if kind == "wins":
-        return produce.win_save(win=instance, **common, **linked, **data)
-    return produce.climate_shift_save(shift=instance, **common, **linked, **data)
+        return win_save(win=instance, **common, **linked, **data)
+    return climate_shift_save(shift=instance, **common, **linked, **data)
 
 
 def _page(request, access, kind, form, instance, *, status=200, seat_form=None):
@@ -170,14 +177,14 @@ def produce_seats(request, coalition_id: int, group_id: int):
     if request.POST.get("action") == "remove":
         seats = hide_sensitive_references(GroupMember.objects.filter(group=group), access, "actor")
         seat = get_object_or_404(seats, pk=request.POST.get("seat") or 0)
-        produce.group_seat_remove(seat=seat, removed_by=request.user)
+        group_seat_remove(seat=seat, removed_by=request.user)
         messages.success(request, "Taken out of the group.")
         return back
     form = SeatForm(request.POST, actors=_visible_actors(access))
     status = 400
     if form.is_valid():
         try:
-            produce.group_seat_save(group=group, saved_by=request.user, **form.cleaned_data)
+            group_seat_save(group=group, saved_by=request.user, **form.cleaned_data)
         except ApplicationError as error:
             _refuse(form, error)
             status = error.status

@@ -13,10 +13,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from allies.models import Actor, ActorKind, AllyAssessment, ContactDetail
-from networks.models import MetricRun, MetricRunStatus, Tie
-
-from . import reporting
-from .models import (
+from coalitions import reporting
+from coalitions.models import (
     Action,
     ClimateShift,
     Coalition,
@@ -29,7 +27,8 @@ from .models import (
     Signature,
     Win,
 )
-from .roles import Access, Permission
+from coalitions.roles import Access, Permission
+from networks.models import MetricRun, MetricRunStatus, Tie
 
 
 def report_list_for(access: Access) -> QuerySet[Report]:
@@ -45,7 +44,7 @@ def share_links_of(report: Report) -> QuerySet[ShareLink]:
 
 
 def share_link_by_token(token: str) -> ShareLink | None:
-    from .report_services import token_hash
+    from coalitions.report_services import token_hash
 
     return (
         ShareLink.objects.filter(token_hash=token_hash(token))

@@ -9,12 +9,11 @@ import secrets
 from django.db import transaction
 from django.utils import timezone
 
+from coalitions import reporting
+from coalitions.models import AuditAction, Coalition, Report, ReportStatus, ShareLink
+from coalitions.report_selectors import build_snapshot, privacy_for, share_link_by_token
+from coalitions.services import audit_record
 from weft.errors import ApplicationError
-
-from . import reporting
-from .models import AuditAction, Coalition, Report, ReportStatus, ShareLink
-from .report_selectors import build_snapshot, privacy_for, share_link_by_token
-from .services import audit_record
 
 LONGEST_PERIOD_DAYS = 731  # two years: a report compares periods, it is not an archive
 NARRATIVE_MAX_LENGTH = 10_000

@@ -18,10 +18,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from coalitions import report_selectors, report_services, reporting, roles
+from coalitions.models import Report
 from weft.errors import ApplicationError
-
-from . import report_selectors, report_services, reporting, roles
-from .models import Report
 
 Permission = roles.Permission
 

@@ -14,7 +14,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from .models import Coalition, Role, RoleName
+from coalitions.models import Coalition, Role, RoleName
 
 
 class Permission(StrEnum):

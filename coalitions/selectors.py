@@ -7,12 +7,10 @@ from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subque
 from django.utils import timezone
 
 from allies.models import Actor
-from networks.models import InteractionParticipant, Suggestion, SuggestionStatus
-
-from .api.fields import hide_sensitive_references, visible_actions
-from .decisions import decision_outcome
-from .equity import Ballot, equity_report
-from .models import (
+from coalitions.api.fields import hide_sensitive_references, visible_actions
+from coalitions.decisions import decision_outcome
+from coalitions.equity import Ballot, equity_report
+from coalitions.models import (
     HEALTH_DIMENSIONS,
     Action,
     ClimateShift,
@@ -34,7 +32,8 @@ from .models import (
     Win,
     WorkingGroup,
 )
-from .text import paragraphs_of, render_markdown
+from coalitions.text import paragraphs_of, render_markdown
+from networks.models import InteractionParticipant, Suggestion, SuggestionStatus
 
 
 def coalition_list_for(user) -> QuerySet[Coalition]:

@@ -14,17 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allies.models import Actor, ActorKind
-from networks.models import (
-    Interaction,
-    InteractionKind,
-    InteractionParticipant,
-    Suggestion,
-    SuggestionStatus,
-)
-from weft.errors import ApplicationError
-
-from .decisions import decision_outcome
-from .models import (
+from coalitions.decisions import decision_outcome
+from coalitions.models import (
     HEALTH_DIMENSIONS,
     AuditAction,
     AuditEntry,
@@ -53,7 +44,15 @@ from .models import (
     Vote,
     VoteChoice,
 )
-from .text import paragraphs_of
+from coalitions.text import paragraphs_of
+from networks.models import (
+    Interaction,
+    InteractionKind,
+    InteractionParticipant,
+    Suggestion,
+    SuggestionStatus,
+)
+from weft.errors import ApplicationError
 
 
 def audit_record(

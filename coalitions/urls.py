@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import member_views, produce_views, report_views, views
+from coalitions import member_views, produce_views, report_views, views
 
 urlpatterns = [
     path("", views.coalition_list, name="coalition-list"),

@@ -11,11 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allies.models import Actor
-from weft.errors import ApplicationError
-
-from . import roles, selectors, services
-from .forms import IntroductionForm, SignOnForm
-from .models import (
+from coalitions import roles
+from coalitions.forms import IntroductionForm, SignOnForm
+from coalitions.models import (
     CoalitionPhase,
     DecisionRule,
     HealthCheckRound,
@@ -27,13 +25,57 @@ from .models import (
     UnityStatement,
     VoteChoice,
 )
-from .reporting import HEALTH_AREAS
-from .text import render_markdown, version_diff
+from coalitions.reporting import HEALTH_AREAS
+from coalitions.selectors import (
+    ACTIVITY_KINDS,
+    COLD_AFTER_DAYS,
+    activity_stream,
+    coalition_list_for,
+    coalition_overview,
+    coalition_phase_history,
+    connect_actors,
+    designee_terms,
+    equity_check,
+    health_round_summary,
+    introductions_for,
+    open_feedback_round,
+    open_suggestions,
+    pipeline_board,
+    produce_overview,
+    proposals_for,
+    public_signatories,
+    statement_workspace,
+    voting_memberships,
+)
+from coalitions.services import (
+    coalition_phase_change,
+    feedback_comment_add,
+    feedback_round_open,
+    health_round_open,
+    introduction_log,
+    introduction_update,
+    proposal_create,
+    proposal_decide,
+    signable_version,
+    signature_confirm,
+    signature_request,
+    signature_withdraw,
+    statement_archive,
+    statement_create,
+    statement_update,
+    statement_version_add,
+    suggestion_accept,
+    suggestion_dismiss,
+    token_hash,
+    vote_cast,
+)
+from coalitions.text import render_markdown, version_diff
+from weft.errors import ApplicationError
 
 
 @login_required
 def coalition_list(request):
-    coalitions = list(selectors.coalition_list_for(request.user))
+    coalitions = list(coalition_list_for(request.user))
     for coalition in coalitions:
         coalition.role_label = RoleName(coalition.user_role).label
     return render(request, "coalitions/coalition_list.html", {"coalitions": coalitions})
@@ -48,7 +90,7 @@ def coalition_home(request, coalition_id: int):
         "can_see_dashboard": access.can(roles.Permission.DASHBOARD_VIEW),
     }
     if access.can(roles.Permission.MAP_VIEW):
-        context["overview"] = selectors.coalition_overview(
+        context["overview"] = coalition_overview(
             access.coalition, include_sensitive=access.sees_sensitive
         )
     if access.can(roles.Permission.REPORTS_VIEW):
@@ -82,7 +124,7 @@ def _public_statement(statement_id: int):
     statement = get_object_or_404(
         UnityStatement.objects.select_related("coalition"), pk=statement_id
     )
-    version = services.signable_version(statement)
+    version = signable_version(statement)
     if version is None:
         raise Http404("This statement is not published.")
     return statement, version
@@ -104,7 +146,7 @@ def sign_on(request, statement_id: int):
                 k: v for k, v in form.cleaned_data.items() if k not in ("website", "authorised")
             }
             try:
-                services.signature_request(version=version, **data)
+                signature_request(version=version, **data)
             except ApplicationError as error:
                 form.add_error(error.field if error.field in form.fields else None, error.message)
                 status = error.status
@@ -116,7 +158,7 @@ def sign_on(request, statement_id: int):
         "statement": statement,
         "version": version,
         "body": render_markdown(version.body),
-        "signatories": selectors.public_signatories(version),
+        "signatories": public_signatories(version),
         "form": form,
     }
     return render(request, "public/sign_on.html", context, status=status)
@@ -126,9 +168,9 @@ def _token_page(request, token: str, *, withdraw: bool):
     if request.method == "POST":
         try:
             if withdraw:
-                signature = services.signature_withdraw(token=token)
+                signature = signature_withdraw(token=token)
             else:
-                signature = services.signature_confirm(token=token)
+                signature = signature_confirm(token=token)
         except ApplicationError as error:
             return render(
                 request, "public/sign_token.html", {"error": error.message}, status=error.status
@@ -141,7 +183,7 @@ def _token_page(request, token: str, *, withdraw: bool):
     # A GET only shows the button: mail scanners open links, and must not sign anything.
     signature = (
         Signature.objects.select_related("version__statement")
-        .filter(confirmation_token_hash=services.token_hash(token))
+        .filter(confirmation_token_hash=token_hash(token))
         .first()
     )
     if signature is None:
@@ -172,9 +214,9 @@ def _workspace_access(request, coalition_id: int) -> roles.Access:
 
 
 def _pipeline_page(request, access, *, error=None, status=200):
-    board = selectors.pipeline_board(access)
+    board = pipeline_board(access)
     cards = [m for column in board["columns"] for m in column["members"]]
-    terms = selectors.designee_terms(access, cards)
+    terms = designee_terms(access, cards)
     for membership in cards:
         # The current designee is on the card already; the earlier ones are its history.
         membership.earlier_designees = [t for t in terms.get(membership.pk, []) if t["until"]]
@@ -182,9 +224,9 @@ def _pipeline_page(request, access, *, error=None, status=200):
         "access": access,
         "coalition": access.coalition,
         "board": board,
-        "cold_after": selectors.COLD_AFTER_DAYS,
+        "cold_after": COLD_AFTER_DAYS,
         "phases": CoalitionPhase.choices,
-        "phase_history": selectors.coalition_phase_history(access.coalition),
+        "phase_history": coalition_phase_history(access.coalition),
         "error": error,
     }
     return render(request, "coalitions/workflow/pipeline.html", context, status=status)
@@ -204,7 +246,7 @@ def coalition_phase(request, coalition_id: int):
     if request.method != "POST":
         return redirect("workflow-pipeline", coalition_id=access.coalition.pk)
     try:
-        coalition = services.coalition_phase_change(
+        coalition = coalition_phase_change(
             coalition=access.coalition, phase=request.POST.get("phase", ""),
             expected_version=request.POST.get("version"), changed_by=request.user,
         )  # fmt: skip
@@ -249,24 +291,24 @@ def connect(request, coalition_id: int):
     """Connect: the metric runs' open suggestions (one click to an introduction, or dismiss
     with a reason) and the introductions log."""
     access = _workspace_access(request, coalition_id)
-    actors = selectors.connect_actors(access)
+    actors = connect_actors(access)
     form = IntroductionForm(request.POST or None, actors=actors)
     if request.method == "POST":
         by_id = {actor.pk: actor for actor in actors}
         action = request.POST.get("action")
-        suggestions = selectors.open_suggestions(access)
+        suggestions = open_suggestions(access)
         if action in ("accept", "dismiss"):
             suggestion = suggestions.filter(pk=request.POST.get("suggestion") or 0).first()
             if suggestion is None:
                 raise Http404("No such open suggestion.")
             if action == "accept":
-                done = _post_or_refuse(request, lambda: services.suggestion_accept(
+                done = _post_or_refuse(request, lambda: suggestion_accept(
                     suggestion=suggestion, decided_by=request.user,
                     follow_up_on=_date_or_none(request.POST.get("follow_up_on", "")),
                 ))  # fmt: skip
                 note = "Introduction logged from the suggestion."
             else:
-                done = _post_or_refuse(request, lambda: services.suggestion_dismiss(
+                done = _post_or_refuse(request, lambda: suggestion_dismiss(
                     suggestion=suggestion, decided_by=request.user,
                     reason=request.POST.get("reason", ""),
                 ))  # fmt: skip
@@ -276,13 +318,11 @@ def connect(request, coalition_id: int):
             return redirect("workflow-connect", coalition_id=access.coalition.pk)
         if action == "outcome":
             introduction = (
-                selectors.introductions_for(access)
-                .filter(pk=request.POST.get("introduction") or 0)
-                .first()
+                introductions_for(access).filter(pk=request.POST.get("introduction") or 0).first()
             )
             if introduction is None:
                 raise Http404("No such introduction.")
-            if _post_or_refuse(request, lambda: services.introduction_update(
+            if _post_or_refuse(request, lambda: introduction_update(
                 introduction=introduction, updated_by=request.user,
                 outcome=request.POST.get("outcome", ""),
             )):  # fmt: skip
@@ -290,7 +330,7 @@ def connect(request, coalition_id: int):
             return redirect("workflow-connect", coalition_id=access.coalition.pk)
         if form.is_valid():
             data = form.cleaned_data
-            if _post_or_refuse(request, lambda: services.introduction_log(
+            if _post_or_refuse(request, lambda: introduction_log(
                 coalition=access.coalition, introduced=by_id.get(data["introduced"]),
                 introduced_to=by_id.get(data["introduced_to"]), reason=data["reason"],
                 introduced_on=data["introduced_on"], follow_up_on=data["follow_up_on"],
@@ -301,8 +341,8 @@ def connect(request, coalition_id: int):
     context = {
         "access": access,
         "coalition": access.coalition,
-        "suggestions": selectors.open_suggestions(access),
-        "introductions": selectors.introductions_for(access)[:200],
+        "suggestions": open_suggestions(access),
+        "introductions": introductions_for(access)[:200],
         "outcomes": IntroductionOutcome.choices,
         "form": form,
         "today": timezone.localdate(),
@@ -320,7 +360,7 @@ def statements(request, coalition_id: int):
         created = {}
 
         def write():
-            created["statement"] = services.statement_create(
+            created["statement"] = statement_create(
                 coalition=access.coalition,
                 title=_required(request.POST.get("title", ""), "title", "The title"),
                 body=request.POST.get("body", ""),
@@ -367,7 +407,7 @@ def statement_detail(request, coalition_id: int, statement_id: int):
         "access": access,
         "coalition": access.coalition,
         "editor": editor,
-        **selectors.statement_workspace(statement, access),
+        **statement_workspace(statement, access),
     }
     return render(request, "coalitions/workflow/statement.html", context)
 
@@ -376,31 +416,31 @@ def _statement_write(request, access, statement, action) -> str | None:
     post = request.POST
     writes = {
         "revise": (
-            lambda: services.statement_version_add(
+            lambda: statement_version_add(
                 statement=statement, body=_required(post.get("body", ""), "body", "The text"),
                 created_by=request.user,
             ),
             "New version saved.",
         ),
         "open_round": (
-            lambda: services.feedback_round_open(
+            lambda: feedback_round_open(
                 statement=statement, closes_at=_aware(post.get("closes_at")) or timezone.now(),
                 opened_by=request.user,
             ),
             "Feedback round opened.",
         ),
         "publish": (
-            lambda: services.statement_update(
+            lambda: statement_update(
                 statement=statement, updated_by=request.user, status=StatementStatus.PUBLISHED
             ),
             "Published: the sign-on page is open.",
         ),
         "archive": (
-            lambda: services.statement_archive(statement=statement, archived_by=request.user),
+            lambda: statement_archive(statement=statement, archived_by=request.user),
             "Archived: the sign-on page is closed; versions and signatures are kept.",
         ),
         "redraft": (
-            lambda: services.statement_update(
+            lambda: statement_update(
                 statement=statement, updated_by=request.user, status=StatementStatus.DRAFT
             ),
             "The statement is a draft again: revise it, then publish the new version.",
@@ -414,7 +454,7 @@ def _statement_write(request, access, statement, action) -> str | None:
 
 
 def _comment(request, access, statement):
-    feedback_round = selectors.open_feedback_round(statement)
+    feedback_round = open_feedback_round(statement)
     if feedback_round is None:
         raise ApplicationError("No feedback round is open on this statement.", field="round")
     try:
@@ -424,7 +464,7 @@ def _comment(request, access, statement):
     organisation = None
     if access.organisation_id:
         organisation = Actor.objects.filter(pk=access.organisation_id).first()
-    return services.feedback_comment_add(
+    return feedback_comment_add(
         round=feedback_round, paragraph=paragraph, body=request.POST.get("body", ""),
         author=request.user, organisation=organisation,
     )  # fmt: skip
@@ -467,7 +507,7 @@ def proposals(request, coalition_id: int):
     if request.method == "POST":
 
         def write():
-            services.proposal_create(
+            proposal_create(
                 coalition=access.coalition,
                 title=request.POST.get("title", ""),
                 text=request.POST.get("text", ""),
@@ -484,10 +524,10 @@ def proposals(request, coalition_id: int):
     context = {
         "access": access,
         "coalition": access.coalition,
-        "proposals": selectors.proposals_for(access),
+        "proposals": proposals_for(access),
         "rules": DecisionRule.choices,
         "choices": VoteChoice.choices,
-        "voters": selectors.voting_memberships(access),
+        "voters": voting_memberships(access),
     }
     return render(request, "coalitions/workflow/proposals.html", context)
 
@@ -506,7 +546,7 @@ def proposal_act(request, coalition_id: int, proposal_id: int):
     if request.method != "POST":
         return redirect("workflow-proposals", coalition_id=access.coalition.pk)
     if request.POST.get("action") == "decide":
-        if _post_or_refuse(request, lambda: services.proposal_decide(
+        if _post_or_refuse(request, lambda: proposal_decide(
             proposal=proposal, decided_by=request.user,
             outcome_note=request.POST.get("outcome_note", ""),
             review_by=_date_or_none(request.POST.get("review_by", "")),
@@ -515,13 +555,11 @@ def proposal_act(request, coalition_id: int, proposal_id: int):
             messages.success(request, f"Decided: {proposal.get_outcome_display()}.")
     else:
         membership = (
-            selectors.voting_memberships(access)
-            .filter(pk=request.POST.get("membership") or 0)
-            .first()
+            voting_memberships(access).filter(pk=request.POST.get("membership") or 0).first()
         )
         if membership is None:
             messages.error(request, "Choose a member organisation.")
-        elif _post_or_refuse(request, lambda: services.vote_cast(
+        elif _post_or_refuse(request, lambda: vote_cast(
             proposal=proposal, organisation=membership.organisation,
             designee=membership.designee, choice=request.POST.get("choice", ""),
             reason=request.POST.get("reason", ""), recorded_by=request.user,
@@ -541,7 +579,7 @@ def health(request, coalition_id: int):
     if request.method == "POST":
 
         def write():
-            services.health_round_open(
+            health_round_open(
                 coalition=access.coalition,
                 title=request.POST.get("title", ""),
                 opens_on=_date_or_none(request.POST.get("opens_on", ""))
@@ -555,7 +593,7 @@ def health(request, coalition_id: int):
             messages.success(request, "Health-check round opened.")
             return redirect("workflow-health", coalition_id=access.coalition.pk)
     rounds = [
-        {"round": health_round, **selectors.health_round_summary(health_round)}
+        {"round": health_round, **health_round_summary(health_round)}
         for health_round in HealthCheckRound.objects.filter(coalition=access.coalition)
     ]
     context = {
@@ -587,9 +625,9 @@ def _quarter_ends(today: datetime.date, count: int) -> list[datetime.date]:
 def equity(request, coalition_id: int):
     access = _workspace_access(request, coalition_id)
     today = timezone.localdate()
-    check = selectors.equity_check(access.coalition, on=today)
+    check = equity_check(access.coalition, on=today)
     trend = [
-        {"on": on, **selectors.equity_check(access.coalition, on=on)["coalition"]}
+        {"on": on, **equity_check(access.coalition, on=on)["coalition"]}
         for on in _quarter_ends(today, 4)
     ]
     context = {"access": access, "coalition": access.coalition, "check": check, "trend": trend}
@@ -600,12 +638,12 @@ def equity(request, coalition_id: int):
 def activity(request, coalition_id: int):
     """What changed, by whom, when: a weaver back after a week catches up here."""
     access = _workspace_access(request, coalition_id)
-    chosen = [k for k in request.GET.getlist("kind") if k in selectors.ACTIVITY_KINDS]
+    chosen = [k for k in request.GET.getlist("kind") if k in ACTIVITY_KINDS]
     context = {
         "access": access,
         "coalition": access.coalition,
-        "entries": selectors.activity_stream(access, kinds=chosen or None),
-        "kinds": [(k, label) for k, (label, _, _) in selectors.ACTIVITY_KINDS.items()],
+        "entries": activity_stream(access, kinds=chosen or None),
+        "kinds": [(k, label) for k, (label, _, _) in ACTIVITY_KINDS.items()],
         "chosen": chosen,
     }
     return render(request, "coalitions/workflow/activity.html", context)
@@ -617,6 +655,6 @@ def produce(request, coalition_id: int):
     context = {
         "access": access,
         "coalition": access.coalition,
-        **selectors.produce_overview(access),
+        **produce_overview(access),
     }
     return render(request, "coalitions/workflow/produce.html", context)

@@ -6,7 +6,7 @@ selects the related rows it shows in one query.
 
 from django.contrib import admin
 
-from .models import (
+from networks.models import (
     ActorMerge,
     ActorMetric,
     ActorPosition,

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import orjson
 
-from . import metrics, strength
-from .leadership import LeadershipFigures, LeadRole, SkillRecord, leadership
-from .suggestions import Found, at_risk_count, suggest
+from networks import metrics, strength
+from networks.leadership import LeadershipFigures, LeadRole, SkillRecord, leadership
+from networks.suggestions import Found, at_risk_count, suggest
 
 # Bump when what a run computes changes: runs of the old computation no longer match a hash.
 # 2: the network figures carry ``public``, the figures without sensitive actors and ties.

@@ -17,9 +17,8 @@ from django.utils import timezone
 from allies.models import Actor, Affiliation, SkillLevel
 from coalitions import roles
 from coalitions.roles import Permission
-
-from .models import ActorMetric, Interaction, MetricRun, MetricRunStatus, Suggestion, Tie
-from .selectors import latest_run
+from networks.models import ActorMetric, Interaction, MetricRun, MetricRunStatus, Suggestion, Tie
+from networks.selectors import latest_run
 
 TOP = 10
 

@@ -27,10 +27,9 @@ from allies.models import Actor, Stance
 from allies.selectors import latest_assessment
 from coalitions.models import GroupMember
 from coalitions.roles import Access
-
-from .layout import power_layout
-from .models import InteractionParticipant, Tie
-from .strength import DECLARED_RANGE, StrengthSettings, relationship_strengths
+from networks.layout import power_layout
+from networks.models import InteractionParticipant, Tie
+from networks.strength import DECLARED_RANGE, StrengthSettings, relationship_strengths
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ from typing import Literal
 
 import igraph
 
-from .layout import seeded_igraph
+from networks.layout import seeded_igraph
 
 DAMPING = 0.85
 DEFAULT_SEED = 7

@@ -8,9 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from networks.managers import TieQuerySet
 from weft.db import Editable, SameCoalition
-
-from .managers import TieQuerySet
 
 
 class TieKind(models.TextChoices):

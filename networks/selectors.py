@@ -7,10 +7,9 @@ from django.utils import timezone
 
 from allies.models import Actor, ActorKind, Affiliation, AllyAssessment, SkillLevel, Stance
 from coalitions.models import Action, Coalition, GroupMember, MemberPhase, Membership
-
-from .compute import MetricInput
-from .leadership import LeadRole, SkillRecord
-from .models import ActorPosition, InteractionParticipant, MetricRun, MetricRunStatus, Tie
+from networks.compute import MetricInput
+from networks.leadership import LeadRole, SkillRecord
+from networks.models import ActorPosition, InteractionParticipant, MetricRun, MetricRunStatus, Tie
 
 
 def graph_for_layout(coalition_id: int, on: datetime.date | None = None):

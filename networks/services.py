@@ -13,13 +13,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from allies.models import Actor
-from weft.bulk import copy_rows
-from weft.errors import ApplicationError
-from weft.history import restore_row
-
-from .compute import ComputedRun, compute_run
-from .layout import Pinned, force_layout
-from .models import (
+from networks.compute import ComputedRun, compute_run
+from networks.layout import Pinned, force_layout
+from networks.models import (
     ActorMetric,
     ActorPosition,
     MetricRun,
@@ -29,7 +25,10 @@ from .models import (
     Suggestion,
     Tie,
 )
-from .selectors import MetricInput, graph_for_layout, metric_input
+from networks.selectors import MetricInput, graph_for_layout, metric_input
+from weft.bulk import copy_rows
+from weft.errors import ApplicationError
+from weft.history import restore_row
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +80,7 @@ def layout_compute(*, coalition_id: int) -> int:
 def layout_request(*, coalition_id: int) -> None:
     """Queue a layout run once the current transaction commits, so the worker sees the edit
     that asked for it (and nothing is queued for an edit that rolled back)."""
-    from .tasks import compute_layout
+    from networks.tasks import compute_layout
 
     transaction.on_commit(lambda: compute_layout.delay(coalition_id))
 
@@ -104,7 +103,7 @@ def _queue_after_commit_debounced(task_name: str, args: tuple, kwargs: dict, *, 
     key = f"weft:debounce:{task_name}:{':'.join(str(arg) for arg in args)}"
 
     def queue() -> None:
-        from . import tasks  # imported here: the tasks module imports this one
+        from networks import tasks  # imported here: the tasks module imports this one
 
         if cache.add(key, 1, seconds):
             getattr(tasks, task_name).apply_async(args, kwargs, countdown=seconds)
@@ -186,7 +185,7 @@ def _live_run(coalition_id: int, input_hash: str) -> MetricRun | None:
 
 
 def _queue_run(run: MetricRun) -> None:
-    from .tasks import compute_metrics
+    from networks.tasks import compute_metrics
 
     compute_metrics.delay(run.coalition_id, run_id=run.pk)
 

@@ -4,16 +4,20 @@ from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
 from coalitions.models import Coalition
-
-from . import services
-from .models import MetricTrigger
-from .selectors import metric_input
+from networks.models import MetricTrigger
+from networks.selectors import metric_input
+from networks.services import (
+    layout_compute,
+    metric_run_execute,
+    metric_run_fail,
+    metric_run_request,
+)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=3, name="networks.compute_layout")
 def compute_layout(self, coalition_id: int) -> int:
     """Recompute and store the map layout; safe to run twice (it rewrites the same rows)."""
-    return services.layout_compute(coalition_id=coalition_id)
+    return layout_compute(coalition_id=coalition_id)
 
 
 # Only what a retry can fix: the database or the broker going away for a moment.
@@ -24,9 +28,7 @@ class MetricTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         """After the last retry (or an error no retry can fix): the run is marked failed, so
         the dashboard says so instead of showing it running for ever."""
-        services.metric_run_fail(
-            task_id=task_id, run_id=kwargs.get("run_id"), error=type(exc).__name__
-        )
+        metric_run_fail(task_id=task_id, run_id=kwargs.get("run_id"), error=type(exc).__name__)
 
 
 @shared_task(
@@ -51,22 +53,20 @@ def compute_metrics(
     inputs = None
     if run_id is None:
         inputs = metric_input(coalition_id)
-        run, created = services.metric_run_request(
+        run, created = metric_run_request(
             coalition_id=coalition_id, trigger=trigger, queue=False, inputs=inputs
         )
         if not created:
             return run.pk
         run_id = run.pk
     try:
-        run = services.metric_run_execute(
-            run_id=run_id, task_id=self.request.id or "", inputs=inputs
-        )
+        run = metric_run_execute(run_id=run_id, task_id=self.request.id or "", inputs=inputs)
     except RETRYABLE:
         raise  # retried with backoff; on_failure marks the run after the last try
     except Exception as error:
         # No retry fixes a bug or bad data: the run is failed now (also in-process, where
         # Celery does not call on_failure).
-        services.metric_run_fail(run_id=run_id, error=type(error).__name__)
+        metric_run_fail(run_id=run_id, error=type(error).__name__)
         raise
     return run.pk
 
@@ -82,4 +82,4 @@ def compute_metrics_nightly() -> int:
 
 
 # Large imports are previewed by a worker (registered here so autodiscovery finds it).
-from .transfer.tasks import preview_import  # noqa: E402, F401
+from networks.transfer.tasks import preview_import  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from networks import views
 
 urlpatterns = [
     path("coalitions/<int:coalition_id>/map/", views.map_page, name="coalition-map"),

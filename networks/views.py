@@ -10,10 +10,9 @@ from allies.models import ActorKind, AllyKind, EngagementPlan, Stance
 from coalitions import roles
 from coalitions.models import RoleName, WorkingGroup
 from coalitions.roles import Permission
-
-from .api.views import map_filters_from
-from .map import MapFilters, map_rows
-from .models import MapLayout, MetricRun, MetricRunStatus, TieKind
+from networks.api.views import map_filters_from
+from networks.map import MapFilters, map_rows
+from networks.models import MapLayout, MetricRun, MetricRunStatus, TieKind
 
 
 def _filter_choices(access, query_params) -> dict:

@@ -53,8 +53,7 @@ from networks.models import (
     Suggestion,
     Tie,
 )
-
-from .transfer_files import TRANSFER_ROUTES, Multipart, transfer_request
+from tests.transfer_files import TRANSFER_ROUTES, Multipart, transfer_request
 
 PERSONAS = ["steward", "organizer", "weaver", "member", "funder", "outsider", "anonymous"]
 MAP_VIEWERS = {"steward", "organizer", "weaver", "member"}

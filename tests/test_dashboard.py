@@ -4,8 +4,8 @@ import pytest
 from django.utils import timezone
 
 from allies.models import Actor, ActorKind
-from networks import services
 from networks.models import Tie
+from networks.services import metric_run_execute, metric_run_request
 
 
 @pytest.fixture
@@ -14,8 +14,8 @@ def computed(coalition, orgs, hidden):
     for a, b in [(0, 1), (1, 2), (0, 2), (0, 3), (3, 4), (4, 5), (3, 5)]:
         Tie.objects.create(coalition=coalition, source=orgs[a], target=orgs[b], strength=4)
     Tie.objects.create(coalition=coalition, source=orgs[0], target=hidden, strength=5)
-    run, _ = services.metric_run_request(coalition_id=coalition.pk, queue=False)
-    return services.metric_run_execute(run_id=run.pk)
+    run, _ = metric_run_request(coalition_id=coalition.pk, queue=False)
+    return metric_run_execute(run_id=run.pk)
 
 
 def page(client, coalition):

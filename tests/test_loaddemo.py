@@ -34,8 +34,7 @@ from coalitions.models import (
     StatementStatus,
 )
 from networks.models import Interaction, InteractionKind, TieKind
-
-from .conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture

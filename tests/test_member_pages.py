@@ -11,9 +11,8 @@ from allies.models import Actor, ActorKind
 from coalitions import roles
 from coalitions.models import HealthCheckAnswer, HealthCheckRound, Membership, Proposal, Vote
 from coalitions.services import role_grant
+from tests.api_helpers import post, url
 from weft.errors import ApplicationError
-
-from .api_helpers import post, url
 
 MEMBER_PAGES = ["/coalitions/{id}/voting/", "/coalitions/{id}/health-check/"]
 SCORES = {"purpose": 4, "participation": 3, "relationships": 5, "structures": 2, "coordination": 3}
@@ -275,13 +274,13 @@ def test_stewards_link_an_account_to_a_person_through_the_roles_api(
 def test_the_home_links_members_to_their_pages_and_the_statements_open_to_them(
     client_for, coalition, personas
 ):
-    from coalitions import services
+    from coalitions.services import statement_create
 
-    services.statement_create(
+    statement_create(
         coalition=coalition, title="Homes for all", body="We stand.",
         created_by=personas["weaver"], status="published",
     )  # fmt: skip
-    services.statement_create(
+    statement_create(
         coalition=coalition, title="Still a draft", body="Text", created_by=personas["weaver"]
     )
     html = client_for("member").get(f"/coalitions/{coalition.pk}/").content.decode()

@@ -20,6 +20,7 @@ from networks.models import (
     Tie,
 )
 from networks.selectors import metric_input
+from networks.services import metric_run_execute, metric_run_request
 from networks.tasks import compute_metrics, compute_metrics_nightly
 from tests.api_helpers import post, url
 
@@ -188,19 +189,19 @@ def test_a_failing_computation_marks_the_run_failed(
 
 def test_a_redelivered_task_takes_its_run_over_but_another_worker_does_not(coalition, orgs):
     Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1])
-    run, _ = services.metric_run_request(coalition_id=coalition.pk, queue=False)
+    run, _ = metric_run_request(coalition_id=coalition.pk, queue=False)
     # A worker claimed it and was killed (acks_late: the broker redelivers the same task id).
     MetricRun.objects.filter(pk=run.pk).update(
         status="running", task_id="task-1", started_at=timezone.now(), attempts=1
     )
 
-    services.metric_run_execute(run_id=run.pk, task_id="someone-else")
+    metric_run_execute(run_id=run.pk, task_id="someone-else")
     assert MetricRun.objects.get(pk=run.pk).status == "running"
 
-    redone = services.metric_run_execute(run_id=run.pk, task_id="task-1")
+    redone = metric_run_execute(run_id=run.pk, task_id="task-1")
     assert (redone.status, redone.attempts) == ("succeeded", 2)
     # Once finished, running it again changes nothing.
-    again = services.metric_run_execute(run_id=run.pk, task_id="task-1")
+    again = metric_run_execute(run_id=run.pk, task_id="task-1")
     assert (again.status, again.attempts, again.finished_at) == (
         "succeeded",
         2,
@@ -239,15 +240,15 @@ def test_a_relationship_that_fades_is_at_risk_in_the_next_run(coalition, orgs):
     Actor.objects.filter(pk__in=(a.pk, b.pk)).update(
         created_at=datetime.datetime(2025, 12, 1, tzinfo=datetime.UTC)
     )
-    first, _ = services.metric_run_request(
+    first, _ = metric_run_request(
         coalition_id=coalition.pk, on=datetime.date(2026, 1, 10), queue=False
     )
-    services.metric_run_execute(run_id=first.pk)
+    metric_run_execute(run_id=first.pk)
     # One half-life later the meeting weighs half: 1 − e^(−0.5) = 0.39 against 0.63.
-    later, _ = services.metric_run_request(
+    later, _ = metric_run_request(
         coalition_id=coalition.pk, on=datetime.date(2026, 7, 9), queue=False
     )
-    later = services.metric_run_execute(run_id=later.pk)
+    later = metric_run_execute(run_id=later.pk)
 
     assert later.network["at_risk"] == 1
     risk = Suggestion.objects.get(run=later, kind="at_risk")
@@ -297,8 +298,8 @@ def test_a_runs_public_figures_leave_sensitive_actors_and_ties_out(coalition, or
         starts_on=timezone.localdate() - datetime.timedelta(days=10),
     )
     action.leaders.set([volunteer, hidden])
-    run, _ = services.metric_run_request(coalition_id=coalition.pk, queue=False)
-    run = services.metric_run_execute(run_id=run.pk)
+    run, _ = metric_run_request(coalition_id=coalition.pk, queue=False)
+    run = metric_run_execute(run_id=run.pk)
 
     whole, public = run.network, run.network["public"]
     assert (whole["actors"], whole["relationships"], whole["strong_ties"]) == (9, 3, 3)
@@ -315,8 +316,8 @@ def test_a_runs_public_figures_leave_sensitive_actors_and_ties_out(coalition, or
 def test_without_anything_sensitive_the_public_figures_are_the_whole_networks(coalition, orgs):
     Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1], strength=4)
     Tie.objects.create(coalition=coalition, source=orgs[1], target=orgs[2], strength=2)
-    run, _ = services.metric_run_request(coalition_id=coalition.pk, queue=False)
-    run = services.metric_run_execute(run_id=run.pk)
+    run, _ = metric_run_request(coalition_id=coalition.pk, queue=False)
+    run = metric_run_execute(run_id=run.pk)
     for key, value in run.network["public"].items():
         expected = run.network.get(key, run.leadership.get(key))
         assert value == expected, key

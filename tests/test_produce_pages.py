@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from coalitions import produce
 from coalitions.models import Action, ClimateShift, GroupMember, Win, WorkingGroup
+from coalitions.produce import working_group_save
 
 NEW = "/coalitions/{id}/produce/{kind}/new/"
 EDIT = "/coalitions/{id}/produce/{kind}/{pk}/"
@@ -104,7 +104,7 @@ def test_a_duplicate_group_name_is_refused(client_for, coalition, group):
 
 def test_a_stale_group_form_is_refused_with_who_changed_it(client_for, coalition, group, personas):
     opened_on = group.version
-    produce.working_group_save(
+    working_group_save(
         coalition=coalition, group=group, expected_version=opened_on,
         saved_by=personas["organizer"], name="Research and data", kind="working_group",
     )  # fmt: skip

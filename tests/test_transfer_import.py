@@ -7,9 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from allies.models import Actor, AllyAssessment
 from networks.models import ImportJob, ImportStatus, Tie
 from networks.transfer import services
-
-from .api_helpers import post
-from .transfer_files import (
+from tests.api_helpers import post
+from tests.transfer_files import (
     BILLION_LAUGHS,
     KUMU_CONNECTIONS,
     KUMU_ELEMENTS,

@@ -10,8 +10,7 @@ from allies.models import Actor, ActorKind, Affiliation, AllyAssessment, Contact
 from coalitions import roles
 from coalitions.models import Membership
 from networks.models import ActorMerge, Interaction, InteractionParticipant, Tie
-
-from .api_helpers import post
+from tests.api_helpers import post
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2025, 4, 1)

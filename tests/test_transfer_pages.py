@@ -5,8 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from networks.models import ImportJob
 from networks.transfer import services
-
-from .transfer_files import xlsx
+from tests.transfer_files import xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db import connection
 
 from allies.models import Actor, ActorKind
-from networks import services
 from networks.models import ActorPosition, MetricRun, Tie
+from networks.services import metric_run_request
 from networks.tasks import compute_layout, compute_metrics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,7 +102,7 @@ def test_a_real_worker_computes_a_metric_run_and_the_api_reads_it(
     ]
     for a, b in [(0, 1), (0, 2), (0, 3), (0, 4)]:  # a star: Org 0 is between everyone
         Tie.objects.create(coalition=coalition, source=actors[a], target=actors[b], strength=5)
-    run, created = services.metric_run_request(coalition_id=coalition.pk, queue=False)
+    run, created = metric_run_request(coalition_id=coalition.pk, queue=False)
     assert created
 
     result = compute_metrics.apply_async(

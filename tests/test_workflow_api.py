@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from coalitions.models import Membership, Proposal, Vote
 from networks.models import Interaction
-
-from .api_helpers import post, url
+from tests.api_helpers import post, url
 
 
 @pytest.fixture
@@ -124,13 +123,13 @@ def test_published_statements_list_their_public_url(client_for, coalition):
 def test_a_memberships_designees_from_when_to_when(
     client_for, coalition, member_org, people, hidden
 ):
-    from coalitions import services
+    from coalitions.services import membership_create, membership_update
 
-    membership = services.membership_create(
+    membership = membership_create(
         coalition=coalition, created_by=None, organisation=member_org, phase="align",
         designee=hidden,
     )  # fmt: skip
-    services.membership_update(membership=membership, updated_by=None, designee=people[0])
+    membership_update(membership=membership, updated_by=None, designee=people[0])
     body = client_for("weaver").get(url(coalition, "memberships", membership.pk, "designees"))
     terms = body.json()
     assert [(t["designee"], t["name"]) for t in terms] == [

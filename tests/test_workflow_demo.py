@@ -6,8 +6,7 @@ import pytest
 from coalitions.demo import DEFAULT_PASSWORD
 from coalitions.models import Commitment, HealthCheckRound, Introduction, Proposal
 from coalitions.selectors import health_round_summary
-
-from .test_loaddemo import demo, dev_settings  # noqa: F401 - fixtures
+from tests.test_loaddemo import demo, dev_settings  # noqa: F401 - fixtures
 
 
 @pytest.mark.django_db

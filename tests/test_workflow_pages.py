@@ -243,14 +243,14 @@ def test_the_equity_page_warns_of_affected_members_without_a_lead_role(client_fo
 def test_the_activity_stream_says_what_changed_by_whom_filtered_by_kind(
     client_for, coalition, orgs, personas, hidden
 ):
-    from coalitions import services
+    from coalitions.services import membership_create, membership_update, proposal_create
 
     weaver = personas["weaver"]
-    membership = services.membership_create(
+    membership = membership_create(
         coalition=coalition, created_by=weaver, organisation=orgs[0], phase="connect"
     )
-    services.membership_update(membership=membership, updated_by=weaver, phase="align")
-    services.proposal_create(
+    membership_update(membership=membership, updated_by=weaver, phase="align")
+    proposal_create(
         coalition=coalition, title="Join the strike", rule="consent",
         closes_at=timezone.now() + datetime.timedelta(days=2), created_by=weaver,
     )  # fmt: skip

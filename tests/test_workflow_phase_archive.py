@@ -3,8 +3,15 @@ statement archived, and who was an organisation's designee from when to when."""
 
 import pytest
 
-from coalitions import selectors, services
 from coalitions.models import Coalition, StatementVersion, UnityStatement
+from coalitions.selectors import activity_stream, designee_terms
+from coalitions.services import (
+    coalition_phase_change,
+    membership_create,
+    membership_update,
+    role_grant,
+    statement_create,
+)
 
 PHASE = "/coalitions/{id}/pipeline/phase/"
 
@@ -40,7 +47,7 @@ def test_members_funders_and_outsiders_do_not_change_the_phase(
 
 def test_a_stale_phase_form_is_refused(client_for, coalition, personas):
     opened_on = coalition.version
-    services.coalition_phase_change(
+    coalition_phase_change(
         coalition=coalition, phase="produce", expected_version=opened_on,
         changed_by=personas["organizer"],
     )  # fmt: skip
@@ -62,7 +69,7 @@ def test_an_unknown_phase_is_a_400(client_for, coalition):
 
 @pytest.fixture
 def published(coalition, personas):
-    statement = services.statement_create(
+    statement = statement_create(
         coalition=coalition, title="Homes for all", body="We stand together.",
         created_by=personas["weaver"], status="published",
     )  # fmt: skip
@@ -91,7 +98,7 @@ def test_a_published_statement_is_archived_and_its_sign_on_page_closes(
 
 
 def test_only_a_published_statement_is_archived(client_for, coalition, personas):
-    draft = services.statement_create(
+    draft = statement_create(
         coalition=coalition, title="Draft", body="Text", created_by=personas["weaver"]
     )
     client = client_for("weaver")
@@ -112,16 +119,16 @@ def test_the_card_shows_who_was_designee_before_and_from_when_to_when(
     client_for, coalition, orgs, people, personas
 ):
     weaver = personas["weaver"]
-    membership = services.membership_create(
+    membership = membership_create(
         coalition=coalition, created_by=weaver, organisation=orgs[0], phase="align",
         designee=people[0],
     )  # fmt: skip
-    services.membership_update(membership=membership, updated_by=weaver, designee=people[1])
-    services.membership_update(membership=membership, updated_by=weaver, brings="A hall")
-    services.membership_update(membership=membership, updated_by=weaver, designee=people[2])
+    membership_update(membership=membership, updated_by=weaver, designee=people[1])
+    membership_update(membership=membership, updated_by=weaver, brings="A hall")
+    membership_update(membership=membership, updated_by=weaver, designee=people[2])
     from coalitions.roles import access_for
 
-    terms = selectors.designee_terms(access_for(weaver, coalition.pk), [membership])[membership.pk]
+    terms = designee_terms(access_for(weaver, coalition.pk), [membership])[membership.pk]
     assert [t["name"] for t in terms] == ["Person 2", "Person 1", "Person 0"]
     assert terms[0]["until"] is None and terms[1]["until"] == terms[0]["since"]
     assert terms[2]["until"] == terms[1]["since"]
@@ -133,11 +140,11 @@ def test_a_hidden_earlier_designee_is_not_named(
     client_for, coalition, orgs, people, hidden, personas
 ):
     weaver = personas["organizer"]
-    membership = services.membership_create(
+    membership = membership_create(
         coalition=coalition, created_by=weaver, organisation=orgs[0], phase="align",
         designee=hidden,
     )  # fmt: skip
-    services.membership_update(membership=membership, updated_by=weaver, designee=people[0])
+    membership_update(membership=membership, updated_by=weaver, designee=people[0])
     html = client_for("weaver").get(f"/coalitions/{coalition.pk}/pipeline/").content.decode()
     assert "Quiet Ally" not in html and "a person you may not see" in html
     html = client_for("organizer").get(f"/coalitions/{coalition.pk}/pipeline/").content.decode()
@@ -151,14 +158,14 @@ def test_the_activity_stream_shows_which_fields_changed_and_stays_filterable(
     client_for, coalition, orgs, personas, django_assert_max_num_queries
 ):
     weaver = personas["weaver"]
-    membership = services.membership_create(
+    membership = membership_create(
         coalition=coalition, created_by=weaver, organisation=orgs[0], phase="connect"
     )
-    services.membership_update(membership=membership, updated_by=weaver, phase="align")
-    services.membership_update(
+    membership_update(membership=membership, updated_by=weaver, phase="align")
+    membership_update(
         membership=membership, updated_by=weaver, brings="A hall and " + "volunteers " * 20
     )
-    services.coalition_phase_change(
+    coalition_phase_change(
         coalition=coalition, phase="align", expected_version=coalition.version, changed_by=weaver
     )
     client = client_for("weaver")
@@ -183,7 +190,7 @@ def test_the_activity_stream_shows_which_fields_changed_and_stays_filterable(
     # Per kind one query for the changes and at most one for the records before them: the
     # count does not grow with the number of changes.
     for _ in range(5):
-        services.membership_update(membership=membership, updated_by=weaver, gets="More")
+        membership_update(membership=membership, updated_by=weaver, gets="More")
     with django_assert_max_num_queries(4 + 2 * 14):
         client.get(page)
 
@@ -192,14 +199,12 @@ def test_the_change_before_the_oldest_shown_still_gives_its_fields(coalition, or
     from coalitions.roles import access_for
 
     weaver = personas["weaver"]
-    membership = services.membership_create(
+    membership = membership_create(
         coalition=coalition, created_by=weaver, organisation=orgs[0], phase="connect"
     )
-    services.membership_update(membership=membership, updated_by=weaver, phase="align")
-    services.membership_update(membership=membership, updated_by=weaver, phase="produce")
-    entries = selectors.activity_stream(
-        access_for(weaver, coalition.pk), kinds=["memberships"], limit=1
-    )
+    membership_update(membership=membership, updated_by=weaver, phase="align")
+    membership_update(membership=membership, updated_by=weaver, phase="produce")
+    entries = activity_stream(access_for(weaver, coalition.pk), kinds=["memberships"], limit=1)
     assert [(c["old"], c["new"]) for c in entries[0]["changes"]] == [("Align", "Produce")]
 
 
@@ -207,12 +212,12 @@ def test_a_change_of_designee_names_the_people_the_role_may_see(
     client_for, coalition, orgs, people, hidden, personas
 ):
     organizer = personas["organizer"]
-    membership = services.membership_create(
+    membership = membership_create(
         coalition=coalition, created_by=organizer, organisation=orgs[0], phase="align",
         designee=hidden,
     )  # fmt: skip
-    services.membership_update(membership=membership, updated_by=organizer, designee=people[0])
-    services.membership_update(membership=membership, updated_by=organizer, designee=people[1])
+    membership_update(membership=membership, updated_by=organizer, designee=people[0])
+    membership_update(membership=membership, updated_by=organizer, designee=people[1])
     page = f"/coalitions/{coalition.pk}/activity/?kind=memberships"
     weaver_sees = client_for("weaver").get(page).context["entries"]
     assert [(c["old"], c["new"]) for c in weaver_sees[0]["changes"]] == [("Person 0", "Person 1")]
@@ -235,7 +240,7 @@ def test_the_member_pages_read_a_bounded_number_of_queries(
     membership = Membership.objects.create(
         coalition=coalition, organisation=member_org, phase="align", designee=people[0]
     )
-    services.role_grant(
+    role_grant(
         coalition=coalition, user=personas["member"], role="member",
         granted_by=personas["steward"], organisation=member_org, person=people[0],
     )  # fmt: skip

@@ -9,8 +9,14 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from coalitions import services
 from coalitions.models import Signature, StatementStatus
+from coalitions.services import (
+    ApplicationError,
+    signature_request,
+    statement_create,
+    statement_update,
+    statement_version_add,
+)
 from coalitions.views import SIGN_ON_ATTEMPTS
 
 BODY = (
@@ -21,7 +27,7 @@ BODY = (
 
 @pytest.fixture
 def published(coalition, personas):
-    return services.statement_create(
+    return statement_create(
         coalition=coalition, title="Homes for all", body=BODY, status="published",
         created_by=personas["weaver"],
     )  # fmt: skip
@@ -93,13 +99,13 @@ def test_a_second_signature_by_the_same_organisation_is_refused(client, publishe
 
 
 def test_a_draft_cannot_be_signed(client, coalition, personas):
-    draft = services.statement_create(
+    draft = statement_create(
         coalition=coalition, title="Draft", body="Not yet", created_by=personas["weaver"]
     )
     assert client.get(f"/sign/{draft.pk}/").status_code == 404
     assert sign(client, draft).status_code == 404
-    with pytest.raises(services.ApplicationError) as caught:
-        services.signature_request(
+    with pytest.raises(ApplicationError) as caught:
+        signature_request(
             version=draft.versions.get(), organisation_name="X", signer_name="Y",
             signer_email="y@example.org",
         )  # fmt: skip
@@ -145,12 +151,10 @@ def test_a_new_published_version_asks_earlier_signers_to_reconfirm(
         sign(client, published)
     client.post(link_in(mail.outbox[0], "confirm"))
     weaver = personas["weaver"]
-    services.statement_update(statement=published, updated_by=weaver, status=StatementStatus.DRAFT)
-    services.statement_version_add(statement=published, body="A better text.", created_by=weaver)
+    statement_update(statement=published, updated_by=weaver, status=StatementStatus.DRAFT)
+    statement_version_add(statement=published, body="A better text.", created_by=weaver)
     with django_capture_on_commit_callbacks(execute=True):
-        services.statement_update(
-            statement=published, updated_by=weaver, status=StatementStatus.PUBLISHED
-        )
+        statement_update(statement=published, updated_by=weaver, status=StatementStatus.PUBLISHED)
     assert len(mail.outbox) == 2 and "new version" in mail.outbox[1].body
     fresh = Signature.objects.get(version__number=2)
     assert fresh.confirmed_at is None and fresh.organisation_name == "Faith Alliance"

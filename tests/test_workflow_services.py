@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 
 from allies.models import Actor, ActorKind
-from coalitions import services
 from coalitions.models import (
     Commitment,
     FeedbackComment,
@@ -22,6 +21,21 @@ from coalitions.models import (
     Vote,
 )
 from coalitions.selectors import health_round_summary
+from coalitions.services import (
+    commitment_create,
+    commitment_update,
+    feedback_comment_add,
+    feedback_round_open,
+    health_answer_record,
+    health_round_open,
+    introduction_log,
+    proposal_create,
+    proposal_decide,
+    statement_create,
+    suggestion_accept,
+    suggestion_dismiss,
+    vote_cast,
+)
 from networks.models import Interaction, MetricRun, Suggestion
 from weft.errors import ApplicationError
 
@@ -60,7 +74,7 @@ def refused(call, field: str, **kwargs):
 
 
 def test_an_introduction_is_also_an_interaction_of_the_two(coalition, orgs, weaver):
-    introduction = services.introduction_log(
+    introduction = introduction_log(
         coalition=coalition, introduced=orgs[0], introduced_to=orgs[1],
         reason="Both organise tenants on the east side", introduced_on=datetime.date(2026, 5, 1),
         follow_up_on=datetime.date(2026, 5, 15), introduced_by=weaver,
@@ -81,10 +95,10 @@ def test_an_introduction_needs_two_actors_and_a_reason_and_writes_nothing_when_r
         "introduced_on": day,
         "introduced_by": weaver,
     }
-    refused(services.introduction_log, "introduced_to", introduced_to=orgs[0], reason="x", **base)
-    refused(services.introduction_log, "reason", introduced_to=orgs[1], reason="  ", **base)
+    refused(introduction_log, "introduced_to", introduced_to=orgs[0], reason="x", **base)
+    refused(introduction_log, "reason", introduced_to=orgs[1], reason="  ", **base)
     refused(
-        services.introduction_log, "follow_up_on", introduced_to=orgs[1], reason="x",
+        introduction_log, "follow_up_on", introduced_to=orgs[1], reason="x",
         follow_up_on=day - DAY, **base,
     )  # fmt: skip
     assert not Introduction.objects.exists()
@@ -97,7 +111,7 @@ def test_an_introduction_needs_two_actors_and_a_reason_and_writes_nothing_when_r
 @pytest.mark.parametrize("amount", [-5, 0, "abc"])
 def test_a_commitment_with_a_negative_or_zero_amount_is_refused(members, weaver, amount):
     error = refused(
-        services.commitment_create, "amount", membership=members[0], kind="hours",
+        commitment_create, "amount", membership=members[0], kind="hours",
         amount=amount, created_by=weaver,
     )  # fmt: skip
     assert "amount" in error.message.lower()
@@ -105,31 +119,29 @@ def test_a_commitment_with_a_negative_or_zero_amount_is_refused(members, weaver,
 
 
 def test_a_commitment_records_what_and_by_when(members, weaver):
-    commitment = services.commitment_create(
+    commitment = commitment_create(
         membership=members[0], kind="money", amount="250.00", created_by=weaver,
         due_on=datetime.date(2026, 7, 1), description="Printing",
     )  # fmt: skip
     assert commitment.amount == Decimal("250.00")
-    services.commitment_update(commitment=commitment, updated_by=weaver, kept=True)
+    commitment_update(commitment=commitment, updated_by=weaver, kept=True)
     commitment.refresh_from_db()
     assert commitment.kept is True
-    refused(
-        services.commitment_update, "amount", commitment=commitment, updated_by=weaver, amount=-1
-    )
+    refused(commitment_update, "amount", commitment=commitment, updated_by=weaver, amount=-1)
 
 
 # -- Proposals and votes
 
 
 def _proposal(coalition, weaver, rule="majority", days=3):
-    return services.proposal_create(
+    return proposal_create(
         coalition=coalition, title="Adopt the rent platform", rule=rule,
         closes_at=timezone.now() + days * DAY, created_by=weaver,
     )  # fmt: skip
 
 
 def _vote(proposal, membership, choice, weaver):
-    return services.vote_cast(
+    return vote_cast(
         proposal=proposal, organisation=membership.organisation, designee=membership.designee,
         choice=choice, recorded_by=weaver,
     )  # fmt: skip
@@ -138,7 +150,7 @@ def _vote(proposal, membership, choice, weaver):
 def test_a_vote_by_someone_who_is_not_the_designee_is_refused(coalition, members, people, weaver):
     proposal = _proposal(coalition, weaver)
     error = refused(
-        services.vote_cast, "designee", proposal=proposal, organisation=members[0].organisation,
+        vote_cast, "designee", proposal=proposal, organisation=members[0].organisation,
         designee=people[5], choice="agree", recorded_by=weaver,
     )  # fmt: skip
     assert "designee" in error.message
@@ -165,7 +177,7 @@ def test_a_vote_after_closing_is_refused(coalition, members, weaver):
 def test_a_prospect_does_not_vote(coalition, members, orgs, people, weaver):
     proposal = _proposal(coalition, weaver)
     refused(
-        services.vote_cast, "organisation", proposal=proposal, organisation=orgs[3],
+        vote_cast, "organisation", proposal=proposal, organisation=orgs[3],
         designee=people[3], choice="agree", recorded_by=weaver,
     )  # fmt: skip
 
@@ -191,7 +203,7 @@ def test_each_decision_rule_counts_one_vote_per_organisation(
         _vote(proposal, membership, choice, weaver)
     # Every voting member has voted: it can be decided before the closing date.
     review = timezone.localdate() + 90 * DAY
-    decided = services.proposal_decide(proposal=proposal, decided_by=weaver, review_by=review)
+    decided = proposal_decide(proposal=proposal, decided_by=weaver, review_by=review)
     assert decided.outcome == outcome
     assert decided.decided_at is not None and decided.review_by == review
     refused(_vote, "proposal", proposal=proposal, membership=members[0], choice="agree",
@@ -203,14 +215,14 @@ def test_a_proposal_is_not_decided_while_voting_is_open_and_members_have_not_vot
 ):
     proposal = _proposal(coalition, weaver)
     _vote(proposal, members[0], "agree", weaver)
-    refused(services.proposal_decide, "closes_at", proposal=proposal, decided_by=weaver)
+    refused(proposal_decide, "closes_at", proposal=proposal, decided_by=weaver)
     proposal.refresh_from_db()
     assert proposal.outcome == ""
 
 
 def test_a_proposal_closing_in_the_past_is_refused(coalition, weaver):
     refused(
-        services.proposal_create, "closes_at", coalition=coalition, title="Late", rule="consent",
+        proposal_create, "closes_at", coalition=coalition, title="Late", rule="consent",
         closes_at=timezone.now() - DAY, created_by=weaver,
     )  # fmt: skip
 
@@ -227,7 +239,7 @@ def _answer(health_round, membership, weaver, **scores):
         "coordination": 3,
     }
     values.update(scores)
-    return services.health_answer_record(
+    return health_answer_record(
         round=health_round, organisation=membership.organisation, answered_by=weaver,
         scores=values,
     )  # fmt: skip
@@ -235,7 +247,7 @@ def _answer(health_round, membership, weaver, **scores):
 
 def test_health_check_summary_has_averages_spread_and_trend(coalition, members, weaver):
     today = timezone.localdate()
-    first = services.health_round_open(
+    first = health_round_open(
         coalition=coalition, title="Spring", opens_on=today - 90 * DAY,
         closes_on=today - 80 * DAY, opened_by=weaver,
     )  # fmt: skip
@@ -243,7 +255,7 @@ def test_health_check_summary_has_averages_spread_and_trend(coalition, members, 
         round=first, organisation=members[0].organisation, purpose=2, participation=2,
         relationships=2, structures=2, coordination=2, answered_at=timezone.now(),
     )  # fmt: skip
-    second = services.health_round_open(
+    second = health_round_open(
         coalition=coalition, title="Summer", opens_on=today, closes_on=today + 7 * DAY,
         opened_by=weaver,
     )  # fmt: skip
@@ -262,7 +274,7 @@ def test_a_health_check_answer_is_once_per_organisation_within_1_to_5_while_open
     coalition, members, weaver
 ):
     today = timezone.localdate()
-    health_round = services.health_round_open(
+    health_round = health_round_open(
         coalition=coalition, title="Now", opens_on=today, closes_on=today, opened_by=weaver
     )
     refused(_answer, "coordination", health_round=health_round, membership=members[0],
@@ -270,7 +282,7 @@ def test_a_health_check_answer_is_once_per_organisation_within_1_to_5_while_open
     _answer(health_round, members[0], weaver)
     refused(_answer, "organisation", health_round=health_round, membership=members[0],
             weaver=weaver)  # fmt: skip
-    closed = services.health_round_open(
+    closed = health_round_open(
         coalition=coalition, title="Past", opens_on=today - 9 * DAY, closes_on=today - 2 * DAY,
         opened_by=weaver,
     )  # fmt: skip
@@ -282,24 +294,24 @@ def test_a_health_check_answer_is_once_per_organisation_within_1_to_5_while_open
 
 
 def test_a_comment_after_the_feedback_round_closed_is_refused(coalition, weaver, personas):
-    statement = services.statement_create(
+    statement = statement_create(
         coalition=coalition, title="Unity", body="First paragraph.\n\nSecond one.",
         created_by=weaver,
     )  # fmt: skip
-    feedback_round = services.feedback_round_open(
+    feedback_round = feedback_round_open(
         statement=statement, closes_at=timezone.now() + DAY, opened_by=weaver
     )
     statement.refresh_from_db()
     assert statement.status == StatementStatus.FEEDBACK
-    services.feedback_comment_add(
+    feedback_comment_add(
         round=feedback_round, paragraph=2, body="Say who", author=personas["member"]
     )
-    refused(services.feedback_comment_add, "paragraph", round=feedback_round, paragraph=3,
+    refused(feedback_comment_add, "paragraph", round=feedback_round, paragraph=3,
             body="x", author=weaver)  # fmt: skip
     feedback_round.closes_at = timezone.now() - datetime.timedelta(seconds=1)
     feedback_round.opened_at = feedback_round.closes_at - DAY
     feedback_round.save()
-    error = refused(services.feedback_comment_add, "round", round=feedback_round, paragraph=1,
+    error = refused(feedback_comment_add, "round", round=feedback_round, paragraph=1,
                     body="Too late", author=weaver)  # fmt: skip
     assert "closed" in error.message
     assert FeedbackComment.objects.count() == 1
@@ -307,7 +319,7 @@ def test_a_comment_after_the_feedback_round_closed_is_refused(coalition, weaver,
 
 def test_no_feedback_round_on_a_published_statement(coalition, weaver):
     statement = UnityStatement.objects.create(coalition=coalition, title="Done", status="published")
-    refused(services.feedback_round_open, "status", statement=statement,
+    refused(feedback_round_open, "status", statement=statement,
             closes_at=timezone.now() + DAY, opened_by=weaver)  # fmt: skip
 
 
@@ -326,20 +338,20 @@ def suggestion(coalition, orgs):
 
 
 def test_accepting_a_suggestion_logs_an_introduction_once(suggestion, weaver):
-    introduction = services.suggestion_accept(suggestion=suggestion, decided_by=weaver)
+    introduction = suggestion_accept(suggestion=suggestion, decided_by=weaver)
     suggestion.refresh_from_db()
     assert suggestion.status == "accepted" and suggestion.decided_by == weaver
     assert introduction.suggestion == suggestion
     assert introduction.reason == "Three partners in common"
     assert introduction.interaction is not None
-    refused(services.suggestion_accept, "status", suggestion=suggestion, decided_by=weaver)
+    refused(suggestion_accept, "status", suggestion=suggestion, decided_by=weaver)
     assert Introduction.objects.count() == 1
 
 
 def test_dismissing_a_suggestion_needs_a_reason(suggestion, weaver):
-    refused(services.suggestion_dismiss, "dismissed_reason", suggestion=suggestion,
+    refused(suggestion_dismiss, "dismissed_reason", suggestion=suggestion,
             decided_by=weaver, reason=" ")  # fmt: skip
-    services.suggestion_dismiss(suggestion=suggestion, decided_by=weaver, reason="Rivals")
+    suggestion_dismiss(suggestion=suggestion, decided_by=weaver, reason="Rivals")
     suggestion.refresh_from_db()
     assert (suggestion.status, suggestion.dismissed_reason) == ("dismissed", "Rivals")
 
@@ -348,5 +360,5 @@ def test_a_suggestion_of_one_actor_is_not_an_introduction(suggestion, weaver):
     suggestion.other = None
     suggestion.kind = "periphery"
     suggestion.save()
-    refused(services.suggestion_accept, "other", suggestion=suggestion, decided_by=weaver)
+    refused(suggestion_accept, "other", suggestion=suggestion, decided_by=weaver)
     assert not Actor.objects.filter(kind=ActorKind.PERSON, name="x").exists()

@@ -15,8 +15,7 @@ from rest_framework.response import Response
 
 from coalitions import roles
 from coalitions.models import RoleName
-
-from .drf import PreconditionFailed, PreconditionRequired
+from weft.drf import PreconditionFailed, PreconditionRequired
 
 # ---------------------------------------------------------------------------------------------
 # Versions

@@ -1,6 +1,6 @@
 """What every page's template receives."""
 
-from .vocabulary import browser_vocabulary
+from weft.vocabulary import browser_vocabulary
 
 
 def vocabulary(request) -> dict:

@@ -6,10 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
-from coalitions.api.fields import CoalitionRowField, UnversionedSerializer
-from weft.serializers import CoalitionActorField, WeftModelSerializer, validate_dates_in_order
-
-from ..models import (
+from allies.models import (
     SCORE_RANGE,
     Actor,
     ActorKind,
@@ -21,6 +18,8 @@ from ..models import (
     SkillLevel,
     Tag,
 )
+from coalitions.api.fields import CoalitionRowField, UnversionedSerializer
+from weft.serializers import CoalitionActorField, WeftModelSerializer, validate_dates_in_order
 
 SCORE = {"min_value": SCORE_RANGE[0], "max_value": SCORE_RANGE[1]}
 

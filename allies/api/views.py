@@ -10,15 +10,16 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from coalitions.api.fields import hide_sensitive_references
-from coalitions.models import RoleName
-from coalitions.roles import Permission, PermissionDeniedForRole
-from networks.services import layout_request_after_edit
-from weft.api import CoalitionViewSet
-from weft.history import HistoryEntrySerializer, history_entries
-
-from .. import selectors
-from ..models import (
+from allies.api.serializers import (
+    ActorSerializer,
+    AffiliationSerializer,
+    AssessmentSerializer,
+    ContactDetailSerializer,
+    EngagementPlanSerializer,
+    SkillLevelSerializer,
+    SkillSerializer,
+)
+from allies.models import (
     Actor,
     ActorKind,
     Affiliation,
@@ -29,16 +30,14 @@ from ..models import (
     SkillLevel,
     Stance,
 )
-from ..services import actor_delete, actor_restore
-from .serializers import (
-    ActorSerializer,
-    AffiliationSerializer,
-    AssessmentSerializer,
-    ContactDetailSerializer,
-    EngagementPlanSerializer,
-    SkillLevelSerializer,
-    SkillSerializer,
-)
+from allies.selectors import actor_list, assessment_list, contact_list
+from allies.services import actor_delete, actor_restore
+from coalitions.api.fields import hide_sensitive_references
+from coalitions.models import RoleName
+from coalitions.roles import Permission, PermissionDeniedForRole
+from networks.services import layout_request_after_edit
+from weft.api import CoalitionViewSet
+from weft.history import HistoryEntrySerializer, history_entries
 
 
 class ActorFilter(django_filters.FilterSet):
@@ -67,7 +66,7 @@ class ActorViewSet(CoalitionViewSet):
     ordering_fields = ["id", "name", "kind", "created_at", "updated_at", "current_stance"]
 
     def scoped_queryset(self):
-        return selectors.actor_list(self.access)
+        return actor_list(self.access)
 
     def member_may_write(self, actor) -> bool:
         # A member edits their own organisation's record, and nothing else.
@@ -128,7 +127,7 @@ class ContactDetailViewSet(CoalitionViewSet):
     ordering_fields = ["id", "actor", "kind"]
 
     def scoped_queryset(self):
-        return selectors.contact_list(self.access)
+        return contact_list(self.access)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -159,7 +158,7 @@ class AssessmentViewSet(CoalitionViewSet):
     versioned = False
 
     def scoped_queryset(self):
-        return selectors.assessment_list(self.access)
+        return assessment_list(self.access)
 
     def member_may_write(self, assessment) -> bool:
         return False  # members do not assess (their own organisation included)

@@ -15,10 +15,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from coalitions.models import Action
+from coalitions.roles import Access
 from weft.serializers import WeftModelSerializer
-
-from ..models import Action
-from ..roles import Access
 
 # ---------------------------------------------------------------------------------------------
 # What a role may see

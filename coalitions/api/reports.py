@@ -9,11 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
+from coalitions import report_selectors, report_services, reporting, roles
+from coalitions.models import Report, ReportStatus, ShareLink
 from weft.api import IF_MATCH, etag_for, expected_version
 from weft.drf import PreconditionFailed
-
-from .. import report_selectors, report_services, reporting, roles
-from ..models import Report, ReportStatus, ShareLink
 
 Permission = roles.Permission
 

@@ -10,11 +10,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from allies.models import ActorKind
-from networks.models import Suggestion
-from weft.serializers import CoalitionActorField, WeftModelSerializer, validate_dates_in_order
-
-from .. import services
-from ..models import (
+from coalitions.api.fields import (
+    CoalitionRowField,
+    NamedChoiceField,
+    UnversionedSerializer,
+    hide_sensitive_references,
+    visible_actions,
+)
+from coalitions.models import (
     HEALTH_DIMENSIONS,
     Action,
     ClimateDirection,
@@ -48,13 +51,20 @@ from ..models import (
     Win,
     WorkingGroup,
 )
-from .fields import (
-    CoalitionRowField,
-    NamedChoiceField,
-    UnversionedSerializer,
-    hide_sensitive_references,
-    visible_actions,
+from coalitions.services import (
+    commitment_create,
+    commitment_update,
+    introduction_log,
+    introduction_update,
+    membership_create,
+    membership_update,
+    proposal_create,
+    proposal_update,
+    statement_create,
+    statement_update,
 )
+from networks.models import Suggestion
+from weft.serializers import CoalitionActorField, WeftModelSerializer, validate_dates_in_order
 
 PRIVACY_FIELDS = ("reports_show_organisation_names", "reports_small_count_threshold")
 
@@ -207,10 +217,10 @@ class MembershipSerializer(WeftModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        return services.membership_create(created_by=self._acting_user, **validated_data)
+        return membership_create(created_by=self._acting_user, **validated_data)
 
     def update(self, membership, validated_data):
-        return services.membership_update(
+        return membership_update(
             membership=membership, updated_by=self._acting_user, **validated_data
         )
 
@@ -290,12 +300,10 @@ class StatementSerializer(WeftModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        return services.statement_create(created_by=self._acting_user, **validated_data)
+        return statement_create(created_by=self._acting_user, **validated_data)
 
     def update(self, statement, validated_data):
-        return services.statement_update(
-            statement=statement, updated_by=self._acting_user, **validated_data
-        )
+        return statement_update(statement=statement, updated_by=self._acting_user, **validated_data)
 
 
 # A signature that counts: confirmed by the signer, not withdrawn, on a published version.
@@ -648,14 +656,14 @@ class IntroductionSerializer(WeftModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        return services.introduction_log(
+        return introduction_log(
             coalition=self.context["access"].coalition,
             introduced_by=self._acting_user,
             **validated_data,
         )
 
     def update(self, introduction, validated_data):
-        return services.introduction_update(
+        return introduction_update(
             introduction=introduction, updated_by=self._acting_user, **validated_data
         )
 
@@ -682,10 +690,10 @@ class CommitmentSerializer(WeftModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
     def create(self, validated_data):
-        return services.commitment_create(created_by=self._acting_user, **validated_data)
+        return commitment_create(created_by=self._acting_user, **validated_data)
 
     def update(self, commitment, validated_data):
-        return services.commitment_update(
+        return commitment_update(
             commitment=commitment, updated_by=self._acting_user, **validated_data
         )
 
@@ -738,16 +746,14 @@ class ProposalSerializer(WeftModelSerializer):
         return attrs
 
     def create(self, validated_data):
-        return services.proposal_create(
+        return proposal_create(
             coalition=self.context["access"].coalition,
             created_by=self._acting_user,
             **validated_data,
         )
 
     def update(self, proposal, validated_data):
-        return services.proposal_update(
-            proposal=proposal, updated_by=self._acting_user, **validated_data
-        )
+        return proposal_update(proposal=proposal, updated_by=self._acting_user, **validated_data)
 
 
 class VoteSerializer(serializers.ModelSerializer):

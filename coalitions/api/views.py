@@ -19,47 +19,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from allies.models import Actor
-from networks.models import Suggestion, SuggestionKind, SuggestionStatus
-from weft.api import IF_MATCH, check_version, etag_for, expected_version, parse_if_match
-from weft.api import CoalitionViewSet as ScopedViewSet
-from weft.drf import PreconditionRequired
-from weft.errors import ApplicationError
-
-from .. import roles, selectors, services
-from ..models import (
-    AuditAction,
-    ClimateDirection,
-    ClimateShift,
-    Coalition,
-    Commitment,
-    CommitmentKind,
-    DecisionRule,
-    Endorsement,
-    FeedbackRound,
-    GroupKind,
-    GroupMember,
-    HealthCheckRound,
-    Introduction,
-    IntroductionOutcome,
-    MemberPhase,
-    Membership,
-    PhaseMove,
-    Principle,
-    Proposal,
-    Role,
-    RoleName,
-    Scale,
-    Signature,
-    StatementStatus,
-    StatementVersion,
-    Target,
-    UnityStatement,
-    Vote,
-    Win,
-    WorkingGroup,
-)
-from .fields import hide_sensitive_references, visible_actions
-from .serializers import (
+from coalitions import roles
+from coalitions.api.fields import hide_sensitive_references, visible_actions
+from coalitions.api.serializers import (
     COUNTED_SIGNATURE,
     PRIVACY_FIELDS,
     ActionSerializer,
@@ -91,6 +53,60 @@ from .serializers import (
     WinSerializer,
     WorkingGroupSerializer,
 )
+from coalitions.models import (
+    AuditAction,
+    ClimateDirection,
+    ClimateShift,
+    Coalition,
+    Commitment,
+    CommitmentKind,
+    DecisionRule,
+    Endorsement,
+    FeedbackRound,
+    GroupKind,
+    GroupMember,
+    HealthCheckRound,
+    Introduction,
+    IntroductionOutcome,
+    MemberPhase,
+    Membership,
+    PhaseMove,
+    Principle,
+    Proposal,
+    Role,
+    RoleName,
+    Scale,
+    Signature,
+    StatementStatus,
+    StatementVersion,
+    Target,
+    UnityStatement,
+    Vote,
+    Win,
+    WorkingGroup,
+)
+from coalitions.selectors import designee_terms, health_round_summary
+from coalitions.services import (
+    audit_record,
+    coalition_create,
+    feedback_comment_add,
+    feedback_round_open,
+    health_answer_record,
+    health_round_open,
+    membership_spoken_for,
+    proposal_decide,
+    role_grant,
+    role_revoke,
+    statement_version_add,
+    suggestion_accept,
+    suggestion_dismiss,
+    vote_cast,
+)
+from networks.models import Suggestion, SuggestionKind, SuggestionStatus
+from weft.api import IF_MATCH, check_version, etag_for, expected_version, parse_if_match
+from weft.api import CoalitionViewSet as ScopedViewSet
+from weft.drf import PreconditionRequired
+from weft.errors import ApplicationError
 
 Permission = roles.Permission
 
@@ -139,7 +155,7 @@ class CoalitionViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        coalition = services.coalition_create(created_by=request.user, **data)
+        coalition = coalition_create(created_by=request.user, **data)
         coalition.user_role = RoleName.STEWARD.value
         response = Response(self.get_serializer(coalition).data, status=status.HTTP_201_CREATED)
         response["ETag"] = etag_for(coalition)
@@ -166,7 +182,7 @@ class CoalitionViewSet(
             serializer.is_valid(raise_exception=True)
             coalition = serializer.save_as(user=request.user)
             if any(field in request.data for field in PRIVACY_FIELDS):
-                services.audit_record(
+                audit_record(
                     coalition=coalition,
                     user=request.user,
                     action=AuditAction.PRIVACY_CHANGED,
@@ -208,7 +224,7 @@ class RoleViewSet(ScopedViewSet):
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        role = services.role_grant(
+        role = role_grant(
             coalition=self.access.coalition,
             granted_by=request.user,
             **serializer.validated_data,
@@ -220,7 +236,7 @@ class RoleViewSet(ScopedViewSet):
         serializer = self.get_serializer(current, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        role = services.role_grant(
+        role = role_grant(
             coalition=self.access.coalition,
             user=current.user,
             role=data.get("role", current.role),
@@ -232,9 +248,7 @@ class RoleViewSet(ScopedViewSet):
 
     def destroy(self, request, *args, **kwargs):
         current = self.get_object()
-        services.role_revoke(
-            coalition=self.access.coalition, user=current.user, revoked_by=request.user
-        )
+        role_revoke(coalition=self.access.coalition, user=current.user, revoked_by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -307,7 +321,7 @@ class MembershipViewSet(WorkflowViewSet):
     @action(detail=True, methods=["get"])
     def designees(self, request, coalition_id, pk):
         membership = self.get_object()
-        terms = selectors.designee_terms(self.access, [membership]).get(membership.pk, [])
+        terms = designee_terms(self.access, [membership]).get(membership.pk, [])
         visible = set(
             Actor.objects.filter(pk__in=[t["designee_id"] for t in terms])
             .visible(include_sensitive=self.access.sees_sensitive)
@@ -417,7 +431,7 @@ class StatementViewSet(WorkflowViewSet):
             self.check_write(statement)
             serializer = self.get_serializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            version = services.statement_version_add(
+            version = statement_version_add(
                 statement=statement, body=serializer.validated_data["body"], created_by=request.user
             )
             version = with_signature_counts(StatementVersion.objects.filter(pk=version.pk))
@@ -525,7 +539,7 @@ class EndorsementViewSet(WorkflowViewSet):
             self.access.require(Permission.WORKFLOW_EDIT)
         super().check_write(endorsement)
         if self.access.role == RoleName.MEMBER:
-            services.membership_spoken_for(self.access)  # a member endorses as its designee
+            membership_spoken_for(self.access)  # a member endorses as its designee
 
     def perform_create(self, serializer):
         return serializer.save_as(
@@ -789,7 +803,7 @@ class ProposalViewSet(WorkflowViewSet):
                 if data["organisation"].pk != self.access.organisation_id:
                     raise roles.PermissionDeniedForRole(self.access, self.write_permission)
                 # A member votes as themself: their account must be the designee's.
-                membership = services.membership_spoken_for(self.access)
+                membership = membership_spoken_for(self.access)
                 if data["designee"].pk != membership.designee_id:
                     raise ApplicationError(
                         "Only the organisation's designee casts its vote.", field="designee",
@@ -797,7 +811,7 @@ class ProposalViewSet(WorkflowViewSet):
                     )  # fmt: skip
             else:
                 self.access.require(Permission.WORKFLOW_EDIT)
-            vote = services.vote_cast(proposal=proposal, recorded_by=request.user, **data)
+            vote = vote_cast(proposal=proposal, recorded_by=request.user, **data)
             return Response(VoteSerializer(vote).data, status=status.HTTP_201_CREATED)
         votes = hide_sensitive_references(
             Vote.objects.filter(proposal=proposal).select_related("recorded_by"),
@@ -817,7 +831,7 @@ class ProposalViewSet(WorkflowViewSet):
         proposal = self.get_object()
         serializer = ProposalDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        proposal = services.proposal_decide(
+        proposal = proposal_decide(
             proposal=proposal, decided_by=request.user, **serializer.validated_data
         )
         proposal = self.scoped_queryset().get(pk=proposal.pk)
@@ -860,7 +874,7 @@ class HealthRoundViewSet(WorkflowViewSet):
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        return services.health_round_open(
+        return health_round_open(
             coalition=self.access.coalition, opened_by=self.request.user, **data
         )
 
@@ -889,10 +903,10 @@ class HealthRoundViewSet(WorkflowViewSet):
         if self.access.role == RoleName.MEMBER:
             if organisation.pk != self.access.organisation_id:
                 raise roles.PermissionDeniedForRole(self.access, self.write_permission)
-            services.membership_spoken_for(self.access)  # the designee answers
+            membership_spoken_for(self.access)  # the designee answers
         else:
             self.access.require(Permission.WORKFLOW_EDIT)
-        answer = services.health_answer_record(
+        answer = health_answer_record(
             round=health_round,
             organisation=organisation,
             answered_by=request.user,
@@ -904,7 +918,7 @@ class HealthRoundViewSet(WorkflowViewSet):
     @extend_schema(responses=HealthSummarySerializer, summary="Averages, spread and trend")
     @action(detail=True, methods=["get"])
     def summary(self, request, coalition_id, pk):
-        return Response(selectors.health_round_summary(self.get_object()))
+        return Response(health_round_summary(self.get_object()))
 
 
 class FeedbackRoundFilter(django_filters.FilterSet):
@@ -942,7 +956,7 @@ class FeedbackRoundViewSet(WorkflowViewSet):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        feedback_round = services.feedback_round_open(
+        feedback_round = feedback_round_open(
             statement=data["version"]["statement"],
             closes_at=data["closes_at"],
             opened_by=request.user,
@@ -972,7 +986,7 @@ class FeedbackRoundViewSet(WorkflowViewSet):
                 if organisation is not None and organisation.pk != own:
                     raise roles.PermissionDeniedForRole(self.access, self.write_permission)
                 organisation = Actor.objects.filter(pk=own).first() if own else None
-            comment = services.feedback_comment_add(
+            comment = feedback_comment_add(
                 round=feedback_round,
                 paragraph=data["paragraph"],
                 body=data["body"],
@@ -1039,7 +1053,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         suggestion = self.get_object()
         serializer = SuggestionAcceptSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        introduction = services.suggestion_accept(
+        introduction = suggestion_accept(
             suggestion=suggestion, decided_by=request.user, **serializer.validated_data
         )
         data = IntroductionSerializer(introduction, context=self.get_serializer_context()).data
@@ -1055,7 +1069,7 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         suggestion = self.get_object()
         serializer = SuggestionDismissSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        suggestion = services.suggestion_dismiss(
+        suggestion = suggestion_dismiss(
             suggestion=suggestion,
             decided_by=request.user,
             reason=serializer.validated_data["reason"],

@@ -11,13 +11,12 @@ from rest_framework.views import APIView
 from allies.models import Actor
 from coalitions import roles
 from coalitions.roles import Permission
+from networks.api.serializers import SavedViewSerializer
+from networks.models import SavedView
+from networks.paths import strongest_paths
+from networks.selectors import reach_graph
+from networks.services import position_set
 from weft.api import CoalitionViewSet
-
-from ..models import SavedView
-from ..paths import strongest_paths
-from ..selectors import reach_graph
-from ..services import position_set
-from .serializers import SavedViewSerializer
 
 
 class PathsQuerySerializer(serializers.Serializer):

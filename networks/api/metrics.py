@@ -22,8 +22,7 @@ from rest_framework.response import Response
 
 from coalitions import roles
 from coalitions.roles import Permission
-
-from ..models import (
+from networks.models import (
     ActorMetric,
     MetricRun,
     MetricTrigger,
@@ -32,8 +31,8 @@ from ..models import (
     SuggestionKind,
     SuggestionStatus,
 )
-from ..selectors import latest_run
-from ..services import metric_run_request
+from networks.selectors import latest_run
+from networks.services import metric_run_request
 
 RUN_ID = OpenApiParameter(
     "id",

@@ -2,9 +2,8 @@
 
 from rest_framework import serializers
 
+from networks.models import STRENGTH_RANGE, Interaction, InteractionParticipant, SavedView, Tie
 from weft.serializers import CoalitionActorField, WeftModelSerializer, validate_dates_in_order
-
-from ..models import STRENGTH_RANGE, Interaction, InteractionParticipant, SavedView, Tie
 
 
 class TieSerializer(WeftModelSerializer):
@@ -130,7 +129,7 @@ class SavedViewSerializer(WeftModelSerializer):
 
     def validate_filters(self, value):
         """The same filters the map endpoint takes, checked by the same rules."""
-        from .views import filters_query, map_filters_from
+        from networks.api.views import filters_query, map_filters_from
 
         if not isinstance(value, dict):
             raise serializers.ValidationError("must be an object of map filters.")

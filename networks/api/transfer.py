@@ -15,11 +15,19 @@ from rest_framework.views import APIView
 from allies.merge import actor_merge, actor_merge_preview, actor_merge_undo
 from coalitions import roles
 from coalitions.roles import Permission
+from networks.models import ActorMerge, ImportJob, ImportStatus
+from networks.transfer.duplicates import coalition_duplicates
+from networks.transfer.services import (
+    EXPORT_FORMATS,
+    coalition_export,
+    empty_summary,
+    import_confirm,
+    import_job_for,
+    import_preview,
+    max_file_bytes,
+    require_importer,
+)
 from weft.errors import ApplicationError
-
-from ..models import ActorMerge, ImportJob, ImportStatus
-from ..transfer import services
-from ..transfer.duplicates import coalition_duplicates
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -62,7 +70,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         summary = instance.summary
         if summary and "actors_created" not in summary:
-            summary = {**services.empty_summary([]), **summary}
+            summary = {**empty_summary([]), **summary}
         instance.summary = summary or None
         return super().to_representation(instance)
 
@@ -103,18 +111,18 @@ class ImportListView(APIView):
     )
     def post(self, request, coalition_id):
         access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
-        services.require_importer(access)
+        require_importer(access)
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         uploaded = upload.validated_data["file"]
-        if uploaded.size > services.max_file_bytes():
+        if uploaded.size > max_file_bytes():
             raise ApplicationError(
-                f"The file is over the limit of {services.max_file_bytes() // 1048576} MB.",
+                f"The file is over the limit of {max_file_bytes() // 1048576} MB.",
                 field="file",
                 status=413,
                 code="too_large",
             )
-        job = services.import_preview(
+        job = import_preview(
             access=access, filename=uploaded.name or "upload", content=uploaded.read()
         )
         queued = job.status == ImportStatus.QUEUED
@@ -128,8 +136,8 @@ class ImportDetailView(APIView):
     @extend_schema(responses={200: ImportJobSerializer}, summary="An import: status and preview")
     def get(self, request, coalition_id, import_id):
         access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
-        services.require_importer(access)
-        return Response(ImportJobSerializer(services.import_job_for(access, import_id)).data)
+        require_importer(access)
+        return Response(ImportJobSerializer(import_job_for(access, import_id)).data)
 
 
 class ImportConfirmView(APIView):
@@ -142,17 +150,17 @@ class ImportConfirmView(APIView):
     )
     def post(self, request, coalition_id, import_id):
         access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
-        services.require_importer(access)
+        require_importer(access)
         body = ImportConfirmSerializer(data=request.data if isinstance(request.data, dict) else {})
         body.is_valid(raise_exception=True)
-        job = services.import_confirm(
+        job = import_confirm(
             access=access, job_id=import_id, decisions=body.validated_data.get("decisions")
         )
         return Response(ImportJobSerializer(job).data)
 
 
 class ExportQuerySerializer(serializers.Serializer):
-    format = serializers.ChoiceField(choices=list(services.EXPORT_FORMATS), default="xlsx")
+    format = serializers.ChoiceField(choices=list(EXPORT_FORMATS), default="xlsx")
     view = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -176,7 +184,7 @@ class ExportView(APIView):
             OpenApiParameter(
                 "format",
                 OpenApiTypes.STR,
-                enum=list(services.EXPORT_FORMATS),
+                enum=list(EXPORT_FORMATS),
                 description="xlsx (Kumu's layout), csv (a zip of two CSVs), json (Weft's "
                 "own, complete), graphml or gexf (with the latest metrics, for Gephi).",
             ),
@@ -191,7 +199,7 @@ class ExportView(APIView):
                 response=OpenApiTypes.OBJECT if extension == "json" else OpenApiTypes.BINARY,
                 description="The file",
             )
-            for _, content_type, extension in services.EXPORT_FORMATS.values()
+            for _, content_type, extension in EXPORT_FORMATS.values()
         },
         summary="Export the coalition's map, filtered by your role (and audited)",
     )
@@ -201,7 +209,7 @@ class ExportView(APIView):
         query.is_valid(raise_exception=True)
         file_format = query.validated_data["format"]
         view_id = query.validated_data.get("view")
-        content, content_type, extension = services.coalition_export(
+        content, content_type, extension = coalition_export(
             access=access, file_format=file_format, view_id=view_id
         )
         response = HttpResponse(content, content_type=content_type)

@@ -14,11 +14,9 @@ from allies.models import ActorKind, AllyKind, Stance
 from coalitions import roles
 from coalitions.models import RoleName
 from coalitions.roles import Permission
-from weft.api import CoalitionViewSet, etag_for
-from weft.history import HistoryEntrySerializer, history_entries
-
-from ..map import MapFilters, map_payload
-from ..models import (
+from networks.api.serializers import InteractionSerializer, TieSerializer
+from networks.map import MapFilters, map_payload
+from networks.models import (
     Direction,
     Interaction,
     InteractionKind,
@@ -27,8 +25,13 @@ from ..models import (
     Tie,
     TieKind,
 )
-from ..services import layout_request_after_edit, position_place_beside_neighbours, tie_restore
-from .serializers import InteractionSerializer, TieSerializer
+from networks.services import (
+    layout_request_after_edit,
+    position_place_beside_neighbours,
+    tie_restore,
+)
+from weft.api import CoalitionViewSet, etag_for
+from weft.history import HistoryEntrySerializer, history_entries
 
 
 class TieFilter(django_filters.FilterSet):

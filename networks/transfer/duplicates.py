@@ -1,8 +1,7 @@
 """Likely duplicates already in a coalition, found by the import's matcher."""
 
 from allies.models import Actor
-
-from .names import match_within, normalise_name
+from networks.transfer.names import match_within, normalise_name
 
 MAX_LISTED = 200
 

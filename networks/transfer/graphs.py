@@ -6,9 +6,9 @@ declarations and external references (the "billion laughs" and XXE tricks)."""
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeTree
 
-from . import values
-from .parsed import ActorRow, AssessmentRow, ParsedMap, TieRow, UnreadableFile
-from .tables import ASSESSMENT_DEFAULTS
+from networks.transfer import values
+from networks.transfer.parsed import ActorRow, AssessmentRow, ParsedMap, TieRow, UnreadableFile
+from networks.transfer.tables import ASSESSMENT_DEFAULTS
 
 NODES = "nodes"
 EDGES = "edges"

@@ -10,8 +10,8 @@ suggested duplicates, created as new actors unless the user chooses to merge the
 import re
 from dataclasses import dataclass, field
 
-from .names import DEFAULT_THRESHOLD, NameIndex, match_within, normalise_name
-from .parsed import ActorRow, InteractionRow, ParsedMap, Problem, TieRow
+from networks.transfer.names import DEFAULT_THRESHOLD, NameIndex, match_within, normalise_name
+from networks.transfer.parsed import ActorRow, InteractionRow, ParsedMap, Problem, TieRow
 
 WEFT_ID = re.compile(r"^weft-(\d+)$")
 CREATE, UPDATE, MERGE = "create", "update", "merge"

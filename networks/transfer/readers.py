@@ -5,8 +5,8 @@ import csv
 import io
 import zipfile
 
-from . import graphs, tables, weftjson
-from .parsed import (
+from networks.transfer import graphs, tables, weftjson
+from networks.transfer.parsed import (
     MAX_FILE_BYTES,
     MAX_UNZIPPED_BYTES,
     MAX_ZIP_RATIO,

@@ -9,8 +9,7 @@ from networks.models import (
     MetricRunStatus,
     Tie,
 )
-
-from .plan import ExistingActor, Snapshot, weft_id
+from networks.transfer.plan import ExistingActor, Snapshot, weft_id
 
 METRIC_FIELDS = (
     "degree",

@@ -15,20 +15,19 @@ from coalitions.models import AuditAction, RoleName
 from coalitions.roles import Permission, PermissionDeniedForRole
 from coalitions.services import audit_record
 from networks.models import ImportJob, ImportStatus, Interaction, InteractionParticipant, Tie
-from weft.bulk import create_with_history
-from weft.errors import ApplicationError
-
-from . import weftjson, writers
-from .parsed import (
+from networks.transfer import weftjson, writers
+from networks.transfer.parsed import (
     MAX_FILE_BYTES,
     ParsedMap,
     UnreadableFile,
     parsed_from_json,
     parsed_to_json,
 )
-from .plan import CREATE, UPDATE, Plan, build_plan
-from .readers import detect_format, read_map
-from .selectors import import_snapshot, map_export
+from networks.transfer.plan import CREATE, UPDATE, Plan, build_plan
+from networks.transfer.readers import detect_format, read_map
+from networks.transfer.selectors import import_snapshot, map_export
+from weft.bulk import create_with_history
+from weft.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +78,7 @@ def _plan_for(job: ImportJob, access, parsed: ParsedMap, decisions: dict) -> Pla
 
 
 def _problem(row, column: str, message: str):
-    from .parsed import Problem
+    from networks.transfer.parsed import Problem
 
     return Problem(row.sheet if row else "", row.row if row else None, column, message)
 
@@ -104,7 +103,7 @@ def import_preview(*, access, filename: str, content: bytes) -> ImportJob:
         size=len(content),
     )
     if len(content) > ASYNC_BYTES:
-        from .tasks import preview_import
+        from networks.transfer.tasks import preview_import
 
         transaction.on_commit(lambda: preview_import.delay(job.pk))
         return job

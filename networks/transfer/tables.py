@@ -4,8 +4,8 @@ Kumu's or Weft's is kept as a custom field."""
 
 from collections.abc import Iterable
 
-from . import values
-from .parsed import ActorRow, AssessmentRow, ParsedMap, Problem, TieRow
+from networks.transfer import values
+from networks.transfer.parsed import ActorRow, AssessmentRow, ParsedMap, Problem, TieRow
 
 ELEMENTS = "Elements"
 CONNECTIONS = "Connections"

@@ -10,8 +10,7 @@ from networks.models import ImportJob, ImportStatus
 def preview_import(job_id: int) -> str:
     """Preview a queued import. Safe to run twice: only a job still queued is claimed."""
     from coalitions import roles
-
-    from .services import empty_summary, import_job_preview
+    from networks.transfer.services import empty_summary, import_job_preview
 
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(progress=5)
     if not claimed:

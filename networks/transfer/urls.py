@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from networks.transfer import views
 
 urlpatterns = [
     path("coalitions/<int:coalition_id>/import/", views.import_upload, name="transfer-import"),

@@ -9,16 +9,23 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coalitions import roles
 from coalitions.roles import Permission
 from networks.models import ImportStatus, SavedView
+from networks.transfer.services import (
+    EXPORT_FORMATS,
+    empty_summary,
+    import_confirm,
+    import_job_for,
+    import_preview,
+    max_file_bytes,
+    require_importer,
+)
 from weft.errors import ApplicationError
-
-from . import services
 
 DECISION_PREFIX = "decision:"
 
 
 def _importer(request, coalition_id):
     access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
-    services.require_importer(access)
+    require_importer(access)
     return access
 
 
@@ -31,11 +38,11 @@ def import_upload(request, coalition_id: int):
         uploaded = request.FILES.get("file")
         if uploaded is None:
             error = "Choose a file to upload."
-        elif uploaded.size > services.max_file_bytes():
-            error = f"The file is over the limit of {services.max_file_bytes() // 1048576} MB."
+        elif uploaded.size > max_file_bytes():
+            error = f"The file is over the limit of {max_file_bytes() // 1048576} MB."
         else:
             try:
-                job = services.import_preview(
+                job = import_preview(
                     access=access, filename=uploaded.name or "upload", content=uploaded.read()
                 )
             except ApplicationError as failure:
@@ -51,8 +58,8 @@ def import_upload(request, coalition_id: int):
             "coalition": access.coalition,
             "access": access,
             "error": error,
-            "max_mb": services.max_file_bytes() // 1048576,
-            "formats": services.EXPORT_FORMATS,
+            "max_mb": max_file_bytes() // 1048576,
+            "formats": EXPORT_FORMATS,
             "saved_views": SavedView.objects.filter(coalition=access.coalition).order_by("name"),
         },
         status=400 if error else 200,
@@ -62,14 +69,14 @@ def import_upload(request, coalition_id: int):
 @login_required
 def import_job(request, coalition_id: int, job_id: int):
     access = _importer(request, coalition_id)
-    job = services.import_job_for(access, job_id)
+    job = import_job_for(access, job_id)
     return render(
         request,
         "networks/import_preview.html",
         {
             "coalition": access.coalition,
             "job": job,
-            "summary": job.summary or services.empty_summary([]),
+            "summary": job.summary or empty_summary([]),
             "queued": job.status == ImportStatus.QUEUED,
             "applied": job.status == ImportStatus.APPLIED,
         },
@@ -86,7 +93,7 @@ def import_job_confirm(request, coalition_id: int, job_id: int):
         if name.startswith(DECISION_PREFIX)
     }
     try:
-        job = services.import_confirm(access=access, job_id=job_id, decisions=decisions)
+        job = import_confirm(access=access, job_id=job_id, decisions=decisions)
     except ApplicationError as failure:
         messages.error(request, failure.message)
     else:

@@ -3,8 +3,8 @@ details when the exporting role may see them, ties, interactions), read back com
 
 import json
 
-from . import values
-from .parsed import (
+from networks.transfer import values
+from networks.transfer.parsed import (
     ActorRow,
     AssessmentRow,
     ContactRow,

@@ -12,8 +12,8 @@ import io
 import zipfile
 from xml.sax.saxutils import quoteattr
 
-from . import values
-from .tables import CONNECTION_COLUMNS, CONNECTIONS, ELEMENT_COLUMNS, ELEMENTS
+from networks.transfer import values
+from networks.transfer.tables import CONNECTION_COLUMNS, CONNECTIONS, ELEMENT_COLUMNS, ELEMENTS
 
 GEXF_NAMESPACE = "http://gexf.net/1.3"
 GRAPHML_NAMESPACE = "http://graphml.graphdrawing.org/xmlns"

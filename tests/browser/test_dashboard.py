@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from networks import services
 from networks.models import MetricRun, Tie
+from networks.services import metric_run_execute, metric_run_request
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("tasks_in_process")
@@ -16,8 +16,8 @@ def two_runs(coalition, orgs):
     for a, b in [(0, 1), (1, 2), (2, 3)]:
         Tie.objects.create(coalition=coalition, source=orgs[a], target=orgs[b], strength=3)
     for day in (datetime.date(2026, 9, 1), None):
-        run, _ = services.metric_run_request(coalition_id=coalition.pk, on=day, queue=False)
-        services.metric_run_execute(run_id=run.pk)
+        run, _ = metric_run_request(coalition_id=coalition.pk, on=day, queue=False)
+        metric_run_execute(run_id=run.pk)
 
 
 def test_an_organizer_sees_the_trends_and_recomputes_after_an_edit(

@@ -9,9 +9,8 @@ import json
 import pytest
 
 from allies.models import Actor
-
-from ..conftest import PASSWORD
-from ..transfer_files import KUMU_CONNECTIONS, KUMU_ELEMENTS, xlsx
+from tests.conftest import PASSWORD
+from tests.transfer_files import KUMU_CONNECTIONS, KUMU_ELEMENTS, xlsx
 
 
 @pytest.fixture

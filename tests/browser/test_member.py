@@ -7,10 +7,9 @@ import pytest
 from django.utils import timezone
 
 from allies.models import Actor, ActorKind
-from coalitions import services
 from coalitions.models import HealthCheckAnswer, HealthCheckRound, Membership, Proposal, Vote
-
-from ..conftest import PASSWORD
+from coalitions.services import role_grant
+from tests.conftest import PASSWORD
 
 
 @pytest.fixture
@@ -19,7 +18,7 @@ def designee_world(coalition, personas, member_org):
     Membership.objects.create(
         coalition=coalition, organisation=member_org, phase="align", designee=person
     )
-    services.role_grant(
+    role_grant(
         coalition=coalition, user=personas["member"], role="member",
         granted_by=personas["steward"], organisation=member_org, person=person,
     )  # fmt: skip

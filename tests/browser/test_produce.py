@@ -2,8 +2,7 @@
 working group with a lead, an action it led, and a win recorded against that action."""
 
 from coalitions.models import Action, Coalition, GroupMember, Win, WorkingGroup
-
-from ..conftest import PASSWORD
+from tests.conftest import PASSWORD
 
 
 def test_weaver_changes_the_phase_and_records_what_the_coalition_produced(

@@ -14,10 +14,14 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from coalitions import services
 from coalitions.models import Membership, PhaseMove, Signature
-
-from ..conftest import PASSWORD
+from coalitions.services import (
+    commitment_create,
+    membership_create,
+    membership_update,
+    statement_create,
+)
+from tests.conftest import PASSWORD
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 SCREENSHOTS = os.environ.get("WEFT_SCREENSHOTS") == "1"
@@ -36,7 +40,7 @@ def workspace(coalition, personas, orgs, people):
     rows = []
     for i, (phase, brings, gets) in enumerate(details):
         rows.append(
-            services.membership_create(
+            membership_create(
                 coalition=coalition,
                 created_by=weaver,
                 organisation=orgs[i],
@@ -46,7 +50,7 @@ def workspace(coalition, personas, orgs, people):
                 gets=gets,
             )  # fmt: skip
         )
-    services.commitment_create(
+    commitment_create(
         membership=rows[0], kind="hours", amount=40, created_by=weaver, description="Canvassing"
     )
     return rows
@@ -88,7 +92,7 @@ def test_a_stale_card_is_reported_not_overwritten(browser_page, sign_in, coaliti
     sign_in(page, "weaver", PASSWORD)
     page.goto(f"{page.base}/coalitions/{coalition.pk}/pipeline/")
     # Someone else moves Org 0 meanwhile.
-    services.membership_update(membership=workspace[0], updated_by=None, phase="produce")
+    membership_update(membership=workspace[0], updated_by=None, phase="produce")
     page.get_by_role("button", name="Move Org 0 to Align").click()
     page.get_by_role("status").filter(has_text="changed").wait_for()
     workspace[0].refresh_from_db()
@@ -96,7 +100,7 @@ def test_a_stale_card_is_reported_not_overwritten(browser_page, sign_in, coaliti
 
 
 def test_signing_the_public_statement_confirming_and_withdrawing(browser_page, coalition, personas):
-    statement = services.statement_create(
+    statement = statement_create(
         coalition=coalition, title="Homes for all", status="published",
         body="We stand **together**.\n\n<script>document.title='owned'</script>",
         created_by=personas["weaver"],
@@ -165,7 +169,7 @@ def test_weaver_logs_an_introduction_from_a_suggestion(
 def test_weaver_opens_a_feedback_round_revises_and_publishes(
     browser_page, sign_in, coalition, personas
 ):
-    statement = services.statement_create(
+    statement = statement_create(
         coalition=coalition, title="Homes for all", body="We stand together.\n\nRents must fall.",
         created_by=personas["weaver"],
     )  # fmt: skip
