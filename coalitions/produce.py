@@ -16,7 +16,7 @@ from coalitions.models import (
     Win,
     WorkingGroup,
 )
-from coalitions.services import _require_text, require_version
+from coalitions.services import require_text, require_version
 from weft.errors import ApplicationError
 
 
@@ -67,7 +67,7 @@ def working_group_save(
     *, coalition, saved_by, name: str, kind: str, parent=None, purpose: str = "", group=None,
     expected_version=None,
 ):  # fmt: skip
-    name = _require_text(name, field="name", what="The group's name")[:200]
+    name = require_text(name, field="name", what="The group's name")[:200]
     if kind not in GroupKind.values:
         raise ApplicationError("Choose a working group, a hub or a caucus.", field="kind")
     named = WorkingGroup.objects.filter(coalition=coalition, name__iexact=name)
@@ -132,7 +132,7 @@ def action_save(
 ):  # fmt: skip
     """An action or moment of convergence: date, place, who led it, planned and actual
     turnout and what came of it. ``leaders`` replaces the list of leaders."""
-    title = _require_text(title, field="title", what="The action's title")[:200]
+    title = require_text(title, field="title", what="The action's title")[:200]
     if starts_on is None:
         raise ApplicationError("Give the action's date.", field="starts_on")
     if working_group is not None and working_group.coalition_id != coalition.pk:
@@ -169,7 +169,7 @@ def win_save(
     *, coalition, saved_by, visible_actions, title: str, won_on, description: str = "",
     actions=(), win=None, expected_version=None,
 ):  # fmt: skip
-    title = _require_text(title, field="title", what="The win's title")[:200]
+    title = require_text(title, field="title", what="The win's title")[:200]
     if won_on is None:
         raise ApplicationError("Give the date of the win.", field="won_on")
     saved = _save(
@@ -186,7 +186,7 @@ def climate_shift_save(
     *, coalition, saved_by, visible_actions, title: str, recorded_on, direction: str,
     description: str = "", actions=(), shift=None, expected_version=None,
 ):  # fmt: skip
-    title = _require_text(title, field="title", what="The shift's title")[:200]
+    title = require_text(title, field="title", what="The shift's title")[:200]
     if recorded_on is None:
         raise ApplicationError("Give the date of the shift.", field="recorded_on")
     if direction not in ClimateDirection.values:

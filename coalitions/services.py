@@ -313,14 +313,14 @@ def _publish_latest_version(statement: UnityStatement) -> None:
 # The weaver's workflow. Each refusal names the field at fault; nothing is half written.
 
 
-def _require_text(value: str, *, field: str, what: str) -> str:
+def require_text(value: str, *, field: str, what: str) -> str:
     value = (value or "").strip()
     if not value:
         raise ApplicationError(f"{what} must not be blank.", field=field)
     return value
 
 
-def _require_actor_of(coalition: Coalition, actor, *, field: str) -> None:
+def require_actor_of(coalition: Coalition, actor, *, field: str) -> None:
     if actor is None or actor.coalition_id != coalition.pk:
         raise ApplicationError("Choose an actor of this coalition.", field=field)
 
@@ -342,11 +342,11 @@ def introduction_log(
     interaction between the two, written in the same transaction, so it counts as evidence
     for their relationship strength from the next metric run on."""
 
-    _require_actor_of(coalition, introduced, field="introduced")
-    _require_actor_of(coalition, introduced_to, field="introduced_to")
+    require_actor_of(coalition, introduced, field="introduced")
+    require_actor_of(coalition, introduced_to, field="introduced_to")
     if introduced.pk == introduced_to.pk:
         raise ApplicationError("An introduction needs two different actors.", field="introduced_to")
-    reason = _require_text(reason, field="reason", what="The reason for the introduction")
+    reason = require_text(reason, field="reason", what="The reason for the introduction")
     if follow_up_on is not None and follow_up_on < introduced_on:
         raise ApplicationError(
             "The follow-up date must be on or after the introduction.", field="follow_up_on"
@@ -398,7 +398,7 @@ def introduction_update(*, introduction, updated_by, **fields):
     if "outcome" in fields and fields["outcome"] not in IntroductionOutcome.values:
         raise ApplicationError("Choose a known outcome.", field="outcome")
     if "reason" in fields:
-        fields["reason"] = _require_text(fields["reason"], field="reason", what="The reason")
+        fields["reason"] = require_text(fields["reason"], field="reason", what="The reason")
     for field, value in fields.items():
         setattr(introduction, field, value)
     if introduction.follow_up_on and introduction.follow_up_on < introduction.introduced_on:
@@ -458,7 +458,7 @@ def commitment_update(*, commitment, updated_by, **fields):
 # -- Proposals and votes
 
 
-def _voting_membership(coalition: Coalition, organisation):
+def voting_membership(coalition: Coalition, organisation):
     """The organisation's current membership, if it may vote (prospects may not)."""
 
     return (
@@ -481,7 +481,7 @@ def membership_spoken_for(access) -> Membership:
             "Your role names no organisation: ask a steward to add yours.",
             field="organisation", status=403, code="no_organisation",
         )  # fmt: skip
-    membership = _voting_membership(access.coalition, access.organisation_id)
+    membership = voting_membership(access.coalition, access.organisation_id)
     if membership is None:
         raise ApplicationError(
             "Your organisation is not a member yet (prospects and former members do not "
@@ -502,7 +502,7 @@ def proposal_create(
     *, coalition: Coalition, title: str, rule: str, closes_at, created_by, **fields
 ):
 
-    title = _require_text(title, field="title", what="The title")
+    title = require_text(title, field="title", what="The title")
     if rule not in DecisionRule.values:
         raise ApplicationError("Choose consensus, consent or majority.", field="rule")
     if closes_at <= timezone.now():
@@ -537,7 +537,7 @@ def vote_cast(*, proposal, organisation, designee, choice: str, recorded_by, rea
             f"Voting closed on {proposal.closes_at:%Y-%m-%d %H:%M}.",
             field="proposal", status=409, code="proposal_closed",
         )  # fmt: skip
-    membership = _voting_membership(proposal.coalition, organisation)
+    membership = voting_membership(proposal.coalition, organisation)
     if membership is None:
         raise ApplicationError(
             "Only member organisations vote (not prospects, not former members).",
@@ -606,7 +606,7 @@ def proposal_decide(*, proposal, decided_by, outcome_note: str = "", review_by=N
 @transaction.atomic
 def health_round_open(*, coalition: Coalition, title: str, opens_on, closes_on, opened_by):
 
-    title = _require_text(title, field="title", what="The title")
+    title = require_text(title, field="title", what="The title")
     if closes_on < opens_on:
         raise ApplicationError("The round must close on or after it opens.", field="closes_on")
     return HealthCheckRound.objects.create(
@@ -627,7 +627,7 @@ def health_answer_record(
             f"This round is open from {round.opens_on} to {round.closes_on}.",
             field="round", status=409, code="round_closed",
         )  # fmt: skip
-    if _voting_membership(round.coalition, organisation) is None:
+    if voting_membership(round.coalition, organisation) is None:
         raise ApplicationError("Only member organisations answer.", field="organisation")
     for name in HEALTH_DIMENSIONS:
         score = scores.get(name)
@@ -686,7 +686,7 @@ def feedback_comment_add(*, round, paragraph: int, body: str, author, organisati
     count = len(paragraphs_of(round.version.body))
     if not isinstance(paragraph, int) or not 1 <= paragraph <= count:
         raise ApplicationError(f"Choose a paragraph from 1 to {count}.", field="paragraph")
-    body = _require_text(body, field="body", what="The comment")
+    body = require_text(body, field="body", what="The comment")
     return FeedbackComment.objects.create(
         round=round, paragraph=paragraph, body=body, author=author, organisation=organisation
     )
@@ -700,7 +700,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _new_token() -> tuple[str, str]:
+def new_token() -> tuple[str, str]:
 
     token = secrets.token_urlsafe(32)
     return token, token_hash(token)
@@ -767,10 +767,10 @@ def signature_request(
             "Only the published version of a statement can be signed.",
             field="version", status=409, code="not_published",
         )  # fmt: skip
-    organisation_name = _require_text(
+    organisation_name = require_text(
         organisation_name, field="organisation_name", what="The organisation's name"
     )[:200]
-    signer_name = _require_text(signer_name, field="signer_name", what="Your name")[:200]
+    signer_name = require_text(signer_name, field="signer_name", what="Your name")[:200]
     signer_email = (signer_email or "").strip()
     try:
         validate_email(signer_email)
@@ -783,7 +783,7 @@ def signature_request(
             "for confirmation).",
             field="organisation_name", status=409, code="already_signed",
         )  # fmt: skip
-    token, token_hash = _new_token()
+    token, token_hash = new_token()
     signature = Signature.objects.create(
         version=version,
         organisation_name=organisation_name,
@@ -863,7 +863,7 @@ def signatures_ask_reconfirm(*, version: StatementVersion) -> int:
         if signature.organisation_key in already:
             continue
         already.add(signature.organisation_key)
-        token, token_hash = _new_token()
+        token, token_hash = new_token()
         fresh = Signature.objects.create(
             version=version,
             organisation=signature.organisation,
@@ -922,7 +922,7 @@ def suggestion_accept(*, suggestion, decided_by, reason: str = "", follow_up_on=
 @transaction.atomic
 def suggestion_dismiss(*, suggestion, decided_by, reason: str):
 
-    reason = _require_text(reason, field="dismissed_reason", what="The reason for dismissing it")
+    reason = require_text(reason, field="dismissed_reason", what="The reason for dismissing it")
     suggestion = _open_suggestion(suggestion)
     suggestion.status = SuggestionStatus.DISMISSED
     suggestion.dismissed_reason = reason[:300]
@@ -942,7 +942,7 @@ def proposal_update(*, proposal, updated_by, **fields):
             code="already_decided",
         )  # fmt: skip
     if "title" in fields:
-        fields["title"] = _require_text(fields["title"], field="title", what="The title")
+        fields["title"] = require_text(fields["title"], field="title", what="The title")
     if "rule" in fields and fields["rule"] not in DecisionRule.values:
         raise ApplicationError("Choose consensus, consent or majority.", field="rule")
     moved = "closes_at" in fields and fields["closes_at"] != proposal.closes_at
@@ -983,7 +983,7 @@ def require_version(instance, expected, *, what: str) -> None:
     )  # fmt: skip
 
 
-def _locked(model, instance):
+def locked(model, instance):
     return model.objects.select_for_update().get(pk=instance.pk)
 
 
@@ -994,7 +994,7 @@ def _locked(model, instance):
 def principle_create(
     *, coalition: Coalition, title: str, created_by, text: str = "", position=None
 ):
-    title = _require_text(title, field="title", what="The principle's title")[:200]
+    title = require_text(title, field="title", what="The principle's title")[:200]
     if position is None:
         position = (
             Principle.objects.filter(coalition=coalition).aggregate(n=Max("position"))["n"] or 0
@@ -1009,10 +1009,10 @@ def principle_create(
 
 @transaction.atomic
 def principle_update(*, principle, expected_version, updated_by, **fields):
-    principle = _locked(Principle, principle)
+    principle = locked(Principle, principle)
     require_version(principle, expected_version, what="This principle")
     if "title" in fields:
-        fields["title"] = _require_text(fields["title"], field="title", what="The title")[:200]
+        fields["title"] = require_text(fields["title"], field="title", what="The title")[:200]
     if "text" in fields:
         fields["text"] = (fields["text"] or "").strip()
     for field, value in fields.items():
@@ -1025,7 +1025,7 @@ def principle_update(*, principle, expected_version, updated_by, **fields):
 @transaction.atomic
 def endorsement_add(*, principle, organisation, endorsed_by):
     """An organisation endorses a principle, once (a withdrawn endorsement may be renewed)."""
-    principle = _locked(Principle, principle)  # two clicks at once: one endorsement
+    principle = locked(Principle, principle)  # two clicks at once: one endorsement
     if Endorsement.objects.filter(
         principle=principle, organisation=organisation, withdrawn_at__isnull=True
     ).exists():
@@ -1069,7 +1069,7 @@ def coalition_phase_change(*, coalition: Coalition, phase: str, expected_version
     """Move the coalition as a whole to another phase of Connect-Align-Produce (not linear:
     it may go back to Connect). The change is kept in the coalition's history: who, when."""
 
-    coalition = _locked(Coalition, coalition)
+    coalition = locked(Coalition, coalition)
     require_version(coalition, expected_version, what="The coalition")
     if phase not in CoalitionPhase.values:
         raise ApplicationError("Choose Connect, Align or Produce.", field="phase")
@@ -1085,7 +1085,7 @@ def statement_archive(*, statement: UnityStatement, archived_by) -> UnityStateme
     """A published statement is archived: its sign-on page closes, its versions and
     signatures stay. The change is in the statement's history (who, when)."""
 
-    statement = _locked(UnityStatement, statement)
+    statement = locked(UnityStatement, statement)
     if statement.status != StatementStatus.PUBLISHED:
         raise ApplicationError(
             "Only a published statement is archived.", field="status", status=409,

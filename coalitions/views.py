@@ -209,7 +209,7 @@ def sign_withdraw(request, token: str):
 # funder gets 403, someone without a role 404, as everywhere.
 
 
-def _workspace_access(request, coalition_id: int) -> roles.Access:
+def require_workspace(request, coalition_id: int) -> roles.Access:
     return roles.require(request.user, coalition_id, roles.Permission.WORKFLOW_EDIT)
 
 
@@ -234,7 +234,7 @@ def _pipeline_page(request, access, *, error=None, status=200):
 
 @login_required
 def pipeline(request, coalition_id: int):
-    access = _workspace_access(request, coalition_id)
+    access = require_workspace(request, coalition_id)
     return _pipeline_page(request, access)
 
 
@@ -242,7 +242,7 @@ def pipeline(request, coalition_id: int):
 def coalition_phase(request, coalition_id: int):
     """Move the coalition as a whole to another phase, from the board. The form carries the
     coalition's version: a stale one is refused (409), not saved over a newer change."""
-    access = _workspace_access(request, coalition_id)
+    access = require_workspace(request, coalition_id)
     if request.method != "POST":
         return redirect("workflow-pipeline", coalition_id=access.coalition.pk)
     try:
@@ -256,28 +256,28 @@ def coalition_phase(request, coalition_id: int):
     return redirect("workflow-pipeline", coalition_id=access.coalition.pk)
 
 
-def _refusal(request, error: ApplicationError) -> None:
+def show_refusal(request, error: ApplicationError) -> None:
     messages.error(request, error.message)
 
 
-def _post_or_refuse(request, write) -> bool:
+def post_or_refuse(request, write) -> bool:
     """Run a write from a form; a refusal becomes an error message on the page."""
     try:
         write()
     except ApplicationError as error:
-        _refusal(request, error)
+        show_refusal(request, error)
         return False
     return True
 
 
-def _date_or_none(value: str):
+def date_or_none(value: str):
     try:
         return datetime.date.fromisoformat(value) if value else None
     except ValueError:
         return None
 
 
-def _aware(value: str):
+def aware_or_none(value: str):
     """A datetime from a datetime-local input, in the current time zone; None if invalid."""
     try:
         moment = datetime.datetime.fromisoformat(value)
@@ -290,7 +290,7 @@ def _aware(value: str):
 def connect(request, coalition_id: int):
     """Connect: the metric runs' open suggestions (one click to an introduction, or dismiss
     with a reason) and the introductions log."""
-    access = _workspace_access(request, coalition_id)
+    access = require_workspace(request, coalition_id)
     actors = connect_actors(access)
     form = IntroductionForm(request.POST or None, actors=actors)
     if request.method == "POST":
@@ -302,13 +302,13 @@ def connect(request, coalition_id: int):
             if suggestion is None:
                 raise Http404("No such open suggestion.")
             if action == "accept":
-                done = _post_or_refuse(request, lambda: suggestion_accept(
+                done = post_or_refuse(request, lambda: suggestion_accept(
                     suggestion=suggestion, decided_by=request.user,
-                    follow_up_on=_date_or_none(request.POST.get("follow_up_on", "")),
+                    follow_up_on=date_or_none(request.POST.get("follow_up_on", "")),
                 ))  # fmt: skip
                 note = "Introduction logged from the suggestion."
             else:
-                done = _post_or_refuse(request, lambda: suggestion_dismiss(
+                done = post_or_refuse(request, lambda: suggestion_dismiss(
                     suggestion=suggestion, decided_by=request.user,
                     reason=request.POST.get("reason", ""),
                 ))  # fmt: skip
@@ -322,7 +322,7 @@ def connect(request, coalition_id: int):
             )
             if introduction is None:
                 raise Http404("No such introduction.")
-            if _post_or_refuse(request, lambda: introduction_update(
+            if post_or_refuse(request, lambda: introduction_update(
                 introduction=introduction, updated_by=request.user,
                 outcome=request.POST.get("outcome", ""),
             )):  # fmt: skip
@@ -330,7 +330,7 @@ def connect(request, coalition_id: int):
             return redirect("workflow-connect", coalition_id=access.coalition.pk)
         if form.is_valid():
             data = form.cleaned_data
-            if _post_or_refuse(request, lambda: introduction_log(
+            if post_or_refuse(request, lambda: introduction_log(
                 coalition=access.coalition, introduced=by_id.get(data["introduced"]),
                 introduced_to=by_id.get(data["introduced_to"]), reason=data["reason"],
                 introduced_on=data["introduced_on"], follow_up_on=data["follow_up_on"],
@@ -355,7 +355,7 @@ def connect(request, coalition_id: int):
 
 @login_required
 def statements(request, coalition_id: int):
-    access = _workspace_access(request, coalition_id)
+    access = require_workspace(request, coalition_id)
     if request.method == "POST":
         created = {}
 
@@ -367,7 +367,7 @@ def statements(request, coalition_id: int):
                 created_by=request.user,
             )
 
-        if _post_or_refuse(request, write):
+        if post_or_refuse(request, write):
             return redirect(
                 "workflow-statement", coalition_id=access.coalition.pk,
                 statement_id=created["statement"].pk,
@@ -424,7 +424,7 @@ def _statement_write(request, access, statement, action) -> str | None:
         ),
         "open_round": (
             lambda: feedback_round_open(
-                statement=statement, closes_at=_aware(post.get("closes_at")) or timezone.now(),
+                statement=statement, closes_at=aware_or_none(post.get("closes_at")) or timezone.now(),
                 opened_by=request.user,
             ),
             "Feedback round opened.",
@@ -450,7 +450,7 @@ def _statement_write(request, access, statement, action) -> str | None:
     if action not in writes:
         raise Http404("No such action.")
     write, note = writes[action]
-    return note if _post_or_refuse(request, write) else None
+    return note if post_or_refuse(request, write) else None
 
 
 def _comment(request, access, statement):
@@ -503,7 +503,7 @@ def statement_diff(request, coalition_id: int, statement_id: int):
 
 @login_required
 def proposals(request, coalition_id: int):
-    access = _workspace_access(request, coalition_id)
+    access = require_workspace(request, coalition_id)
     if request.method == "POST":
 
         def write():
@@ -512,13 +512,13 @@ def proposals(request, coalition_id: int):
                 title=request.POST.get("title", ""),
                 text=request.POST.get("text", ""),
                 rule=request.POST.get("rule", ""),
-                closes_at=_aware(request.POST.get("closes_at"))
+                closes_at=aware_or_none(request.POST.get("closes_at"))
                 or _refused("Give a closing date and time.", "closes_at"),
-                review_by=_date_or_none(request.POST.get("review_by", "")),
+                review_by=date_or_none(request.POST.get("review_by", "")),
                 created_by=request.user,
             )
 
-        if _post_or_refuse(request, write):
+        if post_or_refuse(request, write):
             messages.success(request, "Proposal put to the members.")
             return redirect("workflow-proposals", coalition_id=access.coalition.pk)
     context = {
@@ -539,17 +539,17 @@ def _refused(message: str, field: str):
 @login_required
 def proposal_act(request, coalition_id: int, proposal_id: int):
     """Record a vote (an organisation's, by its designee) or decide the proposal."""
-    access = _workspace_access(request, coalition_id)
+    access = require_workspace(request, coalition_id)
     proposal = get_object_or_404(
         Proposal.objects.filter(coalition=access.coalition), pk=proposal_id
     )
     if request.method != "POST":
         return redirect("workflow-proposals", coalition_id=access.coalition.pk)
     if request.POST.get("action") == "decide":
-        if _post_or_refuse(request, lambda: proposal_decide(
+        if post_or_refuse(request, lambda: proposal_decide(
             proposal=proposal, decided_by=request.user,
             outcome_note=request.POST.get("outcome_note", ""),
-            review_by=_date_or_none(request.POST.get("review_by", "")),
+            review_by=date_or_none(request.POST.get("review_by", "")),
         )):  # fmt: skip
             proposal.refresh_from_db()
             messages.success(request, f"Decided: {proposal.get_outcome_display()}.")
@@ -559,7 +559,7 @@ def proposal_act(request, coalition_id: int, proposal_id: int):
         )
         if membership is None:
             messages.error(request, "Choose a member organisation.")
-        elif _post_or_refuse(request, lambda: vote_cast(
+        elif post_or_refuse(request, lambda: vote_cast(
             proposal=proposal, organisation=membership.organisation,
             designee=membership.designee, choice=request.POST.get("choice", ""),
             reason=request.POST.get("reason", ""), recorded_by=request.user,
@@ -575,21 +575,21 @@ def proposal_act(request, coalition_id: int, proposal_id: int):
 def health(request, coalition_id: int):
     """Health-check rounds: each round's averages, spread and change against the one before.
     No organisation's answers are shown."""
-    access = _workspace_access(request, coalition_id)
+    access = require_workspace(request, coalition_id)
     if request.method == "POST":
 
         def write():
             health_round_open(
                 coalition=access.coalition,
                 title=request.POST.get("title", ""),
-                opens_on=_date_or_none(request.POST.get("opens_on", ""))
+                opens_on=date_or_none(request.POST.get("opens_on", ""))
                 or _refused("Give the opening date.", "opens_on"),
-                closes_on=_date_or_none(request.POST.get("closes_on", ""))
+                closes_on=date_or_none(request.POST.get("closes_on", ""))
                 or _refused("Give the closing date.", "closes_on"),
                 opened_by=request.user,
             )
 
-        if _post_or_refuse(request, write):
+        if post_or_refuse(request, write):
             messages.success(request, "Health-check round opened.")
             return redirect("workflow-health", coalition_id=access.coalition.pk)
     rounds = [
@@ -623,7 +623,7 @@ def _quarter_ends(today: datetime.date, count: int) -> list[datetime.date]:
 
 @login_required
 def equity(request, coalition_id: int):
-    access = _workspace_access(request, coalition_id)
+    access = require_workspace(request, coalition_id)
     today = timezone.localdate()
     check = equity_check(access.coalition, on=today)
     trend = [
@@ -637,7 +637,7 @@ def equity(request, coalition_id: int):
 @login_required
 def activity(request, coalition_id: int):
     """What changed, by whom, when: a weaver back after a week catches up here."""
-    access = _workspace_access(request, coalition_id)
+    access = require_workspace(request, coalition_id)
     chosen = [k for k in request.GET.getlist("kind") if k in ACTIVITY_KINDS]
     context = {
         "access": access,
@@ -651,7 +651,7 @@ def activity(request, coalition_id: int):
 
 @login_required
 def produce(request, coalition_id: int):
-    access = _workspace_access(request, coalition_id)
+    access = require_workspace(request, coalition_id)
     context = {
         "access": access,
         "coalition": access.coalition,

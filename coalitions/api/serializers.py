@@ -129,11 +129,11 @@ class RoleSerializer(serializers.ModelSerializer):
         return attrs
 
 
-def _coalition_of(serializer):
+def coalition_of(serializer):
     return serializer.context["access"].coalition
 
 
-def _other_rows(serializer, rows):
+def other_rows(serializer, rows):
     """``rows`` without the item being changed (for uniqueness checks on update)."""
     if serializer.instance is not None:
         return rows.exclude(pk=serializer.instance.pk)
@@ -163,7 +163,7 @@ class TargetSerializer(WeftModelSerializer):
         read_only_fields = ["created_at", "updated_at"]
 
     def validate_actor(self, actor):
-        if _other_rows(self, Target.objects.filter(actor=actor)).exists():
+        if other_rows(self, Target.objects.filter(actor=actor)).exists():
             raise serializers.ValidationError("is already a target of this coalition.")
         return actor
 
@@ -203,7 +203,7 @@ class MembershipSerializer(WeftModelSerializer):
     def validate_organisation(self, organisation):
         if organisation.kind == ActorKind.PERSON:
             raise serializers.ValidationError("must be an organisation, group or institution.")
-        if _other_rows(self, Membership.objects.filter(organisation=organisation)).exists():
+        if other_rows(self, Membership.objects.filter(organisation=organisation)).exists():
             raise serializers.ValidationError("is already a member of this coalition.")
         return organisation
 
@@ -484,8 +484,8 @@ class WorkingGroupSerializer(WeftModelSerializer):
         value = value.strip()
         if not value:
             raise serializers.ValidationError("must not be blank.")
-        named = WorkingGroup.objects.filter(coalition=_coalition_of(self), name__iexact=value)
-        if _other_rows(self, named).exists():
+        named = WorkingGroup.objects.filter(coalition=coalition_of(self), name__iexact=value)
+        if other_rows(self, named).exists():
             raise serializers.ValidationError("another group of this coalition has this name.")
         return value
 
@@ -522,7 +522,7 @@ class GroupMemberSerializer(UnversionedSerializer):
         group = attrs.get("group", getattr(self.instance, "group", None))
         actor = attrs.get("actor", getattr(self.instance, "actor", None))
         seat = GroupMember.objects.filter(group=group, actor=actor)
-        if _other_rows(self, seat).exists():
+        if other_rows(self, seat).exists():
             raise serializers.ValidationError({"actor": "is already in this group."})
         validate_dates_in_order(attrs, self.instance, "joined_on", "left_on")
         return attrs
