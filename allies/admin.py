@@ -17,13 +17,10 @@ from allies.models import (
     SkillLevel,
     Tag,
 )
-
-EDITABLE_READONLY = ("version", "created_at", "updated_at")
+from weft.db import EDITABLE_READONLY
 
 
 # Inlines on Actor ---------------------------------------------------------------------------
-
-
 class ContactDetailInline(admin.TabularInline):
     model = ContactDetail
     fields = ("kind", "value", "label", "is_primary")
@@ -75,8 +72,6 @@ class SkillLevelInline(admin.TabularInline):
 
 
 # Model admins -------------------------------------------------------------------------------
-
-
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ("name", "coalition")

@@ -12,38 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from allies.managers import ActorQuerySet, AssessmentQuerySet
 from weft.db import Editable, SameCoalition
-
-
-class ActorKind(models.TextChoices):
-    ORGANISATION = "organisation", "Organisation"
-    PERSON = "person", "Person"
-    GROUP = "group", "Group"
-    INSTITUTION = "institution", "Institution"
-    OFFICIAL = "official", "Official"
-
-
-class Stance(models.TextChoices):
-    """The spectrum of allies, from those working against the cause to those working for it."""
-
-    ACTIVE_OPPOSITION = "active_opposition", "Active opposition"
-    PASSIVE_OPPOSITION = "passive_opposition", "Passive opposition"
-    NEUTRAL = "neutral", "Neutral"
-    PASSIVE_ALLY = "passive_ally", "Passive ally"
-    ACTIVE_ALLY = "active_ally", "Active ally"
-
-    @classmethod
-    def position(cls, stance: str) -> int:
-        """-2 (active opposition) … +2 (active ally): the x axis of a power map."""
-        return list(cls.values).index(stance) - 2
-
-
-class AllyKind(models.TextChoices):
-    """Natural allies share the cause; strategic allies prop up the decision-maker and are
-    worth peeling away (Davies and Oyolu, Harvard Negotiation and Mediation Clinical Program)."""
-
-    NATURAL = "natural", "Natural"
-    STRATEGIC = "strategic", "Strategic"
-
+from weft.vocabulary import ActorKind, AllyKind, Stance
 
 SCORE_RANGE = (1, 5)
 

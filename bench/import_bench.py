@@ -103,7 +103,7 @@ def import_once(user, content: bytes) -> tuple[float, float, object]:
 
 
 def _job(access, content: bytes):
-    from networks.models import ImportJob
+    from networks.transfer.models import ImportJob
 
     return ImportJob.objects.create(
         coalition=access.coalition, created_by=access.user, filename="bench.xlsx",
@@ -125,13 +125,13 @@ def peak_mib(call) -> float:
 def run(*, smoke: bool, cleanup: bool) -> tuple[dict, list[str]]:
     from django.contrib.auth import get_user_model
 
-    import networks.services
+    import networks.map.services
     from allies.models import Actor
     from coalitions.models import Coalition
     from networks.models import Tie
 
     # The confirm queues a layout for a worker; with no broker it would run in-process here.
-    networks.services.layout_request = lambda *, coalition_id: None
+    networks.map.services.layout_request = lambda *, coalition_id: None
     n_elements, n_connections = SMOKE_SIZE if smoke else FULL_SIZE
     content = kumu_workbook(n_elements, n_connections)
     user = get_user_model().objects.create_user(

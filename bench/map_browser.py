@@ -258,7 +258,7 @@ def zoom_frames(page, url: str, ready_js: str) -> dict:
 
 
 def measure_layout(coalition_id: int) -> float:
-    from networks.services import layout_compute
+    from networks.map.services import layout_compute
 
     started = time.perf_counter()
     layout_compute(coalition_id=coalition_id)

@@ -55,9 +55,10 @@ def build_coalition(n_actors: int, n_ties: int, seed: int = SEED) -> dict:
     from django.contrib.auth import get_user_model
     from rest_framework.authtoken.models import Token
 
-    from allies.models import Actor, ActorKind, AllyAssessment, AllyKind, Stance
+    from allies.models import Actor, AllyAssessment
     from coalitions.services import coalition_create
-    from networks.models import ActorPosition, Direction, Tie, TieKind
+    from networks.models import ActorPosition, Tie
+    from weft.vocabulary import ActorKind, AllyKind, Direction, Stance, TieKind
 
     rng = random.Random(seed + n_actors)
     user = get_user_model().objects.create_user(
@@ -240,7 +241,7 @@ def baseline_sql() -> tuple[str, str]:
 def make_baseline(coalition_id: int) -> Callable:
     from django.db import connection
 
-    from networks.map import EDGE_FIELDS, NODE_FIELDS
+    from networks.map.payload import EDGE_FIELDS, NODE_FIELDS
 
     nodes_sql, edges_sql, participants_sql = baseline_sql()
     # The bench's coalitions record no interactions: no inferred relationship to compute.

@@ -73,9 +73,10 @@ def build_coalition(n_actors: int, n_ties: int, seed: int = SEED) -> dict:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from allies.models import Actor, ActorKind
+    from allies.models import Actor
     from coalitions.services import coalition_create
     from networks.models import Interaction, InteractionParticipant, Tie
+    from weft.vocabulary import ActorKind
 
     rng = random.Random(seed)
     steward = get_user_model().objects.create_user(
@@ -183,11 +184,11 @@ def networkx_metrics(n: int, edges, weights, *, sources: int, scale_to: int, see
 
 
 def measure(built: dict, n_actors: int, n_ties: int) -> dict:
-    from networks import metrics
-    from networks.compute import compute_run
-    from networks.models import MetricRun
-    from networks.selectors import metric_input
-    from networks.tasks import compute_metrics
+    from networks.graph import metrics
+    from networks.graph.compute import compute_run
+    from networks.metrics.models import MetricRun
+    from networks.metrics.selectors import metric_input
+    from networks.metrics.tasks import compute_metrics
 
     coalition_id = built["coalition"].pk
     gc.collect()

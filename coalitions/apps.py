@@ -1,11 +1,15 @@
-from django.apps import AppConfig
+from weft.apps import FeaturePackagesConfig
 
 
-class CoalitionsConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class CoalitionsConfig(FeaturePackagesConfig):
+    """The tenant (the coalition, its roles, audit log and privacy policy) and its workflow."""
+
+    default = True
     name = "coalitions"
+    feature_packages = ("connect", "align", "produce", "reports", "activity", "home")
 
     def ready(self):
+        super().ready()
         # The Celery app, configured from settings before any task is queued (shared tasks
         # bind to the current app when they are first called). Not in weft/__init__.py: see
         # there why.

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from coalitions.models import Coalition, Role, RoleName
@@ -159,3 +160,24 @@ def require(user, coalition_id, permission: Permission) -> Access:
     access = access_for(user, coalition_id)
     access.require(permission)
     return access
+
+
+# ---------------------------------------------------------------------------------------------
+# The weaver's workspace (organizers, weavers and stewards: WORKFLOW_EDIT). A member or a
+# funder gets 403, someone without a role 404, as everywhere.
+def require_workspace(request, coalition_id) -> Access:
+    """The weaver's workspace pages (organizers, weavers and stewards: WORKFLOW_EDIT). A
+    member or a funder gets 403, someone without a role 404, as everywhere."""
+    return require(request.user, coalition_id, Permission.WORKFLOW_EDIT)
+
+
+# ---------------------------------------------------------------------------------------------
+# What a role may see
+def hide_sensitive_references(rows: QuerySet, access: Access, *actor_paths: str) -> QuerySet:
+    """``rows`` without those that reference a sensitive actor through any of ``actor_paths``,
+    for roles that may not see sensitive actors: such a row would reveal the actor."""
+    if access.sees_sensitive:
+        return rows
+    for path in actor_paths:
+        rows = rows.filter(Q(**{f"{path}__isnull": True}) | Q(**{f"{path}__is_sensitive": False}))
+    return rows

@@ -6,21 +6,9 @@ selects the related rows it shows in one query.
 
 from django.contrib import admin
 
-from networks.models import (
-    ActorMerge,
-    ActorMetric,
-    ActorPosition,
-    ImportJob,
-    Interaction,
-    InteractionParticipant,
-    MetricRun,
-    RelationshipMetric,
-    SavedView,
-    Suggestion,
-    Tie,
-)
-
-EDITABLE_READONLY = ("version", "created_at", "updated_at")
+from networks.metrics.admin import ReadOnlyAdmin
+from networks.models import ActorPosition, Interaction, InteractionParticipant, Suggestion, Tie
+from weft.db import EDITABLE_READONLY
 
 
 class InteractionParticipantInline(admin.TabularInline):
@@ -92,89 +80,9 @@ class ActorPositionAdmin(admin.ModelAdmin):
     readonly_fields = ("updated_at",)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Metric runs are computed, never typed: the admin shows them, and a steward deletes a
-    run there if ever needed (its rows go with it)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(MetricRun)
-class MetricRunAdmin(ReadOnlyAdmin):
-    list_display = (
-        "id",
-        "coalition",
-        "status",
-        "trigger",
-        "computed_for",
-        "created_at",
-        "finished_at",
-    )
-    list_filter = ("status", "trigger", "coalition")
-    search_fields = ("coalition__name", "input_hash", "task_id")
-    list_select_related = ("coalition",)
-
-
-@admin.register(ActorMetric)
-class ActorMetricAdmin(ReadOnlyAdmin):
-    list_display = ("actor", "run", "degree", "betweenness", "pagerank", "community", "is_broker")
-    list_filter = ("is_broker", "is_peripheral", "is_leader")
-    search_fields = ("actor__name",)
-    list_select_related = ("actor", "run")
-
-
-@admin.register(RelationshipMetric)
-class RelationshipMetricAdmin(ReadOnlyAdmin):
-    list_display = ("source", "target", "run", "strength", "declared", "is_inferred")
-    list_filter = ("is_inferred", "is_sensitive")
-    search_fields = ("source__name", "target__name")
-    list_select_related = ("source", "target", "run")
-
-
 @admin.register(Suggestion)
 class SuggestionAdmin(ReadOnlyAdmin):
     list_display = ("kind", "actor", "other", "score", "status", "coalition")
     list_filter = ("kind", "status", "coalition")
     search_fields = ("actor__name", "other__name", "reason")
     list_select_related = ("actor", "other", "coalition")
-
-
-@admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
-    """Imports are made and confirmed on the page or the API; here they are only looked at.
-    The upload and its rows are not shown (they may hold personal data)."""
-
-    list_display = ("id", "coalition", "filename", "file_format", "status", "created_at")
-    list_filter = ("status", "file_format", "coalition")
-    search_fields = ("filename", "coalition__name")
-    list_select_related = ("coalition",)
-    exclude = ("content", "parsed")
-    readonly_fields = (
-        "coalition", "created_by", "filename", "file_format", "size", "status", "progress",
-        "summary", "decisions", "created_at", "applied_at", "applied_by",
-    )  # fmt: skip
-
-
-@admin.register(ActorMerge)
-class ActorMergeAdmin(admin.ModelAdmin):
-    list_display = ("id", "coalition", "kept", "merged_name", "merged_at", "undone_at")
-    list_filter = ("coalition",)
-    search_fields = ("merged_name", "kept__name")
-    list_select_related = ("coalition", "kept")
-    readonly_fields = (
-        "coalition", "kept", "merged_actor_id", "merged_name", "moves", "merged_by",
-        "merged_at", "undone_at", "undone_by",
-    )  # fmt: skip
-
-
-@admin.register(SavedView)
-class SavedViewAdmin(admin.ModelAdmin):
-    list_display = ("name", "coalition", "layout", "created_by", "updated_at")
-    list_filter = ("layout", "coalition")
-    search_fields = ("name",)
-    list_select_related = ("coalition", "created_by")
-    readonly_fields = ("created_at", "updated_at", "version")

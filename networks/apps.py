@@ -1,6 +1,9 @@
-from django.apps import AppConfig
+from weft.apps import FeaturePackagesConfig
 
 
-class NetworksConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
+class NetworksConfig(FeaturePackagesConfig):
+    """The relationships (ties, interactions) and what is computed and drawn from them."""
+
+    default = True
     name = "networks"
+    feature_packages = ("graph", "metrics", "map", "dashboard", "transfer")

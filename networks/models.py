@@ -10,23 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from networks.managers import TieQuerySet
 from weft.db import Editable, SameCoalition
-
-
-class TieKind(models.TextChoices):
-    COLLABORATION = "collaboration", "Collaboration"
-    AFFILIATION = "affiliation", "Affiliation"
-    FUNDING = "funding", "Funding"
-    COMMUNICATION = "communication", "Communication"
-    TRUST = "trust", "Trust"
-    INFLUENCE = "influence", "Influence"
-    CONFLICT = "conflict", "Conflict"
-
-
-class Direction(models.TextChoices):
-    UNDIRECTED = "undirected", "Undirected"
-    DIRECTED = "directed", "Directed (source → target)"
-    MUTUAL = "mutual", "Mutual"
-
+from weft.vocabulary import Direction, InteractionKind, TieKind
 
 STRENGTH_RANGE = (1, 5)
 
@@ -99,17 +83,6 @@ class Tie(Editable, SameCoalition):
         started = self.started_on is None or self.started_on <= on
         not_ended = self.ended_on is None or self.ended_on >= on
         return started and not_ended
-
-
-class InteractionKind(models.TextChoices):
-    """Evidence of a relationship. Weights per kind are per-coalition settings
-    (networks/strength.py documents the defaults)."""
-
-    ONE_TO_ONE = "one_to_one", "One-to-one relational meeting"
-    JOINT_ACTION = "joint_action", "Joint action"
-    WORKING_GROUP_SESSION = "working_group_session", "Working-group session"
-    CO_ATTENDED_EVENT = "co_attended_event", "Co-attended event"
-    COMMUNICATION = "communication", "Communication"
 
 
 class Interaction(Editable):
@@ -189,146 +162,6 @@ class ActorPosition(models.Model):
         return f"Actor {self.actor_id} at ({self.x:.1f}, {self.y:.1f})"
 
 
-class MetricRunStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
-
-
-class MetricTrigger(models.TextChoices):
-    MANUAL = "manual", "Started by a person"
-    EDIT = "edit", "After an edit to the map"
-    NIGHTLY = "nightly", "Nightly (decay)"
-
-
-class MetricRun(models.Model):
-    """One computation of a coalition's network and leadership metrics: the snapshot that
-    trends and funder reports compare. Every run is kept.
-
-    ``input_hash`` identifies what the run was computed from (actors, ties, interactions,
-    leadership records, strength settings and the day decay was computed for): a run for an
-    input that already has a pending, running or succeeded run is not started again.
-    """
-
-    coalition = models.ForeignKey(
-        "coalitions.Coalition", on_delete=models.CASCADE, related_name="metric_runs"
-    )
-    status = models.CharField(
-        max_length=10, choices=MetricRunStatus.choices, default=MetricRunStatus.PENDING
-    )
-    trigger = models.CharField(
-        max_length=10, choices=MetricTrigger.choices, default=MetricTrigger.MANUAL
-    )
-    input_hash = models.CharField(max_length=64)
-    computed_for = models.DateField(help_text="The day relationship decay was computed for.")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, 0–100.")
-    stage = models.CharField(max_length=40, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    task_id = models.CharField(max_length=64, blank=True, help_text="The Celery task computing it.")
-    error = models.TextField(blank=True)
-    betweenness_method = models.CharField(max_length=10, blank=True)
-    pivots = models.PositiveIntegerField(default=0)
-    seed = models.PositiveIntegerField(default=0)
-    # Seconds spent loading, computing and storing (and in all).
-    timings = models.JSONField(default=dict, blank=True)
-    # NetworkFigures of networks/metrics.py, plus relationship figures (mean strength, ...).
-    network = models.JSONField(default=dict, blank=True)
-    # Leadership figures of networks/leadership.py.
-    leadership = models.JSONField(default=dict, blank=True)
-
-    class Meta:
-        ordering = ["coalition_id", "-created_at", "-id"]
-        indexes = [models.Index(fields=["coalition", "status", "-created_at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=MetricRunStatus.values), name="networks_run_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(progress__lte=100), name="networks_run_progress_0_to_100"
-            ),
-            # The idempotency key: one live run per input (a failed one may be retried).
-            models.UniqueConstraint(
-                fields=["coalition", "input_hash"],
-                condition=~Q(status="failed"),
-                name="networks_run_once_per_input",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Metric run {self.pk} of coalition {self.coalition_id} ({self.status})"
-
-    def is_finished(self) -> bool:
-        return self.status in (MetricRunStatus.SUCCEEDED, MetricRunStatus.FAILED)
-
-
-class ActorMetric(models.Model):
-    """One actor's figures in one run (networks/metrics.py explains each)."""
-
-    run = models.ForeignKey(MetricRun, on_delete=models.CASCADE, related_name="actor_metrics")
-    actor = models.ForeignKey("allies.Actor", on_delete=models.CASCADE, related_name="metrics")
-    degree = models.PositiveIntegerField()
-    weighted_degree = models.FloatField()
-    betweenness = models.FloatField()
-    weighted_betweenness = models.FloatField()
-    closeness = models.FloatField()
-    pagerank = models.FloatField()
-    core_number = models.PositiveIntegerField()
-    reach = models.FloatField()
-    community = models.PositiveIntegerField()
-    is_broker = models.BooleanField()
-    is_peripheral = models.BooleanField()
-    is_leader = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["run_id", "actor_id"]
-        constraints = [
-            models.UniqueConstraint(fields=["run", "actor"], name="networks_actor_metric_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Actor {self.actor_id} in run {self.run_id}"
-
-
-class RelationshipMetric(models.Model):
-    """The strength of one pair's relationship in one run (networks/strength.py); ``source``
-    is the actor with the smaller id. ``is_inferred``: no declared tie, interactions only."""
-
-    run = models.ForeignKey(
-        MetricRun, on_delete=models.CASCADE, related_name="relationship_metrics"
-    )
-    source = models.ForeignKey("allies.Actor", on_delete=models.CASCADE, related_name="+")
-    target = models.ForeignKey("allies.Actor", on_delete=models.CASCADE, related_name="+")
-    evidence = models.FloatField()
-    observed = models.FloatField()
-    declared = models.PositiveSmallIntegerField(null=True, blank=True)
-    strength = models.FloatField()
-    is_inferred = models.BooleanField()
-    is_sensitive = models.BooleanField(
-        default=False, help_text="A sensitive tie joins the pair: hidden as the tie is."
-    )
-
-    class Meta:
-        ordering = ["run_id", "source_id", "target_id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["run", "source", "target"], name="networks_relationship_once"
-            ),
-            models.CheckConstraint(
-                condition=Q(source__lt=F("target")), name="networks_relationship_ordered"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.source_id} – {self.target_id} in run {self.run_id}: {self.strength:.2f}"
-
-
 class SuggestionKind(models.TextChoices):
     INTRODUCTION = "introduction", "Introduction that closes triangles"
     BRIDGE = "bridge", "Bridge between communities"
@@ -346,7 +179,9 @@ class Suggestion(models.Model):
     """Something a weaver could do, found by a metric run: introduce ``actor`` to ``other``,
     bridge two communities, bring a peripheral member in, tend a weakening relationship."""
 
-    run = models.ForeignKey(MetricRun, on_delete=models.CASCADE, related_name="suggestions")
+    run = models.ForeignKey(
+        "networks.MetricRun", on_delete=models.CASCADE, related_name="suggestions"
+    )
     coalition = models.ForeignKey(
         "coalitions.Coalition", on_delete=models.CASCADE, related_name="suggestions"
     )
@@ -381,131 +216,3 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.actor_id} / {self.other_id}"
-
-
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued (a large file is read by a worker)"
-    PREVIEWED = "previewed", "Previewed: nothing written yet"
-    FAILED = "failed", "Failed: the file cannot be read"
-    APPLYING = "applying", "Being applied"
-    APPLIED = "applied", "Applied"
-
-
-class ImportJob(models.Model):
-    """One file brought into a coalition: read and previewed first (nothing written), then
-    applied in one transaction when a user confirms a clean preview. The file is kept only
-    until it is read; its rows are kept until the confirm, which applies exactly what was
-    previewed."""
-
-    coalition = models.ForeignKey(
-        "coalitions.Coalition", on_delete=models.CASCADE, related_name="import_jobs"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    filename = models.CharField(max_length=200)
-    file_format = models.CharField(max_length=10, blank=True)
-    content = models.BinaryField(blank=True, default=b"", editable=False)
-    parsed = models.JSONField(
-        null=True, blank=True, editable=False, help_text="The previewed rows, until applied."
-    )
-    size = models.PositiveIntegerField(default=0)
-    status = models.CharField(
-        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, 0–100.")
-    summary = models.JSONField(default=dict, blank=True)
-    decisions = models.JSONField(
-        default=dict, blank=True, help_text="Per suggested duplicate (sheet:row): merge or create."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["coalition", "created_at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=ImportStatus.values), name="networks_import_status_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Import {self.pk} ({self.status})"
-
-    @property
-    def error_count(self) -> int:
-        return len(self.summary.get("errors", []))
-
-    def can_confirm(self) -> bool:
-        return self.status == ImportStatus.PREVIEWED and self.error_count == 0
-
-
-class ActorMerge(models.Model):
-    """Two actors made one: everything of ``merged`` moved to ``kept``, and ``merged`` deleted
-    (its history keeps it). ``moves`` records what moved and what was dropped as a conflict, so
-    the merge can be undone."""
-
-    coalition = models.ForeignKey(
-        "coalitions.Coalition", on_delete=models.CASCADE, related_name="actor_merges"
-    )
-    kept = models.ForeignKey(
-        "allies.Actor", null=True, on_delete=models.SET_NULL, related_name="merges_kept"
-    )
-    merged_actor_id = models.PositiveBigIntegerField()
-    merged_name = models.CharField(max_length=200)
-    moves = models.JSONField(default=dict)
-    merged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    merged_at = models.DateTimeField(auto_now_add=True)
-    undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-merged_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"Merge of actor {self.merged_actor_id} into {self.kept_id}"
-
-
-class MapLayout(models.TextChoices):
-    FORCE = "force", "Force-directed (who is tied to whom)"
-    POWER = "power", "Power map (stance across, influence up)"
-
-
-class SavedView(Editable):
-    """A way of looking at the map kept under a name: its filters, its layout and where the
-    camera was. Anyone in the coalition who may see the map opens it; what it shows is still
-    scoped to the role of whoever opens it (a saved filter never reveals a sensitive actor)."""
-
-    coalition = models.ForeignKey(
-        "coalitions.Coalition", on_delete=models.CASCADE, related_name="saved_views"
-    )
-    name = models.CharField(max_length=120)
-    filters = models.JSONField(
-        default=dict, blank=True, help_text="The map's query parameters (stance, kind, as_of…)."
-    )
-    layout = models.CharField(max_length=10, choices=MapLayout.choices, default=MapLayout.FORCE)
-    size_by = models.CharField(max_length=20, default="influence")
-    camera = models.JSONField(default=dict, blank=True, help_text="x, y and ratio of the view.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["coalition_id", "name", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["coalition", "name"], name="networks_savedview_name"),
-            models.CheckConstraint(
-                condition=Q(layout__in=MapLayout.values), name="networks_savedview_layout_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name

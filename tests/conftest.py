@@ -7,9 +7,10 @@ role means adding it here once.
 import pytest
 from django.contrib.auth import get_user_model
 
-from allies.models import Actor, ActorKind
+from allies.models import Actor
 from coalitions.models import RoleName
 from coalitions.services import coalition_create, role_grant
+from weft.vocabulary import ActorKind
 
 PASSWORD = "correct-horse-battery"
 ROLES = [r.value for r in RoleName]
@@ -100,7 +101,7 @@ def people(coalition):
 def member_designee(coalition, member_org, personas):
     """The member persona speaks for the member organisation: it is a member (Align), Ana Ruiz
     is its designee, and the persona's account is hers (the role's person)."""
-    from coalitions.models import Membership
+    from coalitions.connect.models import Membership
 
     person = Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
     Membership.objects.create(

@@ -15,61 +15,39 @@ from simple_history.models import HistoricalChanges
 
 from allies.models import (
     Actor,
-    ActorKind,
     Affiliation,
     AllyAssessment,
-    AllyKind,
     ContactDetail,
     ContactKind,
     EngagementPlan,
     Skill,
     SkillLevel,
-    Stance,
     Tag,
 )
-from coalitions.models import (
-    Action,
-    AuditEntry,
-    ClimateShift,
-    Commitment,
+from coalitions.align.models import (
     Endorsement,
     FeedbackComment,
     FeedbackRound,
-    GroupMember,
     HealthCheckAnswer,
     HealthCheckRound,
-    Introduction,
-    MemberPhase,
-    Membership,
-    PhaseMove,
     Principle,
     Proposal,
-    Report,
-    ShareLink,
     Signature,
     StatementVersion,
-    Target,
     UnityStatement,
     Vote,
-    Win,
-    WorkingGroup,
 )
+from coalitions.connect.models import Commitment, Introduction, Membership, PhaseMove
+from coalitions.models import AuditEntry, Target
+from coalitions.produce.models import Action, ClimateShift, GroupMember, Win, WorkingGroup
+from coalitions.reports.models import Report, ShareLink
 from coalitions.services import coalition_create
-from networks.models import (
-    ActorMerge,
-    ActorMetric,
-    ActorPosition,
-    ImportJob,
-    Interaction,
-    InteractionKind,
-    InteractionParticipant,
-    MetricRun,
-    RelationshipMetric,
-    SavedView,
-    Suggestion,
-    Tie,
-)
-from networks.services import metric_run_execute, metric_run_request
+from networks.map.models import SavedView
+from networks.metrics.models import ActorMetric, MetricRun, RelationshipMetric
+from networks.metrics.services import metric_run_execute, metric_run_request
+from networks.models import ActorPosition, Interaction, InteractionParticipant, Suggestion, Tie
+from networks.transfer.models import ActorMerge, ImportJob
+from weft.vocabulary import ActorKind, AllyKind, InteractionKind, MemberPhase, Stance
 
 APPS = ("allies", "coalitions", "networks")
 READ_ONLY = {AuditEntry, MetricRun, ActorMetric, RelationshipMetric, Suggestion, Report, ShareLink}

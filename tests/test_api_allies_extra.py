@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from allies.models import Actor, ActorKind, Affiliation, EngagementPlan, Skill, SkillLevel
+from allies.models import Actor, Affiliation, EngagementPlan, Skill, SkillLevel
 from coalitions.services import coalition_create
 from tests.api_helpers import patch, post, url
+from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
 

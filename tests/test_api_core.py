@@ -8,10 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from allies.models import Actor, ActorKind, AllyAssessment, ContactDetail
+from allies.models import Actor, AllyAssessment, ContactDetail
 from coalitions.models import AuditEntry, Role
 from coalitions.services import coalition_create
 from networks.models import Interaction, InteractionParticipant, Tie
+from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from allies.models import (
     Actor,
-    ActorKind,
     Affiliation,
     AllyAssessment,
     ContactDetail,
@@ -23,37 +22,25 @@ from allies.models import (
     Skill,
     SkillLevel,
 )
-from coalitions.models import (
-    Action,
-    ClimateShift,
-    Commitment,
+from coalitions.align.models import (
     Endorsement,
     FeedbackRound,
-    GroupMember,
     HealthCheckRound,
-    Introduction,
-    Membership,
     Principle,
     Proposal,
-    Report,
-    Role,
-    ShareLink,
     Signature,
     StatementVersion,
-    Target,
     UnityStatement,
-    Win,
-    WorkingGroup,
 )
-from networks.models import (
-    Interaction,
-    InteractionParticipant,
-    MetricRun,
-    SavedView,
-    Suggestion,
-    Tie,
-)
+from coalitions.connect.models import Commitment, Introduction, Membership
+from coalitions.models import Role, Target
+from coalitions.produce.models import Action, ClimateShift, GroupMember, Win, WorkingGroup
+from coalitions.reports.models import Report, ShareLink
+from networks.map.models import SavedView
+from networks.metrics.models import MetricRun
+from networks.models import Interaction, InteractionParticipant, Suggestion, Tie
 from tests.transfer_files import TRANSFER_ROUTES, Multipart, transfer_request
+from weft.vocabulary import ActorKind
 
 PERSONAS = ["steward", "organizer", "weaver", "member", "funder", "outsider", "anonymous"]
 MAP_VIEWERS = {"steward", "organizer", "weaver", "member"}

@@ -12,24 +12,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from allies.models import Actor, ActorKind
-from coalitions.models import (
-    Action,
+from allies.models import Actor
+from coalitions.align.models import (
     Endorsement,
-    GroupMember,
-    Membership,
-    PhaseMove,
     Principle,
     Signature,
     StatementStatus,
     StatementVersion,
-    Target,
     UnityStatement,
-    Win,
-    WorkingGroup,
 )
+from coalitions.connect.models import Membership, PhaseMove
+from coalitions.models import Target
+from coalitions.produce.models import Action, GroupMember, Win, WorkingGroup
 from coalitions.services import coalition_create
 from tests.api_helpers import patch, post, url
+from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,10 @@ import datetime
 import pytest
 from simple_history.utils import bulk_create_with_history
 
-from allies.models import Actor, ActorKind
+from allies.models import Actor
 from networks.models import Tie
 from weft.bulk import create_with_history
+from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
 AWKWARD = "Tab\there, a new\nline, a back\\slash, \\N, «ü» and 'quotes'"

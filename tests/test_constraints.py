@@ -7,17 +7,13 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from allies.models import Actor, ActorKind, Affiliation, AllyAssessment
-from coalitions.models import (
-    Membership,
-    Role,
-    RoleName,
-    Signature,
-    StatementVersion,
-    UnityStatement,
-)
+from allies.models import Actor, Affiliation, AllyAssessment
+from coalitions.align.models import Signature, StatementVersion, UnityStatement
+from coalitions.connect.models import Membership
+from coalitions.models import Role, RoleName
 from coalitions.services import coalition_create
 from networks.models import Interaction, InteractionParticipant, Tie
+from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,10 @@
 import pytest
 from django.utils import timezone
 
-from allies.models import Actor, ActorKind
+from allies.models import Actor
+from networks.metrics.services import metric_run_execute, metric_run_request
 from networks.models import Tie
-from networks.services import metric_run_execute, metric_run_request
+from weft.vocabulary import ActorKind
 
 
 @pytest.fixture

@@ -4,10 +4,11 @@ import math
 
 import pytest
 
-from allies.models import Actor, ActorKind
-from networks.layout import Pinned, force_layout
+from allies.models import Actor
+from networks.graph.layout import Pinned, force_layout
+from networks.map.services import layout_compute, layout_request
 from networks.models import ActorPosition, Tie
-from networks.services import layout_compute, layout_request
+from weft.vocabulary import ActorKind
 
 
 def distance(a, b):
@@ -82,7 +83,7 @@ def test_a_run_from_the_stored_layout_keeps_the_picture():
 @pytest.fixture
 def queued(monkeypatch):
     """The layout runs queued (args and countdown), instead of queuing them."""
-    from networks.tasks import compute_layout
+    from networks.map.tasks import compute_layout
 
     calls = []
     monkeypatch.setattr(

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from networks.leadership import LeadRole, SkillRecord, leadership, period_ending
+from networks.graph.leadership import LeadRole, SkillRecord, leadership, period_ending
 
 END = datetime.date(2026, 6, 30)  # the period: 2026-04-01 .. 2026-06-30 (91 days)
 START = datetime.date(2026, 4, 1)

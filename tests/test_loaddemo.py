@@ -13,28 +13,15 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from allies.models import (
-    Actor,
-    ActorKind,
-    AllyAssessment,
-    ContactKind,
-    EngagementPlan,
-    SkillLevel,
-    Stance,
-)
-from coalitions.demo import DEFAULT_PASSWORD, DEMO_KEY, DEMO_NAME, DEMO_USERNAMES, demo_load
-from coalitions.models import (
-    Coalition,
-    Endorsement,
-    GroupKind,
-    MemberPhase,
-    PhaseMove,
-    RoleName,
-    Signature,
-    StatementStatus,
-)
-from networks.models import Interaction, InteractionKind, TieKind
+from allies.models import Actor, AllyAssessment, ContactKind, EngagementPlan, SkillLevel
+from coalitions.align.models import Endorsement, Signature, StatementStatus
+from coalitions.connect.models import PhaseMove
+from coalitions.models import Coalition, RoleName
+from coalitions.produce.models import GroupKind
+from demo.builder import DEFAULT_PASSWORD, DEMO_KEY, DEMO_NAME, DEMO_USERNAMES, demo_load
+from networks.models import Interaction
 from tests.conftest import PASSWORD
+from weft.vocabulary import ActorKind, InteractionKind, MemberPhase, Stance, TieKind
 
 
 @pytest.fixture

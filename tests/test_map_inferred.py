@@ -7,8 +7,9 @@ import math
 import pytest
 from django.utils import timezone
 
-from allies.models import Actor, ActorKind
+from allies.models import Actor
 from networks.models import Interaction, InteractionParticipant, Tie
+from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,10 @@ import datetime
 
 import pytest
 
-from allies.models import Actor, ActorKind, AllyAssessment
-from networks.layout import POWER_COLUMN, POWER_ROW, UNASSESSED_COLUMN, power_layout
+from allies.models import Actor, AllyAssessment
+from networks.graph.layout import POWER_COLUMN, POWER_ROW, UNASSESSED_COLUMN, power_layout
 from tests.api_helpers import url
+from weft.vocabulary import ActorKind
 
 
 def test_each_actor_sits_in_the_cell_of_its_stance_and_influence():

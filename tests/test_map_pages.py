@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from allies.models import Actor, ActorKind, AllyAssessment, EngagementPlan
+from allies.models import Actor, AllyAssessment, EngagementPlan
 from networks.models import ActorPosition, Tie
 from tests.api_helpers import url
+from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,12 @@ import datetime
 
 import pytest
 
-from allies.models import Actor, ActorKind
-from coalitions.models import Membership
+from allies.models import Actor
+from coalitions.connect.models import Membership
+from networks.graph.paths import strongest_paths
 from networks.models import Tie
-from networks.paths import strongest_paths
 from tests.api_helpers import url
+from weft.vocabulary import ActorKind
 
 # The pure function: ties as (id, one end, other end, strength).
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from networks.models import SavedView
+from networks.map.models import SavedView
 from tests.api_helpers import patch, post, url
 
 pytestmark = pytest.mark.django_db

@@ -7,12 +7,14 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from allies.models import Actor, ActorKind
+from allies.models import Actor
 from coalitions import roles
-from coalitions.models import HealthCheckAnswer, HealthCheckRound, Membership, Proposal, Vote
+from coalitions.align.models import HealthCheckAnswer, HealthCheckRound, Proposal, Vote
+from coalitions.connect.models import Membership
 from coalitions.services import role_grant
 from tests.api_helpers import post, url
 from weft.errors import ApplicationError
+from weft.vocabulary import ActorKind
 
 MEMBER_PAGES = ["/coalitions/{id}/voting/", "/coalitions/{id}/health-check/"]
 SCORES = {"purpose": 4, "participation": 3, "relationships": 5, "structures": 2, "coordination": 3}
@@ -274,7 +276,7 @@ def test_stewards_link_an_account_to_a_person_through_the_roles_api(
 def test_the_home_links_members_to_their_pages_and_the_statements_open_to_them(
     client_for, coalition, personas
 ):
-    from coalitions.services import statement_create
+    from coalitions.align.services.statements import statement_create
 
     statement_create(
         coalition=coalition, title="Homes for all", body="We stand.",

@@ -8,21 +8,17 @@ import pytest
 from django.utils import timezone
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
-from allies.models import Actor, ActorKind, AllyAssessment
-from coalitions.models import Coalition, Membership
-from networks import services
-from networks.models import (
-    Interaction,
-    InteractionParticipant,
-    MetricRun,
-    MetricRunStatus,
-    Suggestion,
-    Tie,
-)
-from networks.selectors import metric_input
-from networks.services import metric_run_execute, metric_run_request
-from networks.tasks import compute_metrics, compute_metrics_nightly
+from allies.models import Actor, AllyAssessment
+from coalitions.connect.models import Membership
+from coalitions.models import Coalition
+from networks.metrics import services
+from networks.metrics.models import MetricRun, MetricRunStatus
+from networks.metrics.selectors import metric_input
+from networks.metrics.services import metric_run_execute, metric_run_request
+from networks.metrics.tasks import compute_metrics, compute_metrics_nightly
+from networks.models import Interaction, InteractionParticipant, Suggestion, Tie
 from tests.api_helpers import post, url
+from weft.vocabulary import ActorKind
 
 # The Celery task runs in-process here, on both databases; a real worker has its own test.
 pytestmark = pytest.mark.usefixtures("tasks_in_process")
@@ -284,7 +280,7 @@ def test_members_see_no_sensitive_actor_or_relationship_in_a_run(
 def test_a_runs_public_figures_leave_sensitive_actors_and_ties_out(coalition, orgs, hidden):
     """Funder reports read a run's ``public`` figures: no sensitive actor or tie may count in
     them in any form, while the organizers' own figures count everything."""
-    from coalitions.models import Action
+    from coalitions.produce.models import Action
 
     Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1], strength=5)
     Tie.objects.create(coalition=coalition, source=orgs[0], target=hidden, strength=5)

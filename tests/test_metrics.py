@@ -13,7 +13,7 @@ import networkx as nx
 import pytest
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
-from networks.metrics import NetworkResult, compute
+from networks.graph.metrics import NetworkResult, compute
 
 EXACT = {"rel": 1e-9, "abs": 1e-12}
 

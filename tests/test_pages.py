@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from allies.models import Actor, ActorKind
+from allies.models import Actor
+from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
 

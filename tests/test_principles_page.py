@@ -4,8 +4,9 @@ once and may withdraw; the list shows who endorses and how many."""
 
 import pytest
 
-from coalitions.models import Endorsement, Membership, Principle
-from coalitions.services import principle_update
+from coalitions.align.models import Endorsement, Principle
+from coalitions.align.services.principles import principle_update
+from coalitions.connect.models import Membership
 
 
 @pytest.fixture

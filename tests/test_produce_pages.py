@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from coalitions.models import Action, ClimateShift, GroupMember, Win, WorkingGroup
-from coalitions.produce import working_group_save
+from coalitions.produce.models import Action, ClimateShift, GroupMember, Win, WorkingGroup
+from coalitions.produce.services import working_group_save
 
 NEW = "/coalitions/{id}/produce/{kind}/new/"
 EDIT = "/coalitions/{id}/produce/{kind}/{pk}/"

@@ -8,8 +8,8 @@ import io
 
 import pytest
 
-from coalitions import reporting
-from coalitions.reporting import PeriodRecords, Privacy, RunFigures, Shift, Win
+from coalitions.reports import figures as reporting
+from coalitions.reports.figures import PeriodRecords, Privacy, RunFigures, Shift, Win
 
 D = datetime.date
 
@@ -326,6 +326,6 @@ def test_the_pdf_chart_is_an_svg_line_with_gaps_for_missing_values():
 
 
 def test_the_reports_health_areas_are_the_models():
-    from coalitions.models import HEALTH_DIMENSIONS
+    from coalitions.align.models import HEALTH_DIMENSIONS
 
     assert tuple(area for area, _ in reporting.HEALTH_AREAS) == HEALTH_DIMENSIONS

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coalitions import report_services
-from coalitions.models import AuditAction, AuditEntry, Report
+from coalitions.models import AuditAction, AuditEntry
+from coalitions.reports import services as report_services
+from coalitions.reports.models import Report
 
 pytestmark = pytest.mark.django_db
 

@@ -17,11 +17,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from allies.models import Actor, ActorKind, ContactDetail
-from coalitions import report_services
-from coalitions.demo import DEFAULT_PASSWORD, DEMO_KEY, demo_load
-from coalitions.models import Coalition, Report, RoleName, Signature
-from networks.models import MetricRun
+from allies.models import Actor, ContactDetail
+from coalitions.align.models import Signature
+from coalitions.models import Coalition, RoleName
+from coalitions.reports import services as report_services
+from coalitions.reports.models import Report
+from demo.builder import DEFAULT_PASSWORD, DEMO_KEY, demo_load
+from networks.metrics.models import MetricRun
+from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
 

@@ -8,18 +8,14 @@ import pytest
 from django.utils import timezone
 
 from allies.models import AllyAssessment, ContactDetail
-from coalitions import report_selectors, report_services
-from coalitions.models import (
-    Action,
-    AuditAction,
-    AuditEntry,
-    ClimateShift,
-    Membership,
-    PhaseMove,
-    ReportStatus,
-    Win,
-)
-from networks.models import MetricRun, Tie
+from coalitions.connect.models import Membership, PhaseMove
+from coalitions.models import AuditAction, AuditEntry
+from coalitions.produce.models import Action, ClimateShift, Win
+from coalitions.reports import selectors as report_selectors
+from coalitions.reports import services as report_services
+from coalitions.reports.models import ReportStatus
+from networks.metrics.models import MetricRun
+from networks.models import Tie
 from weft.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
@@ -321,7 +317,7 @@ def test_report_figures_take_a_bounded_number_of_queries(
 
 def health_round(coalition, closes_on, answers):
     """A closed round and its answers: ``answers`` maps an organisation to its five scores."""
-    from coalitions.models import HealthCheckAnswer, HealthCheckRound
+    from coalitions.align.models import HealthCheckAnswer, HealthCheckRound
 
     round_ = HealthCheckRound.objects.create(
         coalition=coalition,
@@ -349,7 +345,8 @@ def health_round(coalition, closes_on, answers):
 def test_health_check_averages_compare_the_periods_rounds_without_sensitive_answers(
     coalition, orgs
 ):
-    from allies.models import Actor, ActorKind
+    from allies.models import Actor
+    from weft.vocabulary import ActorKind
 
     quiet = Actor.objects.create(
         coalition=coalition, name="Quiet Collective", kind=ActorKind.ORGANISATION, is_sensitive=True

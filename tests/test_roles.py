@@ -4,10 +4,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from allies.models import Actor, ActorKind
+from allies.models import Actor
 from coalitions import roles
 from coalitions.roles import Permission as P
 from coalitions.services import role_revoke
+from weft.vocabulary import ActorKind
 
 # DESIGN.md's roles table, written out independently of roles.GRANTS: one row per role, the
 # permissions it holds. Sensitive items are for organizers and stewards only (DESIGN.md,

@@ -38,10 +38,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from allies.models import Actor, ActorKind, AllyAssessment, AllyKind, ContactDetail, Stance
+from allies.models import Actor, AllyAssessment, ContactDetail
 from coalitions.models import RoleName
 from coalitions.services import coalition_create, role_grant
-from networks.models import Interaction, InteractionKind, InteractionParticipant, Tie
+from networks.models import Interaction, InteractionParticipant, Tie
+from weft.vocabulary import ActorKind, AllyKind, InteractionKind, Stance
 from weft.wsgi import application
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "10"))

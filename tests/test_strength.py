@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 import pytest
 
-from networks.models import InteractionKind
-from networks.strength import (
+from networks.graph.strength import (
     DEFAULT_WEIGHTS,
     Relationship,
     StrengthSettings,
     relationship_strengths,
 )
+from weft.vocabulary import InteractionKind
 
 TODAY = date(2026, 6, 1)
 

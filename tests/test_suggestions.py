@@ -2,7 +2,7 @@
 
 import pytest
 
-from networks.suggestions import at_risk_count, suggest
+from networks.graph.suggestions import at_risk_count, suggest
 
 
 def run(edges, *, n, community=None, pagerank=None, periphery=None, candidates=None, **kw):

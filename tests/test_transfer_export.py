@@ -12,12 +12,14 @@ import networkx
 import pytest
 from lxml import etree
 
-from allies.models import Actor, ActorKind, AllyAssessment, ContactDetail, Tag
+from allies.models import Actor, AllyAssessment, ContactDetail, Tag
 from coalitions import roles
 from coalitions.models import AuditAction, AuditEntry
 from coalitions.services import coalition_create
-from networks.models import ActorMetric, Interaction, InteractionParticipant, MetricRun, Tie
+from networks.metrics.models import ActorMetric, MetricRun
+from networks.models import Interaction, InteractionParticipant, Tie
 from networks.transfer.services import coalition_export, import_confirm, import_preview
+from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
 
@@ -264,7 +266,7 @@ def test_a_cell_that_looks_like_a_formula_is_inert_in_every_spreadsheet_export(m
 def test_a_saved_views_export_holds_what_its_filters_show_and_is_audited(client_for, mapped):
     """A view of the allies (stance filter): the union only (Maria and the mayor have no ally
     stance), so no tie; the audit names the view and its filters' names."""
-    from networks.models import SavedView
+    from networks.map.models import SavedView
 
     view = SavedView.objects.create(
         coalition=mapped, name="Allies", filters={"stance": ["active_ally", "passive_ally"]}
@@ -302,7 +304,7 @@ def test_a_saved_views_export_holds_what_its_filters_show_and_is_audited(client_
 
 
 def test_an_unknown_or_foreign_saved_view_is_refused_naming_the_view(client_for, mapped, personas):
-    from networks.models import SavedView
+    from networks.map.models import SavedView
 
     other = coalition_create(name="Elsewhere", created_by=personas["steward"])
     foreign = SavedView.objects.create(coalition=other, name="Theirs", filters={})

@@ -5,8 +5,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from allies.models import Actor, AllyAssessment
-from networks.models import ImportJob, ImportStatus, Tie
+from networks.models import Tie
 from networks.transfer import services
+from networks.transfer.models import ImportJob, ImportStatus
 from tests.api_helpers import post
 from tests.transfer_files import (
     BILLION_LAUGHS,

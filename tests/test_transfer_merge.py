@@ -5,12 +5,14 @@ import datetime
 
 import pytest
 
-from allies.merge import actor_merge, actor_merge_preview, actor_merge_undo
-from allies.models import Actor, ActorKind, Affiliation, AllyAssessment, ContactDetail, Tag
+from allies.models import Actor, Affiliation, AllyAssessment, ContactDetail, Tag
 from coalitions import roles
-from coalitions.models import Membership
-from networks.models import ActorMerge, Interaction, InteractionParticipant, Tie
+from coalitions.connect.models import Membership
+from networks.models import Interaction, InteractionParticipant, Tie
+from networks.transfer.merge import actor_merge, actor_merge_preview, actor_merge_undo
+from networks.transfer.models import ActorMerge
 from tests.api_helpers import post
+from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date(2025, 4, 1)

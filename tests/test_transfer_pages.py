@@ -3,8 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from networks.models import ImportJob
 from networks.transfer import services
+from networks.transfer.models import ImportJob
 from tests.transfer_files import xlsx
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +41,7 @@ def test_a_large_upload_shows_its_progress_until_a_worker_reads_it(
 
 
 def test_the_import_page_offers_each_saved_view_for_export(client_for, coalition):
-    from networks.models import SavedView
+    from networks.map.models import SavedView
 
     view = SavedView.objects.create(coalition=coalition, name="Faith groups", filters={})
     page = client_for("organizer").get(f"/coalitions/{coalition.pk}/import/").content.decode()

@@ -16,10 +16,13 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from allies.models import Actor, ActorKind
-from networks.models import ActorPosition, MetricRun, Tie
-from networks.services import metric_run_request
-from networks.tasks import compute_layout, compute_metrics
+from allies.models import Actor
+from networks.map.tasks import compute_layout
+from networks.metrics.models import MetricRun
+from networks.metrics.services import metric_run_request
+from networks.metrics.tasks import compute_metrics
+from networks.models import ActorPosition, Tie
+from weft.vocabulary import ActorKind
 
 ROOT = Path(__file__).resolve().parent.parent
 

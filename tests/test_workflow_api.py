@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from coalitions.models import Membership, Proposal, Vote
+from coalitions.align.models import Proposal, Vote
+from coalitions.connect.models import Membership
 from networks.models import Interaction
 from tests.api_helpers import post, url
 
@@ -123,7 +124,7 @@ def test_published_statements_list_their_public_url(client_for, coalition):
 def test_a_memberships_designees_from_when_to_when(
     client_for, coalition, member_org, people, hidden
 ):
-    from coalitions.services import membership_create, membership_update
+    from coalitions.connect.services import membership_create, membership_update
 
     membership = membership_create(
         coalition=coalition, created_by=None, organisation=member_org, phase="align",

@@ -3,9 +3,10 @@ decided proposal, two health-check rounds; and the workspace pages open on it.""
 
 import pytest
 
-from coalitions.demo import DEFAULT_PASSWORD
-from coalitions.models import Commitment, HealthCheckRound, Introduction, Proposal
-from coalitions.selectors import health_round_summary
+from coalitions.align.models import HealthCheckRound, Proposal
+from coalitions.align.selectors import health_round_summary
+from coalitions.connect.models import Commitment, Introduction
+from demo.builder import DEFAULT_PASSWORD
 from tests.test_loaddemo import demo, dev_settings  # noqa: F401 - fixtures
 
 
@@ -36,7 +37,7 @@ def test_demo_fills_the_weavers_workspace(demo, client):  # noqa: F811
 
 @pytest.mark.django_db
 def test_the_demo_member_is_the_tenants_unions_designee_and_can_vote(demo, client):  # noqa: F811
-    from coalitions.models import Vote
+    from coalitions.align.models import Vote
 
     client.login(username="member", password=DEFAULT_PASSWORD)
     page = client.get(f"/coalitions/{demo.pk}/voting/").content.decode()

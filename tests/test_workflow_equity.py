@@ -5,11 +5,14 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from allies.models import Actor, ActorKind
-from coalitions.decisions import decision_outcome
-from coalitions.equity import Ballot, equity_report, objections_that_counted
-from coalitions.models import Action, GroupMember, Membership, Proposal, Vote, WorkingGroup
-from coalitions.selectors import equity_check
+from allies.models import Actor
+from coalitions.align.decisions import decision_outcome
+from coalitions.align.equity import Ballot, equity_report, objections_that_counted
+from coalitions.align.models import Proposal, Vote
+from coalitions.align.selectors import equity_check
+from coalitions.connect.models import Membership
+from coalitions.produce.models import Action, GroupMember, WorkingGroup
+from weft.vocabulary import ActorKind
 
 
 def test_shares_against_the_membership_and_the_no_lead_warning():

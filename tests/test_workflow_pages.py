@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from coalitions.models import Commitment, Membership
+from coalitions.connect.models import Commitment, Membership
 from networks.models import Interaction, InteractionParticipant
 
 WORKSPACE_PAGES = [
@@ -105,7 +105,8 @@ def test_a_sensitive_member_is_not_on_an_organizer_free_board(client_for, coalit
 def test_one_click_turns_a_suggestion_into_an_introduction_or_dismisses_it(
     client_for, coalition, orgs
 ):
-    from networks.models import MetricRun, Suggestion
+    from networks.metrics.models import MetricRun
+    from networks.models import Suggestion
 
     run = MetricRun.objects.create(
         coalition=coalition, input_hash="2" * 64, computed_for=timezone.localdate()
@@ -203,7 +204,7 @@ def test_a_proposal_runs_to_an_outcome_under_its_rule(
 
 
 def test_the_health_page_shows_averages_and_the_change_never_an_answer(client_for, coalition, orgs):
-    from coalitions.models import HealthCheckAnswer, HealthCheckRound
+    from coalitions.align.models import HealthCheckAnswer, HealthCheckRound
 
     today = timezone.localdate()
     rounds = [
@@ -243,7 +244,8 @@ def test_the_equity_page_warns_of_affected_members_without_a_lead_role(client_fo
 def test_the_activity_stream_says_what_changed_by_whom_filtered_by_kind(
     client_for, coalition, orgs, personas, hidden
 ):
-    from coalitions.services import membership_create, membership_update, proposal_create
+    from coalitions.align.services.proposals import proposal_create
+    from coalitions.connect.services import membership_create, membership_update
 
     weaver = personas["weaver"]
     membership = membership_create(
@@ -273,7 +275,7 @@ def test_the_activity_stream_says_what_changed_by_whom_filtered_by_kind(
 
 
 def test_produce_shows_nested_groups_actions_and_what_they_won(client_for, coalition, orgs, hidden):
-    from coalitions.models import Action, GroupMember, Win, WorkingGroup
+    from coalitions.produce.models import Action, GroupMember, Win, WorkingGroup
 
     region = WorkingGroup.objects.create(coalition=coalition, name="Region", kind="hub")
     city = WorkingGroup.objects.create(coalition=coalition, name="City", kind="hub", parent=region)

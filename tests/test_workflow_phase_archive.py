@@ -3,15 +3,13 @@ statement archived, and who was an organisation's designee from when to when."""
 
 import pytest
 
-from coalitions.models import Coalition, StatementVersion, UnityStatement
-from coalitions.selectors import activity_stream, designee_terms
-from coalitions.services import (
-    coalition_phase_change,
-    membership_create,
-    membership_update,
-    role_grant,
-    statement_create,
-)
+from coalitions.activity.selectors import activity_stream
+from coalitions.align.models import StatementVersion, UnityStatement
+from coalitions.align.services.statements import statement_create
+from coalitions.connect.selectors import designee_terms
+from coalitions.connect.services import membership_create, membership_update
+from coalitions.models import Coalition
+from coalitions.services import coalition_phase_change, role_grant
 
 PHASE = "/coalitions/{id}/pipeline/phase/"
 
@@ -235,7 +233,8 @@ def test_the_member_pages_read_a_bounded_number_of_queries(
 
     from django.utils import timezone
 
-    from coalitions.models import Endorsement, Membership, Principle, Proposal, Vote
+    from coalitions.align.models import Endorsement, Principle, Proposal, Vote
+    from coalitions.connect.models import Membership
 
     membership = Membership.objects.create(
         coalition=coalition, organisation=member_org, phase="align", designee=people[0]

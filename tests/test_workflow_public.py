@@ -9,15 +9,15 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from coalitions.models import Signature, StatementStatus
-from coalitions.services import (
-    ApplicationError,
-    signature_request,
+from coalitions.align.models import Signature, StatementStatus
+from coalitions.align.services.signatures import signature_request
+from coalitions.align.services.statements import (
     statement_create,
     statement_update,
     statement_version_add,
 )
-from coalitions.views import SIGN_ON_ATTEMPTS
+from coalitions.align.views.sign_on import SIGN_ON_ATTEMPTS
+from weft.errors import ApplicationError
 
 BODY = (
     "We stand **together** for homes.\n\n<script>alert('owned')</script>\n\n"

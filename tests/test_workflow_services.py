@@ -8,36 +8,35 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from allies.models import Actor, ActorKind
-from coalitions.models import (
-    Commitment,
+from allies.models import Actor
+from coalitions.align.models import (
     FeedbackComment,
     HealthCheckAnswer,
-    Introduction,
-    Membership,
     Proposal,
     StatementStatus,
     UnityStatement,
     Vote,
 )
-from coalitions.selectors import health_round_summary
-from coalitions.services import (
-    commitment_create,
-    commitment_update,
+from coalitions.align.selectors import health_round_summary
+from coalitions.align.services.health import health_answer_record, health_round_open
+from coalitions.align.services.proposals import proposal_create, proposal_decide, vote_cast
+from coalitions.align.services.statements import (
     feedback_comment_add,
     feedback_round_open,
-    health_answer_record,
-    health_round_open,
-    introduction_log,
-    proposal_create,
-    proposal_decide,
     statement_create,
+)
+from coalitions.connect.models import Commitment, Introduction, Membership
+from coalitions.connect.services import (
+    commitment_create,
+    commitment_update,
+    introduction_log,
     suggestion_accept,
     suggestion_dismiss,
-    vote_cast,
 )
-from networks.models import Interaction, MetricRun, Suggestion
+from networks.metrics.models import MetricRun
+from networks.models import Interaction, Suggestion
 from weft.errors import ApplicationError
+from weft.vocabulary import ActorKind
 
 DAY = datetime.timedelta(days=1)
 

@@ -124,7 +124,7 @@ def transfer_request(route: str, coalition, user):
     """URL and body of a valid request to an import/export route, for the permission matrix."""
     from django.urls import reverse
 
-    from networks.models import ImportJob, ImportStatus
+    from networks.transfer.models import ImportJob, ImportStatus
     from networks.transfer.parsed import parsed_to_json
     from networks.transfer.readers import read_map
     from networks.transfer.services import empty_summary
@@ -151,8 +151,8 @@ def transfer_request(route: str, coalition, user):
         )
         if route != "api-merge-undo":
             return reverse(route, kwargs=kwargs), {"keep": keep, "merge": merge}
-        from allies.merge import actor_merge
         from coalitions import roles
+        from networks.transfer.merge import actor_merge
 
         merged = actor_merge(
             access=roles.access_for(user, coalition.pk), kept_id=keep, merged_id=merge

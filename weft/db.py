@@ -142,3 +142,10 @@ def _execute_script(schema_editor, script: str) -> None:
                 schema_editor.execute(statement)
     else:
         schema_editor.execute(script)
+
+
+def locked(model, instance):
+    return model.objects.select_for_update().get(pk=instance.pk)
+
+
+EDITABLE_READONLY = ("version", "created_at", "updated_at")

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "allies",
     "coalitions",
     "networks",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -242,18 +243,18 @@ SPECTACULAR_SETTINGS = {
         "weft.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
-        "ActorKindEnum": "allies.models.ActorKind",
+        "ActorKindEnum": "weft.vocabulary.ActorKind.choices",
         "ContactKindEnum": "allies.models.ContactKind",
-        "TieKindEnum": "networks.models.TieKind",
-        "InteractionKindEnum": "networks.models.InteractionKind",
-        "GroupKindEnum": "coalitions.models.GroupKind",
-        "StatementStatusEnum": "coalitions.models.StatementStatus",
-        "ReportStatusEnum": "coalitions.models.ReportStatus",
-        "CommitmentKindEnum": "coalitions.models.CommitmentKind",
-        "MetricRunStatusEnum": "networks.models.MetricRunStatus",
+        "TieKindEnum": "weft.vocabulary.TieKind.choices",
+        "InteractionKindEnum": "weft.vocabulary.InteractionKind.choices",
+        "GroupKindEnum": "coalitions.produce.models.GroupKind",
+        "StatementStatusEnum": "coalitions.align.models.StatementStatus",
+        "ReportStatusEnum": "coalitions.reports.models.ReportStatus",
+        "CommitmentKindEnum": "coalitions.connect.models.CommitmentKind",
+        "MetricRunStatusEnum": "networks.metrics.models.MetricRunStatus",
         "SuggestionKindEnum": "networks.models.SuggestionKind",
         "SuggestionStatusEnum": "networks.models.SuggestionStatus",
-        "ImportStatusEnum": "networks.models.ImportStatus",
+        "ImportStatusEnum": "networks.transfer.models.ImportStatus",
     },
 }
 

@@ -1,9 +1,10 @@
+"""The site's routes: the project's own (sign-in, health, API schema) and each package's."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from networks.dashboard import dashboard
 from weft.views import ThrottledLoginView, healthz
 
 urlpatterns = [
@@ -14,8 +15,18 @@ urlpatterns = [
     path("api/v1/", include("weft.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("coalitions/<int:coalition_id>/dashboard/", dashboard, name="dashboard"),
-    path("", include("networks.urls")),
-    path("", include("coalitions.urls")),
-    path("", include("networks.transfer.urls")),
+    *(
+        path("", include(f"{package}.urls"))
+        for package in (
+            "coalitions.home",
+            "networks.map",
+            "networks.dashboard",
+            "networks.transfer",
+            "coalitions.connect",
+            "coalitions.align",
+            "coalitions.produce",
+            "coalitions.activity",
+            "coalitions.reports",
+        )
+    ),
 ]

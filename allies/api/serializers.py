@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
+from allies.api.fields import CoalitionActorField
 from allies.models import (
     SCORE_RANGE,
     Actor,
-    ActorKind,
     Affiliation,
     AllyAssessment,
     ContactDetail,
@@ -19,7 +19,8 @@ from allies.models import (
     Tag,
 )
 from coalitions.api.fields import CoalitionRowField, UnversionedSerializer
-from weft.serializers import CoalitionActorField, WeftModelSerializer, validate_dates_in_order
+from weft.serializers import WeftModelSerializer, validate_dates_in_order
+from weft.vocabulary import ActorKind
 
 SCORE = {"min_value": SCORE_RANGE[0], "max_value": SCORE_RANGE[1]}
 

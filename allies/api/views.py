@@ -19,25 +19,15 @@ from allies.api.serializers import (
     SkillLevelSerializer,
     SkillSerializer,
 )
-from allies.models import (
-    Actor,
-    ActorKind,
-    Affiliation,
-    AllyKind,
-    ContactDetail,
-    EngagementPlan,
-    Skill,
-    SkillLevel,
-    Stance,
-)
+from allies.models import Actor, Affiliation, ContactDetail, EngagementPlan, Skill, SkillLevel
 from allies.selectors import actor_list, assessment_list, contact_list
-from allies.services import actor_delete, actor_restore
-from coalitions.api.fields import hide_sensitive_references
+from allies.services.actors import actor_delete, actor_restore
+from coalitions.api.viewsets import CoalitionScopedViewSet
 from coalitions.models import RoleName
-from coalitions.roles import Permission, PermissionDeniedForRole
-from networks.services import layout_request_after_edit
-from weft.api import CoalitionViewSet
+from coalitions.roles import Permission, PermissionDeniedForRole, hide_sensitive_references
+from coalitions.services import layout_request_after_edit
 from weft.history import HistoryEntrySerializer, history_entries
+from weft.vocabulary import ActorKind, AllyKind, Stance
 
 
 class ActorFilter(django_filters.FilterSet):
@@ -58,7 +48,7 @@ class ActorFilter(django_filters.FilterSet):
     list=extend_schema(summary="Actors of the coalition visible to your role"),
     create=extend_schema(summary="Add an actor"),
 )
-class ActorViewSet(CoalitionViewSet):
+class ActorViewSet(CoalitionScopedViewSet):
     affects_metrics = True
     serializer_class = ActorSerializer
     filterset_class = ActorFilter
@@ -116,7 +106,7 @@ class ContactDetailFilter(django_filters.FilterSet):
     kind = django_filters.CharFilter()
 
 
-class ContactDetailViewSet(CoalitionViewSet):
+class ContactDetailViewSet(CoalitionScopedViewSet):
     """Personal data: for stewards, organizers and weavers only."""
 
     serializer_class = ContactDetailSerializer
@@ -144,7 +134,7 @@ class AssessmentFilter(django_filters.FilterSet):
     assessed_before = django_filters.DateFilter(field_name="assessed_on", lookup_expr="lte")
 
 
-class AssessmentViewSet(CoalitionViewSet):
+class AssessmentViewSet(CoalitionScopedViewSet):
     """Ally assessments are history: read them all, add a new one; never change one."""
 
     affects_metrics = True
@@ -178,7 +168,7 @@ class AffiliationFilter(django_filters.FilterSet):
     )
 
 
-class AffiliationViewSet(CoalitionViewSet):
+class AffiliationViewSet(CoalitionScopedViewSet):
     """Who belongs to which organisation, group or institution, and who leads there."""
 
     affects_metrics = True
@@ -197,7 +187,7 @@ class SkillFilter(django_filters.FilterSet):
     name = django_filters.CharFilter(lookup_expr="iexact")
 
 
-class SkillViewSet(CoalitionViewSet):
+class SkillViewSet(CoalitionScopedViewSet):
     """The skills the coalition tracks (its own list; names are unique in it)."""
 
     serializer_class = SkillSerializer
@@ -222,7 +212,7 @@ class SkillLevelFilter(django_filters.FilterSet):
     assessed_before = django_filters.DateFilter(field_name="assessed_on", lookup_expr="lte")
 
 
-class SkillLevelViewSet(CoalitionViewSet):
+class SkillLevelViewSet(CoalitionScopedViewSet):
     """Skill levels are history, like assessments: read them all, add a new one; never
     change one."""
 
@@ -255,7 +245,7 @@ class EngagementPlanFilter(django_filters.FilterSet):
         return queryset.filter(late) if value else queryset.exclude(late)
 
 
-class EngagementPlanViewSet(CoalitionViewSet):
+class EngagementPlanViewSet(CoalitionScopedViewSet):
     """Engagement plans: the ask, the frame, the messenger, the owner, the next step."""
 
     serializer_class = EngagementPlanSerializer

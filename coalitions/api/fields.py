@@ -8,47 +8,19 @@ beyond the role's view.
 
 from collections.abc import Callable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import QuerySet
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent, build_choice_field
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from coalitions.models import Action
 from coalitions.roles import Access
 from weft.serializers import WeftModelSerializer
-
-# ---------------------------------------------------------------------------------------------
-# What a role may see
-
-
-def hide_sensitive_references(rows: QuerySet, access: Access, *actor_paths: str) -> QuerySet:
-    """``rows`` without those that reference a sensitive actor through any of ``actor_paths``,
-    for roles that may not see sensitive actors: such a row would reveal the actor."""
-    if access.sees_sensitive:
-        return rows
-    for path in actor_paths:
-        rows = rows.filter(Q(**{f"{path}__isnull": True}) | Q(**{f"{path}__is_sensitive": False}))
-    return rows
-
-
-def visible_actions(access: Access) -> QuerySet[Action]:
-    """The coalition's actions the role may see. An action led or joined by a sensitive actor
-    names that actor, so it exists only for the roles that see sensitive actors."""
-    actions = Action.objects.filter(coalition=access.coalition)
-    if access.sees_sensitive:
-        return actions
-    for through in (Action.leaders.through, Action.participants.through):
-        sensitive = through.objects.filter(action_id=OuterRef("pk"), actor__is_sensitive=True)
-        actions = actions.exclude(Exists(sensitive))
-    return actions
 
 
 # ---------------------------------------------------------------------------------------------
 # Fields
-
-
 @extend_schema_field(OpenApiTypes.INT)
 class CoalitionRowField(serializers.PrimaryKeyRelatedField):
     """The id of a row of ``model`` in the request's coalition, among those the role may see.
@@ -98,10 +70,19 @@ class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
 
 # ---------------------------------------------------------------------------------------------
 # Serializers
-
-
 class UnversionedSerializer(WeftModelSerializer):
     """For rows that keep no version (skills, endorsements, group seats): writes still go
     through ``save()`` with the acting user in history; there is no version to send back."""
 
     version = None
+
+
+def coalition_of(serializer):
+    return serializer.context["access"].coalition
+
+
+def other_rows(serializer, rows):
+    """``rows`` without the item being changed (for uniqueness checks on update)."""
+    if serializer.instance is not None:
+        return rows.exclude(pk=serializer.instance.pk)
+    return rows

@@ -3,35 +3,21 @@
 import django_filters
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from allies.models import ActorKind, AllyKind, Stance
 from coalitions import roles
+from coalitions.api.viewsets import CoalitionScopedViewSet
 from coalitions.models import RoleName
 from coalitions.roles import Permission
+from coalitions.services import layout_request_after_edit
 from networks.api.serializers import InteractionSerializer, TieSerializer
-from networks.map import MapFilters, map_payload
-from networks.models import (
-    Direction,
-    Interaction,
-    InteractionKind,
-    InteractionParticipant,
-    MapLayout,
-    Tie,
-    TieKind,
-)
-from networks.services import (
-    layout_request_after_edit,
-    position_place_beside_neighbours,
-    tie_restore,
-)
-from weft.api import CoalitionViewSet, etag_for
+from networks.models import Interaction, InteractionParticipant, Tie
+from networks.services import position_place_beside_neighbours, tie_restore
+from weft.api import etag_for
 from weft.history import HistoryEntrySerializer, history_entries
+from weft.vocabulary import Direction, InteractionKind, TieKind
 
 
 class TieFilter(django_filters.FilterSet):
@@ -51,7 +37,7 @@ class TieFilter(django_filters.FilterSet):
         return queryset.current(value)
 
 
-class TieViewSet(CoalitionViewSet):
+class TieViewSet(CoalitionScopedViewSet):
     affects_metrics = True
     serializer_class = TieSerializer
     filterset_class = TieFilter
@@ -115,7 +101,7 @@ class InteractionFilter(django_filters.FilterSet):
     occurred_before = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte")
 
 
-class InteractionViewSet(CoalitionViewSet):
+class InteractionViewSet(CoalitionScopedViewSet):
     affects_metrics = True
     serializer_class = InteractionSerializer
     filterset_class = InteractionFilter
@@ -140,127 +126,3 @@ class InteractionViewSet(CoalitionViewSet):
         return serializer.save_as(
             user=self.request.user, coalition=self.access.coalition, recorded_by=self.request.user
         )
-
-
-class MapQuerySerializer(serializers.Serializer):
-    """The map's filters; a wrong value is a 400 naming the parameter."""
-
-    stance = serializers.ListField(
-        child=serializers.ChoiceField(choices=Stance.choices), required=False
-    )
-    kind = serializers.ListField(
-        child=serializers.ChoiceField(choices=ActorKind.choices), required=False
-    )
-    ally_kind = serializers.ChoiceField(choices=AllyKind.choices, required=False)
-    tag = serializers.CharField(required=False, max_length=80)
-    working_group = serializers.IntegerField(required=False, min_value=1)
-    min_strength = serializers.IntegerField(required=False, min_value=1, max_value=5)
-    as_of = serializers.DateField(required=False, input_formats=["%Y-%m-%d"])
-    layout = serializers.ChoiceField(
-        choices=MapLayout.choices,
-        required=False,
-        help_text="force: the stored force-directed positions; power: stance across, influence up.",
-    )
-    inferred = serializers.BooleanField(
-        required=False,
-        default=True,
-        help_text="Include inferred relationships: actors who interacted but have no declared "
-        "tie (false leaves them out).",
-    )
-
-
-def filters_query(filters: dict):
-    """A saved view's filters (a JSON object: a value or a list of values per parameter) as
-    the query string the map takes."""
-    from django.http import QueryDict
-
-    query = QueryDict(mutable=True)
-    for key, given in filters.items():
-        for item in given if isinstance(given, list) else [given]:
-            query.appendlist(key, str(item))
-    return query
-
-
-def map_filters_from(query_params) -> MapFilters:
-    """The map's filters from a query string (the API's and the pages'); a wrong value raises
-    a ValidationError naming the parameter."""
-    query = MapQuerySerializer(
-        data={
-            **{k: v for k, v in query_params.items() if k not in ("stance", "kind") and v != ""},
-            **{k: query_params.getlist(k) for k in ("stance", "kind") if k in query_params},
-        }
-    )
-    query.is_valid(raise_exception=True)
-    params = query.validated_data
-    return MapFilters(
-        stances=tuple(params.get("stance", ())),
-        kinds=tuple(params.get("kind", ())),
-        ally_kind=params.get("ally_kind"),
-        tag=params.get("tag"),
-        working_group=params.get("working_group"),
-        min_strength=params.get("min_strength"),
-        as_of=params.get("as_of"),
-        layout=params.get("layout", MapLayout.FORCE),
-        inferred=params.get("inferred", True),
-    )
-
-
-class MapNodeSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=ActorKind.choices)
-    is_sensitive = serializers.BooleanField()
-    is_directly_affected = serializers.BooleanField()
-    stance = serializers.ChoiceField(choices=Stance.choices, allow_null=True)
-    ally_kind = serializers.ChoiceField(choices=AllyKind.choices, allow_null=True)
-    influence = serializers.IntegerField(allow_null=True)
-    proximity = serializers.IntegerField(allow_null=True)
-    commitment = serializers.IntegerField(allow_null=True)
-    x = serializers.FloatField(allow_null=True, help_text="Stored layout position.")
-    y = serializers.FloatField(allow_null=True)
-    is_pinned = serializers.BooleanField(allow_null=True)
-
-
-class MapEdgeSerializer(serializers.Serializer):
-    """A declared tie, or an inferred relationship (``inferred``: interactions between the
-    two actors and no declared tie; it has no id, kind or declared strength)."""
-
-    id = serializers.IntegerField(allow_null=True, help_text="The tie; null when inferred.")
-    source = serializers.IntegerField()
-    target = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=TieKind.choices, allow_null=True)
-    direction = serializers.ChoiceField(choices=Direction.choices)
-    strength = serializers.IntegerField(allow_null=True, help_text="Declared strength, 1–5.")
-    started_on = serializers.DateField(allow_null=True)
-    ended_on = serializers.DateField(allow_null=True)
-    is_sensitive = serializers.BooleanField()
-    inferred = serializers.BooleanField(help_text="No declared tie: inferred from interactions.")
-    relationship_strength = serializers.FloatField(
-        allow_null=True,
-        help_text="Inferred only: observed strength 0–1 from the interactions "
-        "(networks/strength.py), decayed to the map's date.",
-    )
-    interaction_count = serializers.IntegerField(
-        allow_null=True, help_text="Inferred only: how many interactions the two shared."
-    )
-
-
-class MapSerializer(serializers.Serializer):
-    coalition = serializers.IntegerField()
-    as_of = serializers.DateField(allow_null=True)
-    nodes = MapNodeSerializer(many=True)
-    edges = MapEdgeSerializer(many=True)
-
-
-class MapView(APIView):
-    """Every visible actor (with its assessment and stored position) and tie, in one response."""
-
-    @extend_schema(
-        parameters=[MapQuerySerializer],
-        responses={200: MapSerializer},
-        summary="The coalition map (nodes and edges), optionally as it stood on a past date",
-    )
-    def get(self, request, coalition_id):
-        access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
-        filters = map_filters_from(request.query_params)
-        return HttpResponse(map_payload(access, filters), content_type="application/json")

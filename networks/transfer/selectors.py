@@ -1,14 +1,8 @@
 """Reads for import and export: the coalition as the user may see it, in plain values."""
 
 from allies.models import Actor, AllyAssessment, ContactDetail
-from networks.models import (
-    ActorMetric,
-    Interaction,
-    InteractionParticipant,
-    MetricRun,
-    MetricRunStatus,
-    Tie,
-)
+from networks.metrics.models import ActorMetric, MetricRun, MetricRunStatus
+from networks.models import Interaction, InteractionParticipant, Tie
 from networks.transfer.plan import ExistingActor, Snapshot, weft_id
 
 METRIC_FIELDS = (
@@ -82,7 +76,7 @@ def map_export(access, *, include_contacts: bool, filters=None) -> dict:
     )
     shown_ties = None
     if filters is not None:
-        from networks.map import map_rows
+        from networks.map.payload import map_rows
 
         nodes, edges = map_rows(access, filters)
         actors = actors.filter(pk__in=[node["id"] for node in nodes])

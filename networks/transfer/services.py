@@ -14,8 +14,9 @@ from allies.models import Actor, AllyAssessment, ContactDetail, Tag
 from coalitions.models import AuditAction, RoleName
 from coalitions.roles import Permission, PermissionDeniedForRole
 from coalitions.services import audit_record
-from networks.models import ImportJob, ImportStatus, Interaction, InteractionParticipant, Tie
+from networks.models import Interaction, InteractionParticipant, Tie
 from networks.transfer import weftjson, writers
+from networks.transfer.models import ImportJob, ImportStatus
 from networks.transfer.parsed import (
     MAX_FILE_BYTES,
     ParsedMap,
@@ -206,7 +207,7 @@ def import_confirm(*, access, job_id, decisions: dict | None = None) -> ImportJo
             job.applied_by = access.user
             job.parsed = None  # the rows now live in the map
             logger.info("import apply job=%s seconds=%.2f", job.pk, time.monotonic() - started)
-            from networks.services import layout_request
+            from networks.map.services import layout_request
 
             layout_request(coalition_id=access.coalition.pk)
         job.summary = plan.summary()
@@ -467,8 +468,8 @@ def _apply_interactions(plan: Plan, actor_ids: dict, coalition, user) -> None:
 def saved_view_filters(access, view_id: int):
     """The map filters of one of the coalition's saved views (networks.map.MapFilters); an
     unknown view, or another coalition's, is an error naming the ``view`` parameter."""
-    from networks.api.views import filters_query, map_filters_from
-    from networks.models import SavedView
+    from networks.map.filters import filters_query, map_filters_from
+    from networks.map.models import SavedView
 
     view = SavedView.objects.filter(coalition=access.coalition, pk=view_id).first()
     if view is None:

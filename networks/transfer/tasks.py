@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.http import Http404
 
-from networks.models import ImportJob, ImportStatus
+from networks.transfer.models import ImportJob, ImportStatus
 
 
 @shared_task(acks_late=True, name="networks.preview_import")

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from coalitions import roles
 from coalitions.roles import Permission
-from networks.models import ImportStatus, SavedView
+from networks.map.models import SavedView
+from networks.transfer.models import ImportStatus
 from networks.transfer.services import (
     EXPORT_FORMATS,
     empty_summary,

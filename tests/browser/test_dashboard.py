@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from networks.models import MetricRun, Tie
-from networks.services import metric_run_execute, metric_run_request
+from networks.metrics.models import MetricRun
+from networks.metrics.services import metric_run_execute, metric_run_request
+from networks.models import Tie
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("tasks_in_process")

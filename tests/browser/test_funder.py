@@ -7,9 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from coalitions import report_services
-from coalitions.reporting import TREND_KEYS
-from networks.models import MetricRun
+from coalitions.reports import services as report_services
+from coalitions.reports.figures import TREND_KEYS
+from networks.metrics.models import MetricRun
 from tests.conftest import PASSWORD
 
 

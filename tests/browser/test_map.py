@@ -7,10 +7,12 @@ import io
 import pytest
 from PIL import Image
 
-from allies.models import Actor, ActorKind, AllyAssessment
-from coalitions.models import Membership
-from networks.models import ActorPosition, SavedView, Tie
+from allies.models import Actor, AllyAssessment
+from coalitions.connect.models import Membership
+from networks.map.models import SavedView
+from networks.models import ActorPosition, Tie
 from tests.conftest import PASSWORD
+from weft.vocabulary import ActorKind
 
 DAY = datetime.date(2026, 1, 10)
 

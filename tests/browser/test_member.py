@@ -6,10 +6,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from allies.models import Actor, ActorKind
-from coalitions.models import HealthCheckAnswer, HealthCheckRound, Membership, Proposal, Vote
+from allies.models import Actor
+from coalitions.align.models import HealthCheckAnswer, HealthCheckRound, Proposal, Vote
+from coalitions.connect.models import Membership
 from coalitions.services import role_grant
 from tests.conftest import PASSWORD
+from weft.vocabulary import ActorKind
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """A weaver in the browser: change the coalition's phase from the pipeline board, then add a
 working group with a lead, an action it led, and a win recorded against that action."""
 
-from coalitions.models import Action, Coalition, GroupMember, Win, WorkingGroup
+from coalitions.models import Coalition
+from coalitions.produce.models import Action, GroupMember, Win, WorkingGroup
 from tests.conftest import PASSWORD
 
 

@@ -14,13 +14,10 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from coalitions.models import Membership, PhaseMove, Signature
-from coalitions.services import (
-    commitment_create,
-    membership_create,
-    membership_update,
-    statement_create,
-)
+from coalitions.align.models import Signature
+from coalitions.align.services.statements import statement_create
+from coalitions.connect.models import Membership, PhaseMove
+from coalitions.connect.services import commitment_create, membership_create, membership_update
 from tests.conftest import PASSWORD
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -140,7 +137,8 @@ def test_weaver_logs_an_introduction_from_a_suggestion(
 ):
     from django.utils import timezone
 
-    from networks.models import MetricRun, Suggestion
+    from networks.metrics.models import MetricRun
+    from networks.models import Suggestion
 
     run = MetricRun.objects.create(
         coalition=coalition, input_hash="3" * 64, computed_for=timezone.localdate()
@@ -160,7 +158,7 @@ def test_weaver_logs_an_introduction_from_a_suggestion(
     row.get_by_label("Outcome").select_option("met")
     row.get_by_role("button", name="Save").click()
     page.get_by_text("Outcome recorded.").wait_for()
-    from coalitions.models import Introduction
+    from coalitions.connect.models import Introduction
 
     assert Introduction.objects.get().outcome == "met"
     assert page.js_errors == []

@@ -1,0 +1,441 @@
+"""Serializers of the Align API."""
+
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from allies.api.fields import CoalitionActorField
+from coalitions.align.models import (
+    HEALTH_DIMENSIONS,
+    DecisionRule,
+    Endorsement,
+    FeedbackComment,
+    FeedbackRound,
+    HealthCheckAnswer,
+    HealthCheckRound,
+    Principle,
+    Proposal,
+    Signature,
+    StatementStatus,
+    StatementVersion,
+    UnityStatement,
+    Vote,
+    VoteChoice,
+)
+from coalitions.align.services.proposals import proposal_create, proposal_update
+from coalitions.align.services.statements import statement_create, statement_update
+from coalitions.api.fields import CoalitionRowField, NamedChoiceField, UnversionedSerializer
+from coalitions.models import RoleName
+from weft.serializers import WeftModelSerializer, validate_dates_in_order
+
+
+# ---------------------------------------------------------------------------------------------
+# Unity statements and signatures
+class StatementSerializer(WeftModelSerializer):
+    """A unity statement. ``version`` is the number of its latest text; the row's own version
+    (its ETag, what If-Match names) is ``row_version``."""
+
+    status = NamedChoiceField(StatementStatus, required=False)
+    version = serializers.SerializerMethodField(
+        help_text="Number of the latest version of the text; null before the first."
+    )
+    row_version = serializers.IntegerField(
+        source="version",
+        read_only=True,
+        help_text="Send it back as If-Match (or 'row_version') when you change this.",
+    )
+    signature_count = serializers.SerializerMethodField(
+        help_text="Confirmed, not withdrawn signatures on the published versions."
+    )
+    public_url = serializers.SerializerMethodField(
+        help_text="The public sign-on page; null until the statement is published."
+    )
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    body = serializers.CharField(
+        write_only=True,
+        required=False,
+        help_text="On creation: the text of version 1 (Markdown). Later texts: versions/.",
+    )
+
+    class Meta:
+        model = UnityStatement
+        fields = [
+            "id", "title", "status", "version", "row_version", "signature_count", "public_url",
+            "body", "created_by", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+    def get_version(self, statement) -> int | None:
+        if hasattr(statement, "latest_version_number"):  # annotated by the list's query
+            return statement.latest_version_number
+        return statement.versions.aggregate(number=Max("number"))["number"]
+
+    def get_signature_count(self, statement) -> int:
+        if hasattr(statement, "counted_signatures"):  # annotated by the list's query
+            return statement.counted_signatures or 0
+        return Signature.objects.filter(COUNTED_SIGNATURE, version__statement=statement).count()
+
+    def get_public_url(self, statement) -> str | None:
+        if statement.status != StatementStatus.PUBLISHED:
+            return None
+        return reverse("sign-on", args=[statement.pk])
+
+    def validate_title(self, value):
+        if not value.strip():
+            raise serializers.ValidationError("must not be blank.")
+        return value.strip()
+
+    def validate(self, attrs):
+        publishing = attrs.get("status") == StatementStatus.PUBLISHED and (
+            self.instance is None or self.instance.status != StatementStatus.PUBLISHED
+        )
+        if publishing:
+            has_text = bool(attrs.get("body")) or (
+                self.instance is not None and self.instance.versions.exists()
+            )
+            if not has_text:
+                raise serializers.ValidationError(
+                    {"status": "a statement needs a text before it is published."}
+                )
+        if self.instance is not None and "body" in attrs:
+            raise serializers.ValidationError({"body": "add a new text through versions/."})
+        return attrs
+
+    def create(self, validated_data):
+        return statement_create(created_by=self._acting_user, **validated_data)
+
+    def update(self, statement, validated_data):
+        return statement_update(statement=statement, updated_by=self._acting_user, **validated_data)
+
+
+# A signature that counts: confirmed by the signer, not withdrawn, on a published version.
+COUNTED_SIGNATURE = Q(
+    confirmed_at__isnull=False, withdrawn_at__isnull=True, version__published_at__isnull=False
+)
+
+
+class StatementVersionSerializer(serializers.ModelSerializer):
+    """One version of a statement's text. Versions are added, never changed."""
+
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    signature_count = serializers.SerializerMethodField(
+        help_text="Confirmed, not withdrawn signatures on this version."
+    )
+
+    class Meta:
+        model = StatementVersion
+        fields = [
+            "id", "number", "body", "created_by", "created_at", "published_at",
+            "signature_count",
+        ]  # fmt: skip
+        read_only_fields = ["number", "created_at", "published_at"]
+
+    def get_signature_count(self, version) -> int:
+        if hasattr(version, "counted_signatures"):
+            return version.counted_signatures
+        return version.signatures.filter(
+            confirmed_at__isnull=False, withdrawn_at__isnull=True
+        ).count()
+
+    def validate_body(self, value):
+        if not value.strip():
+            raise serializers.ValidationError("must not be blank.")
+        return value
+
+
+SIGNER_FIELDS = ("signer_name", "signer_title", "signer_email")
+
+
+# What a member sees of a signature: which organisation signed what, nothing of the signer.
+MEMBER_SIGNATURE_FIELDS = (
+    "id",
+    "statement",
+    "statement_version",
+    "version_number",
+    "organisation_name",
+)
+
+
+class SignatureSerializer(serializers.ModelSerializer):
+    """A signature (read only: organisations sign on the public page). The signer's name,
+    title and email are personal data: absent for roles that may not see contacts."""
+
+    statement = serializers.IntegerField(source="version.statement_id", read_only=True)
+    statement_version = serializers.IntegerField(source="version_id", read_only=True)
+    version_number = serializers.IntegerField(source="version.number", read_only=True)
+
+    class Meta:
+        model = Signature
+        fields = [
+            "id", "statement", "statement_version", "version_number", "organisation",
+            "organisation_name", "signer_name", "signer_title", "signer_email",
+            "show_publicly", "created_at", "confirmed_at", "withdrawn_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_fields(self):
+        fields = super().get_fields()
+        access = self.context.get("access")
+        if access is None or not access.sees_contacts:
+            for name in SIGNER_FIELDS:
+                fields.pop(name)
+        if access is not None and access.role == RoleName.MEMBER:
+            fields = {k: v for k, v in fields.items() if k in MEMBER_SIGNATURE_FIELDS}
+        return fields
+
+
+# ---------------------------------------------------------------------------------------------
+# Principles and endorsements
+class PrincipleSerializer(WeftModelSerializer):
+    endorsement_count = serializers.SerializerMethodField(
+        help_text="Organisations endorsing it now (withdrawn endorsements not counted)."
+    )
+
+    class Meta:
+        model = Principle
+        fields = [
+            "id", "title", "text", "position", "endorsement_count", "version", "created_at",
+            "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+    def get_endorsement_count(self, principle) -> int:
+        if hasattr(principle, "current_endorsements"):  # annotated by the list's query
+            return principle.current_endorsements
+        return principle.endorsements.filter(withdrawn_at__isnull=True).count()
+
+    def validate_title(self, value):
+        if not value.strip():
+            raise serializers.ValidationError("must not be blank.")
+        return value.strip()
+
+
+class WithdrawnField(serializers.BooleanField):
+    """Whether a withdrawal was recorded (read from ``withdrawn_at``)."""
+
+    def get_attribute(self, instance):
+        return instance.withdrawn_at is not None
+
+
+class EndorsementSerializer(UnversionedSerializer):
+    """An organisation endorses a principle. Withdrawing it (``withdrawn: true``) is recorded,
+    not deleted; to endorse again, create a new endorsement."""
+
+    principle = CoalitionRowField(Principle)
+    organisation = CoalitionActorField()
+    endorsed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    withdrawn = WithdrawnField(required=False, help_text="Send true to withdraw the endorsement.")
+
+    class Meta:
+        model = Endorsement
+        fields = [
+            "id", "principle", "organisation", "endorsed_by", "endorsed_at", "withdrawn",
+            "withdrawn_at",
+        ]  # fmt: skip
+        read_only_fields = ["endorsed_at", "withdrawn_at"]
+
+    def validate(self, attrs):
+        if self.instance is None:
+            if attrs.pop("withdrawn", False):
+                raise serializers.ValidationError({"withdrawn": "endorse first, then withdraw."})
+            current = Endorsement.objects.filter(
+                principle=attrs["principle"],
+                organisation=attrs["organisation"],
+                withdrawn_at__isnull=True,
+            )
+            if current.exists():
+                raise serializers.ValidationError(
+                    {"organisation": "already endorses this principle."}
+                )
+            return attrs
+        for field in ("principle", "organisation"):
+            if field in attrs and attrs[field] != getattr(self.instance, field):
+                raise serializers.ValidationError(
+                    {field: "cannot be changed; withdraw and endorse again."}
+                )
+        withdrawn = attrs.pop("withdrawn", None)
+        if withdrawn is False and self.instance.withdrawn_at is not None:
+            raise serializers.ValidationError(
+                {"withdrawn": "a withdrawal stands; endorse again instead."}
+            )
+        if withdrawn and self.instance.withdrawn_at is None:
+            attrs["withdrawn_at"] = timezone.now()
+        return attrs
+
+
+class VoteCountsSerializer(serializers.Serializer):
+    agree = serializers.IntegerField()
+    abstain = serializers.IntegerField()
+    disagree = serializers.IntegerField()
+    block = serializers.IntegerField()
+
+
+class ProposalSerializer(WeftModelSerializer):
+    """A proposal to the member organisations, decided under its rule; one vote per
+    organisation through ``votes/``, the outcome recorded through ``decide/``."""
+
+    rule = NamedChoiceField(DecisionRule)
+    outcome = serializers.CharField(
+        read_only=True, help_text="adopted, rejected, or blank until decided."
+    )
+    counts = serializers.SerializerMethodField(help_text="Votes cast, by choice.")
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id", "title", "text", "rule", "closes_at", "outcome", "outcome_note",
+            "decided_at", "review_by", "counts", "created_by", "version", "created_at",
+            "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["outcome_note", "decided_at", "created_at", "updated_at"]
+
+    @extend_schema_field(VoteCountsSerializer)
+    def get_counts(self, proposal) -> dict:
+        counts = dict.fromkeys(VoteChoice.values, 0)
+        for vote in proposal.votes.all():
+            counts[vote.choice] += 1
+        return counts
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            if self.instance.outcome:
+                raise serializers.ValidationError(
+                    {"outcome": "the proposal has been decided; put a new one."}
+                )
+            changes_rule = "rule" in attrs and attrs["rule"] != self.instance.rule
+            if changes_rule and self.instance.votes.exists():
+                raise serializers.ValidationError(
+                    {"rule": "cannot change once organisations have voted."}
+                )
+        return attrs
+
+    def create(self, validated_data):
+        return proposal_create(
+            coalition=self.context["access"].coalition,
+            created_by=self._acting_user,
+            **validated_data,
+        )
+
+    def update(self, proposal, validated_data):
+        return proposal_update(proposal=proposal, updated_by=self._acting_user, **validated_data)
+
+
+class VoteSerializer(serializers.ModelSerializer):
+    """One member organisation's vote, cast by its designee (the person named on its
+    membership). A member casts the vote of their own organisation only."""
+
+    organisation = CoalitionActorField()
+    designee = CoalitionActorField(help_text="The organisation's designee, casting the vote.")
+    choice = NamedChoiceField(VoteChoice)
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Vote
+        fields = [
+            "id", "proposal", "organisation", "designee", "choice", "reason", "recorded_by",
+            "cast_at",
+        ]  # fmt: skip
+        read_only_fields = ["proposal", "cast_at"]
+
+
+class ProposalDecisionSerializer(serializers.Serializer):
+    outcome_note = serializers.CharField(required=False, allow_blank=True, default="")
+    review_by = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class HealthRoundSerializer(serializers.ModelSerializer):
+    """A round of the network health check. Answers are never listed; the round's summary
+    (averages, spread, trend) is."""
+
+    answer_count = serializers.SerializerMethodField()
+    opened_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = HealthCheckRound
+        fields = ["id", "title", "opens_on", "closes_on", "answer_count", "opened_by"]
+
+    def get_answer_count(self, health_round) -> int:
+        if hasattr(health_round, "answer_total"):
+            return health_round.answer_total
+        return health_round.answers.count()
+
+    def validate(self, attrs):
+        validate_dates_in_order(attrs, self.instance, "opens_on", "closes_on")
+        return attrs
+
+
+def _score():
+    return serializers.IntegerField(min_value=1, max_value=5)
+
+
+class HealthAnswerSerializer(serializers.ModelSerializer):
+    """One organisation's scores, 1 to 5, in an open round (once per organisation)."""
+
+    organisation = CoalitionActorField()
+    purpose = _score()
+    participation = _score()
+    relationships = _score()
+    structures = _score()
+    coordination = _score()
+
+    class Meta:
+        model = HealthCheckAnswer
+        fields = [
+            "id", "round", "organisation", *HEALTH_DIMENSIONS, "comment", "answered_at",
+        ]  # fmt: skip
+        read_only_fields = ["round", "answered_at"]
+
+
+class DimensionSpreadSerializer(serializers.Serializer):
+    average = serializers.FloatField(allow_null=True)
+    lowest = serializers.IntegerField(allow_null=True)
+    highest = serializers.IntegerField(allow_null=True)
+    spread = serializers.FloatField(allow_null=True, help_text="Standard deviation.")
+    previous_average = serializers.FloatField(allow_null=True)
+    change = serializers.FloatField(allow_null=True, help_text="Against the previous round.")
+
+
+class HealthSummarySerializer(serializers.Serializer):
+    round = serializers.IntegerField()
+    answers = serializers.IntegerField()
+    previous_round = serializers.IntegerField(allow_null=True)
+    dimensions = serializers.DictField(child=DimensionSpreadSerializer())
+
+
+class FeedbackRoundSerializer(serializers.ModelSerializer):
+    """A feedback round on a statement's latest text, open to members until ``closes_at``."""
+
+    statement = CoalitionRowField(
+        UnityStatement, source="version.statement", help_text="The statement asked about."
+    )
+    version_number = serializers.IntegerField(source="version.number", read_only=True)
+    opened_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    is_open = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FeedbackRound
+        fields = [
+            "id", "statement", "version_number", "opened_by", "opened_at", "closes_at", "is_open",
+        ]  # fmt: skip
+        read_only_fields = ["opened_at"]
+
+    def get_is_open(self, feedback_round) -> bool:
+        return timezone.now() < feedback_round.closes_at
+
+
+class FeedbackCommentSerializer(serializers.ModelSerializer):
+    """A comment on one paragraph (1-based) of the text under feedback."""
+
+    organisation = CoalitionActorField(
+        required=False, allow_null=True, help_text="For members: their own organisation."
+    )
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = FeedbackComment
+        fields = ["id", "round", "paragraph", "organisation", "author", "body", "created_at"]
+        read_only_fields = ["round", "created_at"]
+        extra_kwargs = {"paragraph": {"min_value": 1, "max_value": 1000}}

@@ -1,0 +1,535 @@
+"""API of the Align workflow: statements and their versions and signatures, principles
+and endorsements, proposals and votes, health-check rounds, feedback rounds."""
+
+import django_filters
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from allies.models import Actor
+from coalitions import roles
+from coalitions.align.api.serializers import (
+    COUNTED_SIGNATURE,
+    EndorsementSerializer,
+    FeedbackCommentSerializer,
+    FeedbackRoundSerializer,
+    HealthAnswerSerializer,
+    HealthRoundSerializer,
+    HealthSummarySerializer,
+    PrincipleSerializer,
+    ProposalDecisionSerializer,
+    ProposalSerializer,
+    SignatureSerializer,
+    StatementSerializer,
+    StatementVersionSerializer,
+    VoteSerializer,
+)
+from coalitions.align.models import (
+    DecisionRule,
+    Endorsement,
+    FeedbackRound,
+    HealthCheckRound,
+    Principle,
+    Proposal,
+    Signature,
+    StatementStatus,
+    StatementVersion,
+    UnityStatement,
+    Vote,
+)
+from coalitions.align.selectors import health_round_summary
+from coalitions.align.services.health import health_answer_record, health_round_open
+from coalitions.align.services.proposals import proposal_decide, vote_cast
+from coalitions.align.services.statements import (
+    feedback_comment_add,
+    feedback_round_open,
+    statement_version_add,
+)
+from coalitions.api.viewsets import WorkflowViewSet
+from coalitions.connect.services import membership_spoken_for
+from coalitions.models import RoleName
+from coalitions.roles import Permission, hide_sensitive_references
+from weft.api import check_version, etag_for, parse_if_match
+from weft.drf import PreconditionRequired
+from weft.errors import ApplicationError
+
+
+class StatementFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=StatementStatus.choices)
+
+
+def statement_rows(access):
+    """Statements with the number of their latest text and their counted signatures, as
+    subqueries: one query for a page of any size, and lockable (PostgreSQL refuses FOR
+    UPDATE on a grouped query, which a join-and-Count would be)."""
+    latest = StatementVersion.objects.filter(statement=OuterRef("pk")).order_by("-number")
+    signed = (
+        Signature.objects.filter(COUNTED_SIGNATURE, version__statement=OuterRef("pk"))
+        .order_by()
+        .values("version__statement")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        UnityStatement.objects.filter(coalition=access.coalition)
+        .select_related("created_by")
+        .annotate(
+            latest_version_number=Subquery(latest.values("number")[:1]),
+            counted_signatures=Coalesce(
+                Subquery(signed, output_field=IntegerField()), 0, output_field=IntegerField()
+            ),
+        )
+    )
+
+
+def with_signature_counts(versions):
+    """Versions with their confirmed, not withdrawn signatures counted (one query)."""
+    counted = Q(signatures__confirmed_at__isnull=False, signatures__withdrawn_at__isnull=True)
+    return versions.annotate(counted_signatures=Count("signatures", filter=counted))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Unity statements of the coalition"),
+    create=extend_schema(summary="Start a unity statement (optionally with its first text)"),
+)
+class StatementViewSet(WorkflowViewSet):
+    """Unity statements: drafted, circulated for feedback, published, archived. Versions of
+    the text are added through ``versions/``; signatures are read through ``signatures/``.
+    Statements are not deleted: archive them."""
+
+    serializer_class = StatementSerializer
+    filterset_class = StatementFilter
+    search_fields = ["title"]
+    ordering_fields = ["id", "title", "status", "created_at", "updated_at"]
+    ordering = ["-created_at", "-id"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def scoped_queryset(self):
+        return statement_rows(self.access)
+
+    def get_serializer_class(self):
+        if self.action == "versions":
+            return StatementVersionSerializer
+        return StatementSerializer
+
+    def check_version(self, statement):
+        # This serializer's ``version`` is the number of the latest text. The row's own
+        # version (the ETag) is ``row_version``: a body names it so; If-Match as everywhere.
+        expected = parse_if_match(self.request.headers.get("If-Match"))
+        if expected is None:
+            body = self.request.data
+            row_version = body.get("row_version") if hasattr(body, "get") else None
+            if row_version is None:
+                raise PreconditionRequired()
+            try:
+                expected = int(row_version)
+            except (TypeError, ValueError):
+                raise exceptions.ValidationError(
+                    {"row_version": "must be a whole number."}
+                ) from None
+        check_version(statement, expected, self.get_serializer)
+
+    def perform_create(self, serializer):
+        statement = super().perform_create(serializer)
+        return self.scoped_queryset().get(pk=statement.pk)  # with its counts
+
+    @extend_schema(
+        methods=["GET"],
+        responses=StatementVersionSerializer(many=True),
+        summary="The versions of a statement's text, oldest first",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=StatementVersionSerializer,
+        responses={201: StatementVersionSerializer},
+        summary="Add the next version of a statement's text (draft or feedback only)",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def versions(self, request, coalition_id, pk):
+        statement = self.get_object()
+        if request.method == "POST":
+            self.check_write(statement)
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            version = statement_version_add(
+                statement=statement, body=serializer.validated_data["body"], created_by=request.user
+            )
+            version = with_signature_counts(StatementVersion.objects.filter(pk=version.pk))
+            return Response(
+                self.get_serializer(version.select_related("created_by").get()).data,
+                status=status.HTTP_201_CREATED,
+            )
+        versions = with_signature_counts(statement.versions.select_related("created_by"))
+        return Response(self.get_serializer(versions.order_by("number"), many=True).data)
+
+
+class SignatureFilter(django_filters.FilterSet):
+    statement = django_filters.NumberFilter(field_name="version__statement")
+    statement_version = django_filters.NumberFilter(field_name="version")
+    organisation = django_filters.NumberFilter()
+    confirmed = django_filters.BooleanFilter(
+        field_name="confirmed_at", lookup_expr="isnull", exclude=True
+    )
+    withdrawn = django_filters.BooleanFilter(
+        field_name="withdrawn_at", lookup_expr="isnull", exclude=True
+    )
+
+
+class SignatureViewSet(WorkflowViewSet):
+    """Signatures on the coalition's statements, read only: organisations sign on the
+    public page. Signers' names, titles and emails are for roles that see contacts; members
+    see which organisations signed publicly, nothing else."""
+
+    serializer_class = SignatureSerializer
+    filterset_class = SignatureFilter
+    # Never the signer's fields: a search or an ordering on them would reveal them.
+    search_fields = ["organisation_name"]
+    ordering_fields = ["id", "organisation_name", "created_at", "confirmed_at"]
+    ordering = ["version_id", "organisation_name", "id"]
+    http_method_names = ["get", "head", "options"]
+    versioned = False
+
+    def scoped_queryset(self):
+        signatures = Signature.objects.filter(
+            version__statement__coalition=self.access.coalition
+        ).select_related("version")
+        signatures = hide_sensitive_references(signatures, self.access, "organisation")
+        if self.access.role == RoleName.MEMBER:
+            signatures = signatures.filter(COUNTED_SIGNATURE, show_publicly=True)
+        return signatures
+
+
+class PrincipleViewSet(WorkflowViewSet):
+    """Shared principles, endorsed by member organisations."""
+
+    serializer_class = PrincipleSerializer
+    search_fields = ["title", "text"]
+    ordering_fields = ["id", "position", "title", "created_at", "updated_at"]
+    ordering = ["position", "id"]
+
+    def scoped_queryset(self):
+        endorsements = hide_sensitive_references(
+            Endorsement.objects.filter(principle=OuterRef("pk"), withdrawn_at__isnull=True),
+            self.access,
+            "organisation",
+        )
+        counted = endorsements.order_by().values("principle").annotate(n=Count("pk")).values("n")
+        return Principle.objects.filter(coalition=self.access.coalition).annotate(
+            current_endorsements=Coalesce(
+                Subquery(counted, output_field=IntegerField()), 0, output_field=IntegerField()
+            )
+        )
+
+
+class EndorsementFilter(django_filters.FilterSet):
+    principle = django_filters.NumberFilter()
+    organisation = django_filters.NumberFilter()
+    withdrawn = django_filters.BooleanFilter(
+        field_name="withdrawn_at", lookup_expr="isnull", exclude=True
+    )
+
+
+class EndorsementViewSet(WorkflowViewSet):
+    """Endorsements of principles. A member endorses (and withdraws) for their own
+    organisation only; organizers, weavers and stewards for any. Withdrawal is recorded."""
+
+    serializer_class = EndorsementSerializer
+    # Members hold SIGN_AND_ENDORSE; check_write narrows them to their own organisation, and
+    # requires WORKFLOW_EDIT of everyone else.
+    write_permission = Permission.SIGN_AND_ENDORSE
+    members_create = True
+    filterset_class = EndorsementFilter
+    search_fields = ["principle__title", "organisation__name"]
+    ordering_fields = ["id", "endorsed_at", "withdrawn_at"]
+    ordering = ["principle_id", "endorsed_at", "id"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    versioned = False
+
+    def scoped_queryset(self):
+        endorsements = Endorsement.objects.filter(principle__coalition=self.access.coalition)
+        endorsements = hide_sensitive_references(endorsements, self.access, "organisation")
+        return endorsements.select_related("endorsed_by")
+
+    def member_may_write(self, endorsement) -> bool:
+        own = self.access.organisation_id
+        return own is not None and endorsement.organisation_id == own
+
+    def check_write(self, endorsement) -> None:
+        if self.access.role != RoleName.MEMBER:
+            self.access.require(Permission.WORKFLOW_EDIT)
+        super().check_write(endorsement)
+        if self.access.role == RoleName.MEMBER:
+            membership_spoken_for(self.access)  # a member endorses as its designee
+
+    def perform_create(self, serializer):
+        return serializer.save_as(
+            user=self.request.user, endorsed_by=self.request.user, endorsed_at=timezone.now()
+        )
+
+
+class ProposalFilter(django_filters.FilterSet):
+    rule = django_filters.MultipleChoiceFilter(choices=DecisionRule.choices)
+    decided = django_filters.BooleanFilter(
+        field_name="decided_at", lookup_expr="isnull", exclude=True
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Proposals put to the member organisations"),
+    create=extend_schema(summary="Put a proposal to the members, with its decision rule"),
+)
+class ProposalViewSet(WorkflowViewSet):
+    """Proposals decided by the member organisations, one vote each through its designee,
+    under the rule chosen for each (consensus, consent, majority); the outcome is recorded
+    with a date to review it. Proposals are not deleted."""
+
+    serializer_class = ProposalSerializer
+    filterset_class = ProposalFilter
+    search_fields = ["title", "text"]
+    ordering_fields = ["id", "closes_at", "decided_at", "created_at", "updated_at"]
+    ordering = ["-closes_at", "-id"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def initial(self, request, *args, **kwargs):
+        if getattr(self, "action", None) == "votes" and request.method == "POST":
+            # Members cast their own organisation's vote; the view checks which.
+            self.write_permission = Permission.SIGN_AND_ENDORSE
+        super().initial(request, *args, **kwargs)
+
+    def scoped_queryset(self):
+        return (
+            Proposal.objects.filter(coalition=self.access.coalition)
+            .select_related("created_by")
+            .prefetch_related(
+                Prefetch("votes", queryset=Vote.objects.only("id", "choice", "proposal"))
+            )
+        )
+
+    def perform_create(self, serializer):
+        proposal = serializer.save_as(user=self.request.user)
+        return self.scoped_queryset().get(pk=proposal.pk)
+
+    def get_serializer_class(self):
+        if self.action == "votes":
+            return VoteSerializer
+        if self.action == "decide":
+            return ProposalDecisionSerializer
+        return ProposalSerializer
+
+    @extend_schema(methods=["GET"], responses=VoteSerializer(many=True), summary="The votes cast")
+    @extend_schema(
+        methods=["POST"],
+        request=VoteSerializer,
+        responses={201: VoteSerializer},
+        summary="Cast an organisation's vote (by its designee; once; while open)",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def votes(self, request, coalition_id, pk):
+        proposal = self.get_object()
+        if request.method == "POST":
+            serializer = VoteSerializer(data=request.data, context=self.get_serializer_context())
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            if self.access.role == RoleName.MEMBER:
+                if data["organisation"].pk != self.access.organisation_id:
+                    raise roles.PermissionDeniedForRole(self.access, self.write_permission)
+                # A member votes as themself: their account must be the designee's.
+                membership = membership_spoken_for(self.access)
+                if data["designee"].pk != membership.designee_id:
+                    raise ApplicationError(
+                        "Only the organisation's designee casts its vote.", field="designee",
+                        status=403, code="not_designee",
+                    )  # fmt: skip
+            else:
+                self.access.require(Permission.WORKFLOW_EDIT)
+            vote = vote_cast(proposal=proposal, recorded_by=request.user, **data)
+            return Response(VoteSerializer(vote).data, status=status.HTTP_201_CREATED)
+        votes = hide_sensitive_references(
+            Vote.objects.filter(proposal=proposal).select_related("recorded_by"),
+            self.access,
+            "organisation",
+            "designee",
+        )
+        return Response(VoteSerializer(votes, many=True).data)
+
+    @extend_schema(
+        request=ProposalDecisionSerializer,
+        responses={200: ProposalSerializer},
+        summary="Record the outcome under the proposal's rule (after closing, or once all voted)",
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, coalition_id, pk):
+        proposal = self.get_object()
+        serializer = ProposalDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        proposal = proposal_decide(
+            proposal=proposal, decided_by=request.user, **serializer.validated_data
+        )
+        proposal = self.scoped_queryset().get(pk=proposal.pk)
+        response = Response(
+            ProposalSerializer(proposal, context=self.get_serializer_context()).data
+        )
+        response["ETag"] = etag_for(proposal)
+        return response
+
+
+class HealthRoundViewSet(WorkflowViewSet):
+    """Rounds of the network health check. Each member organisation answers once per round
+    (``answers/``); the weaver reads the round's averages, spread and trend (``summary/``),
+    never one organisation's answers."""
+
+    serializer_class = HealthRoundSerializer
+    ordering_fields = ["id", "opens_on", "closes_on"]
+    ordering = ["-opens_on", "-id"]
+    http_method_names = ["get", "post", "head", "options"]
+    versioned = False
+
+    def initial(self, request, *args, **kwargs):
+        if getattr(self, "action", None) == "answers":
+            self.write_permission = Permission.SIGN_AND_ENDORSE
+        elif getattr(self, "action", None) == "summary":
+            self.read_permission = Permission.WORKFLOW_EDIT
+        super().initial(request, *args, **kwargs)
+
+    def scoped_queryset(self):
+        return (
+            HealthCheckRound.objects.filter(coalition=self.access.coalition)
+            .select_related("opened_by")
+            .annotate(answer_total=Count("answers"))
+        )
+
+    def get_serializer_class(self):
+        if self.action == "answers":
+            return HealthAnswerSerializer
+        return HealthRoundSerializer
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        return health_round_open(
+            coalition=self.access.coalition, opened_by=self.request.user, **data
+        )
+
+    def create(self, request, *args, **kwargs):
+        self.access.require(Permission.WORKFLOW_EDIT)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        health_round = self.perform_create(serializer)
+        health_round = self.scoped_queryset().get(pk=health_round.pk)
+        return Response(self.get_serializer(health_round).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=HealthAnswerSerializer,
+        responses={201: HealthAnswerSerializer},
+        summary="An organisation's scores, 1 to 5 on each dimension (once per round)",
+    )
+    @action(detail=True, methods=["post"])
+    def answers(self, request, coalition_id, pk):
+        health_round = self.get_object()
+        serializer = HealthAnswerSerializer(
+            data=request.data, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        organisation = data.pop("organisation")
+        if self.access.role == RoleName.MEMBER:
+            if organisation.pk != self.access.organisation_id:
+                raise roles.PermissionDeniedForRole(self.access, self.write_permission)
+            membership_spoken_for(self.access)  # the designee answers
+        else:
+            self.access.require(Permission.WORKFLOW_EDIT)
+        answer = health_answer_record(
+            round=health_round,
+            organisation=organisation,
+            answered_by=request.user,
+            comment=data.pop("comment", ""),
+            scores=data,
+        )
+        return Response(HealthAnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=HealthSummarySerializer, summary="Averages, spread and trend")
+    @action(detail=True, methods=["get"])
+    def summary(self, request, coalition_id, pk):
+        return Response(health_round_summary(self.get_object()))
+
+
+class FeedbackRoundFilter(django_filters.FilterSet):
+    statement = django_filters.NumberFilter(field_name="version__statement")
+
+
+class FeedbackRoundViewSet(WorkflowViewSet):
+    """Rounds of feedback on a statement's text; members comment per paragraph while a
+    round is open (``comments/``)."""
+
+    serializer_class = FeedbackRoundSerializer
+    filterset_class = FeedbackRoundFilter
+    ordering_fields = ["id", "opened_at", "closes_at"]
+    ordering = ["-opened_at", "-id"]
+    http_method_names = ["get", "post", "head", "options"]
+    versioned = False
+
+    def initial(self, request, *args, **kwargs):
+        if getattr(self, "action", None) == "comments":
+            self.write_permission = Permission.SIGN_AND_ENDORSE
+        super().initial(request, *args, **kwargs)
+
+    def scoped_queryset(self):
+        return FeedbackRound.objects.filter(
+            version__statement__coalition=self.access.coalition
+        ).select_related("version", "opened_by")
+
+    def get_serializer_class(self):
+        if self.action == "comments":
+            return FeedbackCommentSerializer
+        return FeedbackRoundSerializer
+
+    def create(self, request, *args, **kwargs):
+        self.access.require(Permission.WORKFLOW_EDIT)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        feedback_round = feedback_round_open(
+            statement=data["version"]["statement"],
+            closes_at=data["closes_at"],
+            opened_by=request.user,
+        )
+        return Response(self.get_serializer(feedback_round).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"], responses=FeedbackCommentSerializer(many=True), summary="Comments"
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=FeedbackCommentSerializer,
+        responses={201: FeedbackCommentSerializer},
+        summary="Comment on a paragraph while the round is open",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def comments(self, request, coalition_id, pk):
+        feedback_round = self.get_object()
+        context = self.get_serializer_context()
+        if request.method == "POST":
+            serializer = FeedbackCommentSerializer(data=request.data, context=context)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            organisation = data.get("organisation")
+            if self.access.role == RoleName.MEMBER:
+                own = self.access.organisation_id
+                if organisation is not None and organisation.pk != own:
+                    raise roles.PermissionDeniedForRole(self.access, self.write_permission)
+                organisation = Actor.objects.filter(pk=own).first() if own else None
+            comment = feedback_comment_add(
+                round=feedback_round,
+                paragraph=data["paragraph"],
+                body=data["body"],
+                author=request.user,
+                organisation=organisation,
+            )
+            return Response(FeedbackCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+        comments = hide_sensitive_references(
+            feedback_round.comments.select_related("author"), self.access, "organisation"
+        )
+        return Response(FeedbackCommentSerializer(comments, many=True).data)

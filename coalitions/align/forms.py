@@ -1,0 +1,60 @@
+"""Forms of the Align pages (the public sign-on form, votes, health-check answers)."""
+
+from django import forms
+
+from coalitions.align.models import VoteChoice
+from coalitions.reports.figures import HEALTH_AREAS
+
+
+class SignOnForm(forms.Form):
+    organisation_name = forms.CharField(label="Organisation", max_length=200)
+    signer_name = forms.CharField(label="Your name", max_length=200)
+    signer_title = forms.CharField(label="Your title or role", max_length=200, required=False)
+    signer_email = forms.EmailField(
+        label="Your email", help_text="We send the confirmation link here; it is never shown."
+    )
+    show_publicly = forms.BooleanField(
+        label="List our organisation's name among the signatories", required=False, initial=True
+    )
+    authorised = forms.BooleanField(
+        label="I am authorised to sign for this organisation", required=True
+    )
+    # The honeypot: hidden from people (CSS and aria-hidden), left empty by them.
+    website = forms.CharField(label="Leave this empty", required=False)
+
+
+class VoteForm(forms.Form):
+    """A designee's vote for their organisation on an open proposal."""
+
+    choice = forms.ChoiceField(label="Your organisation's vote", widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Reason (optional)", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = VoteChoice.choices
+
+
+SCORES = [(n, str(n)) for n in range(1, 6)]
+
+
+class HealthAnswerForm(forms.Form):
+    """One organisation's scores in a health-check round: 1 (poor) to 5 (strong) on each of
+    the five areas, and an optional comment."""
+
+    comment = forms.CharField(
+        label="Comment (optional)", required=False, max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        scores = {
+            area: forms.TypedChoiceField(
+                label=label, choices=SCORES, coerce=int, widget=forms.RadioSelect
+            )
+            for area, label in HEALTH_AREAS
+        }
+        self.fields = {**scores, **self.fields}  # the five areas first, then the comment

@@ -1,0 +1,230 @@
+"""Reads of the Align workspace: statements and their signatories, proposals and who
+votes, the health check's summaries and the equity check."""
+
+import statistics
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from allies.models import Actor
+from coalitions.align.decisions import decision_outcome
+from coalitions.align.equity import Ballot, equity_report
+from coalitions.align.models import (
+    HEALTH_DIMENSIONS,
+    FeedbackComment,
+    FeedbackRound,
+    HealthCheckAnswer,
+    HealthCheckRound,
+    Proposal,
+    Signature,
+    Vote,
+    VoteChoice,
+)
+from coalitions.align.text import paragraphs_of
+from coalitions.connect.models import Membership
+from coalitions.produce.models import Action, GroupMember, WorkingGroup
+from coalitions.roles import hide_sensitive_references
+from weft.markdown import render_markdown
+from weft.vocabulary import MemberPhase
+
+
+# ---------------------------------------------------------------------------------------------
+# The weaver's workflow
+def health_round_summary(health_round) -> dict:
+    """A health-check round's averages, spread and change against the coalition's previous
+    round, per dimension. Aggregates only: no organisation's answers (two queries)."""
+
+    def scores_of(round_id):
+        rows = HealthCheckAnswer.objects.filter(round_id=round_id).values_list(*HEALTH_DIMENSIONS)
+        return list(zip(*rows, strict=True)) if rows else [() for _ in HEALTH_DIMENSIONS]
+
+    previous = (
+        HealthCheckRound.objects.filter(coalition_id=health_round.coalition_id)
+        .filter(
+            Q(opens_on__lt=health_round.opens_on)
+            | Q(opens_on=health_round.opens_on, pk__lt=health_round.pk)
+        )
+        .order_by("-opens_on", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    now = scores_of(health_round.pk)
+    before = scores_of(previous) if previous else [() for _ in HEALTH_DIMENSIONS]
+    dimensions = {}
+    for name, scores, earlier in zip(HEALTH_DIMENSIONS, now, before, strict=True):
+        average = round(statistics.fmean(scores), 2) if scores else None
+        previous_average = round(statistics.fmean(earlier), 2) if earlier else None
+        dimensions[name] = {
+            "average": average,
+            "lowest": min(scores) if scores else None,
+            "highest": max(scores) if scores else None,
+            "spread": round(statistics.pstdev(scores), 2) if scores else None,
+            "previous_average": previous_average,
+            "change": (
+                round(average - previous_average, 2)
+                if average is not None and previous_average is not None
+                else None
+            ),
+        }
+    return {
+        "round": health_round.pk,
+        "answers": len(now[0]) if now and now[0] else 0,
+        "previous_round": previous,
+        "dimensions": dimensions,
+    }
+
+
+def public_signatories(version) -> list[str]:
+    """The names of the organisations whose signature of ``version`` counts and who agreed
+    to be listed: what the public page shows (nothing of the signers)."""
+
+    return list(
+        Signature.objects.filter(
+            version=version,
+            confirmed_at__isnull=False,
+            withdrawn_at__isnull=True,
+            show_publicly=True,
+        )
+        .order_by("organisation_key")
+        .values_list("organisation_name", flat=True)
+    )
+
+
+def open_feedback_round(statement):
+
+    return (
+        FeedbackRound.objects.filter(version__statement=statement, closes_at__gt=timezone.now())
+        .select_related("version")
+        .order_by("-opened_at")
+        .first()
+    )
+
+
+def statement_workspace(statement, access) -> dict:
+    """What the statement page shows: the latest text by paragraph, each with the comments
+    of the rounds on that version, the versions, the open round and the public signatures
+    count."""
+
+    versions = list(statement.versions.order_by("number"))
+    latest = versions[-1] if versions else None
+    comments = {}
+    if latest is not None:
+        rows = FeedbackComment.objects.filter(round__version=latest).select_related(
+            "author", "organisation"
+        )
+        rows = hide_sensitive_references(rows, access, "organisation")
+        for comment in rows.order_by("paragraph", "created_at"):
+            comments.setdefault(comment.paragraph, []).append(comment)
+    paragraphs = [
+        {"number": i, "html": render_markdown(text), "comments": comments.get(i, [])}
+        for i, text in enumerate(paragraphs_of(latest.body if latest else ""), start=1)
+    ]
+    signable = None
+    if statement.status != "archived":
+        signable = next((v for v in reversed(versions) if v.published_at), None)
+    return {
+        "statement": statement,
+        "versions": versions,
+        "latest": latest,
+        "paragraphs": paragraphs,
+        "open_round": open_feedback_round(statement),
+        "signable": signable,
+        "signatures": (
+            Signature.objects.filter(
+                version=signable, confirmed_at__isnull=False, withdrawn_at__isnull=True
+            ).count()
+            if signable
+            else 0
+        ),
+    }
+
+
+def voting_memberships(access):
+    """The member organisations that vote (not prospects, not former members), with their
+    designee."""
+    rows = hide_sensitive_references(
+        Membership.objects.filter(coalition=access.coalition, left_on__isnull=True).exclude(
+            phase=MemberPhase.PROSPECT
+        ),
+        access,
+        "organisation",
+        "designee",
+    )
+    return rows.select_related("organisation", "designee").order_by("organisation__name")
+
+
+def proposals_for(access) -> list:
+    """Proposals, newest first, each with its votes (organisation and choice) and counts."""
+
+    votes = hide_sensitive_references(
+        Vote.objects.select_related("organisation", "designee"), access, "organisation"
+    )
+    rows = list(
+        Proposal.objects.filter(coalition=access.coalition)
+        .prefetch_related(Prefetch("votes", queryset=votes.order_by("cast_at")))
+        .order_by("-created_at", "-id")
+    )
+    for proposal in rows:
+        proposal.counts = dict.fromkeys(VoteChoice.values, 0)
+        for vote in proposal.votes.all():
+            proposal.counts[vote.choice] += 1
+    return rows
+
+
+def equity_check(coalition, *, on=None) -> dict:
+    """The equity check (coalitions/equity.py) for the coalition and each of its groups, as
+    of ``on`` (today by default): current members, designees and group seats, actions that
+    started by then, votes cast by then on decided proposals and others."""
+
+    on = on or timezone.localdate()
+    current = Q(joined_on__isnull=True) | Q(joined_on__lte=on)
+    staying = Q(left_on__isnull=True) | Q(left_on__gt=on)
+    memberships = list(
+        Membership.objects.filter(current, staying, coalition=coalition)
+        .exclude(phase=MemberPhase.PROSPECT)
+        .select_related("organisation", "designee")
+    )
+    actions = list(
+        Action.objects.filter(coalition=coalition, starts_on__lte=on).prefetch_related(
+            Prefetch("leaders", queryset=Actor.objects.only("id", "is_directly_affected"))
+        )
+    )
+    seats = list(
+        GroupMember.objects.filter(current, staying, group__coalition=coalition).select_related(
+            "actor"
+        )
+    )
+    votes = Vote.objects.filter(
+        proposal__coalition=coalition, cast_at__date__lte=on
+    ).select_related("organisation", "proposal")
+    ballots = [Ballot(v.proposal_id, v.organisation.is_directly_affected, v.choice) for v in votes]
+    decided = {
+        p.pk: (p.rule, p.outcome)
+        for p in Proposal.objects.filter(coalition=coalition, decided_at__date__lte=on)
+    }
+    whole = equity_report(
+        members=[m.organisation.is_directly_affected for m in memberships],
+        designees=[m.designee.is_directly_affected for m in memberships if m.designee],
+        leads=[s.actor.is_directly_affected for s in seats if s.is_lead],
+        action_leaders=[a.is_directly_affected for action in actions for a in action.leaders.all()],
+        ballots=ballots,
+        proposals=decided,
+        outcome_of=decision_outcome,
+    )
+    groups = []
+    for group in WorkingGroup.objects.filter(coalition=coalition).order_by("name"):
+        in_group = [s for s in seats if s.group_id == group.pk]
+        report = equity_report(
+            members=[s.actor.is_directly_affected for s in in_group],
+            designees=[],
+            leads=[s.actor.is_directly_affected for s in in_group if s.is_lead],
+            action_leaders=[
+                a.is_directly_affected
+                for action in actions
+                if action.working_group_id == group.pk
+                for a in action.leaders.all()
+            ],
+            ballots=None,
+        )
+        groups.append({"group": group, **report})
+    return {"on": on, "coalition": whole, "groups": groups}

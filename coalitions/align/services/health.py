@@ -1,0 +1,53 @@
+"""The network health check: rounds, and one answer per member organisation."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from coalitions.align.models import HEALTH_DIMENSIONS, HealthCheckAnswer, HealthCheckRound
+from coalitions.connect.services import voting_membership
+from coalitions.models import Coalition
+from weft.errors import ApplicationError
+from weft.validation import require_text
+
+
+# -- Network health check
+@transaction.atomic
+def health_round_open(*, coalition: Coalition, title: str, opens_on, closes_on, opened_by):
+
+    title = require_text(title, field="title", what="The title")
+    if closes_on < opens_on:
+        raise ApplicationError("The round must close on or after it opens.", field="closes_on")
+    return HealthCheckRound.objects.create(
+        coalition=coalition, title=title, opens_on=opens_on, closes_on=closes_on,
+        opened_by=opened_by,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def health_answer_record(
+    *, round, organisation, answered_by, scores: dict[str, int], comment: str = ""
+):
+    """One organisation's scores (1 to 5 on each dimension) in an open round, once."""
+
+    today = timezone.localdate()
+    if not round.opens_on <= today <= round.closes_on:
+        raise ApplicationError(
+            f"This round is open from {round.opens_on} to {round.closes_on}.",
+            field="round", status=409, code="round_closed",
+        )  # fmt: skip
+    if voting_membership(round.coalition, organisation) is None:
+        raise ApplicationError("Only member organisations answer.", field="organisation")
+    for name in HEALTH_DIMENSIONS:
+        score = scores.get(name)
+        if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+            raise ApplicationError("Score it from 1 to 5.", field=name)
+    if HealthCheckAnswer.objects.filter(round=round, organisation=organisation).exists():
+        raise ApplicationError(
+            "This organisation has already answered this round.",
+            field="organisation", status=409, code="already_answered",
+        )  # fmt: skip
+    return HealthCheckAnswer.objects.create(
+        round=round, organisation=organisation, answered_by=answered_by,
+        comment=(comment or "").strip(), answered_at=timezone.now(),
+        **{name: scores[name] for name in HEALTH_DIMENSIONS},
+    )  # fmt: skip

@@ -1,0 +1,152 @@
+"""Unity statements: drafted, versioned, circulated for feedback, published, archived."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from coalitions.align.models import (
+    FeedbackComment,
+    FeedbackRound,
+    StatementStatus,
+    StatementVersion,
+    UnityStatement,
+)
+from coalitions.align.services.signatures import signatures_ask_reconfirm
+from coalitions.align.text import paragraphs_of
+from coalitions.models import Coalition
+from weft.db import locked
+from weft.errors import ApplicationError
+from weft.validation import require_text
+
+
+# ---------------------------------------------------------------------------------------------
+# Unity statements
+@transaction.atomic
+def statement_create(
+    *, coalition: Coalition, title: str, created_by, body: str = "", **fields
+) -> UnityStatement:
+    """A new statement, with its first version when a text is given."""
+    statement = UnityStatement(coalition=coalition, title=title, created_by=created_by, **fields)
+    publishing = statement.status == StatementStatus.PUBLISHED
+    statement._history_user = created_by
+    statement.save()
+    if body:
+        StatementVersion.objects.create(
+            statement=statement, number=1, body=body, created_by=created_by
+        )
+    if publishing:
+        _publish_latest_version(statement)
+    return statement
+
+
+@transaction.atomic
+def statement_update(*, statement: UnityStatement, updated_by, **fields) -> UnityStatement:
+    """Change a statement's title or status. Publishing it publishes its latest version: the
+    text organisations sign."""
+    was_published = statement.status == StatementStatus.PUBLISHED
+    for field, value in fields.items():
+        setattr(statement, field, value)
+    if statement.status == StatementStatus.PUBLISHED and not was_published:
+        _publish_latest_version(statement)
+    statement._history_user = updated_by
+    statement.save()
+    return statement
+
+
+@transaction.atomic
+def statement_version_add(*, statement: UnityStatement, body: str, created_by) -> StatementVersion:
+    """The next version of a statement's text. The statement row is locked so that two writers
+    cannot take the same number, and saved so that its ETag moves (its latest version number
+    is part of what clients read)."""
+    statement = UnityStatement.objects.select_for_update().get(pk=statement.pk)
+    if statement.status not in (StatementStatus.DRAFT, StatementStatus.FEEDBACK):
+        # A published text is what organisations signed; it is revised as a draft again.
+        raise ApplicationError(
+            "Versions are added while the statement is a draft or open for feedback.",
+            field="status",
+            status=409,
+            code="statement_not_draft",
+        )
+    latest = statement.versions.aggregate(number=Max("number"))["number"] or 0
+    version = StatementVersion.objects.create(
+        statement=statement, number=latest + 1, body=body, created_by=created_by
+    )
+    statement._history_user = created_by
+    statement.save(update_fields=["updated_at"])
+    return version
+
+
+def _publish_latest_version(statement: UnityStatement) -> None:
+    latest = statement.versions.order_by("-number").first()
+    if latest is None:
+        raise ApplicationError(
+            "A statement needs a text before it is published: add a version first.",
+            field="status",
+        )
+    if latest.published_at is None:
+        latest.published_at = timezone.now()
+        latest.save(update_fields=["published_at"])
+        # Organisations that signed an earlier text are asked to sign this one.
+        signatures_ask_reconfirm(version=latest)
+
+
+# -- Feedback rounds on a statement
+@transaction.atomic
+def feedback_round_open(*, statement: UnityStatement, closes_at, opened_by):
+    """Open a round of feedback on the statement's latest text; the statement is then open
+    for feedback."""
+
+    statement = UnityStatement.objects.select_for_update().get(pk=statement.pk)
+    if statement.status not in (StatementStatus.DRAFT, StatementStatus.FEEDBACK):
+        raise ApplicationError(
+            "Feedback is asked on a draft: make the statement a draft again first.",
+            field="status", status=409, code="statement_not_draft",
+        )  # fmt: skip
+    latest = statement.versions.order_by("-number").first()
+    if latest is None:
+        raise ApplicationError("Write a text before asking for feedback.", field="body")
+    now = timezone.now()
+    if closes_at <= now:
+        raise ApplicationError("The closing date must be in the future.", field="closes_at")
+    feedback_round = FeedbackRound.objects.create(
+        version=latest, opened_by=opened_by, opened_at=now, closes_at=closes_at
+    )
+    if statement.status != StatementStatus.FEEDBACK:
+        statement.status = StatementStatus.FEEDBACK
+        statement._history_user = opened_by
+        statement.save(update_fields=["status"])
+    return feedback_round
+
+
+@transaction.atomic
+def feedback_comment_add(*, round, paragraph: int, body: str, author, organisation=None):
+
+    if timezone.now() >= round.closes_at:
+        raise ApplicationError(
+            f"The feedback round closed on {round.closes_at:%Y-%m-%d %H:%M}.",
+            field="round", status=409, code="round_closed",
+        )  # fmt: skip
+    count = len(paragraphs_of(round.version.body))
+    if not isinstance(paragraph, int) or not 1 <= paragraph <= count:
+        raise ApplicationError(f"Choose a paragraph from 1 to {count}.", field="paragraph")
+    body = require_text(body, field="body", what="The comment")
+    return FeedbackComment.objects.create(
+        round=round, paragraph=paragraph, body=body, author=author, organisation=organisation
+    )
+
+
+@transaction.atomic
+def statement_archive(*, statement: UnityStatement, archived_by) -> UnityStatement:
+    """A published statement is archived: its sign-on page closes, its versions and
+    signatures stay. The change is in the statement's history (who, when)."""
+
+    statement = locked(UnityStatement, statement)
+    if statement.status != StatementStatus.PUBLISHED:
+        raise ApplicationError(
+            "Only a published statement is archived.", field="status", status=409,
+            code="not_published",
+        )  # fmt: skip
+    statement.status = StatementStatus.ARCHIVED
+    statement._history_user = archived_by
+    statement.save(update_fields=["status"])
+    return statement

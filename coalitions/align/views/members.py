@@ -1,0 +1,273 @@
+"""Pages for member organisations: their designee votes on open proposals and answers open
+health-check rounds. Plain forms (CSRF protected, no JavaScript). Every role that may view
+the workflow reaches them (funders get 403, outsiders 404); only the signed-in designee of a
+member organisation may write, once per proposal or round, and a refusal says why."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from coalitions import roles
+from coalitions.align.forms import HealthAnswerForm, VoteForm
+from coalitions.align.models import (
+    HEALTH_DIMENSIONS,
+    DecisionRule,
+    Endorsement,
+    HealthCheckAnswer,
+    HealthCheckRound,
+    Principle,
+    Proposal,
+)
+from coalitions.align.selectors import proposals_for
+from coalitions.align.services.health import health_answer_record
+from coalitions.align.services.principles import (
+    endorsement_add,
+    endorsement_withdraw,
+    principle_create,
+    principle_update,
+)
+from coalitions.align.services.proposals import vote_cast
+from coalitions.align.views.health import HEALTH_LABELS
+from coalitions.connect.services import membership_spoken_for
+from coalitions.roles import hide_sensitive_references
+from weft.errors import ApplicationError
+
+RULES_EXPLAINED = {
+    DecisionRule.CONSENSUS: "Consensus: adopted when organisations agree or stand aside; one "
+    "disagreement or block stops it.",
+    DecisionRule.CONSENT: "Consent: adopted unless an organisation blocks (a paramount "
+    "objection); disagreements are heard but do not stop it.",
+    DecisionRule.MAJORITY: "Majority: adopted when more organisations agree than disagree or "
+    "block; abstentions are not counted.",
+}
+
+
+def _voice(access):
+    """The membership the user speaks for, and why not when they do not."""
+    try:
+        return membership_spoken_for(access), None
+    except ApplicationError as error:
+        return None, error.message
+
+
+def _voting_context(access, *, form=None, form_for=None, error=None):
+    membership, why_not = _voice(access)
+    now = timezone.now()
+    rows = proposals_for(access)
+    for proposal in rows:
+        proposal.rule_explained = RULES_EXPLAINED.get(proposal.rule, "")
+        proposal.open_now = proposal.is_open(now)
+        proposal.own_vote = None
+        if membership is not None:
+            proposal.own_vote = next(
+                (
+                    v
+                    for v in proposal.votes.all()
+                    if v.organisation_id == membership.organisation_id
+                ),
+                None,
+            )
+        proposal.form = form if form_for == proposal.pk and form is not None else VoteForm()
+    return {
+        "access": access,
+        "coalition": access.coalition,
+        "proposals": rows,
+        "membership": membership,
+        "why_not": why_not,
+        "error": error,
+    }
+
+
+@login_required
+def member_proposals(request, coalition_id: int):
+    access = roles.require(request.user, coalition_id, roles.Permission.WORKFLOW_VIEW)
+    return render(request, "coalitions/member/proposals.html", _voting_context(access))
+
+
+@login_required
+def member_vote(request, coalition_id: int, proposal_id: int):
+    """Cast the organisation's vote. A refusal (not the designee, a second vote, voting
+    closed) re-renders the page with the reason and its status; nothing is written."""
+    access = roles.require(request.user, coalition_id, roles.Permission.SIGN_AND_ENDORSE)
+    proposal = get_object_or_404(
+        Proposal.objects.filter(coalition=access.coalition), pk=proposal_id
+    )
+    if request.method != "POST":
+        return redirect("member-proposals", coalition_id=access.coalition.pk)
+    form = VoteForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = membership_spoken_for(access)
+            vote_cast(
+                proposal=proposal, organisation=membership.organisation,
+                designee=membership.designee, choice=form.cleaned_data["choice"],
+                reason=form.cleaned_data["reason"], recorded_by=request.user,
+            )  # fmt: skip
+        except ApplicationError as error:
+            context = _voting_context(access, form=form, form_for=proposal.pk, error=error.message)
+            return render(request, "coalitions/member/proposals.html", context, status=error.status)
+        messages.success(request, f"Vote of {membership.organisation.name} recorded.")
+        return redirect("member-proposals", coalition_id=access.coalition.pk)
+    context = _voting_context(access, form=form, form_for=proposal.pk, error="Choose a vote.")
+    return render(request, "coalitions/member/proposals.html", context, status=400)
+
+
+def _health_context(access, *, form=None, form_for=None, error=None):
+    """Open rounds, and the user's own organisation's answers: never another's."""
+    membership, why_not = _voice(access)
+    today = timezone.localdate()
+    rounds = list(
+        HealthCheckRound.objects.filter(coalition=access.coalition).order_by("-opens_on", "-id")
+    )
+    own = {}
+    if access.organisation_id is not None:
+        own = {
+            answer.round_id: answer
+            for answer in HealthCheckAnswer.objects.filter(
+                round__coalition=access.coalition, organisation_id=access.organisation_id
+            )
+        }
+    for health_round in rounds:
+        health_round.open_now = health_round.opens_on <= today <= health_round.closes_on
+        health_round.own_answer = own.get(health_round.pk)
+        if health_round.own_answer is not None:
+            health_round.own_scores = [
+                (HEALTH_LABELS[name], getattr(health_round.own_answer, name))
+                for name in HEALTH_DIMENSIONS
+            ]
+        health_round.form = (
+            form if form_for == health_round.pk and form is not None else HealthAnswerForm()
+        )
+    return {
+        "access": access,
+        "coalition": access.coalition,
+        "rounds": rounds,
+        "membership": membership,
+        "why_not": why_not,
+        "error": error,
+    }
+
+
+@login_required
+def member_health(request, coalition_id: int):
+    access = roles.require(request.user, coalition_id, roles.Permission.WORKFLOW_VIEW)
+    return render(request, "coalitions/member/health.html", _health_context(access))
+
+
+@login_required
+def member_health_answer(request, coalition_id: int, round_id: int):
+    access = roles.require(request.user, coalition_id, roles.Permission.SIGN_AND_ENDORSE)
+    health_round = get_object_or_404(
+        HealthCheckRound.objects.filter(coalition=access.coalition), pk=round_id
+    )
+    if request.method != "POST":
+        return redirect("member-health", coalition_id=access.coalition.pk)
+    form = HealthAnswerForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        comment = data.pop("comment")
+        try:
+            membership = membership_spoken_for(access)
+            health_answer_record(
+                round=health_round, organisation=membership.organisation,
+                answered_by=request.user, scores=data, comment=comment,
+            )  # fmt: skip
+        except ApplicationError as error:
+            context = _health_context(
+                access, form=form, form_for=health_round.pk, error=error.message
+            )
+            return render(request, "coalitions/member/health.html", context, status=error.status)
+        messages.success(request, f"Answer of {membership.organisation.name} recorded. Thank you.")
+        return redirect("member-health", coalition_id=access.coalition.pk)
+    context = _health_context(
+        access, form=form, form_for=health_round.pk, error="Score every area from 1 to 5."
+    )
+    return render(request, "coalitions/member/health.html", context, status=400)
+
+
+# -- Shared principles: the roles that run the workflow add and edit them; a member
+# organisation's designee endorses (once per organisation) and may withdraw.
+
+
+def _principles_context(access, *, error=None):
+    membership, why_not = _voice(access)
+    endorsements = hide_sensitive_references(
+        Endorsement.objects.filter(withdrawn_at__isnull=True).select_related("organisation"),
+        access,
+        "organisation",
+    ).order_by("organisation__name")
+    principles = list(
+        Principle.objects.filter(coalition=access.coalition)
+        .prefetch_related(Prefetch("endorsements", queryset=endorsements))
+        .order_by("position", "id")
+    )
+    for principle in principles:
+        current = list(principle.endorsements.all())
+        principle.endorser_names = [e.organisation.name for e in current]
+        principle.endorsed_by_own = membership is not None and any(
+            e.organisation_id == membership.organisation_id for e in current
+        )
+    return {
+        "access": access,
+        "coalition": access.coalition,
+        "principles": principles,
+        "membership": membership,
+        "why_not": why_not if access.role == "member" else None,
+        "editor": access.can(roles.Permission.WORKFLOW_EDIT),
+        "error": error,
+    }
+
+
+@login_required
+def principles(request, coalition_id: int):
+    access = roles.require(request.user, coalition_id, roles.Permission.WORKFLOW_VIEW)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        principle = None
+        if action != "add":
+            principle = get_object_or_404(
+                Principle.objects.filter(coalition=access.coalition),
+                pk=request.POST.get("principle") or 0,
+            )
+        if action in ("add", "edit"):
+            access.require(roles.Permission.WORKFLOW_EDIT)
+        elif action in ("endorse", "withdraw"):
+            access.require(roles.Permission.SIGN_AND_ENDORSE)
+        else:
+            raise Http404("No such action.")
+        post = request.POST
+        try:
+            if action == "add":
+                principle_create(
+                    coalition=access.coalition, title=post.get("title", ""),
+                    text=post.get("text", ""), created_by=request.user,
+                )  # fmt: skip
+                note = "Principle added."
+            elif action == "edit":
+                principle_update(
+                    principle=principle, expected_version=post.get("version"),
+                    updated_by=request.user, title=post.get("title", ""),
+                    text=post.get("text", ""),
+                )  # fmt: skip
+                note = "Principle saved."
+            else:
+                membership = membership_spoken_for(access)
+                write = endorsement_add if action == "endorse" else endorsement_withdraw
+                who = {"endorsed_by" if action == "endorse" else "withdrawn_by": request.user}
+                write(principle=principle, organisation=membership.organisation, **who)
+                note = (
+                    f"{membership.organisation.name} endorses “{principle.title}”."
+                    if action == "endorse"
+                    else f"{membership.organisation.name}'s endorsement withdrawn."
+                )
+        except ApplicationError as error:
+            context = _principles_context(access, error=error.message)
+            return render(
+                request, "coalitions/workflow/principles.html", context, status=error.status
+            )
+        messages.success(request, note)
+        return redirect("workflow-principles", coalition_id=access.coalition.pk)
+    return render(request, "coalitions/workflow/principles.html", _principles_context(access))

@@ -1,0 +1,127 @@
+"""Reads of the Connect workspace: the pipeline board, suggestions and introductions,
+and who was an organisation's designee when."""
+
+from django.db.models import Max, OuterRef, Prefetch, Subquery
+from django.utils import timezone
+
+from allies.models import Actor
+from coalitions.connect.models import Commitment, Introduction, Membership
+from coalitions.roles import hide_sensitive_references
+from networks.models import InteractionParticipant, Suggestion, SuggestionStatus
+from weft.vocabulary import MemberPhase
+
+COLD_AFTER_DAYS = 60  # no interaction for two months: the card says the member is going cold
+
+
+def pipeline_board(access) -> dict:
+    """Every member and prospect of the coalition by phase, each with its designee, value
+    proposition, commitments and the days since its last interaction (three queries: the
+    memberships with their organisation and designee and last interaction, the
+    commitments, and the phase counts come from the same rows)."""
+
+    last_seen = (
+        InteractionParticipant.objects.filter(actor=OuterRef("organisation"))
+        .order_by()
+        .values("actor")
+        .annotate(last=Max("interaction__occurred_on"))
+        .values("last")
+    )
+    memberships = hide_sensitive_references(
+        Membership.objects.filter(coalition=access.coalition, left_on__isnull=True),
+        access,
+        "organisation",
+        "designee",
+    )
+    memberships = (
+        memberships.select_related("organisation", "designee")
+        .annotate(last_interaction=Subquery(last_seen[:1]))
+        .prefetch_related(
+            Prefetch("commitments", queryset=Commitment.objects.order_by("due_on", "id"))
+        )
+        .order_by("organisation__name", "id")
+    )
+    today = timezone.localdate()
+    columns = {phase: [] for phase in MemberPhase.values}
+    for membership in memberships:
+        last = membership.last_interaction
+        membership.days_since_contact = (today - last).days if last else None
+        membership.is_cold = last is None or (today - last).days > COLD_AFTER_DAYS
+        columns[membership.phase].append(membership)
+    total = sum(len(rows) for rows in columns.values())
+    return {
+        "columns": [
+            {
+                "phase": phase,
+                "label": MemberPhase(phase).label,
+                "members": rows,
+                "share": round(100 * len(rows) / total) if total else 0,
+            }
+            for phase, rows in columns.items()
+        ],
+        "total": total,
+    }
+
+
+def connect_actors(access) -> list:
+    """The actors a weaver may introduce: the coalition's, as the role may see them."""
+
+    return list(
+        Actor.objects.filter(coalition=access.coalition)
+        .visible(include_sensitive=access.sees_sensitive)
+        .only("id", "name")
+        .order_by("name", "id")
+    )
+
+
+def open_suggestions(access):
+
+    rows = Suggestion.objects.filter(coalition=access.coalition, status=SuggestionStatus.OPEN)
+    rows = hide_sensitive_references(rows, access, "actor", "other")
+    return rows.select_related("actor", "other").order_by("-score", "id")
+
+
+def introductions_for(access):
+
+    rows = Introduction.objects.filter(coalition=access.coalition)
+    rows = hide_sensitive_references(rows, access, "introduced", "introduced_to")
+    return rows.select_related("introduced", "introduced_to", "introduced_by").order_by(
+        "-introduced_on", "-id"
+    )
+
+
+def designee_terms(access, memberships) -> dict[int, list[dict]]:
+    """Who was each membership's designee, from when to when (``until`` None: still is),
+    newest first, from the memberships' history (two queries: the history rows, the names
+    of the people, as the role may see them). A designee the role may not see is shown as
+    hidden, not left out, so the dates stay honest."""
+
+    ids = [m.pk for m in memberships]
+    if not ids:
+        return {}
+    rows = (
+        Membership.history.filter(id__in=ids)
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "designee_id", "history_date", "history_type")
+    )
+    terms: dict[int, list[dict]] = {}
+    for membership_id, designee_id, when, history_type in rows:
+        own = terms.setdefault(membership_id, [])
+        current = own[-1] if own and own[-1]["until"] is None else None
+        if history_type == "-":
+            if current:
+                current["until"] = when
+            continue
+        if current is not None and current["designee_id"] == designee_id:
+            continue
+        if current is not None:
+            current["until"] = when
+        if designee_id is not None:
+            own.append({"designee_id": designee_id, "since": when, "until": None})
+    people = {t["designee_id"] for own in terms.values() for t in own}
+    visible = Actor.objects.filter(pk__in=people).visible(include_sensitive=access.sees_sensitive)
+    names = dict(visible.values_list("pk", "name"))
+    for own in terms.values():
+        for term in own:
+            term["name"] = names.get(term["designee_id"], "a person you may not see")
+        own.reverse()
+    return terms

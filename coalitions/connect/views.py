@@ -1,0 +1,138 @@
+"""The weaver's Connect pages: the pipeline board (and the coalition's own phase) and the
+Connect page (suggestions and introductions)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from coalitions.connect.forms import IntroductionForm
+from coalitions.connect.models import IntroductionOutcome
+from coalitions.connect.selectors import (
+    COLD_AFTER_DAYS,
+    connect_actors,
+    designee_terms,
+    introductions_for,
+    open_suggestions,
+    pipeline_board,
+)
+from coalitions.connect.services import (
+    introduction_log,
+    introduction_update,
+    suggestion_accept,
+    suggestion_dismiss,
+)
+from coalitions.roles import require_workspace
+from coalitions.selectors import coalition_phase_history
+from coalitions.services import coalition_phase_change
+from weft.errors import ApplicationError
+from weft.pages import date_or_none, post_or_refuse
+from weft.vocabulary import CoalitionPhase
+
+
+def _pipeline_page(request, access, *, error=None, status=200):
+    board = pipeline_board(access)
+    cards = [m for column in board["columns"] for m in column["members"]]
+    terms = designee_terms(access, cards)
+    for membership in cards:
+        # The current designee is on the card already; the earlier ones are its history.
+        membership.earlier_designees = [t for t in terms.get(membership.pk, []) if t["until"]]
+    context = {
+        "access": access,
+        "coalition": access.coalition,
+        "board": board,
+        "cold_after": COLD_AFTER_DAYS,
+        "phases": CoalitionPhase.choices,
+        "phase_history": coalition_phase_history(access.coalition),
+        "error": error,
+    }
+    return render(request, "coalitions/workflow/pipeline.html", context, status=status)
+
+
+@login_required
+def pipeline(request, coalition_id: int):
+    access = require_workspace(request, coalition_id)
+    return _pipeline_page(request, access)
+
+
+@login_required
+def coalition_phase(request, coalition_id: int):
+    """Move the coalition as a whole to another phase, from the board. The form carries the
+    coalition's version: a stale one is refused (409), not saved over a newer change."""
+    access = require_workspace(request, coalition_id)
+    if request.method != "POST":
+        return redirect("workflow-pipeline", coalition_id=access.coalition.pk)
+    try:
+        coalition = coalition_phase_change(
+            coalition=access.coalition, phase=request.POST.get("phase", ""),
+            expected_version=request.POST.get("version"), changed_by=request.user,
+        )  # fmt: skip
+    except ApplicationError as error:
+        return _pipeline_page(request, access, error=error.message, status=error.status)
+    messages.success(request, f"The coalition is now in {coalition.get_phase_display()}.")
+    return redirect("workflow-pipeline", coalition_id=access.coalition.pk)
+
+
+@login_required
+def connect(request, coalition_id: int):
+    """Connect: the metric runs' open suggestions (one click to an introduction, or dismiss
+    with a reason) and the introductions log."""
+    access = require_workspace(request, coalition_id)
+    actors = connect_actors(access)
+    form = IntroductionForm(request.POST or None, actors=actors)
+    if request.method == "POST":
+        by_id = {actor.pk: actor for actor in actors}
+        action = request.POST.get("action")
+        suggestions = open_suggestions(access)
+        if action in ("accept", "dismiss"):
+            suggestion = suggestions.filter(pk=request.POST.get("suggestion") or 0).first()
+            if suggestion is None:
+                raise Http404("No such open suggestion.")
+            if action == "accept":
+                done = post_or_refuse(request, lambda: suggestion_accept(
+                    suggestion=suggestion, decided_by=request.user,
+                    follow_up_on=date_or_none(request.POST.get("follow_up_on", "")),
+                ))  # fmt: skip
+                note = "Introduction logged from the suggestion."
+            else:
+                done = post_or_refuse(request, lambda: suggestion_dismiss(
+                    suggestion=suggestion, decided_by=request.user,
+                    reason=request.POST.get("reason", ""),
+                ))  # fmt: skip
+                note = "Suggestion dismissed."
+            if done:
+                messages.success(request, note)
+            return redirect("workflow-connect", coalition_id=access.coalition.pk)
+        if action == "outcome":
+            introduction = (
+                introductions_for(access).filter(pk=request.POST.get("introduction") or 0).first()
+            )
+            if introduction is None:
+                raise Http404("No such introduction.")
+            if post_or_refuse(request, lambda: introduction_update(
+                introduction=introduction, updated_by=request.user,
+                outcome=request.POST.get("outcome", ""),
+            )):  # fmt: skip
+                messages.success(request, "Outcome recorded.")
+            return redirect("workflow-connect", coalition_id=access.coalition.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            if post_or_refuse(request, lambda: introduction_log(
+                coalition=access.coalition, introduced=by_id.get(data["introduced"]),
+                introduced_to=by_id.get(data["introduced_to"]), reason=data["reason"],
+                introduced_on=data["introduced_on"], follow_up_on=data["follow_up_on"],
+                introduced_by=request.user,
+            )):  # fmt: skip
+                messages.success(request, "Introduction logged.")
+                return redirect("workflow-connect", coalition_id=access.coalition.pk)
+    context = {
+        "access": access,
+        "coalition": access.coalition,
+        "suggestions": open_suggestions(access),
+        "introductions": introductions_for(access)[:200],
+        "outcomes": IntroductionOutcome.choices,
+        "form": form,
+        "today": timezone.localdate(),
+    }
+    return render(request, "coalitions/workflow/connect.html", context)

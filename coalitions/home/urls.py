@@ -1,0 +1,8 @@
+from django.urls import path
+
+from coalitions.home.views import coalition_home, coalition_list
+
+urlpatterns = [
+    path("", coalition_list, name="coalition-list"),
+    path("coalitions/<int:coalition_id>/", coalition_home, name="coalition-home"),
+]

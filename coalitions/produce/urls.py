@@ -1,0 +1,20 @@
+from django.urls import path
+
+from coalitions.produce.views import produce, produce_item, produce_seats
+
+COALITION = "coalitions/<int:coalition_id>/"
+
+urlpatterns = [
+    path(COALITION + "produce/", produce, name="workflow-produce"),
+    path(COALITION + "produce/<slug:kind>/new/", produce_item, name="workflow-produce-new"),
+    path(
+        COALITION + "produce/<slug:kind>/<int:item_id>/",
+        produce_item,
+        name="workflow-produce-edit",
+    ),
+    path(
+        COALITION + "produce/groups/<int:group_id>/seats/",
+        produce_seats,
+        name="workflow-produce-seats",
+    ),
+]

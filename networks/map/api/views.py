@@ -1,0 +1,188 @@
+"""API views the map page needs besides the map itself: who can reach an actor (the strongest
+paths from the coalition's members) and the position a person drags an actor to."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from allies.models import Actor
+from coalitions import roles
+from coalitions.api.viewsets import CoalitionScopedViewSet
+from coalitions.roles import Permission
+from networks.graph.paths import strongest_paths
+from networks.map.api.serializers import SavedViewSerializer
+from networks.map.filters import MapQuerySerializer, map_filters_from
+from networks.map.models import SavedView
+from networks.map.payload import map_payload
+from networks.map.selectors import reach_graph
+from networks.map.services import position_set
+from weft.vocabulary import ActorKind, AllyKind, Direction, Stance, TieKind
+
+
+class PathsQuerySerializer(serializers.Serializer):
+    to = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The actor to reach.")
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=5, required=False)
+
+
+class PathSerializer(serializers.Serializer):
+    source = serializers.IntegerField(help_text="The member organisation the path starts from.")
+    actors = serializers.ListField(child=serializers.IntegerField(), help_text="Member → target.")
+    ties = serializers.ListField(child=serializers.IntegerField())
+    strength = serializers.FloatField(help_text="Product of the ties' strengths out of 5, 0–1.")
+
+
+class PathsSerializer(serializers.Serializer):
+    to = serializers.IntegerField()
+    paths = PathSerializer(many=True)
+
+
+class PathsView(APIView):
+    """The strongest paths to an actor from the coalition's member organisations, ranked by
+    relationship strength: who is best placed to make the ask."""
+
+    @extend_schema(
+        parameters=[PathsQuerySerializer],
+        responses={200: PathsSerializer},
+        summary="Who can reach an actor: the strongest paths to it from the coalition's members",
+    )
+    def get(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
+        query = PathsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        target = query.validated_data["to"]
+        actors = Actor.objects.filter(coalition=access.coalition).visible(
+            include_sensitive=access.sees_sensitive
+        )
+        if not actors.filter(pk=target).exists():
+            raise Http404("No such actor.")
+        ties, members = reach_graph(access)
+        paths = strongest_paths(target, ties, members, limit=query.validated_data["limit"])
+        return Response(
+            {
+                "to": target,
+                "paths": [
+                    {
+                        "source": path.source,
+                        "actors": list(path.actors),
+                        "ties": list(path.ties),
+                        "strength": path.strength,
+                    }
+                    for path in paths
+                ],
+            }
+        )
+
+
+class PositionSerializer(serializers.Serializer):
+    x = serializers.FloatField(min_value=-1e7, max_value=1e7)
+    y = serializers.FloatField(min_value=-1e7, max_value=1e7)
+    is_pinned = serializers.BooleanField(
+        default=True, help_text="Kept by later layout runs (a position placed by hand)."
+    )
+
+
+class PositionView(APIView):
+    """Where an actor sits on the map. Positions are layout, not data: no version, the last
+    writer wins."""
+
+    @extend_schema(
+        request=PositionSerializer,
+        responses={200: PositionSerializer},
+        summary="Place an actor on the map (a dragged position is pinned)",
+    )
+    def put(self, request, coalition_id, actor_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
+        actors = Actor.objects.filter(coalition=access.coalition).visible(
+            include_sensitive=access.sees_sensitive
+        )
+        actor = get_object_or_404(actors, pk=actor_id)
+        if not access.can_edit_actor(actor):
+            raise roles.PermissionDeniedForRole(access, Permission.MAP_EDIT)
+        body = PositionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        position = position_set(actor=actor, **body.validated_data)
+        return Response({"x": position.x, "y": position.y, "is_pinned": position.is_pinned})
+
+
+class SavedViewViewSet(CoalitionScopedViewSet):
+    """Saved views of the map: read by everyone who may see the map, kept by the roles that
+    edit it."""
+
+    serializer_class = SavedViewSerializer
+    search_fields = ["name"]
+    ordering_fields = ["id", "name", "updated_at"]
+    ordering = ["name", "id"]
+
+    def scoped_queryset(self):
+        return SavedView.objects.filter(coalition=self.access.coalition).select_related(
+            "created_by"
+        )
+
+    def perform_create(self, serializer):
+        return serializer.save_as(
+            user=self.request.user, coalition=self.access.coalition, created_by=self.request.user
+        )
+
+
+class MapNodeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=ActorKind.choices)
+    is_sensitive = serializers.BooleanField()
+    is_directly_affected = serializers.BooleanField()
+    stance = serializers.ChoiceField(choices=Stance.choices, allow_null=True)
+    ally_kind = serializers.ChoiceField(choices=AllyKind.choices, allow_null=True)
+    influence = serializers.IntegerField(allow_null=True)
+    proximity = serializers.IntegerField(allow_null=True)
+    commitment = serializers.IntegerField(allow_null=True)
+    x = serializers.FloatField(allow_null=True, help_text="Stored layout position.")
+    y = serializers.FloatField(allow_null=True)
+    is_pinned = serializers.BooleanField(allow_null=True)
+
+
+class MapEdgeSerializer(serializers.Serializer):
+    """A declared tie, or an inferred relationship (``inferred``: interactions between the
+    two actors and no declared tie; it has no id, kind or declared strength)."""
+
+    id = serializers.IntegerField(allow_null=True, help_text="The tie; null when inferred.")
+    source = serializers.IntegerField()
+    target = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=TieKind.choices, allow_null=True)
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    strength = serializers.IntegerField(allow_null=True, help_text="Declared strength, 1–5.")
+    started_on = serializers.DateField(allow_null=True)
+    ended_on = serializers.DateField(allow_null=True)
+    is_sensitive = serializers.BooleanField()
+    inferred = serializers.BooleanField(help_text="No declared tie: inferred from interactions.")
+    relationship_strength = serializers.FloatField(
+        allow_null=True,
+        help_text="Inferred only: observed strength 0–1 from the interactions "
+        "(networks/strength.py), decayed to the map's date.",
+    )
+    interaction_count = serializers.IntegerField(
+        allow_null=True, help_text="Inferred only: how many interactions the two shared."
+    )
+
+
+class MapSerializer(serializers.Serializer):
+    coalition = serializers.IntegerField()
+    as_of = serializers.DateField(allow_null=True)
+    nodes = MapNodeSerializer(many=True)
+    edges = MapEdgeSerializer(many=True)
+
+
+class MapView(APIView):
+    """Every visible actor (with its assessment and stored position) and tie, in one response."""
+
+    @extend_schema(
+        parameters=[MapQuerySerializer],
+        responses={200: MapSerializer},
+        summary="The coalition map (nodes and edges), optionally as it stood on a past date",
+    )
+    def get(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
+        filters = map_filters_from(request.query_params)
+        return HttpResponse(map_payload(access, filters), content_type="application/json")

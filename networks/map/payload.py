@@ -1,0 +1,201 @@
+"""The coalition map in one response, shaped for a graph view: ``nodes`` and ``edges``.
+
+This is the one payload that grows with the whole map (5,000 actors, 25,000 ties), so it is
+read with ``.values()`` in a fixed number of queries and encoded straight to JSON bytes with
+orjson; per-row DRF serializers cost 5–9× as much here (issue #4). Serializers still describe
+it in the OpenAPI schema.
+
+**Inferred relationships** (issue #6: "interactions between actors with no declared tie still
+make a relationship on the map, marked as inferred") are edges with ``inferred: true`` and no
+tie id. They are computed here, on each request, from the interactions with
+networks/strength.py, not read from the latest metric run: the map then shows an interaction
+the moment it is recorded (runs are debounced), works before any run, follows ``as_of``, and —
+the reason that decides it — is computed only from what the role may see: for a member, an
+interaction involving a sensitive actor is no evidence at all (as the interactions API hides
+it), and a pair joined by a tie the member may not see is never shown as inferred (that would
+reveal the hidden tie). A run's rows cannot tell which interactions a strength came from.
+"""
+
+import datetime
+
+import orjson
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from allies.models import Actor
+from allies.selectors import latest_assessment
+from coalitions.produce.models import GroupMember
+from coalitions.roles import Access
+from networks.graph.layout import power_layout
+from networks.graph.strength import DECLARED_RANGE, StrengthSettings, relationship_strengths
+from networks.map.filters import MapFilters
+from networks.models import InteractionParticipant, Tie
+from weft.vocabulary import Stance
+
+NODE_FIELDS = (
+    "id", "name", "kind", "is_sensitive", "is_directly_affected",
+    "stance", "ally_kind", "influence", "proximity", "commitment", "x", "y", "is_pinned",
+)  # fmt: skip
+
+
+ASSESSMENT_FIELDS = ("stance", "ally_kind", "influence", "proximity", "commitment")
+
+
+EDGE_FIELDS = (
+    "id", "source", "target", "kind", "direction", "strength", "started_on", "ended_on",
+    "is_sensitive",
+)  # fmt: skip
+
+
+def map_rows(access: Access, filters: MapFilters) -> tuple[list[dict], list[dict]]:
+    """Nodes and edges of the map as plain dicts (the API's payload and the table view).
+    Three queries: visible actors with their assessment on the day (and position), then the
+    ties among them."""
+    latest = latest_assessment(filters.as_of)
+    actors = Actor.objects.filter(coalition=access.coalition).visible(
+        include_sensitive=access.sees_sensitive
+    )
+    # One correlated subquery finds the assessment in force, and a join reads its fields:
+    # a subquery per field costs about five times as much at 5,000 actors (bench/).
+    actors = actors.annotate(
+        assessment_id=Subquery(latest.values("id")[:1]),
+        assessment=FilteredRelation("assessments", condition=Q(assessments__id=F("assessment_id"))),
+        **{field: F(f"assessment__{field}") for field in ASSESSMENT_FIELDS},
+        x=F("position__x"),
+        y=F("position__y"),
+        is_pinned=F("position__is_pinned"),
+    )
+    if filters.stances:
+        actors = actors.filter(stance__in=filters.stances)
+    if filters.kinds:
+        actors = actors.filter(kind__in=filters.kinds)
+    if filters.ally_kind:
+        actors = actors.filter(ally_kind=filters.ally_kind)
+    if filters.tag:
+        actors = actors.filter(tags__name=filters.tag)
+    if filters.working_group:
+        seats = GroupMember.objects.filter(group_id=filters.working_group, actor_id=OuterRef("pk"))
+        actors = actors.filter(Exists(seats))
+    nodes = list(actors.order_by("id").values(*NODE_FIELDS))
+    if filters.layout == "power":
+        # Stance across, influence up: computed here, like every layout, not in the browser.
+        cells = [
+            (Stance.position(node["stance"]) if node["stance"] else None, node["influence"])
+            for node in nodes
+        ]
+        for node, (x, y) in zip(nodes, power_layout(cells), strict=True):
+            node["x"], node["y"], node["is_pinned"] = x, y, False
+
+    ties = Tie.objects.filter(coalition=access.coalition).visible(
+        include_sensitive=access.sees_sensitive
+    )
+    if filters.as_of is not None:
+        # The map as it stood that day: ties by their own start and end dates.
+        ties = ties.current(filters.as_of)
+    if filters.min_strength is not None:
+        ties = ties.filter(strength__gte=filters.min_strength)
+    edges = list(ties.order_by("id").values(*EDGE_FIELDS))
+    shown = {node["id"] for node in nodes}
+    if filters.narrows_actors:
+        # Only ties between the actors left on the map; without actor filters every visible
+        # tie already joins two visible actors (TieQuerySet.visible), so no pass is needed.
+        edges = [edge for edge in edges if edge["source"] in shown and edge["target"] in shown]
+    for edge in edges:
+        edge["inferred"] = False
+        edge["relationship_strength"] = edge["interaction_count"] = None
+    if filters.inferred:
+        edges.extend(inferred_edges(access, filters, shown, edges))
+    return nodes, edges
+
+
+def inferred_edges(
+    access: Access, filters: MapFilters, shown: set[int], tie_edges: list[dict]
+) -> list[dict]:
+    """Relationships between actors on the map that interacted but have no declared tie,
+    strongest first, as map edges with ``inferred: true`` (no tie id, no declared strength;
+    ``relationship_strength`` is the observed strength 0–1 of networks/strength.py, decayed
+    to ``as_of`` or today). One query for the interactions, and one more for the declared
+    pairs when the role or the strength filter hides some ties from ``tie_edges``."""
+    on = filters.as_of or timezone.localdate()
+    participations = InteractionParticipant.objects.filter(interaction__coalition=access.coalition)
+    if filters.as_of is not None:
+        participations = participations.filter(interaction__occurred_on__lte=filters.as_of)
+    if not access.sees_sensitive:
+        # An interaction with a sensitive actor is hidden from this role (the interactions
+        # API), so it is no evidence here either: not even of the pairs it could show.
+        hidden = InteractionParticipant.objects.filter(
+            interaction=OuterRef("interaction"), actor__is_sensitive=True
+        )
+        participations = participations.exclude(Exists(hidden))
+    interactions: dict[int, tuple[str, datetime.date, list[int]]] = {}
+    for interaction_id, kind, occurred_on, actor_id in participations.values_list(
+        "interaction_id", "interaction__kind", "interaction__occurred_on", "actor_id"
+    ):
+        interactions.setdefault(interaction_id, (kind, occurred_on, []))[2].append(actor_id)
+    if not interactions:
+        return []
+
+    if access.sees_sensitive and filters.min_strength is None:
+        # Every tie that could join two actors on the map is among the edges already.
+        declared = {(edge["source"], edge["target"]) for edge in tie_edges}
+    else:
+        # Ties this role does not see, or that the strength filter left out, still make the
+        # pair declared: an inferred edge there would reveal the hidden tie.
+        ties = Tie.objects.filter(coalition=access.coalition)
+        if filters.as_of is not None:
+            ties = ties.current(filters.as_of)
+        declared = set(ties.values_list("source_id", "target_id"))
+    declared = {(min(a, b), max(a, b)) for a, b in declared}
+
+    settings = StrengthSettings.from_overrides(access.coalition.strength_settings)
+    counts: dict[tuple[int, int], int] = {}
+    evidence = []
+    for kind, occurred_on, actor_ids in interactions.values():
+        # Evidence is shared among all who took part (w / (n − 1)), counted among those the
+        # role sees: the interaction is visible whole, or not at all (above).
+        evidence.append((kind, occurred_on, actor_ids))
+        on_map = sorted(a for a in set(actor_ids) if a in shown)
+        for i, a in enumerate(on_map):
+            for b in on_map[i + 1 :]:
+                counts[(a, b)] = counts.get((a, b), 0) + 1
+    strengths = relationship_strengths(evidence, {}, on, settings)
+    # A minimum declared strength d keeps relationships at least as strong as d / 5, the
+    # scale on which strength.py blends the two.
+    least = filters.min_strength / DECLARED_RANGE[1] if filters.min_strength else 0.0
+    found = [
+        (pair, relationship.strength)
+        for pair, relationship in strengths.items()
+        if pair in counts and pair not in declared and relationship.strength >= least
+    ]
+    found.sort(key=lambda item: (-item[1], item[0]))
+    return [
+        {
+            "id": None,
+            "source": a,
+            "target": b,
+            "kind": None,
+            "direction": "undirected",
+            "strength": None,
+            "started_on": None,
+            "ended_on": None,
+            "is_sensitive": False,
+            "inferred": True,
+            "relationship_strength": round(strength, 4),
+            "interaction_count": counts[(a, b)],
+        }
+        for (a, b), strength in found
+    ]
+
+
+def map_payload(access: Access, filters: MapFilters) -> bytes:
+    """The map as JSON bytes. (The caller's access check is the fourth query.)"""
+    nodes, edges = map_rows(access, filters)
+    return orjson.dumps(
+        {
+            "coalition": access.coalition.pk,
+            "as_of": filters.as_of,
+            "nodes": nodes,
+            "edges": edges,
+        },
+        option=orjson.OPT_NON_STR_KEYS,
+    )

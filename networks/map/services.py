@@ -1,0 +1,73 @@
+"""Writes about the map's layout: the force layout run and a position placed by hand."""
+
+import logging
+import time
+
+from django.db import transaction
+
+from allies.models import Actor
+from networks.graph.layout import Pinned, force_layout
+from networks.map.selectors import graph_for_layout
+from networks.models import ActorPosition
+
+logger = logging.getLogger(__name__)
+
+# An undeclared tie still pulls, at the strength of a middling declared one.
+DEFAULT_LAYOUT_WEIGHT = 3
+
+
+def layout_compute(*, coalition_id: int) -> int:
+    """Recompute the force-directed layout of a coalition's map and store it per actor.
+    Pinned positions (placed by hand) are kept. Returns the number of positions written."""
+    started = time.monotonic()
+    actor_ids, ties, stored = graph_for_layout(coalition_id)
+    index = {actor_id: i for i, actor_id in enumerate(actor_ids)}
+    edges = [(index[s], index[t]) for s, t, _ in ties]
+    weights = [strength or DEFAULT_LAYOUT_WEIGHT for _, _, strength in ties]
+    pinned = [Pinned(index[a], x, y) for a, x, y, is_pinned in stored if is_pinned]
+    # Start from where everyone is (the last run, newcomers beside their neighbours): the
+    # map keeps its shape after an edit.
+    placed: list[tuple[float, float] | None] = [None] * len(actor_ids)
+    for actor_id, x, y, _ in stored:
+        placed[index[actor_id]] = (x, y)
+    positions = force_layout(len(actor_ids), edges, weights, pinned, placed=placed)
+    pinned_ids = {a for a, _, _, is_pinned in stored if is_pinned}
+    rows = [
+        ActorPosition(actor_id=actor_id, x=x, y=y)
+        for actor_id, (x, y) in zip(actor_ids, positions, strict=True)
+        if actor_id not in pinned_ids
+    ]
+    with transaction.atomic():
+        ActorPosition.objects.bulk_create(
+            rows,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["actor"],
+            update_fields=["x", "y", "updated_at"],
+        )
+    logger.info(
+        "layout coalition=%s actors=%s ties=%s seconds=%.2f",
+        coalition_id,
+        len(actor_ids),
+        len(edges),
+        time.monotonic() - started,
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def position_set(*, actor: Actor, x: float, y: float, is_pinned: bool) -> ActorPosition:
+    """Put an actor where a person placed it. A pinned position is kept by later layout runs;
+    an unpinned one is only a starting place until the next run."""
+    position, _ = ActorPosition.objects.update_or_create(
+        actor=actor, defaults={"x": x, "y": y, "is_pinned": is_pinned}
+    )
+    return position
+
+
+def layout_request(*, coalition_id: int) -> None:
+    """Queue a layout run once the current transaction commits, so the worker sees the edit
+    that asked for it (and nothing is queued for an edit that rolled back)."""
+    from networks.map.tasks import compute_layout  # the task module imports this one
+
+    transaction.on_commit(lambda: compute_layout.delay(coalition_id))

@@ -1,0 +1,57 @@
+"""Serializers of the metric runs' API."""
+
+from rest_framework import serializers
+
+from networks.metrics.models import ActorMetric, MetricRun, RelationshipMetric
+from networks.models import Suggestion
+
+
+class MetricRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MetricRun
+        fields = [
+            "id", "status", "trigger", "progress", "stage", "computed_for", "created_at",
+            "started_at", "finished_at", "attempts", "error", "input_hash", "betweenness_method",
+            "pivots", "seed", "timings", "network", "leadership",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ActorMetricSerializer(serializers.ModelSerializer):
+    actor = serializers.IntegerField(source="actor_id")
+    name = serializers.CharField(source="actor.name")
+    kind = serializers.CharField(source="actor.kind")
+
+    class Meta:
+        model = ActorMetric
+        fields = [
+            "actor", "name", "kind", "degree", "weighted_degree", "betweenness",
+            "weighted_betweenness", "closeness", "pagerank", "core_number", "reach", "community",
+            "is_broker", "is_peripheral", "is_leader",
+        ]  # fmt: skip
+
+
+class RelationshipMetricSerializer(serializers.ModelSerializer):
+    source = serializers.IntegerField(source="source_id")
+    target = serializers.IntegerField(source="target_id")
+    source_name = serializers.CharField(source="source.name")
+    target_name = serializers.CharField(source="target.name")
+
+    class Meta:
+        model = RelationshipMetric
+        fields = [
+            "source", "target", "source_name", "target_name", "evidence", "observed",
+            "declared", "strength", "is_inferred",
+        ]  # fmt: skip
+
+
+class MetricRunSuggestionSerializer(serializers.ModelSerializer):
+    actor_name = serializers.CharField(source="actor.name")
+    other_name = serializers.CharField(source="other.name", allow_null=True, default=None)
+
+    class Meta:
+        model = Suggestion
+        fields = [
+            "id", "kind", "actor", "actor_name", "other", "other_name", "score", "reason",
+            "status", "decided_at", "dismissed_reason",
+        ]  # fmt: skip

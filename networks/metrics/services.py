@@ -1,0 +1,272 @@
+"""Metric runs: requested (idempotent, keyed by their input), computed and stored."""
+
+import datetime
+import logging
+import time
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from networks.graph.compute import ComputedRun, MetricInput, compute_run
+from networks.metrics.models import (
+    ActorMetric,
+    MetricRun,
+    MetricRunStatus,
+    MetricTrigger,
+    RelationshipMetric,
+)
+from networks.metrics.selectors import metric_input
+from networks.models import Suggestion
+from weft.bulk import copy_rows
+
+logger = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------------------------------------
+# Metric runs
+_BULK_BATCH = 5000
+
+
+def metric_run_request(
+    *,
+    coalition_id: int,
+    trigger: str = MetricTrigger.MANUAL,
+    requested_by=None,
+    on: datetime.date | None = None,
+    queue: bool = True,
+    inputs: MetricInput | None = None,
+) -> tuple[MetricRun, bool]:
+    """The run for the coalition's current input: an existing pending, running or succeeded
+    run of the same input (created False), or a new pending one (created True), queued once
+    this transaction commits unless ``queue`` is false (a task that computes it itself).
+    Same data on the same day, no new run."""
+    inputs = inputs or metric_input(coalition_id, on)
+    input_hash = inputs.input_hash()
+    with transaction.atomic():
+        existing = _live_run(coalition_id, input_hash)
+        if existing is not None:
+            return existing, False
+        try:
+            with transaction.atomic():  # a savepoint: the unique index settles a race
+                run = MetricRun.objects.create(
+                    coalition_id=coalition_id,
+                    trigger=trigger,
+                    input_hash=input_hash,
+                    computed_for=inputs.on,
+                    requested_by=requested_by,
+                )
+        except IntegrityError:
+            return _live_run(coalition_id, input_hash), False
+        if queue:
+            transaction.on_commit(lambda: _queue_run(run), robust=True)
+    return run, True
+
+
+def _live_run(coalition_id: int, input_hash: str) -> MetricRun | None:
+    return (
+        MetricRun.objects.filter(coalition_id=coalition_id, input_hash=input_hash)
+        .exclude(status=MetricRunStatus.FAILED)
+        .first()
+    )
+
+
+def _queue_run(run: MetricRun) -> None:
+    from networks.metrics.tasks import compute_metrics
+
+    compute_metrics.delay(run.coalition_id, run_id=run.pk)
+
+
+def metric_run_execute(
+    *, run_id: int, task_id: str = "", inputs: MetricInput | None = None
+) -> MetricRun:
+    """Compute a run and store it. Safe to run twice: a finished run is left as it is, and a
+    worker that lost its claim (its run was taken over after it was thought dead) stores
+    nothing. Progress is written as it goes, outside the storing transaction, so the API can
+    show it. ``inputs``: the run's input when the caller has just loaded it (a task that
+    requested the run itself), so that it is not loaded twice."""
+    # Claim the run with a conditional update: a pending run; or a running one whose worker
+    # died (the broker redelivers the same task id after a lost worker, since tasks are acked
+    # late) or that has outlived the hard time limit.
+    stale = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimable = Q(status=MetricRunStatus.PENDING) | Q(
+        Q(task_id=task_id) | Q(started_at__lt=stale), status=MetricRunStatus.RUNNING
+    )
+    claimed = MetricRun.objects.filter(claimable, pk=run_id).update(
+        status=MetricRunStatus.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=timezone.now(),
+        task_id=task_id,
+        progress=5,
+        stage="loading",
+    )
+    run = MetricRun.objects.get(pk=run_id)
+    if not claimed:
+        return run  # already succeeded or failed: nothing to do
+    attempt = run.attempts
+
+    def progress(percent: int, stage: str) -> None:
+        MetricRun.objects.filter(pk=run_id, attempts=attempt).update(progress=percent, stage=stage)
+
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    if inputs is None or inputs.input_hash() != run.input_hash:
+        inputs = metric_input(run.coalition_id, run.computed_for)
+    previous = _previous_strengths(run)
+    timings["load"] = time.perf_counter() - started
+    progress(15, "relationship strength")
+
+    started = time.perf_counter()
+    computed = compute_run(inputs, previous, progress=progress)
+    timings["compute"] = time.perf_counter() - started
+    timings.update({f"compute_{k}": v for k, v in computed.seconds.items()})
+    progress(85, "storing")
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        mine = MetricRun.objects.select_for_update().filter(
+            pk=run_id, attempts=attempt, status=MetricRunStatus.RUNNING
+        )
+        if not mine.exists():
+            return MetricRun.objects.get(pk=run_id)
+        _store(run, computed)
+        timings["store"] = time.perf_counter() - started
+        timings["total"] = timings["load"] + timings["compute"] + timings["store"]
+        MetricRun.objects.filter(pk=run_id).update(
+            status=MetricRunStatus.SUCCEEDED,
+            finished_at=timezone.now(),
+            progress=100,
+            stage="done",
+            betweenness_method=computed.result.betweenness_method,
+            pivots=computed.result.pivots,
+            seed=computed.result.seed,
+            timings=timings,
+            network=computed.network,
+            leadership=computed.leadership.as_json(),
+        )
+    logger.info(
+        "metrics coalition=%s run=%s actors=%s relationships=%s seconds=%.2f",
+        run.coalition_id,
+        run_id,
+        len(inputs.actor_ids),
+        len(computed.relationships),
+        timings["total"],
+    )
+    return MetricRun.objects.get(pk=run_id)
+
+
+def metric_run_fail(*, task_id: str = "", run_id: int | None = None, error: str) -> int:
+    """Mark the run a task was computing as failed (after its last retry). Returns how many
+    runs were marked. The error names the exception only: a message could quote data."""
+    runs = MetricRun.objects.filter(status__in=(MetricRunStatus.PENDING, MetricRunStatus.RUNNING))
+    runs = runs.filter(pk=run_id) if run_id is not None else runs.filter(task_id=task_id)
+    if not task_id and run_id is None:
+        return 0
+    return runs.update(status=MetricRunStatus.FAILED, finished_at=timezone.now(), error=error)
+
+
+def _insert_rows(model, columns: tuple[str, ...], rows) -> None:
+    """Insert plain rows. On PostgreSQL with COPY: a run of 50,000 actors stores 300,000 rows,
+    and per-object bulk_create spends most of its time building model instances (bench/).
+    Elsewhere (SQLite, the embedded mode), bulk_create."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            (model(**dict(zip(columns, row, strict=True))) for row in rows),
+            batch_size=_BULK_BATCH,
+        )
+        return
+    copy_rows(model._meta.db_table, columns, rows)
+
+
+def _previous_strengths(run: MetricRun) -> dict[tuple[int, int], float] | None:
+    """The relationships of the coalition's latest succeeded run before ``run`` (by the day
+    it was computed for), for relationships at risk."""
+    previous = (
+        MetricRun.objects.filter(
+            coalition_id=run.coalition_id,
+            status=MetricRunStatus.SUCCEEDED,
+            computed_for__lte=run.computed_for,
+        )
+        .exclude(pk=run.pk)
+        .order_by("-computed_for", "-created_at", "-id")
+        .first()
+    )
+    if previous is None:
+        return None
+    return {
+        (s, t): w
+        for s, t, w in RelationshipMetric.objects.filter(run=previous).values_list(
+            "source_id", "target_id", "strength"
+        )
+    }
+
+
+ACTOR_METRIC_COLUMNS = (
+    "run_id", "actor_id", "degree", "weighted_degree", "betweenness", "weighted_betweenness",
+    "closeness", "pagerank", "core_number", "reach", "community", "is_broker", "is_peripheral",
+    "is_leader",
+)  # fmt: skip
+
+
+RELATIONSHIP_COLUMNS = (
+    "run_id", "source_id", "target_id", "evidence", "observed", "declared", "strength",
+    "is_inferred", "is_sensitive",
+)  # fmt: skip
+
+
+def _store(run: MetricRun, computed: ComputedRun) -> None:
+    actors = computed.result.actors
+    leaders = set(computed.leadership.leader_ids)
+    _insert_rows(
+        ActorMetric,
+        ACTOR_METRIC_COLUMNS,
+        (
+            (
+                run.pk,
+                actor_id,
+                actors.degree[i],
+                actors.weighted_degree[i],
+                actors.betweenness[i],
+                actors.weighted_betweenness[i],
+                actors.closeness[i],
+                actors.pagerank[i],
+                actors.core_number[i],
+                actors.reach[i],
+                actors.community[i],
+                actors.broker[i],
+                actors.periphery[i],
+                actor_id in leaders,
+            )  # fmt: skip
+            for i, actor_id in enumerate(computed.actor_ids)
+        ),
+    )
+    _insert_rows(
+        RelationshipMetric,
+        RELATIONSHIP_COLUMNS,
+        (
+            (
+                run.pk,
+                row.source,
+                row.target,
+                row.evidence,
+                row.observed,
+                row.declared,
+                row.strength,
+                row.is_inferred,
+                row.is_sensitive,
+            )  # fmt: skip
+            for row in computed.relationships
+        ),
+    )
+    Suggestion.objects.bulk_create(
+        Suggestion(
+            run_id=run.pk,
+            coalition_id=run.coalition_id,
+            kind=found.kind,
+            actor_id=found.actor,
+            other_id=found.other,
+            score=found.score,
+            reason=found.reason[:300],
+        )
+        for found in computed.suggestions
+    )

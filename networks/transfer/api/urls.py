@@ -1,0 +1,33 @@
+from django.urls import path
+
+from networks.transfer.api.views import (
+    DuplicatesView,
+    ExportView,
+    ImportConfirmView,
+    ImportDetailView,
+    ImportListView,
+    MergeListView,
+    MergePreviewView,
+    MergeUndoView,
+)
+
+COALITION = "coalitions/<int:coalition_id>"
+
+urlpatterns = [
+    path(f"{COALITION}/imports/", ImportListView.as_view(), name="api-imports"),
+    path(f"{COALITION}/imports/<int:import_id>/", ImportDetailView.as_view(), name="api-import"),
+    path(
+        f"{COALITION}/imports/<int:import_id>/confirm/",
+        ImportConfirmView.as_view(),
+        name="api-import-confirm",
+    ),
+    path(f"{COALITION}/export/", ExportView.as_view(), name="api-export"),
+    path(f"{COALITION}/duplicates/", DuplicatesView.as_view(), name="api-duplicates"),
+]
+urlpatterns += [
+    path(f"{COALITION}/merges/", MergeListView.as_view(), name="api-merges"),
+    path(f"{COALITION}/merges/preview/", MergePreviewView.as_view(), name="api-merge-preview"),
+    path(
+        f"{COALITION}/merges/<int:merge_id>/undo/", MergeUndoView.as_view(), name="api-merge-undo"
+    ),
+]

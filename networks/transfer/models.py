@@ -1,0 +1,96 @@
+"""Imports (previewed, then confirmed) and merges of duplicate actors (undoable)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Queued (a large file is read by a worker)"
+    PREVIEWED = "previewed", "Previewed: nothing written yet"
+    FAILED = "failed", "Failed: the file cannot be read"
+    APPLYING = "applying", "Being applied"
+    APPLIED = "applied", "Applied"
+
+
+class ImportJob(models.Model):
+    """One file brought into a coalition: read and previewed first (nothing written), then
+    applied in one transaction when a user confirms a clean preview. The file is kept only
+    until it is read; its rows are kept until the confirm, which applies exactly what was
+    previewed."""
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(max_length=200)
+    file_format = models.CharField(max_length=10, blank=True)
+    content = models.BinaryField(blank=True, default=b"", editable=False)
+    parsed = models.JSONField(
+        null=True, blank=True, editable=False, help_text="The previewed rows, until applied."
+    )
+    size = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, 0–100.")
+    summary = models.JSONField(default=dict, blank=True)
+    decisions = models.JSONField(
+        default=dict, blank=True, help_text="Per suggested duplicate (sheet:row): merge or create."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["coalition", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ImportStatus.values), name="networks_import_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} ({self.status})"
+
+    @property
+    def error_count(self) -> int:
+        return len(self.summary.get("errors", []))
+
+    def can_confirm(self) -> bool:
+        return self.status == ImportStatus.PREVIEWED and self.error_count == 0
+
+
+class ActorMerge(models.Model):
+    """Two actors made one: everything of ``merged`` moved to ``kept``, and ``merged`` deleted
+    (its history keeps it). ``moves`` records what moved and what was dropped as a conflict, so
+    the merge can be undone."""
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="actor_merges"
+    )
+    kept = models.ForeignKey(
+        "allies.Actor", null=True, on_delete=models.SET_NULL, related_name="merges_kept"
+    )
+    merged_actor_id = models.PositiveBigIntegerField()
+    merged_name = models.CharField(max_length=200)
+    moves = models.JSONField(default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Merge of actor {self.merged_actor_id} into {self.kept_id}"

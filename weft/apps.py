@@ -1,0 +1,31 @@
+"""What the apps' configurations share: feature packages inside an app."""
+
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import AppConfig
+
+
+class FeaturePackagesConfig(AppConfig):
+    """An app whose feature packages (``coalitions/connect/``, ``networks/map/``, …) keep their
+    own models and admin. The app label, tables and migrations stay the app's: Django loads
+    the packages' models with the app's own, and their admin once the registry is ready.
+    Celery finds their tasks through ``task_packages()`` (weft/celery.py)."""
+
+    default = False  # a base for the apps' own configurations, never chosen by itself
+    default_auto_field = "django.db.models.BigAutoField"
+    feature_packages: tuple[str, ...] = ()
+
+    def package_names(self) -> list[str]:
+        return [f"{self.name}.{package}" for package in self.feature_packages]
+
+    def import_models(self):
+        super().import_models()
+        for package in self.package_names():
+            if find_spec(f"{package}.models") is not None:
+                import_module(f"{package}.models")
+
+    def ready(self):
+        for package in self.package_names():
+            if find_spec(f"{package}.admin") is not None:
+                import_module(f"{package}.admin")
