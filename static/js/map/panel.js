@@ -1,6 +1,6 @@
 // The side panel of the selected actor: where they stand and how that changed, their ties,
 // interactions, metrics and engagement plan; who can reach them; and, for editors, the edits.
-import { KIND_LABEL, STANCES, STANCE_LABEL } from "./_map_style.js";
+import { KIND_LABEL, STANCES, STANCE_LABEL } from "./style.js";
 
 const panel = document.getElementById("side-panel");
 const EMPTY = panel.innerHTML;
