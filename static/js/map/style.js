@@ -1,27 +1,36 @@
-// The map's encodings, in one place so the legend explains exactly what is drawn.
-export const STANCES = [
-  ["active_ally", "Active ally", "#1a7f4e"],
-  ["passive_ally", "Passive ally", "#7cc49a"],
-  ["neutral", "Neutral", "#b9b9b9"],
-  ["passive_opposition", "Passive opposition", "#f0a071"],
-  ["active_opposition", "Active opposition", "#c0392b"],
-];
-export const UNASSESSED = "#6b7280";
-export const STANCE_COLOUR = Object.fromEntries(STANCES.map(([value, , colour]) => [value, colour]));
-export const STANCE_LABEL = Object.fromEntries(STANCES.map(([value, label]) => [value, label]));
+// The map's encodings, in one place so the legend explains exactly what is drawn. The words and
+// the stance colours are the server's vocabulary (shared/vocabulary.js); the shapes, glyphs,
+// tie colours and sizes are the map's own.
+import { labels, vocabulary } from "../shared/vocabulary.js";
 
-// Node shape by kind of actor (sigma's signed-distance shapes).
+// The legend and the stance menu list the spectrum from active ally down to active opposition:
+// the vocabulary's order (opposition first, as on a power map's x axis) reversed.
+export const STANCES = [...vocabulary.stances].reverse();
+export const UNASSESSED = vocabulary.unassessed_colour;
+export const STANCE_COLOUR = Object.fromEntries(STANCES.map(({ value, colour }) => [value, colour]));
+export const STANCE_LABEL = labels(vocabulary.stances);
+export const KIND_LABEL = labels(vocabulary.actor_kinds);
+export const ALLY_KINDS = vocabulary.ally_kinds;
+const ALLY_KIND_LABEL = labels(vocabulary.ally_kinds);
+
+// Node shape by kind of actor (sigma's signed-distance shapes), and its glyph in the legend,
+// in the legend's order.
 export const KINDS = [
-  ["organisation", "Organisation", "circle", "●"],
-  ["group", "Group", "triangle", "▲"],
-  ["person", "Person", "square", "■"],
-  ["institution", "Institution", "diamond", "◆"],
-  ["official", "Official", "diamond", "◆"],
+  ["organisation", "circle", "●"],
+  ["group", "triangle", "▲"],
+  ["person", "square", "■"],
+  ["institution", "diamond", "◆"],
+  ["official", "diamond", "◆"],
 ];
-export const KIND_SHAPE = Object.fromEntries(KINDS.map(([value, , shape]) => [value, shape]));
-export const KIND_LABEL = Object.fromEntries(KINDS.map(([value, label]) => [value, label]));
+export const KIND_SHAPE = Object.fromEntries(KINDS.map(([value, shape]) => [value, shape]));
 // Officials and institutions share a shape; an official's label carries a mark.
 export const OFFICIAL_MARK = " ⚑";
+
+// How each kind of ally is drawn (strategic allies wear a dark ring), in the legend's order.
+const ALLY_KIND_MARKS = [
+  ["strategic", '<span class="ring"></span>', "dark ring"],
+  ["natural", '<span class="swatch" style="background:#ccc"></span>', "no ring"],
+];
 
 export const ENDED_TIE = "#dde1e8";
 export const TIE = "#9aa3b5";
@@ -50,10 +59,10 @@ export function renderLegend(element, sizeLabel) {
   const item = (mark, text) => `<li>${mark}<span>${text}</span></li>`;
   const open = element.querySelector("details")?.open ?? true;
   element.innerHTML = `<details ${open ? "open" : ""}><summary>Legend</summary>
-    <h2>Stance (colour)</h2><ul>${STANCES.map(([, label, colour]) => item(`<span class="swatch" style="background:${colour}"></span>`, label)).join("")}
+    <h2>Stance (colour)</h2><ul>${STANCES.map(({ label, colour }) => item(`<span class="swatch" style="background:${colour}"></span>`, label)).join("")}
       ${item(`<span class="swatch" style="background:${UNASSESSED}"></span>`, "Not assessed")}</ul>
-    <h2>Kind (shape)</h2><ul>${KINDS.map(([value, label, , glyph]) => item(`<span class="shape" aria-hidden="true">${glyph}</span>`, label + (value === "official" ? ` (label ends with${OFFICIAL_MARK})` : ""))).join("")}</ul>
-    <h2>Ally kind</h2><ul>${item('<span class="ring"></span>', "Strategic ally (dark ring)")}${item('<span class="swatch" style="background:#ccc"></span>', "Natural ally (no ring)")}</ul>
+    <h2>Kind (shape)</h2><ul>${KINDS.map(([value, , glyph]) => item(`<span class="shape" aria-hidden="true">${glyph}</span>`, KIND_LABEL[value] + (value === "official" ? ` (label ends with${OFFICIAL_MARK})` : ""))).join("")}</ul>
+    <h2>Ally kind</h2><ul>${ALLY_KIND_MARKS.map(([value, mark, note]) => item(mark, `${ALLY_KIND_LABEL[value]} ally (${note})`)).join("")}</ul>
     <h2>Size</h2><ul>${item("", `Bigger: more ${sizeLabel}`)}</ul>
     <h2>Ties</h2><ul>${item('<span class="line-sample"></span>', "Wider: stronger relationship")}${item('<span class="line-sample ended"></span>', "Ended tie (pale)")}${item('<span class="line-sample inferred"></span>', "Inferred relationship (thin, dashed, violet): they interacted, but no tie is declared; the filters can hide these")}</ul></details>`;
 }

@@ -3,12 +3,14 @@
 // version the card was drawn with (If-Match), so a move made meanwhile by someone else is
 // reported instead of overwritten; the server records the move (who, when).
 import { describeConflict, describeError, makeApi } from "../shared/api.js";
+import { labels as labelsOf, vocabulary } from "../shared/vocabulary.js";
 
 const board = document.getElementById("pipeline");
 const status = document.getElementById("pipeline-status");
 const api = makeApi("", board.dataset.csrf);
-const phases = board.dataset.phases.split(",");
-const labels = Object.fromEntries(phases.map((p, i) => [p, board.dataset.labels.split(",")[i]]));
+// The board's columns, in order: a member's phases (prospect, then the coalition's phases).
+const phases = vocabulary.member_phases.map(({ value }) => value);
+const labels = labelsOf(vocabulary.member_phases);
 
 function announce(message, isError = false) {
   status.textContent = message;
