@@ -1,14 +1,21 @@
-// Bundles every page module in static/js/ (one entry per page: map.js, dashboard.js, ...) into
-// static/dist/ with esbuild. Libraries come from node_modules, never from a CDN.
-import { readdirSync } from "node:fs";
+// Bundles the page scripts of static/js/ into static/dist/ with esbuild, one bundle per page.
+// Libraries come from node_modules, never from a CDN.
+//
+// static/js/ is split by page area (map/, dashboard/, workflow/, reports/, transfer/), with
+// shared/ for what several pages use. The templates load dist/<page>.js, so each page's
+// entry is named here with the output name it keeps.
 import { build } from "esbuild";
 
-const entryPoints = readdirSync("static/js")
-  .filter((name) => name.endsWith(".js") && !name.startsWith("_"))
-  .map((name) => `static/js/${name}`);
+const pages = {
+  map: "static/js/map/map.js",
+  dashboard: "static/js/dashboard/dashboard.js",
+  pipeline: "static/js/workflow/pipeline.js",
+  report: "static/js/reports/report.js",
+  import: "static/js/transfer/import.js",
+};
 
 await build({
-  entryPoints,
+  entryPoints: Object.entries(pages).map(([out, source]) => ({ in: source, out })),
   bundle: true,
   format: "esm",
   target: ["chrome110", "firefox110", "safari16"],

@@ -1,6 +1,6 @@
 // The side panel of the selected actor: where they stand and how that changed, their ties,
 // interactions, metrics and engagement plan; who can reach them; and, for editors, the edits.
-import { KIND_LABEL, STANCES, STANCE_LABEL } from "./_map_style.js";
+import { ALLY_KINDS, KIND_LABEL, STANCES, STANCE_LABEL } from "./style.js";
 
 const panel = document.getElementById("side-panel");
 const EMPTY = panel.innerHTML;
@@ -137,8 +137,8 @@ function render(node, details, context) {
     ${edit ? `<form id="rename" class="row"><label>Name<input type="text" name="name" value="${esc(actor.name)}" maxlength="200" required></label><button type="submit">Rename</button></form>` : ""}
     ${edit ? `<h3>Change the assessment</h3>
       <form id="assess">
-        <div class="row"><label>Stance<select name="stance">${options(STANCES.map(([v, l]) => [v, l]), current?.stance ?? "neutral")}</select></label>
-        <label>Ally kind<select name="ally_kind">${options([["natural", "Natural"], ["strategic", "Strategic"]], current?.ally_kind ?? "natural")}</select></label></div>
+        <div class="row"><label>Stance<select name="stance">${options(STANCES.map(({ value, label }) => [value, label]), current?.stance ?? "neutral")}</select></label>
+        <label>Ally kind<select name="ally_kind">${options(ALLY_KINDS.map(({ value, label }) => [value, label]), current?.ally_kind ?? "natural")}</select></label></div>
         <div class="row"><label>Influence<select name="influence">${scores(current?.influence)}</select></label>
         <label>Proximity<select name="proximity">${scores(current?.proximity)}</select></label>
         <label>Commitment<select name="commitment">${scores(current?.commitment)}</select></label></div>

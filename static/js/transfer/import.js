@@ -1,14 +1,14 @@
 // The import page while a worker reads a large file: poll the import's status, show its
 // progress, and reload the page (which then shows the preview) once it is read.
+import { makeApi } from "../shared/api.js";
+
 const section = document.getElementById("import-progress");
+const api = makeApi();
 
 async function poll() {
-  const response = await fetch(section.dataset.url, {
-    headers: { Accept: "application/json" },
-    credentials: "same-origin",
-  });
-  if (!response.ok) return;
-  const job = await response.json();
+  const result = await api(section.dataset.url);
+  if (!result.ok) return;
+  const job = result.data;
   const bar = section.querySelector("progress");
   bar.value = job.progress;
   bar.textContent = `${job.progress}%`;

@@ -5,9 +5,9 @@ import Graph from "graphology";
 import Sigma, { DEFAULT_STYLES } from "sigma";
 import { layerDashed, layerFill, layerPlain, pathLine, sdfCircle, sdfDiamond, sdfSquare, sdfTriangle } from "sigma/rendering";
 
-import { describeConflict, describeError, makeApi } from "./_map_api.js";
-import { downloadPng, downloadSvg } from "./_map_export.js";
-import { closePanel, openPanel } from "./_map_panel.js";
+import { describeConflict, describeError, makeApi } from "../shared/api.js";
+import { downloadPng, downloadSvg } from "./export.js";
+import { closePanel, openPanel } from "./panel.js";
 import {
   ENDED_TIE,
   HIGHLIGHT,
@@ -22,8 +22,8 @@ import {
   inferredSize,
   nodeSize,
   renderLegend,
-} from "./_map_style.js";
-import { setupSavedViews } from "./_map_views.js";
+} from "./style.js";
+import { setupSavedViews } from "./saved-views.js";
 
 const app = document.getElementById("map-app");
 const config = {

@@ -9,6 +9,8 @@ import {
   Tooltip,
 } from "chart.js";
 
+import { describeError, makeApi } from "../shared/api.js";
+
 Chart.register(CategoryScale, LinearScale, LineController, LineElement, PointElement, Tooltip);
 
 function drawTrends() {
@@ -48,13 +50,13 @@ function describe(run) {
   return `${text}.`;
 }
 
-function followRun(panel, runId) {
+function followRun(api, panel, runId) {
   const progress = document.getElementById("run-progress");
   const bar = document.getElementById("run-bar");
   const poll = async () => {
-    const response = await fetch(`${panel.dataset.runsUrl}${runId}/`, { headers: { Accept: "application/json" } });
-    if (!response.ok) return;
-    const run = await response.json();
+    const result = await api(`${panel.dataset.runsUrl}${runId}/`);
+    if (!result.ok) return;
+    const run = result.data;
     progress.textContent = describe(run);
     if (bar) bar.value = run.progress;
     if (run.status === "succeeded") {
@@ -71,29 +73,26 @@ function setUpRuns() {
   const panel = document.getElementById("run-status");
   if (!panel) return;
   const { runId, runStatus } = panel.dataset;
-  if (runId && (runStatus === "pending" || runStatus === "running")) followRun(panel, runId);
   const start = document.getElementById("start-run");
+  const api = makeApi("", start?.dataset.csrf);
+  if (runId && (runStatus === "pending" || runStatus === "running")) followRun(api, panel, runId);
   if (!start) return;
   start.addEventListener("click", async () => {
     start.disabled = true;
-    const response = await fetch(panel.dataset.runsUrl, {
-      method: "POST",
-      headers: { "X-CSRFToken": start.dataset.csrf, Accept: "application/json" },
-      credentials: "same-origin",
-    });
-    const run = await response.json();
+    const result = await api(panel.dataset.runsUrl, { method: "POST" });
+    const run = result.data || {};
     const progress = document.getElementById("run-progress");
-    if (!response.ok) {
-      progress.textContent = run.detail || "The run could not be started.";
+    if (!result.ok) {
+      progress.textContent = describeError(result) || "The run could not be started.";
       start.disabled = false;
       return;
     }
-    if (response.status === 200 && run.status === "succeeded") {
+    if (result.status === 200 && run.status === "succeeded") {
       progress.textContent = "Nothing changed since the latest run: its figures are current.";
       start.disabled = false;
       return;
     }
-    followRun(panel, run.id);
+    followRun(api, panel, run.id);
   });
 }
 

@@ -2,11 +2,15 @@
 // its card (keyboard). Each move is a PATCH of the membership through the API with the
 // version the card was drawn with (If-Match), so a move made meanwhile by someone else is
 // reported instead of overwritten; the server records the move (who, when).
+import { describeConflict, describeError, makeApi } from "../shared/api.js";
+import { labels as labelsOf, vocabulary } from "../shared/vocabulary.js";
 
 const board = document.getElementById("pipeline");
 const status = document.getElementById("pipeline-status");
-const phases = board.dataset.phases.split(",");
-const labels = Object.fromEntries(phases.map((p, i) => [p, board.dataset.labels.split(",")[i]]));
+const api = makeApi("", board.dataset.csrf);
+// The board's columns, in order: a member's phases (prospect, then the coalition's phases).
+const phases = vocabulary.member_phases.map(({ value }) => value);
+const labels = labelsOf(vocabulary.member_phases);
 
 function announce(message, isError = false) {
   status.textContent = message;
@@ -48,27 +52,20 @@ function drawButtons(card) {
 async function move(card, phase, focusAfter) {
   if (phase === card.dataset.phase) return;
   const name = card.querySelector("h3").textContent;
-  const response = await fetch(`${board.dataset.api}${card.dataset.id}/`, {
+  const result = await api(`${board.dataset.api}${card.dataset.id}/`, {
     method: "PATCH",
-    credentials: "same-origin",
-    headers: {
-      "Content-Type": "application/json",
-      Accept: "application/json",
-      "If-Match": `"${card.dataset.version}"`,
-      "X-CSRFToken": board.dataset.csrf,
-    },
-    body: JSON.stringify({ phase }),
+    body: { phase },
+    version: card.dataset.version,
   });
-  const body = await response.json().catch(() => ({}));
-  if (response.status === 412) {
-    const who = body.changed_by ? ` by ${body.changed_by}` : "";
-    announce(`${name} was changed${who} since this page loaded. Reload the page to see it.`, true);
+  if (result.status === 412) {
+    announce(describeConflict(result, name, { outcome: "Your move was not saved; reload the page to see it." }), true);
     return;
   }
-  if (!response.ok) {
-    announce(`${name} could not be moved: ${body.detail || response.statusText}`, true);
+  if (!result.ok) {
+    announce(`${name} could not be moved: ${describeError(result) || `the server answered ${result.status}`}`, true);
     return;
   }
+  const body = result.data;
   card.dataset.version = body.version;
   card.dataset.phase = body.phase;
   card.setAttribute("aria-label", `${name}, ${labels[body.phase]}`);
