@@ -17,7 +17,7 @@ from allies.models import (
     SkillLevel,
     Tag,
 )
-from weft.db import EDITABLE_READONLY
+from weft.admin import EDITABLE_READONLY
 
 
 # Inlines on Actor ---------------------------------------------------------------------------

@@ -17,9 +17,9 @@ class ActorQuerySet(models.QuerySet):
     def with_current_assessment_id(self, as_of: datetime.date | None = None) -> "ActorQuerySet":
         """Annotate ``current_assessment_id``: the latest assessment on or before ``as_of``
         (today's when None). One correlated subquery, so a page of actors stays one query."""
-        from allies.models import AllyAssessment
-
-        latest = AllyAssessment.objects.filter(actor_id=OuterRef("pk"))
+        # The assessments' model through the relation: it is defined after this QuerySet.
+        assessments = self.model._meta.get_field("assessments").related_model
+        latest = assessments.objects.filter(actor_id=OuterRef("pk"))
         if as_of is not None:
             latest = latest.filter(assessed_on__lte=as_of)
         latest = latest.order_by("-assessed_on", "-created_at", "-id").values("id")[:1]
@@ -29,7 +29,9 @@ class ActorQuerySet(models.QuerySet):
 class AssessmentQuerySet(models.QuerySet):
     def current(self, as_of: datetime.date | None = None) -> "AssessmentQuerySet":
         """The one assessment per actor that was in force on ``as_of`` (latest otherwise)."""
-        from allies.models import Actor
-
-        actors = Actor.objects.filter(pk=OuterRef("actor_id")).with_current_assessment_id(as_of)
+        # The actors' model through the relation: it is defined after this QuerySet.
+        actor_model = self.model._meta.get_field("actor").related_model
+        actors = actor_model.objects.filter(pk=OuterRef("actor_id")).with_current_assessment_id(
+            as_of
+        )
         return self.filter(pk=Subquery(actors.values("current_assessment_id")[:1]))

@@ -8,8 +8,8 @@ searchable but never a changelist column.
 
 from django.contrib import admin
 
-from coalitions.models import AuditEntry, Coalition, Role, Target
-from weft.db import EDITABLE_READONLY
+from coalitions.models import AuditEntry, Coalition, Role
+from weft.admin import EDITABLE_READONLY
 
 
 # Coalition, targets, roles, members --------------------------------------------------------
@@ -21,16 +21,6 @@ class CoalitionAdmin(admin.ModelAdmin):
     list_select_related = ("created_by",)
     autocomplete_fields = ("created_by",)
     readonly_fields = ("demo_key", *EDITABLE_READONLY)
-
-
-@admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
-    list_display = ("actor", "coalition", "is_primary")
-    list_filter = ("is_primary", "coalition")
-    search_fields = ("actor__name", "demand", "coalition__name")
-    list_select_related = ("actor", "coalition")
-    autocomplete_fields = ("coalition", "actor")
-    readonly_fields = EDITABLE_READONLY
 
 
 @admin.register(Role)

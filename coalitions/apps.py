@@ -6,7 +6,7 @@ class CoalitionsConfig(FeaturePackagesConfig):
 
     default = True
     name = "coalitions"
-    feature_packages = ("connect", "align", "produce", "reports", "activity", "home")
+    feature_packages = ("stewardship", "connect", "align", "produce", "reports", "activity", "home")
 
     def ready(self):
         super().ready()

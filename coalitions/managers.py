@@ -1,6 +1,5 @@
 """QuerySets for coalitions and roles."""
 
-from django.apps import apps
 from django.db import models
 from django.db.models import OuterRef, Subquery
 
@@ -11,8 +10,8 @@ class CoalitionQuerySet(models.QuerySet):
         the only coalitions that exist for them."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        Role = apps.get_model("coalitions", "Role")
-        current = Role.objects.filter(coalition=OuterRef("pk"), user=user, revoked_at__isnull=True)
+        roles = self.model._meta.get_field("roles").related_model
+        current = roles.objects.filter(coalition=OuterRef("pk"), user=user, revoked_at__isnull=True)
         return self.annotate(user_role=Subquery(current.values("role")[:1])).filter(
             user_role__isnull=False
         )

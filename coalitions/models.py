@@ -71,26 +71,6 @@ class Coalition(Editable):
         return self.name
 
 
-class Target(Editable, SameCoalition):
-    """A decision-maker the coalition means to move; its pillars of support are the actors
-    tied to it, and each assessment records an actor's proximity to it."""
-
-    coalition_actor_fields = ("actor",)
-
-    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="targets")
-    actor = models.ForeignKey("allies.Actor", on_delete=models.CASCADE, related_name="targeted_by")
-    demand = models.TextField(blank=True, help_text="What the coalition wants them to do.")
-    is_primary = models.BooleanField(default=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["coalition", "actor"], name="coalitions_target_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Target {self.actor_id} of coalition {self.coalition_id}"
-
-
 class RoleName(models.TextChoices):
     STEWARD = "steward", "Steward"
     ORGANIZER = "organizer", "Organizer"

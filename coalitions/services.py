@@ -174,7 +174,8 @@ def coalition_phase_change(*, coalition: Coalition, phase: str, expected_version
 
 
 # The map's derived data: after an edit, recomputed by a worker once the transaction commits.
-# The tasks are networks' (networks/map/tasks.py, networks/metrics/tasks.py), queued by name.
+# The tasks are networks' (networks/map/tasks.py, networks/metrics/tasks.py): they take these
+# names, and every layer queues them by name (weft/queue.py).
 LAYOUT_TASK = "networks.compute_layout"
 METRICS_TASK = "networks.compute_metrics"
 EDIT_TRIGGER = "edit"  # a metric run's trigger (networks.metrics.models.MetricTrigger)

@@ -44,10 +44,11 @@ from coalitions.align.models import (
     Signature,
     StatementStatus,
     StatementVersion,
+    Target,
     UnityStatement,
 )
 from coalitions.connect.models import Membership, PhaseMove
-from coalitions.models import Coalition, RoleName, Target
+from coalitions.models import Coalition, RoleName
 from coalitions.produce.models import (
     Action,
     ClimateDirection,

@@ -7,7 +7,6 @@ builder's seeded random generator and its clock, so the same day gives the same 
 import datetime
 
 from coalitions.align.models import (
-    HEALTH_DIMENSIONS,
     DecisionRule,
     HealthCheckAnswer,
     HealthCheckRound,
@@ -19,7 +18,7 @@ from coalitions.align.models import (
 from coalitions.connect.models import Commitment, CommitmentKind, IntroductionOutcome, Membership
 from coalitions.connect.services import introduction_log
 from coalitions.models import RoleName
-from weft.vocabulary import MemberPhase
+from weft.vocabulary import HealthArea, MemberPhase
 
 O = IntroductionOutcome  # noqa: E741 - short aliases for the tables below
 K = CommitmentKind
@@ -164,7 +163,7 @@ def _build_health_checks(builder, coalition, weaver, voters, rng) -> None:
         )  # fmt: skip
         answers = []
         for m in voters[:10]:
-            scores = {name: rng.randint(2, 4) for name in HEALTH_DIMENSIONS}
+            scores = {name: rng.randint(2, 4) for name in HealthArea.values}
             for name in ("relationships", "coordination"):
                 scores[name] = min(5, scores[name] + lift)
             answers.append(

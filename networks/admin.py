@@ -6,9 +6,8 @@ selects the related rows it shows in one query.
 
 from django.contrib import admin
 
-from networks.metrics.admin import ReadOnlyAdmin
 from networks.models import ActorPosition, Interaction, InteractionParticipant, Suggestion, Tie
-from weft.db import EDITABLE_READONLY
+from weft.admin import EDITABLE_READONLY, ReadOnlyAdmin
 
 
 class InteractionParticipantInline(admin.TabularInline):

@@ -34,11 +34,12 @@ from coalitions.align.models import (
     Proposal,
     Signature,
     StatementVersion,
+    Target,
     UnityStatement,
     Vote,
 )
 from coalitions.connect.models import Commitment, Introduction, Membership, PhaseMove
-from coalitions.models import AuditEntry, Target
+from coalitions.models import AuditEntry
 from coalitions.produce.models import Action, ClimateShift, GroupMember, Win, WorkingGroup
 from coalitions.reports.models import Report, ShareLink
 from coalitions.services import coalition_create

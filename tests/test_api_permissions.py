@@ -30,10 +30,11 @@ from coalitions.align.models import (
     Proposal,
     Signature,
     StatementVersion,
+    Target,
     UnityStatement,
 )
 from coalitions.connect.models import Commitment, Introduction, Membership
-from coalitions.models import Role, Target
+from coalitions.models import Role
 from coalitions.produce.models import Action, ClimateShift, GroupMember, Win, WorkingGroup
 from coalitions.reports.models import Report, ShareLink
 from networks.map.models import SavedView

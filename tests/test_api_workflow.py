@@ -19,10 +19,10 @@ from coalitions.align.models import (
     Signature,
     StatementStatus,
     StatementVersion,
+    Target,
     UnityStatement,
 )
 from coalitions.connect.models import Membership, PhaseMove
-from coalitions.models import Target
 from coalitions.produce.models import Action, GroupMember, Win, WorkingGroup
 from coalitions.services import coalition_create
 from tests.api_helpers import patch, post, url

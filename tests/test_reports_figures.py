@@ -10,6 +10,7 @@ import pytest
 
 from coalitions.reports import figures as reporting
 from coalitions.reports.figures import PeriodRecords, Privacy, RunFigures, Shift, Win
+from weft.vocabulary import HealthArea
 
 D = datetime.date
 
@@ -325,7 +326,11 @@ def test_the_pdf_chart_is_an_svg_line_with_gaps_for_missing_values():
     assert reporting.trend_svg([None, None], ["a", "b"]) == ""
 
 
-def test_the_reports_health_areas_are_the_models():
-    from coalitions.align.models import HEALTH_DIMENSIONS
+def test_the_report_shows_each_health_area_members_score_with_its_label(two_periods):
+    from coalitions.align.models import HealthCheckAnswer
 
-    assert tuple(area for area, _ in reporting.HEALTH_AREAS) == HEALTH_DIMENSIONS
+    figures = figures_of(reporting.build_report(*two_periods, privacy=Privacy()))
+    answer_fields = {field.name for field in HealthCheckAnswer._meta.get_fields()}
+    for area in HealthArea:
+        assert figures[f"health_{area.value}"]["label"] == area.label
+        assert area.value in answer_fields  # each area is a score a member gives

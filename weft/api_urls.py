@@ -28,6 +28,7 @@ urlpatterns = [
             "coalitions.align",
             "coalitions.produce",
             "coalitions.reports",
+            "coalitions.stewardship",
         )
     ),
 ]

@@ -8,9 +8,10 @@ from django.apps import AppConfig
 
 class FeaturePackagesConfig(AppConfig):
     """An app whose feature packages (``coalitions/connect/``, ``networks/map/``, …) keep their
-    own models and admin. The app label, tables and migrations stay the app's: Django loads
-    the packages' models with the app's own, and their admin once the registry is ready.
-    Celery finds their tasks through ``task_packages()`` (weft/celery.py)."""
+    own models, admin and tasks. The app label, tables and migrations stay the app's: Django
+    loads the packages' models with the app's own, and their admin and Celery tasks once the
+    registry is ready, so that a task queued by name (weft/queue.py) is known in every
+    process, web and worker alike."""
 
     default = False  # a base for the apps' own configurations, never chosen by itself
     default_auto_field = "django.db.models.BigAutoField"
@@ -27,5 +28,6 @@ class FeaturePackagesConfig(AppConfig):
 
     def ready(self):
         for package in self.package_names():
-            if find_spec(f"{package}.admin") is not None:
-                import_module(f"{package}.admin")
+            for room in ("admin", "tasks"):
+                if find_spec(f"{package}.{room}") is not None:
+                    import_module(f"{package}.{room}")

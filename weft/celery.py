@@ -1,4 +1,5 @@
-"""The Celery app. Without REDIS_URL, settings make every task run in-process (eager)."""
+"""The Celery app. Without REDIS_URL, settings make every task run in-process (eager). The
+tasks live in the apps' feature packages, which load them when Django starts (weft/apps.py)."""
 
 import os
 
@@ -8,18 +9,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "weft.settings")
 
 app = Celery("weft")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-
-
-def task_packages() -> list[str]:
-    """The installed apps and their feature packages (weft/apps.py): Celery imports the
-    ``tasks`` module of each that has one."""
-    from django.apps import apps
-
-    names = []
-    for config in apps.get_app_configs():
-        names.append(config.name)
-        names.extend(getattr(config, "package_names", list)())
-    return names
-
-
-app.autodiscover_tasks(task_packages)
+app.autodiscover_tasks()

@@ -146,6 +146,3 @@ def _execute_script(schema_editor, script: str) -> None:
 
 def locked(model, instance):
     return model.objects.select_for_update().get(pk=instance.pk)
-
-
-EDITABLE_READONLY = ("version", "created_at", "updated_at")

@@ -1,18 +1,19 @@
-"""Checks that services share; each refusal names the field."""
+"""Checks that services share. Each refusal names the field at fault, and a service checks
+before it writes, so nothing is half written."""
 
-from coalitions.models import Coalition
 from weft.errors import ApplicationError
 
 
-# ---------------------------------------------------------------------------------------------
-# The weaver's workflow. Each refusal names the field at fault; nothing is half written.
 def require_text(value: str, *, field: str, what: str) -> str:
+    """The text without surrounding blanks; refused when nothing is left."""
     value = (value or "").strip()
     if not value:
         raise ApplicationError(f"{what} must not be blank.", field=field)
     return value
 
 
-def require_actor_of(coalition: Coalition, actor, *, field: str) -> None:
+def require_actor_of(coalition, actor, *, field: str) -> None:
+    """``actor`` must be an actor of ``coalition`` (a row of another coalition is refused as
+    if it did not exist)."""
     if actor is None or actor.coalition_id != coalition.pk:
         raise ApplicationError("Choose an actor of this coalition.", field=field)

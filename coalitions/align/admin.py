@@ -12,10 +12,11 @@ from coalitions.align.models import (
     Proposal,
     Signature,
     StatementVersion,
+    Target,
     UnityStatement,
     Vote,
 )
-from weft.db import EDITABLE_READONLY
+from weft.admin import EDITABLE_READONLY
 
 
 class StatementVersionInline(admin.StackedInline):
@@ -206,3 +207,13 @@ class HealthCheckAnswerAdmin(admin.ModelAdmin):
     search_fields = ("round__title", "organisation__name")
     list_select_related = ("round", "organisation")
     raw_id_fields = ("round", "organisation", "answered_by")
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ("actor", "coalition", "is_primary")
+    list_filter = ("is_primary", "coalition")
+    search_fields = ("actor__name", "demand", "coalition__name")
+    list_select_related = ("actor", "coalition")
+    autocomplete_fields = ("coalition", "actor")
+    readonly_fields = EDITABLE_READONLY

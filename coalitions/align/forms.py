@@ -3,7 +3,7 @@
 from django import forms
 
 from coalitions.align.models import VoteChoice
-from coalitions.reports.figures import HEALTH_AREAS
+from weft.vocabulary import HealthArea
 
 
 class SignOnForm(forms.Form):
@@ -55,6 +55,6 @@ class HealthAnswerForm(forms.Form):
             area: forms.TypedChoiceField(
                 label=label, choices=SCORES, coerce=int, widget=forms.RadioSelect
             )
-            for area, label in HEALTH_AREAS
+            for area, label in HealthArea.choices
         }
         self.fields = {**scores, **self.fields}  # the five areas first, then the comment

@@ -9,7 +9,8 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from coalitions.models import Coalition
-from weft.db import Editable
+from weft.db import Editable, SameCoalition
+from weft.vocabulary import HealthArea
 
 
 class StatementStatus(models.TextChoices):
@@ -303,9 +304,6 @@ class Vote(models.Model):
         return f"{self.choice} by {self.organisation_id} on proposal {self.proposal_id}"
 
 
-HEALTH_DIMENSIONS = ("purpose", "participation", "relationships", "structures", "coordination")
-
-
 class HealthCheckRound(models.Model):
     """A round of the network health check: each member organisation scores the coalition."""
 
@@ -334,9 +332,7 @@ class HealthCheckRound(models.Model):
 
 
 def _score_field(area: str):
-    from coalitions.reports.figures import HEALTH_AREAS
-
-    label = dict(HEALTH_AREAS)[area]
+    label = HealthArea(area).label
     return models.PositiveSmallIntegerField(help_text=f"{label}, 1 (poor) to 5 (strong).")
 
 
@@ -368,9 +364,29 @@ class HealthCheckAnswer(models.Model):
                     condition=Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
                     name=f"coalitions_health_{name}_1_to_5",
                 )
-                for name in HEALTH_DIMENSIONS
+                for name in HealthArea.values
             ),
         ]
 
     def __str__(self) -> str:
         return f"Answer of {self.organisation_id} in round {self.round_id}"
+
+
+class Target(Editable, SameCoalition):
+    """A decision-maker the coalition means to move; its pillars of support are the actors
+    tied to it, and each assessment records an actor's proximity to it."""
+
+    coalition_actor_fields = ("actor",)
+
+    coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="targets")
+    actor = models.ForeignKey("allies.Actor", on_delete=models.CASCADE, related_name="targeted_by")
+    demand = models.TextField(blank=True, help_text="What the coalition wants them to do.")
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["coalition", "actor"], name="coalitions_target_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Target {self.actor_id} of coalition {self.coalition_id}"

@@ -10,7 +10,6 @@ from allies.models import Actor
 from coalitions.align.decisions import decision_outcome
 from coalitions.align.equity import Ballot, equity_report
 from coalitions.align.models import (
-    HEALTH_DIMENSIONS,
     FeedbackComment,
     FeedbackRound,
     HealthCheckAnswer,
@@ -25,7 +24,7 @@ from coalitions.connect.models import Membership
 from coalitions.produce.models import Action, GroupMember, WorkingGroup
 from coalitions.roles import hide_sensitive_references
 from weft.markdown import render_markdown
-from weft.vocabulary import MemberPhase
+from weft.vocabulary import HealthArea, MemberPhase
 
 
 # ---------------------------------------------------------------------------------------------
@@ -35,8 +34,8 @@ def health_round_summary(health_round) -> dict:
     round, per dimension. Aggregates only: no organisation's answers (two queries)."""
 
     def scores_of(round_id):
-        rows = HealthCheckAnswer.objects.filter(round_id=round_id).values_list(*HEALTH_DIMENSIONS)
-        return list(zip(*rows, strict=True)) if rows else [() for _ in HEALTH_DIMENSIONS]
+        rows = HealthCheckAnswer.objects.filter(round_id=round_id).values_list(*HealthArea.values)
+        return list(zip(*rows, strict=True)) if rows else [() for _ in HealthArea.values]
 
     previous = (
         HealthCheckRound.objects.filter(coalition_id=health_round.coalition_id)
@@ -49,9 +48,9 @@ def health_round_summary(health_round) -> dict:
         .first()
     )
     now = scores_of(health_round.pk)
-    before = scores_of(previous) if previous else [() for _ in HEALTH_DIMENSIONS]
+    before = scores_of(previous) if previous else [() for _ in HealthArea.values]
     dimensions = {}
-    for name, scores, earlier in zip(HEALTH_DIMENSIONS, now, before, strict=True):
+    for name, scores, earlier in zip(HealthArea.values, now, before, strict=True):
         average = round(statistics.fmean(scores), 2) if scores else None
         previous_average = round(statistics.fmean(earlier), 2) if earlier else None
         dimensions[name] = {

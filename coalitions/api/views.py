@@ -15,16 +15,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from coalitions import roles
-from coalitions.api.serializers import (
-    PRIVACY_FIELDS,
-    CoalitionSerializer,
-    RoleSerializer,
-    TargetSerializer,
-)
-from coalitions.api.viewsets import CoalitionScopedViewSet, WorkflowViewSet
-from coalitions.models import AuditAction, Coalition, Role, RoleName, Scale, Target
-from coalitions.roles import hide_sensitive_references
-from coalitions.services import audit_record, coalition_create, role_grant, role_revoke
+from coalitions.api.serializers import PRIVACY_FIELDS, CoalitionSerializer
+from coalitions.models import AuditAction, Coalition, RoleName, Scale
+from coalitions.services import audit_record, coalition_create
 from weft.api import IF_MATCH, check_version, etag_for, expected_version
 
 Permission = roles.Permission
@@ -115,75 +108,3 @@ class CoalitionViewSet(
     @extend_schema(parameters=[IF_MATCH])
     def partial_update(self, request, *args, **kwargs):
         return self.update(request, *args, partial=True, **kwargs)
-
-
-class RoleFilter(django_filters.FilterSet):
-    role = django_filters.ChoiceFilter(choices=RoleName.choices)
-    user = django_filters.CharFilter(field_name="user__username")
-
-
-class RoleViewSet(CoalitionScopedViewSet):
-    """Who holds which role (stewards only). Every grant, change and revocation is audited."""
-
-    serializer_class = RoleSerializer
-    read_permission = roles.Permission.ROLES_MANAGE
-    write_permission = roles.Permission.ROLES_MANAGE
-    versioned = False
-    filterset_class = RoleFilter
-    search_fields = ["user__username"]
-    ordering_fields = ["id", "granted_at", "role"]
-
-    def scoped_queryset(self):
-        return (
-            Role.objects.current()
-            .filter(coalition=self.access.coalition)
-            .select_related("user", "granted_by")
-        )
-
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        role = role_grant(
-            coalition=self.access.coalition,
-            granted_by=request.user,
-            **serializer.validated_data,
-        )
-        return Response(self.get_serializer(role).data, status=status.HTTP_201_CREATED)
-
-    def update(self, request, *args, partial=False, **kwargs):
-        current = self.get_object()
-        serializer = self.get_serializer(current, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        role = role_grant(
-            coalition=self.access.coalition,
-            user=current.user,
-            role=data.get("role", current.role),
-            organisation=data.get("organisation", current.organisation),
-            person=data.get("person", current.person),
-            granted_by=request.user,
-        )
-        return Response(self.get_serializer(role).data)
-
-    def destroy(self, request, *args, **kwargs):
-        current = self.get_object()
-        role_revoke(coalition=self.access.coalition, user=current.user, revoked_by=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class TargetFilter(django_filters.FilterSet):
-    actor = django_filters.NumberFilter()
-    is_primary = django_filters.BooleanFilter()
-
-
-class TargetViewSet(WorkflowViewSet):
-    """Decision-makers the coalition means to move, and what it demands of them."""
-
-    serializer_class = TargetSerializer
-    filterset_class = TargetFilter
-    search_fields = ["demand", "actor__name"]
-    ordering_fields = ["id", "is_primary", "created_at", "updated_at"]
-
-    def scoped_queryset(self):
-        targets = Target.objects.filter(coalition=self.access.coalition)
-        return hide_sensitive_references(targets, self.access, "actor")

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from coalitions.connect.models import Commitment, Introduction, Membership, PhaseMove
-from weft.db import EDITABLE_READONLY
+from weft.admin import EDITABLE_READONLY
 
 
 # Inlines ------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from coalitions.produce.models import Action, ClimateShift, GroupMember, Win, WorkingGroup
-from weft.db import EDITABLE_READONLY
+from weft.admin import EDITABLE_READONLY
 
 
 class GroupMemberInline(admin.TabularInline):

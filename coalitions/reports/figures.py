@@ -28,6 +28,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from weft.vocabulary import HealthArea
+
 WITHHELD = "[name withheld]"
 STRONG_TIE_THRESHOLD_DEFAULT = 0.6
 TREND_PERIODS = 8  # how many periods back the trend charts reach at most
@@ -229,16 +231,6 @@ def fewer_than(threshold: int) -> str:
 # ---------------------------------------------------------------------------------------------
 # The network health check
 
-# The five areas member organisations score, 1 (poor) to 5 (strong): the model's field names
-# (coalitions.models.HEALTH_DIMENSIONS), with the labels the health-check page uses.
-HEALTH_AREAS = (
-    ("purpose", "Purpose and principles"),
-    ("participation", "Participation"),
-    ("relationships", "Relationships and trust"),
-    ("structures", "Structures and agreements"),
-    ("coordination", "Coordination"),
-)
-
 
 def health_of(
     answers: Iterable[tuple[datetime.date, Mapping[str, int]]],
@@ -250,7 +242,7 @@ def health_of(
     day, the scores by area)."""
     inside = [scores for closes_on, scores in answers if start <= closes_on <= end]
     means: dict[str, float | None] = {}
-    for area, _ in HEALTH_AREAS:
+    for area in HealthArea.values:
         values = [scores[area] for scores in inside]
         means[area] = sum(values) / len(values) if values else None
     known = [value for value in means.values() if value is not None]
@@ -396,7 +388,7 @@ MEASURES = {
                 kind="level",
                 basis="health_answers",
             )
-            for area, label in HEALTH_AREAS
+            for area, label in HealthArea.choices
         ),
     )
 }  # fmt: skip
@@ -444,7 +436,7 @@ SECTIONS = (
         "Network health check",
         "How member organisations score the coalition, in the health-check rounds that "
         "closed in the period: averages only, never one organisation's answers.",
-        ("health_answers", "health_overall", *(f"health_{area}" for area, _ in HEALTH_AREAS)),
+        ("health_answers", "health_overall", *(f"health_{area}" for area in HealthArea.values)),
     ),
 )
 # Charted over every period with data.
@@ -502,7 +494,7 @@ def raw_values(records: PeriodRecords) -> dict[str, float | int | None]:
         "turnout": records.turnout,
         "health_answers": records.health_answers,
         "health_overall": records.health.get("overall"),
-        **{f"health_{area}": records.health.get(area) for area, _ in HEALTH_AREAS},
+        **{f"health_{area}": records.health.get(area) for area in HealthArea.values},
     }
 
 

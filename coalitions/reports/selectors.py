@@ -22,7 +22,7 @@ from coalitions.reports.models import Report, ReportStatus, ShareLink
 from coalitions.roles import Access, Permission
 from networks.metrics.models import MetricRun, MetricRunStatus
 from networks.models import Tie
-from weft.vocabulary import ActorKind
+from weft.vocabulary import ActorKind, HealthArea
 
 
 def report_list_for(access: Access) -> QuerySet[Report]:
@@ -231,7 +231,7 @@ def health_answers(
     """The health-check answers of the rounds that closed from ``first`` to ``last``, as (the
     round's closing day, scores by area), without sensitive organisations' answers and without
     who answered or their comments (one query)."""
-    areas = [area for area, _ in reporting.HEALTH_AREAS]
+    areas = HealthArea.values
     rows = (
         HealthCheckAnswer.objects.filter(
             round__coalition=coalition,

@@ -6,9 +6,11 @@ import time
 from django.db import transaction
 
 from allies.models import Actor
+from coalitions.services import LAYOUT_TASK
 from networks.graph.layout import Pinned, force_layout
 from networks.map.selectors import graph_for_layout
 from networks.models import ActorPosition
+from weft.queue import queue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,4 @@ def position_set(*, actor: Actor, x: float, y: float, is_pinned: bool) -> ActorP
 def layout_request(*, coalition_id: int) -> None:
     """Queue a layout run once the current transaction commits, so the worker sees the edit
     that asked for it (and nothing is queued for an edit that rolled back)."""
-    from networks.map.tasks import compute_layout  # the task module imports this one
-
-    transaction.on_commit(lambda: compute_layout.delay(coalition_id))
+    queue_after_commit(LAYOUT_TASK, coalition_id)

@@ -3,17 +3,7 @@
 from django.contrib import admin
 
 from networks.metrics.models import ActorMetric, MetricRun, RelationshipMetric
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Metric runs are computed, never typed: the admin shows them, and a steward deletes a
-    run there if ever needed (its rows go with it)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+from weft.admin import ReadOnlyAdmin
 
 
 @admin.register(MetricRun)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from coalitions.services import METRICS_TASK
 from networks.graph.compute import ComputedRun, MetricInput, compute_run
 from networks.metrics.models import (
     ActorMetric,
@@ -20,6 +21,7 @@ from networks.metrics.models import (
 from networks.metrics.selectors import metric_input
 from networks.models import Suggestion
 from weft.bulk import copy_rows
+from weft.queue import queue_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +61,7 @@ def metric_run_request(
         except IntegrityError:
             return _live_run(coalition_id, input_hash), False
         if queue:
-            transaction.on_commit(lambda: _queue_run(run), robust=True)
+            queue_after_commit(METRICS_TASK, run.coalition_id, run_id=run.pk)
     return run, True
 
 
@@ -69,12 +71,6 @@ def _live_run(coalition_id: int, input_hash: str) -> MetricRun | None:
         .exclude(status=MetricRunStatus.FAILED)
         .first()
     )
-
-
-def _queue_run(run: MetricRun) -> None:
-    from networks.metrics.tasks import compute_metrics
-
-    compute_metrics.delay(run.coalition_id, run_id=run.pk)
 
 
 def metric_run_execute(

@@ -4,12 +4,10 @@ from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 
 from coalitions.models import Coalition
+from coalitions.services import METRICS_TASK
 from networks.metrics.models import MetricTrigger
 from networks.metrics.selectors import metric_input
 from networks.metrics.services import metric_run_execute, metric_run_fail, metric_run_request
-
-# Large imports are previewed by a worker (registered here so autodiscovery finds it).
-from networks.transfer.tasks import preview_import  # noqa: E402, F401
 
 # Only what a retry can fix: the database or the broker going away for a moment.
 RETRYABLE = (OperationalError, InterfaceError, ConnectionError)
@@ -25,7 +23,7 @@ class MetricTask(Task):
 @shared_task(
     bind=True,
     base=MetricTask,
-    name="networks.compute_metrics",
+    name=METRICS_TASK,
     acks_late=True,  # a worker killed mid-run leaves the message to be redelivered and redone
     autoretry_for=RETRYABLE,
     retry_backoff=5,

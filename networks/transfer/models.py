@@ -36,6 +36,10 @@ class ImportJob(models.Model):
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, 0–100.")
+    # The worker reading a large file: claimed by a conditional update, so that a second
+    # delivery of the task does not read it again (networks/transfer/tasks.py).
+    task_id = models.CharField(max_length=255, blank=True, editable=False)
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
     summary = models.JSONField(default=dict, blank=True)
     decisions = models.JSONField(
         default=dict, blank=True, help_text="Per suggested duplicate (sheet:row): merge or create."

@@ -29,8 +29,12 @@ from networks.transfer.readers import detect_format, read_map
 from networks.transfer.selectors import import_snapshot, map_export
 from weft.bulk import create_with_history
 from weft.errors import ApplicationError
+from weft.queue import queue_after_commit
 
 logger = logging.getLogger(__name__)
+
+# The worker task that previews a large import (networks/transfer/tasks.py).
+PREVIEW_TASK = "networks.preview_import"
 
 # Files larger than this are read by a worker, with progress shown in the page.
 ASYNC_BYTES = 512 * 1024
@@ -104,9 +108,7 @@ def import_preview(*, access, filename: str, content: bytes) -> ImportJob:
         size=len(content),
     )
     if len(content) > ASYNC_BYTES:
-        from networks.transfer.tasks import preview_import
-
-        transaction.on_commit(lambda: preview_import.delay(job.pk))
+        queue_after_commit(PREVIEW_TASK, job.pk)
         return job
     return import_job_preview(job=job, access=access)
 

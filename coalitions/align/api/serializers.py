@@ -8,7 +8,6 @@ from rest_framework import serializers
 
 from allies.api.fields import CoalitionActorField
 from coalitions.align.models import (
-    HEALTH_DIMENSIONS,
     DecisionRule,
     Endorsement,
     FeedbackComment,
@@ -20,15 +19,22 @@ from coalitions.align.models import (
     Signature,
     StatementStatus,
     StatementVersion,
+    Target,
     UnityStatement,
     Vote,
     VoteChoice,
 )
 from coalitions.align.services.proposals import proposal_create, proposal_update
 from coalitions.align.services.statements import statement_create, statement_update
-from coalitions.api.fields import CoalitionRowField, NamedChoiceField, UnversionedSerializer
+from coalitions.api.fields import (
+    CoalitionRowField,
+    NamedChoiceField,
+    UnversionedSerializer,
+    other_rows,
+)
 from coalitions.models import RoleName
 from weft.serializers import WeftModelSerializer, validate_dates_in_order
+from weft.vocabulary import HealthArea
 
 
 # ---------------------------------------------------------------------------------------------
@@ -384,7 +390,7 @@ class HealthAnswerSerializer(serializers.ModelSerializer):
     class Meta:
         model = HealthCheckAnswer
         fields = [
-            "id", "round", "organisation", *HEALTH_DIMENSIONS, "comment", "answered_at",
+            "id", "round", "organisation", *HealthArea.values, "comment", "answered_at",
         ]  # fmt: skip
         read_only_fields = ["round", "answered_at"]
 
@@ -439,3 +445,17 @@ class FeedbackCommentSerializer(serializers.ModelSerializer):
         fields = ["id", "round", "paragraph", "organisation", "author", "body", "created_at"]
         read_only_fields = ["round", "created_at"]
         extra_kwargs = {"paragraph": {"min_value": 1, "max_value": 1000}}
+
+
+class TargetSerializer(WeftModelSerializer):
+    actor = CoalitionActorField(help_text="The decision-maker the coalition means to move.")
+
+    class Meta:
+        model = Target
+        fields = ["id", "actor", "demand", "is_primary", "version", "created_at", "updated_at"]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def validate_actor(self, actor):
+        if other_rows(self, Target.objects.filter(actor=actor)).exists():
+            raise serializers.ValidationError("is already a target of this coalition.")
+        return actor

@@ -6,11 +6,13 @@ from coalitions.align.api.views import (
     ProposalViewSet,
     SignatureViewSet,
     StatementViewSet,
+    TargetViewSet,
 )
 from weft.routers import coalition_routes
 
 urlpatterns = coalition_routes(
     {
+        "targets": TargetViewSet,
         "statements": StatementViewSet,
         "signatures": SignatureViewSet,
         "principles": PrincipleViewSet,

@@ -26,6 +26,7 @@ from coalitions.align.api.serializers import (
     SignatureSerializer,
     StatementSerializer,
     StatementVersionSerializer,
+    TargetSerializer,
     VoteSerializer,
 )
 from coalitions.align.models import (
@@ -38,6 +39,7 @@ from coalitions.align.models import (
     Signature,
     StatementStatus,
     StatementVersion,
+    Target,
     UnityStatement,
     Vote,
 )
@@ -533,3 +535,21 @@ class FeedbackRoundViewSet(WorkflowViewSet):
             feedback_round.comments.select_related("author"), self.access, "organisation"
         )
         return Response(FeedbackCommentSerializer(comments, many=True).data)
+
+
+class TargetFilter(django_filters.FilterSet):
+    actor = django_filters.NumberFilter()
+    is_primary = django_filters.BooleanFilter()
+
+
+class TargetViewSet(WorkflowViewSet):
+    """Decision-makers the coalition means to move, and what it demands of them."""
+
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilter
+    search_fields = ["demand", "actor__name"]
+    ordering_fields = ["id", "is_primary", "created_at", "updated_at"]
+
+    def scoped_queryset(self):
+        targets = Target.objects.filter(coalition=self.access.coalition)
+        return hide_sensitive_references(targets, self.access, "actor")

@@ -3,11 +3,12 @@
 from django.db import transaction
 from django.utils import timezone
 
-from coalitions.align.models import HEALTH_DIMENSIONS, HealthCheckAnswer, HealthCheckRound
+from coalitions.align.models import HealthCheckAnswer, HealthCheckRound
 from coalitions.connect.services import voting_membership
 from coalitions.models import Coalition
 from weft.errors import ApplicationError
 from weft.validation import require_text
+from weft.vocabulary import HealthArea
 
 
 # -- Network health check
@@ -37,7 +38,7 @@ def health_answer_record(
         )  # fmt: skip
     if voting_membership(round.coalition, organisation) is None:
         raise ApplicationError("Only member organisations answer.", field="organisation")
-    for name in HEALTH_DIMENSIONS:
+    for name in HealthArea.values:
         score = scores.get(name)
         if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
             raise ApplicationError("Score it from 1 to 5.", field=name)
@@ -49,5 +50,5 @@ def health_answer_record(
     return HealthCheckAnswer.objects.create(
         round=round, organisation=organisation, answered_by=answered_by,
         comment=(comment or "").strip(), answered_at=timezone.now(),
-        **{name: scores[name] for name in HEALTH_DIMENSIONS},
+        **{name: scores[name] for name in HealthArea.values},
     )  # fmt: skip

@@ -16,9 +16,9 @@ from coalitions.align.selectors import (
 )
 from coalitions.align.services.health import health_round_open
 from coalitions.align.views.proposals import _refused
-from coalitions.reports.figures import HEALTH_AREAS
 from coalitions.roles import require_workspace
 from weft.pages import date_or_none, post_or_refuse
+from weft.vocabulary import HealthArea
 
 
 # -- Network health check and the equity check
@@ -56,7 +56,7 @@ def health(request, coalition_id: int):
     return render(request, "coalitions/workflow/health.html", context)
 
 
-HEALTH_LABELS = dict(HEALTH_AREAS)
+HEALTH_LABELS = dict(HealthArea.choices)
 
 
 def _quarter_ends(today: datetime.date, count: int) -> list[datetime.date]:

@@ -13,7 +13,6 @@ from django.utils import timezone
 from coalitions import roles
 from coalitions.align.forms import HealthAnswerForm, VoteForm
 from coalitions.align.models import (
-    HEALTH_DIMENSIONS,
     DecisionRule,
     Endorsement,
     HealthCheckAnswer,
@@ -34,6 +33,7 @@ from coalitions.align.views.health import HEALTH_LABELS
 from coalitions.connect.services import membership_spoken_for
 from coalitions.roles import hide_sensitive_references
 from weft.errors import ApplicationError
+from weft.vocabulary import HealthArea
 
 RULES_EXPLAINED = {
     DecisionRule.CONSENSUS: "Consensus: adopted when organisations agree or stand aside; one "
@@ -136,7 +136,7 @@ def _health_context(access, *, form=None, form_for=None, error=None):
         if health_round.own_answer is not None:
             health_round.own_scores = [
                 (HEALTH_LABELS[name], getattr(health_round.own_answer, name))
-                for name in HEALTH_DIMENSIONS
+                for name in HealthArea.values
             ]
         health_round.form = (
             form if form_for == health_round.pk and form is not None else HealthAnswerForm()

@@ -1,0 +1,4 @@
+from coalitions.stewardship.api.views import RoleViewSet
+from weft.routers import coalition_routes
+
+urlpatterns = coalition_routes({"roles": RoleViewSet})

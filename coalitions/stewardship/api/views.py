@@ -1,0 +1,65 @@
+"""API of the steward's work: who holds which role (every grant, change and revocation audited)."""
+
+import django_filters
+from rest_framework import status
+from rest_framework.response import Response
+
+from coalitions import roles
+from coalitions.api.viewsets import CoalitionScopedViewSet
+from coalitions.models import Role, RoleName
+from coalitions.services import role_grant, role_revoke
+from coalitions.stewardship.api.serializers import RoleSerializer
+
+
+class RoleFilter(django_filters.FilterSet):
+    role = django_filters.ChoiceFilter(choices=RoleName.choices)
+    user = django_filters.CharFilter(field_name="user__username")
+
+
+class RoleViewSet(CoalitionScopedViewSet):
+    """Who holds which role (stewards only). Every grant, change and revocation is audited."""
+
+    serializer_class = RoleSerializer
+    read_permission = roles.Permission.ROLES_MANAGE
+    write_permission = roles.Permission.ROLES_MANAGE
+    versioned = False
+    filterset_class = RoleFilter
+    search_fields = ["user__username"]
+    ordering_fields = ["id", "granted_at", "role"]
+
+    def scoped_queryset(self):
+        return (
+            Role.objects.current()
+            .filter(coalition=self.access.coalition)
+            .select_related("user", "granted_by")
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        role = role_grant(
+            coalition=self.access.coalition,
+            granted_by=request.user,
+            **serializer.validated_data,
+        )
+        return Response(self.get_serializer(role).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        current = self.get_object()
+        serializer = self.get_serializer(current, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        role = role_grant(
+            coalition=self.access.coalition,
+            user=current.user,
+            role=data.get("role", current.role),
+            organisation=data.get("organisation", current.organisation),
+            person=data.get("person", current.person),
+            granted_by=request.user,
+        )
+        return Response(self.get_serializer(role).data)
+
+    def destroy(self, request, *args, **kwargs):
+        current = self.get_object()
+        role_revoke(coalition=self.access.coalition, user=current.user, revoked_by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
