@@ -34,11 +34,12 @@ run: demo static
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install static
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .
