@@ -12,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from allies.managers import ActorQuerySet, AssessmentQuerySet
 from weft.db import Editable, SameCoalition
-from weft.vocabulary import ActorKind, AllyKind, Stance
+from weft.vocabulary import ActorKind, AllyKind, ContactKind, Stance
 
 SCORE_RANGE = (1, 5)
 
@@ -91,14 +91,6 @@ class Actor(Editable):
     @property
     def is_person(self) -> bool:
         return self.kind == ActorKind.PERSON
-
-
-class ContactKind(models.TextChoices):
-    EMAIL = "email", "Email"
-    PHONE = "phone", "Phone"
-    ADDRESS = "address", "Postal address"
-    MESSAGING = "messaging", "Messaging handle"
-    OTHER = "other", "Other"
 
 
 class ContactDetail(Editable):

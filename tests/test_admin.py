@@ -18,7 +18,6 @@ from allies.models import (
     Affiliation,
     AllyAssessment,
     ContactDetail,
-    ContactKind,
     EngagementPlan,
     Skill,
     SkillLevel,
@@ -48,7 +47,7 @@ from networks.metrics.models import ActorMetric, MetricRun, RelationshipMetric
 from networks.metrics.services import metric_run_execute, metric_run_request
 from networks.models import ActorPosition, Interaction, InteractionParticipant, Suggestion, Tie
 from networks.transfer.models import ActorMerge, ImportJob
-from weft.vocabulary import ActorKind, AllyKind, InteractionKind, MemberPhase, Stance
+from weft.vocabulary import ActorKind, AllyKind, ContactKind, InteractionKind, MemberPhase, Stance
 
 APPS = ("allies", "coalitions", "networks")
 READ_ONLY = {AuditEntry, MetricRun, ActorMetric, RelationshipMetric, Suggestion, Report, ShareLink}

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from allies.models import Actor, AllyAssessment, ContactKind, EngagementPlan, SkillLevel
+from allies.models import Actor, AllyAssessment, EngagementPlan, SkillLevel
 from coalitions.align.models import Endorsement, Signature, StatementStatus
 from coalitions.connect.models import PhaseMove
 from coalitions.models import Coalition, RoleName
@@ -21,7 +21,7 @@ from coalitions.produce.models import GroupKind
 from demo.builder import DEFAULT_PASSWORD, DEMO_KEY, DEMO_NAME, DEMO_USERNAMES, demo_load
 from networks.models import Interaction
 from tests.conftest import PASSWORD
-from weft.vocabulary import ActorKind, InteractionKind, MemberPhase, Stance, TieKind
+from weft.vocabulary import ActorKind, ContactKind, InteractionKind, MemberPhase, Stance, TieKind
 
 
 @pytest.fixture

@@ -244,7 +244,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "ActorKindEnum": "weft.vocabulary.ActorKind.choices",
-        "ContactKindEnum": "allies.models.ContactKind",
+        "ContactKindEnum": "weft.vocabulary.ContactKind.choices",
         "TieKindEnum": "weft.vocabulary.TieKind.choices",
         "InteractionKindEnum": "weft.vocabulary.InteractionKind.choices",
         "GroupKindEnum": "coalitions.produce.models.GroupKind",

@@ -59,6 +59,16 @@ class ActorKind(Choices):
     OFFICIAL = "official", "Official"
 
 
+class ContactKind(Choices):
+    """How to reach a person (the value itself is personal data, kept apart: ContactDetail)."""
+
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    ADDRESS = "address", "Postal address"
+    MESSAGING = "messaging", "Messaging handle"
+    OTHER = "other", "Other"
+
+
 class Stance(Choices):
     """The spectrum of allies, from those working against the cause to those working for it
     (the spectrum of allies, Training for Change). The order is the spectrum's."""

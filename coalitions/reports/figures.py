@@ -28,23 +28,16 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from weft.vocabulary import HealthArea
+from weft.vocabulary import HealthArea, MemberPhase, Stance
 
 WITHHELD = "[name withheld]"
 STRONG_TIE_THRESHOLD_DEFAULT = 0.6
 TREND_PERIODS = 8  # how many periods back the trend charts reach at most
 
-STANCES = (  # the ally spectrum, from working against the cause to working for it
-    ("active_opposition", "active opposition"),
-    ("passive_opposition", "passive opposition"),
-    ("neutral", "neutral"),
-    ("passive_ally", "passive ally"),
-    ("active_ally", "active ally"),
-)
-STANCE_LABEL = dict(STANCES)
-STANCE_POSITION = {stance: i for i, (stance, _) in enumerate(STANCES)}
-PHASES = (("prospect", "Prospect"), ("connect", "Connect"), ("align", "Align"))
-PHASES += (("produce", "Produce"),)
+# The ally spectrum's order and its labels, as a report's sentences use them ("moved from
+# neutral to passive ally").
+STANCE_POSITION = {stance.value: position for position, stance in enumerate(Stance)}
+STANCE_LABEL = {stance.value: stance.label.lower() for stance in Stance}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -613,7 +606,7 @@ def build_report(
             "previous": _count_display(len(previous.members_by_phase.get(phase, [])), threshold),
             "organisations": _names(current.members_by_phase.get(phase, []), privacy),
         }
-        for phase, label in PHASES
+        for phase, label in MemberPhase.choices
     ]
     moves = [
         {
@@ -818,26 +811,4 @@ def trend_svg(values: list, labels: list[str], *, width: int = 240, height: int 
         f'<text x="{left}" y="{height + 11}" font-size="9" fill="#5b6475">{first}</text>'
         f'<text x="{width - pad}" y="{height + 11}" font-size="9" fill="#5b6475" '
         f'text-anchor="end">{last}</text></svg>'
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Narrative
-
-NARRATIVE_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "h3", "h4", "a"}
-
-
-def render_narrative(text: str) -> str:
-    """The organizers' Markdown as HTML that cannot run anything: Python-Markdown, then the
-    Ammonia sanitizer (nh3) keeping a few text tags and plain links."""
-    import markdown
-    import nh3
-
-    html = markdown.markdown(text or "", output_format="html")
-    return nh3.clean(
-        html,
-        tags=NARRATIVE_TAGS,
-        attributes={"a": {"href"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
     )

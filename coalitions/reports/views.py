@@ -23,6 +23,7 @@ from coalitions.reports import figures as reporting
 from coalitions.reports import selectors as report_selectors
 from coalitions.reports import services as report_services
 from coalitions.reports.models import Report
+from coalitions.reports.narrative import render_narrative
 from weft.errors import ApplicationError
 
 Permission = roles.Permission
@@ -39,7 +40,7 @@ def _context(report: Report, snapshot: dict) -> dict:
     return {
         "report": report,
         "snapshot": snapshot,
-        "narrative_html": reporting.render_narrative(snapshot.get("narrative", "")),
+        "narrative_html": render_narrative(snapshot.get("narrative", "")),
         "trend": snapshot["trend"],
     }
 

@@ -3,6 +3,8 @@ dates. Each reader returns the value or raises ValueError with the message a use
 
 import datetime
 
+from weft.vocabulary import AllyKind, ContactKind, InteractionKind, Stance
+
 ACTOR_KINDS = {
     "organisation": "organisation",
     "organization": "organisation",
@@ -71,22 +73,10 @@ DIRECTIONS = {
 }
 DEFAULT_DIRECTION = "undirected"
 
-STANCES = (
-    "active_opposition",
-    "passive_opposition",
-    "neutral",
-    "passive_ally",
-    "active_ally",
-)
-ALLY_KINDS = ("natural", "strategic")
-CONTACT_KINDS = ("email", "phone", "address", "messaging", "other")
-INTERACTION_KINDS = (
-    "one_to_one",
-    "joint_action",
-    "working_group_session",
-    "co_attended_event",
-    "communication",
-)
+STANCES = tuple(Stance.values)
+ALLY_KINDS = tuple(AllyKind.values)
+CONTACT_KINDS = tuple(ContactKind.values)
+INTERACTION_KINDS = tuple(InteractionKind.values)
 
 _TRUE = {"yes", "y", "true", "1", "x", "sensitive"}
 _FALSE = {"no", "n", "false", "0", ""}

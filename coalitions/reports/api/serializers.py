@@ -4,10 +4,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from coalitions.reports import figures as reporting
 from coalitions.reports import selectors as report_selectors
 from coalitions.reports import services as report_services
 from coalitions.reports.models import Report, ReportStatus, ShareLink
+from coalitions.reports.narrative import render_narrative
 
 
 class ReportSummarySerializer(serializers.ModelSerializer):
@@ -48,7 +48,7 @@ class ReportSerializer(ReportSummarySerializer):
         return cache[report.pk]
 
     def get_narrative_html(self, report) -> str:
-        return reporting.render_narrative(self._snapshot(report).get("narrative", ""))
+        return render_narrative(self._snapshot(report).get("narrative", ""))
 
     @extend_schema_field(OpenApiTypes.OBJECT)
     def get_figures(self, report) -> dict:
