@@ -97,6 +97,10 @@ class ContactDetail(Editable):
     """Personal data. Shown only to roles that need it; never logged, never in a URL,
     never in a funder's view; erased with the person."""
 
+    # Deleted with the actor it points at, in one batch that a restore brings back
+    # (allies/services/actors.py).
+    deleted_with_actor = ("actor",)
+
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="contact_details")
     kind = models.CharField(max_length=20, choices=ContactKind.choices)
     value = models.CharField(max_length=300)
@@ -121,6 +125,10 @@ class ContactDetail(Editable):
 class EngagementPlan(Editable):
     """How the coalition means to move one actor: the ask, the frame that speaks to them,
     who carries the message, who owns the plan and when the next step is due."""
+
+    # Deleted with the actor it points at, in one batch that a restore brings back
+    # (allies/services/actors.py).
+    deleted_with_actor = ("actor",)
 
     actor = models.OneToOneField(Actor, on_delete=models.CASCADE, related_name="engagement_plan")
     ask = models.TextField(blank=True, help_text="What we ask of them.")
@@ -157,6 +165,10 @@ class EngagementPlan(Editable):
 class Affiliation(Editable, SameCoalition):
     """A person's place in an organisation, group or institution; ``is_lead`` marks a lead role,
     which counts towards the coalition's leadership."""
+
+    # Deleted with the actor it points at, in one batch that a restore brings back
+    # (allies/services/actors.py).
+    deleted_with_actor = ("person", "organisation")
 
     coalition_actor_fields = ("organisation",)
 
@@ -236,6 +248,10 @@ class SkillLevel(models.Model):
 class AllyAssessment(models.Model):
     """Where an actor stood on a given day. Rows are appended, never changed: the latest row on
     or before a date is the actor's assessment on that date."""
+
+    # Deleted with the actor it points at, in one batch that a restore brings back
+    # (allies/services/actors.py).
+    deleted_with_actor = ("actor",)
 
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="assessments")
     stance = models.CharField(max_length=20, choices=Stance.choices)

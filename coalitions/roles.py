@@ -21,12 +21,16 @@ from coalitions.models import Coalition, Role, RoleName
 class Permission(StrEnum):
     MAP_VIEW = "map_view"
     MAP_EDIT = "map_edit"  # members: their own organisation only (see can_edit_actor)
+    # The whole map: any actor or tie, restoring from history, imports and merges.
+    MAP_EDIT_ALL = "map_edit_all"
     SENSITIVE_VIEW = "sensitive_view"
     CONTACTS_VIEW = "contacts_view"
     CONTACTS_EDIT = "contacts_edit"
     WORKFLOW_VIEW = "workflow_view"
     WORKFLOW_EDIT = "workflow_edit"
     SIGN_AND_ENDORSE = "sign_and_endorse"
+    # Every signature with its signer; the others read which organisations signed publicly.
+    SIGNATURES_VIEW = "signatures_view"
     DASHBOARD_VIEW = "dashboard_view"
     METRICS_RUN = "metrics_run"  # start a metric run by hand
     REPORTS_VIEW = "reports_view"
@@ -50,12 +54,14 @@ STEWARD, ORGANIZER, WEAVER, MEMBER, FUNDER = (
 GRANTS: dict[Permission, frozenset[RoleName]] = {
     Permission.MAP_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER}),
     Permission.MAP_EDIT: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER}),
+    Permission.MAP_EDIT_ALL: frozenset({STEWARD, ORGANIZER, WEAVER}),
     Permission.SENSITIVE_VIEW: frozenset({STEWARD, ORGANIZER}),
     Permission.CONTACTS_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER}),
     Permission.CONTACTS_EDIT: frozenset({STEWARD, ORGANIZER, WEAVER}),
     Permission.WORKFLOW_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER}),
     Permission.WORKFLOW_EDIT: frozenset({STEWARD, ORGANIZER, WEAVER}),
     Permission.SIGN_AND_ENDORSE: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER}),
+    Permission.SIGNATURES_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER}),
     Permission.DASHBOARD_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER}),
     Permission.METRICS_RUN: frozenset({STEWARD, ORGANIZER, WEAVER}),
     Permission.REPORTS_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER, FUNDER}),
@@ -117,9 +123,45 @@ class Access:
             return False
         if actor.is_sensitive and not self.sees_sensitive:
             return False
-        if self.role == RoleName.MEMBER:
-            return self.organisation_id is not None and actor.pk == self.organisation_id
-        return self.can(Permission.MAP_EDIT)
+        if self.can(Permission.MAP_EDIT_ALL):
+            return True
+        return self.can(Permission.MAP_EDIT) and actor.pk == self.organisation_id
+
+    def require_edit_actor(self, actor) -> None:
+        if not self.can_edit_actor(actor):
+            raise PermissionDeniedForRole(self, Permission.MAP_EDIT)
+
+    def can_edit_tie(self, tie) -> bool:
+        """Ties of the map: any for the roles that edit the whole map; a member records and
+        edits the ties of their own organisation."""
+        if self.can(Permission.MAP_EDIT_ALL):
+            return True
+        own = self.organisation_id
+        return (
+            self.can(Permission.MAP_EDIT)
+            and own is not None
+            and own
+            in (
+                tie.source_id,
+                tie.target_id,
+            )
+        )
+
+    def require_edit_tie(self, tie) -> None:
+        if not self.can_edit_tie(tie):
+            raise PermissionDeniedForRole(self, Permission.MAP_EDIT)
+
+    def may_speak_for(self, organisation_id: int | None) -> bool:
+        """Whose voice a user records (votes, answers, endorsements, comments): the roles that
+        run the workflow, any member organisation's; a member, their own organisation's only
+        (and only as its designee: coalitions.connect.services.membership_spoken_for)."""
+        if self.can(Permission.WORKFLOW_EDIT):
+            return True
+        return self.can(Permission.SIGN_AND_ENDORSE) and organisation_id == self.organisation_id
+
+    def require_speak_for(self, organisation_id: int | None) -> None:
+        if not self.may_speak_for(organisation_id):
+            raise PermissionDeniedForRole(self, Permission.SIGN_AND_ENDORSE)
 
 
 def current_role(user, coalition_id: int) -> Role | None:

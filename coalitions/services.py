@@ -5,10 +5,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from coalitions.models import AuditAction, AuditEntry, Coalition, Role, RoleName
-from weft.db import locked
+from coalitions.roles import Access, Permission
 from weft.errors import ApplicationError
-from weft.forms import require_version
 from weft.queue import queue_after_commit
+from weft.services import apply_changes, locked_at, save_as
+from weft.validation import require_text
 from weft.vocabulary import ActorKind, CoalitionPhase
 
 
@@ -156,20 +157,45 @@ def _keep_a_steward(coalition: Coalition, *, leaving) -> None:
         )
 
 
-# -- The coalition's own phase, and archiving a statement
-@transaction.atomic
-def coalition_phase_change(*, coalition: Coalition, phase: str, expected_version, changed_by):
-    """Move the coalition as a whole to another phase of Connect-Align-Produce (not linear:
-    it may go back to Connect). The change is kept in the coalition's history: who, when."""
+# The coalition's privacy policy: only stewards change it, and every change is audited.
+PRIVACY_FIELDS = ("reports_show_organisation_names", "reports_small_count_threshold")
 
-    coalition = locked(Coalition, coalition)
-    require_version(coalition, expected_version, what="The coalition")
+
+@transaction.atomic
+def coalition_update(*, access: Access, expected_version, **changes) -> Coalition:
+    """Change the coalition's description (organizers, weavers, stewards) or its privacy
+    policy (stewards; audited): its name, cause, goals, scale, phase, and what funder reports
+    show."""
+    privacy = sorted(field for field in PRIVACY_FIELDS if field in changes)
+    if privacy:
+        access.require(Permission.PRIVACY_MANAGE)
+    access.require(Permission.WORKFLOW_EDIT)
+    coalition = locked_at(access.coalition, expected_version, what="The coalition")
+    if "name" in changes:
+        changes["name"] = require_text(changes["name"], field="name", what="The name")
+    apply_changes(coalition, changes, user=access.user)
+    if privacy:
+        audit_record(
+            coalition=coalition,
+            user=access.user,
+            action=AuditAction.PRIVACY_CHANGED,
+            fields=privacy,
+        )
+    return coalition
+
+
+@transaction.atomic
+def coalition_phase_change(*, access: Access, phase: str, expected_version) -> Coalition:
+    """Move the coalition as a whole to another phase of Connect-Align-Produce (not linear:
+    it may go back to Connect), from the pipeline board. The change is kept in the
+    coalition's history: who, when. The same phase again changes nothing."""
+    access.require(Permission.WORKFLOW_EDIT)
+    coalition = locked_at(access.coalition, expected_version, what="The coalition")
     if phase not in CoalitionPhase.values:
         raise ApplicationError("Choose Connect, Align or Produce.", field="phase")
     if phase != coalition.phase:
         coalition.phase = phase
-        coalition._history_user = changed_by
-        coalition.save(update_fields=["phase"])
+        save_as(coalition, user=access.user, update_fields=["phase"])
     return coalition
 
 

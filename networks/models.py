@@ -18,6 +18,10 @@ STRENGTH_RANGE = (1, 5)
 class Tie(Editable, SameCoalition):
     """A declared relationship between two actors of the same coalition."""
 
+    # Deleted with the actor it points at, in one batch that a restore brings back
+    # (allies/services/actors.py).
+    deleted_with_actor = ("source", "target")
+
     coalition_actor_fields = ("source", "target")
 
     coalition = models.ForeignKey(
@@ -148,6 +152,10 @@ class InteractionParticipant(models.Model):
 class ActorPosition(models.Model):
     """An actor's place on the force-directed map, computed by the layout task. A pinned
     position was placed by hand and is kept by later layout runs."""
+
+    # Deleted with the actor it points at, in one batch that a restore brings back
+    # (allies/services/actors.py).
+    deleted_with_actor = ("actor",)
 
     actor = models.OneToOneField("allies.Actor", on_delete=models.CASCADE, related_name="position")
     x = models.FloatField()

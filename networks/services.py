@@ -1,4 +1,5 @@
-"""Writes about the relationship graph."""
+"""Writes about the relationships: declared ties, the interactions that are evidence of
+them, and where a newcomer lands on the map."""
 
 import logging
 import math
@@ -8,9 +9,14 @@ from django.db.models import Q
 from django.http import Http404
 
 from allies.models import Actor
-from networks.models import ActorPosition, Tie
+from coalitions.roles import Access, Permission
+from coalitions.services import layout_request_after_edit, metrics_request_after_edit
+from networks.models import ActorPosition, Interaction, InteractionParticipant, Tie
 from weft.errors import ApplicationError
 from weft.history import restore_row
+from weft.services import apply_changes, delete_as, locked_at, save_as
+from weft.validation import require_actor_of, require_dates_in_order
+from weft.vocabulary import Direction, TieKind
 
 logger = logging.getLogger(__name__)
 
@@ -19,10 +25,89 @@ logger = logging.getLogger(__name__)
 NEWCOMER_OFFSET = 40.0
 
 
+# ---------------------------------------------------------------------------------------------
+# Ties
+
+
+def _check_tie(access: Access, tie: Tie) -> None:
+    """The rules of a tie as it would be saved: two actors of the coalition, dates in order,
+    and the writer allowed to record it (a member: a tie of their own organisation)."""
+    require_actor_of(access.coalition, tie.source, field="source")
+    require_actor_of(access.coalition, tie.target, field="target")
+    if tie.source_id == tie.target_id:
+        raise ApplicationError("must be another actor than source.", field="target")
+    require_dates_in_order(tie.started_on, tie.ended_on, start="started_on", end="ended_on")
+    if tie.is_sensitive and not access.sees_sensitive:
+        raise ApplicationError(
+            "Your role cannot mark ties sensitive.", field="is_sensitive", status=403
+        )
+    access.require_edit_tie(tie)
+
+
 @transaction.atomic
-def tie_restore(*, access, tie_id: int, history_id: int, user):
-    """Bring a tie back to the state a history record holds; restoring its deletion record
-    undeletes it, as long as both of its actors still exist."""
+def tie_create(
+    *,
+    access: Access,
+    source: Actor,
+    target: Actor,
+    kind: str = TieKind.COLLABORATION,
+    direction: str = Direction.UNDIRECTED,
+    strength: int | None = None,
+    started_on=None,
+    ended_on=None,
+    is_sensitive: bool = False,
+    description: str = "",
+) -> Tie:
+    """Declare a tie between two actors. A new actor has no place on the map until the next
+    layout run: it is placed beside its neighbours meanwhile, where a person looks for it."""
+    tie = Tie(
+        coalition=access.coalition,
+        source=source,
+        target=target,
+        kind=kind,
+        direction=direction,
+        strength=strength,
+        started_on=started_on,
+        ended_on=ended_on,
+        is_sensitive=is_sensitive,
+        description=description,
+    )
+    _check_tie(access, tie)
+    save_as(tie, user=access.user)
+    for end in (tie.source, tie.target):
+        position_place_beside_neighbours(actor=end)
+    layout_request_after_edit(coalition_id=access.coalition.pk)
+    metrics_request_after_edit(coalition_id=access.coalition.pk)
+    return tie
+
+
+@transaction.atomic
+def tie_update(*, access: Access, tie: Tie, expected_version, **changes) -> Tie:
+    """Change a tie the role may edit, into one it may still edit."""
+    tie = locked_at(tie, expected_version, what="This tie")
+    access.require_edit_tie(tie)
+    for name, value in changes.items():
+        setattr(tie, name, value)
+    _check_tie(access, tie)
+    save_as(tie, user=access.user)
+    metrics_request_after_edit(coalition_id=access.coalition.pk)
+    return tie
+
+
+@transaction.atomic
+def tie_delete(*, access: Access, tie: Tie, expected_version) -> None:
+    tie = locked_at(tie, expected_version, what="This tie")
+    access.require_edit_tie(tie)
+    delete_as(tie, user=access.user)
+    layout_request_after_edit(coalition_id=access.coalition.pk)
+    metrics_request_after_edit(coalition_id=access.coalition.pk)
+
+
+@transaction.atomic
+def tie_restore(*, access: Access, tie_id: int, history_id: int) -> Tie:
+    """Bring a tie back to the state a history record holds (organizers, weavers, stewards);
+    restoring its deletion record undeletes it, as long as both of its actors still exist."""
+    access.require(Permission.MAP_EDIT_ALL)
     try:
         record = Tie.history.get(history_id=history_id, id=tie_id, coalition_id=access.coalition.pk)
     except Tie.history.model.DoesNotExist:
@@ -39,8 +124,86 @@ def tie_restore(*, access, tie_id: int, history_id: int, user):
             status=409,
             code="conflict",
         )
-    tie, _ = restore_row(record, user=user, reason=f"restored from history {history_id}")
+    tie, _ = restore_row(record, user=access.user, reason=f"restored from history {history_id}")
+    layout_request_after_edit(coalition_id=access.coalition.pk)
     return tie
+
+
+# ---------------------------------------------------------------------------------------------
+# Interactions: the evidence relationship strength is computed from
+
+
+def _checked_participants(access: Access, participants) -> list[Actor]:
+    for actor in participants:
+        require_actor_of(access.coalition, actor, field="participants")
+    if len({actor.pk for actor in participants}) != len(participants):
+        raise ApplicationError("lists an actor twice.", field="participants")
+    if len(participants) < 2:
+        raise ApplicationError("An interaction takes at least two actors.", field="participants")
+    return list(participants)
+
+
+@transaction.atomic
+def interaction_create(
+    *,
+    access: Access,
+    kind: str,
+    occurred_on,
+    participants,
+    summary: str = "",
+    action=None,
+    working_group=None,
+) -> Interaction:
+    """Log an interaction of two or more actors (organizers, weavers, stewards): evidence for
+    their relationship strength from the next metric run."""
+    access.require(Permission.MAP_EDIT_ALL)
+    participants = _checked_participants(access, participants)
+    interaction = Interaction(
+        coalition=access.coalition,
+        kind=kind,
+        occurred_on=occurred_on,
+        summary=summary,
+        action=action,
+        working_group=working_group,
+        recorded_by=access.user,
+    )
+    save_as(interaction, user=access.user)
+    InteractionParticipant.objects.bulk_create(
+        InteractionParticipant(interaction=interaction, actor=actor) for actor in participants
+    )
+    metrics_request_after_edit(coalition_id=access.coalition.pk)
+    return interaction
+
+
+@transaction.atomic
+def interaction_update(
+    *, access: Access, interaction: Interaction, expected_version, **changes
+) -> Interaction:
+    access.require(Permission.MAP_EDIT_ALL)
+    interaction = locked_at(interaction, expected_version, what="This interaction")
+    participants = changes.pop("participants", None)
+    if participants is not None:
+        participants = _checked_participants(access, participants)
+    apply_changes(interaction, changes, user=access.user)
+    if participants is not None:
+        interaction.participations.all().delete()
+        InteractionParticipant.objects.bulk_create(
+            InteractionParticipant(interaction=interaction, actor=actor) for actor in participants
+        )
+    metrics_request_after_edit(coalition_id=access.coalition.pk)
+    return interaction
+
+
+@transaction.atomic
+def interaction_delete(*, access: Access, interaction: Interaction, expected_version) -> None:
+    access.require(Permission.MAP_EDIT_ALL)
+    interaction = locked_at(interaction, expected_version, what="This interaction")
+    delete_as(interaction, user=access.user)
+    metrics_request_after_edit(coalition_id=access.coalition.pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Places on the map
 
 
 @transaction.atomic

@@ -551,7 +551,8 @@ def test_an_organisation_endorses_a_principle_once(client_for, coalition, princi
     data = {"principle": principle.pk, "organisation": orgs[0].pk}
     assert post(client, url(coalition, "endorsements"), data).status_code == 201
     again = post(client, url(coalition, "endorsements"), data)
-    assert again.status_code == 400
+    # The one rule (the service's): a conflict with what is recorded, as on the page.
+    assert again.status_code == 409 and again.json()["code"] == "already_endorsed"
     assert "organisation" in again.json()
 
 

@@ -7,7 +7,7 @@ import datetime
 import pytest
 
 from coalitions.produce.models import Action, ClimateShift, GroupMember, Win, WorkingGroup
-from coalitions.produce.services import working_group_save
+from coalitions.produce.services import working_group_update
 
 NEW = "/coalitions/{id}/produce/{kind}/new/"
 EDIT = "/coalitions/{id}/produce/{kind}/{pk}/"
@@ -104,15 +104,15 @@ def test_a_duplicate_group_name_is_refused(client_for, coalition, group):
 
 def test_a_stale_group_form_is_refused_with_who_changed_it(client_for, coalition, group, personas):
     opened_on = group.version
-    working_group_save(
-        coalition=coalition, group=group, expected_version=opened_on,
-        saved_by=personas["organizer"], name="Research and data", kind="working_group",
+    working_group_update(
+        group=group, expected_version=opened_on, updated_by=personas["organizer"],
+        name="Research and data", kind="working_group",
     )  # fmt: skip
     response = client_for("weaver").post(
         EDIT.format(id=coalition.pk, kind="groups", pk=group.pk),
         {"name": "Mine", "kind": "hub", "version": opened_on},
     )
-    assert response.status_code == 409
+    assert response.status_code == 412  # a stale write, as on the API
     html = response.content.decode()
     assert "changed by organizer" in html and "your change was not saved" in html
     assert WorkingGroup.objects.get(pk=group.pk).name == "Research and data"

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from coalitions.connect.models import Commitment, Membership
 from networks.models import Interaction, InteractionParticipant
+from weft.versions import ANY_VERSION
 
 WORKSPACE_PAGES = [
     "/coalitions/{id}/pipeline/",
@@ -251,7 +252,9 @@ def test_the_activity_stream_says_what_changed_by_whom_filtered_by_kind(
     membership = membership_create(
         coalition=coalition, created_by=weaver, organisation=orgs[0], phase="connect"
     )
-    membership_update(membership=membership, updated_by=weaver, phase="align")
+    membership_update(
+        expected_version=ANY_VERSION, membership=membership, updated_by=weaver, phase="align"
+    )
     proposal_create(
         coalition=coalition, title="Join the strike", rule="consent",
         closes_at=timezone.now() + datetime.timedelta(days=2), created_by=weaver,

@@ -9,7 +9,9 @@ from coalitions.align.services.statements import statement_create
 from coalitions.connect.selectors import designee_terms
 from coalitions.connect.services import membership_create, membership_update
 from coalitions.models import Coalition
+from coalitions.roles import access_for
 from coalitions.services import coalition_phase_change, role_grant
+from weft.versions import ANY_VERSION
 
 PHASE = "/coalitions/{id}/pipeline/phase/"
 
@@ -46,13 +48,13 @@ def test_members_funders_and_outsiders_do_not_change_the_phase(
 def test_a_stale_phase_form_is_refused(client_for, coalition, personas):
     opened_on = coalition.version
     coalition_phase_change(
-        coalition=coalition, phase="produce", expected_version=opened_on,
-        changed_by=personas["organizer"],
+        access=access_for(personas["organizer"], coalition.pk), phase="produce",
+        expected_version=opened_on,
     )  # fmt: skip
     response = client_for("weaver").post(
         PHASE.format(id=coalition.pk), {"phase": "align", "version": opened_on}
     )
-    assert response.status_code == 409
+    assert response.status_code == 412  # a stale write, as on the API
     assert "changed by organizer" in response.content.decode()
     assert Coalition.objects.get(pk=coalition.pk).phase == "produce"
 
@@ -121,9 +123,15 @@ def test_the_card_shows_who_was_designee_before_and_from_when_to_when(
         coalition=coalition, created_by=weaver, organisation=orgs[0], phase="align",
         designee=people[0],
     )  # fmt: skip
-    membership_update(membership=membership, updated_by=weaver, designee=people[1])
-    membership_update(membership=membership, updated_by=weaver, brings="A hall")
-    membership_update(membership=membership, updated_by=weaver, designee=people[2])
+    membership_update(
+        expected_version=ANY_VERSION, membership=membership, updated_by=weaver, designee=people[1]
+    )
+    membership_update(
+        expected_version=ANY_VERSION, membership=membership, updated_by=weaver, brings="A hall"
+    )
+    membership_update(
+        expected_version=ANY_VERSION, membership=membership, updated_by=weaver, designee=people[2]
+    )
     from coalitions.roles import access_for
 
     terms = designee_terms(access_for(weaver, coalition.pk), [membership])[membership.pk]
@@ -142,7 +150,9 @@ def test_a_hidden_earlier_designee_is_not_named(
         coalition=coalition, created_by=weaver, organisation=orgs[0], phase="align",
         designee=hidden,
     )  # fmt: skip
-    membership_update(membership=membership, updated_by=weaver, designee=people[0])
+    membership_update(
+        expected_version=ANY_VERSION, membership=membership, updated_by=weaver, designee=people[0]
+    )
     html = client_for("weaver").get(f"/coalitions/{coalition.pk}/pipeline/").content.decode()
     assert "Quiet Ally" not in html and "a person you may not see" in html
     html = client_for("organizer").get(f"/coalitions/{coalition.pk}/pipeline/").content.decode()
@@ -159,12 +169,17 @@ def test_the_activity_stream_shows_which_fields_changed_and_stays_filterable(
     membership = membership_create(
         coalition=coalition, created_by=weaver, organisation=orgs[0], phase="connect"
     )
-    membership_update(membership=membership, updated_by=weaver, phase="align")
     membership_update(
-        membership=membership, updated_by=weaver, brings="A hall and " + "volunteers " * 20
+        expected_version=ANY_VERSION, membership=membership, updated_by=weaver, phase="align"
+    )
+    membership_update(
+        expected_version=ANY_VERSION,
+        membership=membership,
+        updated_by=weaver,
+        brings="A hall and " + "volunteers " * 20,
     )
     coalition_phase_change(
-        coalition=coalition, phase="align", expected_version=coalition.version, changed_by=weaver
+        access=access_for(weaver, coalition.pk), phase="align", expected_version=coalition.version
     )
     client = client_for("weaver")
     page = f"/coalitions/{coalition.pk}/activity/"
@@ -188,7 +203,9 @@ def test_the_activity_stream_shows_which_fields_changed_and_stays_filterable(
     # Per kind one query for the changes and at most one for the records before them: the
     # count does not grow with the number of changes.
     for _ in range(5):
-        membership_update(membership=membership, updated_by=weaver, gets="More")
+        membership_update(
+            expected_version=ANY_VERSION, membership=membership, updated_by=weaver, gets="More"
+        )
     with django_assert_max_num_queries(4 + 2 * 14):
         client.get(page)
 
@@ -200,8 +217,12 @@ def test_the_change_before_the_oldest_shown_still_gives_its_fields(coalition, or
     membership = membership_create(
         coalition=coalition, created_by=weaver, organisation=orgs[0], phase="connect"
     )
-    membership_update(membership=membership, updated_by=weaver, phase="align")
-    membership_update(membership=membership, updated_by=weaver, phase="produce")
+    membership_update(
+        expected_version=ANY_VERSION, membership=membership, updated_by=weaver, phase="align"
+    )
+    membership_update(
+        expected_version=ANY_VERSION, membership=membership, updated_by=weaver, phase="produce"
+    )
     entries = activity_stream(access_for(weaver, coalition.pk), kinds=["memberships"], limit=1)
     assert [(c["old"], c["new"]) for c in entries[0]["changes"]] == [("Align", "Produce")]
 
@@ -214,8 +235,18 @@ def test_a_change_of_designee_names_the_people_the_role_may_see(
         coalition=coalition, created_by=organizer, organisation=orgs[0], phase="align",
         designee=hidden,
     )  # fmt: skip
-    membership_update(membership=membership, updated_by=organizer, designee=people[0])
-    membership_update(membership=membership, updated_by=organizer, designee=people[1])
+    membership_update(
+        expected_version=ANY_VERSION,
+        membership=membership,
+        updated_by=organizer,
+        designee=people[0],
+    )
+    membership_update(
+        expected_version=ANY_VERSION,
+        membership=membership,
+        updated_by=organizer,
+        designee=people[1],
+    )
     page = f"/coalitions/{coalition.pk}/activity/?kind=memberships"
     weaver_sees = client_for("weaver").get(page).context["entries"]
     assert [(c["old"], c["new"]) for c in weaver_sees[0]["changes"]] == [("Person 0", "Person 1")]

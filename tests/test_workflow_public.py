@@ -18,6 +18,7 @@ from coalitions.align.services.statements import (
 )
 from coalitions.align.views.sign_on import SIGN_ON_ATTEMPTS
 from weft.errors import ApplicationError
+from weft.versions import ANY_VERSION
 
 BODY = (
     "We stand **together** for homes.\n\n<script>alert('owned')</script>\n\n"
@@ -151,10 +152,20 @@ def test_a_new_published_version_asks_earlier_signers_to_reconfirm(
         sign(client, published)
     client.post(link_in(mail.outbox[0], "confirm"))
     weaver = personas["weaver"]
-    statement_update(statement=published, updated_by=weaver, status=StatementStatus.DRAFT)
+    statement_update(
+        statement=published,
+        expected_version=ANY_VERSION,
+        updated_by=weaver,
+        status=StatementStatus.DRAFT,
+    )
     statement_version_add(statement=published, body="A better text.", created_by=weaver)
     with django_capture_on_commit_callbacks(execute=True):
-        statement_update(statement=published, updated_by=weaver, status=StatementStatus.PUBLISHED)
+        statement_update(
+            statement=published,
+            expected_version=ANY_VERSION,
+            updated_by=weaver,
+            status=StatementStatus.PUBLISHED,
+        )
     assert len(mail.outbox) == 2 and "new version" in mail.outbox[1].body
     fresh = Signature.objects.get(version__number=2)
     assert fresh.confirmed_at is None and fresh.organisation_name == "Faith Alliance"

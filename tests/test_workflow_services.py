@@ -33,9 +33,11 @@ from coalitions.connect.services import (
     suggestion_accept,
     suggestion_dismiss,
 )
+from coalitions.roles import access_for
 from networks.metrics.models import MetricRun
 from networks.models import Interaction, Suggestion
 from weft.errors import ApplicationError
+from weft.versions import ANY_VERSION
 from weft.vocabulary import ActorKind
 
 DAY = datetime.timedelta(days=1)
@@ -123,10 +125,15 @@ def test_a_commitment_records_what_and_by_when(members, weaver):
         due_on=datetime.date(2026, 7, 1), description="Printing",
     )  # fmt: skip
     assert commitment.amount == Decimal("250.00")
-    commitment_update(commitment=commitment, updated_by=weaver, kept=True)
+    commitment_update(
+        commitment=commitment, expected_version=ANY_VERSION, updated_by=weaver, kept=True
+    )
     commitment.refresh_from_db()
     assert commitment.kept is True
-    refused(commitment_update, "amount", commitment=commitment, updated_by=weaver, amount=-1)
+    refused(
+        commitment_update, "amount", commitment=commitment, expected_version=ANY_VERSION,
+        updated_by=weaver, amount=-1,
+    )  # fmt: skip
 
 
 # -- Proposals and votes
@@ -141,8 +148,8 @@ def _proposal(coalition, weaver, rule="majority", days=3):
 
 def _vote(proposal, membership, choice, weaver):
     return vote_cast(
-        proposal=proposal, organisation=membership.organisation, designee=membership.designee,
-        choice=choice, recorded_by=weaver,
+        access=access_for(weaver, proposal.coalition_id), proposal=proposal,
+        organisation=membership.organisation, designee=membership.designee, choice=choice,
     )  # fmt: skip
 
 
@@ -150,7 +157,7 @@ def test_a_vote_by_someone_who_is_not_the_designee_is_refused(coalition, members
     proposal = _proposal(coalition, weaver)
     error = refused(
         vote_cast, "designee", proposal=proposal, organisation=members[0].organisation,
-        designee=people[5], choice="agree", recorded_by=weaver,
+        designee=people[5], choice="agree", access=access_for(weaver, coalition.pk),
     )  # fmt: skip
     assert "designee" in error.message
     assert not Vote.objects.exists()
@@ -177,7 +184,7 @@ def test_a_prospect_does_not_vote(coalition, members, orgs, people, weaver):
     proposal = _proposal(coalition, weaver)
     refused(
         vote_cast, "organisation", proposal=proposal, organisation=orgs[3],
-        designee=people[3], choice="agree", recorded_by=weaver,
+        designee=people[3], choice="agree", access=access_for(weaver, coalition.pk),
     )  # fmt: skip
 
 
@@ -239,8 +246,8 @@ def _answer(health_round, membership, weaver, **scores):
     }
     values.update(scores)
     return health_answer_record(
-        round=health_round, organisation=membership.organisation, answered_by=weaver,
-        scores=values,
+        access=access_for(weaver, health_round.coalition_id), round=health_round,
+        organisation=membership.organisation, scores=values,
     )  # fmt: skip
 
 
@@ -303,15 +310,18 @@ def test_a_comment_after_the_feedback_round_closed_is_refused(coalition, weaver,
     statement.refresh_from_db()
     assert statement.status == StatementStatus.FEEDBACK
     feedback_comment_add(
-        round=feedback_round, paragraph=2, body="Say who", author=personas["member"]
+        round=feedback_round,
+        paragraph=2,
+        body="Say who",
+        access=access_for(personas["member"], coalition.pk),
     )
     refused(feedback_comment_add, "paragraph", round=feedback_round, paragraph=3,
-            body="x", author=weaver)  # fmt: skip
+            body="x", access=access_for(weaver, coalition.pk))  # fmt: skip
     feedback_round.closes_at = timezone.now() - datetime.timedelta(seconds=1)
     feedback_round.opened_at = feedback_round.closes_at - DAY
     feedback_round.save()
     error = refused(feedback_comment_add, "round", round=feedback_round, paragraph=1,
-                    body="Too late", author=weaver)  # fmt: skip
+                    body="Too late", access=access_for(weaver, coalition.pk))  # fmt: skip
     assert "closed" in error.message
     assert FeedbackComment.objects.count() == 1
 

@@ -4,7 +4,7 @@ so this module must not import views or viewsets."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from rest_framework import exceptions, pagination, status, throttling
+from rest_framework import pagination, status, throttling
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
@@ -12,21 +12,6 @@ from weft.errors import ApplicationError
 
 # ---------------------------------------------------------------------------------------------
 # Errors
-
-
-class PreconditionFailed(exceptions.APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = "This item was changed by someone else since you loaded it."
-    default_code = "stale_version"
-
-
-class PreconditionRequired(exceptions.APIException):
-    status_code = 428
-    default_detail = (
-        "Send the version you are changing: an If-Match header with the item's ETag, "
-        "or a 'version' field."
-    )
-    default_code = "version_required"
 
 
 def exception_handler(exc, context):
@@ -55,8 +40,6 @@ def exception_handler(exc, context):
     if response is not None and isinstance(response.data, list):
         # A bare list of messages (DRF does this for some query errors): always an object.
         response.data = {"detail": " ".join(str(message) for message in response.data)}
-    if response is not None and isinstance(exc, PreconditionFailed) and hasattr(exc, "current"):
-        response.data = {**response.data, **exc.current}
     return response
 
 

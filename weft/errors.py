@@ -1,5 +1,6 @@
-"""The one error type for domain failures. Pages and the API turn it into a 4xx whose body
-names the field and the reason."""
+"""The one error type for domain failures. Services raise it; the API's exception handler
+(weft/drf.py) and the pages (weft/pages.py) turn it into a 4xx that names the field and the
+reason."""
 
 
 class ApplicationError(Exception):
@@ -13,7 +14,11 @@ class ApplicationError(Exception):
         self.code = code
 
     def as_dict(self) -> dict:
+        """The API's body: ``detail`` and ``code``, and for a field both ``field`` and the
+        field's messages as a validation error lists them (``{"parent": ["…"]}``), so a
+        client reads a service's refusal as it reads a serializer's."""
         body = {"detail": self.message, "code": self.code}
         if self.field:
             body["field"] = self.field
+            body.setdefault(self.field, [self.message])
         return body

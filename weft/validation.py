@@ -17,3 +17,9 @@ def require_actor_of(coalition, actor, *, field: str) -> None:
     if it did not exist)."""
     if actor is None or actor.coalition_id != coalition.pk:
         raise ApplicationError("Choose an actor of this coalition.", field=field)
+
+
+def require_dates_in_order(started, ended, *, start: str, end: str) -> None:
+    """An end date on or after its start date; refused naming the end field."""
+    if started and ended and ended < started:
+        raise ApplicationError(f"must be on or after {start} ({started}).", field=end)

@@ -2,7 +2,6 @@
 assessments, affiliations, skills and skill levels, and engagement plans."""
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -16,11 +15,9 @@ from allies.models import (
     EngagementPlan,
     Skill,
     SkillLevel,
-    Tag,
 )
 from coalitions.api.fields import CoalitionRowField, UnversionedSerializer
-from weft.serializers import WeftModelSerializer, validate_dates_in_order
-from weft.vocabulary import ActorKind
+from weft.serializers import WeftModelSerializer
 
 SCORE = {"min_value": SCORE_RANGE[0], "max_value": SCORE_RANGE[1]}
 
@@ -91,38 +88,6 @@ class ActorSerializer(WeftModelSerializer):
             "assessed_on": actor.current_assessed_on,
         }
 
-    def validate_name(self, value):
-        if not value.strip():
-            raise serializers.ValidationError("must not be blank.")
-        return value.strip()
-
-    def validate_tags(self, names):
-        return sorted({name.strip() for name in names if name.strip()})
-
-    @transaction.atomic
-    def create(self, validated_data):
-        names = validated_data.pop("tags", None)
-        actor = super().create(validated_data)
-        if names is not None:
-            self._set_tags(actor, names)
-        return actor
-
-    @transaction.atomic
-    def update(self, actor, validated_data):
-        names = validated_data.pop("tags", None)
-        actor = super().update(actor, validated_data)
-        if names is not None:
-            self._set_tags(actor, names)
-        return actor
-
-    def _set_tags(self, actor, names):
-        existing = {
-            t.name: t for t in Tag.objects.filter(coalition_id=actor.coalition_id, name__in=names)
-        }
-        missing = [Tag(coalition_id=actor.coalition_id, name=n) for n in names if n not in existing]
-        created = Tag.objects.bulk_create(missing)
-        actor.tags.set([*existing.values(), *created])
-
 
 class AssessmentSerializer(serializers.ModelSerializer):
     """A new assessment of an actor. Assessments are history: created, never changed."""
@@ -143,12 +108,6 @@ class AssessmentSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["created_at"]
 
-    def save_as(self, *, user, **extra):
-        return self.save(assessed_by=user, **extra)
-
-    def build_unsaved(self):
-        return AllyAssessment(**self.validated_data)
-
 
 class AffiliationSerializer(WeftModelSerializer):
     """A person's place in an organisation, group or institution; ``is_lead`` marks a lead
@@ -165,37 +124,11 @@ class AffiliationSerializer(WeftModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
 
-    def validate_person(self, person):
-        if person.kind != ActorKind.PERSON:
-            raise serializers.ValidationError("must be a person.")
-        return person
-
-    def validate_organisation(self, organisation):
-        if organisation.kind == ActorKind.PERSON:
-            raise serializers.ValidationError("must be an organisation, group or institution.")
-        return organisation
-
-    def validate(self, attrs):
-        validate_dates_in_order(attrs, self.instance, "started_on", "ended_on")
-        return attrs
-
 
 class SkillSerializer(UnversionedSerializer):
     class Meta:
         model = Skill
         fields = ["id", "name", "description"]
-
-    def validate_name(self, value):
-        value = value.strip()
-        if not value:
-            raise serializers.ValidationError("must not be blank.")
-        # Case-blind: "Facilitation" and "facilitation" are one skill to the people using it.
-        named = Skill.objects.filter(coalition=self.context["access"].coalition, name__iexact=value)
-        if self.instance is not None:
-            named = named.exclude(pk=self.instance.pk)
-        if named.exists():
-            raise serializers.ValidationError("the coalition already has a skill of this name.")
-        return value
 
 
 class SkillLevelSerializer(serializers.ModelSerializer):
@@ -213,17 +146,6 @@ class SkillLevelSerializer(serializers.ModelSerializer):
             "id", "actor", "skill", "level", "assessed_on", "note", "recorded_by", "created_at",
         ]  # fmt: skip
         read_only_fields = ["created_at"]
-
-    def validate_actor(self, actor):
-        if actor.kind != ActorKind.PERSON:
-            raise serializers.ValidationError("must be a person: skills are people's.")
-        return actor
-
-    def save_as(self, *, user, **extra):
-        return self.save(recorded_by=user, **extra)
-
-    def build_unsaved(self):
-        return SkillLevel(**self.validated_data)
 
 
 class CoalitionUserField(serializers.SlugRelatedField):
@@ -265,18 +187,3 @@ class EngagementPlanSerializer(WeftModelSerializer):
 
     def get_is_overdue(self, plan) -> bool:
         return plan.next_step_on is not None and plan.next_step_on < timezone.localdate()
-
-    def validate_actor(self, actor):
-        others = EngagementPlan.objects.filter(actor=actor)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise serializers.ValidationError("already has an engagement plan; change that one.")
-        return actor
-
-    def validate(self, attrs):
-        actor = attrs.get("actor", getattr(self.instance, "actor", None))
-        messenger = attrs.get("messenger", getattr(self.instance, "messenger", None))
-        if messenger is not None and messenger == actor:
-            raise serializers.ValidationError({"messenger": "must be another actor than actor."})
-        return attrs

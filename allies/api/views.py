@@ -2,11 +2,9 @@
 and skill levels, and engagement plans."""
 
 import django_filters
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -21,11 +19,26 @@ from allies.api.serializers import (
 )
 from allies.models import Actor, Affiliation, ContactDetail, EngagementPlan, Skill, SkillLevel
 from allies.selectors import actor_list, assessment_list, contact_list
-from allies.services.actors import actor_delete, actor_restore
+from allies.services.actors import actor_create, actor_delete, actor_restore, actor_update
+from allies.services.affiliations import (
+    affiliation_create,
+    affiliation_delete,
+    affiliation_update,
+)
+from allies.services.assessments import assessment_add
+from allies.services.contacts import (
+    contact_detail_create,
+    contact_detail_delete,
+    contact_detail_update,
+)
+from allies.services.plans import (
+    engagement_plan_create,
+    engagement_plan_delete,
+    engagement_plan_update,
+)
+from allies.services.skills import skill_create, skill_delete, skill_level_add, skill_update
 from coalitions.api.viewsets import CoalitionScopedViewSet
-from coalitions.models import RoleName
-from coalitions.roles import Permission, PermissionDeniedForRole, hide_sensitive_references
-from coalitions.services import layout_request_after_edit
+from coalitions.roles import Permission, hide_sensitive_references
 from weft.history import HistoryEntrySerializer, history_entries
 from weft.vocabulary import ActorKind, AllyKind, Stance
 
@@ -49,7 +62,6 @@ class ActorFilter(django_filters.FilterSet):
     create=extend_schema(summary="Add an actor"),
 )
 class ActorViewSet(CoalitionScopedViewSet):
-    affects_metrics = True
     serializer_class = ActorSerializer
     filterset_class = ActorFilter
     search_fields = ["name", "description"]
@@ -58,18 +70,19 @@ class ActorViewSet(CoalitionScopedViewSet):
     def scoped_queryset(self):
         return actor_list(self.access)
 
-    def member_may_write(self, actor) -> bool:
-        # A member edits their own organisation's record, and nothing else.
-        return bool(actor.pk) and actor.pk == self.access.organisation_id
-
     def perform_create(self, serializer):
-        actor = serializer.save_as(user=self.request.user, coalition=self.access.coalition)
-        layout_request_after_edit(coalition_id=self.access.coalition.pk)
-        return actor
+        return actor_create(access=self.access, **serializer.validated_data)
 
-    def perform_destroy(self, actor):
-        actor_delete(actor=actor, user=self.request.user)
-        layout_request_after_edit(coalition_id=self.access.coalition.pk)
+    def perform_update(self, serializer, actor, expected_version):
+        return actor_update(
+            access=self.access,
+            actor=actor,
+            expected_version=expected_version,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, actor, expected_version):
+        actor_delete(access=self.access, actor=actor, expected_version=expected_version)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True), summary="An actor's history")
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -85,20 +98,8 @@ class ActorViewSet(CoalitionScopedViewSet):
     )
     @action(detail=True, methods=["post"], url_path=r"history/(?P<history_id>\d+)/restore")
     def restore(self, request, coalition_id, pk, history_id):
-        if self.access.role == RoleName.MEMBER:  # organizers, weavers, stewards restore
-            raise PermissionDeniedForRole(self.access, Permission.MAP_EDIT)
-        with transaction.atomic():
-            actor = actor_restore(
-                access=self.access,
-                actor_id=int(pk),
-                history_id=int(history_id),
-                user=request.user,
-            )
-            layout_request_after_edit(coalition_id=self.access.coalition.pk)
-        actor = self.scoped_queryset().get(pk=actor.pk)
-        response = Response(self.get_serializer(actor).data, status=status.HTTP_200_OK)
-        response["ETag"] = f'"{actor.version}"'
-        return response
+        actor = actor_restore(access=self.access, actor_id=int(pk), history_id=int(history_id))
+        return self.item_response(actor)
 
 
 class ContactDetailFilter(django_filters.FilterSet):
@@ -119,6 +120,20 @@ class ContactDetailViewSet(CoalitionScopedViewSet):
     def scoped_queryset(self):
         return contact_list(self.access)
 
+    def perform_create(self, serializer):
+        return contact_detail_create(access=self.access, **serializer.validated_data)
+
+    def perform_update(self, serializer, detail, expected_version):
+        return contact_detail_update(
+            access=self.access,
+            detail=detail,
+            expected_version=expected_version,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, detail, expected_version):
+        contact_detail_delete(access=self.access, detail=detail, expected_version=expected_version)
+
     @extend_schema(responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, coalition_id, pk):
@@ -137,8 +152,6 @@ class AssessmentFilter(django_filters.FilterSet):
 class AssessmentViewSet(CoalitionScopedViewSet):
     """Ally assessments are history: read them all, add a new one; never change one."""
 
-    affects_metrics = True
-
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
     search_fields = ["note"]
@@ -150,8 +163,8 @@ class AssessmentViewSet(CoalitionScopedViewSet):
     def scoped_queryset(self):
         return assessment_list(self.access)
 
-    def member_may_write(self, assessment) -> bool:
-        return False  # members do not assess (their own organisation included)
+    def perform_create(self, serializer):
+        return assessment_add(access=self.access, **serializer.validated_data)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -171,8 +184,6 @@ class AffiliationFilter(django_filters.FilterSet):
 class AffiliationViewSet(CoalitionScopedViewSet):
     """Who belongs to which organisation, group or institution, and who leads there."""
 
-    affects_metrics = True
-
     serializer_class = AffiliationSerializer
     filterset_class = AffiliationFilter
     search_fields = ["role_title", "person__name", "organisation__name"]
@@ -181,6 +192,22 @@ class AffiliationViewSet(CoalitionScopedViewSet):
     def scoped_queryset(self):
         affiliations = Affiliation.objects.filter(person__coalition=self.access.coalition)
         return hide_sensitive_references(affiliations, self.access, "person", "organisation")
+
+    def perform_create(self, serializer):
+        return affiliation_create(access=self.access, **serializer.validated_data)
+
+    def perform_update(self, serializer, affiliation, expected_version):
+        return affiliation_update(
+            access=self.access,
+            affiliation=affiliation,
+            expected_version=expected_version,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, affiliation, expected_version):
+        affiliation_delete(
+            access=self.access, affiliation=affiliation, expected_version=expected_version
+        )
 
 
 class SkillFilter(django_filters.FilterSet):
@@ -201,7 +228,13 @@ class SkillViewSet(CoalitionScopedViewSet):
         return Skill.objects.filter(coalition=self.access.coalition)
 
     def perform_create(self, serializer):
-        return serializer.save_as(user=self.request.user, coalition=self.access.coalition)
+        return skill_create(access=self.access, **serializer.validated_data)
+
+    def perform_update(self, serializer, skill, expected_version):
+        return skill_update(access=self.access, skill=skill, **serializer.validated_data)
+
+    def perform_destroy(self, skill, expected_version):
+        skill_delete(access=self.access, skill=skill)
 
 
 class SkillLevelFilter(django_filters.FilterSet):
@@ -216,8 +249,6 @@ class SkillLevelViewSet(CoalitionScopedViewSet):
     """Skill levels are history, like assessments: read them all, add a new one; never
     change one."""
 
-    affects_metrics = True
-
     serializer_class = SkillLevelSerializer
     filterset_class = SkillLevelFilter
     search_fields = ["note", "skill__name"]
@@ -229,6 +260,9 @@ class SkillLevelViewSet(CoalitionScopedViewSet):
     def scoped_queryset(self):
         levels = SkillLevel.objects.filter(actor__coalition=self.access.coalition)
         return hide_sensitive_references(levels, self.access, "actor").select_related("recorded_by")
+
+    def perform_create(self, serializer):
+        return skill_level_add(access=self.access, **serializer.validated_data)
 
 
 class EngagementPlanFilter(django_filters.FilterSet):
@@ -251,7 +285,7 @@ class EngagementPlanViewSet(CoalitionScopedViewSet):
     serializer_class = EngagementPlanSerializer
     # Plans name who carries a message to whom and which user owns it: for the roles that
     # see contacts (stewards, organizers, weavers), not members or funders. Writing needs
-    # MAP_EDIT as the other map records, and member_may_write keeps members out.
+    # MAP_EDIT as the other map records (the services: the whole map's editors).
     read_permission = Permission.CONTACTS_VIEW
     filterset_class = EngagementPlanFilter
     search_fields = ["ask", "frame", "next_step", "actor__name"]
@@ -267,3 +301,17 @@ class EngagementPlanViewSet(CoalitionScopedViewSet):
         plans = EngagementPlan.objects.filter(actor__coalition=self.access.coalition)
         plans = hide_sensitive_references(plans, self.access, "actor", "messenger")
         return plans.select_related("owner")
+
+    def perform_create(self, serializer):
+        return engagement_plan_create(access=self.access, **serializer.validated_data)
+
+    def perform_update(self, serializer, plan, expected_version):
+        return engagement_plan_update(
+            access=self.access,
+            plan=plan,
+            expected_version=expected_version,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, plan, expected_version):
+        engagement_plan_delete(access=self.access, plan=plan, expected_version=expected_version)

@@ -7,8 +7,6 @@ from rest_framework import serializers
 from coalitions.models import Coalition
 from weft.serializers import WeftModelSerializer
 
-PRIVACY_FIELDS = ("reports_show_organisation_names", "reports_small_count_threshold")
-
 
 class CoalitionSerializer(WeftModelSerializer):
     role = serializers.SerializerMethodField(help_text="Your role in this coalition.")
@@ -28,8 +26,3 @@ class CoalitionSerializer(WeftModelSerializer):
         if role is None and self.context.get("access") is not None:
             role = self.context["access"].role.value
         return role
-
-    def validate_name(self, value):
-        if not value.strip():
-            raise serializers.ValidationError("must not be blank.")
-        return value.strip()

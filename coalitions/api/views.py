@@ -8,17 +8,16 @@ endorsements. A row that names a sensitive actor exists only for roles that may 
 """
 
 import django_filters
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from coalitions import roles
-from coalitions.api.serializers import PRIVACY_FIELDS, CoalitionSerializer
-from coalitions.models import AuditAction, Coalition, RoleName, Scale
-from coalitions.services import audit_record, coalition_create
-from weft.api import IF_MATCH, check_version, etag_for, expected_version
+from coalitions.api.serializers import CoalitionSerializer
+from coalitions.models import Coalition, RoleName, Scale
+from coalitions.services import coalition_create, coalition_update
+from weft.api import IF_MATCH, etag_for, expected_version
 
 Permission = roles.Permission
 
@@ -81,26 +80,15 @@ class CoalitionViewSet(
 
     @extend_schema(parameters=[IF_MATCH])
     def update(self, request, *args, partial=False, **kwargs):
-        access = self.access
         if not isinstance(request.data, dict):
             raise ValidationError({"detail": "The body must be a JSON object of fields."})
-        if any(field in request.data for field in PRIVACY_FIELDS):
-            access.require(roles.Permission.PRIVACY_MANAGE)
-        access.require(roles.Permission.WORKFLOW_EDIT)
-        with transaction.atomic():
-            coalition = Coalition.objects.select_for_update().get(pk=access.coalition.pk)
-            check_version(coalition, expected_version(request), self.get_serializer)
-            serializer = self.get_serializer(coalition, data=request.data, partial=partial)
-            serializer.is_valid(raise_exception=True)
-            coalition = serializer.save_as(user=request.user)
-            if any(field in request.data for field in PRIVACY_FIELDS):
-                audit_record(
-                    coalition=coalition,
-                    user=request.user,
-                    action=AuditAction.PRIVACY_CHANGED,
-                    fields=sorted(f for f in PRIVACY_FIELDS if f in request.data),
-                )
-        coalition.user_role = access.role.value
+        expected = expected_version(request)
+        serializer = self.get_serializer(self.access.coalition, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        coalition = coalition_update(
+            access=self.access, expected_version=expected, **serializer.validated_data
+        )
+        coalition.user_role = self.access.role.value
         response = Response(self.get_serializer(coalition).data)
         response["ETag"] = etag_for(coalition)
         return response

@@ -1,8 +1,6 @@
 """The viewset every coalition-scoped resource of the API is built on: access from the
 roles module, optimistic concurrency (version, ETag, If-Match), thin writes."""
 
-from django.db import transaction
-from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import filters, status, viewsets
@@ -12,7 +10,8 @@ from rest_framework.response import Response
 from coalitions import roles
 from coalitions.models import RoleName
 from coalitions.roles import Permission
-from weft.api import IF_MATCH, check_version, etag_for, expected_version
+from weft.api import IF_MATCH, etag_for, expected_version
+from weft.versions import ANY_VERSION, StaleVersion
 
 
 # ---------------------------------------------------------------------------------------------
@@ -21,19 +20,21 @@ class CoalitionScopedViewSet(viewsets.ModelViewSet):
     """A resource nested under ``/api/v1/coalitions/<coalition_id>/``.
 
     Access: no role in the coalition → 404; a role without ``read_permission`` (reads) or
-    ``write_permission`` (writes) → 403. Members write only what ``member_may_write`` allows.
-    Versioned resources need If-Match (or a ``version`` field) on update and delete; a stale
-    one gets 412 with the current version and the item as it now is.
+    ``write_permission`` (writes) → 403; a member creates here only if ``members_create``
+    (refused before the body is even validated). Which rows a role may change, the services
+    decide (with coalitions/roles.py). Versioned resources need If-Match (or a ``version``
+    field) on update and delete; the service refuses a stale one with 412 and the view answers
+    with the item as it now is.
+
+    Writes go through one service each: a subclass calls it in ``perform_create``,
+    ``perform_update`` and ``perform_destroy``; the serializer only validates.
     """
 
     read_permission = roles.Permission.MAP_VIEW
     write_permission = roles.Permission.MAP_EDIT
     versioned = True
-    # Whether a member may create rows here at all (which rows: member_may_write decides).
+    # Whether a member may create rows here at all (which rows: the service decides).
     members_create = False
-    # Whether writes here change what a metric run computes: they then start one, debounced,
-    # once they commit (networks/services.py, metrics_request_after_edit).
-    affects_metrics = False
     filter_backends = [DjangoFilterBackend, filters.SearchFilter, filters.OrderingFilter]
     ordering = ["id"]
     lookup_value_regex = r"\d+"
@@ -49,7 +50,7 @@ class CoalitionScopedViewSet(viewsets.ModelViewSet):
 
     # Subclasses return their rows already scoped to self.access (coalition, sensitivity).
     def scoped_queryset(self):
-        raise ImproperlyConfiguredViewSet(type(self).__name__)
+        raise ImproperlyConfiguredViewSet(type(self).__name__, "scoped_queryset()")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular building the schema
@@ -61,32 +62,16 @@ class CoalitionScopedViewSet(viewsets.ModelViewSet):
         context["access"] = getattr(self, "access", None)
         return context
 
-    # -- who may write what
+    # -- the write paths: validate, call the service, answer with the item as the role sees it
 
-    def member_may_write(self, instance) -> bool:
-        """Members write nothing unless a resource says otherwise (their own organisation)."""
-        return False
+    def perform_create(self, serializer):
+        raise ImproperlyConfiguredViewSet(type(self).__name__, "perform_create()")
 
-    def check_write(self, instance) -> None:
-        if self.access.role == RoleName.MEMBER and not self.member_may_write(instance):
-            raise roles.PermissionDeniedForRole(self.access, self.write_permission)
+    def perform_update(self, serializer, instance, expected_version):
+        raise ImproperlyConfiguredViewSet(type(self).__name__, "perform_update()")
 
-    # -- concurrency
-
-    def locked_object(self):
-        """The object, locked for the rest of the transaction (two writers queue here)."""
-        queryset = self.filter_queryset(self.get_queryset()).select_for_update(of=("self",))
-        try:
-            instance = queryset.get(pk=self.kwargs["pk"])
-        except (queryset.model.DoesNotExist, ValueError, TypeError):
-            raise Http404("No such item.") from None
-        self.check_object_permissions(self.request, instance)
-        return instance
-
-    def check_version(self, instance) -> None:
-        check_version(instance, expected_version(self.request), self.get_serializer)
-
-    # -- the write paths
+    def perform_destroy(self, instance, expected_version):
+        raise ImproperlyConfiguredViewSet(type(self).__name__, "perform_destroy()")
 
     def create(self, request, *args, **kwargs):
         if self.access.role == RoleName.MEMBER and not self.members_create:
@@ -94,34 +79,20 @@ class CoalitionScopedViewSet(viewsets.ModelViewSet):
             raise roles.PermissionDeniedForRole(self.access, self.write_permission)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            self.check_write(serializer.build_unsaved())
-            instance = self.perform_create(serializer)
-            self.after_write()
-        response = Response(self.get_serializer(instance).data, status=status.HTTP_201_CREATED)
-        if self.versioned:
-            response["ETag"] = etag_for(instance)
-        return response
+        instance = self.perform_create(serializer)
+        return self.item_response(instance, status=status.HTTP_201_CREATED)
 
-    def perform_create(self, serializer):
-        return serializer.save_as(user=self.request.user)
+    def expected_version(self):
+        return expected_version(self.request) if self.versioned else ANY_VERSION
 
     @extend_schema(parameters=[IF_MATCH])
     def update(self, request, *args, partial=False, **kwargs):
-        with transaction.atomic():
-            instance = self.locked_object()
-            if self.versioned:
-                self.check_version(instance)
-            self.check_write(instance)
-            serializer = self.get_serializer(instance, data=request.data, partial=partial)
-            serializer.is_valid(raise_exception=True)
-            self.check_write(serializer.build_unsaved())
-            instance = serializer.save_as(user=request.user)
-            self.after_write()
-        response = Response(self.get_serializer(instance).data)
-        if self.versioned:
-            response["ETag"] = etag_for(instance)
-        return response
+        expected = self.expected_version()
+        instance = self.get_object()
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        instance = self.perform_update(serializer, instance, expected)
+        return self.item_response(instance)
 
     @extend_schema(parameters=[IF_MATCH])
     def partial_update(self, request, *args, **kwargs):
@@ -129,36 +100,36 @@ class CoalitionScopedViewSet(viewsets.ModelViewSet):
 
     @extend_schema(parameters=[IF_MATCH])
     def destroy(self, request, *args, **kwargs):
-        with transaction.atomic():
-            instance = self.locked_object()
-            if self.versioned:
-                self.check_version(instance)
-            self.check_write(instance)
-            self.perform_destroy(instance)
-            self.after_write()
+        expected = self.expected_version()
+        self.perform_destroy(self.get_object(), expected)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    def after_write(self) -> None:
-        if self.affects_metrics:
-            from coalitions.services import metrics_request_after_edit
-
-            metrics_request_after_edit(coalition_id=self.access.coalition.pk)
-
-    def perform_destroy(self, instance):
-        instance._history_user = self.request.user
-        instance.delete()
-
     def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        response = Response(self.get_serializer(instance).data)
+        return self.item_response(self.get_object(), read_again=False)
+
+    def item_response(self, instance, *, status=status.HTTP_200_OK, read_again=True) -> Response:
+        """The item as this role reads it and its ETag. After a write, read again through the
+        scoped queryset: what a service returns lacks the list's annotations."""
+        shown = instance
+        if read_again:
+            shown = self.scoped_queryset().filter(pk=instance.pk).first() or instance
+        response = Response(self.get_serializer(shown).data, status=status)
         if self.versioned:
-            response["ETag"] = etag_for(instance)
+            response["ETag"] = etag_for(shown)
         return response
+
+    def handle_exception(self, exc):
+        if isinstance(exc, StaleVersion) and hasattr(self, "access"):
+            # The 412 carries the item as it now is, so the client can show the conflict.
+            shown = self.scoped_queryset().filter(pk=exc.instance.pk).first()
+            if shown is not None:
+                exc.current = self.get_serializer(shown).data
+        return super().handle_exception(exc)
 
 
 class ImproperlyConfiguredViewSet(Exception):
-    def __init__(self, name: str):
-        super().__init__(f"{name} must define scoped_queryset()")
+    def __init__(self, name: str, method: str):
+        super().__init__(f"{name} must define {method}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,6 +140,3 @@ class WorkflowViewSet(CoalitionScopedViewSet):
 
     read_permission = Permission.WORKFLOW_VIEW
     write_permission = Permission.WORKFLOW_EDIT
-
-    def perform_create(self, serializer):
-        return serializer.save_as(user=self.request.user, coalition=self.access.coalition)

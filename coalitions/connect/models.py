@@ -14,6 +14,10 @@ from weft.vocabulary import MemberPhase
 class Membership(Editable, SameCoalition):
     """A member (or prospective member) organisation and where it is in Connect-Align-Produce."""
 
+    # Deleted with the actor it points at, in one batch that a restore brings back
+    # (allies/services/actors.py).
+    deleted_with_actor = ("organisation",)
+
     coalition_actor_fields = ("organisation", "designee")
 
     coalition = models.ForeignKey(Coalition, on_delete=models.CASCADE, related_name="memberships")

@@ -14,37 +14,62 @@ from coalitions.connect.models import (
     Membership,
 )
 from coalitions.models import Coalition
+from coalitions.roles import Access, Permission
+from coalitions.services import metrics_request_after_edit
 from networks.models import Interaction, InteractionParticipant, Suggestion, SuggestionStatus
 from weft.errors import ApplicationError
-from weft.validation import require_actor_of, require_text
-from weft.vocabulary import InteractionKind, MemberPhase
+from weft.services import apply_changes, delete_as, locked_at, save_as
+from weft.validation import require_actor_of, require_dates_in_order, require_text
+from weft.vocabulary import ActorKind, InteractionKind, MemberPhase
 
 
 # ---------------------------------------------------------------------------------------------
 # Memberships: every change of phase is a PhaseMove, written with the change
+def _check_membership(membership: Membership) -> None:
+    """The rules of a membership as it would be saved."""
+    require_actor_of(membership.coalition, membership.organisation, field="organisation")
+    if membership.organisation.kind == ActorKind.PERSON:
+        raise ApplicationError(
+            "must be an organisation, group or institution.", field="organisation"
+        )
+    others = Membership.objects.filter(organisation=membership.organisation)
+    if others.exclude(pk=membership.pk).exists():
+        raise ApplicationError("is already a member of this coalition.", field="organisation")
+    if membership.designee is not None:
+        require_actor_of(membership.coalition, membership.designee, field="designee")
+        if membership.designee.kind != ActorKind.PERSON:
+            raise ApplicationError("must be a person.", field="designee")
+    require_dates_in_order(
+        membership.joined_on, membership.left_on, start="joined_on", end="left_on"
+    )
+
+
 @transaction.atomic
 def membership_create(*, coalition: Coalition, created_by, **fields) -> Membership:
     """Add a member (or prospect); its first phase is recorded as a move from nowhere, so the
     moves of a membership tell its whole path."""
     membership = Membership(coalition=coalition, **fields)
-    membership._history_user = created_by
-    membership.save()
+    _check_membership(membership)
+    save_as(membership, user=created_by)
     membership.moves.create(
         from_phase="", to_phase=membership.phase, moved_by=created_by, moved_at=timezone.now()
     )
+    metrics_request_after_edit(coalition_id=coalition.pk)
     return membership
 
 
 @transaction.atomic
-def membership_update(*, membership: Membership, updated_by, **fields) -> Membership:
+def membership_update(
+    *, membership: Membership, expected_version, updated_by, **fields
+) -> Membership:
     """Change a membership; a change of phase writes a PhaseMove (who, when) in the same
-    transaction. ``membership`` should be locked by the caller: its phase before the change
-    is the move's starting point."""
+    transaction, from the phase the locked row was in."""
+    membership = locked_at(membership, expected_version, what="This membership")
     from_phase = membership.phase
     for field, value in fields.items():
         setattr(membership, field, value)
-    membership._history_user = updated_by
-    membership.save()
+    _check_membership(membership)
+    save_as(membership, user=updated_by)
     if membership.phase != from_phase:
         membership.moves.create(
             from_phase=from_phase,
@@ -52,7 +77,16 @@ def membership_update(*, membership: Membership, updated_by, **fields) -> Member
             moved_by=updated_by,
             moved_at=timezone.now(),
         )
+    metrics_request_after_edit(coalition_id=membership.coalition_id)
     return membership
+
+
+@transaction.atomic
+def membership_delete(*, membership: Membership, expected_version, deleted_by) -> None:
+    """A membership goes (history keeps it, and its moves and commitments go with it)."""
+    membership = locked_at(membership, expected_version, what="This membership")
+    delete_as(membership, user=deleted_by)
+    metrics_request_after_edit(coalition_id=membership.coalition_id)
 
 
 @transaction.atomic
@@ -116,9 +150,10 @@ def introduction_log(
 
 
 @transaction.atomic
-def introduction_update(*, introduction, updated_by, **fields):
+def introduction_update(*, introduction, expected_version, updated_by, **fields):
     """Record what came of an introduction (its outcome, a new follow-up date, the reason).
     The two actors are what the introduction was: they are not changed."""
+    introduction = locked_at(introduction, expected_version, what="This introduction")
 
     for frozen in ("introduced", "introduced_to", "coalition"):
         if frozen in fields:
@@ -135,13 +170,11 @@ def introduction_update(*, introduction, updated_by, **fields):
         raise ApplicationError(
             "The follow-up date must be on or after the introduction.", field="follow_up_on"
         )
-    introduction._history_user = updated_by
-    introduction.save()
+    save_as(introduction, user=updated_by)
     if introduction.interaction_id and "introduced_on" in fields:
         interaction = introduction.interaction
         interaction.occurred_on = introduction.introduced_on
-        interaction._history_user = updated_by
-        interaction.save()
+        save_as(interaction, user=updated_by)
     return introduction
 
 
@@ -166,23 +199,24 @@ def commitment_create(*, membership: Membership, kind: str, amount, created_by, 
 
     amount = _check_commitment(kind, amount)
     commitment = Commitment(membership=membership, kind=kind, amount=amount, **fields)
-    commitment._history_user = created_by
-    commitment.save()
-    return commitment
+    return save_as(commitment, user=created_by)
 
 
 @transaction.atomic
-def commitment_update(*, commitment, updated_by, **fields):
+def commitment_update(*, commitment, expected_version, updated_by, **fields):
+    commitment = locked_at(commitment, expected_version, what="This commitment")
     if "membership" in fields and fields["membership"].pk != commitment.membership_id:
         raise ApplicationError("A commitment stays with its member.", field="membership")
     fields["amount"] = _check_commitment(
         fields.get("kind", commitment.kind), fields.get("amount", commitment.amount)
     )
-    for field, value in fields.items():
-        setattr(commitment, field, value)
-    commitment._history_user = updated_by
-    commitment.save()
-    return commitment
+    return apply_changes(commitment, fields, user=updated_by)
+
+
+@transaction.atomic
+def commitment_delete(*, commitment, expected_version, deleted_by) -> None:
+    commitment = locked_at(commitment, expected_version, what="This commitment")
+    delete_as(commitment, user=deleted_by)
 
 
 # -- Proposals and votes
@@ -226,6 +260,15 @@ def membership_spoken_for(access) -> Membership:
 
 
 # -- Suggestions from metric runs
+def require_voice(access: Access, organisation) -> None:
+    """The user may record this organisation's voice (its vote, health-check answer,
+    endorsement): the roles that run the workflow, any member organisation's; a member, only
+    their own organisation's, and only while their account is its designee's."""
+    access.require_speak_for(getattr(organisation, "pk", None))
+    if not access.can(Permission.WORKFLOW_EDIT):
+        membership_spoken_for(access)
+
+
 def _open_suggestion(suggestion):
 
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)

@@ -26,8 +26,8 @@ from coalitions.connect.services import (
 from coalitions.roles import require_workspace
 from coalitions.selectors import coalition_phase_history
 from coalitions.services import coalition_phase_change
-from weft.errors import ApplicationError
-from weft.pages import date_or_none, post_or_refuse
+from weft.pages import attempt, date_or_none, post_or_refuse
+from weft.versions import ANY_VERSION
 from weft.vocabulary import CoalitionPhase
 
 
@@ -59,18 +59,22 @@ def pipeline(request, coalition_id: int):
 @login_required
 def coalition_phase(request, coalition_id: int):
     """Move the coalition as a whole to another phase, from the board. The form carries the
-    coalition's version: a stale one is refused (409), not saved over a newer change."""
+    coalition's version: a stale one is refused (412), not saved over a newer change."""
     access = require_workspace(request, coalition_id)
     if request.method != "POST":
         return redirect("workflow-pipeline", coalition_id=access.coalition.pk)
-    try:
-        coalition = coalition_phase_change(
-            coalition=access.coalition, phase=request.POST.get("phase", ""),
-            expected_version=request.POST.get("version"), changed_by=request.user,
-        )  # fmt: skip
-    except ApplicationError as error:
-        return _pipeline_page(request, access, error=error.message, status=error.status)
-    messages.success(request, f"The coalition is now in {coalition.get_phase_display()}.")
+    changed = attempt(
+        request,
+        lambda: coalition_phase_change(
+            access=access,
+            phase=request.POST.get("phase", ""),
+            expected_version=request.POST.get("version"),
+        ),
+        redirecting=False,
+    )
+    if changed.refused:
+        return _pipeline_page(request, access, error=changed.refused.message, status=changed.status)
+    messages.success(request, f"The coalition is now in {changed.result.get_phase_display()}.")
     return redirect("workflow-pipeline", coalition_id=access.coalition.pk)
 
 
@@ -110,10 +114,15 @@ def connect(request, coalition_id: int):
             )
             if introduction is None:
                 raise Http404("No such introduction.")
-            if post_or_refuse(request, lambda: introduction_update(
-                introduction=introduction, updated_by=request.user,
-                outcome=request.POST.get("outcome", ""),
-            )):  # fmt: skip
+            if post_or_refuse(
+                request,
+                lambda: introduction_update(
+                    introduction=introduction,
+                    expected_version=ANY_VERSION,  # recording what came of it: one field
+                    updated_by=request.user,
+                    outcome=request.POST.get("outcome", ""),
+                ),
+            ):
                 messages.success(request, "Outcome recorded.")
             return redirect("workflow-connect", coalition_id=access.coalition.pk)
         if form.is_valid():

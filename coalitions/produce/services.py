@@ -1,12 +1,13 @@
-"""Writes of the Produce phase from the weaver's pages: working groups (nestable) and their
-seats, actions and moments of convergence, wins and shifts in the political climate recorded
-against the actions behind them. One function per use case, each one transaction; an edit
-names the version its form was opened on and is refused when the row moved on since
-(``services.require_version``), as the API's If-Match is."""
+"""Writes of the Produce phase, for the weaver's pages and the API alike: working groups
+(nestable) and their seats, actions and moments of convergence, wins and shifts in the
+political climate recorded against the actions behind them. One function per use case, each
+one transaction; a change names the version it was made on and is refused when the row moved
+on since (weft/versions.py)."""
 
 from django.db import transaction
 
 from allies.models import Actor
+from coalitions.models import Coalition
 from coalitions.produce.models import (
     Action,
     ClimateDirection,
@@ -16,42 +17,36 @@ from coalitions.produce.models import (
     Win,
     WorkingGroup,
 )
+from coalitions.services import metrics_request_after_edit
 from weft.errors import ApplicationError
-from weft.forms import require_version
+from weft.services import delete_as, locked_at, save_as
 from weft.validation import require_text
 
-
-def _save(model, instance, *, coalition, expected_version, saved_by, fields, what):
-    """Create (``instance`` None) or update under a row lock after the version check."""
-    if instance is None:
-        instance = model(coalition=coalition)
-    else:
-        instance = model.objects.select_for_update().get(pk=instance.pk, coalition=coalition)
-        require_version(instance, expected_version, what=what)
-    for field, value in fields.items():
-        setattr(instance, field, value)
-    instance._history_user = saved_by
-    instance.save()
-    return instance
+# ---------------------------------------------------------------------------------------------
+# Working groups, hubs and caucuses
 
 
-def _check_dates(start, end, *, field: str, what: str) -> None:
-    if start is not None and end is not None and end < start:
-        raise ApplicationError(f"{what} must be on or after the start.", field=field)
-
-
-# -- Working groups, hubs and caucuses
-
-
-def _check_parent(coalition, group, parent) -> None:
+def _check_group(group: WorkingGroup) -> None:
+    """The rules of a group as it would be saved: a name of its own in the coalition (case
+    aside), a known kind, and a parent of the coalition that does not sit inside it."""
+    group.name = require_text(group.name, field="name", what="The group's name")[:200]
+    group.purpose = (group.purpose or "").strip()
+    if group.kind not in GroupKind.values:
+        raise ApplicationError("Choose a working group, a hub or a caucus.", field="kind")
+    named = WorkingGroup.objects.filter(coalition_id=group.coalition_id, name__iexact=group.name)
+    if named.exclude(pk=group.pk).exists():
+        raise ApplicationError("Another group of this coalition has this name.", field="name")
+    parent = group.parent
     if parent is None:
         return
-    if parent.coalition_id != coalition.pk:
+    if parent.coalition_id != group.coalition_id:
         raise ApplicationError("Choose a group of this coalition.", field="parent")
-    if group is None:
+    if group.pk is None:
         return
     # Walk up from the new parent: meeting this group means it would sit inside itself.
-    parents = dict(WorkingGroup.objects.filter(coalition=coalition).values_list("id", "parent_id"))
+    parents = dict(
+        WorkingGroup.objects.filter(coalition_id=group.coalition_id).values_list("id", "parent_id")
+    )
     group_id, seen = parent.pk, set()
     while group_id is not None and group_id not in seen:
         if group_id == group.pk:
@@ -64,141 +59,281 @@ def _check_parent(coalition, group, parent) -> None:
 
 
 @transaction.atomic
-def working_group_save(
-    *, coalition, saved_by, name: str, kind: str, parent=None, purpose: str = "", group=None,
-    expected_version=None,
-):  # fmt: skip
-    name = require_text(name, field="name", what="The group's name")[:200]
-    if kind not in GroupKind.values:
-        raise ApplicationError("Choose a working group, a hub or a caucus.", field="kind")
-    named = WorkingGroup.objects.filter(coalition=coalition, name__iexact=name)
-    if group is not None:
-        named = named.exclude(pk=group.pk)
-    if named.exists():
-        raise ApplicationError("Another group of this coalition has this name.", field="name")
-    _check_parent(coalition, group, parent)
-    return _save(
-        WorkingGroup, group, coalition=coalition, expected_version=expected_version,
-        saved_by=saved_by, what="This group",
-        fields={"name": name, "kind": kind, "parent": parent, "purpose": (purpose or "").strip()},
-    )  # fmt: skip
+def working_group_create(
+    *,
+    coalition: Coalition,
+    created_by,
+    name: str,
+    kind: str = GroupKind.WORKING_GROUP,
+    parent: WorkingGroup | None = None,
+    purpose: str = "",
+) -> WorkingGroup:
+    group = WorkingGroup(coalition=coalition, name=name, kind=kind, parent=parent, purpose=purpose)
+    _check_group(group)
+    return save_as(group, user=created_by)
 
 
 @transaction.atomic
-def group_seat_save(
-    *, group, actor, saved_by, is_lead: bool = False, joined_on=None, left_on=None
-) -> GroupMember:
-    """Seat an actor in a group, or change their seat (lead or not, when they joined and
-    left). Leads count towards the leadership metrics."""
-    if actor is None or actor.coalition_id != group.coalition_id:
+def working_group_update(
+    *, group: WorkingGroup, expected_version, updated_by, **changes
+) -> WorkingGroup:
+    group = locked_at(group, expected_version, what="This group")
+    for name, value in changes.items():
+        setattr(group, name, value)
+    _check_group(group)
+    return save_as(group, user=updated_by)
+
+
+@transaction.atomic
+def working_group_delete(*, group: WorkingGroup, expected_version, deleted_by) -> None:
+    group = locked_at(group, expected_version, what="This group")
+    delete_as(group, user=deleted_by)
+    metrics_request_after_edit(coalition_id=group.coalition_id)
+
+
+# -- Seats: who sits in which group, and who leads it (leads count towards leadership)
+
+
+def _check_seat(seat: GroupMember) -> None:
+    if seat.actor is None or seat.actor.coalition_id != seat.group.coalition_id:
         raise ApplicationError("Choose an actor of this coalition.", field="actor")
-    _check_dates(joined_on, left_on, field="left_on", what="Leaving the group")
-    seat = GroupMember.objects.select_for_update().filter(group=group, actor=actor).first()
-    if seat is None:
-        seat = GroupMember(group=group, actor=actor)
-    seat.is_lead, seat.joined_on, seat.left_on = bool(is_lead), joined_on, left_on
-    seat._history_user = saved_by
-    seat.save()
+    others = GroupMember.objects.filter(group=seat.group, actor=seat.actor).exclude(pk=seat.pk)
+    if others.exists():
+        raise ApplicationError("is already in this group.", field="actor")
+    if seat.joined_on and seat.left_on and seat.left_on < seat.joined_on:
+        raise ApplicationError("Leaving the group must be on or after the start.", field="left_on")
+
+
+@transaction.atomic
+def group_seat_add(
+    *,
+    group: WorkingGroup,
+    actor: Actor,
+    added_by,
+    is_lead: bool = False,
+    joined_on=None,
+    left_on=None,
+) -> GroupMember:
+    """Seat an actor in a group (once)."""
+    seat = GroupMember(
+        group=group, actor=actor, is_lead=bool(is_lead), joined_on=joined_on, left_on=left_on
+    )
+    _check_seat(seat)
+    save_as(seat, user=added_by)
+    metrics_request_after_edit(coalition_id=group.coalition_id)
     return seat
 
 
 @transaction.atomic
-def group_seat_remove(*, seat, removed_by) -> None:
+def group_seat_update(*, seat: GroupMember, updated_by, **changes) -> GroupMember:
+    """Change a seat: lead or not, when they joined and left (seats keep no version: the last
+    change wins, and history keeps every one)."""
+    seat = GroupMember.objects.select_for_update().get(pk=seat.pk)
+    for name, value in changes.items():
+        setattr(seat, name, value)
+    _check_seat(seat)
+    save_as(seat, user=updated_by)
+    metrics_request_after_edit(coalition_id=seat.group.coalition_id)
+    return seat
+
+
+@transaction.atomic
+def group_seat_remove(*, seat: GroupMember, removed_by) -> None:
     """Take an actor out of a group; the seat's history keeps that they were in it."""
-    seat._history_user = removed_by
-    seat.delete()
+    delete_as(seat, user=removed_by)
+    metrics_request_after_edit(coalition_id=seat.group.coalition_id)
 
 
-# -- Actions, wins and climate shifts
+# ---------------------------------------------------------------------------------------------
+# Actions and moments of convergence
 
 
-def _check_actors(coalition, actors, *, field: str) -> list[Actor]:
+def _check_actors(coalition_id: int, actors, *, field: str) -> list[Actor]:
     actors = list(actors or [])
-    if any(actor.coalition_id != coalition.pk for actor in actors):
+    if any(actor.coalition_id != coalition_id for actor in actors):
         raise ApplicationError("Choose actors of this coalition.", field=field)
     return actors
 
 
-def _check_turnout(value, *, field: str):
-    if value is not None and value < 0:
-        raise ApplicationError("A turnout is zero or more people.", field=field)
-    return value
+def _check_action(action: Action) -> None:
+    action.title = require_text(action.title, field="title", what="The action's title")[:200]
+    if action.starts_on is None:
+        raise ApplicationError("Give the action's date.", field="starts_on")
+    group = action.working_group
+    if group is not None and group.coalition_id != action.coalition_id:
+        raise ApplicationError("Choose a group of this coalition.", field="working_group")
+    for field in ("planned_turnout", "actual_turnout"):
+        value = getattr(action, field)
+        if value is not None and value < 0:
+            raise ApplicationError("A turnout is zero or more people.", field=field)
+    action.description = (action.description or "").strip()
+    action.place = (action.place or "").strip()[:200]
+    action.outcome = (action.outcome or "").strip()
 
 
 @transaction.atomic
-def action_save(
-    *, coalition, saved_by, title: str, starts_on, leaders=(), is_convergence: bool = False,
-    description: str = "", place: str = "", working_group=None, planned_turnout=None,
-    actual_turnout=None, outcome: str = "", action=None, expected_version=None,
-):  # fmt: skip
-    """An action or moment of convergence: date, place, who led it, planned and actual
-    turnout and what came of it. ``leaders`` replaces the list of leaders."""
-    title = require_text(title, field="title", what="The action's title")[:200]
-    if starts_on is None:
-        raise ApplicationError("Give the action's date.", field="starts_on")
-    if working_group is not None and working_group.coalition_id != coalition.pk:
-        raise ApplicationError("Choose a group of this coalition.", field="working_group")
-    leaders = _check_actors(coalition, leaders, field="leaders")
-    saved = _save(
-        Action, action, coalition=coalition, expected_version=expected_version,
-        saved_by=saved_by, what="This action",
-        fields={
-            "title": title, "starts_on": starts_on, "is_convergence": bool(is_convergence),
-            "description": (description or "").strip(), "place": (place or "").strip()[:200],
-            "working_group": working_group,
-            "planned_turnout": _check_turnout(planned_turnout, field="planned_turnout"),
-            "actual_turnout": _check_turnout(actual_turnout, field="actual_turnout"),
-            "outcome": (outcome or "").strip(),
-        },
-    )  # fmt: skip
-    saved.leaders.set(leaders)
-    return saved
+def action_create(
+    *,
+    coalition: Coalition,
+    created_by,
+    title: str,
+    starts_on,
+    leaders=(),
+    participants=(),
+    **fields,
+) -> Action:
+    """An action or moment of convergence: date, place, who led it and who took part,
+    planned and actual turnout and what came of it. Who led it counts towards leadership.
+    ``fields``: is_convergence, description, place, working_group, planned_turnout,
+    actual_turnout, outcome."""
+    action = Action(coalition=coalition, title=title, starts_on=starts_on, **fields)
+    _check_action(action)
+    leaders = _check_actors(coalition.pk, leaders, field="leaders")
+    participants = _check_actors(coalition.pk, participants, field="participants")
+    save_as(action, user=created_by)
+    action.leaders.set(leaders)
+    action.participants.set(participants)
+    metrics_request_after_edit(coalition_id=coalition.pk)
+    return action
 
 
-def _link_actions(item, actions, *, visible, coalition) -> None:
+@transaction.atomic
+def action_update(*, action: Action, expected_version, updated_by, **changes) -> Action:
+    """Change an action; ``leaders`` and ``participants``, when given, replace the lists."""
+    action = locked_at(action, expected_version, what="This action")
+    people = {
+        name: _check_actors(action.coalition_id, changes.pop(name), field=name)
+        for name in ("leaders", "participants")
+        if name in changes
+    }
+    for name, value in changes.items():
+        setattr(action, name, value)
+    _check_action(action)
+    save_as(action, user=updated_by)
+    for name, actors in people.items():
+        getattr(action, name).set(actors)
+    metrics_request_after_edit(coalition_id=action.coalition_id)
+    return action
+
+
+@transaction.atomic
+def action_delete(*, action: Action, expected_version, deleted_by) -> None:
+    action = locked_at(action, expected_version, what="This action")
+    delete_as(action, user=deleted_by)
+    metrics_request_after_edit(coalition_id=action.coalition_id)
+
+
+# ---------------------------------------------------------------------------------------------
+# Wins and shifts in the political climate, recorded against the actions behind them
+
+
+def _link_actions(item, actions, *, visible_actions) -> None:
     """Set the actions behind a win or shift to ``actions``, keeping the links to actions
     the editor may not see (they could not have unticked them)."""
     actions = list(actions or [])
-    if any(a.coalition_id != coalition.pk for a in actions):
+    if any(action.coalition_id != item.coalition_id for action in actions):
         raise ApplicationError("Choose actions of this coalition.", field="actions")
-    hidden = item.actions.exclude(pk__in=visible.values("pk"))
+    hidden = item.actions.exclude(pk__in=visible_actions.values("pk"))
     item.actions.set([*actions, *hidden])
 
 
-@transaction.atomic
-def win_save(
-    *, coalition, saved_by, visible_actions, title: str, won_on, description: str = "",
-    actions=(), win=None, expected_version=None,
-):  # fmt: skip
-    title = require_text(title, field="title", what="The win's title")[:200]
-    if won_on is None:
+def _check_win(win: Win) -> None:
+    win.title = require_text(win.title, field="title", what="The win's title")[:200]
+    if win.won_on is None:
         raise ApplicationError("Give the date of the win.", field="won_on")
-    saved = _save(
-        Win, win, coalition=coalition, expected_version=expected_version, saved_by=saved_by,
-        what="This win",
-        fields={"title": title, "won_on": won_on, "description": (description or "").strip()},
-    )  # fmt: skip
-    _link_actions(saved, actions, visible=visible_actions, coalition=coalition)
-    return saved
+    win.description = (win.description or "").strip()
+
+
+def _check_shift(shift: ClimateShift) -> None:
+    shift.title = require_text(shift.title, field="title", what="The shift's title")[:200]
+    if shift.recorded_on is None:
+        raise ApplicationError("Give the date of the shift.", field="recorded_on")
+    if shift.direction not in ClimateDirection.values:
+        raise ApplicationError("Choose favourable, unfavourable or mixed.", field="direction")
+    shift.description = (shift.description or "").strip()
 
 
 @transaction.atomic
-def climate_shift_save(
-    *, coalition, saved_by, visible_actions, title: str, recorded_on, direction: str,
-    description: str = "", actions=(), shift=None, expected_version=None,
-):  # fmt: skip
-    title = require_text(title, field="title", what="The shift's title")[:200]
-    if recorded_on is None:
-        raise ApplicationError("Give the date of the shift.", field="recorded_on")
-    if direction not in ClimateDirection.values:
-        raise ApplicationError("Choose favourable, unfavourable or mixed.", field="direction")
-    saved = _save(
-        ClimateShift, shift, coalition=coalition, expected_version=expected_version,
-        saved_by=saved_by, what="This climate shift",
-        fields={
-            "title": title, "recorded_on": recorded_on, "direction": direction,
-            "description": (description or "").strip(),
-        },
-    )  # fmt: skip
-    _link_actions(saved, actions, visible=visible_actions, coalition=coalition)
-    return saved
+def win_create(
+    *,
+    coalition: Coalition,
+    created_by,
+    visible_actions,
+    title: str,
+    won_on,
+    description: str = "",
+    actions=(),
+) -> Win:
+    """A win, and the actions (among those the writer sees) that brought it about."""
+    win = Win(coalition=coalition, title=title, won_on=won_on, description=description)
+    _check_win(win)
+    save_as(win, user=created_by)
+    _link_actions(win, actions, visible_actions=visible_actions)
+    return win
+
+
+@transaction.atomic
+def win_update(*, win: Win, expected_version, updated_by, visible_actions, **changes) -> Win:
+    win = locked_at(win, expected_version, what="This win")
+    actions = changes.pop("actions", None)
+    for name, value in changes.items():
+        setattr(win, name, value)
+    _check_win(win)
+    save_as(win, user=updated_by)
+    if actions is not None:
+        _link_actions(win, actions, visible_actions=visible_actions)
+    return win
+
+
+@transaction.atomic
+def win_delete(*, win: Win, expected_version, deleted_by) -> None:
+    win = locked_at(win, expected_version, what="This win")
+    delete_as(win, user=deleted_by)
+
+
+@transaction.atomic
+def climate_shift_create(
+    *,
+    coalition: Coalition,
+    created_by,
+    visible_actions,
+    title: str,
+    recorded_on,
+    direction: str = ClimateDirection.FAVOURABLE,
+    description: str = "",
+    actions=(),
+) -> ClimateShift:
+    """A shift in the political climate, and the actions (among those the writer sees)
+    behind it."""
+    shift = ClimateShift(
+        coalition=coalition,
+        title=title,
+        recorded_on=recorded_on,
+        direction=direction,
+        description=description,
+    )
+    _check_shift(shift)
+    save_as(shift, user=created_by)
+    _link_actions(shift, actions, visible_actions=visible_actions)
+    return shift
+
+
+@transaction.atomic
+def climate_shift_update(
+    *, shift: ClimateShift, expected_version, updated_by, visible_actions, **changes
+) -> ClimateShift:
+    shift = locked_at(shift, expected_version, what="This climate shift")
+    actions = changes.pop("actions", None)
+    for name, value in changes.items():
+        setattr(shift, name, value)
+    _check_shift(shift)
+    save_as(shift, user=updated_by)
+    if actions is not None:
+        _link_actions(shift, actions, visible_actions=visible_actions)
+    return shift
+
+
+@transaction.atomic
+def climate_shift_delete(*, shift: ClimateShift, expected_version, deleted_by) -> None:
+    shift = locked_at(shift, expected_version, what="This climate shift")
+    delete_as(shift, user=deleted_by)

@@ -23,15 +23,20 @@ from coalitions.produce.forms import (
 from coalitions.produce.models import ClimateShift, GroupMember, Win, WorkingGroup
 from coalitions.produce.selectors import produce_overview, visible_actions
 from coalitions.produce.services import (
-    action_save,
-    climate_shift_save,
+    action_create,
+    action_update,
+    climate_shift_create,
+    climate_shift_update,
+    group_seat_add,
     group_seat_remove,
-    group_seat_save,
-    win_save,
-    working_group_save,
+    group_seat_update,
+    win_create,
+    win_update,
+    working_group_create,
+    working_group_update,
 )
 from coalitions.roles import hide_sensitive_references, require_workspace
-from weft.errors import ApplicationError
+from weft.pages import attempt
 
 
 @dataclass(frozen=True)
@@ -114,17 +119,19 @@ def _form(access, kind: str, data=None, instance=None):
 
 
 def _save(access, kind: str, form, instance, user):
+    """Create the record, or change it if the form was opened on one (at its version)."""
     data = dict(form.cleaned_data)
     version = data.pop("version", None)
-    common = {"coalition": access.coalition, "saved_by": user, "expected_version": version}
-    if kind == "groups":
-        return working_group_save(group=instance, **common, **data)
-    if kind == "actions":
-        return action_save(action=instance, **common, **data)
-    linked = {"visible_actions": visible_actions(access)}
-    if kind == "wins":
-        return win_save(win=instance, **common, **linked, **data)
-    return climate_shift_save(shift=instance, **common, **linked, **data)
+    linked = {} if kind in ("groups", "actions") else {"visible_actions": visible_actions(access)}
+    create, update, item = {
+        "groups": (working_group_create, working_group_update, "group"),
+        "actions": (action_create, action_update, "action"),
+        "wins": (win_create, win_update, "win"),
+        "shifts": (climate_shift_create, climate_shift_update, "shift"),
+    }[kind]
+    if instance is None:
+        return create(coalition=access.coalition, created_by=user, **linked, **data)
+    return update(**{item: instance}, expected_version=version, updated_by=user, **linked, **data)
 
 
 def _page(request, access, kind, form, instance, *, status=200, seat_form=None):
@@ -145,10 +152,6 @@ def _page(request, access, kind, form, instance, *, status=200, seat_form=None):
     return render(request, "coalitions/workflow/produce_item.html", context, status=status)
 
 
-def _refuse(form, error: ApplicationError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, error.message)
-
-
 @login_required
 def produce_item(request, coalition_id: int, kind: str, item_id: int | None = None):
     """Add (``item_id`` None) or edit one group, action, win or climate shift."""
@@ -162,12 +165,10 @@ def produce_item(request, coalition_id: int, kind: str, item_id: int | None = No
     form = _form(access, kind, request.POST, instance)
     if not form.is_valid():
         return _page(request, access, kind, form, instance, status=400)
-    try:
-        saved = _save(access, kind, form, instance, request.user)
-    except ApplicationError as error:
-        _refuse(form, error)
-        return _page(request, access, kind, form, instance, status=error.status)
-    messages.success(request, f"The {spec.label} “{saved}” is saved.")
+    saved = attempt(request, lambda: _save(access, kind, form, instance, request.user), form=form)
+    if saved.refused:
+        return _page(request, access, kind, form, instance, status=saved.status)
+    messages.success(request, f"The {spec.label} “{saved.result}” is saved.")
     return redirect("workflow-produce", coalition_id=access.coalition.pk)
 
 
@@ -190,14 +191,13 @@ def produce_seats(request, coalition_id: int, group_id: int):
     form = SeatForm(request.POST, actors=_visible_actors(access))
     status = 400
     if form.is_valid():
-        try:
-            group_seat_save(group=group, saved_by=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            _refuse(form, error)
-            status = error.status
-        else:
+        saved = attempt(
+            request, lambda: _seat_save(group, request.user, form.cleaned_data), form=form
+        )
+        if not saved.refused:
             messages.success(request, f"{form.cleaned_data['actor'].name}'s seat is saved.")
             return back
+        status = saved.status
     form_for_group = _form(access, "groups", instance=group)
     return _page(request, access, "groups", form_for_group, group, status=status, seat_form=form)
 
@@ -211,3 +211,12 @@ def produce(request, coalition_id: int):
         **produce_overview(access),
     }
     return render(request, "coalitions/workflow/produce.html", context)
+
+
+def _seat_save(group, user, seat):
+    """The seat form seats an actor, or changes the seat they have."""
+    current = GroupMember.objects.filter(group=group, actor=seat["actor"]).first()
+    if current is None:
+        return group_seat_add(group=group, added_by=user, **seat)
+    changes = {name: value for name, value in seat.items() if name != "actor"}
+    return group_seat_update(seat=current, updated_by=user, **changes)

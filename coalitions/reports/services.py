@@ -15,6 +15,7 @@ from coalitions.reports.selectors import build_snapshot, privacy_for, share_link
 from coalitions.services import audit_record
 from weft.errors import ApplicationError
 from weft.tokens import token_hash
+from weft.versions import StaleVersion, is_current
 
 LONGEST_PERIOD_DAYS = 731  # two years: a report compares periods, it is not an archive
 
@@ -90,9 +91,9 @@ def report_create(
     )
 
 
-class StaleNarrative(ApplicationError):
+class StaleNarrative(StaleVersion):
     """The narrative was saved by someone else since the writer loaded it: nothing is
-    overwritten. ``report`` is the report as it is now."""
+    overwritten. ``instance`` is the report as it is now."""
 
     def __init__(self, report: Report):
         who = report.narrative_updated_by.get_username() if report.narrative_updated_by else None
@@ -104,24 +105,26 @@ class StaleNarrative(ApplicationError):
         by = f" by {who}" if who else ""
         at = f" at {when}" if when else ""
         super().__init__(
-            f"The narrative was changed{by}{at} since you opened it; your text was not saved. "
-            "Their version is shown now: merge your changes into it and save again.",
-            field="narrative",
-            status=412,
-            code="stale_version",
+            report,
+            what="The narrative",
+            change={
+                "changed_by": who,
+                "changed_at": report.narrative_updated_at,
+                "changed_fields": ["narrative"],
+            },
+            message=f"The narrative was changed{by}{at} since you opened it; your text was "
+            "not saved. Their version is shown now: merge your changes into it and save again.",
         )
-        self.report = report
-        self.changed_by = who
 
 
 @transaction.atomic
 def report_narrative_update(
-    *, report: Report, narrative: str, updated_by, expected_version: int
+    *, report: Report, narrative: str, updated_by, expected_version
 ) -> Report:
     """Write a draft's narrative, if it is still at ``expected_version`` (the version the
     writer loaded); otherwise :class:`StaleNarrative`, and nothing is written."""
     report = _lock_draft(report)
-    if report.version != expected_version:
+    if not is_current(report, expected_version):
         raise StaleNarrative(report)
     _check_narrative(report.coalition, narrative)
     report.narrative = narrative

@@ -25,6 +25,7 @@ from coalitions.reports import services as report_services
 from coalitions.reports.models import Report
 from coalitions.reports.narrative import render_narrative
 from weft.errors import ApplicationError
+from weft.pages import attempt
 
 Permission = roles.Permission
 
@@ -106,16 +107,18 @@ def report_list(request, coalition_id: int):
 @require_POST
 def report_new(request, coalition_id: int):
     access = roles.require(request.user, coalition_id, Permission.REPORTS_EDIT)
-    try:
-        start = _date(request.POST.get("period_start"), "period_start")
-        end = _date(request.POST.get("period_end"), "period_end")
-        report = report_services.report_create(
-            coalition=access.coalition, created_by=request.user, period_start=start, period_end=end
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
+    created = attempt(
+        request,
+        lambda: report_services.report_create(
+            coalition=access.coalition,
+            created_by=request.user,
+            period_start=_date(request.POST.get("period_start"), "period_start"),
+            period_end=_date(request.POST.get("period_end"), "period_end"),
+        ),
+    )
+    if created.refused:
         return redirect("report-list", coalition_id=access.coalition.pk)
-    return redirect("report-detail", coalition_id=access.coalition.pk, report_id=report.pk)
+    return redirect("report-detail", coalition_id=access.coalition.pk, report_id=created.result.pk)
 
 
 def _date(value: str | None, field: str) -> datetime.date | None:
@@ -175,23 +178,23 @@ def report_narrative(request, coalition_id: int, report_id: int):
     access = roles.require(request.user, coalition_id, Permission.REPORTS_EDIT)
     report = _report_for(access, report_id)
     narrative = request.POST.get("narrative", "")
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        messages.error(request, "The form is missing the narrative's version: reload the page.")
-        return redirect("report-detail", coalition_id=access.coalition.pk, report_id=report.pk)
-    try:
-        report_services.report_narrative_update(
-            report=report, narrative=narrative, updated_by=request.user, expected_version=version
-        )
-        messages.success(request, "Narrative saved.")
-    except report_services.StaleNarrative as stale:
+    saved = attempt(
+        request,
+        lambda: report_services.report_narrative_update(
+            report=report,
+            narrative=narrative,
+            updated_by=request.user,
+            expected_version=request.POST.get("version", ""),
+        ),
+    )
+    if isinstance(saved.refused, report_services.StaleNarrative):
         # Nothing is overwritten: the page shows the saved text, and the writer's own text
         # beside it so that it is not lost.
-        messages.error(request, stale.message)
-        return report_page(request, access, stale.report, mine=narrative, status=409)
-    except ApplicationError as error:
-        messages.error(request, error.message)
+        return report_page(
+            request, access, saved.refused.instance, mine=narrative, status=saved.status
+        )
+    if not saved.refused:
+        messages.success(request, "Narrative saved.")
     return redirect("report-detail", coalition_id=access.coalition.pk, report_id=report.pk)
 
 
@@ -200,11 +203,11 @@ def report_narrative(request, coalition_id: int, report_id: int):
 def report_publish(request, coalition_id: int, report_id: int):
     access = roles.require(request.user, coalition_id, Permission.REPORTS_EDIT)
     report = _report_for(access, report_id)
-    try:
-        report_services.report_publish(report=report, published_by=request.user)
+    published = attempt(
+        request, lambda: report_services.report_publish(report=report, published_by=request.user)
+    )
+    if not published.refused:
         messages.success(request, "Published: funders can read this report now.")
-    except ApplicationError as error:
-        messages.error(request, error.message)
     return redirect("report-detail", coalition_id=access.coalition.pk, report_id=report.pk)
 
 
@@ -213,16 +216,18 @@ def report_publish(request, coalition_id: int, report_id: int):
 def share_link_new(request, coalition_id: int, report_id: int):
     access = roles.require(request.user, coalition_id, Permission.REPORTS_SHARE)
     report = _report_for(access, report_id)
-    try:
-        days = int(request.POST.get("expires_in_days", "30"))
-        _, token = report_services.share_link_create(
-            report=report, created_by=request.user, expires_in_days=days
-        )
-    except ValueError:
+    days = request.POST.get("expires_in_days", "30")
+    if not days.isdigit():
         messages.error(request, "Give the number of days the link should last.")
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
+        return redirect("report-detail", coalition_id=access.coalition.pk, report_id=report.pk)
+    created = attempt(
+        request,
+        lambda: report_services.share_link_create(
+            report=report, created_by=request.user, expires_in_days=int(days)
+        ),
+    )
+    if not created.refused:
+        _, token = created.result
         # Shown once, on the next page: the token itself is never stored.
         request.session[f"share-link-{report.pk}"] = request.build_absolute_uri(
             reverse("shared-report", args=[token])

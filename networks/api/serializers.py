@@ -3,8 +3,8 @@
 from rest_framework import serializers
 
 from allies.api.fields import CoalitionActorField
-from networks.models import STRENGTH_RANGE, Interaction, InteractionParticipant, Tie
-from weft.serializers import WeftModelSerializer, validate_dates_in_order
+from networks.models import STRENGTH_RANGE, Interaction, Tie
+from weft.serializers import WeftModelSerializer
 
 
 class TieSerializer(WeftModelSerializer):
@@ -33,14 +33,6 @@ class TieSerializer(WeftModelSerializer):
             fields["is_sensitive"].read_only = True
         return fields
 
-    def validate(self, attrs):
-        source = attrs.get("source", getattr(self.instance, "source", None))
-        target = attrs.get("target", getattr(self.instance, "target", None))
-        if source is not None and source == target:
-            raise serializers.ValidationError({"target": "must be another actor than source."})
-        validate_dates_in_order(attrs, self.instance, "started_on", "ended_on")
-        return attrs
-
 
 class ParticipantsField(serializers.ListField):
     """Ids of the actors who took part, read from the prefetched participations."""
@@ -64,26 +56,3 @@ class InteractionSerializer(WeftModelSerializer):
             "version", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at", "action", "working_group"]
-
-    def validate_participants(self, actors):
-        if len({a.pk for a in actors}) != len(actors):
-            raise serializers.ValidationError("lists an actor twice.")
-        return actors
-
-    def create(self, validated_data):
-        actors = validated_data.pop("participants")
-        interaction = super().create(validated_data)
-        InteractionParticipant.objects.bulk_create(
-            InteractionParticipant(interaction=interaction, actor=a) for a in actors
-        )
-        return interaction
-
-    def update(self, interaction, validated_data):
-        actors = validated_data.pop("participants", None)
-        interaction = super().update(interaction, validated_data)
-        if actors is not None:
-            interaction.participations.all().delete()
-            InteractionParticipant.objects.bulk_create(
-                InteractionParticipant(interaction=interaction, actor=a) for a in actors
-            )
-        return interaction

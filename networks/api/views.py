@@ -1,21 +1,23 @@
 """API views for ties, interactions and the map."""
 
 import django_filters
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from coalitions import roles
 from coalitions.api.viewsets import CoalitionScopedViewSet
-from coalitions.models import RoleName
-from coalitions.roles import Permission
-from coalitions.services import layout_request_after_edit
 from networks.api.serializers import InteractionSerializer, TieSerializer
 from networks.models import Interaction, InteractionParticipant, Tie
-from networks.services import position_place_beside_neighbours, tie_restore
-from weft.api import etag_for
+from networks.services import (
+    interaction_create,
+    interaction_delete,
+    interaction_update,
+    tie_create,
+    tie_delete,
+    tie_restore,
+    tie_update,
+)
 from weft.history import HistoryEntrySerializer, history_entries
 from weft.vocabulary import Direction, InteractionKind, TieKind
 
@@ -38,7 +40,8 @@ class TieFilter(django_filters.FilterSet):
 
 
 class TieViewSet(CoalitionScopedViewSet):
-    affects_metrics = True
+    """Declared ties. A member records and edits the ties of their own organisation."""
+
     serializer_class = TieSerializer
     filterset_class = TieFilter
     search_fields = ["description"]
@@ -51,23 +54,19 @@ class TieViewSet(CoalitionScopedViewSet):
 
     members_create = True
 
-    def member_may_write(self, tie) -> bool:
-        # A member records and edits the ties of their own organisation.
-        own = self.access.organisation_id
-        return own is not None and own in (tie.source_id, tie.target_id)
-
     def perform_create(self, serializer):
-        tie = serializer.save_as(user=self.request.user, coalition=self.access.coalition)
-        # A new actor has no place on the map until the next layout run: beside its
-        # neighbours is where a person looks for it.
-        for end in (tie.source, tie.target):
-            position_place_beside_neighbours(actor=end)
-        layout_request_after_edit(coalition_id=self.access.coalition.pk)
-        return tie
+        return tie_create(access=self.access, **serializer.validated_data)
 
-    def perform_destroy(self, tie):
-        super().perform_destroy(tie)
-        layout_request_after_edit(coalition_id=self.access.coalition.pk)
+    def perform_update(self, serializer, tie, expected_version):
+        return tie_update(
+            access=self.access,
+            tie=tie,
+            expected_version=expected_version,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, tie, expected_version):
+        tie_delete(access=self.access, tie=tie, expected_version=expected_version)
 
     @extend_schema(responses=HistoryEntrySerializer(many=True), summary="A tie's history")
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
@@ -82,16 +81,8 @@ class TieViewSet(CoalitionScopedViewSet):
     )
     @action(detail=True, methods=["post"], url_path=r"history/(?P<history_id>\d+)/restore")
     def restore(self, request, coalition_id, pk, history_id):
-        if self.access.role == RoleName.MEMBER:  # organizers, weavers, stewards restore
-            raise roles.PermissionDeniedForRole(self.access, Permission.MAP_EDIT)
-        with transaction.atomic():
-            tie = tie_restore(
-                access=self.access, tie_id=int(pk), history_id=int(history_id), user=request.user
-            )
-            layout_request_after_edit(coalition_id=self.access.coalition.pk)
-        response = Response(self.get_serializer(tie).data)
-        response["ETag"] = etag_for(tie)
-        return response
+        tie = tie_restore(access=self.access, tie_id=int(pk), history_id=int(history_id))
+        return self.item_response(tie, read_again=False)
 
 
 class InteractionFilter(django_filters.FilterSet):
@@ -102,7 +93,8 @@ class InteractionFilter(django_filters.FilterSet):
 
 
 class InteractionViewSet(CoalitionScopedViewSet):
-    affects_metrics = True
+    """Interactions: the evidence relationship strength is computed from."""
+
     serializer_class = InteractionSerializer
     filterset_class = InteractionFilter
     search_fields = ["summary"]
@@ -119,10 +111,18 @@ class InteractionViewSet(CoalitionScopedViewSet):
             interactions = interactions.exclude(Exists(hidden))
         return interactions.prefetch_related("participations")
 
-    def member_may_write(self, interaction) -> bool:
-        return False
-
     def perform_create(self, serializer):
-        return serializer.save_as(
-            user=self.request.user, coalition=self.access.coalition, recorded_by=self.request.user
+        return interaction_create(access=self.access, **serializer.validated_data)
+
+    def perform_update(self, serializer, interaction, expected_version):
+        return interaction_update(
+            access=self.access,
+            interaction=interaction,
+            expected_version=expected_version,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, interaction, expected_version):
+        interaction_delete(
+            access=self.access, interaction=interaction, expected_version=expected_version
         )

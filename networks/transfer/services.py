@@ -11,8 +11,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from allies.models import Actor, AllyAssessment, ContactDetail, Tag
-from coalitions.models import AuditAction, RoleName
-from coalitions.roles import Permission, PermissionDeniedForRole
+from coalitions.models import AuditAction
+from coalitions.roles import Permission
 from coalitions.services import audit_record
 from networks.models import Interaction, InteractionParticipant, Tie
 from networks.transfer import weftjson, writers
@@ -60,9 +60,7 @@ def max_file_bytes() -> int:
 def require_importer(access) -> None:
     """Organizers, weavers and stewards import; a member edits only their own organisation,
     so a whole map is not theirs to bring in."""
-    access.require(Permission.MAP_EDIT)
-    if access.role == RoleName.MEMBER:
-        raise PermissionDeniedForRole(access, Permission.MAP_EDIT)
+    access.require(Permission.MAP_EDIT_ALL)
 
 
 def _plan_for(job: ImportJob, access, parsed: ParsedMap, decisions: dict) -> Plan:

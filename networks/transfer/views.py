@@ -19,7 +19,7 @@ from networks.transfer.services import (
     max_file_bytes,
     require_importer,
 )
-from weft.errors import ApplicationError
+from weft.pages import attempt
 
 DECISION_PREFIX = "decision:"
 
@@ -42,16 +42,20 @@ def import_upload(request, coalition_id: int):
         elif uploaded.size > max_file_bytes():
             error = f"The file is over the limit of {max_file_bytes() // 1048576} MB."
         else:
-            try:
-                job = import_preview(
+            previewed = attempt(
+                request,
+                lambda: import_preview(
                     access=access, filename=uploaded.name or "upload", content=uploaded.read()
-                )
-            except ApplicationError as failure:
-                error = failure.message
-            else:
+                ),
+                redirecting=False,
+            )
+            if not previewed.refused:
                 return redirect(
-                    "transfer-import-job", coalition_id=access.coalition.pk, job_id=job.pk
+                    "transfer-import-job",
+                    coalition_id=access.coalition.pk,
+                    job_id=previewed.result.pk,
                 )
+            error = previewed.refused.message
     return render(
         request,
         "networks/import.html",
@@ -93,12 +97,11 @@ def import_job_confirm(request, coalition_id: int, job_id: int):
         for name, value in request.POST.items()
         if name.startswith(DECISION_PREFIX)
     }
-    try:
-        job = import_confirm(access=access, job_id=job_id, decisions=decisions)
-    except ApplicationError as failure:
-        messages.error(request, failure.message)
-    else:
-        summary = job.summary
+    confirmed = attempt(
+        request, lambda: import_confirm(access=access, job_id=job_id, decisions=decisions)
+    )
+    if not confirmed.refused:
+        summary = confirmed.result.summary
         messages.success(
             request,
             f"Imported: {summary['actors_created']} actors created, "

@@ -19,6 +19,7 @@ from coalitions.align.services.statements import statement_create
 from coalitions.connect.models import Membership, PhaseMove
 from coalitions.connect.services import commitment_create, membership_create, membership_update
 from tests.conftest import PASSWORD
+from weft.versions import ANY_VERSION
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 SCREENSHOTS = os.environ.get("WEFT_SCREENSHOTS") == "1"
@@ -89,7 +90,9 @@ def test_a_stale_card_is_reported_not_overwritten(browser_page, sign_in, coaliti
     sign_in(page, "weaver", PASSWORD)
     page.goto(f"{page.base}/coalitions/{coalition.pk}/pipeline/")
     # Someone else moves Org 0 meanwhile.
-    membership_update(membership=workspace[0], updated_by=None, phase="produce")
+    membership_update(
+        expected_version=ANY_VERSION, membership=workspace[0], updated_by=None, phase="produce"
+    )
     page.get_by_role("button", name="Move Org 0 to Align").click()
     page.get_by_role("status").filter(has_text="changed").wait_for()
     workspace[0].refresh_from_db()

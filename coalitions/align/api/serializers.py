@@ -24,16 +24,13 @@ from coalitions.align.models import (
     Vote,
     VoteChoice,
 )
-from coalitions.align.services.proposals import proposal_create, proposal_update
-from coalitions.align.services.statements import statement_create, statement_update
 from coalitions.api.fields import (
     CoalitionRowField,
     NamedChoiceField,
     UnversionedSerializer,
-    other_rows,
 )
 from coalitions.models import RoleName
-from weft.serializers import WeftModelSerializer, validate_dates_in_order
+from weft.serializers import WeftModelSerializer
 from weft.vocabulary import HealthArea
 
 
@@ -88,32 +85,10 @@ class StatementSerializer(WeftModelSerializer):
             return None
         return reverse("sign-on", args=[statement.pk])
 
-    def validate_title(self, value):
-        if not value.strip():
-            raise serializers.ValidationError("must not be blank.")
-        return value.strip()
-
     def validate(self, attrs):
-        publishing = attrs.get("status") == StatementStatus.PUBLISHED and (
-            self.instance is None or self.instance.status != StatementStatus.PUBLISHED
-        )
-        if publishing:
-            has_text = bool(attrs.get("body")) or (
-                self.instance is not None and self.instance.versions.exists()
-            )
-            if not has_text:
-                raise serializers.ValidationError(
-                    {"status": "a statement needs a text before it is published."}
-                )
         if self.instance is not None and "body" in attrs:
             raise serializers.ValidationError({"body": "add a new text through versions/."})
         return attrs
-
-    def create(self, validated_data):
-        return statement_create(created_by=self._acting_user, **validated_data)
-
-    def update(self, statement, validated_data):
-        return statement_update(statement=statement, updated_by=self._acting_user, **validated_data)
 
 
 # A signature that counts: confirmed by the signer, not withdrawn, on a published version.
@@ -212,11 +187,6 @@ class PrincipleSerializer(WeftModelSerializer):
             return principle.current_endorsements
         return principle.endorsements.filter(withdrawn_at__isnull=True).count()
 
-    def validate_title(self, value):
-        if not value.strip():
-            raise serializers.ValidationError("must not be blank.")
-        return value.strip()
-
 
 class WithdrawnField(serializers.BooleanField):
     """Whether a withdrawal was recorded (read from ``withdrawn_at``)."""
@@ -246,28 +216,12 @@ class EndorsementSerializer(UnversionedSerializer):
         if self.instance is None:
             if attrs.pop("withdrawn", False):
                 raise serializers.ValidationError({"withdrawn": "endorse first, then withdraw."})
-            current = Endorsement.objects.filter(
-                principle=attrs["principle"],
-                organisation=attrs["organisation"],
-                withdrawn_at__isnull=True,
-            )
-            if current.exists():
-                raise serializers.ValidationError(
-                    {"organisation": "already endorses this principle."}
-                )
             return attrs
         for field in ("principle", "organisation"):
-            if field in attrs and attrs[field] != getattr(self.instance, field):
+            if field in attrs and attrs.pop(field) != getattr(self.instance, field):
                 raise serializers.ValidationError(
                     {field: "cannot be changed; withdraw and endorse again."}
                 )
-        withdrawn = attrs.pop("withdrawn", None)
-        if withdrawn is False and self.instance.withdrawn_at is not None:
-            raise serializers.ValidationError(
-                {"withdrawn": "a withdrawal stands; endorse again instead."}
-            )
-        if withdrawn and self.instance.withdrawn_at is None:
-            attrs["withdrawn_at"] = timezone.now()
         return attrs
 
 
@@ -304,29 +258,6 @@ class ProposalSerializer(WeftModelSerializer):
         for vote in proposal.votes.all():
             counts[vote.choice] += 1
         return counts
-
-    def validate(self, attrs):
-        if self.instance is not None:
-            if self.instance.outcome:
-                raise serializers.ValidationError(
-                    {"outcome": "the proposal has been decided; put a new one."}
-                )
-            changes_rule = "rule" in attrs and attrs["rule"] != self.instance.rule
-            if changes_rule and self.instance.votes.exists():
-                raise serializers.ValidationError(
-                    {"rule": "cannot change once organisations have voted."}
-                )
-        return attrs
-
-    def create(self, validated_data):
-        return proposal_create(
-            coalition=self.context["access"].coalition,
-            created_by=self._acting_user,
-            **validated_data,
-        )
-
-    def update(self, proposal, validated_data):
-        return proposal_update(proposal=proposal, updated_by=self._acting_user, **validated_data)
 
 
 class VoteSerializer(serializers.ModelSerializer):
@@ -367,10 +298,6 @@ class HealthRoundSerializer(serializers.ModelSerializer):
         if hasattr(health_round, "answer_total"):
             return health_round.answer_total
         return health_round.answers.count()
-
-    def validate(self, attrs):
-        validate_dates_in_order(attrs, self.instance, "opens_on", "closes_on")
-        return attrs
 
 
 def _score():
@@ -454,8 +381,3 @@ class TargetSerializer(WeftModelSerializer):
         model = Target
         fields = ["id", "actor", "demand", "is_primary", "version", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
-
-    def validate_actor(self, actor):
-        if other_rows(self, Target.objects.filter(actor=actor)).exists():
-            raise serializers.ValidationError("is already a target of this coalition.")
-        return actor

@@ -4,14 +4,11 @@ and endorsements, proposals and votes, health-check rounds, feedback rounds."""
 import django_filters
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from allies.models import Actor
-from coalitions import roles
 from coalitions.align.api.serializers import (
     COUNTED_SIGNATURE,
     EndorsementSerializer,
@@ -45,19 +42,30 @@ from coalitions.align.models import (
 )
 from coalitions.align.selectors import health_round_summary
 from coalitions.align.services.health import health_answer_record, health_round_open
-from coalitions.align.services.proposals import proposal_decide, vote_cast
+from coalitions.align.services.principles import (
+    endorsement_add,
+    endorsement_update,
+    principle_create,
+    principle_delete,
+    principle_update,
+)
+from coalitions.align.services.proposals import (
+    proposal_create,
+    proposal_decide,
+    proposal_update,
+    vote_cast,
+)
 from coalitions.align.services.statements import (
     feedback_comment_add,
     feedback_round_open,
+    statement_create,
+    statement_update,
     statement_version_add,
 )
+from coalitions.align.services.targets import target_create, target_delete, target_update
 from coalitions.api.viewsets import WorkflowViewSet
-from coalitions.connect.services import membership_spoken_for
-from coalitions.models import RoleName
 from coalitions.roles import Permission, hide_sensitive_references
-from weft.api import check_version, etag_for, parse_if_match
-from weft.drf import PreconditionRequired
-from weft.errors import ApplicationError
+from weft.api import etag_for, expected_version
 
 
 class StatementFilter(django_filters.FilterSet):
@@ -118,26 +126,25 @@ class StatementViewSet(WorkflowViewSet):
             return StatementVersionSerializer
         return StatementSerializer
 
-    def check_version(self, statement):
+    def expected_version(self):
         # This serializer's ``version`` is the number of the latest text. The row's own
         # version (the ETag) is ``row_version``: a body names it so; If-Match as everywhere.
-        expected = parse_if_match(self.request.headers.get("If-Match"))
-        if expected is None:
-            body = self.request.data
-            row_version = body.get("row_version") if hasattr(body, "get") else None
-            if row_version is None:
-                raise PreconditionRequired()
-            try:
-                expected = int(row_version)
-            except (TypeError, ValueError):
-                raise exceptions.ValidationError(
-                    {"row_version": "must be a whole number."}
-                ) from None
-        check_version(statement, expected, self.get_serializer)
+        return expected_version(self.request, field="row_version")
 
     def perform_create(self, serializer):
-        statement = super().perform_create(serializer)
-        return self.scoped_queryset().get(pk=statement.pk)  # with its counts
+        return statement_create(
+            coalition=self.access.coalition,
+            created_by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_update(self, serializer, statement, expected_version):
+        return statement_update(
+            statement=statement,
+            expected_version=expected_version,
+            updated_by=self.request.user,
+            **serializer.validated_data,
+        )
 
     @extend_schema(
         methods=["GET"],
@@ -154,7 +161,6 @@ class StatementViewSet(WorkflowViewSet):
     def versions(self, request, coalition_id, pk):
         statement = self.get_object()
         if request.method == "POST":
-            self.check_write(statement)
             serializer = self.get_serializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             version = statement_version_add(
@@ -200,7 +206,7 @@ class SignatureViewSet(WorkflowViewSet):
             version__statement__coalition=self.access.coalition
         ).select_related("version")
         signatures = hide_sensitive_references(signatures, self.access, "organisation")
-        if self.access.role == RoleName.MEMBER:
+        if not self.access.can(Permission.SIGNATURES_VIEW):
             signatures = signatures.filter(COUNTED_SIGNATURE, show_publicly=True)
         return signatures
 
@@ -226,6 +232,26 @@ class PrincipleViewSet(WorkflowViewSet):
             )
         )
 
+    def perform_create(self, serializer):
+        return principle_create(
+            coalition=self.access.coalition,
+            created_by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_update(self, serializer, principle, expected_version):
+        return principle_update(
+            principle=principle,
+            expected_version=expected_version,
+            updated_by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, principle, expected_version):
+        principle_delete(
+            principle=principle, expected_version=expected_version, deleted_by=self.request.user
+        )
+
 
 class EndorsementFilter(django_filters.FilterSet):
     principle = django_filters.NumberFilter()
@@ -240,8 +266,8 @@ class EndorsementViewSet(WorkflowViewSet):
     organisation only; organizers, weavers and stewards for any. Withdrawal is recorded."""
 
     serializer_class = EndorsementSerializer
-    # Members hold SIGN_AND_ENDORSE; check_write narrows them to their own organisation, and
-    # requires WORKFLOW_EDIT of everyone else.
+    # Members hold SIGN_AND_ENDORSE; the services narrow them to their own organisation, as
+    # its designee (coalitions.connect.services.require_voice).
     write_permission = Permission.SIGN_AND_ENDORSE
     members_create = True
     filterset_class = EndorsementFilter
@@ -256,20 +282,12 @@ class EndorsementViewSet(WorkflowViewSet):
         endorsements = hide_sensitive_references(endorsements, self.access, "organisation")
         return endorsements.select_related("endorsed_by")
 
-    def member_may_write(self, endorsement) -> bool:
-        own = self.access.organisation_id
-        return own is not None and endorsement.organisation_id == own
-
-    def check_write(self, endorsement) -> None:
-        if self.access.role != RoleName.MEMBER:
-            self.access.require(Permission.WORKFLOW_EDIT)
-        super().check_write(endorsement)
-        if self.access.role == RoleName.MEMBER:
-            membership_spoken_for(self.access)  # a member endorses as its designee
-
     def perform_create(self, serializer):
-        return serializer.save_as(
-            user=self.request.user, endorsed_by=self.request.user, endorsed_at=timezone.now()
+        return endorsement_add(access=self.access, **serializer.validated_data)
+
+    def perform_update(self, serializer, endorsement, expected_version):
+        return endorsement_update(
+            access=self.access, endorsement=endorsement, **serializer.validated_data
         )
 
 
@@ -312,8 +330,19 @@ class ProposalViewSet(WorkflowViewSet):
         )
 
     def perform_create(self, serializer):
-        proposal = serializer.save_as(user=self.request.user)
-        return self.scoped_queryset().get(pk=proposal.pk)
+        return proposal_create(
+            coalition=self.access.coalition,
+            created_by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_update(self, serializer, proposal, expected_version):
+        return proposal_update(
+            proposal=proposal,
+            expected_version=expected_version,
+            updated_by=self.request.user,
+            **serializer.validated_data,
+        )
 
     def get_serializer_class(self):
         if self.action == "votes":
@@ -335,20 +364,7 @@ class ProposalViewSet(WorkflowViewSet):
         if request.method == "POST":
             serializer = VoteSerializer(data=request.data, context=self.get_serializer_context())
             serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
-            if self.access.role == RoleName.MEMBER:
-                if data["organisation"].pk != self.access.organisation_id:
-                    raise roles.PermissionDeniedForRole(self.access, self.write_permission)
-                # A member votes as themself: their account must be the designee's.
-                membership = membership_spoken_for(self.access)
-                if data["designee"].pk != membership.designee_id:
-                    raise ApplicationError(
-                        "Only the organisation's designee casts its vote.", field="designee",
-                        status=403, code="not_designee",
-                    )  # fmt: skip
-            else:
-                self.access.require(Permission.WORKFLOW_EDIT)
-            vote = vote_cast(proposal=proposal, recorded_by=request.user, **data)
+            vote = vote_cast(access=self.access, proposal=proposal, **serializer.validated_data)
             return Response(VoteSerializer(vote).data, status=status.HTTP_201_CREATED)
         votes = hide_sensitive_references(
             Vote.objects.filter(proposal=proposal).select_related("recorded_by"),
@@ -435,20 +451,13 @@ class HealthRoundViewSet(WorkflowViewSet):
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
-        organisation = data.pop("organisation")
-        if self.access.role == RoleName.MEMBER:
-            if organisation.pk != self.access.organisation_id:
-                raise roles.PermissionDeniedForRole(self.access, self.write_permission)
-            membership_spoken_for(self.access)  # the designee answers
-        else:
-            self.access.require(Permission.WORKFLOW_EDIT)
+        scores = dict(serializer.validated_data)
         answer = health_answer_record(
+            access=self.access,
             round=health_round,
-            organisation=organisation,
-            answered_by=request.user,
-            comment=data.pop("comment", ""),
-            scores=data,
+            organisation=scores.pop("organisation"),
+            comment=scores.pop("comment", ""),
+            scores=scores,
         )
         return Response(HealthAnswerSerializer(answer).data, status=status.HTTP_201_CREATED)
 
@@ -516,19 +525,8 @@ class FeedbackRoundViewSet(WorkflowViewSet):
         if request.method == "POST":
             serializer = FeedbackCommentSerializer(data=request.data, context=context)
             serializer.is_valid(raise_exception=True)
-            data = serializer.validated_data
-            organisation = data.get("organisation")
-            if self.access.role == RoleName.MEMBER:
-                own = self.access.organisation_id
-                if organisation is not None and organisation.pk != own:
-                    raise roles.PermissionDeniedForRole(self.access, self.write_permission)
-                organisation = Actor.objects.filter(pk=own).first() if own else None
             comment = feedback_comment_add(
-                round=feedback_round,
-                paragraph=data["paragraph"],
-                body=data["body"],
-                author=request.user,
-                organisation=organisation,
+                access=self.access, round=feedback_round, **serializer.validated_data
             )
             return Response(FeedbackCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
         comments = hide_sensitive_references(
@@ -553,3 +551,23 @@ class TargetViewSet(WorkflowViewSet):
     def scoped_queryset(self):
         targets = Target.objects.filter(coalition=self.access.coalition)
         return hide_sensitive_references(targets, self.access, "actor")
+
+    def perform_create(self, serializer):
+        return target_create(
+            coalition=self.access.coalition,
+            created_by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_update(self, serializer, target, expected_version):
+        return target_update(
+            target=target,
+            expected_version=expected_version,
+            updated_by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, target, expected_version):
+        target_delete(
+            target=target, expected_version=expected_version, deleted_by=self.request.user
+        )

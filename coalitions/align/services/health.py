@@ -4,8 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from coalitions.align.models import HealthCheckAnswer, HealthCheckRound
-from coalitions.connect.services import voting_membership
+from coalitions.connect.services import require_voice, voting_membership
 from coalitions.models import Coalition
+from coalitions.roles import Access
 from weft.errors import ApplicationError
 from weft.validation import require_text
 from weft.vocabulary import HealthArea
@@ -26,9 +27,11 @@ def health_round_open(*, coalition: Coalition, title: str, opens_on, closes_on, 
 
 @transaction.atomic
 def health_answer_record(
-    *, round, organisation, answered_by, scores: dict[str, int], comment: str = ""
+    *, access: Access, round, organisation, scores: dict[str, int], comment: str = ""
 ):
-    """One organisation's scores (1 to 5 on each dimension) in an open round, once."""
+    """One organisation's scores (1 to 5 on each dimension) in an open round, once (recorded
+    by the roles that run the workflow, or given by the organisation's designee)."""
+    require_voice(access, organisation)
 
     today = timezone.localdate()
     if not round.opens_on <= today <= round.closes_on:
@@ -48,7 +51,7 @@ def health_answer_record(
             field="organisation", status=409, code="already_answered",
         )  # fmt: skip
     return HealthCheckAnswer.objects.create(
-        round=round, organisation=organisation, answered_by=answered_by,
+        round=round, organisation=organisation, answered_by=access.user,
         comment=(comment or "").strip(), answered_at=timezone.now(),
         **{name: scores[name] for name in HealthArea.values},
     )  # fmt: skip

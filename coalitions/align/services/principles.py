@@ -5,10 +5,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from coalitions.align.models import Endorsement, Principle
+from coalitions.connect.services import require_voice
 from coalitions.models import Coalition
+from coalitions.roles import Access
 from weft.db import locked
 from weft.errors import ApplicationError
-from weft.forms import require_version
+from weft.services import apply_changes, delete_as, locked_at, save_as
 from weft.validation import require_text
 
 
@@ -25,29 +27,31 @@ def principle_create(
     principle = Principle(
         coalition=coalition, title=title, text=(text or "").strip(), position=position
     )
-    principle._history_user = created_by
-    principle.save()
-    return principle
+    return save_as(principle, user=created_by)
 
 
 @transaction.atomic
 def principle_update(*, principle, expected_version, updated_by, **fields):
-    principle = locked(Principle, principle)
-    require_version(principle, expected_version, what="This principle")
+    principle = locked_at(principle, expected_version, what="This principle")
     if "title" in fields:
         fields["title"] = require_text(fields["title"], field="title", what="The title")[:200]
     if "text" in fields:
         fields["text"] = (fields["text"] or "").strip()
-    for field, value in fields.items():
-        setattr(principle, field, value)
-    principle._history_user = updated_by
-    principle.save()
-    return principle
+    return apply_changes(principle, fields, user=updated_by)
 
 
 @transaction.atomic
-def endorsement_add(*, principle, organisation, endorsed_by):
-    """An organisation endorses a principle, once (a withdrawn endorsement may be renewed)."""
+def principle_delete(*, principle, expected_version, deleted_by) -> None:
+    """A principle goes, with its endorsements (history keeps both)."""
+    principle = locked_at(principle, expected_version, what="This principle")
+    delete_as(principle, user=deleted_by)
+
+
+@transaction.atomic
+def endorsement_add(*, access: Access, principle, organisation):
+    """An organisation endorses a principle, once (a withdrawn endorsement may be renewed),
+    through the roles that run the workflow or its own designee."""
+    require_voice(access, organisation)
     principle = locked(Principle, principle)  # two clicks at once: one endorsement
     if Endorsement.objects.filter(
         principle=principle, organisation=organisation, withdrawn_at__isnull=True
@@ -57,17 +61,31 @@ def endorsement_add(*, principle, organisation, endorsed_by):
             field="organisation", status=409, code="already_endorsed",
         )  # fmt: skip
     endorsement = Endorsement(
-        principle=principle, organisation=organisation, endorsed_by=endorsed_by,
+        principle=principle, organisation=organisation, endorsed_by=access.user,
         endorsed_at=timezone.now(),
     )  # fmt: skip
-    endorsement._history_user = endorsed_by
-    endorsement.save()
+    return save_as(endorsement, user=access.user)
+
+
+@transaction.atomic
+def endorsement_update(*, access: Access, endorsement: Endorsement, withdrawn=None) -> Endorsement:
+    """Withdraw an endorsement (``withdrawn``: true), by the roles that run the workflow or the
+    organisation's own designee. Withdrawal is recorded with its date, never deleted; a
+    withdrawal stands (to endorse again, endorse anew)."""
+    endorsement = Endorsement.objects.select_for_update().get(pk=endorsement.pk)
+    require_voice(access, endorsement.organisation)
+    if withdrawn is False and endorsement.withdrawn_at is not None:
+        raise ApplicationError("a withdrawal stands; endorse again instead.", field="withdrawn")
+    if withdrawn and endorsement.withdrawn_at is None:
+        endorsement.withdrawn_at = timezone.now()
+        save_as(endorsement, user=access.user, update_fields=["withdrawn_at"])
     return endorsement
 
 
 @transaction.atomic
-def endorsement_withdraw(*, principle, organisation, withdrawn_by):
-    """Withdrawal is recorded with its date, never deleted."""
+def endorsement_withdraw(*, access: Access, principle, organisation):
+    """Withdraw the organisation's current endorsement of a principle (the page's button)."""
+    require_voice(access, organisation)
     endorsement = (
         Endorsement.objects.select_for_update()
         .filter(principle=principle, organisation=organisation, withdrawn_at__isnull=True)
@@ -79,6 +97,4 @@ def endorsement_withdraw(*, principle, organisation, withdrawn_by):
             field="organisation", status=409, code="not_endorsed",
         )  # fmt: skip
     endorsement.withdrawn_at = timezone.now()
-    endorsement._history_user = withdrawn_by
-    endorsement.save(update_fields=["withdrawn_at"])
-    return endorsement
+    return save_as(endorsement, user=access.user, update_fields=["withdrawn_at"])

@@ -7,9 +7,11 @@ from django.utils import timezone
 from coalitions.align.decisions import decision_outcome
 from coalitions.align.models import DecisionRule, Proposal, Vote, VoteChoice
 from coalitions.connect.models import Membership
-from coalitions.connect.services import voting_membership
+from coalitions.connect.services import require_voice, voting_membership
 from coalitions.models import Coalition
+from coalitions.roles import Access
 from weft.errors import ApplicationError
+from weft.services import locked_at, save_as
 from weft.validation import require_text
 from weft.vocabulary import MemberPhase
 
@@ -37,9 +39,11 @@ def proposal_create(
 
 
 @transaction.atomic
-def vote_cast(*, proposal, organisation, designee, choice: str, recorded_by, reason: str = ""):
-    """One vote per member organisation, cast by its designee, while the proposal is open.
-    The proposal row is locked so that a vote and the decision cannot cross."""
+def vote_cast(*, access: Access, proposal, organisation, designee, choice: str, reason: str = ""):
+    """One vote per member organisation, cast by its designee, while the proposal is open
+    (recorded by the roles that run the workflow, or by the designee themself). The proposal
+    row is locked so that a vote and the decision cannot cross."""
+    require_voice(access, organisation)
 
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if choice not in VoteChoice.values:
@@ -72,7 +76,7 @@ def vote_cast(*, proposal, organisation, designee, choice: str, recorded_by, rea
         )  # fmt: skip
     return Vote.objects.create(
         proposal=proposal, organisation=organisation, designee=designee, choice=choice,
-        reason=(reason or "").strip(), recorded_by=recorded_by, cast_at=timezone.now(),
+        reason=(reason or "").strip(), recorded_by=access.user, cast_at=timezone.now(),
     )  # fmt: skip
 
 
@@ -118,9 +122,10 @@ def proposal_decide(*, proposal, decided_by, outcome_note: str = "", review_by=N
 
 
 @transaction.atomic
-def proposal_update(*, proposal, updated_by, **fields):
+def proposal_update(*, proposal, expected_version, updated_by, **fields):
     """Change an undecided proposal: its text, its closing or review date (the rule only
     before anyone voted)."""
+    proposal = locked_at(proposal, expected_version, what="This proposal")
     if proposal.outcome:
         raise ApplicationError(
             "The proposal has been decided; put a new one.", field="outcome", status=409,
@@ -130,6 +135,8 @@ def proposal_update(*, proposal, updated_by, **fields):
         fields["title"] = require_text(fields["title"], field="title", what="The title")
     if "rule" in fields and fields["rule"] not in DecisionRule.values:
         raise ApplicationError("Choose consensus, consent or majority.", field="rule")
+    if "rule" in fields and fields["rule"] != proposal.rule and proposal.votes.exists():
+        raise ApplicationError("cannot change once organisations have voted.", field="rule")
     moved = "closes_at" in fields and fields["closes_at"] != proposal.closes_at
     if moved and fields["closes_at"] <= timezone.now():
         raise ApplicationError("The closing date must be in the future.", field="closes_at")
@@ -137,6 +144,4 @@ def proposal_update(*, proposal, updated_by, **fields):
         setattr(proposal, field, value)
     if proposal.review_by is not None and proposal.review_by < proposal.closes_at.date():
         raise ApplicationError("Review it after it closes.", field="review_by")
-    proposal._history_user = updated_by
-    proposal.save()
-    return proposal
+    return save_as(proposal, user=updated_by)

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from allies.models import Actor
 from coalitions.align.models import (
     FeedbackComment,
     FeedbackRound,
@@ -14,8 +15,10 @@ from coalitions.align.models import (
 from coalitions.align.services.signatures import signatures_ask_reconfirm
 from coalitions.align.text import paragraphs_of
 from coalitions.models import Coalition
+from coalitions.roles import Access, Permission
 from weft.db import locked
 from weft.errors import ApplicationError
+from weft.services import locked_at, save_as
 from weft.validation import require_text
 
 
@@ -26,10 +29,10 @@ def statement_create(
     *, coalition: Coalition, title: str, created_by, body: str = "", **fields
 ) -> UnityStatement:
     """A new statement, with its first version when a text is given."""
+    title = require_text(title, field="title", what="The title")
     statement = UnityStatement(coalition=coalition, title=title, created_by=created_by, **fields)
     publishing = statement.status == StatementStatus.PUBLISHED
-    statement._history_user = created_by
-    statement.save()
+    save_as(statement, user=created_by)
     if body:
         StatementVersion.objects.create(
             statement=statement, number=1, body=body, created_by=created_by
@@ -40,17 +43,20 @@ def statement_create(
 
 
 @transaction.atomic
-def statement_update(*, statement: UnityStatement, updated_by, **fields) -> UnityStatement:
+def statement_update(
+    *, statement: UnityStatement, expected_version, updated_by, **fields
+) -> UnityStatement:
     """Change a statement's title or status. Publishing it publishes its latest version: the
     text organisations sign."""
+    statement = locked_at(statement, expected_version, what="This statement")
     was_published = statement.status == StatementStatus.PUBLISHED
+    if "title" in fields:
+        fields["title"] = require_text(fields["title"], field="title", what="The title")
     for field, value in fields.items():
         setattr(statement, field, value)
     if statement.status == StatementStatus.PUBLISHED and not was_published:
         _publish_latest_version(statement)
-    statement._history_user = updated_by
-    statement.save()
-    return statement
+    return save_as(statement, user=updated_by)
 
 
 @transaction.atomic
@@ -119,8 +125,16 @@ def feedback_round_open(*, statement: UnityStatement, closes_at, opened_by):
 
 
 @transaction.atomic
-def feedback_comment_add(*, round, paragraph: int, body: str, author, organisation=None):
-
+def feedback_comment_add(
+    *, access: Access, round, paragraph: int, body: str, organisation=None
+) -> FeedbackComment:
+    """A comment on one paragraph of the text under feedback, while the round is open. The
+    roles that run the workflow comment for any organisation (or none); a member comments
+    for their own organisation."""
+    if not access.can(Permission.WORKFLOW_EDIT):
+        own = access.organisation_id
+        access.require_speak_for(organisation.pk if organisation is not None else own)
+        organisation = Actor.objects.filter(pk=own).first() if own else None
     if timezone.now() >= round.closes_at:
         raise ApplicationError(
             f"The feedback round closed on {round.closes_at:%Y-%m-%d %H:%M}.",
@@ -131,7 +145,7 @@ def feedback_comment_add(*, round, paragraph: int, body: str, author, organisati
         raise ApplicationError(f"Choose a paragraph from 1 to {count}.", field="paragraph")
     body = require_text(body, field="body", what="The comment")
     return FeedbackComment.objects.create(
-        round=round, paragraph=paragraph, body=body, author=author, organisation=organisation
+        round=round, paragraph=paragraph, body=body, author=access.user, organisation=organisation
     )
 
 

@@ -33,6 +33,7 @@ from coalitions.align.views.health import HEALTH_LABELS
 from coalitions.connect.services import membership_spoken_for
 from coalitions.roles import hide_sensitive_references
 from weft.errors import ApplicationError
+from weft.pages import attempt
 from weft.vocabulary import HealthArea
 
 RULES_EXPLAINED = {
@@ -99,17 +100,26 @@ def member_vote(request, coalition_id: int, proposal_id: int):
         return redirect("member-proposals", coalition_id=access.coalition.pk)
     form = VoteForm(request.POST)
     if form.is_valid():
-        try:
+
+        def vote():
             membership = membership_spoken_for(access)
             vote_cast(
-                proposal=proposal, organisation=membership.organisation,
-                designee=membership.designee, choice=form.cleaned_data["choice"],
-                reason=form.cleaned_data["reason"], recorded_by=request.user,
-            )  # fmt: skip
-        except ApplicationError as error:
-            context = _voting_context(access, form=form, form_for=proposal.pk, error=error.message)
-            return render(request, "coalitions/member/proposals.html", context, status=error.status)
-        messages.success(request, f"Vote of {membership.organisation.name} recorded.")
+                access=access,
+                proposal=proposal,
+                organisation=membership.organisation,
+                designee=membership.designee,
+                choice=form.cleaned_data["choice"],
+                reason=form.cleaned_data["reason"],
+            )
+            return membership
+
+        voted = attempt(request, vote, redirecting=False)
+        if voted.refused:
+            context = _voting_context(
+                access, form=form, form_for=proposal.pk, error=voted.refused.message
+            )
+            return render(request, "coalitions/member/proposals.html", context, status=voted.status)
+        messages.success(request, f"Vote of {voted.result.organisation.name} recorded.")
         return redirect("member-proposals", coalition_id=access.coalition.pk)
     context = _voting_context(access, form=form, form_for=proposal.pk, error="Choose a vote.")
     return render(request, "coalitions/member/proposals.html", context, status=400)
@@ -167,20 +177,28 @@ def member_health_answer(request, coalition_id: int, round_id: int):
         return redirect("member-health", coalition_id=access.coalition.pk)
     form = HealthAnswerForm(request.POST)
     if form.is_valid():
-        data = dict(form.cleaned_data)
-        comment = data.pop("comment")
-        try:
+        scores = dict(form.cleaned_data)
+        comment = scores.pop("comment")
+
+        def answer():
             membership = membership_spoken_for(access)
             health_answer_record(
-                round=health_round, organisation=membership.organisation,
-                answered_by=request.user, scores=data, comment=comment,
-            )  # fmt: skip
-        except ApplicationError as error:
-            context = _health_context(
-                access, form=form, form_for=health_round.pk, error=error.message
+                access=access,
+                round=health_round,
+                organisation=membership.organisation,
+                scores=scores,
+                comment=comment,
             )
-            return render(request, "coalitions/member/health.html", context, status=error.status)
-        messages.success(request, f"Answer of {membership.organisation.name} recorded. Thank you.")
+            return membership
+
+        answered = attempt(request, answer, redirecting=False)
+        if answered.refused:
+            context = _health_context(
+                access, form=form, form_for=health_round.pk, error=answered.refused.message
+            )
+            return render(request, "coalitions/member/health.html", context, status=answered.status)
+        name = answered.result.organisation.name
+        messages.success(request, f"Answer of {name} recorded. Thank you.")
         return redirect("member-health", coalition_id=access.coalition.pk)
     context = _health_context(
         access, form=form, form_for=health_round.pk, error="Score every area from 1 to 5."
@@ -215,7 +233,7 @@ def _principles_context(access, *, error=None):
         "coalition": access.coalition,
         "principles": principles,
         "membership": membership,
-        "why_not": why_not if access.role == "member" else None,
+        "why_not": why_not if not access.can(roles.Permission.WORKFLOW_EDIT) else None,
         "editor": access.can(roles.Permission.WORKFLOW_EDIT),
         "error": error,
     }
@@ -238,36 +256,44 @@ def principles(request, coalition_id: int):
             access.require(roles.Permission.SIGN_AND_ENDORSE)
         else:
             raise Http404("No such action.")
-        post = request.POST
-        try:
-            if action == "add":
-                principle_create(
-                    coalition=access.coalition, title=post.get("title", ""),
-                    text=post.get("text", ""), created_by=request.user,
-                )  # fmt: skip
-                note = "Principle added."
-            elif action == "edit":
-                principle_update(
-                    principle=principle, expected_version=post.get("version"),
-                    updated_by=request.user, title=post.get("title", ""),
-                    text=post.get("text", ""),
-                )  # fmt: skip
-                note = "Principle saved."
-            else:
-                membership = membership_spoken_for(access)
-                write = endorsement_add if action == "endorse" else endorsement_withdraw
-                who = {"endorsed_by" if action == "endorse" else "withdrawn_by": request.user}
-                write(principle=principle, organisation=membership.organisation, **who)
-                note = (
-                    f"{membership.organisation.name} endorses “{principle.title}”."
-                    if action == "endorse"
-                    else f"{membership.organisation.name}'s endorsement withdrawn."
-                )
-        except ApplicationError as error:
-            context = _principles_context(access, error=error.message)
+        done = attempt(
+            request, lambda: _principle_write(request, access, action, principle), redirecting=False
+        )
+        if done.refused:
+            context = _principles_context(access, error=done.refused.message)
             return render(
-                request, "coalitions/workflow/principles.html", context, status=error.status
+                request, "coalitions/workflow/principles.html", context, status=done.status
             )
-        messages.success(request, note)
+        messages.success(request, done.result)
         return redirect("workflow-principles", coalition_id=access.coalition.pk)
     return render(request, "coalitions/workflow/principles.html", _principles_context(access))
+
+
+def _principle_write(request, access, action: str, principle) -> str:
+    """Add or edit a principle, or endorse or withdraw as the user's organisation; returns
+    what to tell the person."""
+    post = request.POST
+    if action == "add":
+        principle_create(
+            coalition=access.coalition,
+            title=post.get("title", ""),
+            text=post.get("text", ""),
+            created_by=request.user,
+        )
+        return "Principle added."
+    if action == "edit":
+        principle_update(
+            principle=principle,
+            expected_version=post.get("version"),
+            updated_by=request.user,
+            title=post.get("title", ""),
+            text=post.get("text", ""),
+        )
+        return "Principle saved."
+    membership = membership_spoken_for(access)
+    organisation = membership.organisation
+    if action == "endorse":
+        endorsement_add(access=access, principle=principle, organisation=organisation)
+        return f"{organisation.name} endorses “{principle.title}”."
+    endorsement_withdraw(access=access, principle=principle, organisation=organisation)
+    return f"{organisation.name}'s endorsement withdrawn."

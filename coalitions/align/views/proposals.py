@@ -78,10 +78,16 @@ def proposal_act(request, coalition_id: int, proposal_id: int):
         )
         if membership is None:
             messages.error(request, "Choose a member organisation.")
-        elif post_or_refuse(request, lambda: vote_cast(
-            proposal=proposal, organisation=membership.organisation,
-            designee=membership.designee, choice=request.POST.get("choice", ""),
-            reason=request.POST.get("reason", ""), recorded_by=request.user,
-        )):  # fmt: skip
+        elif post_or_refuse(
+            request,
+            lambda: vote_cast(
+                access=access,
+                proposal=proposal,
+                organisation=membership.organisation,
+                designee=membership.designee,
+                choice=request.POST.get("choice", ""),
+                reason=request.POST.get("reason", ""),
+            ),
+        ):
             messages.success(request, f"Vote of {membership.organisation.name} recorded.")
     return redirect("workflow-proposals", coalition_id=access.coalition.pk)

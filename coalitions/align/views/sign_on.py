@@ -16,8 +16,8 @@ from coalitions.align.services.signatures import (
     signature_request,
     signature_withdraw,
 )
-from weft.errors import ApplicationError
 from weft.markdown import render_markdown
+from weft.pages import attempt
 from weft.tokens import token_hash
 
 # ---------------------------------------------------------------------------------------------
@@ -62,13 +62,10 @@ def sign_on(request, statement_id: int):
             data = {
                 k: v for k, v in form.cleaned_data.items() if k not in ("website", "authorised")
             }
-            try:
-                signature_request(version=version, **data)
-            except ApplicationError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
-                status = error.status
-            else:
+            signed = attempt(request, lambda: signature_request(version=version, **data), form=form)
+            if not signed.refused:
                 return render(request, "public/sign_on_sent.html", {"statement": statement})
+            status = signed.status
         else:
             status = 400
     context = {
@@ -83,19 +80,19 @@ def sign_on(request, statement_id: int):
 
 def _token_page(request, token: str, *, withdraw: bool):
     if request.method == "POST":
-        try:
-            if withdraw:
-                signature = signature_withdraw(token=token)
-            else:
-                signature = signature_confirm(token=token)
-        except ApplicationError as error:
+        write = signature_withdraw if withdraw else signature_confirm
+        done = attempt(request, lambda: write(token=token), redirecting=False)
+        if done.refused:
             return render(
-                request, "public/sign_token.html", {"error": error.message}, status=error.status
+                request,
+                "public/sign_token.html",
+                {"error": done.refused.message},
+                status=done.status,
             )
         return render(
             request,
             "public/sign_token.html",
-            {"signature": signature, "done": True, "withdraw": withdraw},
+            {"signature": done.result, "done": True, "withdraw": withdraw},
         )
     # A GET only shows the button: mail scanners open links, and must not sign anything.
     signature = (

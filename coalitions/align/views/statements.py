@@ -28,6 +28,7 @@ from coalitions.align.text import version_diff
 from coalitions.roles import require_workspace
 from weft.errors import ApplicationError
 from weft.pages import aware_or_none, post_or_refuse
+from weft.versions import ANY_VERSION
 
 
 # -- Statements: drafting, feedback rounds, per-paragraph comments, versions, publishing
@@ -110,7 +111,10 @@ def _statement_write(request, access, statement, action) -> str | None:
         ),
         "publish": (
             lambda: statement_update(
-                statement=statement, updated_by=request.user, status=StatementStatus.PUBLISHED
+                statement=statement,
+                expected_version=ANY_VERSION,  # a button that moves it on: no stale fields
+                updated_by=request.user,
+                status=StatementStatus.PUBLISHED,
             ),
             "Published: the sign-on page is open.",
         ),
@@ -120,7 +124,10 @@ def _statement_write(request, access, statement, action) -> str | None:
         ),
         "redraft": (
             lambda: statement_update(
-                statement=statement, updated_by=request.user, status=StatementStatus.DRAFT
+                statement=statement,
+                expected_version=ANY_VERSION,
+                updated_by=request.user,
+                status=StatementStatus.DRAFT,
             ),
             "The statement is a draft again: revise it, then publish the new version.",
         ),
@@ -144,9 +151,12 @@ def _comment(request, access, statement):
     if access.organisation_id:
         organisation = Actor.objects.filter(pk=access.organisation_id).first()
     return feedback_comment_add(
-        round=feedback_round, paragraph=paragraph, body=request.POST.get("body", ""),
-        author=request.user, organisation=organisation,
-    )  # fmt: skip
+        access=access,
+        round=feedback_round,
+        paragraph=paragraph,
+        body=request.POST.get("body", ""),
+        organisation=organisation,
+    )
 
 
 @login_required

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from allies.api.fields import CoalitionActorField
-from coalitions.api.fields import CoalitionRowField, NamedChoiceField, other_rows
+from coalitions.api.fields import CoalitionRowField, NamedChoiceField
 from coalitions.connect.models import (
     Commitment,
     CommitmentKind,
@@ -12,18 +12,10 @@ from coalitions.connect.models import (
     Membership,
     PhaseMove,
 )
-from coalitions.connect.services import (
-    commitment_create,
-    commitment_update,
-    introduction_log,
-    introduction_update,
-    membership_create,
-    membership_update,
-)
 from coalitions.roles import hide_sensitive_references
 from networks.models import Suggestion
-from weft.serializers import WeftModelSerializer, validate_dates_in_order
-from weft.vocabulary import ActorKind, MemberPhase
+from weft.serializers import WeftModelSerializer
+from weft.vocabulary import MemberPhase
 
 
 # ---------------------------------------------------------------------------------------------
@@ -70,30 +62,6 @@ class MembershipSerializer(WeftModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
 
-    def validate_organisation(self, organisation):
-        if organisation.kind == ActorKind.PERSON:
-            raise serializers.ValidationError("must be an organisation, group or institution.")
-        if other_rows(self, Membership.objects.filter(organisation=organisation)).exists():
-            raise serializers.ValidationError("is already a member of this coalition.")
-        return organisation
-
-    def validate_designee(self, designee):
-        if designee is not None and designee.kind != ActorKind.PERSON:
-            raise serializers.ValidationError("must be a person.")
-        return designee
-
-    def validate(self, attrs):
-        validate_dates_in_order(attrs, self.instance, "joined_on", "left_on")
-        return attrs
-
-    def create(self, validated_data):
-        return membership_create(created_by=self._acting_user, **validated_data)
-
-    def update(self, membership, validated_data):
-        return membership_update(
-            membership=membership, updated_by=self._acting_user, **validated_data
-        )
-
 
 # ---------------------------------------------------------------------------------------------
 # The weaver's workflow: introductions, commitments, proposals and votes, health checks,
@@ -123,20 +91,7 @@ class IntroductionSerializer(WeftModelSerializer):
                     raise serializers.ValidationError(
                         {field: "cannot be changed; log a new introduction."}
                     )
-        validate_dates_in_order(attrs, self.instance, "introduced_on", "follow_up_on")
         return attrs
-
-    def create(self, validated_data):
-        return introduction_log(
-            coalition=self.context["access"].coalition,
-            introduced_by=self._acting_user,
-            **validated_data,
-        )
-
-    def update(self, introduction, validated_data):
-        return introduction_update(
-            introduction=introduction, updated_by=self._acting_user, **validated_data
-        )
 
 
 def _visible_memberships(access):
@@ -159,14 +114,6 @@ class CommitmentSerializer(WeftModelSerializer):
             "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
-
-    def create(self, validated_data):
-        return commitment_create(created_by=self._acting_user, **validated_data)
-
-    def update(self, commitment, validated_data):
-        return commitment_update(
-            commitment=commitment, updated_by=self._acting_user, **validated_data
-        )
 
 
 class SuggestionSerializer(serializers.ModelSerializer):

@@ -28,7 +28,18 @@ from coalitions.connect.models import (
     PhaseMove,
 )
 from coalitions.connect.selectors import designee_terms
-from coalitions.connect.services import suggestion_accept, suggestion_dismiss
+from coalitions.connect.services import (
+    commitment_create,
+    commitment_delete,
+    commitment_update,
+    introduction_log,
+    introduction_update,
+    membership_create,
+    membership_delete,
+    membership_update,
+    suggestion_accept,
+    suggestion_dismiss,
+)
 from coalitions.roles import Permission, hide_sensitive_references
 from networks.models import Suggestion, SuggestionKind, SuggestionStatus
 from weft.vocabulary import MemberPhase
@@ -47,8 +58,6 @@ class MembershipViewSet(WorkflowViewSet):
     """Member organisations and where each is in Connect-Align-Produce. Every change of
     phase is kept as a move: who moved the member, and when."""
 
-    affects_metrics = True
-
     serializer_class = MembershipSerializer
     filterset_class = MembershipFilter
     search_fields = ["organisation__name", "brings", "gets"]
@@ -62,6 +71,26 @@ class MembershipViewSet(WorkflowViewSet):
         # One query for the moves of the whole page, their movers joined in.
         moves = PhaseMove.objects.select_related("moved_by")
         return memberships.prefetch_related(Prefetch("moves", queryset=moves))
+
+    def perform_create(self, serializer):
+        return membership_create(
+            coalition=self.access.coalition,
+            created_by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_update(self, serializer, membership, expected_version):
+        return membership_update(
+            membership=membership,
+            expected_version=expected_version,
+            updated_by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, membership, expected_version):
+        membership_delete(
+            membership=membership, expected_version=expected_version, deleted_by=self.request.user
+        )
 
     @extend_schema(
         responses=DesigneeTermSerializer(many=True),
@@ -112,7 +141,19 @@ class IntroductionViewSet(WorkflowViewSet):
         return rows.select_related("introduced_by")
 
     def perform_create(self, serializer):
-        return serializer.save_as(user=self.request.user)
+        return introduction_log(
+            coalition=self.access.coalition,
+            introduced_by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_update(self, serializer, introduction, expected_version):
+        return introduction_update(
+            introduction=introduction,
+            expected_version=expected_version,
+            updated_by=self.request.user,
+            **serializer.validated_data,
+        )
 
 
 class CommitmentFilter(django_filters.FilterSet):
@@ -139,7 +180,20 @@ class CommitmentViewSet(WorkflowViewSet):
         )
 
     def perform_create(self, serializer):
-        return serializer.save_as(user=self.request.user)
+        return commitment_create(created_by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer, commitment, expected_version):
+        return commitment_update(
+            commitment=commitment,
+            expected_version=expected_version,
+            updated_by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, commitment, expected_version):
+        commitment_delete(
+            commitment=commitment, expected_version=expected_version, deleted_by=self.request.user
+        )
 
 
 class SuggestionFilter(django_filters.FilterSet):

@@ -1,15 +1,10 @@
 """Serializers of the Produce API."""
 
-from django.db.models import Prefetch, prefetch_related_objects
-from rest_framework import serializers
-
 from allies.api.fields import CoalitionActorField
 from coalitions.api.fields import (
     CoalitionRowField,
     NamedChoiceField,
     UnversionedSerializer,
-    coalition_of,
-    other_rows,
 )
 from coalitions.produce.models import (
     Action,
@@ -20,7 +15,7 @@ from coalitions.produce.models import (
     WorkingGroup,
 )
 from coalitions.produce.selectors import visible_actions
-from weft.serializers import WeftModelSerializer, validate_dates_in_order
+from weft.serializers import WeftModelSerializer
 
 
 # ---------------------------------------------------------------------------------------------
@@ -40,34 +35,6 @@ class WorkingGroupSerializer(WeftModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
 
-    def validate_name(self, value):
-        value = value.strip()
-        if not value:
-            raise serializers.ValidationError("must not be blank.")
-        named = WorkingGroup.objects.filter(coalition=coalition_of(self), name__iexact=value)
-        if other_rows(self, named).exists():
-            raise serializers.ValidationError("another group of this coalition has this name.")
-        return value
-
-    def validate_parent(self, parent):
-        if parent is None or self.instance is None:
-            return parent
-        # Walk up from the new parent: meeting this group means it would sit inside itself.
-        parents = dict(
-            WorkingGroup.objects.filter(coalition_id=self.instance.coalition_id).values_list(
-                "id", "parent_id"
-            )
-        )
-        group_id, seen = parent.pk, set()
-        while group_id is not None and group_id not in seen:
-            if group_id == self.instance.pk:
-                raise serializers.ValidationError(
-                    "must not be the group itself or one of the groups inside it."
-                )
-            seen.add(group_id)
-            group_id = parents.get(group_id)
-        return parent
-
 
 class GroupMemberSerializer(UnversionedSerializer):
     group = CoalitionRowField(WorkingGroup)
@@ -76,16 +43,7 @@ class GroupMemberSerializer(UnversionedSerializer):
     class Meta:
         model = GroupMember
         fields = ["id", "group", "actor", "is_lead", "joined_on", "left_on"]
-        validators = []  # validate() names the field (actor) instead of non_field_errors
-
-    def validate(self, attrs):
-        group = attrs.get("group", getattr(self.instance, "group", None))
-        actor = attrs.get("actor", getattr(self.instance, "actor", None))
-        seat = GroupMember.objects.filter(group=group, actor=actor)
-        if other_rows(self, seat).exists():
-            raise serializers.ValidationError({"actor": "is already in this group."})
-        validate_dates_in_order(attrs, self.instance, "joined_on", "left_on")
-        return attrs
+        validators = []  # the service refuses a second seat, naming the field (actor)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -110,11 +68,6 @@ class ActionSerializer(WeftModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
 
-    def validate_title(self, value):
-        if not value.strip():
-            raise serializers.ValidationError("must not be blank.")
-        return value.strip()
-
 
 class ActionLinksSerializer(WeftModelSerializer):
     """Wins and climate shifts name the actions that brought them about. A role that may not
@@ -130,29 +83,6 @@ class ActionLinksSerializer(WeftModelSerializer):
         required=False,
         help_text="Ids of this coalition's actions that brought it about.",
     )
-
-    def update(self, instance, validated_data):
-        if "actions" in validated_data:
-            access = self.context["access"]
-            hidden = Action.objects.filter(**{self.linked_by: instance}).exclude(
-                pk__in=visible_actions(access).values("pk")
-            )
-            validated_data["actions"] = [*validated_data["actions"], *hidden]
-        return self._with_visible_actions(super().update(instance, validated_data))
-
-    def create(self, validated_data):
-        return self._with_visible_actions(super().create(validated_data))
-
-    def _with_visible_actions(self, instance):
-        """The saved item, its links read back as the role sees them (as the list does)."""
-        visible = visible_actions(self.context["access"]).only("id")
-        prefetch_related_objects([instance], Prefetch("actions", queryset=visible))
-        return instance
-
-    def validate_title(self, value):
-        if not value.strip():
-            raise serializers.ValidationError("must not be blank.")
-        return value.strip()
 
 
 class WinSerializer(ActionLinksSerializer):

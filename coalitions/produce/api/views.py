@@ -22,6 +22,23 @@ from coalitions.produce.models import (
     WorkingGroup,
 )
 from coalitions.produce.selectors import visible_actions
+from coalitions.produce.services import (
+    action_create,
+    action_delete,
+    action_update,
+    climate_shift_create,
+    climate_shift_delete,
+    climate_shift_update,
+    group_seat_add,
+    group_seat_remove,
+    group_seat_update,
+    win_create,
+    win_delete,
+    win_update,
+    working_group_create,
+    working_group_delete,
+    working_group_update,
+)
 from coalitions.roles import hide_sensitive_references
 
 
@@ -45,6 +62,26 @@ class WorkingGroupViewSet(WorkflowViewSet):
     def scoped_queryset(self):
         return WorkingGroup.objects.filter(coalition=self.access.coalition)
 
+    def perform_create(self, serializer):
+        return working_group_create(
+            coalition=self.access.coalition,
+            created_by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_update(self, serializer, group, expected_version):
+        return working_group_update(
+            group=group,
+            expected_version=expected_version,
+            updated_by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, group, expected_version):
+        working_group_delete(
+            group=group, expected_version=expected_version, deleted_by=self.request.user
+        )
+
 
 class GroupMemberFilter(django_filters.FilterSet):
     group = django_filters.NumberFilter()
@@ -58,8 +95,6 @@ class GroupMemberFilter(django_filters.FilterSet):
 class GroupMemberViewSet(WorkflowViewSet):
     """Who sits in which group, and who leads it."""
 
-    affects_metrics = True
-
     serializer_class = GroupMemberSerializer
     filterset_class = GroupMemberFilter
     search_fields = ["actor__name", "group__name"]
@@ -72,7 +107,15 @@ class GroupMemberViewSet(WorkflowViewSet):
         return hide_sensitive_references(seats, self.access, "actor")
 
     def perform_create(self, serializer):
-        return serializer.save_as(user=self.request.user)
+        return group_seat_add(added_by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer, seat, expected_version):
+        return group_seat_update(
+            seat=seat, updated_by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, seat, expected_version):
+        group_seat_remove(seat=seat, removed_by=self.request.user)
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -87,8 +130,6 @@ class ActionFilter(django_filters.FilterSet):
 class ActionViewSet(WorkflowViewSet):
     """Joint actions and moments of convergence, with who led them and who took part."""
 
-    affects_metrics = True
-
     serializer_class = ActionSerializer
     filterset_class = ActionFilter
     search_fields = ["title", "description", "place"]
@@ -100,6 +141,26 @@ class ActionViewSet(WorkflowViewSet):
         return visible_actions(self.access).prefetch_related(
             Prefetch("leaders", queryset=_ids_only()),
             Prefetch("participants", queryset=_ids_only()),
+        )
+
+    def perform_create(self, serializer):
+        return action_create(
+            coalition=self.access.coalition,
+            created_by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_update(self, serializer, action, expected_version):
+        return action_update(
+            action=action,
+            expected_version=expected_version,
+            updated_by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, action, expected_version):
+        action_delete(
+            action=action, expected_version=expected_version, deleted_by=self.request.user
         )
 
 
@@ -134,6 +195,26 @@ class WinViewSet(ActionLinksViewSet):
     ordering_fields = ["id", "title", "won_on", "created_at", "updated_at"]
     ordering = ["-won_on", "id"]
 
+    def perform_create(self, serializer):
+        return win_create(
+            coalition=self.access.coalition,
+            created_by=self.request.user,
+            visible_actions=visible_actions(self.access),
+            **serializer.validated_data,
+        )
+
+    def perform_update(self, serializer, win, expected_version):
+        return win_update(
+            win=win,
+            expected_version=expected_version,
+            updated_by=self.request.user,
+            visible_actions=visible_actions(self.access),
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, win, expected_version):
+        win_delete(win=win, expected_version=expected_version, deleted_by=self.request.user)
+
 
 class ClimateShiftFilter(django_filters.FilterSet):
     direction = django_filters.ChoiceFilter(choices=ClimateDirection.choices)
@@ -151,3 +232,25 @@ class ClimateShiftViewSet(ActionLinksViewSet):
     search_fields = ["title", "description"]
     ordering_fields = ["id", "title", "recorded_on", "created_at", "updated_at"]
     ordering = ["-recorded_on", "id"]
+
+    def perform_create(self, serializer):
+        return climate_shift_create(
+            coalition=self.access.coalition,
+            created_by=self.request.user,
+            visible_actions=visible_actions(self.access),
+            **serializer.validated_data,
+        )
+
+    def perform_update(self, serializer, shift, expected_version):
+        return climate_shift_update(
+            shift=shift,
+            expected_version=expected_version,
+            updated_by=self.request.user,
+            visible_actions=visible_actions(self.access),
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, shift, expected_version):
+        climate_shift_delete(
+            shift=shift, expected_version=expected_version, deleted_by=self.request.user
+        )

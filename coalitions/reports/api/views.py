@@ -19,7 +19,6 @@ from coalitions.reports.api.serializers import (
 )
 from coalitions.reports.models import Report, ShareLink
 from weft.api import IF_MATCH, etag_for, expected_version
-from weft.drf import PreconditionFailed
 
 Permission = roles.Permission
 
@@ -100,15 +99,8 @@ class ReportViewSet(
                 **serializer.validated_data,
             )
         except report_services.StaleNarrative as stale:
-            error = PreconditionFailed(stale.message)
-            error.current = {
-                "current_version": stale.report.version,
-                "current": ReportSerializer(stale.report).data,
-                "changed_by": stale.changed_by,
-                "changed_at": stale.report.narrative_updated_at,
-                "changed_fields": ["narrative"],
-            }
-            raise error from None
+            stale.current = ReportSerializer(stale.instance).data
+            raise
         response = Response(ReportSerializer(report).data)
         response["ETag"] = etag_for(report)
         return response

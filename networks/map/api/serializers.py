@@ -33,18 +33,6 @@ class SavedViewSerializer(WeftModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
 
-    def validate_name(self, value):
-        value = value.strip()
-        if not value:
-            raise serializers.ValidationError("must not be blank.")
-        access = self.context["access"]
-        others = SavedView.objects.filter(coalition=access.coalition, name=value)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise serializers.ValidationError("a saved view of this coalition has this name.")
-        return value
-
     def validate_filters(self, value):
         """The same filters the map endpoint takes, checked by the same rules."""
         from networks.map.filters import filters_query, map_filters_from

@@ -18,7 +18,12 @@ from networks.map.filters import MapQuerySerializer, map_filters_from
 from networks.map.models import SavedView
 from networks.map.payload import map_payload
 from networks.map.selectors import reach_graph
-from networks.map.services import position_set
+from networks.map.services import (
+    position_set,
+    saved_view_create,
+    saved_view_delete,
+    saved_view_update,
+)
 from weft.vocabulary import ActorKind, AllyKind, Direction, Stance, TieKind
 
 
@@ -99,11 +104,9 @@ class PositionView(APIView):
             include_sensitive=access.sees_sensitive
         )
         actor = get_object_or_404(actors, pk=actor_id)
-        if not access.can_edit_actor(actor):
-            raise roles.PermissionDeniedForRole(access, Permission.MAP_EDIT)
         body = PositionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        position = position_set(actor=actor, **body.validated_data)
+        position = position_set(access=access, actor=actor, **body.validated_data)
         return Response({"x": position.x, "y": position.y, "is_pinned": position.is_pinned})
 
 
@@ -122,9 +125,18 @@ class SavedViewViewSet(CoalitionScopedViewSet):
         )
 
     def perform_create(self, serializer):
-        return serializer.save_as(
-            user=self.request.user, coalition=self.access.coalition, created_by=self.request.user
+        return saved_view_create(access=self.access, **serializer.validated_data)
+
+    def perform_update(self, serializer, view, expected_version):
+        return saved_view_update(
+            access=self.access,
+            view=view,
+            expected_version=expected_version,
+            **serializer.validated_data,
         )
+
+    def perform_destroy(self, view, expected_version):
+        saved_view_delete(access=self.access, view=view, expected_version=expected_version)
 
 
 class MapNodeSerializer(serializers.Serializer):
