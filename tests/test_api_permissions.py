@@ -40,7 +40,7 @@ from coalitions.reports.models import Report, ShareLink
 from networks.map.models import SavedView
 from networks.metrics.models import MetricRun
 from networks.models import Interaction, InteractionParticipant, Suggestion, Tie
-from tests.transfer_files import TRANSFER_ROUTES, Multipart, transfer_request
+from tests.networks.transfer.files import TRANSFER_ROUTES, Multipart, transfer_request
 from weft.vocabulary import ActorKind
 
 PERSONAS = ["steward", "organizer", "weaver", "member", "funder", "outsider", "anonymous"]

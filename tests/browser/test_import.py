@@ -10,7 +10,7 @@ import pytest
 
 from allies.models import Actor
 from tests.conftest import PASSWORD
-from tests.transfer_files import KUMU_CONNECTIONS, KUMU_ELEMENTS, xlsx
+from tests.networks.transfer.files import KUMU_CONNECTIONS, KUMU_ELEMENTS, xlsx
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from coalitions.align.models import HealthCheckRound, Proposal
 from coalitions.align.selectors import health_round_summary
 from coalitions.connect.models import Commitment, Introduction
 from demo.builder import DEFAULT_PASSWORD
-from tests.test_loaddemo import demo, dev_settings  # noqa: F401 - fixtures
+from tests.demo.test_loaddemo import demo, dev_settings  # noqa: F401 - fixtures
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from networks.models import Tie
 from networks.transfer import services
 from networks.transfer.models import ImportJob, ImportStatus
 from tests.api_helpers import post
-from tests.transfer_files import (
+from tests.networks.transfer.files import (
     BILLION_LAUGHS,
     KUMU_CONNECTIONS,
     KUMU_ELEMENTS,

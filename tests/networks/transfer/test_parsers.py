@@ -8,7 +8,7 @@ from networks.transfer.parsed import UnreadableFile
 from networks.transfer.plan import ExistingActor, Snapshot, build_plan
 from networks.transfer.readers import read_map
 from networks.transfer.writers import write_csv_zip
-from tests.transfer_files import BILLION_LAUGHS, KUMU_ELEMENTS, csv_bytes, xlsx, zip_bomb
+from tests.networks.transfer.files import BILLION_LAUGHS, KUMU_ELEMENTS, csv_bytes, xlsx, zip_bomb
 
 
 def messages(parsed_or_plan):

@@ -24,7 +24,7 @@ from networks.metrics.tasks import compute_metrics
 from networks.models import ActorPosition, Tie
 from weft.vocabulary import ActorKind
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]  # the repository: tests/networks/metrics/..
 
 pytestmark = [
     pytest.mark.worker,

@@ -23,7 +23,7 @@ from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
 
-GEXF_SCHEMA = Path(__file__).parent / "data" / "gexf-1.3.xsd"
+GEXF_SCHEMA = Path(__file__).resolve().parents[2] / "data" / "gexf-1.3.xsd"
 FILE_NAMES = {"xlsx": "map.xlsx", "csv": "map.zip", "json": "map.json",
               "graphml": "map.graphml", "gexf": "map.gexf"}  # fmt: skip
 

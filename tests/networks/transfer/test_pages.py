@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from networks.transfer import services
 from networks.transfer.models import ImportJob
-from tests.transfer_files import xlsx
+from tests.networks.transfer.files import xlsx
 
 pytestmark = pytest.mark.django_db
 
