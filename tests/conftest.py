@@ -7,9 +7,10 @@ role means adding it here once.
 import pytest
 from django.contrib.auth import get_user_model
 
-from allies.models import Actor
 from coalitions.models import RoleName
 from coalitions.services import coalition_create, role_grant
+from tests.allies.factories import ActorFactory
+from tests.coalitions.factories import MembershipFactory
 from weft.vocabulary import ActorKind
 
 PASSWORD = "correct-horse-battery"
@@ -52,9 +53,7 @@ def coalition(make_user):
 
 @pytest.fixture
 def member_org(coalition):
-    return Actor.objects.create(
-        coalition=coalition, name="Tenants Union", kind=ActorKind.ORGANISATION
-    )
+    return ActorFactory(coalition=coalition, name="Tenants Union", kind=ActorKind.ORGANISATION)
 
 
 @pytest.fixture
@@ -92,7 +91,7 @@ def client_for(client, personas):
 @pytest.fixture
 def people(coalition):
     return [
-        Actor.objects.create(coalition=coalition, name=f"Person {i}", kind=ActorKind.PERSON)
+        ActorFactory(coalition=coalition, name=f"Person {i}", kind=ActorKind.PERSON)
         for i in range(7)
     ]
 
@@ -101,12 +100,9 @@ def people(coalition):
 def member_designee(coalition, member_org, personas):
     """The member persona speaks for the member organisation: it is a member (Align), Ana Ruiz
     is its designee, and the persona's account is hers (the role's person)."""
-    from coalitions.connect.models import Membership
 
-    person = Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
-    Membership.objects.create(
-        coalition=coalition, organisation=member_org, phase="align", designee=person
-    )
+    person = ActorFactory(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
+    MembershipFactory(coalition=coalition, organisation=member_org, phase="align", designee=person)
     role_grant(
         coalition=coalition, user=personas["member"], role="member",
         granted_by=personas["steward"], organisation=member_org, person=person,
@@ -117,7 +113,7 @@ def member_designee(coalition, member_org, personas):
 @pytest.fixture
 def orgs(coalition):
     return [
-        Actor.objects.create(coalition=coalition, name=f"Org {i}", kind=ActorKind.ORGANISATION)
+        ActorFactory(coalition=coalition, name=f"Org {i}", kind=ActorKind.ORGANISATION)
         for i in range(7)
     ]
 
@@ -125,7 +121,7 @@ def orgs(coalition):
 @pytest.fixture
 def hidden(coalition):
     """A sensitive person: only organizers and stewards may know of them."""
-    return Actor.objects.create(
+    return ActorFactory(
         coalition=coalition, name="Quiet Ally", kind=ActorKind.PERSON, is_sensitive=True
     )
 

@@ -14,39 +14,62 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from allies.models import (
-    Actor,
-    Affiliation,
-    AllyAssessment,
     ContactDetail,
-    EngagementPlan,
-    Skill,
-    SkillLevel,
-    Tag,
 )
 from coalitions.align.models import (
-    Endorsement,
-    FeedbackComment,
-    FeedbackRound,
-    HealthCheckAnswer,
-    HealthCheckRound,
-    Principle,
-    Proposal,
     Signature,
-    StatementVersion,
-    Target,
-    UnityStatement,
-    Vote,
 )
-from coalitions.connect.models import Commitment, Introduction, Membership, PhaseMove
 from coalitions.models import AuditEntry
-from coalitions.produce.models import Action, ClimateShift, GroupMember, Win, WorkingGroup
 from coalitions.reports.models import Report, ShareLink
 from coalitions.services import coalition_create
-from networks.map.models import SavedView
 from networks.metrics.models import ActorMetric, MetricRun, RelationshipMetric
 from networks.metrics.services import metric_run_execute, metric_run_request
-from networks.models import ActorPosition, Interaction, InteractionParticipant, Suggestion, Tie
-from networks.transfer.models import ActorMerge, ImportJob
+from networks.models import Suggestion
+from tests.allies.factories import (
+    ActorFactory,
+    AffiliationFactory,
+    AllyAssessmentFactory,
+    ContactDetailFactory,
+    EngagementPlanFactory,
+    SkillFactory,
+    SkillLevelFactory,
+    TagFactory,
+)
+from tests.coalitions.factories import (
+    ActionFactory,
+    ClimateShiftFactory,
+    CommitmentFactory,
+    EndorsementFactory,
+    FeedbackCommentFactory,
+    FeedbackRoundFactory,
+    GroupMemberFactory,
+    HealthCheckAnswerFactory,
+    HealthCheckRoundFactory,
+    IntroductionFactory,
+    MembershipFactory,
+    PhaseMoveFactory,
+    PrincipleFactory,
+    ProposalFactory,
+    ReportFactory,
+    ShareLinkFactory,
+    SignatureFactory,
+    StatementVersionFactory,
+    TargetFactory,
+    UnityStatementFactory,
+    VoteFactory,
+    WinFactory,
+    WorkingGroupFactory,
+)
+from tests.networks.factories import (
+    ActorMergeFactory,
+    ActorPositionFactory,
+    ImportJobFactory,
+    InteractionFactory,
+    InteractionParticipantFactory,
+    SavedViewFactory,
+    SuggestionFactory,
+    TieFactory,
+)
 from weft.vocabulary import ActorKind, AllyKind, ContactKind, InteractionKind, MemberPhase, Stance
 
 APPS = ("allies", "coalitions", "networks")
@@ -67,31 +90,27 @@ def populate(user, suffix: str) -> dict:
     today = datetime.date(2025, 3, 1)
     now = timezone.now()
     coalition = coalition_create(name=f"Coalition {suffix}", created_by=user)
-    tag = Tag.objects.create(coalition=coalition, name=f"tag {suffix}")
-    org = Actor.objects.create(
+    tag = TagFactory(coalition=coalition, name=f"tag {suffix}")
+    org = ActorFactory(
         coalition=coalition, name=f"Tenants Union {suffix}", kind=ActorKind.ORGANISATION
     )
-    person = Actor.objects.create(coalition=coalition, name=f"Ada {suffix}", kind=ActorKind.PERSON)
+    person = ActorFactory(coalition=coalition, name=f"Ada {suffix}", kind=ActorKind.PERSON)
     person.tags.add(tag)
-    official = Actor.objects.create(
-        coalition=coalition, name=f"Mayor {suffix}", kind=ActorKind.OFFICIAL
-    )
-    contact = ContactDetail.objects.create(
+    official = ActorFactory(coalition=coalition, name=f"Mayor {suffix}", kind=ActorKind.OFFICIAL)
+    contact = ContactDetailFactory(
         actor=person,
         kind=ContactKind.EMAIL,
         value=f"planted-secret-{suffix}@example.org",
         label="work",
         is_primary=True,
     )
-    EngagementPlan.objects.create(
+    EngagementPlanFactory(
         actor=official, messenger=person, owner=user, ask="Vote yes", next_step_on=today
     )
-    Affiliation.objects.create(person=person, organisation=org, role_title="Chair", is_lead=True)
-    skill = Skill.objects.create(coalition=coalition, name=f"Facilitation {suffix}")
-    SkillLevel.objects.create(
-        actor=person, skill=skill, level=3, assessed_on=today, recorded_by=user
-    )
-    AllyAssessment.objects.create(
+    AffiliationFactory(person=person, organisation=org, role_title="Chair", is_lead=True)
+    skill = SkillFactory(coalition=coalition, name=f"Facilitation {suffix}")
+    SkillLevelFactory(actor=person, skill=skill, level=3, assessed_on=today, recorded_by=user)
+    AllyAssessmentFactory(
         actor=official,
         stance=Stance.NEUTRAL,
         ally_kind=AllyKind.STRATEGIC,
@@ -101,56 +120,54 @@ def populate(user, suffix: str) -> dict:
         assessed_on=today,
         assessed_by=user,
     )
-    Target.objects.create(coalition=coalition, actor=official, demand="Rent control")
-    membership = Membership.objects.create(
+    TargetFactory(coalition=coalition, actor=official, demand="Rent control")
+    membership = MembershipFactory(
         coalition=coalition, organisation=org, designee=person, phase=MemberPhase.CONNECT
     )
-    PhaseMove.objects.create(
+    PhaseMoveFactory(
         membership=membership,
         from_phase=MemberPhase.PROSPECT,
         to_phase=MemberPhase.CONNECT,
         moved_by=user,
         moved_at=now,
     )
-    statement = UnityStatement.objects.create(
+    statement = UnityStatementFactory(
         coalition=coalition, title=f"Homes for all {suffix}", created_by=user
     )
-    version = StatementVersion.objects.create(
+    version = StatementVersionFactory(
         statement=statement, number=1, body="We stand together.", created_by=user
     )
-    feedback_round = FeedbackRound.objects.create(
+    feedback_round = FeedbackRoundFactory(
         version=version,
         opened_by=user,
         opened_at=now,
         closes_at=now + datetime.timedelta(days=7),
     )
-    FeedbackComment.objects.create(
+    FeedbackCommentFactory(
         round=feedback_round, paragraph=1, author=user, organisation=org, body="Agreed."
     )
-    signature = Signature.objects.create(
+    signature = SignatureFactory(
         version=version,
         organisation=org,
         organisation_name=org.name,
         signer_name="Ada Lovelace",
         signer_email=f"signer-secret-{suffix}@example.org",
     )
-    principle = Principle.objects.create(coalition=coalition, title=f"Solidarity {suffix}")
-    Endorsement.objects.create(
-        principle=principle, organisation=org, endorsed_by=user, endorsed_at=now
-    )
-    group = WorkingGroup.objects.create(coalition=coalition, name=f"Outreach {suffix}")
-    GroupMember.objects.create(group=group, actor=person, is_lead=True)
-    action = Action.objects.create(
+    principle = PrincipleFactory(coalition=coalition, title=f"Solidarity {suffix}")
+    EndorsementFactory(principle=principle, organisation=org, endorsed_by=user, endorsed_at=now)
+    group = WorkingGroupFactory(coalition=coalition, name=f"Outreach {suffix}")
+    GroupMemberFactory(group=group, actor=person, is_lead=True)
+    action = ActionFactory(
         coalition=coalition, title=f"March {suffix}", starts_on=today, working_group=group
     )
     action.leaders.add(org)
     action.participants.add(person)
-    Win.objects.create(coalition=coalition, title=f"Win {suffix}", won_on=today).actions.add(action)
-    ClimateShift.objects.create(
+    WinFactory(coalition=coalition, title=f"Win {suffix}", won_on=today).actions.add(action)
+    ClimateShiftFactory(
         coalition=coalition, title=f"Shift {suffix}", recorded_on=today
     ).actions.add(action)
-    Tie.objects.create(coalition=coalition, source=org, target=person, strength=4)
-    interaction = Interaction.objects.create(
+    TieFactory(coalition=coalition, source=org, target=person, strength=4)
+    interaction = InteractionFactory(
         coalition=coalition,
         kind=InteractionKind.ONE_TO_ONE,
         occurred_on=today,
@@ -159,43 +176,41 @@ def populate(user, suffix: str) -> dict:
         working_group=group,
         recorded_by=user,
     )
-    InteractionParticipant.objects.create(interaction=interaction, actor=person)
-    InteractionParticipant.objects.create(interaction=interaction, actor=org)
-    ActorPosition.objects.create(actor=person, x=1.0, y=2.0)
+    InteractionParticipantFactory(interaction=interaction, actor=person)
+    InteractionParticipantFactory(interaction=interaction, actor=org)
+    ActorPositionFactory(actor=person, x=1.0, y=2.0)
     run, _ = metric_run_request(coalition_id=coalition.pk, queue=False)
     run = metric_run_execute(run_id=run.pk)
-    Suggestion.objects.create(
+    SuggestionFactory(
         run=run, coalition=coalition, kind="periphery", actor=official, other=org, score=0.5,
         reason="on the edge of the network",
     )  # fmt: skip
-    report = Report.objects.create(coalition=coalition, period_start=today, period_end=today)
-    ShareLink.objects.create(
+    report = ReportFactory(coalition=coalition, period_start=today, period_end=today)
+    ShareLinkFactory(
         report=report, token_hash=f"{suffix:0>64}", expires_at=now + datetime.timedelta(days=1)
     )
     # The weaver's workflow (issue 7)
-    Introduction.objects.create(
+    IntroductionFactory(
         coalition=coalition, introduced=org, introduced_to=official, reason="Rents",
         introduced_on=today, interaction=interaction,
     )  # fmt: skip
-    Commitment.objects.create(membership=membership, kind="hours", amount=10, due_on=today)
-    proposal = Proposal.objects.create(
+    CommitmentFactory(membership=membership, kind="hours", amount=10, due_on=today)
+    proposal = ProposalFactory(
         coalition=coalition, title=f"Proposal {suffix}", rule="consent", closes_at=now
     )
-    Vote.objects.create(
-        proposal=proposal, organisation=org, designee=person, choice="agree", cast_at=now
-    )
-    health_round = HealthCheckRound.objects.create(
+    VoteFactory(proposal=proposal, organisation=org, designee=person, choice="agree", cast_at=now)
+    health_round = HealthCheckRoundFactory(
         coalition=coalition, title=f"Round {suffix}", opens_on=today, closes_on=today
     )
-    HealthCheckAnswer.objects.create(
+    HealthCheckAnswerFactory(
         round=health_round, organisation=org, purpose=4, participation=3, relationships=4,
         structures=2, coordination=3, answered_at=now,
     )  # fmt: skip
-    ImportJob.objects.create(coalition=coalition, created_by=user, filename=f"one {suffix}.xlsx")
-    ActorMerge.objects.create(
+    ImportJobFactory(coalition=coalition, created_by=user, filename=f"one {suffix}.xlsx")
+    ActorMergeFactory(
         coalition=coalition, kept=org, merged_actor_id=10**6, merged_name=f"one {suffix}"
     )
-    SavedView.objects.create(coalition=coalition, name=f"view {suffix}", created_by=user)
+    SavedViewFactory(coalition=coalition, name=f"view {suffix}", created_by=user)
     return {"coalition": coalition, "contact": contact, "signature": signature}
 
 

@@ -8,10 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from allies.models import Actor, AllyAssessment, ContactDetail
+from allies.models import Actor, ContactDetail
 from coalitions.models import AuditEntry, Role
 from coalitions.services import coalition_create
-from networks.models import Interaction, InteractionParticipant, Tie
+from networks.models import InteractionParticipant, Tie
+from tests.allies.factories import ActorFactory, AllyAssessmentFactory, ContactDetailFactory
+from tests.networks.factories import InteractionFactory, TieFactory
 from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +35,7 @@ def send(client, method, url, body=None, **headers):
 
 
 def org(coalition, name, **fields):
-    return Actor.objects.create(
-        coalition=coalition, name=name, kind=ActorKind.ORGANISATION, **fields
-    )
+    return ActorFactory(coalition=coalition, name=name, kind=ActorKind.ORGANISATION, **fields)
 
 
 # -- Safe concurrent edits ------------------------------------------------------------------
@@ -147,9 +147,9 @@ def test_deleting_an_actor_removes_its_ties_and_restoring_it_brings_them_back(
         org(coalition, "Church"),
         org(coalition, "Mayor"),
     )
-    Tie.objects.create(coalition=coalition, source=union, target=church, strength=4)
-    Tie.objects.create(coalition=coalition, source=mayor, target=union, kind="conflict")
-    ContactDetail.objects.create(actor=union, kind="email", value="union@example.org")
+    TieFactory(coalition=coalition, source=union, target=church, strength=4)
+    TieFactory(coalition=coalition, source=mayor, target=union, kind="conflict")
+    ContactDetailFactory(actor=union, kind="email", value="union@example.org")
 
     deleted = send(client, "DELETE", api(coalition, "actors", union.pk), HTTP_IF_MATCH='"1"')
     assert deleted.status_code == 204
@@ -183,8 +183,8 @@ def test_a_member_cannot_restore(client_for, coalition):
 
 
 def test_contact_details_are_absent_not_empty_for_roles_without_access(client_for, coalition):
-    person = Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
-    ContactDetail.objects.create(actor=person, kind="phone", value="555-0100")
+    person = ActorFactory(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
+    ContactDetailFactory(actor=person, kind="phone", value="555-0100")
     url = api(coalition, "actors", person.pk)
 
     as_weaver = client_for("weaver").get(url).json()
@@ -201,9 +201,9 @@ def test_members_and_weavers_never_see_sensitive_actors_ties_or_interactions(cli
         org(coalition, "Undocumented tenants", is_sensitive=True),
     )
     other = org(coalition, "Other")
-    Tie.objects.create(coalition=coalition, source=open_org, target=hidden)
-    Tie.objects.create(coalition=coalition, source=open_org, target=other, is_sensitive=True)
-    meeting = Interaction.objects.create(
+    TieFactory(coalition=coalition, source=open_org, target=hidden)
+    TieFactory(coalition=coalition, source=open_org, target=other, is_sensitive=True)
+    meeting = InteractionFactory(
         coalition=coalition, kind="one_to_one", occurred_on=datetime.date(2026, 1, 1)
     )
     InteractionParticipant.objects.bulk_create(
@@ -358,11 +358,11 @@ def test_the_map_as_of_a_past_date_uses_that_days_assessment_and_ties(client_for
         (datetime.date(2025, 1, 1), "neutral"),
         (datetime.date(2026, 1, 1), "active_ally"),
     ):
-        AllyAssessment.objects.create(
+        AllyAssessmentFactory(
             actor=church, stance=stance, ally_kind="natural", influence=3, proximity=3,
             commitment=3, assessed_on=day,
         )  # fmt: skip
-    Tie.objects.create(
+    TieFactory(
         coalition=coalition, source=church, target=union,
         started_on=datetime.date(2025, 6, 1), ended_on=datetime.date(2025, 12, 31),
     )  # fmt: skip
@@ -473,15 +473,15 @@ def grow(coalition, n, start):
         [Actor(coalition=coalition, name=f"Org {start + i}", kind="organisation") for i in range(n)]
     )
     for actor in actors:
-        AllyAssessment.objects.create(
+        AllyAssessmentFactory(
             actor=actor, stance="neutral", ally_kind="natural", influence=2, proximity=2,
             commitment=2, assessed_on=datetime.date(2026, 1, 1),
         )  # fmt: skip
-        ContactDetail.objects.create(actor=actor, kind="email", value=f"{actor.pk}@example.org")
+        ContactDetailFactory(actor=actor, kind="email", value=f"{actor.pk}@example.org")
         actor.tags.create(coalition=coalition, name=f"tag {actor.pk}")
     for a, b in zip(actors, actors[1:], strict=False):
-        Tie.objects.create(coalition=coalition, source=a, target=b)
-        meeting = Interaction.objects.create(
+        TieFactory(coalition=coalition, source=a, target=b)
+        meeting = InteractionFactory(
             coalition=coalition, kind="communication", occurred_on=datetime.date(2026, 2, 1)
         )
         InteractionParticipant.objects.bulk_create(
@@ -549,9 +549,9 @@ def test_a_deleted_tie_is_restored_from_its_history(client_for, coalition, pair)
 
 def test_a_map_filter_drops_the_ties_of_the_actors_it_hides(client_for, coalition):
     union, church = org(coalition, "Union"), org(coalition, "Church")
-    person = Actor.objects.create(coalition=coalition, name="Rosa", kind=ActorKind.PERSON)
-    Tie.objects.create(coalition=coalition, source=union, target=church)
-    Tie.objects.create(coalition=coalition, source=union, target=person)
+    person = ActorFactory(coalition=coalition, name="Rosa", kind=ActorKind.PERSON)
+    TieFactory(coalition=coalition, source=union, target=church)
+    TieFactory(coalition=coalition, source=union, target=person)
     graph = (
         client_for("organizer")
         .get(f"/api/v1/coalitions/{coalition.pk}/map/?kind=organisation")

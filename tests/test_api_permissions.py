@@ -13,33 +13,45 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from allies.models import (
-    Actor,
-    Affiliation,
-    AllyAssessment,
-    ContactDetail,
-    EngagementPlan,
-    Skill,
-    SkillLevel,
-)
-from coalitions.align.models import (
-    Endorsement,
-    FeedbackRound,
-    HealthCheckRound,
-    Principle,
-    Proposal,
-    Signature,
-    StatementVersion,
-    Target,
-    UnityStatement,
-)
-from coalitions.connect.models import Commitment, Introduction, Membership
 from coalitions.models import Role
-from coalitions.produce.models import Action, ClimateShift, GroupMember, Win, WorkingGroup
-from coalitions.reports.models import Report, ShareLink
-from networks.map.models import SavedView
-from networks.metrics.models import MetricRun
-from networks.models import Interaction, InteractionParticipant, Suggestion, Tie
+from networks.models import InteractionParticipant
+from tests.allies.factories import (
+    ActorFactory,
+    AffiliationFactory,
+    AllyAssessmentFactory,
+    ContactDetailFactory,
+    EngagementPlanFactory,
+    SkillFactory,
+    SkillLevelFactory,
+)
+from tests.coalitions.factories import (
+    ActionFactory,
+    ClimateShiftFactory,
+    CommitmentFactory,
+    EndorsementFactory,
+    FeedbackRoundFactory,
+    GroupMemberFactory,
+    HealthCheckRoundFactory,
+    IntroductionFactory,
+    MembershipFactory,
+    PrincipleFactory,
+    ProposalFactory,
+    ReportFactory,
+    ShareLinkFactory,
+    SignatureFactory,
+    StatementVersionFactory,
+    TargetFactory,
+    UnityStatementFactory,
+    WinFactory,
+    WorkingGroupFactory,
+)
+from tests.networks.factories import (
+    InteractionFactory,
+    MetricRunFactory,
+    SavedViewFactory,
+    SuggestionFactory,
+    TieFactory,
+)
 from tests.networks.transfer.files import TRANSFER_ROUTES, Multipart, transfer_request
 from weft.vocabulary import ActorKind
 
@@ -210,36 +222,36 @@ def test_every_api_route_has_an_entry():
 @pytest.fixture
 def world(coalition, personas, member_org):
     """One row of each kind, none of them sensitive and none the member's organisation."""
-    first = Actor.objects.create(coalition=coalition, name="Faith Alliance", kind=ActorKind.GROUP)
-    second = Actor.objects.create(coalition=coalition, name="Mayor", kind=ActorKind.OFFICIAL)
-    tie = Tie.objects.create(coalition=coalition, source=first, target=second)
-    contact = ContactDetail.objects.create(actor=first, kind="email", value="faith@example.org")
-    assessment = AllyAssessment.objects.create(
+    first = ActorFactory(coalition=coalition, name="Faith Alliance", kind=ActorKind.GROUP)
+    second = ActorFactory(coalition=coalition, name="Mayor", kind=ActorKind.OFFICIAL)
+    tie = TieFactory(coalition=coalition, source=first, target=second)
+    contact = ContactDetailFactory(actor=first, kind="email", value="faith@example.org")
+    assessment = AllyAssessmentFactory(
         actor=first, stance="neutral", ally_kind="natural", influence=3, proximity=2,
         commitment=3, assessed_on=datetime.date(2026, 3, 1),
     )  # fmt: skip
-    meeting = Interaction.objects.create(
+    meeting = InteractionFactory(
         coalition=coalition, kind="one_to_one", occurred_on=datetime.date(2026, 3, 2)
     )
     InteractionParticipant.objects.bulk_create(
         [InteractionParticipant(interaction=meeting, actor=a) for a in (first, second)]
     )
     get_user_model().objects.create_user(username="newcomer", password="x-unused-x")
-    third = Actor.objects.create(coalition=coalition, name="Food Bank", kind=ActorKind.ORGANISATION)
-    person = Actor.objects.create(coalition=coalition, name="Rosa Diaz", kind=ActorKind.PERSON)
-    skill = Skill.objects.create(coalition=coalition, name="Facilitation")
-    statement = UnityStatement.objects.create(coalition=coalition, title="Homes for all")
-    StatementVersion.objects.create(statement=statement, number=1, body="We stand…")
-    published = UnityStatement.objects.create(
+    third = ActorFactory(coalition=coalition, name="Food Bank", kind=ActorKind.ORGANISATION)
+    person = ActorFactory(coalition=coalition, name="Rosa Diaz", kind=ActorKind.PERSON)
+    skill = SkillFactory(coalition=coalition, name="Facilitation")
+    statement = UnityStatementFactory(coalition=coalition, title="Homes for all")
+    StatementVersionFactory(statement=statement, number=1, body="We stand…")
+    published = UnityStatementFactory(
         coalition=coalition, title="Founding statement", status="published"
     )
-    text = StatementVersion.objects.create(
+    text = StatementVersionFactory(
         statement=published, number=1, body="We stand…", published_at=timezone.now()
     )
-    principle = Principle.objects.create(coalition=coalition, title="Those most affected lead")
-    group = WorkingGroup.objects.create(coalition=coalition, name="Research")
+    principle = PrincipleFactory(coalition=coalition, title="Those most affected lead")
+    group = WorkingGroupFactory(coalition=coalition, name="Research")
     now = timezone.now()
-    published_report = Report.objects.create(
+    published_report = ReportFactory(
         coalition=coalition,
         period_start=datetime.date(2026, 1, 1),
         period_end=datetime.date(2026, 3, 31),
@@ -247,53 +259,53 @@ def world(coalition, personas, member_org):
         published_at=now,
         snapshot={"narrative": ""},
     )
-    draft_report = Report.objects.create(
+    draft_report = ReportFactory(
         coalition=coalition, period_start=datetime.date(2026, 4, 1),
         period_end=datetime.date(2026, 6, 30),
     )  # fmt: skip
     day = datetime.date(2026, 3, 3)
     today = timezone.localdate()
     # The member's organisation votes and answers through its designee.
-    designee = Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
-    Membership.objects.create(
+    designee = ActorFactory(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
+    MembershipFactory(
         coalition=coalition, organisation=member_org, phase="connect", designee=designee
     )
     Role.objects.current().filter(user=personas["member"], coalition=coalition).update(
         person=designee
     )  # the member persona's account is the designee's
-    membership = Membership.objects.create(coalition=coalition, organisation=first)
-    run = MetricRun.objects.create(coalition=coalition, input_hash="0" * 64, computed_for=today)
-    closed_proposal = Proposal.objects.create(
+    membership = MembershipFactory(coalition=coalition, organisation=first)
+    run = MetricRunFactory(coalition=coalition, input_hash="0" * 64, computed_for=today)
+    closed_proposal = ProposalFactory(
         coalition=coalition, title="Closed", rule="majority",
         closes_at=now - datetime.timedelta(days=1),
     )  # fmt: skip
     rows = {
-        "introductions": Introduction.objects.create(
+        "introductions": IntroductionFactory(
             coalition=coalition,
             introduced=first,
             introduced_to=second,
             reason="Both on rents",
             introduced_on=day,
         ),
-        "commitments": Commitment.objects.create(membership=membership, kind="hours", amount=5),
-        "proposals": Proposal.objects.create(
+        "commitments": CommitmentFactory(membership=membership, kind="hours", amount=5),
+        "proposals": ProposalFactory(
             coalition=coalition,
             title="Adopt the platform",
             rule="consent",
             closes_at=now + datetime.timedelta(days=7),
         ),
-        "health-checks": HealthCheckRound.objects.create(
+        "health-checks": HealthCheckRoundFactory(
             coalition=coalition,
             title="Spring",
             opens_on=today - datetime.timedelta(days=1),
             closes_on=today + datetime.timedelta(days=7),
         ),
-        "feedback-rounds": FeedbackRound.objects.create(
+        "feedback-rounds": FeedbackRoundFactory(
             version=statement.versions.get(),
             opened_at=now,
             closes_at=now + datetime.timedelta(days=7),
         ),
-        "suggestions": Suggestion.objects.create(
+        "suggestions": SuggestionFactory(
             run=run,
             coalition=coalition,
             kind="introduction",
@@ -302,17 +314,15 @@ def world(coalition, personas, member_org):
             score=2.0,
             reason="Two partners in common",
         ),
-        "affiliations": Affiliation.objects.create(person=person, organisation=first),
+        "affiliations": AffiliationFactory(person=person, organisation=first),
         "skills": skill,
-        "skill-levels": SkillLevel.objects.create(
-            actor=person, skill=skill, level=2, assessed_on=day
-        ),
-        "engagement-plans": EngagementPlan.objects.create(actor=second, ask="Meet us"),
-        "targets": Target.objects.create(coalition=coalition, actor=second),
+        "skill-levels": SkillLevelFactory(actor=person, skill=skill, level=2, assessed_on=day),
+        "engagement-plans": EngagementPlanFactory(actor=second, ask="Meet us"),
+        "targets": TargetFactory(coalition=coalition, actor=second),
         "memberships": membership,
         "statements": statement,
         # Confirmed and public on a published text: what members may see of signatures.
-        "signatures": Signature.objects.create(
+        "signatures": SignatureFactory(
             version=text,
             organisation_name="Food Bank",
             signer_name="Sam",
@@ -320,14 +330,14 @@ def world(coalition, personas, member_org):
             confirmed_at=now,
         ),
         "principles": principle,
-        "endorsements": Endorsement.objects.create(
+        "endorsements": EndorsementFactory(
             principle=principle, organisation=first, endorsed_at=now
         ),
         "working-groups": group,
-        "group-members": GroupMember.objects.create(group=group, actor=first),
-        "actions": Action.objects.create(coalition=coalition, title="March", starts_on=day),
-        "wins": Win.objects.create(coalition=coalition, title="Rent freeze", won_on=day),
-        "climate-shifts": ClimateShift.objects.create(
+        "group-members": GroupMemberFactory(group=group, actor=first),
+        "actions": ActionFactory(coalition=coalition, title="March", starts_on=day),
+        "wins": WinFactory(coalition=coalition, title="Rent freeze", won_on=day),
+        "climate-shifts": ClimateShiftFactory(
             coalition=coalition, title="Press turns", recorded_on=day
         ),
         "coalition": coalition,
@@ -338,17 +348,17 @@ def world(coalition, personas, member_org):
         "interactions": meeting,
         "api-coalition": coalition,
         "roles": Role.objects.get(user=personas["weaver"], revoked_at__isnull=True),
-        "metric-runs": MetricRun.objects.create(
+        "metric-runs": MetricRunFactory(
             coalition=coalition, status="succeeded", input_hash="a" * 64, computed_for=day
         ),
         # Read (by funders too) and shared: published. Written and published: the draft.
         "reports": published_report,
-        "share-links": ShareLink.objects.create(
+        "share-links": ShareLinkFactory(
             report=published_report,
             token_hash="0" * 64,
             expires_at=now + datetime.timedelta(days=3),
         ),
-        "saved-views": SavedView.objects.create(coalition=coalition, name="Allies only"),
+        "saved-views": SavedViewFactory(coalition=coalition, name="Allies only"),
     }
     first_history = {
         "actors": first.history.earliest("history_date").history_id,

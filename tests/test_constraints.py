@@ -7,12 +7,19 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from allies.models import Actor, Affiliation, AllyAssessment
-from coalitions.align.models import Signature, StatementVersion, UnityStatement
-from coalitions.connect.models import Membership
+from allies.models import Actor
 from coalitions.models import Role, RoleName
 from coalitions.services import coalition_create
-from networks.models import Interaction, InteractionParticipant, Tie
+from networks.models import Tie
+from tests.allies.factories import ActorFactory, AffiliationFactory, AllyAssessmentFactory
+from tests.coalitions.factories import (
+    MembershipFactory,
+    RoleFactory,
+    SignatureFactory,
+    StatementVersionFactory,
+    UnityStatementFactory,
+)
+from tests.networks.factories import InteractionFactory, InteractionParticipantFactory, TieFactory
 from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +34,7 @@ def two_coalitions(make_user):
 
 
 def actor(coalition, name, kind=ActorKind.ORGANISATION):
-    return Actor.objects.create(coalition=coalition, name=name, kind=kind)
+    return ActorFactory(coalition=coalition, name=name, kind=kind)
 
 
 def refused(make_row):
@@ -37,26 +44,26 @@ def refused(make_row):
 
 def test_a_tie_from_an_actor_to_itself_is_refused(coalition):
     alone = actor(coalition, "Alone")
-    refused(lambda: Tie.objects.create(coalition=coalition, source=alone, target=alone))
+    refused(lambda: TieFactory(coalition=coalition, source=alone, target=alone))
 
 
 @pytest.mark.parametrize("strength", [0, 6, 100])
 def test_a_declared_strength_outside_one_to_five_is_refused(coalition, strength):
     a, b = actor(coalition, "A"), actor(coalition, "B")
-    refused(lambda: Tie.objects.create(coalition=coalition, source=a, target=b, strength=strength))
+    refused(lambda: TieFactory(coalition=coalition, source=a, target=b, strength=strength))
 
 
 @pytest.mark.parametrize("strength", [None, 1, 5])
 def test_a_declared_strength_in_range_or_absent_is_kept(coalition, strength):
     a, b = actor(coalition, "A"), actor(coalition, "B")
-    tie = Tie.objects.create(coalition=coalition, source=a, target=b, strength=strength)
+    tie = TieFactory(coalition=coalition, source=a, target=b, strength=strength)
     assert Tie.objects.get(pk=tie.pk).strength == strength
 
 
 def test_a_tie_ending_before_it_started_is_refused(coalition):
     a, b = actor(coalition, "A"), actor(coalition, "B")
     refused(
-        lambda: Tie.objects.create(
+        lambda: TieFactory(
             coalition=coalition,
             source=a,
             target=b,
@@ -69,14 +76,14 @@ def test_a_tie_ending_before_it_started_is_refused(coalition):
 def test_a_tie_between_coalitions_is_refused(two_coalitions):
     first, second = two_coalitions
     here, there = actor(first, "Here"), actor(second, "There")
-    refused(lambda: Tie.objects.create(coalition=first, source=here, target=there))
-    refused(lambda: Tie.objects.create(coalition=second, source=there, target=here))
+    refused(lambda: TieFactory(coalition=first, source=here, target=there))
+    refused(lambda: TieFactory(coalition=second, source=there, target=here))
 
 
 def test_a_tie_cannot_be_moved_to_point_into_another_coalition(two_coalitions):
     first, second = two_coalitions
     a, b, there = actor(first, "A"), actor(first, "B"), actor(second, "There")
-    tie = Tie.objects.create(coalition=first, source=a, target=b)
+    tie = TieFactory(coalition=first, source=a, target=b)
     refused(lambda: Tie.objects.filter(pk=tie.pk).update(target=there))
     assert Tie.objects.get(pk=tie.pk).target_id == b.pk
 
@@ -90,55 +97,49 @@ def test_bulk_inserted_ties_across_coalitions_are_refused(two_coalitions):
 
 def test_an_interaction_participant_from_another_coalition_is_refused(two_coalitions):
     first, second = two_coalitions
-    meeting = Interaction.objects.create(
+    meeting = InteractionFactory(
         coalition=first, kind="one_to_one", occurred_on=datetime.date(2026, 1, 5)
     )
-    InteractionParticipant.objects.create(interaction=meeting, actor=actor(first, "Local"))
+    InteractionParticipantFactory(interaction=meeting, actor=actor(first, "Local"))
     refused(
-        lambda: InteractionParticipant.objects.create(
-            interaction=meeting, actor=actor(second, "Visitor")
-        )
+        lambda: InteractionParticipantFactory(interaction=meeting, actor=actor(second, "Visitor"))
     )
 
 
 def test_a_membership_of_an_organisation_from_another_coalition_is_refused(two_coalitions):
     first, second = two_coalitions
-    refused(lambda: Membership.objects.create(coalition=first, organisation=actor(second, "Org")))
+    refused(lambda: MembershipFactory(coalition=first, organisation=actor(second, "Org")))
 
 
 def test_an_affiliation_across_coalitions_is_refused(two_coalitions):
     first, second = two_coalitions
     person = actor(first, "Ana", ActorKind.PERSON)
-    refused(lambda: Affiliation.objects.create(person=person, organisation=actor(second, "Org")))
+    refused(lambda: AffiliationFactory(person=person, organisation=actor(second, "Org")))
 
 
 def test_a_user_holds_one_current_role_per_coalition(coalition, make_user):
     user = make_user("twice")
     now = timezone.now()
-    Role.objects.create(coalition=coalition, user=user, role=RoleName.MEMBER, granted_at=now)
+    RoleFactory(coalition=coalition, user=user, role=RoleName.MEMBER, granted_at=now)
     refused(
-        lambda: Role.objects.create(
-            coalition=coalition, user=user, role=RoleName.WEAVER, granted_at=now
-        )
+        lambda: RoleFactory(coalition=coalition, user=user, role=RoleName.WEAVER, granted_at=now)
     )
 
 
 def test_a_revoked_role_leaves_room_for_a_new_one(coalition, make_user):
     user = make_user("promoted")
     now = timezone.now()
-    Role.objects.create(
+    RoleFactory(
         coalition=coalition, user=user, role=RoleName.MEMBER, granted_at=now, revoked_at=now
     )
-    Role.objects.create(coalition=coalition, user=user, role=RoleName.WEAVER, granted_at=now)
+    RoleFactory(coalition=coalition, user=user, role=RoleName.WEAVER, granted_at=now)
     assert Role.objects.filter(user=user).count() == 2
 
 
 def test_an_unknown_role_name_is_refused(coalition, make_user):
     user = make_user("odd")
     refused(
-        lambda: Role.objects.create(
-            coalition=coalition, user=user, role="king", granted_at=timezone.now()
-        )
+        lambda: RoleFactory(coalition=coalition, user=user, role="king", granted_at=timezone.now())
     )
 
 
@@ -147,7 +148,7 @@ def test_assessment_scores_outside_one_to_five_are_refused(coalition, field):
     scores = {"influence": 3, "proximity": 3, "commitment": 3, field: 6}
     target = actor(coalition, "Church")
     refused(
-        lambda: AllyAssessment.objects.create(
+        lambda: AllyAssessmentFactory(
             actor=target,
             stance="neutral",
             ally_kind="natural",
@@ -160,7 +161,7 @@ def test_assessment_scores_outside_one_to_five_are_refused(coalition, field):
 def test_an_unknown_stance_is_refused(coalition):
     target = actor(coalition, "Church")
     refused(
-        lambda: AllyAssessment.objects.create(
+        lambda: AllyAssessmentFactory(
             actor=target,
             stance="lukewarm",
             ally_kind="natural",
@@ -173,11 +174,11 @@ def test_an_unknown_stance_is_refused(coalition):
 
 
 def test_an_organisation_signs_a_version_once_until_it_withdraws(coalition):
-    statement = UnityStatement.objects.create(coalition=coalition, title="Homes for all")
-    version = StatementVersion.objects.create(statement=statement, number=1, body="We stand…")
+    statement = UnityStatementFactory(coalition=coalition, title="Homes for all")
+    version = StatementVersionFactory(statement=statement, number=1, body="We stand…")
 
     def sign(name):
-        return Signature.objects.create(
+        return SignatureFactory(
             version=version,
             organisation_name=name,
             signer_name="Signer",

@@ -38,10 +38,12 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from allies.models import Actor, AllyAssessment, ContactDetail
+from allies.models import Actor
 from coalitions.models import RoleName
 from coalitions.services import coalition_create, role_grant
-from networks.models import Interaction, InteractionParticipant, Tie
+from networks.models import Tie
+from tests.allies.factories import ActorFactory, AllyAssessmentFactory, ContactDetailFactory
+from tests.networks.factories import InteractionFactory, InteractionParticipantFactory, TieFactory
 from weft.vocabulary import ActorKind, AllyKind, InteractionKind, Stance
 from weft.wsgi import application
 
@@ -146,14 +148,12 @@ def organizer_api(_committed_rows):
     role = role_grant(
         coalition=coalition, user=organizer, role=RoleName.ORGANIZER, granted_by=steward
     )
-    org = Actor.objects.create(
-        coalition=coalition, name="Tenants Union", kind=ActorKind.ORGANISATION
-    )
-    person = Actor.objects.create(
+    org = ActorFactory(coalition=coalition, name="Tenants Union", kind=ActorKind.ORGANISATION)
+    person = ActorFactory(
         coalition=coalition, name="A. Person", kind=ActorKind.PERSON, is_sensitive=True
     )
     # Recorded without a user, as an import or a deleted user's assessment is.
-    assessment = AllyAssessment.objects.create(
+    assessment = AllyAssessmentFactory(
         actor=org,
         stance=Stance.PASSIVE_ALLY,
         ally_kind=AllyKind.NATURAL,
@@ -162,13 +162,13 @@ def organizer_api(_committed_rows):
         commitment=4,
         assessed_on=datetime.date(2024, 5, 1),
     )
-    contact = ContactDetail.objects.create(actor=person, kind="email", value="a@example.org")
-    tie = Tie.objects.create(coalition=coalition, source=org, target=person, strength=3)
-    interaction = Interaction.objects.create(
+    contact = ContactDetailFactory(actor=person, kind="email", value="a@example.org")
+    tie = TieFactory(coalition=coalition, source=org, target=person, strength=3)
+    interaction = InteractionFactory(
         coalition=coalition, kind=InteractionKind.ONE_TO_ONE, occurred_on=datetime.date(2024, 6, 1)
     )
-    InteractionParticipant.objects.create(interaction=interaction, actor=org)
-    InteractionParticipant.objects.create(interaction=interaction, actor=person)
+    InteractionParticipantFactory(interaction=interaction, actor=org)
+    InteractionParticipantFactory(interaction=interaction, actor=person)
     org.description = "Renters organising since 1990"
     org.save()
     return {

@@ -7,8 +7,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from allies.models import Actor, Affiliation, EngagementPlan, Skill, SkillLevel
+from allies.models import Affiliation, EngagementPlan, Skill, SkillLevel
 from coalitions.services import coalition_create
+from tests.allies.factories import (
+    ActorFactory,
+    AffiliationFactory,
+    EngagementPlanFactory,
+    SkillFactory,
+)
 from tests.api_helpers import patch, post, url
 from weft.vocabulary import ActorKind
 
@@ -22,7 +28,7 @@ def other_coalition(make_user):
 
 @pytest.fixture
 def skill(coalition):
-    return Skill.objects.create(coalition=coalition, name="Facilitation")
+    return SkillFactory(coalition=coalition, name="Facilitation")
 
 
 @pytest.fixture
@@ -170,7 +176,7 @@ def test_an_actor_of_another_coalition_is_400_naming_the_field(
     client_for, coalition, f, other_coalition, field
 ):
     kind = ActorKind.PERSON if field == "person" else ActorKind.ORGANISATION
-    foreign = Actor.objects.create(coalition=other_coalition, name="Far", kind=kind)
+    foreign = ActorFactory(coalition=other_coalition, name="Far", kind=kind)
     data = {**NEW["affiliations"](f, 0), field: foreign.pk}
     response = post(client_for("steward"), url(coalition, "affiliations"), data)
     assert response.status_code == 400
@@ -180,7 +186,7 @@ def test_an_actor_of_another_coalition_is_400_naming_the_field(
 def test_an_affiliation_with_a_sensitive_person_is_invisible_to_a_weaver(
     client_for, coalition, orgs, hidden
 ):
-    affiliation = Affiliation.objects.create(person=hidden, organisation=orgs[0])
+    affiliation = AffiliationFactory(person=hidden, organisation=orgs[0])
     weaver = client_for("weaver")
     assert weaver.get(url(coalition, "affiliations")).json()["results"] == []
     assert weaver.get(url(coalition, "affiliations", affiliation.pk)).status_code == 404
@@ -203,7 +209,7 @@ def test_a_skill_name_is_unique_in_a_coalition(client_for, coalition, skill, oth
     )
     assert renamed.status_code == 400
     assert "name" in renamed.json()
-    Skill.objects.create(coalition=other_coalition, name="Canvassing")
+    SkillFactory(coalition=other_coalition, name="Canvassing")
     assert post(client, url(coalition, "skills"), {"name": "Canvassing"}).status_code == 201
 
 
@@ -237,7 +243,7 @@ def test_skill_levels_are_history_never_changed(client_for, coalition, f):
 def test_a_skill_of_another_coalition_or_unknown_is_400(
     client_for, coalition, f, other_coalition, which
 ):
-    foreign = Skill.objects.create(coalition=other_coalition, name="Theirs")
+    foreign = SkillFactory(coalition=other_coalition, name="Theirs")
     skill_id = foreign.pk if which == "elsewhere" else 999999
     data = {**NEW["skill-levels"](f, 0), "skill": skill_id}
     response = post(client_for("weaver"), url(coalition, "skill-levels"), data)
@@ -270,7 +276,7 @@ def test_an_actor_has_one_engagement_plan(client_for, coalition, f):
 
 @pytest.mark.parametrize("role", ["member", "funder"])
 def test_members_and_funders_cannot_read_engagement_plans(client_for, coalition, f, role):
-    plan = EngagementPlan.objects.create(actor=f["orgs"][0], ask="Sign")
+    plan = EngagementPlanFactory(actor=f["orgs"][0], ask="Sign")
     client = client_for(role)
     assert client.get(url(coalition, "engagement-plans")).status_code == 403
     assert client.get(url(coalition, "engagement-plans", plan.pk)).status_code == 403
@@ -303,11 +309,9 @@ def test_a_bad_engagement_plan_is_400_naming_the_field(
 
 def test_overdue_plans_are_those_whose_next_step_is_past(client_for, coalition, orgs):
     today = timezone.localdate()
-    late = EngagementPlan.objects.create(
-        actor=orgs[0], next_step_on=today - datetime.timedelta(days=1)
-    )
-    due_today = EngagementPlan.objects.create(actor=orgs[1], next_step_on=today)
-    undated = EngagementPlan.objects.create(actor=orgs[2])
+    late = EngagementPlanFactory(actor=orgs[0], next_step_on=today - datetime.timedelta(days=1))
+    due_today = EngagementPlanFactory(actor=orgs[1], next_step_on=today)
+    undated = EngagementPlanFactory(actor=orgs[2])
     client = client_for("weaver")
 
     overdue = client.get(url(coalition, "engagement-plans") + "?overdue=true").json()["results"]
@@ -321,8 +325,8 @@ def test_overdue_plans_are_those_whose_next_step_is_past(client_for, coalition, 
 def test_a_plan_naming_a_sensitive_actor_is_invisible_to_a_weaver(
     client_for, coalition, orgs, hidden
 ):
-    EngagementPlan.objects.create(actor=orgs[0], messenger=hidden)
-    EngagementPlan.objects.create(actor=hidden)
+    EngagementPlanFactory(actor=orgs[0], messenger=hidden)
+    EngagementPlanFactory(actor=hidden)
     assert client_for("weaver").get(url(coalition, "engagement-plans")).json()["results"] == []
     organizer = client_for("organizer").get(url(coalition, "engagement-plans")).json()
     assert len(organizer["results"]) == 2

@@ -6,8 +6,8 @@ import pytest
 
 from networks.metrics.models import MetricRun
 from networks.metrics.services import metric_run_execute, metric_run_request
-from networks.models import Tie
 from tests.conftest import PASSWORD
+from tests.networks.factories import TieFactory
 
 pytestmark = pytest.mark.usefixtures("tasks_in_process")
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("tasks_in_process")
 @pytest.fixture
 def two_runs(coalition, orgs):
     for a, b in [(0, 1), (1, 2), (2, 3)]:
-        Tie.objects.create(coalition=coalition, source=orgs[a], target=orgs[b], strength=3)
+        TieFactory(coalition=coalition, source=orgs[a], target=orgs[b], strength=3)
     for day in (datetime.date(2026, 9, 1), None):
         run, _ = metric_run_request(coalition_id=coalition.pk, on=day, queue=False)
         metric_run_execute(run_id=run.pk)
@@ -32,7 +32,7 @@ def test_an_organizer_sees_the_trends_and_recomputes_after_an_edit(
     assert page.locator("#trend-rows tr").count() == 2  # one row per run, filled by the module
     assert page.locator("#changed-mark").count() == 0
 
-    Tie.objects.create(coalition=coalition, source=orgs[3], target=orgs[4], strength=5)
+    TieFactory(coalition=coalition, source=orgs[3], target=orgs[4], strength=5)
     page.reload()
     assert page.locator("#changed-mark").is_visible()
     page.get_by_role("button", name="Compute now").click()

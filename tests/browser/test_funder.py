@@ -9,15 +9,15 @@ from django.utils import timezone
 
 from coalitions.reports import services as report_services
 from coalitions.reports.figures import TREND_KEYS
-from networks.metrics.models import MetricRun
 from tests.conftest import PASSWORD
+from tests.networks.factories import MetricRunFactory
 
 
 @pytest.fixture
 def reports(coalition, personas):
     today = timezone.localdate()
     for months in range(9, -1, -1):
-        MetricRun.objects.create(
+        MetricRunFactory(
             coalition=coalition, status="succeeded", input_hash=f"browser-{months}",
             computed_for=today - datetime.timedelta(days=30 * months), finished_at=timezone.now(),
             network={"public": {

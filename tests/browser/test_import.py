@@ -9,13 +9,14 @@ import json
 import pytest
 
 from allies.models import Actor
+from tests.allies.factories import ActorFactory
 from tests.conftest import PASSWORD
 from tests.networks.transfer.files import KUMU_CONNECTIONS, KUMU_ELEMENTS, xlsx
 
 
 @pytest.fixture
 def maria_lopes(coalition):
-    return Actor.objects.create(coalition=coalition, name="Maria Lopes", kind="person")
+    return ActorFactory(coalition=coalition, name="Maria Lopes", kind="person")
 
 
 def test_an_organizer_imports_a_spreadsheet_through_the_page(

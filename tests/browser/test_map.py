@@ -7,18 +7,25 @@ import io
 import pytest
 from PIL import Image
 
-from allies.models import Actor, AllyAssessment
-from coalitions.connect.models import Membership
+from allies.models import Actor
 from networks.map.models import SavedView
 from networks.models import ActorPosition, Tie
+from tests.allies.factories import ActorFactory, AllyAssessmentFactory
+from tests.coalitions.factories import MembershipFactory
 from tests.conftest import PASSWORD
+from tests.networks.factories import (
+    ActorPositionFactory,
+    InteractionFactory,
+    InteractionParticipantFactory,
+    TieFactory,
+)
 from weft.vocabulary import ActorKind
 
 DAY = datetime.date(2026, 1, 10)
 
 
 def assess(actor, stance, ally_kind="natural", on=DAY):
-    return AllyAssessment.objects.create(
+    return AllyAssessmentFactory(
         actor=actor, stance=stance, ally_kind=ally_kind, influence=3, proximity=3,
         commitment=3, assessed_on=on,
     )  # fmt: skip
@@ -32,8 +39,8 @@ def network(coalition, personas, member_org):
     union."""
 
     def actor(name, kind, x, y, **extra):
-        row = Actor.objects.create(coalition=coalition, name=name, kind=kind, **extra)
-        ActorPosition.objects.create(actor=row, x=x, y=y)
+        row = ActorFactory(coalition=coalition, name=name, kind=kind, **extra)
+        ActorPositionFactory(actor=row, x=x, y=y)
         return row
 
     faith = actor("Faith Alliance", ActorKind.GROUP, -300, 0)
@@ -41,19 +48,17 @@ def network(coalition, personas, member_org):
     mayor = actor("Mayor Reyes", ActorKind.OFFICIAL, 300, 0)
     bank = actor("Food Bank", ActorKind.ORGANISATION, 0, -250)
     informant = actor("Quiet Informant", ActorKind.PERSON, -300, -300, is_sensitive=True)
-    ActorPosition.objects.create(actor=member_org, x=-500, y=200)
+    ActorPositionFactory(actor=member_org, x=-500, y=200)
     assess(member_org, "active_ally")
     assess(faith, "active_ally")
     assess(clerk, "neutral", "strategic")
     assess(mayor, "passive_opposition", "strategic")
     assess(bank, "passive_ally")
     for org in (member_org, faith):
-        Membership.objects.create(coalition=coalition, organisation=org)
+        MembershipFactory(coalition=coalition, organisation=org)
 
     def tie(source, target, strength):
-        return Tie.objects.create(
-            coalition=coalition, source=source, target=target, strength=strength
-        )
+        return TieFactory(coalition=coalition, source=source, target=target, strength=strength)
 
     ties = {
         "faith-mayor": tie(faith, mayor, 1),
@@ -519,15 +524,12 @@ def test_inferred_relationships_are_dashed_explained_and_filtered(browser_page, 
     """Food Bank met the union and the informant, but no tie is declared: inferred
     relationships, drawn dashed and explained in the legend; the filter hides them; a member
     sees neither the informant's nor (the meeting was the informant's too) any other."""
-    from networks.models import Interaction, InteractionParticipant
 
     coalition, bank = network["coalition"], network["bank"]
     for others in ((network["union"],), (network["faith"], network["informant"])):
-        meeting = Interaction.objects.create(
-            coalition=coalition, kind="one_to_one", occurred_on=DAY
-        )
+        meeting = InteractionFactory(coalition=coalition, kind="one_to_one", occurred_on=DAY)
         for actor in (bank, *others):
-            InteractionParticipant.objects.create(interaction=meeting, actor=actor)
+            InteractionParticipantFactory(interaction=meeting, actor=actor)
     page = browser_page
     # Opened without them, then shown: the renderer is rebuilt with its dashed layer.
     open_map(page, sign_in, network, "organizer", query="?inferred=false")

@@ -6,30 +6,28 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from allies.models import Actor
-from coalitions.align.models import HealthCheckAnswer, HealthCheckRound, Proposal, Vote
-from coalitions.connect.models import Membership
+from coalitions.align.models import HealthCheckAnswer, Vote
 from coalitions.services import role_grant
+from tests.allies.factories import ActorFactory
+from tests.coalitions.factories import HealthCheckRoundFactory, MembershipFactory, ProposalFactory
 from tests.conftest import PASSWORD
 from weft.vocabulary import ActorKind
 
 
 @pytest.fixture
 def designee_world(coalition, personas, member_org):
-    person = Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
-    Membership.objects.create(
-        coalition=coalition, organisation=member_org, phase="align", designee=person
-    )
+    person = ActorFactory(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
+    MembershipFactory(coalition=coalition, organisation=member_org, phase="align", designee=person)
     role_grant(
         coalition=coalition, user=personas["member"], role="member",
         granted_by=personas["steward"], organisation=member_org, person=person,
     )  # fmt: skip
-    proposal = Proposal.objects.create(
+    proposal = ProposalFactory(
         coalition=coalition, title="Join the rent strike", rule="majority",
         closes_at=timezone.now() + datetime.timedelta(days=3),
     )  # fmt: skip
     today = timezone.localdate()
-    health_round = HealthCheckRound.objects.create(
+    health_round = HealthCheckRoundFactory(
         coalition=coalition, title="Winter round", opens_on=today,
         closes_on=today + datetime.timedelta(days=7),
     )  # fmt: skip

@@ -19,6 +19,7 @@ from coalitions.align.services.statements import statement_create
 from coalitions.connect.models import Membership, PhaseMove
 from coalitions.connect.services import commitment_create, membership_create, membership_update
 from tests.conftest import PASSWORD
+from tests.networks.factories import MetricRunFactory, SuggestionFactory
 from weft.versions import ANY_VERSION
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -140,13 +141,10 @@ def test_weaver_logs_an_introduction_from_a_suggestion(
 ):
     from django.utils import timezone
 
-    from networks.metrics.models import MetricRun
-    from networks.models import Suggestion
-
-    run = MetricRun.objects.create(
+    run = MetricRunFactory(
         coalition=coalition, input_hash="3" * 64, computed_for=timezone.localdate()
     )
-    Suggestion.objects.create(
+    SuggestionFactory(
         run=run, coalition=coalition, kind="introduction", actor=orgs[0], other=orgs[1],
         score=2, reason="Two partners in common",
     )  # fmt: skip

@@ -12,20 +12,27 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from allies.models import Actor
 from coalitions.align.models import (
     Endorsement,
-    Principle,
-    Signature,
     StatementStatus,
     StatementVersion,
-    Target,
     UnityStatement,
 )
 from coalitions.connect.models import Membership, PhaseMove
 from coalitions.produce.models import Action, GroupMember, Win, WorkingGroup
 from coalitions.services import coalition_create
+from tests.allies.factories import ActorFactory
 from tests.api_helpers import patch, post, url
+from tests.coalitions.factories import (
+    ActionFactory,
+    EndorsementFactory,
+    PrincipleFactory,
+    SignatureFactory,
+    StatementVersionFactory,
+    TargetFactory,
+    UnityStatementFactory,
+    WorkingGroupFactory,
+)
 from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
@@ -42,24 +49,22 @@ SIGNER_FIELDS = {"signer_name", "signer_title", "signer_email"}
 def elsewhere(make_user):
     """An actor of another coalition."""
     other = coalition_create(name="Elsewhere", created_by=make_user("other-steward"))
-    return Actor.objects.create(coalition=other, name="Far Org", kind=ActorKind.ORGANISATION)
+    return ActorFactory(coalition=other, name="Far Org", kind=ActorKind.ORGANISATION)
 
 
 @pytest.fixture
 def principle(coalition):
-    return Principle.objects.create(coalition=coalition, title="Nothing about us without us")
+    return PrincipleFactory(coalition=coalition, title="Nothing about us without us")
 
 
 @pytest.fixture
 def group(coalition):
-    return WorkingGroup.objects.create(coalition=coalition, name="Research")
+    return WorkingGroupFactory(coalition=coalition, name="Research")
 
 
 @pytest.fixture
 def an_action(coalition):
-    return Action.objects.create(
-        coalition=coalition, title="March", starts_on=datetime.date(2024, 5, 1)
-    )
+    return ActionFactory(coalition=coalition, title="March", starts_on=datetime.date(2024, 5, 1))
 
 
 # One entry per versioned workflow resource: a valid new item (the i-th of several) and a
@@ -311,8 +316,8 @@ def test_an_actor_of_another_coalition_is_400_naming_the_field(client_for, coali
 def test_rows_naming_a_sensitive_actor_are_invisible_to_a_weaver(
     client_for, coalition, hidden, people
 ):
-    target = Target.objects.create(coalition=coalition, actor=hidden)
-    seen = Target.objects.create(coalition=coalition, actor=people[0])
+    target = TargetFactory(coalition=coalition, actor=hidden)
+    seen = TargetFactory(coalition=coalition, actor=people[0])
     weaver = client_for("weaver")
     ids = [row["id"] for row in weaver.get(url(coalition, "targets")).json()["results"]]
     assert ids == [seen.pk]
@@ -334,7 +339,7 @@ def test_a_weaver_cannot_name_a_sensitive_actor(client_for, coalition, hidden):
 
 def _signature(version, name, *, confirmed=True, withdrawn=False, public=True, org=None):
     now = timezone.now()
-    return Signature.objects.create(
+    return SignatureFactory(
         version=version,
         organisation=org,
         organisation_name=name,
@@ -349,10 +354,10 @@ def _signature(version, name, *, confirmed=True, withdrawn=False, public=True, o
 
 @pytest.fixture
 def statement_with_signatures(coalition, hidden):
-    statement = UnityStatement.objects.create(
+    statement = UnityStatementFactory(
         coalition=coalition, title="Homes for all", status=StatementStatus.PUBLISHED
     )
-    version = StatementVersion.objects.create(
+    version = StatementVersionFactory(
         statement=statement, number=1, body="We stand together.", published_at=timezone.now()
     )
     signatures = {
@@ -527,7 +532,7 @@ def test_a_member_endorses_for_their_own_organisation_only(
 def test_a_member_withdraws_their_own_endorsement_but_not_another(
     client_for, coalition, principle, member_org, orgs, member_designee
 ):
-    theirs = Endorsement.objects.create(
+    theirs = EndorsementFactory(
         principle=principle, organisation=orgs[0], endorsed_at=timezone.now()
     )
     member = client_for("member")
@@ -559,7 +564,7 @@ def test_an_organisation_endorses_a_principle_once(client_for, coalition, princi
 def test_an_endorsement_of_another_coalitions_principle_is_400(
     client_for, coalition, orgs, elsewhere
 ):
-    foreign = Principle.objects.create(coalition=elsewhere.coalition, title="Theirs")
+    foreign = PrincipleFactory(coalition=elsewhere.coalition, title="Theirs")
     response = post(
         client_for("weaver"),
         url(coalition, "endorsements"),
@@ -595,7 +600,7 @@ def test_a_group_cannot_sit_inside_itself_or_its_descendants(client_for, coaliti
 
 
 def test_a_parent_of_another_coalition_or_unknown_is_400(client_for, coalition, elsewhere):
-    foreign = WorkingGroup.objects.create(coalition=elsewhere.coalition, name="Theirs")
+    foreign = WorkingGroupFactory(coalition=elsewhere.coalition, name="Theirs")
     client = client_for("weaver")
     for parent in (foreign.pk, 999999):
         response = post(client, url(coalition, "working-groups"), {"name": "G", "parent": parent})
@@ -668,7 +673,7 @@ def test_an_action_with_a_sensitive_participant_is_invisible_to_a_weaver(
 def test_a_weaver_keeps_the_wins_links_to_actions_they_cannot_see(
     client_for, coalition, hidden, an_action
 ):
-    quiet = Action.objects.create(coalition=coalition, title="Quiet", starts_on=an_action.starts_on)
+    quiet = ActionFactory(coalition=coalition, title="Quiet", starts_on=an_action.starts_on)
     quiet.participants.add(hidden)
     win = post(
         client_for("organizer"),
@@ -690,7 +695,7 @@ def test_a_weaver_keeps_the_wins_links_to_actions_they_cannot_see(
 
 
 def test_a_win_cannot_name_another_coalitions_action(client_for, coalition, elsewhere):
-    foreign = Action.objects.create(
+    foreign = ActionFactory(
         coalition=elsewhere.coalition, title="Theirs", starts_on=datetime.date(2024, 1, 1)
     )
     response = post(

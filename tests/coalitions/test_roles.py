@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from allies.models import Actor
 from coalitions import roles
 from coalitions.roles import Permission as P
 from coalitions.services import role_revoke
+from tests.allies.factories import ActorFactory
 from weft.vocabulary import ActorKind
 
 # DESIGN.md's roles table, written out independently of roles.GRANTS: one row per role, the
@@ -74,7 +74,7 @@ def test_a_funder_asking_for_the_map_is_refused_with_403(personas, coalition):
 
 @pytest.mark.django_db
 def test_a_member_edits_only_their_own_organisation(personas, coalition, member_org):
-    other = Actor.objects.create(coalition=coalition, name="Other", kind=ActorKind.ORGANISATION)
+    other = ActorFactory(coalition=coalition, name="Other", kind=ActorKind.ORGANISATION)
     member = roles.access_for(personas["member"], coalition.pk)
     assert member.can_edit_actor(member_org)
     assert not member.can_edit_actor(other)
@@ -84,7 +84,7 @@ def test_a_member_edits_only_their_own_organisation(personas, coalition, member_
 
 @pytest.mark.django_db
 def test_nobody_edits_a_sensitive_actor_they_cannot_see(personas, coalition):
-    hidden = Actor.objects.create(
+    hidden = ActorFactory(
         coalition=coalition, name="Hidden", kind=ActorKind.GROUP, is_sensitive=True
     )
     edits = {

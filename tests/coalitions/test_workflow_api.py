@@ -6,16 +6,16 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from coalitions.align.models import Proposal, Vote
-from coalitions.connect.models import Membership
+from coalitions.align.models import Vote
 from networks.models import Interaction
 from tests.api_helpers import post, url
+from tests.coalitions.factories import MembershipFactory, ProposalFactory
 from weft.versions import ANY_VERSION
 
 
 @pytest.fixture
 def proposal(coalition):
-    return Proposal.objects.create(
+    return ProposalFactory(
         coalition=coalition, title="Join the rent strike", rule="consensus",
         closes_at=timezone.now() + datetime.timedelta(days=3),
     )  # fmt: skip
@@ -24,9 +24,7 @@ def proposal(coalition):
 def test_a_member_casts_their_own_organisations_vote_only(
     client_for, coalition, proposal, member_designee, member_org, orgs, people
 ):
-    Membership.objects.create(
-        coalition=coalition, organisation=orgs[0], phase="align", designee=people[0]
-    )
+    MembershipFactory(coalition=coalition, organisation=orgs[0], phase="align", designee=people[0])
     client = client_for("member")
     path = url(coalition, "proposals", proposal.pk, "votes")
     other = post(
@@ -80,7 +78,7 @@ def test_deciding_records_the_outcome_under_the_rule(
 
 
 def test_a_negative_commitment_is_a_400_naming_the_amount(client_for, coalition, member_org):
-    membership = Membership.objects.create(coalition=coalition, organisation=member_org)
+    membership = MembershipFactory(coalition=coalition, organisation=member_org)
     response = post(
         client_for("weaver"), url(coalition, "commitments"),
         {"membership": membership.pk, "kind": "money", "amount": "-20.00"},

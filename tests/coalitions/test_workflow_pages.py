@@ -6,8 +6,22 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from coalitions.connect.models import Commitment, Membership
-from networks.models import Interaction, InteractionParticipant
+from tests.coalitions.factories import (
+    ActionFactory,
+    CommitmentFactory,
+    GroupMemberFactory,
+    HealthCheckAnswerFactory,
+    HealthCheckRoundFactory,
+    MembershipFactory,
+    WinFactory,
+    WorkingGroupFactory,
+)
+from tests.networks.factories import (
+    InteractionFactory,
+    InteractionParticipantFactory,
+    MetricRunFactory,
+    SuggestionFactory,
+)
 from weft.versions import ANY_VERSION
 
 WORKSPACE_PAGES = [
@@ -43,22 +57,20 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, coalition):
 @pytest.fixture
 def board(coalition, orgs, people):
     today = timezone.localdate()
-    warm = Membership.objects.create(
+    warm = MembershipFactory(
         coalition=coalition, organisation=orgs[0], phase="connect", designee=people[0],
         brings="200 tenants", gets="Legal support",
     )  # fmt: skip
-    Membership.objects.create(coalition=coalition, organisation=orgs[1], phase="align")
-    Membership.objects.create(coalition=coalition, organisation=orgs[2], phase="prospect")
-    Membership.objects.create(
-        coalition=coalition, organisation=orgs[3], phase="produce", left_on=today
-    )
-    Commitment.objects.create(
+    MembershipFactory(coalition=coalition, organisation=orgs[1], phase="align")
+    MembershipFactory(coalition=coalition, organisation=orgs[2], phase="prospect")
+    MembershipFactory(coalition=coalition, organisation=orgs[3], phase="produce", left_on=today)
+    CommitmentFactory(
         membership=warm, kind="hours", amount=40, due_on=datetime.date(2026, 9, 1), kept=True
     )
-    meeting = Interaction.objects.create(
+    meeting = InteractionFactory(
         coalition=coalition, kind="one_to_one", occurred_on=today - datetime.timedelta(days=3)
     )
-    InteractionParticipant.objects.create(interaction=meeting, actor=orgs[0])
+    InteractionParticipantFactory(interaction=meeting, actor=orgs[0])
     return warm
 
 
@@ -89,7 +101,7 @@ def test_a_sensitive_member_is_not_on_an_organizer_free_board(client_for, coalit
     # A sensitive organisation is visible to organizers and stewards only.
     hidden.kind = "organisation"
     hidden.save()
-    Membership.objects.create(coalition=coalition, organisation=hidden, phase="connect")
+    MembershipFactory(coalition=coalition, organisation=hidden, phase="connect")
     assert (
         "Quiet Ally"
         not in client_for("weaver").get(f"/coalitions/{coalition.pk}/pipeline/").content.decode()
@@ -106,14 +118,12 @@ def test_a_sensitive_member_is_not_on_an_organizer_free_board(client_for, coalit
 def test_one_click_turns_a_suggestion_into_an_introduction_or_dismisses_it(
     client_for, coalition, orgs
 ):
-    from networks.metrics.models import MetricRun
-    from networks.models import Suggestion
 
-    run = MetricRun.objects.create(
+    run = MetricRunFactory(
         coalition=coalition, input_hash="2" * 64, computed_for=timezone.localdate()
     )
     first, second = (
-        Suggestion.objects.create(
+        SuggestionFactory(
             run=run,
             coalition=coalition,
             kind="introduction",
@@ -183,7 +193,7 @@ def test_a_proposal_runs_to_an_outcome_under_its_rule(
     client_for, coalition, orgs, people, rule, choices, outcome
 ):
     members = [
-        Membership.objects.create(
+        MembershipFactory(
             coalition=coalition, organisation=orgs[i], phase="align", designee=people[i]
         )
         for i in range(2)
@@ -205,11 +215,10 @@ def test_a_proposal_runs_to_an_outcome_under_its_rule(
 
 
 def test_the_health_page_shows_averages_and_the_change_never_an_answer(client_for, coalition, orgs):
-    from coalitions.align.models import HealthCheckAnswer, HealthCheckRound
 
     today = timezone.localdate()
     rounds = [
-        HealthCheckRound.objects.create(
+        HealthCheckRoundFactory(
             coalition=coalition,
             title=title,
             opens_on=today - datetime.timedelta(days=days),
@@ -219,7 +228,7 @@ def test_the_health_page_shows_averages_and_the_change_never_an_answer(client_fo
     ]
     for health_round, scores in zip(rounds, ((2, 2), (4, 5)), strict=True):
         for org, score in zip(orgs, scores, strict=False):
-            HealthCheckAnswer.objects.create(
+            HealthCheckAnswerFactory(
                 round=health_round, organisation=org, purpose=score, participation=3,
                 relationships=3, structures=3, coordination=3, answered_at=timezone.now(),
                 comment=f"Private note of {org.name}",
@@ -233,7 +242,7 @@ def test_the_equity_page_warns_of_affected_members_without_a_lead_role(client_fo
     orgs[0].is_directly_affected = True
     orgs[0].save()
     for org in orgs[:3]:
-        Membership.objects.create(coalition=coalition, organisation=org, phase="align")
+        MembershipFactory(coalition=coalition, organisation=org, phase="align")
     html = client_for("weaver").get(f"/coalitions/{coalition.pk}/equity/").content.decode()
     assert "present but hold no lead role" in html
     assert "<td>1</td><td>3</td><td>33%</td>" in html
@@ -278,19 +287,18 @@ def test_the_activity_stream_says_what_changed_by_whom_filtered_by_kind(
 
 
 def test_produce_shows_nested_groups_actions_and_what_they_won(client_for, coalition, orgs, hidden):
-    from coalitions.produce.models import Action, GroupMember, Win, WorkingGroup
 
-    region = WorkingGroup.objects.create(coalition=coalition, name="Region", kind="hub")
-    city = WorkingGroup.objects.create(coalition=coalition, name="City", kind="hub", parent=region)
-    GroupMember.objects.create(group=city, actor=orgs[0], is_lead=True)
-    GroupMember.objects.create(group=city, actor=hidden)
-    rally = Action.objects.create(
+    region = WorkingGroupFactory(coalition=coalition, name="Region", kind="hub")
+    city = WorkingGroupFactory(coalition=coalition, name="City", kind="hub", parent=region)
+    GroupMemberFactory(group=city, actor=orgs[0], is_lead=True)
+    GroupMemberFactory(group=city, actor=hidden)
+    rally = ActionFactory(
         coalition=coalition, title="Rally", starts_on=datetime.date(2026, 5, 1),
         is_convergence=True, place="City Hall", planned_turnout=500, actual_turnout=650,
         working_group=city,
     )  # fmt: skip
     rally.leaders.add(orgs[1])
-    Win.objects.create(
+    WinFactory(
         coalition=coalition, title="Rent freeze", won_on=datetime.date(2026, 6, 1)
     ).actions.add(rally)
     response = client_for("weaver").get(f"/coalitions/{coalition.pk}/produce/")

@@ -11,6 +11,13 @@ from coalitions.connect.services import membership_create, membership_update
 from coalitions.models import Coalition
 from coalitions.roles import access_for
 from coalitions.services import coalition_phase_change, role_grant
+from tests.coalitions.factories import (
+    EndorsementFactory,
+    MembershipFactory,
+    PrincipleFactory,
+    ProposalFactory,
+    VoteFactory,
+)
 from weft.versions import ANY_VERSION
 
 PHASE = "/coalitions/{id}/pipeline/phase/"
@@ -264,10 +271,7 @@ def test_the_member_pages_read_a_bounded_number_of_queries(
 
     from django.utils import timezone
 
-    from coalitions.align.models import Endorsement, Principle, Proposal, Vote
-    from coalitions.connect.models import Membership
-
-    membership = Membership.objects.create(
+    membership = MembershipFactory(
         coalition=coalition, organisation=member_org, phase="align", designee=people[0]
     )
     role_grant(
@@ -275,18 +279,16 @@ def test_the_member_pages_read_a_bounded_number_of_queries(
         granted_by=personas["steward"], organisation=member_org, person=people[0],
     )  # fmt: skip
     for i in range(6):
-        proposal = Proposal.objects.create(
+        proposal = ProposalFactory(
             coalition=coalition, title=f"P{i}", rule="majority",
             closes_at=timezone.now() + datetime.timedelta(days=2),
         )  # fmt: skip
-        Vote.objects.create(
+        VoteFactory(
             proposal=proposal, organisation=member_org, designee=membership.designee,
             choice="agree", cast_at=timezone.now(),
         )  # fmt: skip
-        principle = Principle.objects.create(coalition=coalition, title=f"Principle {i}")
-        Endorsement.objects.create(
-            principle=principle, organisation=member_org, endorsed_at=timezone.now()
-        )
+        principle = PrincipleFactory(coalition=coalition, title=f"Principle {i}")
+        EndorsementFactory(principle=principle, organisation=member_org, endorsed_at=timezone.now())
     client = client_for("member")
     # Session, user, role; the membership spoken for; the proposals and their votes.
     with django_assert_max_num_queries(7):

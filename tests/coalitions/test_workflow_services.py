@@ -14,7 +14,6 @@ from coalitions.align.models import (
     HealthCheckAnswer,
     Proposal,
     StatementStatus,
-    UnityStatement,
     Vote,
 )
 from coalitions.align.selectors import health_round_summary
@@ -25,7 +24,7 @@ from coalitions.align.services.statements import (
     feedback_round_open,
     statement_create,
 )
-from coalitions.connect.models import Commitment, Introduction, Membership
+from coalitions.connect.models import Commitment, Introduction
 from coalitions.connect.services import (
     commitment_create,
     commitment_update,
@@ -34,8 +33,13 @@ from coalitions.connect.services import (
     suggestion_dismiss,
 )
 from coalitions.roles import access_for
-from networks.metrics.models import MetricRun
-from networks.models import Interaction, Suggestion
+from networks.models import Interaction
+from tests.coalitions.factories import (
+    HealthCheckAnswerFactory,
+    MembershipFactory,
+    UnityStatementFactory,
+)
+from tests.networks.factories import MetricRunFactory, SuggestionFactory
 from weft.errors import ApplicationError
 from weft.versions import ANY_VERSION
 from weft.vocabulary import ActorKind
@@ -54,11 +58,11 @@ def members(coalition, orgs, people):
     rows = []
     for i in range(3):
         rows.append(
-            Membership.objects.create(
+            MembershipFactory(
                 coalition=coalition, organisation=orgs[i], phase="align", designee=people[i]
             )
         )
-    Membership.objects.create(
+    MembershipFactory(
         coalition=coalition, organisation=orgs[3], phase="prospect", designee=people[3]
     )
     return rows
@@ -257,7 +261,7 @@ def test_health_check_summary_has_averages_spread_and_trend(coalition, members, 
         coalition=coalition, title="Spring", opens_on=today - 90 * DAY,
         closes_on=today - 80 * DAY, opened_by=weaver,
     )  # fmt: skip
-    HealthCheckAnswer.objects.create(
+    HealthCheckAnswerFactory(
         round=first, organisation=members[0].organisation, purpose=2, participation=2,
         relationships=2, structures=2, coordination=2, answered_at=timezone.now(),
     )  # fmt: skip
@@ -327,7 +331,7 @@ def test_a_comment_after_the_feedback_round_closed_is_refused(coalition, weaver,
 
 
 def test_no_feedback_round_on_a_published_statement(coalition, weaver):
-    statement = UnityStatement.objects.create(coalition=coalition, title="Done", status="published")
+    statement = UnityStatementFactory(coalition=coalition, title="Done", status="published")
     refused(feedback_round_open, "status", statement=statement,
             closes_at=timezone.now() + DAY, opened_by=weaver)  # fmt: skip
 
@@ -337,10 +341,10 @@ def test_no_feedback_round_on_a_published_statement(coalition, weaver):
 
 @pytest.fixture
 def suggestion(coalition, orgs):
-    run = MetricRun.objects.create(
+    run = MetricRunFactory(
         coalition=coalition, input_hash="1" * 64, computed_for=timezone.localdate()
     )
-    return Suggestion.objects.create(
+    return SuggestionFactory(
         run=run, coalition=coalition, kind="introduction", actor=orgs[0], other=orgs[1],
         score=3, reason="Three partners in common",
     )  # fmt: skip

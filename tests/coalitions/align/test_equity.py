@@ -5,13 +5,18 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from allies.models import Actor
 from coalitions.align.decisions import decision_outcome
 from coalitions.align.equity import Ballot, equity_report, objections_that_counted
-from coalitions.align.models import Proposal, Vote
 from coalitions.align.selectors import equity_check
-from coalitions.connect.models import Membership
-from coalitions.produce.models import Action, GroupMember, WorkingGroup
+from tests.allies.factories import ActorFactory
+from tests.coalitions.factories import (
+    ActionFactory,
+    GroupMemberFactory,
+    MembershipFactory,
+    ProposalFactory,
+    VoteFactory,
+    WorkingGroupFactory,
+)
 from weft.vocabulary import ActorKind
 
 
@@ -69,7 +74,7 @@ def test_objections_that_never_changed_an_outcome_are_warned_about():
 @pytest.mark.django_db
 def test_the_coalition_and_each_group_from_the_database(coalition):
     def actor(name, kind=ActorKind.ORGANISATION, affected=False):
-        return Actor.objects.create(
+        return ActorFactory(
             coalition=coalition, name=name, kind=kind, is_directly_affected=affected
         )
 
@@ -78,27 +83,25 @@ def test_the_coalition_and_each_group_from_the_database(coalition):
     rosa = actor("Rosa", ActorKind.PERSON, affected=True)
     sam = actor("Sam", ActorKind.PERSON)
     for org, designee in ((tenants, rosa), (union, sam), (church, None), (trust, None)):
-        Membership.objects.create(
-            coalition=coalition, organisation=org, phase="align", designee=designee
-        )
-    group = WorkingGroup.objects.create(coalition=coalition, name="Research")
-    GroupMember.objects.create(group=group, actor=rosa)
-    GroupMember.objects.create(group=group, actor=sam, is_lead=True)
-    march = Action.objects.create(
+        MembershipFactory(coalition=coalition, organisation=org, phase="align", designee=designee)
+    group = WorkingGroupFactory(coalition=coalition, name="Research")
+    GroupMemberFactory(group=group, actor=rosa)
+    GroupMemberFactory(group=group, actor=sam, is_lead=True)
+    march = ActionFactory(
         coalition=coalition, title="March", starts_on=datetime.date(2026, 5, 1),
         working_group=group,
     )  # fmt: skip
     march.leaders.add(union)
-    proposal = Proposal.objects.create(
+    proposal = ProposalFactory(
         coalition=coalition, title="P", rule="majority", closes_at=timezone.now(),
         outcome="adopted", decided_at=timezone.now(),
     )  # fmt: skip
     for org, designee, choice in ((tenants, rosa, "disagree"), (union, sam, "agree")):
-        Vote.objects.create(
+        VoteFactory(
             proposal=proposal, organisation=org, designee=designee, choice=choice,
             cast_at=timezone.now(),
         )  # fmt: skip
-    Vote.objects.create(
+    VoteFactory(
         proposal=proposal, organisation=church, designee=sam, choice="agree",
         cast_at=timezone.now(),
     )  # fmt: skip

@@ -7,12 +7,18 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from allies.models import Actor
 from coalitions import roles
 from coalitions.align.models import HealthCheckAnswer, HealthCheckRound, Proposal, Vote
 from coalitions.connect.models import Membership
 from coalitions.services import role_grant
+from tests.allies.factories import ActorFactory
 from tests.api_helpers import post, url
+from tests.coalitions.factories import (
+    HealthCheckAnswerFactory,
+    HealthCheckRoundFactory,
+    MembershipFactory,
+    ProposalFactory,
+)
 from weft.errors import ApplicationError
 from weft.vocabulary import ActorKind
 
@@ -22,12 +28,12 @@ SCORES = {"purpose": 4, "participation": 3, "relationships": 5, "structures": 2,
 
 @pytest.fixture
 def designee(coalition, member_org):
-    return Actor.objects.create(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
+    return ActorFactory(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
 
 
 @pytest.fixture
 def membership(coalition, member_org, designee):
-    return Membership.objects.create(
+    return MembershipFactory(
         coalition=coalition, organisation=member_org, phase="align", designee=designee
     )
 
@@ -43,7 +49,7 @@ def linked(personas, coalition, member_org, designee, membership):
 
 @pytest.fixture
 def proposal(coalition):
-    return Proposal.objects.create(
+    return ProposalFactory(
         coalition=coalition, title="Join the rent strike", rule="consent",
         closes_at=timezone.now() + datetime.timedelta(days=3),
     )  # fmt: skip
@@ -52,7 +58,7 @@ def proposal(coalition):
 @pytest.fixture
 def open_round(coalition):
     today = timezone.localdate()
-    return HealthCheckRound.objects.create(
+    return HealthCheckRoundFactory(
         coalition=coalition, title="Winter round", opens_on=today - datetime.timedelta(days=1),
         closes_on=today + datetime.timedelta(days=6),
     )  # fmt: skip
@@ -155,10 +161,10 @@ def test_a_weaver_on_the_members_page_speaks_for_no_organisation(
 def test_the_designee_answers_the_health_check_once_and_sees_only_their_own_answer(
     client_for, coalition, open_round, linked, member_org, orgs, people
 ):
-    other = Membership.objects.create(
+    other = MembershipFactory(
         coalition=coalition, organisation=orgs[0], phase="align", designee=people[0]
     )
-    HealthCheckAnswer.objects.create(
+    HealthCheckAnswerFactory(
         round=open_round, organisation=other.organisation, answered_at=timezone.now(),
         comment="A secret about the coalition", **dict.fromkeys(SCORES, 1),
     )  # fmt: skip

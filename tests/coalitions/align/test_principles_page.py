@@ -6,12 +6,12 @@ import pytest
 
 from coalitions.align.models import Endorsement, Principle
 from coalitions.align.services.principles import principle_update
-from coalitions.connect.models import Membership
+from tests.coalitions.factories import EndorsementFactory, MembershipFactory, PrincipleFactory
 
 
 @pytest.fixture
 def principle(coalition):
-    return Principle.objects.create(coalition=coalition, title="Those most affected lead")
+    return PrincipleFactory(coalition=coalition, title="Those most affected lead")
 
 
 def page(coalition):
@@ -77,9 +77,7 @@ def test_members_and_funders_do_not_add_principles(client_for, coalition, member
 def test_the_designee_endorses_once_and_the_count_shows(
     client_for, coalition, principle, member_designee, member_org, orgs
 ):
-    Endorsement.objects.create(
-        principle=principle, organisation=orgs[0], endorsed_at=principle.created_at
-    )
+    EndorsementFactory(principle=principle, organisation=orgs[0], endorsed_at=principle.created_at)
     client = client_for("member")
     html = client.get(page(coalition)).content.decode()
     assert 'data-endorsements="1"' in html and "Endorse for Tenants Union" in html
@@ -102,7 +100,7 @@ def test_the_designee_endorses_once_and_the_count_shows(
 def test_a_member_who_is_not_the_designee_cannot_endorse(
     client_for, coalition, principle, member_org
 ):
-    Membership.objects.create(coalition=coalition, organisation=member_org, phase="align")
+    MembershipFactory(coalition=coalition, organisation=member_org, phase="align")
     client = client_for("member")
     assert "not linked to its designee" in client.get(page(coalition)).content.decode()
     response = client.post(page(coalition), {"action": "endorse", "principle": principle.pk})
@@ -113,7 +111,7 @@ def test_a_principle_of_another_coalition_is_a_404(client_for, coalition, make_u
     from coalitions.services import coalition_create
 
     elsewhere = coalition_create(name="Elsewhere", created_by=make_user("someone"))
-    theirs = Principle.objects.create(coalition=elsewhere, title="Theirs")
+    theirs = PrincipleFactory(coalition=elsewhere, title="Theirs")
     response = client_for("weaver").post(
         page(coalition), {"action": "edit", "principle": theirs.pk, "version": 1, "title": "X"}
     )
@@ -123,8 +121,6 @@ def test_a_principle_of_another_coalition_is_a_404(client_for, coalition, make_u
 def test_a_sensitive_endorser_is_named_only_to_organizers(client_for, coalition, principle, hidden):
     hidden.kind = "organisation"
     hidden.save()
-    Endorsement.objects.create(
-        principle=principle, organisation=hidden, endorsed_at=principle.created_at
-    )
+    EndorsementFactory(principle=principle, organisation=hidden, endorsed_at=principle.created_at)
     assert "Quiet Ally" not in client_for("weaver").get(page(coalition)).content.decode()
     assert "Quiet Ally" in client_for("organizer").get(page(coalition)).content.decode()

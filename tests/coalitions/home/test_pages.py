@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from allies.models import Actor
+from tests.allies.factories import ActorFactory
 from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
@@ -66,10 +66,8 @@ def test_every_role_opens_the_coalition_home(client_for, coalition, role):
 
 
 def test_the_home_counts_sensitive_actors_only_for_roles_that_may_see_them(client_for, coalition):
-    Actor.objects.create(coalition=coalition, name="Open", kind=ActorKind.GROUP)
-    Actor.objects.create(
-        coalition=coalition, name="Hidden", kind=ActorKind.GROUP, is_sensitive=True
-    )
+    ActorFactory(coalition=coalition, name="Open", kind=ActorKind.GROUP)
+    ActorFactory(coalition=coalition, name="Hidden", kind=ActorKind.GROUP, is_sensitive=True)
     # The personas fixture adds the member organisation: 2 visible actors, 1 sensitive.
     assert (
         client_for("organizer")

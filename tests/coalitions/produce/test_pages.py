@@ -8,6 +8,7 @@ import pytest
 
 from coalitions.produce.models import Action, ClimateShift, GroupMember, Win, WorkingGroup
 from coalitions.produce.services import working_group_update
+from tests.coalitions.factories import ActionFactory, WinFactory, WorkingGroupFactory
 
 NEW = "/coalitions/{id}/produce/{kind}/new/"
 EDIT = "/coalitions/{id}/produce/{kind}/{pk}/"
@@ -15,14 +16,12 @@ EDIT = "/coalitions/{id}/produce/{kind}/{pk}/"
 
 @pytest.fixture
 def group(coalition):
-    return WorkingGroup.objects.create(coalition=coalition, name="Research")
+    return WorkingGroupFactory(coalition=coalition, name="Research")
 
 
 @pytest.fixture
 def action(coalition):
-    return Action.objects.create(
-        coalition=coalition, title="Rally", starts_on=datetime.date(2026, 5, 1)
-    )
+    return ActionFactory(coalition=coalition, title="Rally", starts_on=datetime.date(2026, 5, 1))
 
 
 @pytest.mark.parametrize("kind", ["groups", "actions", "wins", "shifts"])
@@ -85,7 +84,7 @@ def test_a_weaver_nests_a_group_and_seats_a_lead(client_for, coalition, group, p
 
 
 def test_a_group_cannot_sit_inside_itself_or_its_children(client_for, coalition, group):
-    child = WorkingGroup.objects.create(coalition=coalition, name="Child", parent=group)
+    child = WorkingGroupFactory(coalition=coalition, name="Child", parent=group)
     response = client_for("weaver").post(
         EDIT.format(id=coalition.pk, kind="groups", pk=group.pk),
         {"name": "Research", "kind": "working_group", "parent": child.pk, "version": group.version},
@@ -198,10 +197,10 @@ def test_wins_and_shifts_are_recorded_against_actions(client_for, coalition, act
 def test_a_weaver_editing_a_win_keeps_its_link_to_a_hidden_action(
     client_for, coalition, action, hidden, personas
 ):
-    secret = Action.objects.create(coalition=coalition, title="Quiet meeting",
+    secret = ActionFactory(coalition=coalition, title="Quiet meeting",
                                    starts_on=datetime.date(2026, 4, 1))  # fmt: skip
     secret.leaders.add(hidden)
-    win = Win.objects.create(coalition=coalition, title="Win", won_on=datetime.date(2026, 7, 1))
+    win = WinFactory(coalition=coalition, title="Win", won_on=datetime.date(2026, 7, 1))
     win.actions.set([action, secret])
     client = client_for("weaver")
     path = EDIT.format(id=coalition.pk, kind="wins", pk=win.pk)

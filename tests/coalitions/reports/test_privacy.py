@@ -24,6 +24,7 @@ from coalitions.reports import services as report_services
 from coalitions.reports.models import Report
 from demo.builder import DEFAULT_PASSWORD, DEMO_KEY, demo_load
 from networks.metrics.models import MetricRun
+from tests.networks.factories import MetricRunFactory
 from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def demo(settings):
     if not MetricRun.objects.filter(coalition=coalition, status="succeeded").exists():
         for months in range(18, -1, -1):
             day = today - datetime.timedelta(days=30 * months)
-            MetricRun.objects.create(
+            MetricRunFactory(
                 coalition=coalition, status="succeeded", input_hash=f"scan-{months}",
                 computed_for=day, finished_at=timezone.now(),
                 network={"public": {

@@ -7,15 +7,21 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from allies.models import AllyAssessment, ContactDetail
-from coalitions.connect.models import Membership, PhaseMove
 from coalitions.models import AuditAction, AuditEntry
-from coalitions.produce.models import Action, ClimateShift, Win
 from coalitions.reports import selectors as report_selectors
 from coalitions.reports import services as report_services
 from coalitions.reports.models import ReportStatus
-from networks.metrics.models import MetricRun
-from networks.models import Tie
+from tests.allies.factories import ActorFactory, AllyAssessmentFactory, ContactDetailFactory
+from tests.coalitions.factories import (
+    ActionFactory,
+    ClimateShiftFactory,
+    HealthCheckAnswerFactory,
+    HealthCheckRoundFactory,
+    MembershipFactory,
+    PhaseMoveFactory,
+    WinFactory,
+)
+from tests.networks.factories import MetricRunFactory, TieFactory
 from weft.errors import ApplicationError
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +30,7 @@ Q1 = (D(2026, 1, 1), D(2026, 3, 31))
 
 
 def metric_run(coalition, day, *, strength, strong, leaders, status="succeeded", key=None):
-    return MetricRun.objects.create(
+    return MetricRunFactory(
         coalition=coalition,
         status=status,
         input_hash=key or f"{day}-{status}",
@@ -52,7 +58,7 @@ def metric_run(coalition, day, *, strength, strong, leaders, status="succeeded",
 
 
 def assess(actor, day, stance):
-    return AllyAssessment.objects.create(
+    return AllyAssessmentFactory(
         actor=actor, stance=stance, ally_kind="natural", influence=3, proximity=3,
         commitment=3, assessed_on=day,
     )  # fmt: skip
@@ -66,30 +72,24 @@ def history(coalition, orgs, people, hidden):
     metric_run(coalition, D(2026, 3, 30), strength=0.55, strong=11, leaders=7)
     metric_run(coalition, D(2026, 3, 31), strength=0.9, strong=99, leaders=99, status="failed")
     metric_run(coalition, D(2026, 4, 1), strength=0.9, strong=99, leaders=99, key="after")
-    march = Action.objects.create(
+    march = ActionFactory(
         coalition=coalition, title="March", starts_on=D(2026, 2, 1), actual_turnout=300
     )
-    secret = Action.objects.create(
-        coalition=coalition, title="Quiet meeting", starts_on=D(2026, 2, 2)
-    )
+    secret = ActionFactory(coalition=coalition, title="Quiet meeting", starts_on=D(2026, 2, 2))
     secret.participants.add(hidden)
-    win = Win.objects.create(coalition=coalition, title="Rent freeze", won_on=D(2026, 2, 10))
+    win = WinFactory(coalition=coalition, title="Rent freeze", won_on=D(2026, 2, 10))
     win.actions.set([march, secret])
-    Win.objects.create(
-        coalition=coalition, title=f"Vote won after {people[0].name}", won_on=D(2026, 3, 1)
-    )
-    Win.objects.create(coalition=coalition, title="Old win", won_on=D(2025, 11, 1))
-    ClimateShift.objects.create(coalition=coalition, title="Press turns", recorded_on=D(2026, 1, 9))
+    WinFactory(coalition=coalition, title=f"Vote won after {people[0].name}", won_on=D(2026, 3, 1))
+    WinFactory(coalition=coalition, title="Old win", won_on=D(2025, 11, 1))
+    ClimateShiftFactory(coalition=coalition, title="Press turns", recorded_on=D(2026, 1, 9))
     for org in orgs[:4]:
         assess(org, D(2025, 6, 1), "neutral")
         assess(org, D(2026, 2, 1), "passive_ally")
     assess(hidden, D(2025, 6, 1), "neutral")
     assess(hidden, D(2026, 2, 1), "active_ally")
-    Tie.objects.create(
-        coalition=coalition, source=orgs[0], target=orgs[1], started_on=D(2026, 1, 5)
-    )
-    Tie.objects.create(coalition=coalition, source=orgs[0], target=hidden, started_on=D(2026, 1, 5))
-    ContactDetail.objects.create(actor=people[1], kind="phone", value="555-0199")
+    TieFactory(coalition=coalition, source=orgs[0], target=orgs[1], started_on=D(2026, 1, 5))
+    TieFactory(coalition=coalition, source=orgs[0], target=hidden, started_on=D(2026, 1, 5))
+    ContactDetailFactory(actor=people[1], kind="phone", value="555-0199")
     return {"win": win}
 
 
@@ -131,19 +131,19 @@ def test_members_and_signatories_are_counted_as_they_stood_at_the_period_end(
     coalition, orgs, hidden
 ):
     for org, phase in zip(orgs[:4], ("connect", "connect", "align", "produce"), strict=True):
-        membership = Membership.objects.create(
+        membership = MembershipFactory(
             coalition=coalition, organisation=org, phase=phase, joined_on=D(2025, 1, 1)
         )
-        PhaseMove.objects.create(
+        PhaseMoveFactory(
             membership=membership, to_phase="connect",
             moved_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC),
         )  # fmt: skip
         if phase != "connect":
-            PhaseMove.objects.create(
+            PhaseMoveFactory(
                 membership=membership, from_phase="connect", to_phase=phase,
                 moved_at=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC),
             )  # fmt: skip
-    Membership.objects.create(
+    MembershipFactory(
         coalition=coalition, organisation=hidden, phase="produce", joined_on=D(2025, 1, 1)
     )
     snapshot = report_selectors.build_snapshot(coalition, *Q1, narrative="")
@@ -165,7 +165,7 @@ def test_a_published_report_does_not_change_when_the_data_changes(coalition, per
     report_services.report_publish(report=report, published_by=personas["organizer"])
     frozen = report_selectors.report_figures(report)
     # Everything a report is built from changes afterwards.
-    Win.objects.create(coalition=coalition, title="Another win", won_on=D(2026, 3, 15))
+    WinFactory(coalition=coalition, title="Another win", won_on=D(2026, 3, 15))
     history["win"].title = "Renamed"
     history["win"].save()
     metric_run(coalition, D(2026, 3, 31), strength=0.1, strong=1, leaders=50, key="late")
@@ -211,7 +211,7 @@ def test_publishing_is_audited_and_a_published_report_is_frozen(coalition, perso
 def test_a_narrative_naming_a_person_a_contact_or_a_hidden_actor_is_refused(
     coalition, personas, people, hidden, text
 ):
-    ContactDetail.objects.create(actor=people[1], kind="phone", value="555-0199")
+    ContactDetailFactory(actor=people[1], kind="phone", value="555-0199")
     report = report_services.report_create(coalition=coalition, created_by=personas["organizer"])
     with pytest.raises(ApplicationError) as error:
         report_services.report_narrative_update(
@@ -317,16 +317,15 @@ def test_report_figures_take_a_bounded_number_of_queries(
 
 def health_round(coalition, closes_on, answers):
     """A closed round and its answers: ``answers`` maps an organisation to its five scores."""
-    from coalitions.align.models import HealthCheckAnswer, HealthCheckRound
 
-    round_ = HealthCheckRound.objects.create(
+    round_ = HealthCheckRoundFactory(
         coalition=coalition,
         title=f"Health check {closes_on}",
         opens_on=closes_on - datetime.timedelta(days=14),
         closes_on=closes_on,
     )
     for organisation, scores in answers.items():
-        HealthCheckAnswer.objects.create(
+        HealthCheckAnswerFactory(
             round=round_,
             organisation=organisation,
             answered_at=timezone.now(),
@@ -345,10 +344,9 @@ def health_round(coalition, closes_on, answers):
 def test_health_check_averages_compare_the_periods_rounds_without_sensitive_answers(
     coalition, orgs
 ):
-    from allies.models import Actor
     from weft.vocabulary import ActorKind
 
-    quiet = Actor.objects.create(
+    quiet = ActorFactory(
         coalition=coalition, name="Quiet Collective", kind=ActorKind.ORGANISATION, is_sensitive=True
     )
     # Q4 2025 (the period before): three answers, all 3s.

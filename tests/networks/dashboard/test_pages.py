@@ -3,9 +3,9 @@
 import pytest
 from django.utils import timezone
 
-from allies.models import Actor
 from networks.metrics.services import metric_run_execute, metric_run_request
-from networks.models import Tie
+from tests.allies.factories import ActorFactory
+from tests.networks.factories import TieFactory
 from weft.vocabulary import ActorKind
 
 
@@ -13,8 +13,8 @@ from weft.vocabulary import ActorKind
 def computed(coalition, orgs, hidden):
     """A run over a small network: Org 0 between two triangles, and a sensitive person."""
     for a, b in [(0, 1), (1, 2), (0, 2), (0, 3), (3, 4), (4, 5), (3, 5)]:
-        Tie.objects.create(coalition=coalition, source=orgs[a], target=orgs[b], strength=4)
-    Tie.objects.create(coalition=coalition, source=orgs[0], target=hidden, strength=5)
+        TieFactory(coalition=coalition, source=orgs[a], target=orgs[b], strength=4)
+    TieFactory(coalition=coalition, source=orgs[0], target=hidden, strength=5)
     run, _ = metric_run_request(coalition_id=coalition.pk, queue=False)
     return metric_run_execute(run_id=run.pk)
 
@@ -62,7 +62,7 @@ def test_an_edit_after_the_run_is_marked_and_the_start_button_is_for_editors(
     client_for, coalition, computed
 ):
     assert 'id="changed-mark"' not in page(client_for("weaver"), coalition).content.decode()
-    Actor.objects.create(coalition=coalition, name="Newcomers", kind=ActorKind.GROUP)
+    ActorFactory(coalition=coalition, name="Newcomers", kind=ActorKind.GROUP)
     body = page(client_for("weaver"), coalition).content.decode()
     assert 'id="changed-mark"' in body
     assert 'id="start-run"' in body

@@ -7,15 +7,16 @@ import math
 import pytest
 from django.utils import timezone
 
-from allies.models import Actor
-from networks.models import Interaction, InteractionParticipant, Tie
+from networks.models import InteractionParticipant, Tie
+from tests.allies.factories import ActorFactory
+from tests.networks.factories import InteractionFactory, TieFactory
 from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
 
 
 def meet(coalition, *actors, kind="one_to_one", on=None):
-    interaction = Interaction.objects.create(
+    interaction = InteractionFactory(
         coalition=coalition, kind=kind, occurred_on=on or timezone.localdate()
     )
     InteractionParticipant.objects.bulk_create(
@@ -31,14 +32,12 @@ def met(coalition, personas):
     three-way meeting; Bank and Mayor are joined by a sensitive tie and met."""
 
     def org(name, **extra):
-        return Actor.objects.create(
-            coalition=coalition, name=name, kind=ActorKind.ORGANISATION, **extra
-        )
+        return ActorFactory(coalition=coalition, name=name, kind=ActorKind.ORGANISATION, **extra)
 
     union, church, mayor, bank = org("Union"), org("Church"), org("Mayor"), org("Bank")
     informant = org("Informant", is_sensitive=True)
-    Tie.objects.create(coalition=coalition, source=church, target=mayor, strength=4)
-    Tie.objects.create(coalition=coalition, source=bank, target=mayor, is_sensitive=True)
+    TieFactory(coalition=coalition, source=church, target=mayor, strength=4)
+    TieFactory(coalition=coalition, source=bank, target=mayor, is_sensitive=True)
     meet(coalition, union, church)
     meet(coalition, church, mayor)
     meet(coalition, union, informant)

@@ -8,6 +8,8 @@ from allies.models import Actor
 from networks.graph.layout import Pinned, force_layout
 from networks.map.services import layout_compute, layout_request
 from networks.models import ActorPosition, Tie
+from tests.allies.factories import ActorFactory
+from tests.networks.factories import ActorPositionFactory, TieFactory
 from weft.vocabulary import ActorKind
 
 
@@ -41,12 +43,11 @@ def test_an_empty_map_has_no_positions():
 @pytest.mark.django_db
 def test_layout_compute_stores_a_position_for_every_actor_and_keeps_pins(coalition):
     actors = [
-        Actor.objects.create(coalition=coalition, name=f"Group {i}", kind=ActorKind.GROUP)
-        for i in range(5)
+        ActorFactory(coalition=coalition, name=f"Group {i}", kind=ActorKind.GROUP) for i in range(5)
     ]
     for a, b in zip(actors, actors[1:], strict=False):
-        Tie.objects.create(coalition=coalition, source=a, target=b, strength=4)
-    ActorPosition.objects.create(actor=actors[0], x=10.0, y=20.0, is_pinned=True)
+        TieFactory(coalition=coalition, source=a, target=b, strength=4)
+    ActorPositionFactory(actor=actors[0], x=10.0, y=20.0, is_pinned=True)
 
     written = layout_compute(coalition_id=coalition.pk)
 
@@ -60,7 +61,7 @@ def test_layout_compute_stores_a_position_for_every_actor_and_keeps_pins(coaliti
 def test_a_layout_is_queued_only_once_the_edit_commits(
     coalition, django_capture_on_commit_callbacks, tasks_in_process
 ):
-    Actor.objects.create(coalition=coalition, name="Solo", kind=ActorKind.GROUP)
+    ActorFactory(coalition=coalition, name="Solo", kind=ActorKind.GROUP)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         layout_request(coalition_id=coalition.pk)
     assert len(callbacks) == 1
@@ -134,7 +135,7 @@ def test_an_edit_that_fails_or_only_renames_queues_no_layout(
 ):
     from tests.api_helpers import url
 
-    actor = Actor.objects.create(coalition=coalition, name="A", kind=ActorKind.GROUP)
+    actor = ActorFactory(coalition=coalition, name="A", kind=ActorKind.GROUP)
     client = client_for("organizer")
     with django_capture_on_commit_callbacks(execute=True):
         client.patch(
@@ -157,11 +158,10 @@ def test_after_an_edit_the_layout_runs_keeps_pins_and_places_the_newcomer_beside
     from tests.api_helpers import url
 
     groups = [
-        Actor.objects.create(coalition=coalition, name=f"Group {i}", kind=ActorKind.GROUP)
-        for i in range(6)
+        ActorFactory(coalition=coalition, name=f"Group {i}", kind=ActorKind.GROUP) for i in range(6)
     ]
     for a, b in zip(groups, groups[1:], strict=False):
-        Tie.objects.create(coalition=coalition, source=a, target=b, strength=3)
+        TieFactory(coalition=coalition, source=a, target=b, strength=3)
     layout_compute(coalition_id=coalition.pk)
     ActorPosition.objects.filter(actor=groups[0]).update(x=-900.0, y=900.0, is_pinned=True)
     client = client_for("organizer")
@@ -169,7 +169,7 @@ def test_after_an_edit_the_layout_runs_keeps_pins_and_places_the_newcomer_beside
     newcomer = client.post(
         url(coalition, "actors"), {"name": "Choir", "kind": "group"}, "application/json"
     ).json()["id"]
-    ActorPosition.objects.create(actor_id=newcomer, x=5000.0, y=5000.0)
+    ActorPositionFactory(actor=Actor.objects.get(pk=newcomer), x=5000.0, y=5000.0)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url(coalition, "ties"), {"source": newcomer, "target": groups[3].pk}, "application/json"
@@ -191,10 +191,10 @@ def test_undoing_a_deletion_puts_the_actor_back_where_it_was_with_its_ties(clien
     from tests.api_helpers import url
 
     union, church, mayor = (
-        Actor.objects.create(coalition=coalition, name=name, kind=ActorKind.ORGANISATION)
+        ActorFactory(coalition=coalition, name=name, kind=ActorKind.ORGANISATION)
         for name in ("Union", "Church", "Mayor")
     )
-    Tie.objects.create(coalition=coalition, source=union, target=church, strength=4)
+    TieFactory(coalition=coalition, source=union, target=church, strength=4)
     layout_compute(coalition_id=coalition.pk)  # positions written in bulk, no history yet
     ActorPosition.objects.filter(actor=mayor).update(x=-321.5, y=654.25, is_pinned=True)
     placed = {p.actor_id: (p.x, p.y, p.is_pinned) for p in ActorPosition.objects.all()}

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from allies.models import Actor, AllyAssessment, EngagementPlan
-from networks.models import ActorPosition, Tie
+from networks.models import ActorPosition
+from tests.allies.factories import ActorFactory, AllyAssessmentFactory, EngagementPlanFactory
 from tests.api_helpers import url
+from tests.networks.factories import ActorPositionFactory, TieFactory
 from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +19,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def mapped(coalition, personas, member_org):
     def actor(name, stance, **extra):
-        row = Actor.objects.create(coalition=coalition, name=name, kind=ActorKind.GROUP, **extra)
-        AllyAssessment.objects.create(
+        row = ActorFactory(coalition=coalition, name=name, kind=ActorKind.GROUP, **extra)
+        AllyAssessmentFactory(
             actor=row, stance=stance, ally_kind="natural", influence=3, proximity=3,
             commitment=3, assessed_on=datetime.date(2026, 1, 1),
         )  # fmt: skip
@@ -28,12 +29,12 @@ def mapped(coalition, personas, member_org):
     faith = actor("Faith Alliance", "active_ally")
     mayor = actor("Mayor's Office", "passive_opposition")
     secret = actor("Hidden Source", "neutral", is_sensitive=True)
-    Tie.objects.create(coalition=coalition, source=faith, target=mayor, strength=2)
-    EngagementPlan.objects.create(
+    TieFactory(coalition=coalition, source=faith, target=mayor, strength=2)
+    EngagementPlanFactory(
         actor=mayor, ask="Meet the tenants", next_step="Call the chief of staff",
         next_step_on=timezone.localdate() - datetime.timedelta(days=3),
     )  # fmt: skip
-    EngagementPlan.objects.create(
+    EngagementPlanFactory(
         actor=faith, ask="Host the vigil", next_step="Book the hall",
         next_step_on=timezone.localdate() + datetime.timedelta(days=3),
     )  # fmt: skip
@@ -133,8 +134,8 @@ def test_a_member_places_only_their_own_organisation(client_for, coalition, mapp
 
 
 def test_a_new_actor_tied_to_placed_actors_lands_beside_them(client_for, coalition, mapped):
-    ActorPosition.objects.create(actor=mapped["faith"], x=100, y=100)
-    ActorPosition.objects.create(actor=mapped["mayor"], x=300, y=100)
+    ActorPositionFactory(actor=mapped["faith"], x=100, y=100)
+    ActorPositionFactory(actor=mapped["mayor"], x=300, y=100)
     client = client_for("organizer")
     newcomer = client.post(
         url(coalition, "actors"), {"name": "Youth Choir", "kind": "group"}, "application/json"

@@ -5,11 +5,11 @@ import datetime
 
 import pytest
 
-from allies.models import Actor
-from coalitions.connect.models import Membership
 from networks.graph.paths import strongest_paths
-from networks.models import Tie
+from tests.allies.factories import ActorFactory
 from tests.api_helpers import url
+from tests.coalitions.factories import MembershipFactory
+from tests.networks.factories import TieFactory
 from weft.vocabulary import ActorKind
 
 # The pure function: ties as (id, one end, other end, strength).
@@ -53,19 +53,19 @@ def test_the_target_is_not_its_own_messenger_and_the_limit_holds():
 @pytest.fixture
 def reach(coalition, personas, member_org):
     def actor(name, kind=ActorKind.ORGANISATION, **extra):
-        return Actor.objects.create(coalition=coalition, name=name, kind=kind, **extra)
+        return ActorFactory(coalition=coalition, name=name, kind=kind, **extra)
 
     faith, clerk, mayor = actor("Faith"), actor("Clerk", ActorKind.PERSON), actor("Mayor")
     secret = actor("Secret ally", is_sensitive=True)
     for org in (member_org, faith):
-        Membership.objects.create(coalition=coalition, organisation=org)
-    Tie.objects.create(coalition=coalition, source=faith, target=mayor, strength=1)
-    Tie.objects.create(coalition=coalition, source=faith, target=clerk, strength=5)
-    Tie.objects.create(coalition=coalition, source=clerk, target=mayor, strength=5)
+        MembershipFactory(coalition=coalition, organisation=org)
+    TieFactory(coalition=coalition, source=faith, target=mayor, strength=1)
+    TieFactory(coalition=coalition, source=faith, target=clerk, strength=5)
+    TieFactory(coalition=coalition, source=clerk, target=mayor, strength=5)
     # The union's only way in runs through a sensitive actor, and an ended tie.
-    Tie.objects.create(coalition=coalition, source=member_org, target=secret, strength=5)
-    Tie.objects.create(coalition=coalition, source=secret, target=mayor, strength=5)
-    Tie.objects.create(
+    TieFactory(coalition=coalition, source=member_org, target=secret, strength=5)
+    TieFactory(coalition=coalition, source=secret, target=mayor, strength=5)
+    TieFactory(
         coalition=coalition, source=member_org, target=clerk, strength=5,
         ended_on=datetime.date(2020, 1, 1),
     )  # fmt: skip
@@ -107,7 +107,7 @@ def test_paths_to_an_actor_of_another_coalition_are_a_404(client_for, coalition,
     from coalitions.services import coalition_create
 
     other = coalition_create(name="Elsewhere", created_by=make_user("someone"))
-    stranger = Actor.objects.create(coalition=other, name="Stranger", kind=ActorKind.PERSON)
+    stranger = ActorFactory(coalition=other, name="Stranger", kind=ActorKind.PERSON)
     response = client_for("organizer").get(url(coalition, "paths") + f"?to={stranger.pk}")
     assert response.status_code == 404
 

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from allies.models import Actor, AllyAssessment
 from networks.graph.layout import POWER_COLUMN, POWER_ROW, UNASSESSED_COLUMN, power_layout
+from tests.allies.factories import ActorFactory, AllyAssessmentFactory
 from tests.api_helpers import url
 from weft.vocabulary import ActorKind
 
@@ -31,8 +31,8 @@ def test_the_unassessed_stand_apart_and_the_same_data_draws_the_same_map():
 
 @pytest.mark.django_db
 def test_the_map_endpoint_answers_the_power_layout(client_for, coalition, personas):
-    mayor = Actor.objects.create(coalition=coalition, name="Mayor", kind=ActorKind.OFFICIAL)
-    AllyAssessment.objects.create(
+    mayor = ActorFactory(coalition=coalition, name="Mayor", kind=ActorKind.OFFICIAL)
+    AllyAssessmentFactory(
         actor=mayor, stance="active_opposition", ally_kind="strategic", influence=5,
         proximity=5, commitment=1, assessed_on=datetime.date(2026, 1, 1),
     )  # fmt: skip

@@ -8,16 +8,18 @@ import pytest
 from django.utils import timezone
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
-from allies.models import Actor, AllyAssessment
-from coalitions.connect.models import Membership
+from allies.models import Actor
 from coalitions.models import Coalition
 from networks.metrics import services
 from networks.metrics.models import MetricRun, MetricRunStatus
 from networks.metrics.selectors import metric_input
 from networks.metrics.services import metric_run_execute, metric_run_request
 from networks.metrics.tasks import compute_metrics, compute_metrics_nightly
-from networks.models import Interaction, InteractionParticipant, Suggestion, Tie
+from networks.models import InteractionParticipant, Suggestion, Tie
+from tests.allies.factories import ActorFactory, AllyAssessmentFactory
 from tests.api_helpers import post, url
+from tests.coalitions.factories import ActionFactory, MembershipFactory
+from tests.networks.factories import InteractionFactory, TieFactory
 from weft.vocabulary import ActorKind
 
 # The Celery task runs in-process here, on both databases; a real worker has its own test.
@@ -102,7 +104,7 @@ def test_unchanged_input_is_not_run_again_and_a_change_is(
     client_for, coalition, orgs, django_capture_on_commit_callbacks
 ):
     client = client_for("weaver")
-    Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1], strength=3)
+    TieFactory(coalition=coalition, source=orgs[0], target=orgs[1], strength=3)
     with django_capture_on_commit_callbacks(execute=True):
         first = client.post(runs_url(coalition))
     with django_capture_on_commit_callbacks(execute=True):
@@ -111,7 +113,7 @@ def test_unchanged_input_is_not_run_again_and_a_change_is(
     assert again.json()["id"] == first.json()["id"]
     assert MetricRun.objects.filter(coalition=coalition).count() == 1
 
-    Tie.objects.create(coalition=coalition, source=orgs[1], target=orgs[2], strength=4)
+    TieFactory(coalition=coalition, source=orgs[1], target=orgs[2], strength=4)
     with django_capture_on_commit_callbacks(execute=True):
         changed = client.post(runs_url(coalition))
     assert changed.status_code == 202
@@ -121,7 +123,7 @@ def test_unchanged_input_is_not_run_again_and_a_change_is(
 
 
 def test_a_task_run_twice_for_the_same_input_keeps_one_run(coalition, orgs):
-    Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1])
+    TieFactory(coalition=coalition, source=orgs[0], target=orgs[1])
     first = compute_metrics.delay(coalition.pk).get()
     second = compute_metrics.delay(coalition.pk).get()
     assert first == second
@@ -184,7 +186,7 @@ def test_a_failing_computation_marks_the_run_failed(
 
 
 def test_a_redelivered_task_takes_its_run_over_but_another_worker_does_not(coalition, orgs):
-    Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1])
+    TieFactory(coalition=coalition, source=orgs[0], target=orgs[1])
     run, _ = metric_run_request(coalition_id=coalition.pk, queue=False)
     # A worker claimed it and was killed (acks_late: the broker redelivers the same task id).
     MetricRun.objects.filter(pk=run.pk).update(
@@ -206,7 +208,7 @@ def test_a_redelivered_task_takes_its_run_over_but_another_worker_does_not(coali
 
 
 def test_nightly_runs_every_coalition_once_per_day(coalition, orgs):
-    Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1])
+    TieFactory(coalition=coalition, source=orgs[0], target=orgs[1])
     assert compute_metrics_nightly.delay().get() == 1
     assert compute_metrics_nightly.delay().get() == 1
     run = MetricRun.objects.get()
@@ -224,14 +226,14 @@ def test_the_nightly_run_is_on_the_beat_schedule():
 
 def test_a_relationship_that_fades_is_at_risk_in_the_next_run(coalition, orgs):
     a, b = orgs[0], orgs[1]
-    meeting = Interaction.objects.create(
+    meeting = InteractionFactory(
         coalition=coalition, kind="one_to_one", occurred_on=datetime.date(2026, 1, 10)
     )
     InteractionParticipant.objects.bulk_create(
         [InteractionParticipant(interaction=meeting, actor=x) for x in (a, b)]
     )
     for org in (a, b):
-        Membership.objects.create(coalition=coalition, organisation=org, phase="align")
+        MembershipFactory(coalition=coalition, organisation=org, phase="align")
     # The two organisations were on the map by then (a run counts the actors of its day).
     Actor.objects.filter(pk__in=(a.pk, b.pk)).update(
         created_at=datetime.datetime(2025, 12, 1, tzinfo=datetime.UTC)
@@ -255,9 +257,9 @@ def test_a_relationship_that_fades_is_at_risk_in_the_next_run(coalition, orgs):
 def test_members_see_no_sensitive_actor_or_relationship_in_a_run(
     client_for, coalition, orgs, hidden, django_capture_on_commit_callbacks
 ):
-    Tie.objects.create(coalition=coalition, source=orgs[0], target=hidden, strength=4)
-    Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1], strength=4)
-    Tie.objects.create(coalition=coalition, source=orgs[1], target=orgs[2], is_sensitive=True)
+    TieFactory(coalition=coalition, source=orgs[0], target=hidden, strength=4)
+    TieFactory(coalition=coalition, source=orgs[0], target=orgs[1], strength=4)
+    TieFactory(coalition=coalition, source=orgs[1], target=orgs[2], is_sensitive=True)
     with django_capture_on_commit_callbacks(execute=True):
         client_for("steward").post(runs_url(coalition))
 
@@ -280,15 +282,12 @@ def test_members_see_no_sensitive_actor_or_relationship_in_a_run(
 def test_a_runs_public_figures_leave_sensitive_actors_and_ties_out(coalition, orgs, hidden):
     """Funder reports read a run's ``public`` figures: no sensitive actor or tie may count in
     them in any form, while the organizers' own figures count everything."""
-    from coalitions.produce.models import Action
 
-    Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1], strength=5)
-    Tie.objects.create(coalition=coalition, source=orgs[0], target=hidden, strength=5)
-    Tie.objects.create(
-        coalition=coalition, source=orgs[1], target=orgs[2], strength=5, is_sensitive=True
-    )
-    volunteer = Actor.objects.create(coalition=coalition, name="Ana", kind=ActorKind.PERSON)
-    action = Action.objects.create(
+    TieFactory(coalition=coalition, source=orgs[0], target=orgs[1], strength=5)
+    TieFactory(coalition=coalition, source=orgs[0], target=hidden, strength=5)
+    TieFactory(coalition=coalition, source=orgs[1], target=orgs[2], strength=5, is_sensitive=True)
+    volunteer = ActorFactory(coalition=coalition, name="Ana", kind=ActorKind.PERSON)
+    action = ActionFactory(
         coalition=coalition,
         title="Rally",
         starts_on=timezone.localdate() - datetime.timedelta(days=10),
@@ -310,8 +309,8 @@ def test_a_runs_public_figures_leave_sensitive_actors_and_ties_out(coalition, or
 
 
 def test_without_anything_sensitive_the_public_figures_are_the_whole_networks(coalition, orgs):
-    Tie.objects.create(coalition=coalition, source=orgs[0], target=orgs[1], strength=4)
-    Tie.objects.create(coalition=coalition, source=orgs[1], target=orgs[2], strength=2)
+    TieFactory(coalition=coalition, source=orgs[0], target=orgs[1], strength=4)
+    TieFactory(coalition=coalition, source=orgs[1], target=orgs[2], strength=2)
     run, _ = metric_run_request(coalition_id=coalition.pk, queue=False)
     run = metric_run_execute(run_id=run.pk)
     for key, value in run.network["public"].items():
@@ -329,7 +328,7 @@ def test_rows_filter_and_order_and_a_bad_filter_is_a_400_naming_it(
     client_for, coalition, orgs, django_capture_on_commit_callbacks
 ):
     for a, b in [(0, 1), (0, 2), (0, 3), (3, 4)]:
-        Tie.objects.create(coalition=coalition, source=orgs[a], target=orgs[b], strength=5)
+        TieFactory(coalition=coalition, source=orgs[a], target=orgs[b], strength=5)
     with django_capture_on_commit_callbacks(execute=True):
         client_for("steward").post(runs_url(coalition))
     client = client_for("weaver")
@@ -356,7 +355,7 @@ def test_loading_a_run_takes_the_same_queries_for_a_small_and_a_larger_network(
             for x, y in zip(actors, actors[1:], strict=False)
         )
         for actor in actors[:3]:
-            AllyAssessment.objects.create(
+            AllyAssessmentFactory(
                 actor=actor, stance="active_ally", ally_kind="natural", influence=3,
                 proximity=3, commitment=3, assessed_on=datetime.date(2026, 1, 1),
             )  # fmt: skip

@@ -16,12 +16,13 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from allies.models import Actor
 from networks.map.tasks import compute_layout
 from networks.metrics.models import MetricRun
 from networks.metrics.services import metric_run_request
 from networks.metrics.tasks import compute_metrics
-from networks.models import ActorPosition, Tie
+from networks.models import ActorPosition
+from tests.allies.factories import ActorFactory
+from tests.networks.factories import TieFactory
 from weft.vocabulary import ActorKind
 
 ROOT = Path(__file__).resolve().parents[3]  # the repository: tests/networks/metrics/..
@@ -83,11 +84,11 @@ def worker():
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_computes_and_stores_a_layout(coalition, worker):
     actors = [
-        Actor.objects.create(coalition=coalition, name=f"Org {i}", kind=ActorKind.ORGANISATION)
+        ActorFactory(coalition=coalition, name=f"Org {i}", kind=ActorKind.ORGANISATION)
         for i in range(6)
     ]
     for a, b in zip(actors, actors[1:], strict=False):
-        Tie.objects.create(coalition=coalition, source=a, target=b)
+        TieFactory(coalition=coalition, source=a, target=b)
 
     result = compute_layout.apply_async(args=[coalition.pk], queue=worker)
 
@@ -100,11 +101,11 @@ def test_a_real_worker_computes_a_metric_run_and_the_api_reads_it(
     coalition, personas, client, worker, settings
 ):
     actors = [
-        Actor.objects.create(coalition=coalition, name=f"Org {i}", kind=ActorKind.ORGANISATION)
+        ActorFactory(coalition=coalition, name=f"Org {i}", kind=ActorKind.ORGANISATION)
         for i in range(5)
     ]
     for a, b in [(0, 1), (0, 2), (0, 3), (0, 4)]:  # a star: Org 0 is between everyone
-        Tie.objects.create(coalition=coalition, source=actors[a], target=actors[b], strength=5)
+        TieFactory(coalition=coalition, source=actors[a], target=actors[b], strength=5)
     run, created = metric_run_request(coalition_id=coalition.pk, queue=False)
     assert created
 

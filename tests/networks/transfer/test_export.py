@@ -12,13 +12,25 @@ import networkx
 import pytest
 from lxml import etree
 
-from allies.models import Actor, AllyAssessment, ContactDetail, Tag
+from allies.models import Actor
 from coalitions import roles
 from coalitions.models import AuditAction, AuditEntry
 from coalitions.services import coalition_create
-from networks.metrics.models import ActorMetric, MetricRun
-from networks.models import Interaction, InteractionParticipant, Tie
+from networks.models import InteractionParticipant, Tie
 from networks.transfer.services import coalition_export, import_confirm, import_preview
+from tests.allies.factories import (
+    ActorFactory,
+    AllyAssessmentFactory,
+    ContactDetailFactory,
+    TagFactory,
+)
+from tests.networks.factories import (
+    ActorMetricFactory,
+    InteractionFactory,
+    MetricRunFactory,
+    SavedViewFactory,
+    TieFactory,
+)
 from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
@@ -36,44 +48,40 @@ def mapped(coalition, personas, member_org):
     union.custom_fields = {"Website": "tu.example", "Founded": 1999}
     union.is_directly_affected = True
     union.save()
-    housing, renters = (
-        Tag.objects.create(coalition=coalition, name=n) for n in ("housing", "renters")
-    )
+    housing, renters = (TagFactory(coalition=coalition, name=n) for n in ("housing", "renters"))
     union.tags.add(housing, renters)
-    maria = Actor.objects.create(coalition=coalition, name="Maria Lopez", kind=ActorKind.PERSON)
-    mayor = Actor.objects.create(coalition=coalition, name="=Mayor Office", kind=ActorKind.OFFICIAL)
-    donor = Actor.objects.create(
+    maria = ActorFactory(coalition=coalition, name="Maria Lopez", kind=ActorKind.PERSON)
+    mayor = ActorFactory(coalition=coalition, name="=Mayor Office", kind=ActorKind.OFFICIAL)
+    donor = ActorFactory(
         coalition=coalition, name="Quiet Donor", kind=ActorKind.PERSON, is_sensitive=True
     )
-    ContactDetail.objects.create(actor=maria, kind="email", value="maria@example.org")
+    ContactDetailFactory(actor=maria, kind="email", value="maria@example.org")
     for actor, stance, day in (
         (union, "passive_ally", datetime.date(2025, 1, 1)),
         (union, "active_ally", datetime.date(2025, 6, 1)),
         (mayor, "passive_opposition", datetime.date(2025, 3, 1)),
     ):
-        AllyAssessment.objects.create(
+        AllyAssessmentFactory(
             actor=actor, stance=stance, ally_kind="strategic", influence=4, proximity=2,
             commitment=3, assessed_on=day,
         )  # fmt: skip
-    Tie.objects.create(
+    TieFactory(
         coalition=coalition, source=maria, target=union, kind="affiliation",
         direction="directed", strength=4, started_on=datetime.date(2024, 2, 1),
     )  # fmt: skip
-    Tie.objects.create(
+    TieFactory(
         coalition=coalition, source=union, target=mayor, kind="conflict", direction="mutual",
         description="Rent freeze fight",
     )  # fmt: skip
-    Tie.objects.create(
-        coalition=coalition, source=donor, target=union, kind="funding", is_sensitive=True
-    )
-    meeting = Interaction.objects.create(
+    TieFactory(coalition=coalition, source=donor, target=union, kind="funding", is_sensitive=True)
+    meeting = InteractionFactory(
         coalition=coalition, kind="one_to_one", occurred_on=datetime.date(2025, 5, 5),
         summary="Coffee",
     )  # fmt: skip
     InteractionParticipant.objects.bulk_create(
         [InteractionParticipant(interaction=meeting, actor=a) for a in (maria, union)]
     )
-    secret = Interaction.objects.create(
+    secret = InteractionFactory(
         coalition=coalition, kind="communication", occurred_on=datetime.date(2025, 5, 6)
     )
     InteractionParticipant.objects.bulk_create(
@@ -212,12 +220,12 @@ def test_an_unknown_export_format_is_a_400_naming_it(client_for, mapped):
 
 @pytest.fixture
 def metric_run(mapped):
-    run = MetricRun.objects.create(
+    run = MetricRunFactory(
         coalition=mapped, status="succeeded", input_hash="x" * 64,
         computed_for=datetime.date(2025, 7, 1),
     )  # fmt: skip
     for actor in Actor.objects.filter(coalition=mapped):
-        ActorMetric.objects.create(
+        ActorMetricFactory(
             run=run, actor=actor, degree=2, weighted_degree=2.5, betweenness=0.25,
             weighted_betweenness=0.2, closeness=0.5, pagerank=0.25, core_number=1, reach=0.5,
             community=0, is_broker=False, is_peripheral=True,
@@ -266,12 +274,11 @@ def test_a_cell_that_looks_like_a_formula_is_inert_in_every_spreadsheet_export(m
 def test_a_saved_views_export_holds_what_its_filters_show_and_is_audited(client_for, mapped):
     """A view of the allies (stance filter): the union only (Maria and the mayor have no ally
     stance), so no tie; the audit names the view and its filters' names."""
-    from networks.map.models import SavedView
 
-    view = SavedView.objects.create(
+    view = SavedViewFactory(
         coalition=mapped, name="Allies", filters={"stance": ["active_ally", "passive_ally"]}
     )
-    wide = SavedView.objects.create(
+    wide = SavedViewFactory(
         coalition=mapped, name="People and organisations",
         filters={"kind": ["person", "organisation"]},
     )  # fmt: skip
@@ -304,10 +311,9 @@ def test_a_saved_views_export_holds_what_its_filters_show_and_is_audited(client_
 
 
 def test_an_unknown_or_foreign_saved_view_is_refused_naming_the_view(client_for, mapped, personas):
-    from networks.map.models import SavedView
 
     other = coalition_create(name="Elsewhere", created_by=personas["steward"])
-    foreign = SavedView.objects.create(coalition=other, name="Theirs", filters={})
+    foreign = SavedViewFactory(coalition=other, name="Theirs", filters={})
     client = client_for("steward")
     base = f"/api/v1/coalitions/{mapped.pk}/export/"
     for view_id in (foreign.pk, 999_999):

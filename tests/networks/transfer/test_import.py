@@ -8,6 +8,7 @@ from allies.models import Actor, AllyAssessment
 from networks.models import Tie
 from networks.transfer import services
 from networks.transfer.models import ImportJob, ImportStatus
+from tests.allies.factories import ActorFactory
 from tests.api_helpers import post
 from tests.networks.transfer.files import (
     BILLION_LAUGHS,
@@ -56,7 +57,7 @@ def test_a_preview_shows_what_would_happen_and_writes_nothing(client_for, coalit
 
 @pytest.fixture
 def maria_lopes(coalition):
-    return Actor.objects.create(coalition=coalition, name="Maria Lopes", kind="person")
+    return ActorFactory(coalition=coalition, name="Maria Lopes", kind="person")
 
 
 def test_confirm_applies_the_map_and_a_reimport_updates_it(client_for, coalition, maria_lopes):
@@ -200,9 +201,7 @@ def test_the_confirm_refuses_a_preview_the_map_has_outgrown(client_for, coalitio
     assert body["can_confirm"] is True
     # Meanwhile someone gives an actor the file's ID k3 and the label of another row, so
     # two rows would now update the same actor.
-    Actor.objects.create(
-        coalition=coalition, name="Faith Leaders Network", kind="group", external_key="k3"
-    )
+    ActorFactory(coalition=coalition, name="Faith Leaders Network", kind="group", external_key="k3")
     before = counts(coalition)
     response = confirm(client, coalition, body["id"])
     assert response.status_code == 409

@@ -5,13 +5,22 @@ import datetime
 
 import pytest
 
-from allies.models import Actor, Affiliation, AllyAssessment, ContactDetail, Tag
+from allies.models import Actor, Affiliation, AllyAssessment, ContactDetail
 from coalitions import roles
 from coalitions.connect.models import Membership
-from networks.models import Interaction, InteractionParticipant, Tie
+from networks.models import InteractionParticipant, Tie
 from networks.transfer.merge import actor_merge, actor_merge_preview, actor_merge_undo
 from networks.transfer.models import ActorMerge
+from tests.allies.factories import (
+    ActorFactory,
+    AffiliationFactory,
+    AllyAssessmentFactory,
+    ContactDetailFactory,
+    TagFactory,
+)
 from tests.api_helpers import post
+from tests.coalitions.factories import MembershipFactory
+from tests.networks.factories import InteractionFactory, TieFactory
 from weft.vocabulary import ActorKind
 
 pytestmark = pytest.mark.django_db
@@ -20,21 +29,21 @@ DAY = datetime.date(2025, 4, 1)
 
 @pytest.fixture
 def pair(coalition, personas):
-    kept = Actor.objects.create(
+    kept = ActorFactory(
         coalition=coalition, name="Tenants Union", kind=ActorKind.ORGANISATION,
         custom_fields={"Website": "tu.example"},
     )  # fmt: skip
-    merged = Actor.objects.create(
+    merged = ActorFactory(
         coalition=coalition, name="The Tenants' Union, Inc.", kind=ActorKind.ORGANISATION,
         description="Renters organising", external_key="k1",
         custom_fields={"Website": "tenants.example", "Founded": "1999"},
     )  # fmt: skip
-    other = Actor.objects.create(coalition=coalition, name="Food Bank", kind=ActorKind.GROUP)
-    person = Actor.objects.create(coalition=coalition, name="Rosa Diaz", kind=ActorKind.PERSON)
+    other = ActorFactory(coalition=coalition, name="Food Bank", kind=ActorKind.GROUP)
+    person = ActorFactory(coalition=coalition, name="Rosa Diaz", kind=ActorKind.PERSON)
     rows = {
-        "tie_to_other": Tie.objects.create(coalition=coalition, source=merged, target=other),
-        "tie_between": Tie.objects.create(coalition=coalition, source=kept, target=merged),
-        "assessment": AllyAssessment.objects.create(
+        "tie_to_other": TieFactory(coalition=coalition, source=merged, target=other),
+        "tie_between": TieFactory(coalition=coalition, source=kept, target=merged),
+        "assessment": AllyAssessmentFactory(
             actor=merged,
             stance="active_ally",
             ally_kind="natural",
@@ -43,17 +52,15 @@ def pair(coalition, personas):
             commitment=4,
             assessed_on=DAY,
         ),  # fmt: skip
-        "contact": ContactDetail.objects.create(actor=merged, kind="email", value="tu@example.org"),
-        "affiliation": Affiliation.objects.create(person=person, organisation=merged),
-        "kept_membership": Membership.objects.create(coalition=coalition, organisation=kept),
-        "merged_membership": Membership.objects.create(coalition=coalition, organisation=merged),
+        "contact": ContactDetailFactory(actor=merged, kind="email", value="tu@example.org"),
+        "affiliation": AffiliationFactory(person=person, organisation=merged),
+        "kept_membership": MembershipFactory(coalition=coalition, organisation=kept),
+        "merged_membership": MembershipFactory(coalition=coalition, organisation=merged),
     }
-    tag = Tag.objects.create(coalition=coalition, name="housing")
+    tag = TagFactory(coalition=coalition, name="housing")
     merged.tags.add(tag)
-    both = Interaction.objects.create(coalition=coalition, kind="one_to_one", occurred_on=DAY)
-    alone = Interaction.objects.create(
-        coalition=coalition, kind="co_attended_event", occurred_on=DAY
-    )
+    both = InteractionFactory(coalition=coalition, kind="one_to_one", occurred_on=DAY)
+    alone = InteractionFactory(coalition=coalition, kind="co_attended_event", occurred_on=DAY)
     InteractionParticipant.objects.bulk_create(
         [
             InteractionParticipant(interaction=both, actor=kept),

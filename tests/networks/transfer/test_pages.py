@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from networks.transfer import services
 from networks.transfer.models import ImportJob
+from tests.networks.factories import SavedViewFactory
 from tests.networks.transfer.files import xlsx
 
 pytestmark = pytest.mark.django_db
@@ -41,9 +42,8 @@ def test_a_large_upload_shows_its_progress_until_a_worker_reads_it(
 
 
 def test_the_import_page_offers_each_saved_view_for_export(client_for, coalition):
-    from networks.map.models import SavedView
 
-    view = SavedView.objects.create(coalition=coalition, name="Faith groups", filters={})
+    view = SavedViewFactory(coalition=coalition, name="Faith groups", filters={})
     page = client_for("organizer").get(f"/coalitions/{coalition.pk}/import/").content.decode()
     assert 'id="export-view-form"' in page
     assert f'<option value="{view.pk}">Faith groups</option>' in page
