@@ -104,9 +104,13 @@ def member_designee(coalition, member_org, personas):
     person = ActorFactory(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
     MembershipFactory(coalition=coalition, organisation=member_org, phase="align", designee=person)
     role_grant(
-        coalition=coalition, user=personas["member"], role="member",
-        granted_by=personas["steward"], organisation=member_org, person=person,
-    )  # fmt: skip
+        coalition=coalition,
+        user=personas["member"],
+        role="member",
+        granted_by=personas["steward"],
+        organisation=member_org,
+        person=person,
+    )
     return person
 
 

@@ -182,18 +182,27 @@ def populate(user, suffix: str) -> dict:
     run, _ = metric_run_request(coalition_id=coalition.pk, queue=False)
     run = metric_run_execute(run_id=run.pk)
     SuggestionFactory(
-        run=run, coalition=coalition, kind="periphery", actor=official, other=org, score=0.5,
+        run=run,
+        coalition=coalition,
+        kind="periphery",
+        actor=official,
+        other=org,
+        score=0.5,
         reason="on the edge of the network",
-    )  # fmt: skip
+    )
     report = ReportFactory(coalition=coalition, period_start=today, period_end=today)
     ShareLinkFactory(
         report=report, token_hash=f"{suffix:0>64}", expires_at=now + datetime.timedelta(days=1)
     )
     # The weaver's workflow (issue 7)
     IntroductionFactory(
-        coalition=coalition, introduced=org, introduced_to=official, reason="Rents",
-        introduced_on=today, interaction=interaction,
-    )  # fmt: skip
+        coalition=coalition,
+        introduced=org,
+        introduced_to=official,
+        reason="Rents",
+        introduced_on=today,
+        interaction=interaction,
+    )
     CommitmentFactory(membership=membership, kind="hours", amount=10, due_on=today)
     proposal = ProposalFactory(
         coalition=coalition, title=f"Proposal {suffix}", rule="consent", closes_at=now
@@ -203,9 +212,15 @@ def populate(user, suffix: str) -> dict:
         coalition=coalition, title=f"Round {suffix}", opens_on=today, closes_on=today
     )
     HealthCheckAnswerFactory(
-        round=health_round, organisation=org, purpose=4, participation=3, relationships=4,
-        structures=2, coordination=3, answered_at=now,
-    )  # fmt: skip
+        round=health_round,
+        organisation=org,
+        purpose=4,
+        participation=3,
+        relationships=4,
+        structures=2,
+        coordination=3,
+        answered_at=now,
+    )
     ImportJobFactory(coalition=coalition, created_by=user, filename=f"one {suffix}.xlsx")
     ActorMergeFactory(
         coalition=coalition, kept=org, merged_actor_id=10**6, merged_name=f"one {suffix}"

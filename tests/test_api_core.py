@@ -308,9 +308,14 @@ def test_unknown_ids_and_a_self_tie_are_named(client_for, coalition, pair):
 
 @pytest.mark.parametrize(
     "query,field",
-    [("as_of=2026-02-30", "as_of"), ("as_of=tomorrow", "as_of"), ("stance=lukewarm", "stance"),
-     ("min_strength=9", "min_strength"), ("kind=tribe", "kind")],
-)  # fmt: skip
+    [
+        ("as_of=2026-02-30", "as_of"),
+        ("as_of=tomorrow", "as_of"),
+        ("stance=lukewarm", "stance"),
+        ("min_strength=9", "min_strength"),
+        ("kind=tribe", "kind"),
+    ],
+)
 def test_bad_map_filters_get_400_naming_the_parameter(client_for, coalition, query, field):
     response = client_for("organizer").get(f"/api/v1/coalitions/{coalition.pk}/map/?{query}")
     assert response.status_code == 400
@@ -359,13 +364,21 @@ def test_the_map_as_of_a_past_date_uses_that_days_assessment_and_ties(client_for
         (datetime.date(2026, 1, 1), "active_ally"),
     ):
         AllyAssessmentFactory(
-            actor=church, stance=stance, ally_kind="natural", influence=3, proximity=3,
-            commitment=3, assessed_on=day,
-        )  # fmt: skip
+            actor=church,
+            stance=stance,
+            ally_kind="natural",
+            influence=3,
+            proximity=3,
+            commitment=3,
+            assessed_on=day,
+        )
     TieFactory(
-        coalition=coalition, source=church, target=union,
-        started_on=datetime.date(2025, 6, 1), ended_on=datetime.date(2025, 12, 31),
-    )  # fmt: skip
+        coalition=coalition,
+        source=church,
+        target=union,
+        started_on=datetime.date(2025, 6, 1),
+        ended_on=datetime.date(2025, 12, 31),
+    )
     client = client_for("organizer")
 
     def view(query):
@@ -474,9 +487,14 @@ def grow(coalition, n, start):
     )
     for actor in actors:
         AllyAssessmentFactory(
-            actor=actor, stance="neutral", ally_kind="natural", influence=2, proximity=2,
-            commitment=2, assessed_on=datetime.date(2026, 1, 1),
-        )  # fmt: skip
+            actor=actor,
+            stance="neutral",
+            ally_kind="natural",
+            influence=2,
+            proximity=2,
+            commitment=2,
+            assessed_on=datetime.date(2026, 1, 1),
+        )
         ContactDetailFactory(actor=actor, kind="email", value=f"{actor.pk}@example.org")
         actor.tags.create(coalition=coalition, name=f"tag {actor.pk}")
     for a, b in zip(actors, actors[1:], strict=False):

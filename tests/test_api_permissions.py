@@ -78,7 +78,10 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "actors-restore": {"POST": EDITORS},
     "contact-details-list": {"GET": EDITORS, "POST": EDITORS},
     "contact-details-detail": {
-        "GET": EDITORS, "PUT": EDITORS, "PATCH": EDITORS, "DELETE": EDITORS,
+        "GET": EDITORS,
+        "PUT": EDITORS,
+        "PATCH": EDITORS,
+        "DELETE": EDITORS,
     },
     "contact-details-history": {"GET": EDITORS},
     "assessments-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
@@ -89,7 +92,10 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "ties-restore": {"POST": EDITORS},
     "interactions-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
     "interactions-detail": {
-        "GET": MAP_VIEWERS, "PUT": EDITORS, "PATCH": EDITORS, "DELETE": EDITORS,
+        "GET": MAP_VIEWERS,
+        "PUT": EDITORS,
+        "PATCH": EDITORS,
+        "DELETE": EDITORS,
     },
     "affiliations-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
     "affiliations-detail": CRUD_FOR_EDITORS,
@@ -177,7 +183,7 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "api-position": {"PUT": EDITORS},  # members: their own organisation only
     "saved-views-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
     "saved-views-detail": CRUD_FOR_EDITORS,
-}  # fmt: skip
+}
 
 
 def api_routes():
@@ -227,9 +233,14 @@ def world(coalition, personas, member_org):
     tie = TieFactory(coalition=coalition, source=first, target=second)
     contact = ContactDetailFactory(actor=first, kind="email", value="faith@example.org")
     assessment = AllyAssessmentFactory(
-        actor=first, stance="neutral", ally_kind="natural", influence=3, proximity=2,
-        commitment=3, assessed_on=datetime.date(2026, 3, 1),
-    )  # fmt: skip
+        actor=first,
+        stance="neutral",
+        ally_kind="natural",
+        influence=3,
+        proximity=2,
+        commitment=3,
+        assessed_on=datetime.date(2026, 3, 1),
+    )
     meeting = InteractionFactory(
         coalition=coalition, kind="one_to_one", occurred_on=datetime.date(2026, 3, 2)
     )
@@ -260,9 +271,10 @@ def world(coalition, personas, member_org):
         snapshot={"narrative": ""},
     )
     draft_report = ReportFactory(
-        coalition=coalition, period_start=datetime.date(2026, 4, 1),
+        coalition=coalition,
+        period_start=datetime.date(2026, 4, 1),
         period_end=datetime.date(2026, 6, 30),
-    )  # fmt: skip
+    )
     day = datetime.date(2026, 3, 3)
     today = timezone.localdate()
     # The member's organisation votes and answers through its designee.
@@ -276,9 +288,11 @@ def world(coalition, personas, member_org):
     membership = MembershipFactory(coalition=coalition, organisation=first)
     run = MetricRunFactory(coalition=coalition, input_hash="0" * 64, computed_for=today)
     closed_proposal = ProposalFactory(
-        coalition=coalition, title="Closed", rule="majority",
+        coalition=coalition,
+        title="Closed",
+        rule="majority",
         closes_at=now - datetime.timedelta(days=1),
-    )  # fmt: skip
+    )
     rows = {
         "introductions": IntroductionFactory(
             coalition=coalition,
@@ -365,62 +379,96 @@ def world(coalition, personas, member_org):
         "ties": tie.history.earliest("history_date").history_id,
     }
     return {
-        "rows": rows, "first": first, "second": second, "third": third, "person": person,
-        "skill": skill, "principle": principle, "group": group, "first_history": first_history,
+        "rows": rows,
+        "first": first,
+        "second": second,
+        "third": third,
+        "person": person,
+        "skill": skill,
+        "principle": principle,
+        "group": group,
+        "first_history": first_history,
         "draft_report": draft_report,
-        "designee": designee, "member_org": member_org, "closed_proposal": closed_proposal,
+        "designee": designee,
+        "member_org": member_org,
+        "closed_proposal": closed_proposal,
         "statement": statement,
-    }  # fmt: skip
+    }
 
 
 DETAIL_ROUTES = (
-    "-detail", "-history", "-restore", "-versions", "-votes", "-decide", "-answers",
-    "-summary", "-comments", "-accept", "-dismiss", "-publish", "-revoke", "-actors",
-    "-relationships", "metric-runs-suggestions", "-designees",
-)  # fmt: skip
+    "-detail",
+    "-history",
+    "-restore",
+    "-versions",
+    "-votes",
+    "-decide",
+    "-answers",
+    "-summary",
+    "-comments",
+    "-accept",
+    "-dismiss",
+    "-publish",
+    "-revoke",
+    "-actors",
+    "-relationships",
+    "metric-runs-suggestions",
+    "-designees",
+)
 
 
-def request_for(route: str, method: str, world, coalition):
-    """The URL and body of a reasonable request for a route: valid for an allowed role."""
-    if route in TRANSFER_ROUTES:
-        return transfer_request(route, coalition, world["first"].coalition.roles.first().user)
+def route_kwargs(route: str, method: str, world, coalition) -> dict:
+    """The URL arguments of a route: the coalition, and the row a detail route names."""
+    if route.startswith("api-coalition-"):
+        return {} if route == "api-coalition-list" else {"coalition_id": coalition.pk}
+    if route == "api-token":
+        return {}
+    resource = route.rsplit("-", 1)[0]
+    kwargs = {"coalition_id": coalition.pk}
+    if route.endswith(DETAIL_ROUTES):
+        kwargs["pk"] = world["rows"][resource].pk
+    if route == "reports-publish" or (route == "reports-detail" and method == "PATCH"):
+        kwargs["pk"] = world["draft_report"].pk
+    if route == "proposals-decide":
+        kwargs["pk"] = world["closed_proposal"].pk
+    if route.endswith("-restore"):
+        kwargs["history_id"] = world["first_history"][resource]
+    return kwargs
+
+
+def request_bodies(world, coalition) -> dict:
+    """A valid body per route (or per resource, for its list and detail routes)."""
     first, second = world["first"].pk, world["second"].pk
     today, week = timezone.localdate(), datetime.timedelta(days=7)
     soon = (timezone.now() + week).isoformat()
-    resource = route.rsplit("-", 1)[0]
-    row = world["rows"].get(resource)
-    kwargs = {}
-    if route.startswith("api-coalition-"):
-        kwargs = {} if route == "api-coalition-list" else {"coalition_id": coalition.pk}
-    elif route != "api-token":
-        kwargs = {"coalition_id": coalition.pk}
-        if route.endswith(DETAIL_ROUTES):
-            kwargs["pk"] = row.pk
-        if route == "reports-publish" or (route == "reports-detail" and method == "PATCH"):
-            kwargs["pk"] = world["draft_report"].pk
-        if route == "proposals-decide":
-            kwargs["pk"] = world["closed_proposal"].pk
-        if route.endswith("-restore"):
-            kwargs["history_id"] = world["first_history"][resource]
-    bodies = {
+    return {
         "api-token": {"username": "steward", "password": "correct-horse-battery"},
         "api-coalition-list": {"name": "Another coalition"},
         "api-coalition": {"name": coalition.name, "cause": "Homes for all"},
         "actors": {"name": "Faith Alliance", "kind": "group"},
         "contact-details": {"actor": first, "kind": "email", "value": "new@example.org"},
         "assessments": {
-            "actor": first, "stance": "passive_ally", "ally_kind": "natural", "influence": 3,
-            "proximity": 2, "commitment": 4, "assessed_on": "2026-04-01",
+            "actor": first,
+            "stance": "passive_ally",
+            "ally_kind": "natural",
+            "influence": 3,
+            "proximity": 2,
+            "commitment": 4,
+            "assessed_on": "2026-04-01",
         },
         "ties": {"source": first, "target": second, "kind": "trust", "strength": 3},
         "interactions": {
-            "kind": "communication", "occurred_on": "2026-04-02", "participants": [first, second],
+            "kind": "communication",
+            "occurred_on": "2026-04-02",
+            "participants": [first, second],
         },
         "roles": {"user": "newcomer", "role": "member"},
         "affiliations": {"person": world["person"].pk, "organisation": world["third"].pk},
         "skills": {"name": "Media work"},
         "skill-levels": {
-            "actor": world["person"].pk, "skill": world["skill"].pk, "level": 3,
+            "actor": world["person"].pk,
+            "skill": world["skill"].pk,
+            "level": 3,
             "assessed_on": "2026-04-01",
         },
         "engagement-plans": {"actor": first, "ask": "Co-sign the letter", "frame": "Faith"},
@@ -442,50 +490,72 @@ def request_for(route: str, method: str, world, coalition):
         "share-links": {"report": world["rows"]["reports"].pk, "expires_in_days": 7},
         "share-links-revoke": {},
         "introductions": {
-            "introduced": first, "introduced_to": second, "reason": "Both organise renters",
-            "introduced_on": "2026-04-01", "follow_up_on": "2026-04-15",
+            "introduced": first,
+            "introduced_to": second,
+            "reason": "Both organise renters",
+            "introduced_on": "2026-04-01",
+            "follow_up_on": "2026-04-15",
         },
         "commitments": {
-            "membership": world["rows"]["memberships"].pk, "kind": "hours", "amount": "10.00",
+            "membership": world["rows"]["memberships"].pk,
+            "kind": "hours",
+            "amount": "10.00",
             "due_on": "2026-06-01",
         },
         "proposals": {"title": "Adopt the platform", "rule": "majority", "closes_at": soon},
         "proposals-votes": {
-            "organisation": world["member_org"].pk, "designee": world["designee"].pk,
+            "organisation": world["member_org"].pk,
+            "designee": world["designee"].pk,
             "choice": "agree",
         },
         "proposals-decide": {"outcome_note": "Carried", "review_by": "2099-01-01"},
         "health-checks": {
-            "title": "Autumn", "opens_on": str(today), "closes_on": str(today + week),
+            "title": "Autumn",
+            "opens_on": str(today),
+            "closes_on": str(today + week),
         },
         "health-checks-answers": {
-            "organisation": world["member_org"].pk, "purpose": 4, "participation": 3,
-            "relationships": 5, "structures": 2, "coordination": 3,
+            "organisation": world["member_org"].pk,
+            "purpose": 4,
+            "participation": 3,
+            "relationships": 5,
+            "structures": 2,
+            "coordination": 3,
         },
         "feedback-rounds": {"statement": world["statement"].pk, "closes_at": soon},
         "feedback-rounds-comments": {"paragraph": 1, "body": "Name renters first."},
         "suggestions-accept": {},
         "suggestions-dismiss": {"reason": "They already work together"},
         "saved-views": {"name": "Neutrals", "filters": {"stance": ["neutral"]}},
-    }  # fmt: skip
-    if resource == "endorsements" and method == "PATCH":
+    }
+
+
+def request_body(route: str, method: str, bodies: dict) -> dict:
+    resource = route.rsplit("-", 1)[0]
+    if route in bodies:
+        return bodies[route]
+    if resource == "roles" and method in ("PUT", "PATCH"):
+        return {"user": "weaver", "role": "organizer"}
+    if method in ("POST", "PUT", "PATCH") and not route.endswith(("-restore", "-versions")):
+        return bodies[resource]
+    return {}
+
+
+def request_for(route: str, method: str, world, coalition):
+    """The URL and body of a reasonable request for a route: valid for an allowed role."""
+    if route in TRANSFER_ROUTES:
+        return transfer_request(route, coalition, world["first"].coalition.roles.first().user)
+    kwargs = route_kwargs(route, method, world, coalition)
+    if route.rsplit("-", 1)[0] == "endorsements" and method == "PATCH":
         return reverse(route, kwargs=kwargs), {"withdrawn": True}
     if route == "api-paths":
-        return reverse(route, kwargs=kwargs) + f"?to={second}", {}
+        return reverse(route, kwargs=kwargs) + f"?to={world['second'].pk}", {}
     if route == "api-position":
-        kwargs["actor_id"] = first
+        kwargs["actor_id"] = world["first"].pk
         return reverse(route, kwargs=kwargs), {"x": 10.5, "y": -3.0}
-    if route in bodies:
-        body = bodies[route]
-    elif resource == "roles" and method in ("PUT", "PATCH"):
-        body = {"user": "weaver", "role": "organizer"}
-    elif route == "statements-versions" and method == "POST":
-        body = bodies[route]
-    elif method in ("POST", "PUT", "PATCH") and not route.endswith(("-restore", "-versions")):
-        body = bodies[resource]
-    else:
-        body = {}
-    return reverse(route, kwargs=kwargs), body
+    return reverse(route, kwargs=kwargs), request_body(
+        route, method, request_bodies(world, coalition)
+    )
 
 
 @pytest.mark.parametrize(
@@ -509,8 +579,12 @@ def test_each_role_gets_what_the_roles_table_says(
                 else (_json(body) if method != "GET" else "", "application/json")
             )
             response = client.generic(
-                method, url, data=data, content_type=content_type, HTTP_IF_MATCH='"1"',
-            )  # fmt: skip
+                method,
+                url,
+                data=data,
+                content_type=content_type,
+                HTTP_IF_MATCH='"1"',
+            )
             outcomes[persona] = response.status_code
             transaction.set_rollback(True)
     expected = {}

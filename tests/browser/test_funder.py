@@ -18,14 +18,23 @@ def reports(coalition, personas):
     today = timezone.localdate()
     for months in range(9, -1, -1):
         MetricRunFactory(
-            coalition=coalition, status="succeeded", input_hash=f"browser-{months}",
-            computed_for=today - datetime.timedelta(days=30 * months), finished_at=timezone.now(),
-            network={"public": {
-                "density": 0.1 + 0.01 * (9 - months), "member_mean_strength": 0.3,
-                "strong_ties": 20 - months, "distributed_leadership": 0.5,
-                "leaders": 4 + (9 - months), "lead_roles": 5}},
+            coalition=coalition,
+            status="succeeded",
+            input_hash=f"browser-{months}",
+            computed_for=today - datetime.timedelta(days=30 * months),
+            finished_at=timezone.now(),
+            network={
+                "public": {
+                    "density": 0.1 + 0.01 * (9 - months),
+                    "member_mean_strength": 0.3,
+                    "strong_ties": 20 - months,
+                    "distributed_leadership": 0.5,
+                    "leaders": 4 + (9 - months),
+                    "lead_roles": 5,
+                }
+            },
             leadership={},
-        )  # fmt: skip
+        )
     organizer = personas["organizer"]
     published = report_services.report_create(
         coalition=coalition, created_by=organizer, narrative="The quarter we **won**."

@@ -62,7 +62,12 @@ def test_an_organizer_imports_a_spreadsheet_through_the_page(
     assert response.ok
     drawn = json.loads(response.body())
     names = {node["name"] for node in drawn["nodes"]}
-    assert {"Tenants Union of Riverside", "Maria Lopez", "Housing Department",
-            "Faith Leaders Network", "Maria Lopes"} <= names  # fmt: skip
+    assert {
+        "Tenants Union of Riverside",
+        "Maria Lopez",
+        "Housing Department",
+        "Faith Leaders Network",
+        "Maria Lopes",
+    } <= names
     assert len(drawn["edges"]) == 3
     assert page.js_errors == []

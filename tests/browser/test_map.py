@@ -26,9 +26,14 @@ DAY = datetime.date(2026, 1, 10)
 
 def assess(actor, stance, ally_kind="natural", on=DAY):
     return AllyAssessmentFactory(
-        actor=actor, stance=stance, ally_kind=ally_kind, influence=3, proximity=3,
-        commitment=3, assessed_on=on,
-    )  # fmt: skip
+        actor=actor,
+        stance=stance,
+        ally_kind=ally_kind,
+        influence=3,
+        proximity=3,
+        commitment=3,
+        assessed_on=on,
+    )
 
 
 @pytest.fixture
@@ -99,9 +104,13 @@ def find(page, name):
 def test_the_map_draws_every_visible_actor_with_a_legend(browser_page, sign_in, network):
     open_map(browser_page, sign_in, network, "organizer")
     assert map_names(browser_page) == {
-        "Tenants Union", "Faith Alliance", "Council Clerk", "Mayor Reyes", "Food Bank",
+        "Tenants Union",
+        "Faith Alliance",
+        "Council Clerk",
+        "Mayor Reyes",
+        "Food Bank",
         "Quiet Informant",
-    }  # fmt: skip
+    }
     legend = browser_page.inner_text("#map-legend")
     for words in ("Active ally", "Organisation", "Strategic ally", "Ended tie", "stronger"):
         assert words in legend

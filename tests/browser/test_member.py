@@ -19,18 +19,26 @@ def designee_world(coalition, personas, member_org):
     person = ActorFactory(coalition=coalition, name="Ana Ruiz", kind=ActorKind.PERSON)
     MembershipFactory(coalition=coalition, organisation=member_org, phase="align", designee=person)
     role_grant(
-        coalition=coalition, user=personas["member"], role="member",
-        granted_by=personas["steward"], organisation=member_org, person=person,
-    )  # fmt: skip
+        coalition=coalition,
+        user=personas["member"],
+        role="member",
+        granted_by=personas["steward"],
+        organisation=member_org,
+        person=person,
+    )
     proposal = ProposalFactory(
-        coalition=coalition, title="Join the rent strike", rule="majority",
+        coalition=coalition,
+        title="Join the rent strike",
+        rule="majority",
         closes_at=timezone.now() + datetime.timedelta(days=3),
-    )  # fmt: skip
+    )
     today = timezone.localdate()
     health_round = HealthCheckRoundFactory(
-        coalition=coalition, title="Winter round", opens_on=today,
+        coalition=coalition,
+        title="Winter round",
+        opens_on=today,
         closes_on=today + datetime.timedelta(days=7),
-    )  # fmt: skip
+    )
     return proposal, health_round
 
 
@@ -56,8 +64,13 @@ def test_the_designee_votes_and_answers_the_health_check(
 
     page.get_by_role("link", name="Health check").click()
     section = page.locator(f'[data-round="{health_round.pk}"]')
-    for area, score in [("purpose", 4), ("participation", 3), ("relationships", 5),
-                        ("structures", 2), ("coordination", 3)]:  # fmt: skip
+    for area, score in [
+        ("purpose", 4),
+        ("participation", 3),
+        ("relationships", 5),
+        ("structures", 2),
+        ("coordination", 3),
+    ]:
         section.locator(f'[data-area="{area}"] input[value="{score}"]').check()
     section.get_by_label("Comment (optional)").fill("Trust has grown")
     section.get_by_role("button", name="Send Tenants Union's answer").click()
@@ -65,6 +78,8 @@ def test_the_designee_votes_and_answers_the_health_check(
     assert "Relationships and trust: 5" in section.text_content()
     answer = HealthCheckAnswer.objects.get()
     assert (answer.organisation_id, answer.relationships, answer.comment) == (
-        member_org.pk, 5, "Trust has grown",
-    )  # fmt: skip
+        member_org.pk,
+        5,
+        "Trust has grown",
+    )
     assert page.js_errors == []

@@ -47,7 +47,7 @@ def workspace(coalition, personas, orgs, people):
                 designee=people[i],
                 brings=brings,
                 gets=gets,
-            )  # fmt: skip
+            )
         )
     commitment_create(
         membership=rows[0], kind="hours", amount=40, created_by=weaver, description="Canvassing"
@@ -102,10 +102,12 @@ def test_a_stale_card_is_reported_not_overwritten(browser_page, sign_in, coaliti
 
 def test_signing_the_public_statement_confirming_and_withdrawing(browser_page, coalition, personas):
     statement = statement_create(
-        coalition=coalition, title="Homes for all", status="published",
+        coalition=coalition,
+        title="Homes for all",
+        status="published",
         body="We stand **together**.\n\n<script>document.title='owned'</script>",
         created_by=personas["weaver"],
-    )  # fmt: skip
+    )
     page = browser_page
     page.goto(f"{page.base}/sign/{statement.pk}/")
     assert page.title() == "Homes for all"  # the script did not run
@@ -145,9 +147,14 @@ def test_weaver_logs_an_introduction_from_a_suggestion(
         coalition=coalition, input_hash="3" * 64, computed_for=timezone.localdate()
     )
     SuggestionFactory(
-        run=run, coalition=coalition, kind="introduction", actor=orgs[0], other=orgs[1],
-        score=2, reason="Two partners in common",
-    )  # fmt: skip
+        run=run,
+        coalition=coalition,
+        kind="introduction",
+        actor=orgs[0],
+        other=orgs[1],
+        score=2,
+        reason="Two partners in common",
+    )
     page = browser_page
     sign_in(page, "weaver", PASSWORD)
     page.js_errors.clear()
@@ -169,9 +176,11 @@ def test_weaver_opens_a_feedback_round_revises_and_publishes(
     browser_page, sign_in, coalition, personas
 ):
     statement = statement_create(
-        coalition=coalition, title="Homes for all", body="We stand together.\n\nRents must fall.",
+        coalition=coalition,
+        title="Homes for all",
+        body="We stand together.\n\nRents must fall.",
         created_by=personas["weaver"],
-    )  # fmt: skip
+    )
     page = browser_page
     sign_in(page, "weaver", PASSWORD)
     page.js_errors.clear()

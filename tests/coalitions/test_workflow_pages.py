@@ -39,9 +39,15 @@ WORKSPACE_PAGES = [
 @pytest.mark.parametrize("page", WORKSPACE_PAGES)
 @pytest.mark.parametrize(
     "persona,status",
-    [("steward", 200), ("organizer", 200), ("weaver", 200), ("member", 403), ("funder", 403),
-     ("outsider", 404)],
-)  # fmt: skip
+    [
+        ("steward", 200),
+        ("organizer", 200),
+        ("weaver", 200),
+        ("member", 403),
+        ("funder", 403),
+        ("outsider", 404),
+    ],
+)
 def test_only_the_roles_that_run_the_workflow_reach_the_workspace(
     client_for, coalition, page, persona, status
 ):
@@ -58,9 +64,13 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, coalition):
 def board(coalition, orgs, people):
     today = timezone.localdate()
     warm = MembershipFactory(
-        coalition=coalition, organisation=orgs[0], phase="connect", designee=people[0],
-        brings="200 tenants", gets="Legal support",
-    )  # fmt: skip
+        coalition=coalition,
+        organisation=orgs[0],
+        phase="connect",
+        designee=people[0],
+        brings="200 tenants",
+        gets="Legal support",
+    )
     MembershipFactory(coalition=coalition, organisation=orgs[1], phase="align")
     MembershipFactory(coalition=coalition, organisation=orgs[2], phase="prospect")
     MembershipFactory(coalition=coalition, organisation=orgs[3], phase="produce", left_on=today)
@@ -131,7 +141,7 @@ def test_one_click_turns_a_suggestion_into_an_introduction_or_dismisses_it(
             other=orgs[i],
             score=2,
             reason="Two partners in common",
-        )  # fmt: skip
+        )
         for i in (1, 2)
     )
     client = client_for("weaver")
@@ -143,8 +153,10 @@ def test_one_click_turns_a_suggestion_into_an_introduction_or_dismisses_it(
     client.post(page, {"action": "dismiss", "suggestion": second.pk, "reason": "Rivals"})
     first.refresh_from_db(), second.refresh_from_db()
     assert (first.status, second.status, second.dismissed_reason) == (
-        "accepted", "dismissed", "Rivals",
-    )  # fmt: skip
+        "accepted",
+        "dismissed",
+        "Rivals",
+    )
     html = client.get(page).content.decode()
     assert "Org 0 → Org 1" in html and "No open suggestions" in html
 
@@ -188,7 +200,7 @@ def test_draft_feedback_comment_revise_diff_and_publish(client_for, coalition, m
         ("consent", ["agree", "disagree"], "Adopted"),
         ("majority", ["agree", "disagree"], "Not adopted"),
     ],
-)  # fmt: skip
+)
 def test_a_proposal_runs_to_an_outcome_under_its_rule(
     client_for, coalition, orgs, people, rule, choices, outcome
 ):
@@ -223,16 +235,22 @@ def test_the_health_page_shows_averages_and_the_change_never_an_answer(client_fo
             title=title,
             opens_on=today - datetime.timedelta(days=days),
             closes_on=today - datetime.timedelta(days=days - 5),
-        )  # fmt: skip
+        )
         for title, days in (("Spring", 100), ("Autumn", 10))
     ]
     for health_round, scores in zip(rounds, ((2, 2), (4, 5)), strict=True):
         for org, score in zip(orgs, scores, strict=False):
             HealthCheckAnswerFactory(
-                round=health_round, organisation=org, purpose=score, participation=3,
-                relationships=3, structures=3, coordination=3, answered_at=timezone.now(),
+                round=health_round,
+                organisation=org,
+                purpose=score,
+                participation=3,
+                relationships=3,
+                structures=3,
+                coordination=3,
+                answered_at=timezone.now(),
                 comment=f"Private note of {org.name}",
-            )  # fmt: skip
+            )
     html = client_for("weaver").get(f"/coalitions/{coalition.pk}/health/").content.decode()
     assert "+2.5 (from 2.0)" in html and "4.5" in html and "4–5" in html
     assert "Private note" not in html and "Org 0" not in html
@@ -265,15 +283,19 @@ def test_the_activity_stream_says_what_changed_by_whom_filtered_by_kind(
         expected_version=ANY_VERSION, membership=membership, updated_by=weaver, phase="align"
     )
     proposal_create(
-        coalition=coalition, title="Join the strike", rule="consent",
-        closes_at=timezone.now() + datetime.timedelta(days=2), created_by=weaver,
-    )  # fmt: skip
+        coalition=coalition,
+        title="Join the strike",
+        rule="consent",
+        closes_at=timezone.now() + datetime.timedelta(days=2),
+        created_by=weaver,
+    )
     page = f"/coalitions/{coalition.pk}/activity/"
     entries = client_for("weaver").get(page).context["entries"]
     assert [(e["kind"], e["change"], e["who"]) for e in entries[:3]] == [
-        ("proposals", "added", "weaver"), ("memberships", "changed", "weaver"),
+        ("proposals", "added", "weaver"),
+        ("memberships", "changed", "weaver"),
         ("memberships", "added", "weaver"),
-    ]  # fmt: skip
+    ]
     assert entries[1]["what"] == "Org 0 (align)"
     assert all(e["what"] != "Quiet Ally" for e in entries)  # sensitive: organizers only
     only = client_for("weaver").get(page + "?kind=proposals").context["entries"]
@@ -293,10 +315,15 @@ def test_produce_shows_nested_groups_actions_and_what_they_won(client_for, coali
     GroupMemberFactory(group=city, actor=orgs[0], is_lead=True)
     GroupMemberFactory(group=city, actor=hidden)
     rally = ActionFactory(
-        coalition=coalition, title="Rally", starts_on=datetime.date(2026, 5, 1),
-        is_convergence=True, place="City Hall", planned_turnout=500, actual_turnout=650,
+        coalition=coalition,
+        title="Rally",
+        starts_on=datetime.date(2026, 5, 1),
+        is_convergence=True,
+        place="City Hall",
+        planned_turnout=500,
+        actual_turnout=650,
         working_group=city,
-    )  # fmt: skip
+    )
     rally.leaders.add(orgs[1])
     WinFactory(
         coalition=coalition, title="Rent freeze", won_on=datetime.date(2026, 6, 1)

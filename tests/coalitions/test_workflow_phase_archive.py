@@ -55,9 +55,10 @@ def test_members_funders_and_outsiders_do_not_change_the_phase(
 def test_a_stale_phase_form_is_refused(client_for, coalition, personas):
     opened_on = coalition.version
     coalition_phase_change(
-        access=access_for(personas["organizer"], coalition.pk), phase="produce",
+        access=access_for(personas["organizer"], coalition.pk),
+        phase="produce",
         expected_version=opened_on,
-    )  # fmt: skip
+    )
     response = client_for("weaver").post(
         PHASE.format(id=coalition.pk), {"phase": "align", "version": opened_on}
     )
@@ -77,9 +78,12 @@ def test_an_unknown_phase_is_a_400(client_for, coalition):
 @pytest.fixture
 def published(coalition, personas):
     statement = statement_create(
-        coalition=coalition, title="Homes for all", body="We stand together.",
-        created_by=personas["weaver"], status="published",
-    )  # fmt: skip
+        coalition=coalition,
+        title="Homes for all",
+        body="We stand together.",
+        created_by=personas["weaver"],
+        status="published",
+    )
     return statement
 
 
@@ -127,9 +131,12 @@ def test_the_card_shows_who_was_designee_before_and_from_when_to_when(
 ):
     weaver = personas["weaver"]
     membership = membership_create(
-        coalition=coalition, created_by=weaver, organisation=orgs[0], phase="align",
+        coalition=coalition,
+        created_by=weaver,
+        organisation=orgs[0],
+        phase="align",
         designee=people[0],
-    )  # fmt: skip
+    )
     membership_update(
         expected_version=ANY_VERSION, membership=membership, updated_by=weaver, designee=people[1]
     )
@@ -154,9 +161,12 @@ def test_a_hidden_earlier_designee_is_not_named(
 ):
     weaver = personas["organizer"]
     membership = membership_create(
-        coalition=coalition, created_by=weaver, organisation=orgs[0], phase="align",
+        coalition=coalition,
+        created_by=weaver,
+        organisation=orgs[0],
+        phase="align",
         designee=hidden,
-    )  # fmt: skip
+    )
     membership_update(
         expected_version=ANY_VERSION, membership=membership, updated_by=weaver, designee=people[0]
     )
@@ -205,8 +215,9 @@ def test_the_activity_stream_shows_which_fields_changed_and_stays_filterable(
     assert '<li data-field="brings">Brings</li>' in html
     coalition_only = client.get(page + "?kind=coalition").context["entries"]
     assert [(e["change"], [c["new"] for c in e["changes"]]) for e in coalition_only][0] == (
-        "changed", ["Align"],
-    )  # fmt: skip
+        "changed",
+        ["Align"],
+    )
     # Per kind one query for the changes and at most one for the records before them: the
     # count does not grow with the number of changes.
     for _ in range(5):
@@ -239,9 +250,12 @@ def test_a_change_of_designee_names_the_people_the_role_may_see(
 ):
     organizer = personas["organizer"]
     membership = membership_create(
-        coalition=coalition, created_by=organizer, organisation=orgs[0], phase="align",
+        coalition=coalition,
+        created_by=organizer,
+        organisation=orgs[0],
+        phase="align",
         designee=hidden,
-    )  # fmt: skip
+    )
     membership_update(
         expected_version=ANY_VERSION,
         membership=membership,
@@ -275,18 +289,27 @@ def test_the_member_pages_read_a_bounded_number_of_queries(
         coalition=coalition, organisation=member_org, phase="align", designee=people[0]
     )
     role_grant(
-        coalition=coalition, user=personas["member"], role="member",
-        granted_by=personas["steward"], organisation=member_org, person=people[0],
-    )  # fmt: skip
+        coalition=coalition,
+        user=personas["member"],
+        role="member",
+        granted_by=personas["steward"],
+        organisation=member_org,
+        person=people[0],
+    )
     for i in range(6):
         proposal = ProposalFactory(
-            coalition=coalition, title=f"P{i}", rule="majority",
+            coalition=coalition,
+            title=f"P{i}",
+            rule="majority",
             closes_at=timezone.now() + datetime.timedelta(days=2),
-        )  # fmt: skip
+        )
         VoteFactory(
-            proposal=proposal, organisation=member_org, designee=membership.designee,
-            choice="agree", cast_at=timezone.now(),
-        )  # fmt: skip
+            proposal=proposal,
+            organisation=member_org,
+            designee=membership.designee,
+            choice="agree",
+            cast_at=timezone.now(),
+        )
         principle = PrincipleFactory(coalition=coalition, title=f"Principle {i}")
         EndorsementFactory(principle=principle, organisation=member_org, endorsed_at=timezone.now())
     client = client_for("member")

@@ -80,10 +80,14 @@ def refused(call, field: str, **kwargs):
 
 def test_an_introduction_is_also_an_interaction_of_the_two(coalition, orgs, weaver):
     introduction = introduction_log(
-        coalition=coalition, introduced=orgs[0], introduced_to=orgs[1],
-        reason="Both organise tenants on the east side", introduced_on=datetime.date(2026, 5, 1),
-        follow_up_on=datetime.date(2026, 5, 15), introduced_by=weaver,
-    )  # fmt: skip
+        coalition=coalition,
+        introduced=orgs[0],
+        introduced_to=orgs[1],
+        reason="Both organise tenants on the east side",
+        introduced_on=datetime.date(2026, 5, 1),
+        follow_up_on=datetime.date(2026, 5, 15),
+        introduced_by=weaver,
+    )
     interaction = introduction.interaction
     assert interaction.occurred_on == datetime.date(2026, 5, 1)
     assert set(interaction.participants.all()) == {orgs[0], orgs[1]}
@@ -103,9 +107,13 @@ def test_an_introduction_needs_two_actors_and_a_reason_and_writes_nothing_when_r
     refused(introduction_log, "introduced_to", introduced_to=orgs[0], reason="x", **base)
     refused(introduction_log, "reason", introduced_to=orgs[1], reason="  ", **base)
     refused(
-        introduction_log, "follow_up_on", introduced_to=orgs[1], reason="x",
-        follow_up_on=day - DAY, **base,
-    )  # fmt: skip
+        introduction_log,
+        "follow_up_on",
+        introduced_to=orgs[1],
+        reason="x",
+        follow_up_on=day - DAY,
+        **base,
+    )
     assert not Introduction.objects.exists()
     assert not Interaction.objects.exists()
 
@@ -116,18 +124,26 @@ def test_an_introduction_needs_two_actors_and_a_reason_and_writes_nothing_when_r
 @pytest.mark.parametrize("amount", [-5, 0, "abc"])
 def test_a_commitment_with_a_negative_or_zero_amount_is_refused(members, weaver, amount):
     error = refused(
-        commitment_create, "amount", membership=members[0], kind="hours",
-        amount=amount, created_by=weaver,
-    )  # fmt: skip
+        commitment_create,
+        "amount",
+        membership=members[0],
+        kind="hours",
+        amount=amount,
+        created_by=weaver,
+    )
     assert "amount" in error.message.lower()
     assert not Commitment.objects.exists()
 
 
 def test_a_commitment_records_what_and_by_when(members, weaver):
     commitment = commitment_create(
-        membership=members[0], kind="money", amount="250.00", created_by=weaver,
-        due_on=datetime.date(2026, 7, 1), description="Printing",
-    )  # fmt: skip
+        membership=members[0],
+        kind="money",
+        amount="250.00",
+        created_by=weaver,
+        due_on=datetime.date(2026, 7, 1),
+        description="Printing",
+    )
     assert commitment.amount == Decimal("250.00")
     commitment_update(
         commitment=commitment, expected_version=ANY_VERSION, updated_by=weaver, kept=True
@@ -135,9 +151,13 @@ def test_a_commitment_records_what_and_by_when(members, weaver):
     commitment.refresh_from_db()
     assert commitment.kept is True
     refused(
-        commitment_update, "amount", commitment=commitment, expected_version=ANY_VERSION,
-        updated_by=weaver, amount=-1,
-    )  # fmt: skip
+        commitment_update,
+        "amount",
+        commitment=commitment,
+        expected_version=ANY_VERSION,
+        updated_by=weaver,
+        amount=-1,
+    )
 
 
 # -- Proposals and votes
@@ -145,24 +165,35 @@ def test_a_commitment_records_what_and_by_when(members, weaver):
 
 def _proposal(coalition, weaver, rule="majority", days=3):
     return proposal_create(
-        coalition=coalition, title="Adopt the rent platform", rule=rule,
-        closes_at=timezone.now() + days * DAY, created_by=weaver,
-    )  # fmt: skip
+        coalition=coalition,
+        title="Adopt the rent platform",
+        rule=rule,
+        closes_at=timezone.now() + days * DAY,
+        created_by=weaver,
+    )
 
 
 def _vote(proposal, membership, choice, weaver):
     return vote_cast(
-        access=access_for(weaver, proposal.coalition_id), proposal=proposal,
-        organisation=membership.organisation, designee=membership.designee, choice=choice,
-    )  # fmt: skip
+        access=access_for(weaver, proposal.coalition_id),
+        proposal=proposal,
+        organisation=membership.organisation,
+        designee=membership.designee,
+        choice=choice,
+    )
 
 
 def test_a_vote_by_someone_who_is_not_the_designee_is_refused(coalition, members, people, weaver):
     proposal = _proposal(coalition, weaver)
     error = refused(
-        vote_cast, "designee", proposal=proposal, organisation=members[0].organisation,
-        designee=people[5], choice="agree", access=access_for(weaver, coalition.pk),
-    )  # fmt: skip
+        vote_cast,
+        "designee",
+        proposal=proposal,
+        organisation=members[0].organisation,
+        designee=people[5],
+        choice="agree",
+        access=access_for(weaver, coalition.pk),
+    )
     assert "designee" in error.message
     assert not Vote.objects.exists()
 
@@ -170,8 +201,14 @@ def test_a_vote_by_someone_who_is_not_the_designee_is_refused(coalition, members
 def test_a_second_vote_by_the_same_organisation_is_refused(coalition, members, weaver):
     proposal = _proposal(coalition, weaver)
     _vote(proposal, members[0], "agree", weaver)
-    error = refused(_vote, "organisation", proposal=proposal, membership=members[0],
-                    choice="block", weaver=weaver)  # fmt: skip
+    error = refused(
+        _vote,
+        "organisation",
+        proposal=proposal,
+        membership=members[0],
+        choice="block",
+        weaver=weaver,
+    )
     assert error.status == 409 and "already voted" in error.message
     assert list(Vote.objects.values_list("choice", flat=True)) == ["agree"]
 
@@ -179,17 +216,23 @@ def test_a_second_vote_by_the_same_organisation_is_refused(coalition, members, w
 def test_a_vote_after_closing_is_refused(coalition, members, weaver):
     proposal = _proposal(coalition, weaver)
     Proposal.objects.filter(pk=proposal.pk).update(closes_at=timezone.now() - DAY)
-    error = refused(_vote, "proposal", proposal=proposal, membership=members[0],
-                    choice="agree", weaver=weaver)  # fmt: skip
+    error = refused(
+        _vote, "proposal", proposal=proposal, membership=members[0], choice="agree", weaver=weaver
+    )
     assert "closed" in error.message
 
 
 def test_a_prospect_does_not_vote(coalition, members, orgs, people, weaver):
     proposal = _proposal(coalition, weaver)
     refused(
-        vote_cast, "organisation", proposal=proposal, organisation=orgs[3],
-        designee=people[3], choice="agree", access=access_for(weaver, coalition.pk),
-    )  # fmt: skip
+        vote_cast,
+        "organisation",
+        proposal=proposal,
+        organisation=orgs[3],
+        designee=people[3],
+        choice="agree",
+        access=access_for(weaver, coalition.pk),
+    )
 
 
 @pytest.mark.parametrize(
@@ -216,8 +259,9 @@ def test_each_decision_rule_counts_one_vote_per_organisation(
     decided = proposal_decide(proposal=proposal, decided_by=weaver, review_by=review)
     assert decided.outcome == outcome
     assert decided.decided_at is not None and decided.review_by == review
-    refused(_vote, "proposal", proposal=proposal, membership=members[0], choice="agree",
-            weaver=weaver)  # fmt: skip
+    refused(
+        _vote, "proposal", proposal=proposal, membership=members[0], choice="agree", weaver=weaver
+    )
 
 
 def test_a_proposal_is_not_decided_while_voting_is_open_and_members_have_not_voted(
@@ -232,9 +276,14 @@ def test_a_proposal_is_not_decided_while_voting_is_open_and_members_have_not_vot
 
 def test_a_proposal_closing_in_the_past_is_refused(coalition, weaver):
     refused(
-        proposal_create, "closes_at", coalition=coalition, title="Late", rule="consent",
-        closes_at=timezone.now() - DAY, created_by=weaver,
-    )  # fmt: skip
+        proposal_create,
+        "closes_at",
+        coalition=coalition,
+        title="Late",
+        rule="consent",
+        closes_at=timezone.now() - DAY,
+        created_by=weaver,
+    )
 
 
 # -- Health check
@@ -250,34 +299,52 @@ def _answer(health_round, membership, weaver, **scores):
     }
     values.update(scores)
     return health_answer_record(
-        access=access_for(weaver, health_round.coalition_id), round=health_round,
-        organisation=membership.organisation, scores=values,
-    )  # fmt: skip
+        access=access_for(weaver, health_round.coalition_id),
+        round=health_round,
+        organisation=membership.organisation,
+        scores=values,
+    )
 
 
 def test_health_check_summary_has_averages_spread_and_trend(coalition, members, weaver):
     today = timezone.localdate()
     first = health_round_open(
-        coalition=coalition, title="Spring", opens_on=today - 90 * DAY,
-        closes_on=today - 80 * DAY, opened_by=weaver,
-    )  # fmt: skip
-    HealthCheckAnswerFactory(
-        round=first, organisation=members[0].organisation, purpose=2, participation=2,
-        relationships=2, structures=2, coordination=2, answered_at=timezone.now(),
-    )  # fmt: skip
-    second = health_round_open(
-        coalition=coalition, title="Summer", opens_on=today, closes_on=today + 7 * DAY,
+        coalition=coalition,
+        title="Spring",
+        opens_on=today - 90 * DAY,
+        closes_on=today - 80 * DAY,
         opened_by=weaver,
-    )  # fmt: skip
+    )
+    HealthCheckAnswerFactory(
+        round=first,
+        organisation=members[0].organisation,
+        purpose=2,
+        participation=2,
+        relationships=2,
+        structures=2,
+        coordination=2,
+        answered_at=timezone.now(),
+    )
+    second = health_round_open(
+        coalition=coalition,
+        title="Summer",
+        opens_on=today,
+        closes_on=today + 7 * DAY,
+        opened_by=weaver,
+    )
     _answer(second, members[0], weaver, purpose=5)
     _answer(second, members[1], weaver, purpose=3)
     summary = health_round_summary(second)
     assert summary["answers"] == 2 and summary["previous_round"] == first.pk
     purpose = summary["dimensions"]["purpose"]
     assert purpose == {
-        "average": 4.0, "lowest": 3, "highest": 5, "spread": 1.0, "previous_average": 2.0,
+        "average": 4.0,
+        "lowest": 3,
+        "highest": 5,
+        "spread": 1.0,
+        "previous_average": 2.0,
         "change": 2.0,
-    }  # fmt: skip
+    }
 
 
 def test_a_health_check_answer_is_once_per_organisation_within_1_to_5_while_open(
@@ -287,15 +354,25 @@ def test_a_health_check_answer_is_once_per_organisation_within_1_to_5_while_open
     health_round = health_round_open(
         coalition=coalition, title="Now", opens_on=today, closes_on=today, opened_by=weaver
     )
-    refused(_answer, "coordination", health_round=health_round, membership=members[0],
-            weaver=weaver, coordination=6)  # fmt: skip
+    refused(
+        _answer,
+        "coordination",
+        health_round=health_round,
+        membership=members[0],
+        weaver=weaver,
+        coordination=6,
+    )
     _answer(health_round, members[0], weaver)
-    refused(_answer, "organisation", health_round=health_round, membership=members[0],
-            weaver=weaver)  # fmt: skip
+    refused(
+        _answer, "organisation", health_round=health_round, membership=members[0], weaver=weaver
+    )
     closed = health_round_open(
-        coalition=coalition, title="Past", opens_on=today - 9 * DAY, closes_on=today - 2 * DAY,
+        coalition=coalition,
+        title="Past",
+        opens_on=today - 9 * DAY,
+        closes_on=today - 2 * DAY,
         opened_by=weaver,
-    )  # fmt: skip
+    )
     refused(_answer, "round", health_round=closed, membership=members[1], weaver=weaver)
     assert HealthCheckAnswer.objects.count() == 1
 
@@ -305,9 +382,11 @@ def test_a_health_check_answer_is_once_per_organisation_within_1_to_5_while_open
 
 def test_a_comment_after_the_feedback_round_closed_is_refused(coalition, weaver, personas):
     statement = statement_create(
-        coalition=coalition, title="Unity", body="First paragraph.\n\nSecond one.",
+        coalition=coalition,
+        title="Unity",
+        body="First paragraph.\n\nSecond one.",
         created_by=weaver,
-    )  # fmt: skip
+    )
     feedback_round = feedback_round_open(
         statement=statement, closes_at=timezone.now() + DAY, opened_by=weaver
     )
@@ -319,21 +398,38 @@ def test_a_comment_after_the_feedback_round_closed_is_refused(coalition, weaver,
         body="Say who",
         access=access_for(personas["member"], coalition.pk),
     )
-    refused(feedback_comment_add, "paragraph", round=feedback_round, paragraph=3,
-            body="x", access=access_for(weaver, coalition.pk))  # fmt: skip
+    refused(
+        feedback_comment_add,
+        "paragraph",
+        round=feedback_round,
+        paragraph=3,
+        body="x",
+        access=access_for(weaver, coalition.pk),
+    )
     feedback_round.closes_at = timezone.now() - datetime.timedelta(seconds=1)
     feedback_round.opened_at = feedback_round.closes_at - DAY
     feedback_round.save()
-    error = refused(feedback_comment_add, "round", round=feedback_round, paragraph=1,
-                    body="Too late", access=access_for(weaver, coalition.pk))  # fmt: skip
+    error = refused(
+        feedback_comment_add,
+        "round",
+        round=feedback_round,
+        paragraph=1,
+        body="Too late",
+        access=access_for(weaver, coalition.pk),
+    )
     assert "closed" in error.message
     assert FeedbackComment.objects.count() == 1
 
 
 def test_no_feedback_round_on_a_published_statement(coalition, weaver):
     statement = UnityStatementFactory(coalition=coalition, title="Done", status="published")
-    refused(feedback_round_open, "status", statement=statement,
-            closes_at=timezone.now() + DAY, opened_by=weaver)  # fmt: skip
+    refused(
+        feedback_round_open,
+        "status",
+        statement=statement,
+        closes_at=timezone.now() + DAY,
+        opened_by=weaver,
+    )
 
 
 # -- Suggestions
@@ -345,9 +441,14 @@ def suggestion(coalition, orgs):
         coalition=coalition, input_hash="1" * 64, computed_for=timezone.localdate()
     )
     return SuggestionFactory(
-        run=run, coalition=coalition, kind="introduction", actor=orgs[0], other=orgs[1],
-        score=3, reason="Three partners in common",
-    )  # fmt: skip
+        run=run,
+        coalition=coalition,
+        kind="introduction",
+        actor=orgs[0],
+        other=orgs[1],
+        score=3,
+        reason="Three partners in common",
+    )
 
 
 def test_accepting_a_suggestion_logs_an_introduction_once(suggestion, weaver):
@@ -362,8 +463,9 @@ def test_accepting_a_suggestion_logs_an_introduction_once(suggestion, weaver):
 
 
 def test_dismissing_a_suggestion_needs_a_reason(suggestion, weaver):
-    refused(suggestion_dismiss, "dismissed_reason", suggestion=suggestion,
-            decided_by=weaver, reason=" ")  # fmt: skip
+    refused(
+        suggestion_dismiss, "dismissed_reason", suggestion=suggestion, decided_by=weaver, reason=" "
+    )
     suggestion_dismiss(suggestion=suggestion, decided_by=weaver, reason="Rivals")
     suggestion.refresh_from_db()
     assert (suggestion.status, suggestion.dismissed_reason) == ("dismissed", "Rivals")

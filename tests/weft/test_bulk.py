@@ -17,13 +17,27 @@ AWKWARD = "Tab\there, a new\nline, a back\\slash, \\N, «ü» and 'quotes'"
 
 
 def actor_values(actor):
-    return (actor.name, actor.kind, actor.description, actor.custom_fields, actor.is_sensitive,
-            actor.version, actor.external_key)  # fmt: skip
+    return (
+        actor.name,
+        actor.kind,
+        actor.description,
+        actor.custom_fields,
+        actor.is_sensitive,
+        actor.version,
+        actor.external_key,
+    )
 
 
 def history_values(record):
-    return (record.history_type, record.history_user_id, record.history_change_reason,
-            record.name, record.description, record.custom_fields, record.version)  # fmt: skip
+    return (
+        record.history_type,
+        record.history_user_id,
+        record.history_change_reason,
+        record.name,
+        record.description,
+        record.custom_fields,
+        record.version,
+    )
 
 
 def test_copy_writes_what_bulk_create_with_history_writes(coalition, personas):
@@ -31,11 +45,15 @@ def test_copy_writes_what_bulk_create_with_history_writes(coalition, personas):
 
     def batch(prefix):
         return [
-            Actor(coalition=coalition, name=f"{prefix} {i}", kind=ActorKind.ORGANISATION,
-                  description=AWKWARD if i == 0 else "",
-                  custom_fields={"Founded": 1999, "Note": AWKWARD, "none": None} if i < 2 else {})
+            Actor(
+                coalition=coalition,
+                name=f"{prefix} {i}",
+                kind=ActorKind.ORGANISATION,
+                description=AWKWARD if i == 0 else "",
+                custom_fields={"Founded": 1999, "Note": AWKWARD, "none": None} if i < 2 else {},
+            )
             for i in range(3)
-        ]  # fmt: skip
+        ]
 
     ours = create_with_history(Actor, batch("Ours"), user=user)
     theirs = bulk_create_with_history(batch("Theirs"), Actor, default_user=user)
@@ -57,13 +75,22 @@ def test_copy_writes_what_bulk_create_with_history_writes(coalition, personas):
     ties = create_with_history(
         Tie,
         [
-            Tie(coalition=coalition, source=ours[0], target=ours[1], strength=4,
-                started_on=datetime.date(2025, 5, 1), description=AWKWARD)
+            Tie(
+                coalition=coalition,
+                source=ours[0],
+                target=ours[1],
+                strength=4,
+                started_on=datetime.date(2025, 5, 1),
+                description=AWKWARD,
+            )
         ],
         user=user,
-    )  # fmt: skip
+    )
     tie = Tie.objects.get(pk=ties[0].pk)
     assert (tie.description, tie.started_on, tie.strength, tie.version) == (
-        AWKWARD, datetime.date(2025, 5, 1), 4, 1,
-    )  # fmt: skip
+        AWKWARD,
+        datetime.date(2025, 5, 1),
+        4,
+        1,
+    )
     assert tie.history.get().source_id == ours[0].pk

@@ -48,21 +48,30 @@ def test_an_objection_that_changed_the_outcome_counts():
     # Consensus: the affected block stopped proposal 1 (without it, it passes).
     ballots = [Ballot(1, True, "block"), Ballot(1, False, "agree"), Ballot(1, False, "agree")]
     assert objections_that_counted(ballots, {1: ("consensus", "rejected")}, decision_outcome) == (
-        1, 1,
-    )  # fmt: skip
+        1,
+        1,
+    )
 
 
 def test_objections_that_never_changed_an_outcome_are_warned_about():
     # Majority: the affected member disagreed twice; it was outvoted both times.
     ballots = [
-        Ballot(1, True, "disagree"), Ballot(1, False, "agree"), Ballot(1, False, "agree"),
-        Ballot(2, True, "disagree"), Ballot(2, False, "agree"), Ballot(2, False, "agree"),
-    ]  # fmt: skip
+        Ballot(1, True, "disagree"),
+        Ballot(1, False, "agree"),
+        Ballot(1, False, "agree"),
+        Ballot(2, True, "disagree"),
+        Ballot(2, False, "agree"),
+        Ballot(2, False, "agree"),
+    ]
     report = equity_report(
-        members=[True, False, False], designees=[], leads=[True], action_leaders=[],
-        ballots=ballots, proposals={1: ("majority", "adopted"), 2: ("majority", "adopted")},
+        members=[True, False, False],
+        designees=[],
+        leads=[True],
+        action_leaders=[],
+        ballots=ballots,
+        proposals={1: ("majority", "adopted"), 2: ("majority", "adopted")},
         outcome_of=decision_outcome,
-    )  # fmt: skip
+    )
     assert report["votes"] == {"affected": 2, "total": 6, "share": 0.333}
     assert report["objections"] == {"raised": 2, "changed_outcome": 0}
     assert report["warnings"] == [
@@ -88,23 +97,35 @@ def test_the_coalition_and_each_group_from_the_database(coalition):
     GroupMemberFactory(group=group, actor=rosa)
     GroupMemberFactory(group=group, actor=sam, is_lead=True)
     march = ActionFactory(
-        coalition=coalition, title="March", starts_on=datetime.date(2026, 5, 1),
+        coalition=coalition,
+        title="March",
+        starts_on=datetime.date(2026, 5, 1),
         working_group=group,
-    )  # fmt: skip
+    )
     march.leaders.add(union)
     proposal = ProposalFactory(
-        coalition=coalition, title="P", rule="majority", closes_at=timezone.now(),
-        outcome="adopted", decided_at=timezone.now(),
-    )  # fmt: skip
+        coalition=coalition,
+        title="P",
+        rule="majority",
+        closes_at=timezone.now(),
+        outcome="adopted",
+        decided_at=timezone.now(),
+    )
     for org, designee, choice in ((tenants, rosa, "disagree"), (union, sam, "agree")):
         VoteFactory(
-            proposal=proposal, organisation=org, designee=designee, choice=choice,
+            proposal=proposal,
+            organisation=org,
+            designee=designee,
+            choice=choice,
             cast_at=timezone.now(),
-        )  # fmt: skip
+        )
     VoteFactory(
-        proposal=proposal, organisation=church, designee=sam, choice="agree",
+        proposal=proposal,
+        organisation=church,
+        designee=sam,
+        choice="agree",
         cast_at=timezone.now(),
-    )  # fmt: skip
+    )
     check = equity_check(coalition)
     whole = check["coalition"]
     assert whole["members"] == {"affected": 1, "total": 4, "share": 0.25}

@@ -42,26 +42,34 @@ def membership(coalition, member_org, designee):
 def linked(personas, coalition, member_org, designee, membership):
     """The member persona's account is the designee's."""
     return role_grant(
-        coalition=coalition, user=personas["member"], role="member",
-        granted_by=personas["steward"], organisation=member_org, person=designee,
-    )  # fmt: skip
+        coalition=coalition,
+        user=personas["member"],
+        role="member",
+        granted_by=personas["steward"],
+        organisation=member_org,
+        person=designee,
+    )
 
 
 @pytest.fixture
 def proposal(coalition):
     return ProposalFactory(
-        coalition=coalition, title="Join the rent strike", rule="consent",
+        coalition=coalition,
+        title="Join the rent strike",
+        rule="consent",
         closes_at=timezone.now() + datetime.timedelta(days=3),
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture
 def open_round(coalition):
     today = timezone.localdate()
     return HealthCheckRoundFactory(
-        coalition=coalition, title="Winter round", opens_on=today - datetime.timedelta(days=1),
+        coalition=coalition,
+        title="Winter round",
+        opens_on=today - datetime.timedelta(days=1),
         closes_on=today + datetime.timedelta(days=6),
-    )  # fmt: skip
+    )
 
 
 def vote_path(coalition, proposal):
@@ -75,9 +83,15 @@ def answer_path(coalition, health_round):
 @pytest.mark.parametrize("page", MEMBER_PAGES + ["/coalitions/{id}/principles/"])
 @pytest.mark.parametrize(
     "persona,status",
-    [("steward", 200), ("organizer", 200), ("weaver", 200), ("member", 200), ("funder", 403),
-     ("outsider", 404)],
-)  # fmt: skip
+    [
+        ("steward", 200),
+        ("organizer", 200),
+        ("weaver", 200),
+        ("member", 200),
+        ("funder", 403),
+        ("outsider", 404),
+    ],
+)
 def test_every_role_that_views_the_workflow_reaches_the_member_pages_funders_do_not(
     client_for, coalition, page, persona, status
 ):
@@ -107,8 +121,11 @@ def test_the_designee_votes_once_and_sees_the_rule(
     assert response.status_code == 302
     vote = Vote.objects.get()
     assert (vote.organisation, vote.designee, vote.choice, vote.reason) == (
-        member_org, designee, "agree", "Yes",
-    )  # fmt: skip
+        member_org,
+        designee,
+        "agree",
+        "Yes",
+    )
     again = client.post(vote_path(coalition, proposal), {"choice": "block"})
     assert again.status_code == 409
     assert "already voted on this proposal" in again.content.decode()
@@ -165,9 +182,12 @@ def test_the_designee_answers_the_health_check_once_and_sees_only_their_own_answ
         coalition=coalition, organisation=orgs[0], phase="align", designee=people[0]
     )
     HealthCheckAnswerFactory(
-        round=open_round, organisation=other.organisation, answered_at=timezone.now(),
-        comment="A secret about the coalition", **dict.fromkeys(SCORES, 1),
-    )  # fmt: skip
+        round=open_round,
+        organisation=other.organisation,
+        answered_at=timezone.now(),
+        comment="A secret about the coalition",
+        **dict.fromkeys(SCORES, 1),
+    )
     client = client_for("member")
     response = client.post(answer_path(coalition, open_round), {**SCORES, "comment": "Good year"})
     assert response.status_code == 302
@@ -215,9 +235,13 @@ def test_through_the_api_a_member_votes_only_as_the_linked_designee(
     unlinked = post(client, path, body)
     assert unlinked.status_code == 403 and unlinked.json()["code"] == "not_designee"
     role_grant(
-        coalition=coalition, user=personas["member"], role="member",
-        granted_by=personas["steward"], organisation=member_org, person=designee,
-    )  # fmt: skip
+        coalition=coalition,
+        user=personas["member"],
+        role="member",
+        granted_by=personas["steward"],
+        organisation=member_org,
+        person=designee,
+    )
     assert post(client, path, body).status_code == 201
 
 
@@ -229,9 +253,13 @@ def test_through_the_api_only_the_linked_designee_answers(
     body = {"organisation": member_org.pk, **SCORES}
     assert post(client, path, body).status_code == 403
     role_grant(
-        coalition=coalition, user=personas["member"], role="member",
-        granted_by=personas["steward"], organisation=member_org, person=designee,
-    )  # fmt: skip
+        coalition=coalition,
+        user=personas["member"],
+        role="member",
+        granted_by=personas["steward"],
+        organisation=member_org,
+        person=designee,
+    )
     assert post(client, path, body).status_code == 201
 
 
@@ -243,9 +271,11 @@ def test_the_link_is_kept_when_a_role_changes_and_shows_in_the_access(
 ):
     assert roles.access_for(personas["member"], coalition.pk).person_id == designee.pk
     role_grant(
-        coalition=coalition, user=personas["member"], role="organizer",
+        coalition=coalition,
+        user=personas["member"],
+        role="organizer",
         granted_by=personas["steward"],
-    )  # fmt: skip
+    )
     assert roles.access_for(personas["member"], coalition.pk).person_id == designee.pk
 
 
@@ -254,15 +284,21 @@ def test_a_person_is_linked_to_one_account_and_must_be_a_person_of_the_coalition
 ):
     with pytest.raises(ApplicationError) as taken:
         role_grant(
-            coalition=coalition, user=personas["weaver"], role="weaver",
-            granted_by=personas["steward"], person=designee,
-        )  # fmt: skip
+            coalition=coalition,
+            user=personas["weaver"],
+            role="weaver",
+            granted_by=personas["steward"],
+            person=designee,
+        )
     assert taken.value.code == "person_taken"
     with pytest.raises(ApplicationError) as not_a_person:
         role_grant(
-            coalition=coalition, user=personas["weaver"], role="weaver",
-            granted_by=personas["steward"], person=member_org,
-        )  # fmt: skip
+            coalition=coalition,
+            user=personas["weaver"],
+            role="weaver",
+            granted_by=personas["steward"],
+            person=member_org,
+        )
     assert not_a_person.value.field == "person"
 
 
@@ -285,9 +321,12 @@ def test_the_home_links_members_to_their_pages_and_the_statements_open_to_them(
     from coalitions.align.services.statements import statement_create
 
     statement_create(
-        coalition=coalition, title="Homes for all", body="We stand.",
-        created_by=personas["weaver"], status="published",
-    )  # fmt: skip
+        coalition=coalition,
+        title="Homes for all",
+        body="We stand.",
+        created_by=personas["weaver"],
+        status="published",
+    )
     statement_create(
         coalition=coalition, title="Still a draft", body="Text", created_by=personas["weaver"]
     )

@@ -27,9 +27,14 @@ def test_the_workflow_roles_add_and_edit_principles(client_for, coalition, perso
     assert added.position == 1 and added.history.first().history_user.username == persona
     response = client.post(
         page(coalition),
-        {"action": "edit", "principle": added.pk, "version": added.version, "title": "Act as one",
-         "text": "Together"},
-    )  # fmt: skip
+        {
+            "action": "edit",
+            "principle": added.pk,
+            "version": added.version,
+            "title": "Act as one",
+            "text": "Together",
+        },
+    )
     assert response.status_code == 302
     added.refresh_from_db()
     assert (added.title, added.text, added.version) == ("Act as one", "Together", 2)
@@ -40,9 +45,11 @@ def test_a_stale_edit_form_is_refused_with_who_changed_it(
 ):
     opened_on = principle.version
     principle_update(
-        principle=principle, expected_version=opened_on, updated_by=personas["organizer"],
+        principle=principle,
+        expected_version=opened_on,
+        updated_by=personas["organizer"],
         title="Those most affected lead, always",
-    )  # fmt: skip
+    )
     response = client_for("weaver").post(
         page(coalition),
         {"action": "edit", "principle": principle.pk, "version": opened_on, "title": "Mine"},

@@ -29,17 +29,24 @@ BODY = (
 @pytest.fixture
 def published(coalition, personas):
     return statement_create(
-        coalition=coalition, title="Homes for all", body=BODY, status="published",
+        coalition=coalition,
+        title="Homes for all",
+        body=BODY,
+        status="published",
         created_by=personas["weaver"],
-    )  # fmt: skip
+    )
 
 
 def sign(client, statement, **overrides):
     data = {
-        "organisation_name": "Faith Alliance", "signer_name": "Rev. Amos", "signer_title": "Chair",
-        "signer_email": "amos@example.org", "show_publicly": "on", "authorised": "on",
+        "organisation_name": "Faith Alliance",
+        "signer_name": "Rev. Amos",
+        "signer_title": "Chair",
+        "signer_email": "amos@example.org",
+        "show_publicly": "on",
+        "authorised": "on",
         "website": "",
-    }  # fmt: skip
+    }
     data.update(overrides)
     return client.post(f"/sign/{statement.pk}/", data)
 
@@ -107,9 +114,11 @@ def test_a_draft_cannot_be_signed(client, coalition, personas):
     assert sign(client, draft).status_code == 404
     with pytest.raises(ApplicationError) as caught:
         signature_request(
-            version=draft.versions.get(), organisation_name="X", signer_name="Y",
+            version=draft.versions.get(),
+            organisation_name="X",
+            signer_name="Y",
             signer_email="y@example.org",
-        )  # fmt: skip
+        )
     assert caught.value.field == "version"
     assert not Signature.objects.exists()
 

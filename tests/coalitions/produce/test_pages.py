@@ -27,9 +27,15 @@ def action(coalition):
 @pytest.mark.parametrize("kind", ["groups", "actions", "wins", "shifts"])
 @pytest.mark.parametrize(
     "persona,status",
-    [("steward", 200), ("organizer", 200), ("weaver", 200), ("member", 403), ("funder", 403),
-     ("outsider", 404)],
-)  # fmt: skip
+    [
+        ("steward", 200),
+        ("organizer", 200),
+        ("weaver", 200),
+        ("member", 403),
+        ("funder", 403),
+        ("outsider", 404),
+    ],
+)
 def test_only_the_workflow_roles_reach_the_produce_forms(
     client_for, coalition, kind, persona, status
 ):
@@ -62,19 +68,23 @@ def test_a_weaver_nests_a_group_and_seats_a_lead(client_for, coalition, group, p
     assert response.status_code == 302
     hub = WorkingGroup.objects.get(name="Eastside hub")
     assert (hub.parent, hub.kind, hub.history.first().history_user.username) == (
-        group, "hub", "weaver",
-    )  # fmt: skip
+        group,
+        "hub",
+        "weaver",
+    )
     seats = f"/coalitions/{coalition.pk}/produce/groups/{hub.pk}/seats/"
     assert client.post(seats, {"actor": people[0].pk, "is_lead": "on"}).status_code == 302
     assert client.post(seats, {"actor": people[1].pk, "joined_on": "2026-01-05"}).status_code == 302
     assert {(s.actor_id, s.is_lead) for s in GroupMember.objects.filter(group=hub)} == {
-        (people[0].pk, True), (people[1].pk, False),
-    }  # fmt: skip
+        (people[0].pk, True),
+        (people[1].pk, False),
+    }
     # Changing a seat: the same actor again updates it.
     client.post(seats, {"actor": people[1].pk, "is_lead": "on"})
     assert GroupMember.objects.get(group=hub, actor=people[1]).is_lead
-    bad = client.post(seats, {"actor": people[2].pk, "joined_on": "2026-02-01",
-                              "left_on": "2026-01-01"})  # fmt: skip
+    bad = client.post(
+        seats, {"actor": people[2].pk, "joined_on": "2026-02-01", "left_on": "2026-01-01"}
+    )
     assert bad.status_code == 400 and "on or after the start" in bad.content.decode()
     seat = GroupMember.objects.get(group=hub, actor=people[0])
     assert client.post(seats, {"action": "remove", "seat": seat.pk}).status_code == 302
@@ -104,9 +114,12 @@ def test_a_duplicate_group_name_is_refused(client_for, coalition, group):
 def test_a_stale_group_form_is_refused_with_who_changed_it(client_for, coalition, group, personas):
     opened_on = group.version
     working_group_update(
-        group=group, expected_version=opened_on, updated_by=personas["organizer"],
-        name="Research and data", kind="working_group",
-    )  # fmt: skip
+        group=group,
+        expected_version=opened_on,
+        updated_by=personas["organizer"],
+        name="Research and data",
+        kind="working_group",
+    )
     response = client_for("weaver").post(
         EDIT.format(id=coalition.pk, kind="groups", pk=group.pk),
         {"name": "Mine", "kind": "hub", "version": opened_on},
@@ -121,30 +134,46 @@ def test_a_weaver_records_an_action_with_leaders_and_turnout(client_for, coaliti
     client = client_for("weaver")
     response = client.post(
         NEW.format(id=coalition.pk, kind="actions"),
-        {"title": "March on City Hall", "is_convergence": "on", "starts_on": "2026-06-01",
-         "place": "City Hall steps", "working_group": group.pk,
-         "leaders": [people[0].pk, people[1].pk], "planned_turnout": 500},
-    )  # fmt: skip
+        {
+            "title": "March on City Hall",
+            "is_convergence": "on",
+            "starts_on": "2026-06-01",
+            "place": "City Hall steps",
+            "working_group": group.pk,
+            "leaders": [people[0].pk, people[1].pk],
+            "planned_turnout": 500,
+        },
+    )
     assert response.status_code == 302
     action = Action.objects.get(title="March on City Hall")
     assert set(action.leaders.all()) == {people[0], people[1]}
     assert (action.is_convergence, action.place, action.planned_turnout) == (
-        True, "City Hall steps", 500,
-    )  # fmt: skip
+        True,
+        "City Hall steps",
+        500,
+    )
     edit = EDIT.format(id=coalition.pk, kind="actions", pk=action.pk)
     form = client.get(edit).content.decode()
     assert 'value="March on City Hall"' in form and f'value="{action.version}"' in form
     response = client.post(
         edit,
-        {"title": "March on City Hall", "starts_on": "2026-06-01", "leaders": [people[1].pk],
-         "planned_turnout": 500, "actual_turnout": 740, "outcome": "The vote was tabled",
-         "version": action.version},
-    )  # fmt: skip
+        {
+            "title": "March on City Hall",
+            "starts_on": "2026-06-01",
+            "leaders": [people[1].pk],
+            "planned_turnout": 500,
+            "actual_turnout": 740,
+            "outcome": "The vote was tabled",
+            "version": action.version,
+        },
+    )
     assert response.status_code == 302
     action.refresh_from_db()
     assert (action.actual_turnout, action.outcome, action.is_convergence) == (
-        740, "The vote was tabled", False,
-    )  # fmt: skip
+        740,
+        "The vote was tabled",
+        False,
+    )
     assert list(action.leaders.all()) == [people[1]]
 
 
@@ -176,17 +205,25 @@ def test_wins_and_shifts_are_recorded_against_actions(client_for, coalition, act
     assert list(win.actions.all()) == [action]
     response = client.post(
         NEW.format(id=coalition.pk, kind="shifts"),
-        {"title": "Rent control is thinkable", "recorded_on": "2026-07-10",
-         "direction": "favourable", "actions": [action.pk]},
-    )  # fmt: skip
+        {
+            "title": "Rent control is thinkable",
+            "recorded_on": "2026-07-10",
+            "direction": "favourable",
+            "actions": [action.pk],
+        },
+    )
     assert response.status_code == 302
     shift = ClimateShift.objects.get()
     assert (shift.direction, list(shift.actions.all())) == ("favourable", [action])
     response = client.post(
         EDIT.format(id=coalition.pk, kind="shifts", pk=shift.pk),
-        {"title": "Rent control is thinkable", "recorded_on": "2026-07-10",
-         "direction": "mixed", "version": shift.version},
-    )  # fmt: skip
+        {
+            "title": "Rent control is thinkable",
+            "recorded_on": "2026-07-10",
+            "direction": "mixed",
+            "version": shift.version,
+        },
+    )
     assert response.status_code == 302
     shift.refresh_from_db()
     assert shift.direction == "mixed" and not shift.actions.exists()
@@ -197,8 +234,9 @@ def test_wins_and_shifts_are_recorded_against_actions(client_for, coalition, act
 def test_a_weaver_editing_a_win_keeps_its_link_to_a_hidden_action(
     client_for, coalition, action, hidden, personas
 ):
-    secret = ActionFactory(coalition=coalition, title="Quiet meeting",
-                                   starts_on=datetime.date(2026, 4, 1))  # fmt: skip
+    secret = ActionFactory(
+        coalition=coalition, title="Quiet meeting", starts_on=datetime.date(2026, 4, 1)
+    )
     secret.leaders.add(hidden)
     win = WinFactory(coalition=coalition, title="Win", won_on=datetime.date(2026, 7, 1))
     win.actions.set([action, secret])

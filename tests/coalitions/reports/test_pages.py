@@ -99,7 +99,7 @@ def test_a_narrative_naming_a_person_is_refused_on_the_page(client_for, reports,
         page("report-narrative", reports["draft"]),
         {"narrative": f"Thanks {people[0].name}", "version": 1},
         follow=True,
-    )  # fmt: skip
+    )
     assert "may not show" in response.content.decode()
     reports["draft"].refresh_from_db()
     assert reports["draft"].narrative == ""
@@ -266,11 +266,13 @@ def test_a_stale_narrative_through_the_api_is_a_412_naming_who_saved_it(client_f
     draft = reports["draft"]
     client = client_for("organizer")
     path = api(draft.coalition, "reports", draft.pk)
-    first = client.patch(path, {"narrative": "One."}, content_type="application/json",
-                         HTTP_IF_MATCH='"1"')  # fmt: skip
+    first = client.patch(
+        path, {"narrative": "One."}, content_type="application/json", HTTP_IF_MATCH='"1"'
+    )
     assert first.status_code == 200
-    stale = client.patch(path, {"narrative": "Two."}, content_type="application/json",
-                         HTTP_IF_MATCH='"1"')  # fmt: skip
+    stale = client.patch(
+        path, {"narrative": "Two."}, content_type="application/json", HTTP_IF_MATCH='"1"'
+    )
     assert stale.status_code == 412
     body = stale.json()
     assert body["current_version"] == 2 and body["changed_by"] == "organizer"

@@ -43,15 +43,27 @@ def demo(settings):
         for months in range(18, -1, -1):
             day = today - datetime.timedelta(days=30 * months)
             MetricRunFactory(
-                coalition=coalition, status="succeeded", input_hash=f"scan-{months}",
-                computed_for=day, finished_at=timezone.now(),
-                network={"public": {
-                    "density": 0.1, "member_mean_strength": 0.4, "strong_ties": 12,
-                    "at_risk": 2, "distributed_leadership": 0.6, "leaders": 9,
-                    "new_leaders": 2, "mean_skill_level": 3.1, "lead_roles": 7,
-                    "directly_affected_share": 0.43}},
+                coalition=coalition,
+                status="succeeded",
+                input_hash=f"scan-{months}",
+                computed_for=day,
+                finished_at=timezone.now(),
+                network={
+                    "public": {
+                        "density": 0.1,
+                        "member_mean_strength": 0.4,
+                        "strong_ties": 12,
+                        "at_risk": 2,
+                        "distributed_leadership": 0.6,
+                        "leaders": 9,
+                        "new_leaders": 2,
+                        "mean_skill_level": 3.1,
+                        "lead_roles": 7,
+                        "directly_affected_share": 0.43,
+                    }
+                },
                 leadership={},
-            )  # fmt: skip
+            )
     organizer = get_user_model().objects.get(username=RoleName.ORGANIZER.value)
     report = report_services.report_create(coalition=coalition, created_by=organizer)
     report_services.report_publish(report=report, published_by=organizer)

@@ -59,9 +59,14 @@ def metric_run(coalition, day, *, strength, strong, leaders, status="succeeded",
 
 def assess(actor, day, stance):
     return AllyAssessmentFactory(
-        actor=actor, stance=stance, ally_kind="natural", influence=3, proximity=3,
-        commitment=3, assessed_on=day,
-    )  # fmt: skip
+        actor=actor,
+        stance=stance,
+        ally_kind="natural",
+        influence=3,
+        proximity=3,
+        commitment=3,
+        assessed_on=day,
+    )
 
 
 @pytest.fixture
@@ -135,14 +140,17 @@ def test_members_and_signatories_are_counted_as_they_stood_at_the_period_end(
             coalition=coalition, organisation=org, phase=phase, joined_on=D(2025, 1, 1)
         )
         PhaseMoveFactory(
-            membership=membership, to_phase="connect",
+            membership=membership,
+            to_phase="connect",
             moved_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC),
-        )  # fmt: skip
+        )
         if phase != "connect":
             PhaseMoveFactory(
-                membership=membership, from_phase="connect", to_phase=phase,
+                membership=membership,
+                from_phase="connect",
+                to_phase=phase,
                 moved_at=datetime.datetime(2026, 2, 1, tzinfo=datetime.UTC),
-            )  # fmt: skip
+            )
     MembershipFactory(
         coalition=coalition, organisation=hidden, phase="produce", joined_on=D(2025, 1, 1)
     )
@@ -159,9 +167,12 @@ def test_members_and_signatories_are_counted_as_they_stood_at_the_period_end(
 
 def test_a_published_report_does_not_change_when_the_data_changes(coalition, personas, history):
     report = report_services.report_create(
-        coalition=coalition, created_by=personas["organizer"], period_start=Q1[0], period_end=Q1[1],
+        coalition=coalition,
+        created_by=personas["organizer"],
+        period_start=Q1[0],
+        period_end=Q1[1],
         narrative="A good quarter.",
-    )  # fmt: skip
+    )
     report_services.report_publish(report=report, published_by=personas["organizer"])
     frozen = report_selectors.report_figures(report)
     # Everything a report is built from changes afterwards.

@@ -21,9 +21,14 @@ def mapped(coalition, personas, member_org):
     def actor(name, stance, **extra):
         row = ActorFactory(coalition=coalition, name=name, kind=ActorKind.GROUP, **extra)
         AllyAssessmentFactory(
-            actor=row, stance=stance, ally_kind="natural", influence=3, proximity=3,
-            commitment=3, assessed_on=datetime.date(2026, 1, 1),
-        )  # fmt: skip
+            actor=row,
+            stance=stance,
+            ally_kind="natural",
+            influence=3,
+            proximity=3,
+            commitment=3,
+            assessed_on=datetime.date(2026, 1, 1),
+        )
         return row
 
     faith = actor("Faith Alliance", "active_ally")
@@ -31,13 +36,17 @@ def mapped(coalition, personas, member_org):
     secret = actor("Hidden Source", "neutral", is_sensitive=True)
     TieFactory(coalition=coalition, source=faith, target=mayor, strength=2)
     EngagementPlanFactory(
-        actor=mayor, ask="Meet the tenants", next_step="Call the chief of staff",
+        actor=mayor,
+        ask="Meet the tenants",
+        next_step="Call the chief of staff",
         next_step_on=timezone.localdate() - datetime.timedelta(days=3),
-    )  # fmt: skip
+    )
     EngagementPlanFactory(
-        actor=faith, ask="Host the vigil", next_step="Book the hall",
+        actor=faith,
+        ask="Host the vigil",
+        next_step="Book the hall",
         next_step_on=timezone.localdate() + datetime.timedelta(days=3),
-    )  # fmt: skip
+    )
     return {"faith": faith, "mayor": mayor, "secret": secret}
 
 

@@ -66,9 +66,12 @@ def reach(coalition, personas, member_org):
     TieFactory(coalition=coalition, source=member_org, target=secret, strength=5)
     TieFactory(coalition=coalition, source=secret, target=mayor, strength=5)
     TieFactory(
-        coalition=coalition, source=member_org, target=clerk, strength=5,
+        coalition=coalition,
+        source=member_org,
+        target=clerk,
+        strength=5,
         ended_on=datetime.date(2020, 1, 1),
-    )  # fmt: skip
+    )
     return {"faith": faith, "clerk": clerk, "mayor": mayor, "union": member_org, "secret": secret}
 
 

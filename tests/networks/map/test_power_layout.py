@@ -33,9 +33,14 @@ def test_the_unassessed_stand_apart_and_the_same_data_draws_the_same_map():
 def test_the_map_endpoint_answers_the_power_layout(client_for, coalition, personas):
     mayor = ActorFactory(coalition=coalition, name="Mayor", kind=ActorKind.OFFICIAL)
     AllyAssessmentFactory(
-        actor=mayor, stance="active_opposition", ally_kind="strategic", influence=5,
-        proximity=5, commitment=1, assessed_on=datetime.date(2026, 1, 1),
-    )  # fmt: skip
+        actor=mayor,
+        stance="active_opposition",
+        ally_kind="strategic",
+        influence=5,
+        proximity=5,
+        commitment=1,
+        assessed_on=datetime.date(2026, 1, 1),
+    )
     response = client_for("member").get(url(coalition, "map") + "?layout=power")
     assert response.status_code == 200
     node = next(n for n in response.json()["nodes"] if n["id"] == mayor.pk)

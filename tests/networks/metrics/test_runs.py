@@ -356,9 +356,14 @@ def test_loading_a_run_takes_the_same_queries_for_a_small_and_a_larger_network(
         )
         for actor in actors[:3]:
             AllyAssessmentFactory(
-                actor=actor, stance="active_ally", ally_kind="natural", influence=3,
-                proximity=3, commitment=3, assessed_on=datetime.date(2026, 1, 1),
-            )  # fmt: skip
+                actor=actor,
+                stance="active_ally",
+                ally_kind="natural",
+                influence=3,
+                proximity=3,
+                commitment=3,
+                assessed_on=datetime.date(2026, 1, 1),
+            )
 
     grow(3)
     # coalition settings, actors, ties, interaction participants, actions led, lead

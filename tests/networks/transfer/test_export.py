@@ -36,8 +36,13 @@ from weft.vocabulary import ActorKind
 pytestmark = pytest.mark.django_db
 
 GEXF_SCHEMA = Path(__file__).resolve().parents[2] / "data" / "gexf-1.3.xsd"
-FILE_NAMES = {"xlsx": "map.xlsx", "csv": "map.zip", "json": "map.json",
-              "graphml": "map.graphml", "gexf": "map.gexf"}  # fmt: skip
+FILE_NAMES = {
+    "xlsx": "map.xlsx",
+    "csv": "map.zip",
+    "json": "map.json",
+    "graphml": "map.graphml",
+    "gexf": "map.gexf",
+}
 
 
 @pytest.fixture
@@ -62,22 +67,38 @@ def mapped(coalition, personas, member_org):
         (mayor, "passive_opposition", datetime.date(2025, 3, 1)),
     ):
         AllyAssessmentFactory(
-            actor=actor, stance=stance, ally_kind="strategic", influence=4, proximity=2,
-            commitment=3, assessed_on=day,
-        )  # fmt: skip
+            actor=actor,
+            stance=stance,
+            ally_kind="strategic",
+            influence=4,
+            proximity=2,
+            commitment=3,
+            assessed_on=day,
+        )
     TieFactory(
-        coalition=coalition, source=maria, target=union, kind="affiliation",
-        direction="directed", strength=4, started_on=datetime.date(2024, 2, 1),
-    )  # fmt: skip
+        coalition=coalition,
+        source=maria,
+        target=union,
+        kind="affiliation",
+        direction="directed",
+        strength=4,
+        started_on=datetime.date(2024, 2, 1),
+    )
     TieFactory(
-        coalition=coalition, source=union, target=mayor, kind="conflict", direction="mutual",
+        coalition=coalition,
+        source=union,
+        target=mayor,
+        kind="conflict",
+        direction="mutual",
         description="Rent freeze fight",
-    )  # fmt: skip
+    )
     TieFactory(coalition=coalition, source=donor, target=union, kind="funding", is_sensitive=True)
     meeting = InteractionFactory(
-        coalition=coalition, kind="one_to_one", occurred_on=datetime.date(2025, 5, 5),
+        coalition=coalition,
+        kind="one_to_one",
+        occurred_on=datetime.date(2025, 5, 5),
         summary="Coffee",
-    )  # fmt: skip
+    )
     InteractionParticipant.objects.bulk_create(
         [InteractionParticipant(interaction=meeting, actor=a) for a in (maria, union)]
     )
@@ -128,10 +149,19 @@ def actors_of(coalition, *, all_assessments=False):
 
 def ties_of(coalition):
     return sorted(
-        (t.source.name, t.target.name, t.kind, t.direction, t.strength, t.description,
-         t.is_sensitive, t.started_on, t.ended_on)
+        (
+            t.source.name,
+            t.target.name,
+            t.kind,
+            t.direction,
+            t.strength,
+            t.description,
+            t.is_sensitive,
+            t.started_on,
+            t.ended_on,
+        )
         for t in Tie.objects.filter(coalition=coalition).select_related("source", "target")
-    )  # fmt: skip
+    )
 
 
 @pytest.mark.parametrize("file_format", ["xlsx", "csv", "json", "graphml", "gexf"])
@@ -207,9 +237,14 @@ def test_every_export_is_audited_with_who_what_and_how_many(client_for, mapped, 
     entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
     assert entry.user == personas["member"] and entry.coalition == mapped
     assert entry.details == {
-        "format": "gexf", "role": "member", "actors": 3, "ties": 2, "interactions": 1,
-        "contact_details": 0, "includes_sensitive": False,
-    }  # fmt: skip
+        "format": "gexf",
+        "role": "member",
+        "actors": 3,
+        "ties": 2,
+        "interactions": 1,
+        "contact_details": 0,
+        "includes_sensitive": False,
+    }
 
 
 def test_an_unknown_export_format_is_a_400_naming_it(client_for, mapped):
@@ -221,15 +256,27 @@ def test_an_unknown_export_format_is_a_400_naming_it(client_for, mapped):
 @pytest.fixture
 def metric_run(mapped):
     run = MetricRunFactory(
-        coalition=mapped, status="succeeded", input_hash="x" * 64,
+        coalition=mapped,
+        status="succeeded",
+        input_hash="x" * 64,
         computed_for=datetime.date(2025, 7, 1),
-    )  # fmt: skip
+    )
     for actor in Actor.objects.filter(coalition=mapped):
         ActorMetricFactory(
-            run=run, actor=actor, degree=2, weighted_degree=2.5, betweenness=0.25,
-            weighted_betweenness=0.2, closeness=0.5, pagerank=0.25, core_number=1, reach=0.5,
-            community=0, is_broker=False, is_peripheral=True,
-        )  # fmt: skip
+            run=run,
+            actor=actor,
+            degree=2,
+            weighted_degree=2.5,
+            betweenness=0.25,
+            weighted_betweenness=0.2,
+            closeness=0.5,
+            pagerank=0.25,
+            core_number=1,
+            reach=0.5,
+            community=0,
+            is_broker=False,
+            is_peripheral=True,
+        )
     return run
 
 
@@ -279,9 +326,10 @@ def test_a_saved_views_export_holds_what_its_filters_show_and_is_audited(client_
         coalition=mapped, name="Allies", filters={"stance": ["active_ally", "passive_ally"]}
     )
     wide = SavedViewFactory(
-        coalition=mapped, name="People and organisations",
+        coalition=mapped,
+        name="People and organisations",
         filters={"kind": ["person", "organisation"]},
-    )  # fmt: skip
+    )
     client = client_for("organizer")
     base = f"/api/v1/coalitions/{mapped.pk}/export/"
     response = client.get(base, {"format": "json", "view": view.pk})

@@ -224,20 +224,36 @@ def test_weft_json_import_keeps_assessments_and_interactions(client_for, coaliti
                 "label": "Alpha",
                 "kind": "organisation",
                 "assessments": [
-                    {"stance": "neutral", "ally_kind": "strategic", "influence": 4,
-                     "proximity": 2, "commitment": 1, "assessed_on": "2025-01-01"},
-                    {"stance": "passive_ally", "ally_kind": "strategic", "influence": 4,
-                     "proximity": 2, "commitment": 3, "assessed_on": "2025-06-01"},
+                    {
+                        "stance": "neutral",
+                        "ally_kind": "strategic",
+                        "influence": 4,
+                        "proximity": 2,
+                        "commitment": 1,
+                        "assessed_on": "2025-01-01",
+                    },
+                    {
+                        "stance": "passive_ally",
+                        "ally_kind": "strategic",
+                        "influence": 4,
+                        "proximity": 2,
+                        "commitment": 3,
+                        "assessed_on": "2025-06-01",
+                    },
                 ],
             },
             {"id": "b", "label": "Beta", "kind": "person"},
         ],
         "ties": [{"source": "a", "target": "b", "kind": "trust", "strength": 5}],
         "interactions": [
-            {"kind": "one_to_one", "occurred_on": "2025-05-05", "summary": "Coffee",
-             "participants": ["a", "b"]}
+            {
+                "kind": "one_to_one",
+                "occurred_on": "2025-05-05",
+                "summary": "Coffee",
+                "participants": ["a", "b"],
+            }
         ],
-    }  # fmt: skip
+    }
     data = json.dumps(document).encode()
     client = client_for("organizer")
     for _ in range(2):  # the second time, nothing new

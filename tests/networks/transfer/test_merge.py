@@ -30,14 +30,19 @@ DAY = datetime.date(2025, 4, 1)
 @pytest.fixture
 def pair(coalition, personas):
     kept = ActorFactory(
-        coalition=coalition, name="Tenants Union", kind=ActorKind.ORGANISATION,
+        coalition=coalition,
+        name="Tenants Union",
+        kind=ActorKind.ORGANISATION,
         custom_fields={"Website": "tu.example"},
-    )  # fmt: skip
+    )
     merged = ActorFactory(
-        coalition=coalition, name="The Tenants' Union, Inc.", kind=ActorKind.ORGANISATION,
-        description="Renters organising", external_key="k1",
+        coalition=coalition,
+        name="The Tenants' Union, Inc.",
+        kind=ActorKind.ORGANISATION,
+        description="Renters organising",
+        external_key="k1",
         custom_fields={"Website": "tenants.example", "Founded": "1999"},
-    )  # fmt: skip
+    )
     other = ActorFactory(coalition=coalition, name="Food Bank", kind=ActorKind.GROUP)
     person = ActorFactory(coalition=coalition, name="Rosa Diaz", kind=ActorKind.PERSON)
     rows = {
@@ -51,7 +56,7 @@ def pair(coalition, personas):
             proximity=3,
             commitment=4,
             assessed_on=DAY,
-        ),  # fmt: skip
+        ),
         "contact": ContactDetailFactory(actor=merged, kind="email", value="tu@example.org"),
         "affiliation": AffiliationFactory(person=person, organisation=merged),
         "kept_membership": MembershipFactory(coalition=coalition, organisation=kept),
@@ -124,8 +129,10 @@ def test_an_undo_puts_every_row_back(personas, coalition, pair):
     actor_merge_undo(access=access, merge_id=merge.pk)
     back = Actor.objects.get(pk=merged.pk)
     assert (back.name, back.external_key, back.description) == (
-        "The Tenants' Union, Inc.", "k1", "Renters organising",
-    )  # fmt: skip
+        "The Tenants' Union, Inc.",
+        "k1",
+        "Renters organising",
+    )
     assert back.custom_fields == {"Website": "tenants.example", "Founded": "1999"}
     assert Tie.objects.get(pk=rows["tie_to_other"].pk).source_id == merged.pk
     between = Tie.objects.get(pk=rows["tie_between"].pk)

@@ -11,9 +11,10 @@ from tests.networks.transfer.files import xlsx
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("persona", "status"), [("organizer", 200), ("weaver", 200),
-                                                  ("member", 403), ("funder", 403),
-                                                  ("outsider", 404)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("organizer", 200), ("weaver", 200), ("member", 403), ("funder", 403), ("outsider", 404)],
+)
 def test_the_import_page_is_for_editors(client_for, coalition, persona, status):
     response = client_for(persona).get(f"/coalitions/{coalition.pk}/import/")
     assert response.status_code == status

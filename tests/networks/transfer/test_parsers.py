@@ -309,7 +309,7 @@ def test_a_preview_kept_as_json_reads_back_the_same():
             "interactions": [
                 {"kind": "one_to_one", "occurred_on": "2025-05-05", "participants": ["a", "b"]}
             ],
-        }  # fmt: skip
+        }
     )
     parsed = read_map("map.json", document)
     import json
