@@ -97,6 +97,39 @@ def test_a_stale_delete_deletes_nothing(client_for, coalition):
     assert Actor.objects.filter(pk=church.pk).exists()
 
 
+@pytest.mark.parametrize("if_match", ['"abc"', 'W/"x1"', '"7", "8"'])
+def test_an_if_match_naming_no_current_version_gets_412_not_400(client_for, coalition, if_match):
+    """RFC 9110 (13.1.1): a well-formed entity tag that is not the item's current one fails
+    the precondition, whatever it names."""
+    church = org(coalition, "St Anne's")
+    url = api(coalition, "actors", church.pk)
+    response = send(client_for("organizer"), "PATCH", url, {"name": "X"}, HTTP_IF_MATCH=if_match)
+    assert response.status_code == 412
+    assert response.json()["code"] == "stale_version"
+    church.refresh_from_db()
+    assert church.name == "St Anne's"
+
+
+def test_if_match_star_changes_whatever_version_is_current(client_for, coalition):
+    church = org(coalition, "St Anne's")
+    church.description = "Moved on"
+    church.save()
+    url = api(coalition, "actors", church.pk)
+    response = send(client_for("organizer"), "PATCH", url, {"name": "X"}, HTTP_IF_MATCH="*")
+    assert response.status_code == 200 and response["ETag"] == '"3"'
+
+
+def test_an_if_match_list_naming_the_current_version_applies(client_for, coalition):
+    church = org(coalition, "St Anne's")
+    url = api(coalition, "actors", church.pk)
+    response = send(
+        client_for("organizer"), "PATCH", url, {"name": "X"}, HTTP_IF_MATCH='"5", W/"1"'
+    )
+    assert response.status_code == 200
+    church.refresh_from_db()
+    assert church.name == "X"
+
+
 # -- History and restore ----------------------------------------------------------------------
 
 
