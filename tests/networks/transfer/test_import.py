@@ -1,6 +1,8 @@
 """Import through the API: preview writes nothing, confirm applies in one transaction, a
 re-import updates instead of duplicating, and every bad file is named."""
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -264,3 +266,39 @@ def test_weft_json_import_keeps_assessments_and_interactions(client_for, coaliti
     assert stances == ["neutral", "passive_ally"]
     assert coalition.interactions.count() == 1
     assert coalition.interactions.get().participants.count() == 2
+
+
+def test_a_queued_import_is_read_by_one_worker_only(coalition, personas):
+    """The task claims its job with a conditional update: a second delivery of the same job
+    (another task id) claims nothing while the first reads the file; a redelivery of the
+    same task (its worker was lost) and a job started longer ago than the time limit are
+    claimed again. The job stays "queued" for clients until its preview is written."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from networks.transfer.tasks import import_claim
+    from tests.networks.factories import ImportJobFactory
+
+    job = ImportJobFactory(coalition=coalition, created_by=personas["organizer"])
+    assert import_claim(job_id=job.pk, task_id="first") is True
+    assert import_claim(job_id=job.pk, task_id="second") is False
+    assert import_claim(job_id=job.pk, task_id="first") is True  # redelivered after a crash
+    job.refresh_from_db()
+    assert (job.status, job.task_id) == (ImportStatus.QUEUED, "first")
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
+    ImportJob.objects.filter(pk=job.pk).update(started_at=long_ago)
+    assert import_claim(job_id=job.pk, task_id="second") is True
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.PREVIEWED)
+    assert import_claim(job_id=job.pk, task_id="third") is False
+
+
+def test_a_second_delivery_of_a_preview_task_reads_nothing(coalition, personas, monkeypatch):
+    from networks.transfer import tasks
+    from tests.networks.factories import ImportJobFactory
+
+    job = ImportJobFactory(coalition=coalition, created_by=personas["organizer"])
+    assert tasks.import_claim(job_id=job.pk, task_id="first")  # a worker reads it meanwhile
+    read = []
+    monkeypatch.setattr(tasks, "import_job_preview", lambda **kwargs: read.append(kwargs))
+    assert tasks.preview_import.apply(args=[job.pk]).get() == "skipped"
+    assert read == []
