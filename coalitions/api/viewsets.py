@@ -8,7 +8,6 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from coalitions import roles
-from coalitions.models import RoleName
 from coalitions.roles import Permission
 from weft.api import IF_MATCH, etag_for, expected_version
 from weft.versions import ANY_VERSION, StaleVersion
@@ -74,8 +73,10 @@ class CoalitionScopedViewSet(viewsets.ModelViewSet):
         raise ImproperlyConfiguredViewSet(type(self).__name__, "perform_destroy()")
 
     def create(self, request, *args, **kwargs):
-        if self.access.role == RoleName.MEMBER and not self.members_create:
-            # Refuse before validating: a member learns nothing about rows they cannot write.
+        if not self.members_create and not self.access.can(Permission.MAP_EDIT_ALL):
+            # A member edits only their own organisation's rows, and creates here only if the
+            # resource allows it (ties of their organisation, its endorsements). Refused before
+            # validating: a member learns nothing about rows they cannot write.
             raise roles.PermissionDeniedForRole(self.access, self.write_permission)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

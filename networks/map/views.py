@@ -8,7 +8,6 @@ from rest_framework.exceptions import ValidationError
 
 from allies.models import EngagementPlan
 from coalitions import roles
-from coalitions.models import RoleName
 from coalitions.produce.models import WorkingGroup
 from coalitions.roles import Permission
 from networks.map.filters import MapFilters, map_filters_from
@@ -46,7 +45,7 @@ def map_page(request, coalition_id: int):
         "coalition": access.coalition,
         # Members see the map read-only (DESIGN.md: they edit their own organisation only,
         # which the API enforces; the map page offers no edit controls to them).
-        "can_edit": access.role != RoleName.MEMBER and access.can(Permission.MAP_EDIT),
+        "can_edit": access.can(Permission.MAP_EDIT_ALL),
         "has_metrics": MetricRun.objects.filter(
             coalition=access.coalition, status=MetricRunStatus.SUCCEEDED
         ).exists(),

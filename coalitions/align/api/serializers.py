@@ -29,7 +29,7 @@ from coalitions.api.fields import (
     NamedChoiceField,
     UnversionedSerializer,
 )
-from coalitions.models import RoleName
+from coalitions.roles import Permission
 from weft.serializers import WeftModelSerializer
 from weft.vocabulary import HealthArea
 
@@ -162,7 +162,7 @@ class SignatureSerializer(serializers.ModelSerializer):
         if access is None or not access.sees_contacts:
             for name in SIGNER_FIELDS:
                 fields.pop(name)
-        if access is not None and access.role == RoleName.MEMBER:
+        if access is not None and not access.can(Permission.SIGNATURES_VIEW):
             fields = {k: v for k, v in fields.items() if k in MEMBER_SIGNATURE_FIELDS}
         return fields
 
