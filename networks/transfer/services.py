@@ -474,9 +474,11 @@ def saved_view_filters(access, view_id: int):
     view = SavedView.objects.filter(coalition=access.coalition, pk=view_id).first()
     if view is None:
         raise ApplicationError(
-            f"There is no saved view {view_id} in this coalition.", field="view", status=404,
+            f"There is no saved view {view_id} in this coalition.",
+            field="view",
+            status=404,
             code="not_found",
-        )  # fmt: skip
+        )
     return view, map_filters_from(filters_query(view.filters or {}))
 
 
