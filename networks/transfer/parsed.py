@@ -120,6 +120,19 @@ class ParsedMap:
     def problem(self, sheet: str, row: int | None, column: str, message: str) -> None:
         self.problems.append(Problem(sheet=sheet, row=row, column=column, message=message))
 
+    def read_fields(self, target, readers, value_of, *, sheet: str, row: int | None) -> bool:
+        """Set each ``attribute`` of ``target`` to ``reader(value_of(column))``, for every
+        (column, attribute, reader) of ``readers``; a value its reader refuses is a problem of
+        the row, named by its column. True when no value was refused."""
+        ok = True
+        for column, attribute, reader in readers:
+            try:
+                setattr(target, attribute, reader(value_of(column)))
+            except ValueError as error:
+                self.problem(sheet, row, column, str(error))
+                ok = False
+        return ok
+
 
 # A preview's rows, kept as JSON on the import job so that the confirm applies exactly what
 # was previewed without reading the file again (the read is most of a preview's time).
