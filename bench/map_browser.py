@@ -161,11 +161,17 @@ def build_bare_bundle(target: Path) -> None:
     """The bare page's module, bundled by the project's esbuild from the same node_modules
     (read from stdin, so imports resolve from the project's root)."""
     esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
-    subprocess.run(  # noqa: S603 (our own esbuild, our own source)
-        [str(esbuild), "--bundle", "--format=esm", "--minify", "--sourcefile=bare.js",
-         f"--outfile={target / 'bare.js'}", "--log-level=warning"],
-        input=BARE_JS, text=True, check=True, cwd=ROOT,
-    )  # fmt: skip
+    command = [
+        str(esbuild),
+        "--bundle",
+        "--format=esm",
+        "--minify",
+        "--sourcefile=bare.js",
+        f"--outfile={target / 'bare.js'}",
+        "--log-level=warning",
+    ]
+    # Our own esbuild on our own source.
+    subprocess.run(command, input=BARE_JS, text=True, check=True, cwd=ROOT)  # noqa: S603
 
 
 def fulfil_with(content_type: str, body):
@@ -265,14 +271,16 @@ def measure_layout(coalition_id: int) -> float:
     return time.perf_counter() - started
 
 
-def run(*, smoke: bool = False, cleanup: bool = True) -> tuple[dict, list[str]]:
-    from playwright.sync_api import sync_playwright
-
+def check_prerequisites() -> None:
+    """Stops before anything is built when Chromium or the map page's bundle is missing."""
     if not Path(CHROMIUM).exists():
         raise SystemExit(f"bench: {CHROMIUM} is missing (apt-get install chromium)")
     if not (ROOT / "static" / "dist" / "map.js").exists():
         raise SystemExit("bench: static/dist/map.js is missing: run `make static`")
-    sizes = SMOKE_SIZES if smoke else SIZES
+
+
+def build_coalitions(sizes) -> list[tuple[int, int, dict]]:
+    """(actors, ties, the built coalition) per size; its user signs in with PASSWORD."""
     built = []
     for n_actors, n_ties in sizes:
         print(f"building {n_actors} actors / {n_ties} ties …", flush=True)
@@ -280,86 +288,93 @@ def run(*, smoke: bool = False, cleanup: bool = True) -> tuple[dict, list[str]]:
         coalition["user"].set_password(PASSWORD)
         coalition["user"].save(update_fields=["password"])
         built.append((n_actors, n_ties, coalition))
-    map_endpoint.vacuum_analyze()
-    # The server's force layout first (measured at the largest size), so that both pages draw
-    # what an organizer sees: the layout's positions, not the random ones the builder stored.
+    return built
+
+
+def lay_out(built) -> float:
+    """Lays out every coalition with the server's force layout; the seconds it took at the
+    largest size."""
     layout_s = 0.0
     for n_actors, _, coalition in built:
         seconds = measure_layout(coalition["coalition"].pk)
         if n_actors == built[-1][0]:
             layout_s = round(seconds, 2)
-    print(f"server layout for {built[-1][0]} actors: {layout_s} s", flush=True)
-    server, base = start_server()
-    bare_dir = Path(tempfile.mkdtemp(prefix="weft-bench-"))
-    results = []
-    try:
-        build_bare_bundle(bare_dir)
-        bare_js = (bare_dir / "bare.js").read_bytes()
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for n_actors, n_ties, coalition in built:
-                context = browser.new_context(viewport={"width": 1280, "height": 860})
-                context.add_init_script(INTERACTIVE_JS)
-                page = context.new_page()
-                cid = coalition["coalition"].pk
-                api = f"/api/v1/coalitions/{cid}/map/"
-                bare_html = BARE_HTML.replace("{api}", api)
-                page.route(
-                    f"{base}/bench-bare/page",
-                    fulfil_with("text/html", bare_html),
-                )
-                page.route(
-                    f"{base}/bench-bare/bare.js",
-                    fulfil_with("text/javascript", bare_js),
-                )
-                sign_in(page, base, coalition["user"].get_username())
-                urls = {
-                    "map page": f"{base}/coalitions/{cid}/map/",
-                    "bare page": f"{base}/bench-bare/page",
-                }
-                times = {name: [] for name in urls}
-                for url in urls.values():  # warm-up: caches, compiled shaders
-                    time_to_interactive(page, url)
-                for _ in range(REPEAT):
-                    for name, url in urls.items():  # interleaved: both see the same load
-                        times[name].append(time_to_interactive(page, url))
-                row = {
-                    "actors": n_actors,
-                    "ties": n_ties,
-                    "map_page_s": round(min(times["map page"]), 3),
-                    "bare_page_s": round(min(times["bare page"]), 3),
-                    "map_page_median_s": round(statistics.median(times["map page"]), 3),
-                    "bare_page_median_s": round(statistics.median(times["bare page"]), 3),
-                }
-                row["ratio"] = round(row["map_page_s"] / row["bare_page_s"], 2)
-                print(
-                    f"{n_actors:>6} actors {n_ties:>6} ties: map page {row['map_page_s']:.2f} s, "
-                    f"bare {row['bare_page_s']:.2f} s, ratio {row['ratio']:.2f}",
-                    flush=True,
-                )  # fmt: skip
-                if n_actors >= 5_000 or smoke:
-                    zoom = {
-                        "map page": zoom_frames(page, urls["map page"], MAP_READY),
-                        "bare page": zoom_frames(page, urls["bare page"], BARE_READY),
-                    }
-                    row["zoom"] = zoom
-                    row["slowest_zoom_frame_ms"] = zoom["map page"]["while_zooming_ms"]
-                    for name, figures in zoom.items():
-                        print(
-                            f"{'':>20}zoom, {name}: slowest frame while zooming "
-                            f"{figures['while_zooming_ms']} ms, redraw after it "
-                            f"{figures['redraw_after_ms']} ms",
-                            flush=True,
-                        )
-                context.close()
-                results.append(row)
-            browser.close()
-    finally:
-        server.terminate()
-        shutil.rmtree(bare_dir, ignore_errors=True)
-        if cleanup:
-            for _, _, coalition in built:
-                map_endpoint.remove_coalition(coalition)
+    return layout_s
+
+
+def interactive_times(page, urls: dict[str, str]) -> dict[str, list[float]]:
+    """Seconds to interactive of each page, REPEAT times, after a warm-up."""
+    times = {name: [] for name in urls}
+    for url in urls.values():  # warm-up: caches, compiled shaders
+        time_to_interactive(page, url)
+    for _ in range(REPEAT):
+        for name, url in urls.items():  # interleaved: both see the same load
+            times[name].append(time_to_interactive(page, url))
+    return times
+
+
+def serve_both_pages(page, base: str, bare_js: bytes, coalition: dict) -> dict[str, str]:
+    """Signs the coalition's user in and routes the bare page; the URL of each page."""
+    cid = coalition["coalition"].pk
+    api = f"/api/v1/coalitions/{cid}/map/"
+    bare_html = BARE_HTML.replace("{api}", api)
+    page.route(f"{base}/bench-bare/page", fulfil_with("text/html", bare_html))
+    page.route(f"{base}/bench-bare/bare.js", fulfil_with("text/javascript", bare_js))
+    sign_in(page, base, coalition["user"].get_username())
+    return {
+        "map page": f"{base}/coalitions/{cid}/map/",
+        "bare page": f"{base}/bench-bare/page",
+    }
+
+
+def measure_size(browser, base: str, bare_js: bytes, built_size: tuple, *, smoke: bool) -> dict:
+    """The figures of one size: time to interactive of both pages (best and median) and, at
+    5,000 actors or in a smoke run, their slowest frames while zooming."""
+    n_actors, n_ties, coalition = built_size
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    context.add_init_script(INTERACTIVE_JS)
+    page = context.new_page()
+    urls = serve_both_pages(page, base, bare_js, coalition)
+    times = interactive_times(page, urls)
+    row = {
+        "actors": n_actors,
+        "ties": n_ties,
+        "map_page_s": round(min(times["map page"]), 3),
+        "bare_page_s": round(min(times["bare page"]), 3),
+        "map_page_median_s": round(statistics.median(times["map page"]), 3),
+        "bare_page_median_s": round(statistics.median(times["bare page"]), 3),
+    }
+    row["ratio"] = round(row["map_page_s"] / row["bare_page_s"], 2)
+    map_s, bare_s = row["map_page_s"], row["bare_page_s"]
+    print(
+        f"{n_actors:>6} actors {n_ties:>6} ties: map page {map_s:.2f} s, "
+        f"bare {bare_s:.2f} s, ratio {row['ratio']:.2f}",
+        flush=True,
+    )
+    if n_actors >= 5_000 or smoke:
+        measure_zoom(page, urls, row)
+    context.close()
+    return row
+
+
+def measure_zoom(page, urls: dict[str, str], row: dict) -> None:
+    """Adds the zoom figures of both pages to ``row``."""
+    zoom = {
+        "map page": zoom_frames(page, urls["map page"], MAP_READY),
+        "bare page": zoom_frames(page, urls["bare page"], BARE_READY),
+    }
+    row["zoom"] = zoom
+    row["slowest_zoom_frame_ms"] = zoom["map page"]["while_zooming_ms"]
+    for name, figures in zoom.items():
+        print(
+            f"{'':>20}zoom, {name}: slowest frame while zooming "
+            f"{figures['while_zooming_ms']} ms, redraw after it "
+            f"{figures['redraw_after_ms']} ms",
+            flush=True,
+        )
+
+
+def missed_targets(results: list[dict], layout_s: float, *, smoke: bool) -> list[str]:
     misses = []
     for row in results:
         if not smoke and row["ratio"] > MAX_RATIO:
@@ -370,5 +385,36 @@ def run(*, smoke: bool = False, cleanup: bool = True) -> tuple[dict, list[str]]:
             )
     if not smoke and layout_s > MAX_LAYOUT_S:
         misses.append(f"server layout {layout_s} s (> {MAX_LAYOUT_S} s)")
+    return misses
+
+
+def run(*, smoke: bool = False, cleanup: bool = True) -> tuple[dict, list[str]]:
+    from playwright.sync_api import sync_playwright
+
+    check_prerequisites()
+    built = build_coalitions(SMOKE_SIZES if smoke else SIZES)
+    map_endpoint.vacuum_analyze()
+    # The server's force layout first (measured at the largest size), so that both pages draw
+    # what an organizer sees: the layout's positions, not the random ones the builder stored.
+    layout_s = lay_out(built)
+    print(f"server layout for {built[-1][0]} actors: {layout_s} s", flush=True)
+    server, base = start_server()
+    bare_dir = Path(tempfile.mkdtemp(prefix="weft-bench-"))
+    results = []
+    try:
+        build_bare_bundle(bare_dir)
+        bare_js = (bare_dir / "bare.js").read_bytes()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for built_size in built:
+                results.append(measure_size(browser, base, bare_js, built_size, smoke=smoke))
+            browser.close()
+    finally:
+        server.terminate()
+        shutil.rmtree(bare_dir, ignore_errors=True)
+        if cleanup:
+            for _, _, coalition in built:
+                map_endpoint.remove_coalition(coalition)
+    misses = missed_targets(results, layout_s, smoke=smoke)
     figures = {"sizes": results, "layout_actors": built[-1][0], "layout_s": layout_s}
     return figures, misses

@@ -30,8 +30,13 @@ class RoleAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__email", "coalition__name", "organisation__name")
     list_select_related = ("user", "coalition", "organisation")
     autocomplete_fields = (
-        "coalition", "user", "organisation", "person", "granted_by", "revoked_by",
-    )  # fmt: skip
+        "coalition",
+        "user",
+        "organisation",
+        "person",
+        "granted_by",
+        "revoked_by",
+    )
     date_hierarchy = "granted_at"
 
 

@@ -89,9 +89,11 @@ def role_grant(
         taken = Role.objects.current().filter(coalition=coalition, person=person)
         if taken.exclude(user=user).exists():
             raise ApplicationError(
-                "Another account is already linked to this person.", field="person",
-                status=409, code="person_taken",
-            )  # fmt: skip
+                "Another account is already linked to this person.",
+                field="person",
+                status=409,
+                code="person_taken",
+            )
     if current is not None:
         if (
             current.role == role

@@ -77,10 +77,7 @@ def create_with_history(
         return bulk_create_with_history(objs, model, batch_size=BATCH, default_user=user)
     now = timezone.now()
     fields = list(model._meta.concrete_fields)
-    for field in fields:
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            for obj in objs:
-                setattr(obj, field.attname, now)
+    _stamp_auto_times(fields, objs, now)
     for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
         obj.pk = pk
     copy_rows(
@@ -88,11 +85,27 @@ def create_with_history(
         [field.column for field in fields],
         ([_db_value(field, getattr(obj, field.attname)) for field in fields] for obj in objs),
     )
-    history = model._meta.simple_history_manager_attribute
-    history_model = getattr(model, history).model
-    own = {field.attname for field in fields}
+    _copy_created_history(model, objs, user=user, when=now)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
+
+
+def _stamp_auto_times(fields: list[models.Field], objs: list[models.Model], now) -> None:
+    # What the auto_now and auto_now_add fields' pre_save would set: COPY does not call it.
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            for obj in objs:
+                setattr(obj, field.attname, now)
+
+
+def _copy_created_history(model: type[models.Model], objs: list[models.Model], *, user, when):
+    """One "created" history row per object: its own values, who (``user``) and when."""
+    history_model = getattr(model, model._meta.simple_history_manager_attribute).model
+    own = {field.attname for field in model._meta.concrete_fields}
     recorded = {
-        "history_date": now,
+        "history_date": when,
         "history_type": "+",
         "history_user_id": getattr(user, "pk", None),
         "history_change_reason": None,
@@ -103,19 +116,15 @@ def create_with_history(
             continue  # the history table's own key
         columns.append(field.column)
         if field.attname in own:
-            source = model._meta.get_field(field.name)
-            getters.append(
-                lambda obj, attname=field.attname, source=source: _db_value(
-                    source, getattr(obj, attname)
-                )
-            )
+            getters.append(_copied_from(model._meta.get_field(field.name), field.attname))
         else:
             value = recorded[field.attname] if field.attname in recorded else field.get_default()
             getters.append(lambda obj, value=value: value)
     copy_rows(
         history_model._meta.db_table, columns, ([get(obj) for get in getters] for obj in objs)
     )
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    return objs
+
+
+def _copied_from(source: models.Field, attname: str):
+    """A getter of the object's own value of ``source`` (read as ``attname``), as stored."""
+    return lambda obj: _db_value(source, getattr(obj, attname))

@@ -13,21 +13,38 @@ ERROR_SCHEMA = {
     "additionalProperties": True,
 }
 
+# Messages shared by several methods, so that one status reads the same everywhere.
+FORBIDDEN = "Your role does not allow this"
+INVALID = "Invalid input, named by field"
+CONFLICT = "Conflicts with the coalition's data"
+# The answers of a write to an item that carries a version (If-Match).
+VERSION_ERRORS = {
+    "412": "Stale If-Match: the item changed since you read it",
+    "428": "If-Match (or a version field) is required",
+}
+
 ERRORS_BY_METHOD = {
-    "get": {"400": "Bad filter or parameter", "403": "Your role does not allow this",
-            "404": "No such coalition or item (or not visible to your role)"},
-    "post": {"400": "Invalid input, named by field", "403": "Your role does not allow this",
-             "404": "No such coalition or item", "409": "Conflicts with the coalition's data"},
-    "put": {"400": "Invalid input, named by field", "403": "Your role does not allow this",
-            "404": "No such item", "409": "Conflicts with the coalition's data",
-            "412": "Stale If-Match: the item changed since you read it",
-            "428": "If-Match (or a version field) is required"},
-    "delete": {"400": "Malformed If-Match", "403": "Your role does not allow this",
-               "404": "No such item",
-               "409": "Conflicts with the coalition's data",
-               "412": "Stale If-Match: the item changed since you read it",
-               "428": "If-Match (or a version field) is required"},
-}  # fmt: skip
+    "get": {
+        "400": "Bad filter or parameter",
+        "403": FORBIDDEN,
+        "404": "No such coalition or item (or not visible to your role)",
+    },
+    "post": {"400": INVALID, "403": FORBIDDEN, "404": "No such coalition or item", "409": CONFLICT},
+    "put": {
+        "400": INVALID,
+        "403": FORBIDDEN,
+        "404": "No such item",
+        "409": CONFLICT,
+        **VERSION_ERRORS,
+    },
+    "delete": {
+        "400": "Malformed If-Match",
+        "403": FORBIDDEN,
+        "404": "No such item",
+        "409": CONFLICT,
+        **VERSION_ERRORS,
+    },
+}
 ERRORS_BY_METHOD["patch"] = ERRORS_BY_METHOD["put"]
 COMMON = {"401": "Not signed in", "429": "Too many requests"}
 

@@ -11,3 +11,8 @@ class WeftModelSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(
         read_only=True, help_text="Send it back as If-Match (or 'version') when you change this."
     )
+
+
+#: The fields an editable row's representation ends with: the version a write sends back, and
+#: when the row was created and last changed.
+EDITABLE_ROW_FIELDS = ("version", "created_at", "updated_at")

@@ -17,7 +17,7 @@ from allies.models import (
     SkillLevel,
 )
 from coalitions.api.fields import CoalitionRowField, UnversionedSerializer
-from weft.serializers import WeftModelSerializer
+from weft.serializers import EDITABLE_ROW_FIELDS, WeftModelSerializer
 
 SCORE = {"min_value": SCORE_RANGE[0], "max_value": SCORE_RANGE[1]}
 
@@ -58,11 +58,12 @@ class ActorSerializer(WeftModelSerializer):
 
     class Meta:
         model = Actor
-        fields = [
-            "id", "name", "kind", "description", "tags", "is_sensitive",
-            "is_directly_affected", "external_key", "custom_fields", "current_assessment",
-            "contact_details", "version", "created_at", "updated_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "name", "kind", "description", "tags")
+            + ("is_sensitive", "is_directly_affected", "external_key", "custom_fields")
+            + ("current_assessment", "contact_details")
+            + EDITABLE_ROW_FIELDS
+        )
         read_only_fields = ["created_at", "updated_at"]
 
     def get_fields(self):
@@ -102,10 +103,11 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AllyAssessment
-        fields = [
-            "id", "actor", "stance", "ally_kind", "influence", "proximity", "commitment",
-            "assessed_on", "assessed_by", "note", "created_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "actor")
+            + ("stance", "ally_kind", "influence", "proximity", "commitment")
+            + ("assessed_on", "assessed_by", "note", "created_at")
+        )
         read_only_fields = ["created_at"]
 
 
@@ -118,10 +120,11 @@ class AffiliationSerializer(WeftModelSerializer):
 
     class Meta:
         model = Affiliation
-        fields = [
-            "id", "person", "organisation", "role_title", "is_lead", "started_on", "ended_on",
-            "version", "created_at", "updated_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "person", "organisation")
+            + ("role_title", "is_lead", "started_on", "ended_on")
+            + EDITABLE_ROW_FIELDS
+        )
         read_only_fields = ["created_at", "updated_at"]
 
 
@@ -143,8 +146,15 @@ class SkillLevelSerializer(serializers.ModelSerializer):
     class Meta:
         model = SkillLevel
         fields = [
-            "id", "actor", "skill", "level", "assessed_on", "note", "recorded_by", "created_at",
-        ]  # fmt: skip
+            "id",
+            "actor",
+            "skill",
+            "level",
+            "assessed_on",
+            "note",
+            "recorded_by",
+            "created_at",
+        ]
         read_only_fields = ["created_at"]
 
 
@@ -179,10 +189,11 @@ class EngagementPlanSerializer(WeftModelSerializer):
 
     class Meta:
         model = EngagementPlan
-        fields = [
-            "id", "actor", "ask", "frame", "messenger", "owner", "next_step", "next_step_on",
-            "is_overdue", "version", "created_at", "updated_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "actor")
+            + ("ask", "frame", "messenger", "owner", "next_step", "next_step_on", "is_overdue")
+            + EDITABLE_ROW_FIELDS
+        )
         read_only_fields = ["created_at", "updated_at"]
 
     def get_is_overdue(self, plan) -> bool:

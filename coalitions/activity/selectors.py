@@ -23,6 +23,15 @@ ACTIVITY_KINDS = {
 }
 
 
+# The kinds named by the actors they join: the fields holding those actors, and the wording
+# ({0}, {1}: the actors' names).
+NAMED_BY_ACTORS = {
+    "ties": (("source_id", "target_id"), "{0} – {1} ({record.kind})"),
+    "memberships": (("organisation_id",), "{0} ({record.phase})"),
+    "introductions": (("introduced_id", "introduced_to_id"), "{0} → {1}"),
+}
+
+
 CHANGE_TYPES = {"+": "added", "~": "changed", "-": "deleted"}
 
 
@@ -115,62 +124,18 @@ def activity_stream(access, *, kinds=None, limit: int = 100) -> list[dict]:
     the records before the oldest of them; then one for the actors named). Rows the role may
     not see (sensitive actors and ties, and what names them) are left out."""
     kinds = [k for k in (kinds or ACTIVITY_KINDS) if k in ACTIVITY_KINDS]
-    records = []
-    for kind in kinds:
-        label, model_path, name_field = ACTIVITY_KINDS[kind]
-        history = apps.get_model(model_path).history
-        scope = {"id": access.coalition.pk} if kind == "coalition" else {}
-        rows = history.filter(**(scope or {"coalition_id": access.coalition.pk}))
-        if not access.sees_sensitive and kind in ("actors", "ties"):
-            rows = rows.filter(is_sensitive=False)
-        fetched = list(rows.select_related("history_user").order_by("-history_date")[:limit])
-        previous = _previous_records(rows, fetched)
-        for record in fetched:
-            changes = _changes(record, previous.get(record.history_id))
-            records.append((kind, label, name_field, record, changes))
-    actor_ids = set()
-    for kind, _, _, record, changes in records:
-        for change in changes:
-            actor_ids |= {v for v in (change["old"], change["new"]) if isinstance(v, ActorRef)}
-        if kind == "ties":
-            actor_ids |= {record.source_id, record.target_id}
-        elif kind == "memberships":
-            actor_ids.add(record.organisation_id)
-        elif kind == "introductions":
-            actor_ids |= {record.introduced_id, record.introduced_to_id}
+    records = [row for kind in kinds for row in _kind_records(access, kind, limit)]
+    actor_ids = _named_actor_ids(records)
     actors = Actor.objects.filter(pk__in=actor_ids).visible(include_sensitive=access.sees_sensitive)
     names = dict(actors.values_list("pk", "name"))
-    # An actor or tie marked sensitive since: its earlier, unmarked history would name it.
-    hidden_now = {"actors": set(), "ties": set()}
-    if not access.sees_sensitive:
-        from networks.models import Tie
-
-        for kind, model in (("actors", Actor), ("ties", Tie)):
-            ids = {record.id for k, _, _, record, _ in records if k == kind}
-            if ids:
-                hidden_now[kind] = set(
-                    model.objects.filter(pk__in=ids, is_sensitive=True).values_list("pk", flat=True)
-                )
+    hidden_now = _marked_sensitive_since(access, records)
     entries = []
     for kind, label, name_field, record, changes in records:
         if record.id in hidden_now.get(kind, ()):
             continue
-        if kind == "ties":
-            ends = (record.source_id, record.target_id)
-            if not all(end in names for end in ends):
-                continue
-            what = f"{names[ends[0]]} – {names[ends[1]]} ({record.kind})"
-        elif kind == "memberships":
-            if record.organisation_id not in names:
-                continue
-            what = f"{names[record.organisation_id]} ({record.phase})"
-        elif kind == "introductions":
-            ends = (record.introduced_id, record.introduced_to_id)
-            if not all(end in names for end in ends):
-                continue
-            what = f"{names[ends[0]]} → {names[ends[1]]}"
-        else:
-            what = getattr(record, name_field) or f"#{record.id}"
+        what = _what(kind, name_field, record, names)
+        if what is None:
+            continue
         for change in changes:
             for end in ("old", "new"):
                 if isinstance(change[end], ActorRef):
@@ -188,3 +153,61 @@ def activity_stream(access, *, kinds=None, limit: int = 100) -> list[dict]:
         )
     entries.sort(key=lambda entry: entry["when"], reverse=True)
     return entries[:limit]
+
+
+def _kind_records(access, kind: str, limit: int) -> list[tuple]:
+    """The latest ``limit`` changes of one kind that the role may see, as (kind, label, name
+    field, history record, field changes)."""
+    label, model_path, name_field = ACTIVITY_KINDS[kind]
+    history = apps.get_model(model_path).history
+    scope = {"id": access.coalition.pk} if kind == "coalition" else {}
+    rows = history.filter(**(scope or {"coalition_id": access.coalition.pk}))
+    if not access.sees_sensitive and kind in ("actors", "ties"):
+        rows = rows.filter(is_sensitive=False)
+    fetched = list(rows.select_related("history_user").order_by("-history_date")[:limit])
+    previous = _previous_records(rows, fetched)
+    return [
+        (kind, label, name_field, record, _changes(record, previous.get(record.history_id)))
+        for record in fetched
+    ]
+
+
+def _named_actor_ids(records) -> set[int]:
+    """The actors the records name: in their field changes, and the actors a tie, membership
+    or introduction joins."""
+    actor_ids = set()
+    for kind, _, _, record, changes in records:
+        for change in changes:
+            actor_ids |= {v for v in (change["old"], change["new"]) if isinstance(v, ActorRef)}
+        joined, _ = NAMED_BY_ACTORS.get(kind, ((), ""))
+        actor_ids |= {getattr(record, field) for field in joined}
+    return actor_ids
+
+
+def _marked_sensitive_since(access, records) -> dict[str, set[int]]:
+    """The actors and ties marked sensitive since their records: their earlier, unmarked
+    history would name them."""
+    hidden_now = {"actors": set(), "ties": set()}
+    if access.sees_sensitive:
+        return hidden_now
+    from networks.models import Tie
+
+    for kind, model in (("actors", Actor), ("ties", Tie)):
+        ids = {record.id for k, _, _, record, _ in records if k == kind}
+        if ids:
+            hidden_now[kind] = set(
+                model.objects.filter(pk__in=ids, is_sensitive=True).values_list("pk", flat=True)
+            )
+    return hidden_now
+
+
+def _what(kind: str, name_field: str | None, record, names: dict[int, str]) -> str | None:
+    """What the record is about, as a weaver reads it; None when that names an actor the
+    role may not see."""
+    if kind not in NAMED_BY_ACTORS:
+        return getattr(record, name_field) or f"#{record.id}"
+    joined, wording = NAMED_BY_ACTORS[kind]
+    ends = [getattr(record, field) for field in joined]
+    if not all(end in names for end in ends):
+        return None
+    return wording.format(*(names[end] for end in ends), record=record)

@@ -28,9 +28,11 @@ class VoteForm(forms.Form):
 
     choice = forms.ChoiceField(label="Your organisation's vote", widget=forms.RadioSelect)
     reason = forms.CharField(
-        label="Reason (optional)", required=False, max_length=2000,
+        label="Reason (optional)",
+        required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,9 +47,11 @@ class HealthAnswerForm(forms.Form):
     the five areas, and an optional comment."""
 
     comment = forms.CharField(
-        label="Comment (optional)", required=False, max_length=4000,
+        label="Comment (optional)",
+        required=False,
+        max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3}),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

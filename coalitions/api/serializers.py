@@ -5,7 +5,7 @@ working groups, actions, wins and shifts in the political climate)."""
 from rest_framework import serializers
 
 from coalitions.models import Coalition
-from weft.serializers import WeftModelSerializer
+from weft.serializers import EDITABLE_ROW_FIELDS, WeftModelSerializer
 
 
 class CoalitionSerializer(WeftModelSerializer):
@@ -13,11 +13,12 @@ class CoalitionSerializer(WeftModelSerializer):
 
     class Meta:
         model = Coalition
-        fields = [
-            "id", "name", "cause", "social_change_goal", "social_power_goal", "scale", "phase",
-            "reports_show_organisation_names", "reports_small_count_threshold", "role",
-            "version", "created_at", "updated_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "name", "cause", "social_change_goal", "social_power_goal", "scale", "phase")
+            + ("reports_show_organisation_names", "reports_small_count_threshold")
+            + ("role",)
+            + EDITABLE_ROW_FIELDS
+        )
         read_only_fields = ["created_at", "updated_at"]
         extra_kwargs = {"reports_small_count_threshold": {"min_value": 1, "max_value": 100}}
 

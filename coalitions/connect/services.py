@@ -241,21 +241,27 @@ def membership_spoken_for(access) -> Membership:
     if access.organisation_id is None:
         raise ApplicationError(
             "Your role names no organisation: ask a steward to add yours.",
-            field="organisation", status=403, code="no_organisation",
-        )  # fmt: skip
+            field="organisation",
+            status=403,
+            code="no_organisation",
+        )
     membership = voting_membership(access.coalition, access.organisation_id)
     if membership is None:
         raise ApplicationError(
             "Your organisation is not a member yet (prospects and former members do not "
             "vote, answer or endorse).",
-            field="organisation", status=403, code="not_member",
-        )  # fmt: skip
+            field="organisation",
+            status=403,
+            code="not_member",
+        )
     if access.person_id is None or membership.designee_id != access.person_id:
         raise ApplicationError(
             "Only the organisation's designee speaks for it, and your account is not linked "
             "to its designee.",
-            field="designee", status=403, code="not_designee",
-        )  # fmt: skip
+            field="designee",
+            status=403,
+            code="not_designee",
+        )
     return membership
 
 
@@ -274,9 +280,11 @@ def _open_suggestion(suggestion):
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status != SuggestionStatus.OPEN:
         raise ApplicationError(
-            "This suggestion has already been decided.", field="status", status=409,
+            "This suggestion has already been decided.",
+            field="status",
+            status=409,
             code="already_decided",
-        )  # fmt: skip
+        )
     return suggestion
 
 

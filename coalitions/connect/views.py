@@ -86,55 +86,15 @@ def connect(request, coalition_id: int):
     actors = connect_actors(access)
     form = IntroductionForm(request.POST or None, actors=actors)
     if request.method == "POST":
-        by_id = {actor.pk: actor for actor in actors}
         action = request.POST.get("action")
-        suggestions = open_suggestions(access)
         if action in ("accept", "dismiss"):
-            suggestion = suggestions.filter(pk=request.POST.get("suggestion") or 0).first()
-            if suggestion is None:
-                raise Http404("No such open suggestion.")
-            if action == "accept":
-                done = post_or_refuse(request, lambda: suggestion_accept(
-                    suggestion=suggestion, decided_by=request.user,
-                    follow_up_on=date_or_none(request.POST.get("follow_up_on", "")),
-                ))  # fmt: skip
-                note = "Introduction logged from the suggestion."
-            else:
-                done = post_or_refuse(request, lambda: suggestion_dismiss(
-                    suggestion=suggestion, decided_by=request.user,
-                    reason=request.POST.get("reason", ""),
-                ))  # fmt: skip
-                note = "Suggestion dismissed."
-            if done:
-                messages.success(request, note)
+            _decide_suggestion(request, access, action)
             return redirect("workflow-connect", coalition_id=access.coalition.pk)
         if action == "outcome":
-            introduction = (
-                introductions_for(access).filter(pk=request.POST.get("introduction") or 0).first()
-            )
-            if introduction is None:
-                raise Http404("No such introduction.")
-            if post_or_refuse(
-                request,
-                lambda: introduction_update(
-                    introduction=introduction,
-                    expected_version=ANY_VERSION,  # recording what came of it: one field
-                    updated_by=request.user,
-                    outcome=request.POST.get("outcome", ""),
-                ),
-            ):
-                messages.success(request, "Outcome recorded.")
+            _record_outcome(request, access)
             return redirect("workflow-connect", coalition_id=access.coalition.pk)
-        if form.is_valid():
-            data = form.cleaned_data
-            if post_or_refuse(request, lambda: introduction_log(
-                coalition=access.coalition, introduced=by_id.get(data["introduced"]),
-                introduced_to=by_id.get(data["introduced_to"]), reason=data["reason"],
-                introduced_on=data["introduced_on"], follow_up_on=data["follow_up_on"],
-                introduced_by=request.user,
-            )):  # fmt: skip
-                messages.success(request, "Introduction logged.")
-                return redirect("workflow-connect", coalition_id=access.coalition.pk)
+        if form.is_valid() and _log_introduction(request, access, form.cleaned_data, actors):
+            return redirect("workflow-connect", coalition_id=access.coalition.pk)
     context = {
         "access": access,
         "coalition": access.coalition,
@@ -145,3 +105,71 @@ def connect(request, coalition_id: int):
         "today": timezone.localdate(),
     }
     return render(request, "coalitions/workflow/connect.html", context)
+
+
+def _decide_suggestion(request, access, action: str) -> None:
+    """Accept an open suggestion (an introduction is logged) or dismiss it with a reason."""
+    suggestion = open_suggestions(access).filter(pk=request.POST.get("suggestion") or 0).first()
+    if suggestion is None:
+        raise Http404("No such open suggestion.")
+    if action == "accept":
+        done = post_or_refuse(
+            request,
+            lambda: suggestion_accept(
+                suggestion=suggestion,
+                decided_by=request.user,
+                follow_up_on=date_or_none(request.POST.get("follow_up_on", "")),
+            ),
+        )
+        note = "Introduction logged from the suggestion."
+    else:
+        done = post_or_refuse(
+            request,
+            lambda: suggestion_dismiss(
+                suggestion=suggestion,
+                decided_by=request.user,
+                reason=request.POST.get("reason", ""),
+            ),
+        )
+        note = "Suggestion dismissed."
+    if done:
+        messages.success(request, note)
+
+
+def _record_outcome(request, access) -> None:
+    """What came of an introduction."""
+    introduction = (
+        introductions_for(access).filter(pk=request.POST.get("introduction") or 0).first()
+    )
+    if introduction is None:
+        raise Http404("No such introduction.")
+    if post_or_refuse(
+        request,
+        lambda: introduction_update(
+            introduction=introduction,
+            expected_version=ANY_VERSION,  # recording what came of it: one field
+            updated_by=request.user,
+            outcome=request.POST.get("outcome", ""),
+        ),
+    ):
+        messages.success(request, "Outcome recorded.")
+
+
+def _log_introduction(request, access, data: dict, actors: list) -> bool:
+    """Log the introduction the form describes; True if it was logged."""
+    by_id = {actor.pk: actor for actor in actors}
+    logged = post_or_refuse(
+        request,
+        lambda: introduction_log(
+            coalition=access.coalition,
+            introduced=by_id.get(data["introduced"]),
+            introduced_to=by_id.get(data["introduced_to"]),
+            reason=data["reason"],
+            introduced_on=data["introduced_on"],
+            follow_up_on=data["follow_up_on"],
+            introduced_by=request.user,
+        ),
+    )
+    if logged:
+        messages.success(request, "Introduction logged.")
+    return logged

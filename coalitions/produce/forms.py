@@ -53,9 +53,11 @@ class ActionForm(_Versioned):
         label="Working group", queryset=None, required=False, empty_label="(none)"
     )
     leaders = forms.ModelMultipleChoiceField(
-        label="Led by", queryset=None, required=False,
+        label="Led by",
+        queryset=None,
+        required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
-    )  # fmt: skip
+    )
     planned_turnout = forms.IntegerField(label="Planned turnout", min_value=0, required=False)
     actual_turnout = forms.IntegerField(label="Actual turnout", min_value=0, required=False)
     outcome = forms.CharField(
@@ -78,9 +80,11 @@ class WinForm(_Versioned):
         label="Description", required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     actions = forms.ModelMultipleChoiceField(
-        label="The actions that led to it", queryset=None, required=False,
+        label="The actions that led to it",
+        queryset=None,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, actions, **kwargs):
         super().__init__(*args, **kwargs)

@@ -52,19 +52,10 @@ KINDS = {
     "actions": Kind(
         "action",
         ActionForm,
-        (
-            "title",
-            "is_convergence",
-            "starts_on",
-            "place",
-            "working_group",
-            "planned_turnout",
-            "actual_turnout",
-            "outcome",
-            "description",
-        ),
+        ("title", "is_convergence", "starts_on", "place", "working_group")
+        + ("planned_turnout", "actual_turnout", "outcome", "description"),
         many=("leaders",),
-    ),  # fmt: skip
+    ),
     "wins": Kind("win", WinForm, ("title", "won_on", "description"), many=("actions",)),
     "shifts": Kind(
         "climate shift",

@@ -15,9 +15,10 @@ class ReportAdmin(admin.ModelAdmin):
     list_filter = ("status", "coalition")
     list_select_related = ("coalition",)
     readonly_fields = (
-        "coalition", "period_start", "period_end", "status", "snapshot", "created_by",
-        "created_at", "updated_at", "published_at", "published_by",
-    )  # fmt: skip
+        ("coalition", "period_start", "period_end", "status", "snapshot")
+        + ("created_by", "created_at", "updated_at")
+        + ("published_at", "published_by")
+    )
     date_hierarchy = "period_end"
 
     def has_add_permission(self, request):

@@ -346,8 +346,12 @@ MEASURES = {
             basis="lead_roles",
         ),
         # The coalition's own work
-        Measure("members", "Member organisations", "Member organisations at the period's end.",
-                people=True),
+        Measure(
+            "members",
+            "Member organisations",
+            "Member organisations at the period's end.",
+            people=True,
+        ),
         Measure(
             "signatories",
             "Unity-statement signatories",
@@ -355,15 +359,17 @@ MEASURES = {
             people=True,
         ),
         Measure("actions", "Actions", "Joint actions held in the period."),
-        Measure("convergences", "Moments of convergence", "Actions where the whole network "
-                "acted together."),
+        Measure(
+            "convergences",
+            "Moments of convergence",
+            "Actions where the whole network acted together.",
+        ),
         Measure("turnout", "Turnout", "People who turned out to the period's actions, in all."),
         # The network health check
         Measure(
             "health_answers",
             "Organisations that answered",
-            "Member organisations that answered the health-check rounds that closed in the "
-            "period.",
+            "Member organisations that answered the health-check rounds that closed in the period.",
             people=True,
         ),
         Measure(
@@ -384,7 +390,7 @@ MEASURES = {
             for area, label in HealthArea.choices
         ),
     )
-}  # fmt: skip
+}
 
 SECTIONS = (
     (
@@ -729,15 +735,15 @@ def figures_csv(snapshot: Mapping) -> str:
                 )
             )
     for move in snapshot["stance_moves"]:
-        writer.writerow(
-            _cells("Political climate", f"Moved from {move['from']} to {move['to']}",
-                   move["count"], "", "", "Actors whose stance moved so over the period.")
-        )  # fmt: skip
+        figure = f"Moved from {move['from']} to {move['to']}"
+        explains = "Actors whose stance moved so over the period."
+        writer.writerow(_cells("Political climate", figure, move["count"], "", "", explains))
     for phase in snapshot["phases"]:
+        figure = f"Members in {phase['label']}"
+        explains = "Member organisations in this phase at the period's end."
         writer.writerow(
-            _cells("Membership and action", f"Members in {phase['label']}", phase["count"],
-                   phase["previous"], "", "Member organisations in this phase at the period's end.")
-        )  # fmt: skip
+            _cells("Membership and action", figure, phase["count"], phase["previous"], "", explains)
+        )
     for win in snapshot["wins"]:
         writer.writerow(
             _cells("Wins", win["title"], win["won_on"], "", "", "; ".join(win["actions"]))

@@ -131,11 +131,8 @@ def report_narrative_update(
     report.version += 1
     report.narrative_updated_by = updated_by
     report.narrative_updated_at = timezone.now()
-    report.save(
-        update_fields=[
-            "narrative", "version", "narrative_updated_by", "narrative_updated_at", "updated_at",
-        ]
-    )  # fmt: skip
+    changed = ["narrative", "version", "narrative_updated_by", "narrative_updated_at"]
+    report.save(update_fields=[*changed, "updated_at"])
     return report
 
 
@@ -169,9 +166,11 @@ def share_link_create(
     stored (only its hash), so this is the one time it can be shown."""
     if not report.is_published():
         raise ApplicationError(
-            "Only a published report can be shared.", field="report", status=409,
+            "Only a published report can be shared.",
+            field="report",
+            status=409,
             code="report_not_published",
-        )  # fmt: skip
+        )
     low, high = SHARE_LINK_DAYS
     if not low <= expires_in_days <= high:
         raise ApplicationError(f"A link expires in {low} to {high} days.", field="expires_in_days")

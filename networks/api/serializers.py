@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from allies.api.fields import CoalitionActorField
 from networks.models import STRENGTH_RANGE, Interaction, Tie
-from weft.serializers import WeftModelSerializer
+from weft.serializers import EDITABLE_ROW_FIELDS, WeftModelSerializer
 
 
 class TieSerializer(WeftModelSerializer):
@@ -20,10 +20,11 @@ class TieSerializer(WeftModelSerializer):
 
     class Meta:
         model = Tie
-        fields = [
-            "id", "source", "target", "kind", "direction", "strength", "started_on",
-            "ended_on", "is_sensitive", "description", "version", "created_at", "updated_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "source", "target", "kind", "direction", "strength", "started_on", "ended_on")
+            + ("is_sensitive", "description")
+            + EDITABLE_ROW_FIELDS
+        )
         read_only_fields = ["created_at", "updated_at"]
 
     def get_fields(self):
@@ -51,8 +52,9 @@ class InteractionSerializer(WeftModelSerializer):
 
     class Meta:
         model = Interaction
-        fields = [
-            "id", "kind", "occurred_on", "summary", "participants", "action", "working_group",
-            "version", "created_at", "updated_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "kind", "occurred_on", "summary", "participants")
+            + ("action", "working_group")
+            + EDITABLE_ROW_FIELDS
+        )
         read_only_fields = ["created_at", "updated_at", "action", "working_group"]

@@ -55,18 +55,33 @@ NETWORK_FIGURES = [
 
 
 LEADERSHIP_FIGURES = [
-    ("leadership", "leaders", "Leaders",
-     "People who led an action or held a lead role in the 91 days to the run."),
+    (
+        "leadership",
+        "leaders",
+        "Leaders",
+        "People who led an action or held a lead role in the 91 days to the run.",
+    ),
     ("leadership", "new_leaders", "New leaders", "Leaders who had led nothing before."),
-    ("leadership", "mean_skill_level", "Mean skill level of leaders",
-     "Latest level (1–5) of each skill of each leader, averaged."),
-    ("leadership", "directly_affected_share", "Lead roles held by the directly affected",
-     "Share of lead roles held by people marked as directly affected by the issue."),
-]  # fmt: skip
+    (
+        "leadership",
+        "mean_skill_level",
+        "Mean skill level of leaders",
+        "Latest level (1–5) of each skill of each leader, averaged.",
+    ),
+    (
+        "leadership",
+        "directly_affected_share",
+        "Lead roles held by the directly affected",
+        "Share of lead roles held by people marked as directly affected by the issue.",
+    ),
+]
 
 
-CHARTED = {"mean_strength", "strong_ties", "distributed_leadership", "leaders", "new_leaders",
-           "mean_skill_level"}  # fmt: skip
+# The figures also charted over the runs: three of the network's, three of leadership's.
+CHARTED = {
+    *("mean_strength", "strong_ties", "distributed_leadership"),
+    *("leaders", "new_leaders", "mean_skill_level"),
+}
 
 
 @dataclass(frozen=True)

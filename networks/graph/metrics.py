@@ -228,6 +228,18 @@ def _check(
         raise ValueError("node_count: must not be negative")
     if len(strengths) != len(edges):
         raise ValueError("weights: one strength per edge")
+    _check_edges(node_count, edges)
+    for w in strengths:
+        if not 0 <= w < math.inf:
+            raise ValueError(f"weights: strength must be finite and not negative, not {w!r}")
+    if pivots < 2:
+        raise ValueError("pivots: at least 2")
+    if not 0 < broker_top_share <= 1:
+        raise ValueError("broker_top_share: must be in (0, 1]")
+
+
+def _check_edges(node_count: int, edges: list[tuple[int, int]]) -> None:
+    """Each edge joins two different actors of the network, and at most one joins a pair."""
     seen: set[tuple[int, int]] = set()
     for a, b in edges:
         if not (0 <= a < node_count and 0 <= b < node_count):
@@ -238,13 +250,6 @@ def _check(
         if pair in seen:
             raise ValueError(f"edge ({a}, {b}): more than one tie between the same actors")
         seen.add(pair)
-    for w in strengths:
-        if not 0 <= w < math.inf:
-            raise ValueError(f"weights: strength must be finite and not negative, not {w!r}")
-    if pivots < 2:
-        raise ValueError("pivots: at least 2")
-    if not 0 < broker_top_share <= 1:
-        raise ValueError("broker_top_share: must be in (0, 1]")
 
 
 def _betweenness(
@@ -304,29 +309,39 @@ def _sampled_closeness(
         members_of.setdefault(c, []).append(v)
     exact_for: list[int] = []  # actors with no other pivot in their component
     for members in members_of.values():
-        r = len(members)
-        if r <= 1:
+        if len(members) <= 1:
             continue  # isolated: closeness 0
         sources = [v for v in members if v in is_pivot]
         if len(sources) <= 1:
             exact_for.extend(v for v in members if v not in is_pivot)
-        share_reached = (r - 1) / (n - 1)
-        total_from_pivots = [0.0] * r  # summed distances from this component's pivots
-        for start in range(0, len(sources), _PIVOT_CHUNK):
-            chunk = sources[start : start + _PIVOT_CHUNK]
-            rows = graph.distances(source=chunk, target=members)
-            for pivot, row in zip(chunk, rows, strict=True):
-                total_from_pivots = list(map(operator.add, total_from_pivots, row))
-                closeness[pivot] = (r - 1) / sum(row) * share_reached  # exact
-        if len(sources) > 1:
-            for v, total in zip(members, total_from_pivots, strict=True):
-                if v not in is_pivot:
-                    closeness[v] = len(sources) / total * share_reached
+        _closeness_from_pivots(graph, members, sources, closeness)
     if exact_for:
         exact = graph.closeness(vertices=exact_for, normalized=True)
         for v, c in zip(exact_for, exact, strict=True):
             closeness[v] = c * (len(members_of[component_of[v]]) - 1) / (n - 1)
     return closeness
+
+
+def _closeness_from_pivots(
+    graph: igraph.Graph, members: list[int], sources: list[int], closeness: list[float]
+) -> None:
+    """In one component (``members``): each pivot's closeness, exact, and with more than one
+    pivot (``sources``) every other member's, estimated from its distances to them."""
+    n = graph.vcount()
+    r = len(members)
+    is_pivot = set(sources)
+    share_reached = (r - 1) / (n - 1)
+    total_from_pivots = [0.0] * r  # summed distances from this component's pivots
+    for start in range(0, len(sources), _PIVOT_CHUNK):
+        chunk = sources[start : start + _PIVOT_CHUNK]
+        rows = graph.distances(source=chunk, target=members)
+        for pivot, row in zip(chunk, rows, strict=True):
+            total_from_pivots = list(map(operator.add, total_from_pivots, row))
+            closeness[pivot] = (r - 1) / sum(row) * share_reached  # exact
+    if len(sources) > 1:
+        for v, total in zip(members, total_from_pivots, strict=True):
+            if v not in is_pivot:
+                closeness[v] = len(sources) / total * share_reached
 
 
 def _communities(

@@ -32,25 +32,55 @@ from networks.map.filters import MapFilters
 from networks.models import InteractionParticipant, Tie
 from weft.vocabulary import Stance
 
-NODE_FIELDS = (
-    "id", "name", "kind", "is_sensitive", "is_directly_affected",
-    "stance", "ally_kind", "influence", "proximity", "commitment", "x", "y", "is_pinned",
-)  # fmt: skip
-
-
 ASSESSMENT_FIELDS = ("stance", "ally_kind", "influence", "proximity", "commitment")
 
 
+NODE_FIELDS = (
+    ("id", "name", "kind", "is_sensitive", "is_directly_affected")
+    + ASSESSMENT_FIELDS
+    + ("x", "y", "is_pinned")
+)
+
+
 EDGE_FIELDS = (
-    "id", "source", "target", "kind", "direction", "strength", "started_on", "ended_on",
-    "is_sensitive",
-)  # fmt: skip
+    ("id", "source", "target", "kind", "direction", "strength")
+    + ("started_on", "ended_on")
+    + ("is_sensitive",)
+)
+
+
+# The map filters that keep the actors whose field matches: (filter, lookup).
+ACTOR_FIELD_FILTERS = (
+    ("stances", "stance__in"),
+    ("kinds", "kind__in"),
+    ("ally_kind", "ally_kind"),
+    ("tag", "tags__name"),
+)
 
 
 def map_rows(access: Access, filters: MapFilters) -> tuple[list[dict], list[dict]]:
     """Nodes and edges of the map as plain dicts (the API's payload and the table view).
     Three queries: visible actors with their assessment on the day (and position), then the
     ties among them."""
+    nodes = _node_rows(access, filters)
+    if filters.layout == "power":
+        _place_by_power(nodes)
+    edges = _tie_edges(access, filters)
+    shown = {node["id"] for node in nodes}
+    if filters.narrows_actors:
+        # Only ties between the actors left on the map; without actor filters every visible
+        # tie already joins two visible actors (TieQuerySet.visible), so no pass is needed.
+        edges = [edge for edge in edges if edge["source"] in shown and edge["target"] in shown]
+    for edge in edges:
+        edge["inferred"] = False
+        edge["relationship_strength"] = edge["interaction_count"] = None
+    if filters.inferred:
+        edges.extend(inferred_edges(access, filters, shown, edges))
+    return nodes, edges
+
+
+def _node_rows(access: Access, filters: MapFilters) -> list[dict]:
+    """The visible actors the filters keep, with their assessment on the day and position."""
     latest = latest_assessment(filters.as_of)
     actors = Actor.objects.filter(coalition=access.coalition).visible(
         include_sensitive=access.sees_sensitive
@@ -65,27 +95,28 @@ def map_rows(access: Access, filters: MapFilters) -> tuple[list[dict], list[dict
         y=F("position__y"),
         is_pinned=F("position__is_pinned"),
     )
-    if filters.stances:
-        actors = actors.filter(stance__in=filters.stances)
-    if filters.kinds:
-        actors = actors.filter(kind__in=filters.kinds)
-    if filters.ally_kind:
-        actors = actors.filter(ally_kind=filters.ally_kind)
-    if filters.tag:
-        actors = actors.filter(tags__name=filters.tag)
+    for name, lookup in ACTOR_FIELD_FILTERS:
+        value = getattr(filters, name)
+        if value:
+            actors = actors.filter(**{lookup: value})
     if filters.working_group:
         seats = GroupMember.objects.filter(group_id=filters.working_group, actor_id=OuterRef("pk"))
         actors = actors.filter(Exists(seats))
-    nodes = list(actors.order_by("id").values(*NODE_FIELDS))
-    if filters.layout == "power":
-        # Stance across, influence up: computed here, like every layout, not in the browser.
-        cells = [
-            (Stance.position(node["stance"]) if node["stance"] else None, node["influence"])
-            for node in nodes
-        ]
-        for node, (x, y) in zip(nodes, power_layout(cells), strict=True):
-            node["x"], node["y"], node["is_pinned"] = x, y, False
+    return list(actors.order_by("id").values(*NODE_FIELDS))
 
+
+def _place_by_power(nodes: list[dict]) -> None:
+    # Stance across, influence up: computed here, like every layout, not in the browser.
+    cells = [
+        (Stance.position(node["stance"]) if node["stance"] else None, node["influence"])
+        for node in nodes
+    ]
+    for node, (x, y) in zip(nodes, power_layout(cells), strict=True):
+        node["x"], node["y"], node["is_pinned"] = x, y, False
+
+
+def _tie_edges(access: Access, filters: MapFilters) -> list[dict]:
+    """The visible ties the filters keep, as edges."""
     ties = Tie.objects.filter(coalition=access.coalition).visible(
         include_sensitive=access.sees_sensitive
     )
@@ -94,18 +125,7 @@ def map_rows(access: Access, filters: MapFilters) -> tuple[list[dict], list[dict
         ties = ties.current(filters.as_of)
     if filters.min_strength is not None:
         ties = ties.filter(strength__gte=filters.min_strength)
-    edges = list(ties.order_by("id").values(*EDGE_FIELDS))
-    shown = {node["id"] for node in nodes}
-    if filters.narrows_actors:
-        # Only ties between the actors left on the map; without actor filters every visible
-        # tie already joins two visible actors (TieQuerySet.visible), so no pass is needed.
-        edges = [edge for edge in edges if edge["source"] in shown and edge["target"] in shown]
-    for edge in edges:
-        edge["inferred"] = False
-        edge["relationship_strength"] = edge["interaction_count"] = None
-    if filters.inferred:
-        edges.extend(inferred_edges(access, filters, shown, edges))
-    return nodes, edges
+    return list(ties.order_by("id").values(*EDGE_FIELDS))
 
 
 def inferred_edges(

@@ -198,16 +198,18 @@ def _previous_strengths(run: MetricRun) -> dict[tuple[int, int], float] | None:
 
 
 ACTOR_METRIC_COLUMNS = (
-    "run_id", "actor_id", "degree", "weighted_degree", "betweenness", "weighted_betweenness",
-    "closeness", "pagerank", "core_number", "reach", "community", "is_broker", "is_peripheral",
-    "is_leader",
-)  # fmt: skip
+    ("run_id", "actor_id")
+    + ("degree", "weighted_degree", "betweenness", "weighted_betweenness", "closeness", "pagerank")
+    + ("core_number", "reach", "community")
+    + ("is_broker", "is_peripheral", "is_leader")
+)
 
 
 RELATIONSHIP_COLUMNS = (
-    "run_id", "source_id", "target_id", "evidence", "observed", "declared", "strength",
-    "is_inferred", "is_sensitive",
-)  # fmt: skip
+    ("run_id", "source_id", "target_id")
+    + ("evidence", "observed", "declared", "strength")
+    + ("is_inferred", "is_sensitive")
+)
 
 
 def _store(run: MetricRun, computed: ComputedRun) -> None:
@@ -232,7 +234,7 @@ def _store(run: MetricRun, computed: ComputedRun) -> None:
                 actors.broker[i],
                 actors.periphery[i],
                 actor_id in leaders,
-            )  # fmt: skip
+            )
             for i, actor_id in enumerate(computed.actor_ids)
         ),
     )
@@ -250,7 +252,7 @@ def _store(run: MetricRun, computed: ComputedRun) -> None:
                 row.strength,
                 row.is_inferred,
                 row.is_sensitive,
-            )  # fmt: skip
+            )
             for row in computed.relationships
         ),
     )

@@ -16,9 +16,10 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_select_related = ("coalition",)
     exclude = ("content", "parsed")
     readonly_fields = (
-        "coalition", "created_by", "filename", "file_format", "size", "status", "progress",
-        "summary", "decisions", "created_at", "applied_at", "applied_by",
-    )  # fmt: skip
+        ("coalition", "created_by", "filename", "file_format", "size")
+        + ("status", "progress", "summary", "decisions")
+        + ("created_at", "applied_at", "applied_by")
+    )
 
 
 @admin.register(ActorMerge)
@@ -28,6 +29,7 @@ class ActorMergeAdmin(admin.ModelAdmin):
     search_fields = ("merged_name", "kept__name")
     list_select_related = ("coalition", "kept")
     readonly_fields = (
-        "coalition", "kept", "merged_actor_id", "merged_name", "moves", "merged_by",
-        "merged_at", "undone_at", "undone_by",
-    )  # fmt: skip
+        ("coalition", "kept", "merged_actor_id", "merged_name", "moves")
+        + ("merged_by", "merged_at")
+        + ("undone_at", "undone_by")
+    )

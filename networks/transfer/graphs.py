@@ -33,7 +33,14 @@ NODE_FIELDS = {
     "directly_affected": "is_directly_affected",
 }
 METRIC_PREFIX = "metric_"
+GEXF_EDGE_TYPES = ("directed", "undirected", "mutual")
 _IGNORED_NODE = {"x", "y", "z", "size", "r", "g", "b", "color", "id"}
+# The node attributes read into an actor's fields as they are: (attribute, field, reader).
+NODE_READERS = (
+    ("kind", "kind", values.actor_kind),
+    ("is_sensitive", "is_sensitive", values.boolean),
+    ("is_directly_affected", "is_directly_affected", values.boolean),
+)
 
 
 def _local(tag: str) -> str:
@@ -59,6 +66,32 @@ def _children(element, name: str):
 
 
 def _actor(parsed: ParsedMap, row: int, node_id: str, attributes: dict) -> None:
+    fields, custom = _node_fields(attributes)
+    label = values.text(fields.get("label")) or node_id
+    actor = ActorRow(sheet=NODES, row=row, label=label[:200], kind=values.DEFAULT_ACTOR_KIND)
+    actor.key = node_id[:200]
+    actor.kind_given = values.text(fields.get("kind")) != ""
+    actor.description = values.text(fields.get("description"))
+    actor.tags = values.tags(fields.get("tags"))
+    actor.custom_fields = custom
+    ok = parsed.read_fields(actor, NODE_READERS, fields.get, sheet=NODES, row=row)
+    try:
+        assessment = _assessment(fields)
+    except ValueError as error:
+        parsed.problem(NODES, row, "stance", str(error))
+        ok = False
+    else:
+        if assessment is not None:
+            actor.assessments = [assessment]
+    if ok:
+        parsed.actors.append(actor)
+    else:
+        parsed.refuse(actor.key, actor.label)
+
+
+def _node_fields(attributes: dict) -> tuple[dict, dict]:
+    """A node's attributes split into Weft's fields (by their Weft name) and custom fields;
+    metric columns and drawing attributes are left out."""
     fields = {}
     custom = {}
     for name, value in attributes.items():
@@ -67,44 +100,23 @@ def _actor(parsed: ParsedMap, row: int, node_id: str, attributes: dict) -> None:
             fields[key] = value
         elif not name.startswith(METRIC_PREFIX) and name.casefold() not in _IGNORED_NODE:
             custom[name] = value
-    label = values.text(fields.get("label")) or node_id
-    actor = ActorRow(sheet=NODES, row=row, label=label[:200], kind=values.DEFAULT_ACTOR_KIND)
-    actor.key = node_id[:200]
-    actor.kind_given = values.text(fields.get("kind")) != ""
-    actor.description = values.text(fields.get("description"))
-    actor.tags = values.tags(fields.get("tags"))
-    actor.custom_fields = custom
-    ok = True
-    for column, attribute, reader in (
-        ("kind", "kind", values.actor_kind),
-        ("is_sensitive", "is_sensitive", values.boolean),
-        ("is_directly_affected", "is_directly_affected", values.boolean),
-    ):
-        try:
-            setattr(actor, attribute, reader(fields.get(column)))
-        except ValueError as error:
-            parsed.problem(NODES, row, column, str(error))
-            ok = False
-    try:
-        stance = values.enum(fields.get("stance"), values.STANCES, "stance")
-        if stance:
-            read = dict(ASSESSMENT_DEFAULTS)
-            read["ally_kind"] = (
-                values.enum(fields.get("ally_kind"), values.ALLY_KINDS, "ally kind")
-                or read["ally_kind"]
-            )
-            for score in ("influence", "proximity", "commitment"):
-                number = values.whole_number(fields.get(score), 1, 5, score)
-                if number is not None:
-                    read[score] = number
-            actor.assessments = [AssessmentRow(stance=stance, **read)]
-    except ValueError as error:
-        parsed.problem(NODES, row, "stance", str(error))
-        ok = False
-    if ok:
-        parsed.actors.append(actor)
-    else:
-        parsed.refuse(actor.key, actor.label)
+    return fields, custom
+
+
+def _assessment(fields: dict) -> AssessmentRow | None:
+    """The node's assessment, if it gives a stance; its missing scores take the defaults."""
+    stance = values.enum(fields.get("stance"), values.STANCES, "stance")
+    if not stance:
+        return None
+    read = dict(ASSESSMENT_DEFAULTS)
+    read["ally_kind"] = (
+        values.enum(fields.get("ally_kind"), values.ALLY_KINDS, "ally kind") or read["ally_kind"]
+    )
+    for score in ("influence", "proximity", "commitment"):
+        number = values.whole_number(fields.get(score), 1, 5, score)
+        if number is not None:
+            read[score] = number
+    return AssessmentRow(stance=stance, **read)
 
 
 def _tie(parsed: ParsedMap, row: int, source: str, target: str, attributes: dict, directed: str):
@@ -208,12 +220,7 @@ def read_gexf(data: bytes) -> ParsedMap:
     if not graphs:
         raise UnreadableFile("the GEXF file has no <graph>")
     graph = graphs[0]
-    titles = {"node": {}, "edge": {}}
-    for block in _children(graph, "attributes"):
-        for attribute in _children(block, "attribute"):
-            titles.setdefault(block.get("class", "node"), {})[attribute.get("id")] = (
-                attribute.get("title") or attribute.get("id") or ""
-            )
+    titles = _attribute_titles(graph)
     default_direction = "directed" if graph.get("defaultedgetype") == "directed" else "undirected"
     parsed = ParsedMap(format="gexf")
 
@@ -241,15 +248,8 @@ def read_gexf(data: bytes) -> ParsedMap:
     edges = [e for block in _children(graph, "edges") for e in _children(block, "edge")]
     for row, edge in enumerate(edges, start=1):
         edge_type = edge.get("type")
-        direction = (
-            default_direction
-            if edge_type is None
-            else (
-                edge_type
-                if edge_type in ("directed", "undirected", "mutual")
-                else default_direction
-            )
-        )
+        # An edge's own type, if GEXF knows it, else the graph's.
+        direction = edge_type if edge_type in GEXF_EDGE_TYPES else default_direction
         _tie(
             parsed,
             row,
@@ -259,3 +259,14 @@ def read_gexf(data: bytes) -> ParsedMap:
             direction,
         )
     return parsed
+
+
+def _attribute_titles(graph) -> dict[str, dict[str, str]]:
+    """The title of each declared attribute id, by class (node, edge)."""
+    titles = {"node": {}, "edge": {}}
+    for block in _children(graph, "attributes"):
+        for attribute in _children(block, "attribute"):
+            titles.setdefault(block.get("class", "node"), {})[attribute.get("id")] = (
+                attribute.get("title") or attribute.get("id") or ""
+            )
+    return titles

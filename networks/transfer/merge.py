@@ -89,9 +89,12 @@ def field_conflicts(kept: Actor, merged: Actor) -> list[dict]:
     for name, value in merged.custom_fields.items():
         if name in kept.custom_fields and kept.custom_fields[name] != value:
             conflicts.append(
-                {"field": f"custom_fields.{name}", "kept": kept.custom_fields[name],
-                 "dropped": value}
-            )  # fmt: skip
+                {
+                    "field": f"custom_fields.{name}",
+                    "kept": kept.custom_fields[name],
+                    "dropped": value,
+                }
+            )
     return conflicts
 
 
@@ -130,9 +133,12 @@ def _merge(*, kept: Actor, merged: Actor, user) -> dict:
             except IntegrityError:
                 # The kept actor has one already, or the row would join it to itself.
                 moves["dropped"].append(
-                    {"model": model._meta.label, "field": field.attname,
-                     "row": _jsonable(_row_data(row))}
-                )  # fmt: skip
+                    {
+                        "model": model._meta.label,
+                        "field": field.attname,
+                        "row": _jsonable(_row_data(row)),
+                    }
+                )
                 model._default_manager.filter(pk=row.pk).delete()
         if moved:
             moves["moved"].append(
@@ -229,9 +235,11 @@ def actor_merge_undo(*, access, merge_id) -> ActorMerge:
                 back = list(rows.values_list("pk", flat=True))
                 rows.update(**{group["field"]: merged.pk})
                 _record_moves(
-                    model, back, user=access.user,
+                    model,
+                    back,
+                    user=access.user,
                     reason=f"back to actor {merged.pk}: merge undone",
-                )  # fmt: skip
+                )
             for dropped in moves["dropped"]:
                 model = apps.get_model(dropped["model"])
                 row = model(**_restorable(model, dropped["row"]))

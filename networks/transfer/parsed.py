@@ -120,13 +120,35 @@ class ParsedMap:
     def problem(self, sheet: str, row: int | None, column: str, message: str) -> None:
         self.problems.append(Problem(sheet=sheet, row=row, column=column, message=message))
 
+    def read_fields(self, target, readers, value_of, *, sheet: str, row: int | None) -> bool:
+        """Set each ``attribute`` of ``target`` to ``reader(value_of(column))``, for every
+        (column, attribute, reader) of ``readers``; a value its reader refuses is a problem of
+        the row, named by its column. True when no value was refused."""
+        ok = True
+        for column, attribute, reader in readers:
+            try:
+                setattr(target, attribute, reader(value_of(column)))
+            except ValueError as error:
+                self.problem(sheet, row, column, str(error))
+                ok = False
+        return ok
+
 
 # A preview's rows, kept as JSON on the import job so that the confirm applies exactly what
 # was previewed without reading the file again (the read is most of a preview's time).
-_ACTOR_FIELDS = ("sheet", "row", "label", "kind", "key", "kind_given", "description", "tags",
-                 "custom_fields", "is_sensitive", "is_directly_affected")  # fmt: skip
-_TIE_FIELDS = ("sheet", "row", "source", "target", "kind", "direction", "strength",
-               "description", "is_sensitive", "invalid")  # fmt: skip
+_ACTOR_FIELDS = (
+    ("sheet", "row")
+    + ("label", "kind", "key", "kind_given")
+    + ("description", "tags", "custom_fields")
+    + ("is_sensitive", "is_directly_affected")
+)
+_TIE_FIELDS = (
+    ("sheet", "row")
+    + ("source", "target", "kind", "direction", "strength")
+    + ("description", "is_sensitive", "invalid")
+)
+# An assessment's fields kept as they are; its day and its note follow them.
+_ASSESSMENT_FIELDS = ("stance", "ally_kind", "influence", "proximity", "commitment")
 
 
 def _day(value):
@@ -144,19 +166,11 @@ def parsed_to_json(parsed: ParsedMap) -> dict:
             [
                 *(getattr(a, f) for f in _ACTOR_FIELDS),
                 [
-                    [
-                        s.stance,
-                        s.ally_kind,
-                        s.influence,
-                        s.proximity,
-                        s.commitment,
-                        _day(s.assessed_on),
-                        s.note,
-                    ]
+                    [*(getattr(s, f) for f in _ASSESSMENT_FIELDS), _day(s.assessed_on), s.note]
                     for s in a.assessments
                 ],
                 [[c.kind, c.value, c.label, c.is_primary] for c in a.contacts],
-            ]  # fmt: skip
+            ]
             for a in parsed.actors
         ],
         "ties": [

@@ -93,6 +93,41 @@ def row_key(row) -> str:
     return f"{row.sheet}:{row.row}"
 
 
+@dataclass
+class _Existing:
+    """The snapshot's actors, as a file names them: by ID (external key, or the ``weft-<id>``
+    of a Weft export), by normalised name, or by a name close to theirs."""
+
+    by_key: dict[str, ExistingActor]
+    by_id: dict[int, ExistingActor]
+    by_name: dict[str, ExistingActor]
+    index: NameIndex
+
+    @classmethod
+    def of(cls, snapshot: Snapshot) -> "_Existing":
+        by_name: dict[str, ExistingActor] = {}
+        index = NameIndex()
+        for actor in snapshot.actors:
+            name = normalise_name(actor.name)
+            by_name.setdefault(name, actor)
+            index.add(actor.id, name)
+        return cls(
+            by_key={a.external_key: a for a in snapshot.actors if a.external_key},
+            by_id={a.id: a for a in snapshot.actors},
+            by_name=by_name,
+            index=index,
+        )
+
+    def for_key(self, key: str) -> ExistingActor | None:
+        if key in self.by_key:
+            return self.by_key[key]
+        found = WEFT_ID.match(key)
+        if found and int(found.group(1)) in self.by_id:
+            candidate = self.by_id[int(found.group(1))]
+            return None if candidate.external_key else candidate
+        return None
+
+
 def build_plan(
     parsed: ParsedMap,
     snapshot: Snapshot,
@@ -104,58 +139,13 @@ def build_plan(
     ``create``; a suggested duplicate without a decision is created."""
     decisions = decisions or {}
     plan = Plan(problems=list(parsed.problems), warnings=list(parsed.warnings))
-    by_key = {a.external_key: a for a in snapshot.actors if a.external_key}
-    by_id = {a.id: a for a in snapshot.actors}
-    by_name: dict[str, ExistingActor] = {}
-    index = NameIndex()
-    for actor in snapshot.actors:
-        name = normalise_name(actor.name)
-        by_name.setdefault(name, actor)
-        index.add(actor.id, name)
-
-    def existing_for_key(key: str) -> ExistingActor | None:
-        if key in by_key:
-            return by_key[key]
-        found = WEFT_ID.match(key)
-        if found and int(found.group(1)) in by_id:
-            candidate = by_id[int(found.group(1))]
-            return None if candidate.external_key else candidate
-        return None
-
+    existing = _Existing.of(snapshot)
     names = [normalise_name(row.label) for row in parsed.actors]
     claimed: dict[int, int] = {}  # existing actor id → the action index that updates it
     for i, row in enumerate(parsed.actors):
-        action = ActorAction(row=row, action=CREATE)
-        if row.key and row.key in snapshot.hidden_keys:
-            plan.problems.append(
-                Problem(row.sheet, row.row, "ID", f"the ID {row.key!r} is already in use")
-            )
-        elif row.key:
-            found = existing_for_key(row.key)
-            if found is not None:
-                action.action, action.actor_id, action.matched_by = UPDATE, found.id, "id"
-        elif names[i] in by_name:
-            found = by_name[names[i]]
-            action.action, action.actor_id, action.matched_by = UPDATE, found.id, "label"
+        action = _match_actor(plan, row, names[i], snapshot, existing)
         if action.action == CREATE:
-            best = index.search(names[i], threshold=threshold)
-            if best:
-                other, score = best[0]
-                key = row_key(row)
-                plan.duplicates.append(
-                    {
-                        "key": key,
-                        "sheet": row.sheet,
-                        "row": row.row,
-                        "label": row.label,
-                        "existing_actor": other,
-                        "existing_label": by_id[other].name,
-                        "score": score,
-                        "choice": MERGE if decisions.get(key) == MERGE else CREATE,
-                    }
-                )
-                if decisions.get(key) == MERGE:
-                    action.action, action.actor_id, action.matched_by = UPDATE, other, MERGE
+            _suggest_existing_duplicate(plan, action, names[i], existing, decisions, threshold)
         if action.actor_id is not None:
             if action.actor_id in claimed:
                 first = parsed.actors[claimed[action.actor_id]]
@@ -165,13 +155,75 @@ def build_plan(
                         row.row,
                         "Label",
                         f"this row and row {first.row} both match the same actor "
-                        f"({by_id[action.actor_id].name!r})",
+                        f"({existing.by_id[action.actor_id].name!r})",
                     )
                 )
             claimed[action.actor_id] = i
         plan.actors.append(action)
+    _suggest_duplicates_within(plan, names, decisions, threshold)
+    ends = _Ends(plan, existing, names)
+    _plan_ties(plan, parsed, snapshot, ends)
+    _plan_interactions(plan, parsed, snapshot, ends)
+    return plan
 
-    # Within the file: new rows that look like each other.
+
+def _match_actor(
+    plan: Plan, row: ActorRow, name: str, snapshot: Snapshot, existing: _Existing
+) -> ActorAction:
+    """An update of the actor the row's ID names or, for a row without an ID, of the actor with
+    its name; else a creation. The ID of an actor the user may not see is a problem."""
+    action = ActorAction(row=row, action=CREATE)
+    if row.key and row.key in snapshot.hidden_keys:
+        plan.problems.append(
+            Problem(row.sheet, row.row, "ID", f"the ID {row.key!r} is already in use")
+        )
+    elif row.key:
+        found = existing.for_key(row.key)
+        if found is not None:
+            action.action, action.actor_id, action.matched_by = UPDATE, found.id, "id"
+    elif name in existing.by_name:
+        found = existing.by_name[name]
+        action.action, action.actor_id, action.matched_by = UPDATE, found.id, "label"
+    return action
+
+
+def _suggest_existing_duplicate(
+    plan: Plan,
+    action: ActorAction,
+    name: str,
+    existing: _Existing,
+    decisions: dict[str, str],
+    threshold: float,
+) -> None:
+    """A new row named like an actor of the map is a suggested duplicate of the closest one,
+    and updates it instead when the user chose to merge them."""
+    best = existing.index.search(name, threshold=threshold)
+    if not best:
+        return
+    other, score = best[0]
+    row = action.row
+    key = row_key(row)
+    plan.duplicates.append(
+        {
+            "key": key,
+            "sheet": row.sheet,
+            "row": row.row,
+            "label": row.label,
+            "existing_actor": other,
+            "existing_label": existing.by_id[other].name,
+            "score": score,
+            "choice": MERGE if decisions.get(key) == MERGE else CREATE,
+        }
+    )
+    if decisions.get(key) == MERGE:
+        action.action, action.actor_id, action.matched_by = UPDATE, other, MERGE
+
+
+def _suggest_duplicates_within(
+    plan: Plan, names: list[str], decisions: dict[str, str], threshold: float
+) -> None:
+    """Within the file: new rows that look like each other; the later one is folded into the
+    earlier when the user chose to merge them."""
     new_names = {i: names[i] for i, a in enumerate(plan.actors) if a.action == CREATE}
     suggested = {d["key"] for d in plan.duplicates}
     for match in match_within(new_names, threshold=threshold):
@@ -196,75 +248,59 @@ def build_plan(
         if choice == MERGE and first.merged_into is None:
             second.merged_into = match.left
 
-    _plan_ties(plan, parsed, snapshot, existing_for_key, by_name, names)
-    return plan
 
+class _Ends:
+    """The actor a connection or interaction names: a row of the file (by ID, label or
+    normalised label; a row merged into another stands for that one), else an actor of the
+    map (by ID or normalised name)."""
 
-def _plan_ties(plan, parsed, snapshot, existing_for_key, by_name, names) -> None:
-    keys: dict[str, int] = {}
-    labels: dict[str, int] = {}
-    normalised: dict[str, int] = {}
-    for i, action in enumerate(plan.actors):
-        row = action.row
-        if row.key:
-            keys.setdefault(row.key, i)
-        labels.setdefault(row.label, i)
-        normalised.setdefault(names[i], i)
+    def __init__(self, plan: Plan, existing: _Existing, names: list[str]):
+        self.plan = plan
+        self.existing = existing
+        self.keys: dict[str, int] = {}
+        self.labels: dict[str, int] = {}
+        self.normalised: dict[str, int] = {}
+        for i, action in enumerate(plan.actors):
+            row = action.row
+            if row.key:
+                self.keys.setdefault(row.key, i)
+            self.labels.setdefault(row.label, i)
+            self.normalised.setdefault(names[i], i)
 
-    def end(ref: str) -> tuple[str, int] | None:
+    def find(self, ref: str) -> tuple[str, int] | None:
+        """("row", index of the row's action) or ("actor", id); None when nothing matches."""
         if not ref:
             return None
-        i = keys.get(ref)
+        i = self.keys.get(ref)
         if i is None:
-            found = existing_for_key(ref)
+            found = self.existing.for_key(ref)
             if found is not None:
                 return ("actor", found.id)
-            i = labels.get(ref)
+            i = self.labels.get(ref)
         if i is None:
-            i = normalised.get(normalise_name(ref))
+            i = self.normalised.get(normalise_name(ref))
         if i is not None:
-            action = plan.actors[i]
-            while action.merged_into is not None:
-                i = action.merged_into
-                action = plan.actors[i]
-            if action.actor_id is not None:
-                return ("actor", action.actor_id)
-            return ("row", i)
-        found = by_name.get(normalise_name(ref))
+            return self._row_end(i)
+        found = self.existing.by_name.get(normalise_name(ref))
         return ("actor", found.id) if found is not None else None
 
+    def _row_end(self, i: int) -> tuple[str, int]:
+        action = self.plan.actors[i]
+        while action.merged_into is not None:
+            i = action.merged_into
+            action = self.plan.actors[i]
+        if action.actor_id is not None:
+            return ("actor", action.actor_id)
+        return ("row", i)
+
+
+def _plan_ties(plan: Plan, parsed: ParsedMap, snapshot: Snapshot, ends: _Ends) -> None:
     planned: dict[tuple, int] = {}
     for row in parsed.ties:
-        source, target = end(row.source), end(row.target)
-        ok = not row.invalid
-        for column, ref, resolved in (("From", row.source, source), ("To", row.target, target)):
-            if resolved is None and ref in parsed.refused:
-                ok = False
-            elif resolved is None and ref:
-                plan.problems.append(
-                    Problem(
-                        row.sheet,
-                        row.row,
-                        column,
-                        f"no element has the ID or label {ref!r}, in this file or the map",
-                    )
-                )
-                ok = False
-        if not ok:
+        tie = _tie_action(plan, parsed, snapshot, row, ends)
+        if tie is None:
             continue
-        if source == target:
-            plan.problems.append(
-                Problem(row.sheet, row.row, "To", "a connection cannot join an actor to itself")
-            )
-            continue
-        tie = TieAction(row=row, source=source, target=target, action=CREATE)
-        if source[0] == "actor" and target[0] == "actor":
-            tie_id = snapshot.ties.get((source[1], target[1], row.kind))
-            if tie_id is None and row.direction != "directed":
-                tie_id = snapshot.ties.get((target[1], source[1], row.kind))
-            if tie_id is not None:
-                tie.action, tie.tie_id = UPDATE, tie_id
-        identity = (source, target, row.kind)
+        identity = (tie.source, tie.target, row.kind)
         if identity in planned:
             # The same connection twice in one file: the later row wins, counted once.
             plan.ties[planned[identity]] = tie
@@ -272,10 +308,57 @@ def _plan_ties(plan, parsed, snapshot, existing_for_key, by_name, names) -> None
         planned[identity] = len(plan.ties)
         plan.ties.append(tie)
 
+
+def _tie_action(
+    plan: Plan, parsed: ParsedMap, snapshot: Snapshot, row: TieRow, ends: _Ends
+) -> TieAction | None:
+    """What a connection row does: create a tie, or update the map's tie of its kind between
+    the same actors. None when it cannot (a problem, unless its row or an end's row was
+    refused already)."""
+    source, target = ends.find(row.source), ends.find(row.target)
+    ok = not row.invalid
+    for column, ref, resolved in (("From", row.source, source), ("To", row.target, target)):
+        if resolved is None and ref in parsed.refused:
+            ok = False
+        elif resolved is None and ref:
+            plan.problems.append(
+                Problem(
+                    row.sheet,
+                    row.row,
+                    column,
+                    f"no element has the ID or label {ref!r}, in this file or the map",
+                )
+            )
+            ok = False
+    if not ok:
+        return None
+    if source == target:
+        plan.problems.append(
+            Problem(row.sheet, row.row, "To", "a connection cannot join an actor to itself")
+        )
+        return None
+    tie = TieAction(row=row, source=source, target=target, action=CREATE)
+    if source[0] == "actor" and target[0] == "actor":
+        tie_id = _existing_tie(snapshot, source[1], target[1], row)
+        if tie_id is not None:
+            tie.action, tie.tie_id = UPDATE, tie_id
+    return tie
+
+
+def _existing_tie(snapshot: Snapshot, source: int, target: int, row: TieRow) -> int | None:
+    """The map's tie of the row's kind from ``source`` to ``target`` (or back, unless the row
+    is directed)."""
+    tie_id = snapshot.ties.get((source, target, row.kind))
+    if tie_id is None and row.direction != "directed":
+        tie_id = snapshot.ties.get((target, source, row.kind))
+    return tie_id
+
+
+def _plan_interactions(plan: Plan, parsed: ParsedMap, snapshot: Snapshot, ends: _Ends) -> None:
     for row in parsed.interactions:
         participants = []
         for ref in row.participants:
-            resolved = end(ref)
+            resolved = ends.find(ref)
             if resolved is None:
                 plan.problems.append(
                     Problem(row.sheet, row.row, "participants", f"no actor has the ID {ref!r}")

@@ -83,43 +83,9 @@ def map_export(access, *, include_contacts: bool, filters=None) -> dict:
         shown_ties = {edge["id"] for edge in edges}
     rows = list(actors)
     ids = {a.pk: export_id(a.pk, a.external_key) for a in rows}
-    assessments: dict[int, list[dict]] = {}
-    for assessment in AllyAssessment.objects.filter(actor_id__in=ids).order_by(
-        "actor_id", "assessed_on", "created_at", "id"
-    ):
-        assessments.setdefault(assessment.actor_id, []).append(
-            {
-                "stance": assessment.stance,
-                "ally_kind": assessment.ally_kind,
-                "influence": assessment.influence,
-                "proximity": assessment.proximity,
-                "commitment": assessment.commitment,
-                "assessed_on": assessment.assessed_on.isoformat(),
-                "note": assessment.note,
-            }
-        )
-    contacts: dict[int, list[dict]] = {}
-    if include_contacts:
-        for contact in ContactDetail.objects.filter(actor_id__in=ids).order_by("actor_id", "id"):
-            contacts.setdefault(contact.actor_id, []).append(
-                {
-                    "kind": contact.kind,
-                    "value": contact.value,
-                    "label": contact.label,
-                    "is_primary": contact.is_primary,
-                }
-            )
-    metrics: dict[int, dict] = {}
-    run = (
-        MetricRun.objects.filter(coalition=coalition, status=MetricRunStatus.SUCCEEDED)
-        .order_by("-finished_at", "-id")
-        .first()
-    )
-    if run is not None:
-        for row in ActorMetric.objects.filter(run=run, actor_id__in=ids).values(
-            "actor_id", *METRIC_FIELDS
-        ):
-            metrics[row.pop("actor_id")] = row
+    assessments = _assessment_histories(ids)
+    contacts = _contact_lists(ids) if include_contacts else {}
+    metrics = _latest_metrics(coalition, ids)
     exported_actors = []
     for actor in rows:
         history = assessments.get(actor.pk, [])
@@ -139,12 +105,72 @@ def map_export(access, *, include_contacts: bool, filters=None) -> dict:
         if include_contacts:
             exported["contacts"] = contacts.get(actor.pk, [])
         exported_actors.append(exported)
+    return {
+        "coalition": {"name": coalition.name},
+        "actors": exported_actors,
+        "ties": _exported_ties(access, ids, shown_ties),
+        "interactions": _exported_interactions(coalition, ids),
+    }
+
+
+def _assessment_histories(ids: dict[int, str]) -> dict[int, list[dict]]:
+    """Each actor's assessments, oldest first."""
+    assessments: dict[int, list[dict]] = {}
+    for assessment in AllyAssessment.objects.filter(actor_id__in=ids).order_by(
+        "actor_id", "assessed_on", "created_at", "id"
+    ):
+        assessments.setdefault(assessment.actor_id, []).append(
+            {
+                "stance": assessment.stance,
+                "ally_kind": assessment.ally_kind,
+                "influence": assessment.influence,
+                "proximity": assessment.proximity,
+                "commitment": assessment.commitment,
+                "assessed_on": assessment.assessed_on.isoformat(),
+                "note": assessment.note,
+            }
+        )
+    return assessments
+
+
+def _contact_lists(ids: dict[int, str]) -> dict[int, list[dict]]:
+    contacts: dict[int, list[dict]] = {}
+    for contact in ContactDetail.objects.filter(actor_id__in=ids).order_by("actor_id", "id"):
+        contacts.setdefault(contact.actor_id, []).append(
+            {
+                "kind": contact.kind,
+                "value": contact.value,
+                "label": contact.label,
+                "is_primary": contact.is_primary,
+            }
+        )
+    return contacts
+
+
+def _latest_metrics(coalition, ids: dict[int, str]) -> dict[int, dict]:
+    """Each actor's figures in the latest run that succeeded (none before the first)."""
+    metrics: dict[int, dict] = {}
+    run = (
+        MetricRun.objects.filter(coalition=coalition, status=MetricRunStatus.SUCCEEDED)
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    if run is not None:
+        for row in ActorMetric.objects.filter(run=run, actor_id__in=ids).values(
+            "actor_id", *METRIC_FIELDS
+        ):
+            metrics[row.pop("actor_id")] = row
+    return metrics
+
+
+def _exported_ties(access, ids: dict[int, str], shown_ties: set[int] | None) -> list[dict]:
+    """The visible ties between exported actors (and, with a saved view's filters, shown)."""
     ties = (
-        Tie.objects.filter(coalition=coalition)
+        Tie.objects.filter(coalition=access.coalition)
         .visible(include_sensitive=access.sees_sensitive)
         .order_by("pk")
     )
-    exported_ties = [
+    return [
         {
             "source": ids[tie.source_id],
             "target": ids[tie.target_id],
@@ -161,6 +187,10 @@ def map_export(access, *, include_contacts: bool, filters=None) -> dict:
         and tie.target_id in ids
         and (shown_ties is None or tie.pk in shown_ties)
     ]
+
+
+def _exported_interactions(coalition, ids: dict[int, str]) -> list[dict]:
+    """The interactions among exported actors only: one with anyone else is left out whole."""
     participants: dict[int, list[str]] = {}
     hidden: set[int] = set()
     for interaction_id, actor_id in InteractionParticipant.objects.filter(
@@ -170,7 +200,7 @@ def map_export(access, *, include_contacts: bool, filters=None) -> dict:
             participants.setdefault(interaction_id, []).append(ids[actor_id])
         else:
             hidden.add(interaction_id)  # it involves an actor this role may not see
-    exported_interactions = [
+    return [
         {
             "kind": interaction.kind,
             "occurred_on": interaction.occurred_on.isoformat(),
@@ -180,9 +210,3 @@ def map_export(access, *, include_contacts: bool, filters=None) -> dict:
         for interaction in Interaction.objects.filter(coalition=coalition).order_by("pk")
         if interaction.pk not in hidden and participants.get(interaction.pk)
     ]
-    return {
-        "coalition": {"name": coalition.name},
-        "actors": exported_actors,
-        "ties": exported_ties,
-        "interactions": exported_interactions,
-    }

@@ -241,7 +241,30 @@ def import_apply(*, plan: Plan, access) -> None:
     today = timezone.localdate()
     live = [a for a in plan.actors if a.merged_into is None]
     tag_ids = _tags_for(coalition, {t for a in live for t in a.row.tags})
+    actor_ids = _create_actors(plan, coalition, user)
+    _update_actors(live, user)
+    through = Actor.tags.through
+    through.objects.bulk_create(
+        [
+            through(actor_id=actor_ids[i], tag_id=tag_ids[tag])
+            for i, a in enumerate(plan.actors)
+            if a.merged_into is None
+            for tag in a.row.tags
+        ],
+        batch_size=BATCH,
+        ignore_conflicts=True,
+    )
+    _apply_assessments(plan, actor_ids, user, today)
+    if access.sees_contacts:
+        _apply_contacts(plan, actor_ids)
+    _apply_ties(plan, actor_ids, coalition, user)
+    _apply_interactions(plan, actor_ids, coalition, user)
 
+
+def _create_actors(plan: Plan, coalition, user) -> dict[int, int]:
+    """Create the actors of the rows that make one. Returns the actor of every row (by its
+    index in ``plan.actors``): created, updated, or, for a row merged into another, that
+    row's."""
     created = [
         Actor(
             coalition_id=coalition.pk,  # an id, not the object: cheaper per row
@@ -253,8 +276,8 @@ def import_apply(*, plan: Plan, access) -> None:
             external_key=a.row.key,
             custom_fields=a.row.custom_fields,
         )
-        for a in live
-        if a.action == CREATE
+        for a in plan.actors
+        if a.merged_into is None and a.action == CREATE
     ]
     created = create_with_history(Actor, created, user=user)
     actor_ids: dict[int, int] = {}  # index in plan.actors → actor id
@@ -268,7 +291,11 @@ def import_apply(*, plan: Plan, access) -> None:
             while plan.actors[target].merged_into is not None:
                 target = plan.actors[target].merged_into
             actor_ids[i] = actor_ids[target]
+    return actor_ids
 
+
+def _update_actors(live: list, user) -> None:
+    """Change the actors that rows matched, as the rows say."""
     updates = {a.actor_id: a for a in live if a.action == UPDATE}
     changed = []
     for actor in Actor.objects.filter(pk__in=updates).order_by("pk"):
@@ -303,23 +330,6 @@ def import_apply(*, plan: Plan, access) -> None:
         batch_size=BATCH,
         default_user=user,
     )
-
-    through = Actor.tags.through
-    through.objects.bulk_create(
-        [
-            through(actor_id=actor_ids[i], tag_id=tag_ids[tag])
-            for i, a in enumerate(plan.actors)
-            if a.merged_into is None
-            for tag in a.row.tags
-        ],
-        batch_size=BATCH,
-        ignore_conflicts=True,
-    )
-    _apply_assessments(plan, actor_ids, user, today)
-    if access.sees_contacts:
-        _apply_contacts(plan, actor_ids)
-    _apply_ties(plan, actor_ids, coalition, user)
-    _apply_interactions(plan, actor_ids, coalition, user)
 
 
 def _score_key(a) -> tuple:
@@ -474,9 +484,11 @@ def saved_view_filters(access, view_id: int):
     view = SavedView.objects.filter(coalition=access.coalition, pk=view_id).first()
     if view is None:
         raise ApplicationError(
-            f"There is no saved view {view_id} in this coalition.", field="view", status=404,
+            f"There is no saved view {view_id} in this coalition.",
+            field="view",
+            status=404,
             code="not_found",
-        )  # fmt: skip
+        )
     return view, map_filters_from(filters_query(view.filters or {}))
 
 

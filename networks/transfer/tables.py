@@ -42,6 +42,20 @@ _KNOWN_ELEMENT = {c.casefold() for c in ELEMENT_COLUMNS}
 _KUMU_IGNORED = {"image", "layout", "x", "y"}
 TAGS_NOT_KEPT = "connection tags are not kept by Weft (the first row with tags is named)"
 ASSESSMENT_DEFAULTS = {"ally_kind": "natural", "influence": 3, "proximity": 3, "commitment": 3}
+# The columns read into a row's fields as they are: (column, field, reader).
+ELEMENT_READERS = (
+    ("Type", "kind", values.actor_kind),
+    ("Sensitive", "is_sensitive", values.boolean),
+    ("Directly Affected", "is_directly_affected", values.boolean),
+)
+CONNECTION_READERS = (
+    ("Type", "kind", values.tie_kind),
+    ("Direction", "direction", values.direction),
+    ("Strength", "strength", lambda v: values.whole_number(v, 1, 5, "strength")),
+    ("Sensitive", "is_sensitive", values.boolean),
+    ("Started", "started_on", values.date),
+    ("Ended", "ended_on", values.date),
+)
 
 
 def _header(cells) -> list[str]:
@@ -82,7 +96,7 @@ def read_elements(parsed: ParsedMap, rows: Iterable[tuple], *, sheet: str = ELEM
         parsed.problem(sheet, 1, "Label", "there is no Label column: every element needs a label")
         return
     custom = [
-        (i, name)
+        name
         for i, name in enumerate(header)
         if name
         and name.casefold() not in _KNOWN_ELEMENT | _KUMU_IGNORED
@@ -98,56 +112,45 @@ def read_elements(parsed: ParsedMap, rows: Iterable[tuple], *, sheet: str = ELEM
         def col(name, _row=row):
             return _cell(_row, columns.get(name.casefold()))
 
-        label = values.text(col("Label"))
-        if not label:
-            parsed.problem(sheet, number, "Label", "the label is empty")
-            continue
-        if len(label) > 200:
-            parsed.problem(sheet, number, "Label", "the label is longer than 200 characters")
-            continue
-        actor = ActorRow(sheet=sheet, row=number, label=label, kind=values.DEFAULT_ACTOR_KIND)
-        actor.key = values.text(col("ID"))[:200]
-        if actor.key:
-            if actor.key in seen_ids:
-                parsed.problem(
-                    sheet,
-                    number,
-                    "ID",
-                    f"the ID {actor.key!r} is also on row {seen_ids[actor.key]}",
-                )
-            else:
-                seen_ids[actor.key] = number
-        ok = True
-        readers = (
-            ("Type", "kind", values.actor_kind),
-            ("Sensitive", "is_sensitive", values.boolean),
-            ("Directly Affected", "is_directly_affected", values.boolean),
-        )
-        for column, attribute, reader in readers:
-            try:
-                setattr(actor, attribute, reader(col(column)))
-            except ValueError as error:
-                parsed.problem(sheet, number, column, str(error))
-                ok = False
-        actor.kind_given = values.text(col("Type")) != ""
-        actor.description = values.text(col("Description"))
-        actor.tags = values.tags(col("Tags"))
-        assessment, assessment_ok = _assessment(parsed, sheet, number, col)
-        ok = ok and assessment_ok
-        if assessment is not None:
-            actor.assessments = [assessment]
-        for index, name in custom:
-            value = _cell(row, index)
-            if values.text(value) != "":
-                actor.custom_fields[name] = (
-                    value if isinstance(value, int | float) else (values.text(value))
-                )
-        if ok:
-            parsed.actors.append(actor)
-        else:
-            parsed.refuse(actor.key, actor.label)
+        _read_element(parsed, sheet, number, col, custom, seen_ids)
     if count == 0:
         parsed.problem(sheet, None, "", "the sheet has a header but no elements")
+
+
+def _read_element(parsed: ParsedMap, sheet: str, number: int, col, custom, seen_ids) -> None:
+    """One element row: an actor, or a problem of the row (and the actor refused)."""
+    label = values.text(col("Label"))
+    if not label:
+        parsed.problem(sheet, number, "Label", "the label is empty")
+        return
+    if len(label) > 200:
+        parsed.problem(sheet, number, "Label", "the label is longer than 200 characters")
+        return
+    actor = ActorRow(sheet=sheet, row=number, label=label, kind=values.DEFAULT_ACTOR_KIND)
+    actor.key = values.text(col("ID"))[:200]
+    if actor.key in seen_ids:
+        message = f"the ID {actor.key!r} is also on row {seen_ids[actor.key]}"
+        parsed.problem(sheet, number, "ID", message)
+    elif actor.key:
+        seen_ids[actor.key] = number
+    ok = parsed.read_fields(actor, ELEMENT_READERS, col, sheet=sheet, row=number)
+    actor.kind_given = values.text(col("Type")) != ""
+    actor.description = values.text(col("Description"))
+    actor.tags = values.tags(col("Tags"))
+    assessment, assessment_ok = _assessment(parsed, sheet, number, col)
+    ok = ok and assessment_ok
+    if assessment is not None:
+        actor.assessments = [assessment]
+    for name in custom:
+        value = col(name)
+        if values.text(value) != "":
+            actor.custom_fields[name] = (
+                value if isinstance(value, int | float) else (values.text(value))
+            )
+    if ok:
+        parsed.actors.append(actor)
+    else:
+        parsed.refuse(actor.key, actor.label)
 
 
 def _assessment(parsed, sheet, number, col) -> tuple[AssessmentRow | None, bool]:
@@ -198,42 +201,36 @@ def read_connections(parsed: ParsedMap, rows: Iterable[tuple], *, sheet: str = C
         def col(name, _row=row):
             return _cell(_row, columns.get(name.casefold()))
 
-        source, target = values.text(col("From")), values.text(col("To"))
-        ok = True
-        for column, end in (("From", source), ("To", target)):
-            if not end:
-                parsed.problem(sheet, number, column, f"the {column} cell is empty")
-                ok = False
-        tie = TieRow(
-            sheet=sheet,
-            row=number,
-            source=source,
-            target=target,
-            kind=values.DEFAULT_TIE_KIND,
-            direction=values.DEFAULT_DIRECTION,
-        )
-        readers = (
-            ("Type", "kind", values.tie_kind),
-            ("Direction", "direction", values.direction),
-            ("Strength", "strength", lambda v: values.whole_number(v, 1, 5, "strength")),
-            ("Sensitive", "is_sensitive", values.boolean),
-            ("Started", "started_on", values.date),
-            ("Ended", "ended_on", values.date),
-        )
-        for column, attribute, reader in readers:
-            try:
-                setattr(tie, attribute, reader(col(column)))
-            except ValueError as error:
-                parsed.problem(sheet, number, column, str(error))
-                ok = False
-        if ok and tie.started_on and tie.ended_on and tie.ended_on < tie.started_on:
-            parsed.problem(sheet, number, "Ended", "the connection ends before it starts")
-            ok = False
-        tie.description = values.text(col("Description"))
+        tie = _read_connection(parsed, sheet, number, col)
         if values.text(col("Tags")) and not warned_tags:
             warned_tags = True
             parsed.warnings.append(
                 Problem(sheet=sheet, row=number, column="Tags", message=TAGS_NOT_KEPT)
             )
-        tie.invalid = not ok
         parsed.ties.append(tie)
+
+
+def _read_connection(parsed: ParsedMap, sheet: str, number: int, col) -> TieRow:
+    """One connection row as a tie, ``invalid`` when a cell of it is a problem."""
+    source, target = values.text(col("From")), values.text(col("To"))
+    ok = True
+    for column, end in (("From", source), ("To", target)):
+        if not end:
+            parsed.problem(sheet, number, column, f"the {column} cell is empty")
+            ok = False
+    tie = TieRow(
+        sheet=sheet,
+        row=number,
+        source=source,
+        target=target,
+        kind=values.DEFAULT_TIE_KIND,
+        direction=values.DEFAULT_DIRECTION,
+    )
+    fields_ok = parsed.read_fields(tie, CONNECTION_READERS, col, sheet=sheet, row=number)
+    ok = ok and fields_ok
+    if ok and tie.started_on and tie.ended_on and tie.ended_on < tie.started_on:
+        parsed.problem(sheet, number, "Ended", "the connection ends before it starts")
+        ok = False
+    tie.description = values.text(col("Description"))
+    tie.invalid = not ok
+    return tie

@@ -17,6 +17,20 @@ from networks.transfer.parsed import (
 FORMAT_NAME = "weft-map"
 FORMAT_VERSION = 1
 ACTORS, TIES, INTERACTIONS = "actors", "ties", "interactions"
+# The keys read into a row's fields as they are: (key, field, reader).
+ACTOR_READERS = (
+    ("kind", "kind", values.actor_kind),
+    ("is_sensitive", "is_sensitive", values.boolean),
+    ("is_directly_affected", "is_directly_affected", values.boolean),
+)
+TIE_READERS = (
+    ("kind", "kind", values.tie_kind),
+    ("direction", "direction", values.direction),
+    ("strength", "strength", lambda v: values.whole_number(v, 1, 5, "strength")),
+    ("is_sensitive", "is_sensitive", values.boolean),
+    ("started_on", "started_on", values.date),
+    ("ended_on", "ended_on", values.date),
+)
 
 
 def write_json(export: dict) -> bytes:
@@ -74,67 +88,58 @@ def _actor(parsed: ParsedMap, row: int, item, seen: dict[str, int]) -> None:
     )
     custom = item.get("custom_fields") or {}
     actor.custom_fields = custom if isinstance(custom, dict) else {}
-    ok = True
-    for column, attribute, reader in (
-        ("kind", "kind", values.actor_kind),
-        ("is_sensitive", "is_sensitive", values.boolean),
-        ("is_directly_affected", "is_directly_affected", values.boolean),
+    ok = parsed.read_fields(actor, ACTOR_READERS, item.get, sheet=ACTORS, row=row)
+    # Every assessment and contact detail is checked, so that all their problems are named.
+    for list_name, read, kept in (
+        ("assessments", _assessment, actor.assessments),
+        ("contacts", _contact, actor.contacts),
     ):
-        try:
-            setattr(actor, attribute, reader(item.get(column)))
-        except ValueError as error:
-            parsed.problem(ACTORS, row, column, str(error))
-            ok = False
-    for number, assessment in enumerate(item.get("assessments") or [], start=1):
-        column = f"assessments[{number}]"
-        try:
-            if not isinstance(assessment, dict):
-                raise ValueError("an assessment must be an object")
-            stance = values.enum(assessment.get("stance"), values.STANCES, "stance")
-            ally_kind = values.enum(assessment.get("ally_kind"), values.ALLY_KINDS, "ally kind")
-            if stance is None or ally_kind is None:
-                raise ValueError("an assessment needs a stance and an ally kind")
-            scores = {}
-            for score in ("influence", "proximity", "commitment"):
-                scores[score] = values.whole_number(assessment.get(score), 1, 5, score)
-                if scores[score] is None:
-                    raise ValueError(f"an assessment needs its {score}")
-            actor.assessments.append(
-                AssessmentRow(
-                    stance=stance,
-                    ally_kind=ally_kind,
-                    assessed_on=values.date(assessment.get("assessed_on")),
-                    note=values.text(assessment.get("note")),
-                    **scores,
-                )
-            )
-        except ValueError as error:
-            parsed.problem(ACTORS, row, column, str(error))
-            ok = False
-    for number, contact in enumerate(item.get("contacts") or [], start=1):
-        column = f"contacts[{number}]"
-        try:
-            if not isinstance(contact, dict):
-                raise ValueError("a contact detail must be an object")
-            kind = values.enum(contact.get("kind"), values.CONTACT_KINDS, "contact kind")
-            value = values.text(contact.get("value"))[:300]
-            if kind is None or not value:
-                raise ValueError("a contact detail needs a kind and a value")
-            actor.contacts.append(
-                ContactRow(
-                    kind=kind,
-                    value=value,
-                    label=values.text(contact.get("label"))[:80],
-                    is_primary=values.boolean(contact.get("is_primary")),
-                )
-            )
-        except ValueError as error:
-            parsed.problem(ACTORS, row, column, str(error))
-            ok = False
+        for number, entry in enumerate(item.get(list_name) or [], start=1):
+            try:
+                kept.append(read(entry))
+            except ValueError as error:
+                parsed.problem(ACTORS, row, f"{list_name}[{number}]", str(error))
+                ok = False
     if ok:
         parsed.actors.append(actor)
     else:
         parsed.refuse(actor.key, actor.label)
+
+
+def _assessment(assessment) -> AssessmentRow:
+    if not isinstance(assessment, dict):
+        raise ValueError("an assessment must be an object")
+    stance = values.enum(assessment.get("stance"), values.STANCES, "stance")
+    ally_kind = values.enum(assessment.get("ally_kind"), values.ALLY_KINDS, "ally kind")
+    if stance is None or ally_kind is None:
+        raise ValueError("an assessment needs a stance and an ally kind")
+    scores = {}
+    for score in ("influence", "proximity", "commitment"):
+        scores[score] = values.whole_number(assessment.get(score), 1, 5, score)
+        if scores[score] is None:
+            raise ValueError(f"an assessment needs its {score}")
+    return AssessmentRow(
+        stance=stance,
+        ally_kind=ally_kind,
+        assessed_on=values.date(assessment.get("assessed_on")),
+        note=values.text(assessment.get("note")),
+        **scores,
+    )
+
+
+def _contact(contact) -> ContactRow:
+    if not isinstance(contact, dict):
+        raise ValueError("a contact detail must be an object")
+    kind = values.enum(contact.get("kind"), values.CONTACT_KINDS, "contact kind")
+    value = values.text(contact.get("value"))[:300]
+    if kind is None or not value:
+        raise ValueError("a contact detail needs a kind and a value")
+    return ContactRow(
+        kind=kind,
+        value=value,
+        label=values.text(contact.get("label"))[:80],
+        is_primary=values.boolean(contact.get("is_primary")),
+    )
 
 
 def _tie(parsed: ParsedMap, row: int, item) -> None:
@@ -150,20 +155,7 @@ def _tie(parsed: ParsedMap, row: int, item) -> None:
         direction=values.DEFAULT_DIRECTION,
         description=values.text(item.get("description")),
     )
-    ok = True
-    for column, attribute, reader in (
-        ("kind", "kind", values.tie_kind),
-        ("direction", "direction", values.direction),
-        ("strength", "strength", lambda v: values.whole_number(v, 1, 5, "strength")),
-        ("is_sensitive", "is_sensitive", values.boolean),
-        ("started_on", "started_on", values.date),
-        ("ended_on", "ended_on", values.date),
-    ):
-        try:
-            setattr(tie, attribute, reader(item.get(column)))
-        except ValueError as error:
-            parsed.problem(TIES, row, column, str(error))
-            ok = False
+    ok = parsed.read_fields(tie, TIE_READERS, item.get, sheet=TIES, row=row)
     for column in ("source", "target"):
         if not getattr(tie, column):
             parsed.problem(TIES, row, column, f"the tie has no {column}")

@@ -30,7 +30,7 @@ from coalitions.api.fields import (
     UnversionedSerializer,
 )
 from coalitions.roles import Permission
-from weft.serializers import WeftModelSerializer
+from weft.serializers import EDITABLE_ROW_FIELDS, WeftModelSerializer
 from weft.vocabulary import HealthArea
 
 
@@ -64,10 +64,11 @@ class StatementSerializer(WeftModelSerializer):
 
     class Meta:
         model = UnityStatement
-        fields = [
-            "id", "title", "status", "version", "row_version", "signature_count", "public_url",
-            "body", "created_by", "created_at", "updated_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "title", "status", "version", "row_version")
+            + ("signature_count", "public_url", "body")
+            + ("created_by", "created_at", "updated_at")
+        )
         read_only_fields = ["created_at", "updated_at"]
 
     def get_version(self, statement) -> int | None:
@@ -108,9 +109,14 @@ class StatementVersionSerializer(serializers.ModelSerializer):
     class Meta:
         model = StatementVersion
         fields = [
-            "id", "number", "body", "created_by", "created_at", "published_at",
+            "id",
+            "number",
+            "body",
+            "created_by",
+            "created_at",
+            "published_at",
             "signature_count",
-        ]  # fmt: skip
+        ]
         read_only_fields = ["number", "created_at", "published_at"]
 
     def get_signature_count(self, version) -> int:
@@ -149,11 +155,11 @@ class SignatureSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Signature
-        fields = [
-            "id", "statement", "statement_version", "version_number", "organisation",
-            "organisation_name", "signer_name", "signer_title", "signer_email",
-            "show_publicly", "created_at", "confirmed_at", "withdrawn_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "statement", "statement_version", "version_number")
+            + ("organisation", "organisation_name", "signer_name", "signer_title", "signer_email")
+            + ("show_publicly", "created_at", "confirmed_at", "withdrawn_at")
+        )
         read_only_fields = fields
 
     def get_fields(self):
@@ -176,10 +182,7 @@ class PrincipleSerializer(WeftModelSerializer):
 
     class Meta:
         model = Principle
-        fields = [
-            "id", "title", "text", "position", "endorsement_count", "version", "created_at",
-            "updated_at",
-        ]  # fmt: skip
+        fields = ("id", "title", "text", "position", "endorsement_count", *EDITABLE_ROW_FIELDS)
         read_only_fields = ["created_at", "updated_at"]
 
     def get_endorsement_count(self, principle) -> int:
@@ -206,10 +209,11 @@ class EndorsementSerializer(UnversionedSerializer):
 
     class Meta:
         model = Endorsement
-        fields = [
-            "id", "principle", "organisation", "endorsed_by", "endorsed_at", "withdrawn",
-            "withdrawn_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "principle", "organisation")
+            + ("endorsed_by", "endorsed_at")
+            + ("withdrawn", "withdrawn_at")
+        )
         read_only_fields = ["endorsed_at", "withdrawn_at"]
 
     def validate(self, attrs):
@@ -245,11 +249,12 @@ class ProposalSerializer(WeftModelSerializer):
 
     class Meta:
         model = Proposal
-        fields = [
-            "id", "title", "text", "rule", "closes_at", "outcome", "outcome_note",
-            "decided_at", "review_by", "counts", "created_by", "version", "created_at",
-            "updated_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "title", "text", "rule", "closes_at")
+            + ("outcome", "outcome_note", "decided_at", "review_by", "counts")
+            + ("created_by",)
+            + EDITABLE_ROW_FIELDS
+        )
         read_only_fields = ["outcome_note", "decided_at", "created_at", "updated_at"]
 
     @extend_schema_field(VoteCountsSerializer)
@@ -271,10 +276,11 @@ class VoteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Vote
-        fields = [
-            "id", "proposal", "organisation", "designee", "choice", "reason", "recorded_by",
-            "cast_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "proposal", "organisation", "designee")
+            + ("choice", "reason")
+            + ("recorded_by", "cast_at")
+        )
         read_only_fields = ["proposal", "cast_at"]
 
 
@@ -316,9 +322,7 @@ class HealthAnswerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = HealthCheckAnswer
-        fields = [
-            "id", "round", "organisation", *HealthArea.values, "comment", "answered_at",
-        ]  # fmt: skip
+        fields = ["id", "round", "organisation", *HealthArea.values, "comment", "answered_at"]
         read_only_fields = ["round", "answered_at"]
 
 
@@ -350,9 +354,11 @@ class FeedbackRoundSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FeedbackRound
-        fields = [
-            "id", "statement", "version_number", "opened_by", "opened_at", "closes_at", "is_open",
-        ]  # fmt: skip
+        fields = (
+            ("id", "statement", "version_number")
+            + ("opened_by", "opened_at")
+            + ("closes_at", "is_open")
+        )
         read_only_fields = ["opened_at"]
 
     def get_is_open(self, feedback_round) -> bool:

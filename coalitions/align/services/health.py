@@ -20,9 +20,12 @@ def health_round_open(*, coalition: Coalition, title: str, opens_on, closes_on, 
     if closes_on < opens_on:
         raise ApplicationError("The round must close on or after it opens.", field="closes_on")
     return HealthCheckRound.objects.create(
-        coalition=coalition, title=title, opens_on=opens_on, closes_on=closes_on,
+        coalition=coalition,
+        title=title,
+        opens_on=opens_on,
+        closes_on=closes_on,
         opened_by=opened_by,
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -37,8 +40,10 @@ def health_answer_record(
     if not round.opens_on <= today <= round.closes_on:
         raise ApplicationError(
             f"This round is open from {round.opens_on} to {round.closes_on}.",
-            field="round", status=409, code="round_closed",
-        )  # fmt: skip
+            field="round",
+            status=409,
+            code="round_closed",
+        )
     if voting_membership(round.coalition, organisation) is None:
         raise ApplicationError("Only member organisations answer.", field="organisation")
     for name in HealthArea.values:
@@ -48,10 +53,15 @@ def health_answer_record(
     if HealthCheckAnswer.objects.filter(round=round, organisation=organisation).exists():
         raise ApplicationError(
             "This organisation has already answered this round.",
-            field="organisation", status=409, code="already_answered",
-        )  # fmt: skip
+            field="organisation",
+            status=409,
+            code="already_answered",
+        )
     return HealthCheckAnswer.objects.create(
-        round=round, organisation=organisation, answered_by=access.user,
-        comment=(comment or "").strip(), answered_at=timezone.now(),
+        round=round,
+        organisation=organisation,
+        answered_by=access.user,
+        comment=(comment or "").strip(),
+        answered_at=timezone.now(),
         **{name: scores[name] for name in HealthArea.values},
-    )  # fmt: skip
+    )

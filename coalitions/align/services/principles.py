@@ -58,12 +58,16 @@ def endorsement_add(*, access: Access, principle, organisation):
     ).exists():
         raise ApplicationError(
             f"{organisation.name} already endorses this principle.",
-            field="organisation", status=409, code="already_endorsed",
-        )  # fmt: skip
+            field="organisation",
+            status=409,
+            code="already_endorsed",
+        )
     endorsement = Endorsement(
-        principle=principle, organisation=organisation, endorsed_by=access.user,
+        principle=principle,
+        organisation=organisation,
+        endorsed_by=access.user,
         endorsed_at=timezone.now(),
-    )  # fmt: skip
+    )
     return save_as(endorsement, user=access.user)
 
 
@@ -94,7 +98,9 @@ def endorsement_withdraw(*, access: Access, principle, organisation):
     if endorsement is None:
         raise ApplicationError(
             f"{organisation.name} does not endorse this principle.",
-            field="organisation", status=409, code="not_endorsed",
-        )  # fmt: skip
+            field="organisation",
+            status=409,
+            code="not_endorsed",
+        )
     endorsement.withdrawn_at = timezone.now()
     return save_as(endorsement, user=access.user, update_fields=["withdrawn_at"])

@@ -30,9 +30,13 @@ def proposal_create(
     if review_by is not None and review_by < closes_at.date():
         raise ApplicationError("Review it after it closes.", field="review_by")
     proposal = Proposal(
-        coalition=coalition, title=title, rule=rule, closes_at=closes_at, created_by=created_by,
+        coalition=coalition,
+        title=title,
+        rule=rule,
+        closes_at=closes_at,
+        created_by=created_by,
         **fields,
-    )  # fmt: skip
+    )
     proposal._history_user = created_by
     proposal.save()
     return proposal
@@ -51,13 +55,17 @@ def vote_cast(*, access: Access, proposal, organisation, designee, choice: str, 
     if proposal.outcome:
         raise ApplicationError(
             "This proposal has been decided: no more votes.",
-            field="proposal", status=409, code="proposal_closed",
-        )  # fmt: skip
+            field="proposal",
+            status=409,
+            code="proposal_closed",
+        )
     if timezone.now() >= proposal.closes_at:
         raise ApplicationError(
             f"Voting closed on {proposal.closes_at:%Y-%m-%d %H:%M}.",
-            field="proposal", status=409, code="proposal_closed",
-        )  # fmt: skip
+            field="proposal",
+            status=409,
+            code="proposal_closed",
+        )
     membership = voting_membership(proposal.coalition, organisation)
     if membership is None:
         raise ApplicationError(
@@ -66,18 +74,27 @@ def vote_cast(*, access: Access, proposal, organisation, designee, choice: str, 
         )
     if membership.designee_id is None or designee is None or designee.pk != membership.designee_id:
         raise ApplicationError(
-            "Only the organisation's designee casts its vote.", field="designee", status=403,
+            "Only the organisation's designee casts its vote.",
+            field="designee",
+            status=403,
             code="not_designee",
-        )  # fmt: skip
+        )
     if Vote.objects.filter(proposal=proposal, organisation=organisation).exists():
         raise ApplicationError(
             "This organisation has already voted on this proposal.",
-            field="organisation", status=409, code="already_voted",
-        )  # fmt: skip
+            field="organisation",
+            status=409,
+            code="already_voted",
+        )
     return Vote.objects.create(
-        proposal=proposal, organisation=organisation, designee=designee, choice=choice,
-        reason=(reason or "").strip(), recorded_by=access.user, cast_at=timezone.now(),
-    )  # fmt: skip
+        proposal=proposal,
+        organisation=organisation,
+        designee=designee,
+        choice=choice,
+        reason=(reason or "").strip(),
+        recorded_by=access.user,
+        cast_at=timezone.now(),
+    )
 
 
 def proposal_counts(proposal) -> dict[str, int]:
@@ -94,9 +111,11 @@ def proposal_decide(*, proposal, decided_by, outcome_note: str = "", review_by=N
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.outcome:
         raise ApplicationError(
-            "This proposal has already been decided.", field="proposal", status=409,
+            "This proposal has already been decided.",
+            field="proposal",
+            status=409,
             code="already_decided",
-        )  # fmt: skip
+        )
     now = timezone.now()
     if now < proposal.closes_at:
         voters = (
@@ -107,8 +126,10 @@ def proposal_decide(*, proposal, decided_by, outcome_note: str = "", review_by=N
         if proposal.votes.count() < voters:
             raise ApplicationError(
                 "Voting is still open and not every member organisation has voted.",
-                field="closes_at", status=409, code="voting_open",
-            )  # fmt: skip
+                field="closes_at",
+                status=409,
+                code="voting_open",
+            )
     if review_by is not None and review_by < now.date():
         raise ApplicationError("The review date must not be in the past.", field="review_by")
     proposal.outcome = decision_outcome(proposal.rule, proposal_counts(proposal))
@@ -128,9 +149,11 @@ def proposal_update(*, proposal, expected_version, updated_by, **fields):
     proposal = locked_at(proposal, expected_version, what="This proposal")
     if proposal.outcome:
         raise ApplicationError(
-            "The proposal has been decided; put a new one.", field="outcome", status=409,
+            "The proposal has been decided; put a new one.",
+            field="outcome",
+            status=409,
             code="already_decided",
-        )  # fmt: skip
+        )
     if "title" in fields:
         fields["title"] = require_text(fields["title"], field="title", what="The title")
     if "rule" in fields and fields["rule"] not in DecisionRule.values:

@@ -76,8 +76,10 @@ def signature_request(
     if version.published_at is None or current is None or current.pk != version.pk:
         raise ApplicationError(
             "Only the published version of a statement can be signed.",
-            field="version", status=409, code="not_published",
-        )  # fmt: skip
+            field="version",
+            status=409,
+            code="not_published",
+        )
     organisation_name = require_text(
         organisation_name, field="organisation_name", what="The organisation's name"
     )[:200]
@@ -92,8 +94,10 @@ def signature_request(
         raise ApplicationError(
             f"{organisation_name} has already signed this version (or a signature is waiting "
             "for confirmation).",
-            field="organisation_name", status=409, code="already_signed",
-        )  # fmt: skip
+            field="organisation_name",
+            status=409,
+            code="already_signed",
+        )
     token, token_hash = new_token()
     signature = Signature.objects.create(
         version=version,
@@ -127,9 +131,11 @@ def _signature_for_token(token: str):
     )
     if not token or signature is None:
         raise ApplicationError(
-            "This link is not valid: it may have been mistyped.", field="token", status=404,
+            "This link is not valid: it may have been mistyped.",
+            field="token",
+            status=404,
             code="unknown_token",
-        )  # fmt: skip
+        )
     return signature
 
 
@@ -138,9 +144,11 @@ def signature_confirm(*, token: str):
     signature = _signature_for_token(token)
     if signature.withdrawn_at is not None:
         raise ApplicationError(
-            "This signature was withdrawn; sign again to rejoin.", field="token", status=409,
+            "This signature was withdrawn; sign again to rejoin.",
+            field="token",
+            status=409,
             code="withdrawn",
-        )  # fmt: skip
+        )
     if signature.confirmed_at is None:
         signature.confirmed_at = timezone.now()
         signature.save(update_fields=["confirmed_at"])

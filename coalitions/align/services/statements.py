@@ -106,8 +106,10 @@ def feedback_round_open(*, statement: UnityStatement, closes_at, opened_by):
     if statement.status not in (StatementStatus.DRAFT, StatementStatus.FEEDBACK):
         raise ApplicationError(
             "Feedback is asked on a draft: make the statement a draft again first.",
-            field="status", status=409, code="statement_not_draft",
-        )  # fmt: skip
+            field="status",
+            status=409,
+            code="statement_not_draft",
+        )
     latest = statement.versions.order_by("-number").first()
     if latest is None:
         raise ApplicationError("Write a text before asking for feedback.", field="body")
@@ -138,8 +140,10 @@ def feedback_comment_add(
     if timezone.now() >= round.closes_at:
         raise ApplicationError(
             f"The feedback round closed on {round.closes_at:%Y-%m-%d %H:%M}.",
-            field="round", status=409, code="round_closed",
-        )  # fmt: skip
+            field="round",
+            status=409,
+            code="round_closed",
+        )
     count = len(paragraphs_of(round.version.body))
     if not isinstance(paragraph, int) or not 1 <= paragraph <= count:
         raise ApplicationError(f"Choose a paragraph from 1 to {count}.", field="paragraph")
@@ -157,9 +161,11 @@ def statement_archive(*, statement: UnityStatement, archived_by) -> UnityStateme
     statement = locked(UnityStatement, statement)
     if statement.status != StatementStatus.PUBLISHED:
         raise ApplicationError(
-            "Only a published statement is archived.", field="status", status=409,
+            "Only a published statement is archived.",
+            field="status",
+            status=409,
             code="not_published",
-        )  # fmt: skip
+        )
     statement.status = StatementStatus.ARCHIVED
     statement._history_user = archived_by
     statement.save(update_fields=["status"])

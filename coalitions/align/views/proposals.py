@@ -65,11 +65,15 @@ def proposal_act(request, coalition_id: int, proposal_id: int):
     if request.method != "POST":
         return redirect("workflow-proposals", coalition_id=access.coalition.pk)
     if request.POST.get("action") == "decide":
-        if post_or_refuse(request, lambda: proposal_decide(
-            proposal=proposal, decided_by=request.user,
-            outcome_note=request.POST.get("outcome_note", ""),
-            review_by=date_or_none(request.POST.get("review_by", "")),
-        )):  # fmt: skip
+        if post_or_refuse(
+            request,
+            lambda: proposal_decide(
+                proposal=proposal,
+                decided_by=request.user,
+                outcome_note=request.POST.get("outcome_note", ""),
+                review_by=date_or_none(request.POST.get("review_by", "")),
+            ),
+        ):
             proposal.refresh_from_db()
             messages.success(request, f"Decided: {proposal.get_outcome_display()}.")
     else:

@@ -48,9 +48,10 @@ def statements(request, coalition_id: int):
 
         if post_or_refuse(request, write):
             return redirect(
-                "workflow-statement", coalition_id=access.coalition.pk,
+                "workflow-statement",
+                coalition_id=access.coalition.pk,
                 statement_id=created["statement"].pk,
-            )  # fmt: skip
+            )
     rows = UnityStatement.objects.filter(coalition=access.coalition).order_by("-created_at")
     context = {"access": access, "coalition": access.coalition, "statements": rows}
     return render(request, "coalitions/workflow/statements.html", context)
@@ -96,7 +97,8 @@ def _statement_write(request, access, statement, action) -> str | None:
     writes = {
         "revise": (
             lambda: statement_version_add(
-                statement=statement, body=_required(post.get("body", ""), "body", "The text"),
+                statement=statement,
+                body=_required(post.get("body", ""), "body", "The text"),
                 created_by=request.user,
             ),
             "New version saved.",
@@ -132,7 +134,7 @@ def _statement_write(request, access, statement, action) -> str | None:
             "The statement is a draft again: revise it, then publish the new version.",
         ),
         "comment": (lambda: _comment(request, access, statement), "Comment added."),
-    }  # fmt: skip
+    }
     if action not in writes:
         raise Http404("No such action.")
     write, note = writes[action]
@@ -180,8 +182,12 @@ def statement_diff(request, coalition_id: int, statement_id: int):
     older = pick("from", numbers[-2] if len(numbers) > 1 else numbers[0])
     newer = pick("to", numbers[-1])
     context = {
-        "access": access, "coalition": access.coalition, "statement": statement,
-        "numbers": numbers, "older": older, "newer": newer,
+        "access": access,
+        "coalition": access.coalition,
+        "statement": statement,
+        "numbers": numbers,
+        "older": older,
+        "newer": newer,
         "rows": version_diff(older.body, newer.body),
-    }  # fmt: skip
+    }
     return render(request, "coalitions/workflow/statement_diff.html", context)

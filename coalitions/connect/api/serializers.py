@@ -14,7 +14,7 @@ from coalitions.connect.models import (
 )
 from coalitions.roles import hide_sensitive_references
 from networks.models import Suggestion
-from weft.serializers import WeftModelSerializer
+from weft.serializers import EDITABLE_ROW_FIELDS, WeftModelSerializer
 from weft.vocabulary import MemberPhase
 
 
@@ -56,10 +56,11 @@ class MembershipSerializer(WeftModelSerializer):
 
     class Meta:
         model = Membership
-        fields = [
-            "id", "organisation", "phase", "designee", "brings", "gets", "joined_on", "left_on",
-            "moves", "version", "created_at", "updated_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "organisation", "phase", "designee")
+            + ("brings", "gets", "joined_on", "left_on", "moves")
+            + EDITABLE_ROW_FIELDS
+        )
         read_only_fields = ["created_at", "updated_at"]
 
 
@@ -77,11 +78,11 @@ class IntroductionSerializer(WeftModelSerializer):
 
     class Meta:
         model = Introduction
-        fields = [
-            "id", "introduced", "introduced_to", "reason", "introduced_on", "follow_up_on",
-            "outcome", "interaction", "suggestion", "introduced_by", "version", "created_at",
-            "updated_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "introduced", "introduced_to", "reason", "introduced_on", "follow_up_on")
+            + ("outcome", "interaction", "suggestion", "introduced_by")
+            + EDITABLE_ROW_FIELDS
+        )
         read_only_fields = ["interaction", "suggestion", "created_at", "updated_at"]
 
     def validate(self, attrs):
@@ -109,10 +110,11 @@ class CommitmentSerializer(WeftModelSerializer):
 
     class Meta:
         model = Commitment
-        fields = [
-            "id", "membership", "kind", "amount", "description", "due_on", "kept", "version",
-            "created_at", "updated_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "membership")
+            + ("kind", "amount", "description", "due_on", "kept")
+            + EDITABLE_ROW_FIELDS
+        )
         read_only_fields = ["created_at", "updated_at"]
 
 
@@ -123,10 +125,11 @@ class SuggestionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Suggestion
-        fields = [
-            "id", "run", "kind", "actor", "other", "score", "reason", "status", "decided_by",
-            "decided_at", "dismissed_reason",
-        ]  # fmt: skip
+        fields = (
+            ("id", "run")
+            + ("kind", "actor", "other", "score", "reason")
+            + ("status", "decided_by", "decided_at", "dismissed_reason")
+        )
         read_only_fields = fields
 
 

@@ -15,7 +15,7 @@ from coalitions.produce.models import (
     WorkingGroup,
 )
 from coalitions.produce.selectors import visible_actions
-from weft.serializers import WeftModelSerializer
+from weft.serializers import EDITABLE_ROW_FIELDS, WeftModelSerializer
 
 
 # ---------------------------------------------------------------------------------------------
@@ -30,9 +30,7 @@ class WorkingGroupSerializer(WeftModelSerializer):
 
     class Meta:
         model = WorkingGroup
-        fields = [
-            "id", "name", "kind", "parent", "purpose", "version", "created_at", "updated_at",
-        ]  # fmt: skip
+        fields = ("id", "name", "kind", "parent", "purpose", *EDITABLE_ROW_FIELDS)
         read_only_fields = ["created_at", "updated_at"]
 
 
@@ -61,11 +59,12 @@ class ActionSerializer(WeftModelSerializer):
 
     class Meta:
         model = Action
-        fields = [
-            "id", "title", "is_convergence", "description", "starts_on", "place",
-            "working_group", "leaders", "participants", "planned_turnout", "actual_turnout",
-            "outcome", "version", "created_at", "updated_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "title", "is_convergence", "description", "starts_on", "place")
+            + ("working_group", "leaders", "participants")
+            + ("planned_turnout", "actual_turnout", "outcome")
+            + EDITABLE_ROW_FIELDS
+        )
         read_only_fields = ["created_at", "updated_at"]
 
 
@@ -90,10 +89,7 @@ class WinSerializer(ActionLinksSerializer):
 
     class Meta:
         model = Win
-        fields = [
-            "id", "title", "won_on", "description", "actions", "version", "created_at",
-            "updated_at",
-        ]  # fmt: skip
+        fields = ("id", "title", "won_on", "description", "actions", *EDITABLE_ROW_FIELDS)
         read_only_fields = ["created_at", "updated_at"]
 
 
@@ -103,8 +99,9 @@ class ClimateShiftSerializer(ActionLinksSerializer):
 
     class Meta:
         model = ClimateShift
-        fields = [
-            "id", "title", "recorded_on", "direction", "description", "actions", "version",
-            "created_at", "updated_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "title", "recorded_on", "direction", "description")
+            + ("actions",)
+            + EDITABLE_ROW_FIELDS
+        )
         read_only_fields = ["created_at", "updated_at"]

@@ -24,10 +24,11 @@ class ReportSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Report
-        fields = [
-            "id", "period_start", "period_end", "period_label", "status", "narrative",
-            "version", "published_at", "created_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "period_start", "period_end", "period_label")
+            + ("status", "narrative", "version")
+            + ("published_at", "created_at")
+        )
         read_only_fields = ["version", "published_at", "created_at"]
 
 
@@ -75,10 +76,11 @@ class ShareLinkSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ShareLink
-        fields = [
-            "id", "report", "expires_in_days", "expires_at", "revoked_at", "created_at", "url",
-            "is_open",
-        ]  # fmt: skip
+        fields = (
+            ("id", "report")
+            + ("expires_in_days", "expires_at", "revoked_at", "created_at")
+            + ("url", "is_open")
+        )
         read_only_fields = ["expires_at", "revoked_at", "created_at"]
 
     def get_fields(self):

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from networks.map.models import SavedView
-from weft.serializers import WeftModelSerializer
+from weft.serializers import EDITABLE_ROW_FIELDS, WeftModelSerializer
 
 
 class SavedViewSerializer(WeftModelSerializer):
@@ -27,10 +27,12 @@ class SavedViewSerializer(WeftModelSerializer):
 
     class Meta:
         model = SavedView
-        fields = [
-            "id", "name", "filters", "layout", "size_by", "camera", "created_by", "version",
-            "created_at", "updated_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "name")
+            + ("filters", "layout", "size_by", "camera")
+            + ("created_by",)
+            + EDITABLE_ROW_FIELDS
+        )
         read_only_fields = ["created_at", "updated_at"]
 
     def validate_filters(self, value):

@@ -9,11 +9,12 @@ from networks.models import Suggestion
 class MetricRunSerializer(serializers.ModelSerializer):
     class Meta:
         model = MetricRun
-        fields = [
-            "id", "status", "trigger", "progress", "stage", "computed_for", "created_at",
-            "started_at", "finished_at", "attempts", "error", "input_hash", "betweenness_method",
-            "pivots", "seed", "timings", "network", "leadership",
-        ]  # fmt: skip
+        fields = (
+            ("id", "status", "trigger", "progress", "stage", "computed_for")
+            + ("created_at", "started_at", "finished_at", "attempts", "error")
+            + ("input_hash", "betweenness_method", "pivots", "seed", "timings")
+            + ("network", "leadership")
+        )
         read_only_fields = fields
 
 
@@ -24,11 +25,12 @@ class ActorMetricSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActorMetric
-        fields = [
-            "actor", "name", "kind", "degree", "weighted_degree", "betweenness",
-            "weighted_betweenness", "closeness", "pagerank", "core_number", "reach", "community",
-            "is_broker", "is_peripheral", "is_leader",
-        ]  # fmt: skip
+        fields = (
+            ("actor", "name", "kind")
+            + ("degree", "weighted_degree", "betweenness", "weighted_betweenness", "closeness")
+            + ("pagerank", "core_number", "reach", "community")
+            + ("is_broker", "is_peripheral", "is_leader")
+        )
 
 
 class RelationshipMetricSerializer(serializers.ModelSerializer):
@@ -39,10 +41,11 @@ class RelationshipMetricSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RelationshipMetric
-        fields = [
-            "source", "target", "source_name", "target_name", "evidence", "observed",
-            "declared", "strength", "is_inferred",
-        ]  # fmt: skip
+        fields = (
+            ("source", "target", "source_name", "target_name")
+            + ("evidence", "observed", "declared")
+            + ("strength", "is_inferred")
+        )
 
 
 class MetricRunSuggestionSerializer(serializers.ModelSerializer):
@@ -51,7 +54,8 @@ class MetricRunSuggestionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Suggestion
-        fields = [
-            "id", "kind", "actor", "actor_name", "other", "other_name", "score", "reason",
-            "status", "decided_at", "dismissed_reason",
-        ]  # fmt: skip
+        fields = (
+            ("id", "kind", "actor", "actor_name", "other", "other_name")
+            + ("score", "reason")
+            + ("status", "decided_at", "dismissed_reason")
+        )

@@ -63,10 +63,11 @@ class SuggestionFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=SuggestionStatus.choices)
 
 
-ACTOR_ORDERING = [
-    "degree", "weighted_degree", "betweenness", "weighted_betweenness", "closeness", "pagerank",
-    "core_number", "reach", "community", "actor",
-]  # fmt: skip
+ACTOR_ORDERING = (
+    ["degree", "weighted_degree", "betweenness", "weighted_betweenness", "closeness", "pagerank"]
+    + ["core_number", "reach", "community"]
+    + ["actor"]
+)
 
 
 @extend_schema_view(retrieve=extend_schema(parameters=[RUN_ID]))

@@ -55,10 +55,11 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ImportJob
-        fields = [
-            "id", "status", "filename", "file_format", "size", "progress", "summary",
-            "can_confirm", "created_at", "applied_at",
-        ]  # fmt: skip
+        fields = (
+            ("id", "status", "filename", "file_format", "size")
+            + ("progress", "summary", "can_confirm")
+            + ("created_at", "applied_at")
+        )
 
 
 class ImportUploadSerializer(serializers.Serializer):
