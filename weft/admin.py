@@ -3,8 +3,10 @@ app, so Django never autodiscovers this one.)"""
 
 from django.contrib import admin
 
-# The bookkeeping fields of an editable row (weft.db.Editable): shown, never typed.
-EDITABLE_READONLY = ("version", "created_at", "updated_at")
+from weft.db import EDITABLE_FIELDS
+
+# The bookkeeping fields of an editable row: shown, never typed.
+EDITABLE_READONLY = EDITABLE_FIELDS
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

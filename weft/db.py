@@ -6,6 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+# The bookkeeping fields of an editable row: its version (what a write sends back) and when it
+# was created and last changed. Shown by the API and the admin, never typed.
+EDITABLE_FIELDS = ("version", "created_at", "updated_at")
+
 
 class Editable(models.Model):
     """A row that people edit. ``version`` grows by one on every saved change so that

@@ -3,6 +3,8 @@ are the services' (one per use case), which the views call with the validated da
 
 from rest_framework import serializers
 
+from weft.db import EDITABLE_FIELDS
+
 
 class WeftModelSerializer(serializers.ModelSerializer):
     """A ModelSerializer of an editable row: it shows the row's version, which a write sends
@@ -13,6 +15,5 @@ class WeftModelSerializer(serializers.ModelSerializer):
     )
 
 
-#: The fields an editable row's representation ends with: the version a write sends back, and
-#: when the row was created and last changed.
-EDITABLE_ROW_FIELDS = ("version", "created_at", "updated_at")
+# The fields an editable row's representation ends with (weft.db.EDITABLE_FIELDS).
+EDITABLE_ROW_FIELDS = EDITABLE_FIELDS
