@@ -6,16 +6,18 @@ unions that are natural allies, people whose skills grow, a unity statement with
 working groups, actions, wins and shifts in the political climate, all spread over the eighteen
 months before ``today`` so that period-against-period reports show change.
 
-Everything is declared as data below and built by :func:`demo_load`. Whatever is randomised
-draws from one seeded ``random.Random``, and every date counts back from ``today``, so the same
-day always gives the same coalition. Names, emails (example.org) and phone numbers (555-01xx)
-are fictional.
+Everything is declared as data below and built by :func:`demo_load` through the services a
+user's pages and API requests call, each row written as the demo user whose role would write
+it, so that the demo keeps the rules users are held to. Only what no user writes is written
+directly: the accounts, and the stamps that give the story its past (demo/timemachine.py).
+Whatever is randomised draws from one seeded ``random.Random``, and every date counts back from
+``today``, so the same day always gives the same coalition. Names, emails (example.org) and
+phone numbers (555-01xx) are fictional.
 """
 
 import datetime
 import random
 import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -23,45 +25,65 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
-from allies.models import (
-    Actor,
-    Affiliation,
-    AllyAssessment,
-    ContactDetail,
-    EngagementPlan,
-    Skill,
-    SkillLevel,
-    Tag,
-)
+from allies.models import Actor, AllyAssessment
+from allies.services.actors import actor_create
+from allies.services.affiliations import affiliation_create
+from allies.services.assessments import assessment_add
+from allies.services.contacts import contact_detail_create
+from allies.services.plans import engagement_plan_create
+from allies.services.skills import skill_create, skill_level_add
 from coalitions.align.models import (
     Endorsement,
     FeedbackComment,
     FeedbackRound,
     Principle,
+    Proposal,
     Signature,
     StatementStatus,
     StatementVersion,
-    Target,
     UnityStatement,
 )
-from coalitions.connect.models import Membership, PhaseMove
+from coalitions.align.services.principles import endorsement_add, principle_create
+from coalitions.align.services.signatures import signature_request
+from coalitions.align.services.statements import (
+    feedback_comment_add,
+    feedback_round_open,
+    statement_create,
+    statement_update,
+    statement_version_add,
+)
+from coalitions.align.services.targets import target_create
+from coalitions.connect.models import Introduction, Membership, PhaseMove
+from coalitions.connect.services import membership_create, membership_update
 from coalitions.models import Coalition, RoleName
 from coalitions.produce.models import (
     Action,
     ClimateDirection,
     ClimateShift,
     GroupKind,
-    GroupMember,
     Win,
     WorkingGroup,
 )
+from coalitions.produce.selectors import visible_actions
+from coalitions.produce.services import (
+    action_create,
+    climate_shift_create,
+    group_seat_add,
+    win_create,
+    working_group_create,
+)
+from coalitions.roles import Access, access_for
 from coalitions.services import coalition_create, role_grant
 from demo.reports import demo_reports_load
+from demo.timemachine import TimeMachine
 from demo.workflow import build_workflow
-from networks.models import Interaction, InteractionParticipant, Tie
+from networks.metrics.services import metric_run_execute, metric_run_request
+from networks.services import interaction_create, tie_create
 from weft.errors import ApplicationError
+from weft.versions import ANY_VERSION
 from weft.vocabulary import (
     ActorKind,
     AllyKind,
@@ -787,6 +809,13 @@ EVENTS = (
 
 # The build ---------------------------------------------------------------------------------
 
+TENANTS_UNION = "Riverside Tenants Union"  # the member user's organisation
+MEMBER_PERSON = "Marisol Vega"  # the member user on the map: the union's designee
+
+# The demo's signers are fictional (example.org) and their signatures stand confirmed: the
+# confirmation emails that signature_request sends once the build commits go nowhere.
+NO_MAIL = "django.core.mail.backends.dummy.EmailBackend"
+
 
 class _Planned(NamedTuple):
     """An interaction to record, before it has a row."""
@@ -799,6 +828,19 @@ class _Planned(NamedTuple):
     group: WorkingGroup | None = None
 
 
+class _TieRow(NamedTuple):
+    """A tie to declare, before it has a row."""
+
+    source: str
+    target: str
+    kind: str
+    strength: int | None
+    started_on: datetime.date | None
+    ended_on: datetime.date | None
+    is_sensitive: bool = False
+    description: str = ""
+
+
 @dataclass(frozen=True)
 class DemoResult:
     coalition: Coalition
@@ -807,7 +849,6 @@ class DemoResult:
     counts: dict[str, int]
 
 
-@transaction.atomic
 def demo_load(*, password: str, today: datetime.date) -> DemoResult | None:
     """Build the demo coalition and its users, or return None if it is already loaded.
 
@@ -823,21 +864,23 @@ def demo_load(*, password: str, today: datetime.date) -> DemoResult | None:
         )
     if not password:
         raise ApplicationError("The demo users need a password.", field="password")
-    if Coalition.objects.filter(demo_key=DEMO_KEY).exists():
-        return None
-    taken = list(
-        get_user_model()
-        .objects.filter(username__in=DEMO_USERNAMES)
-        .order_by("username")
-        .values_list("username", flat=True)
-    )
-    if taken:
-        raise ApplicationError(
-            f"The demo coalition is not loaded, but user(s) {', '.join(taken)} already exist. "
-            "loaddemo will not take over existing accounts; rename or remove them first.",
-            code="demo_refused",
+    with override_settings(EMAIL_BACKEND=NO_MAIL), transaction.atomic():
+        if Coalition.objects.filter(demo_key=DEMO_KEY).exists():
+            return None
+        taken = list(
+            get_user_model()
+            .objects.filter(username__in=DEMO_USERNAMES)
+            .order_by("username")
+            .values_list("username", flat=True)
         )
-    return _DemoBuilder(password=password, today=today).build()
+        if taken:
+            raise ApplicationError(
+                f"The demo coalition is not loaded, but user(s) {', '.join(taken)} already "
+                "exist. loaddemo will not take over existing accounts; rename or remove them "
+                "first.",
+                code="demo_refused",
+            )
+        return _DemoBuilder(password=password, today=today).build()
 
 
 def _path(steps: str) -> list[str]:
@@ -852,15 +895,49 @@ def _email_for(name: str) -> str:
     return f"{folded.lower()}@example.org"
 
 
+def _contacts_of(seed: ActorSeed, number: int) -> list[tuple[str, str, str, bool]]:
+    """A person's contact details: kind, value, label, primary."""
+    if seed.sensitive:
+        # People at risk leave no number or address: one way to reach them, through someone
+        # they trust.
+        return [(ContactKind.OTHER, REACH_AT_RISK[seed.name], "only channel", True)]
+    return [
+        (ContactKind.EMAIL, _email_for(seed.name), "work", True),
+        (ContactKind.PHONE, f"+1 202 555 01{number:02d}", "mobile", False),
+    ]
+
+
 class _DemoBuilder:
+    """Writes the demo through the services a user's pages and API requests call, as the demo
+    user whose role would write each row, so that the demo is held to the rules users are."""
+
     def __init__(self, *, password: str, today: datetime.date):
         self.password = password
         self.today = today
+        # The services check what is open or due against the real clock; the story counts
+        # from ``today``, which is the real day when loaddemo runs (a test may name another).
+        self.shift = timezone.localdate() - today
         self.rng = random.Random(RANDOM_SEED)  # noqa: S311 - demo content, not a secret
         self.actors: dict[str, Actor] = {}
-        # Rows whose created_at should say when they entered the map, not when loaddemo ran.
-        self.recorded_on: dict[type[models.Model], list[tuple[models.Model, datetime.date]]] = (
-            defaultdict(list)
+        self.entered: dict[str, datetime.date] = {}  # the day each actor was put on the map
+        self.access: dict[RoleName, Access] = {}
+        self.past = TimeMachine(
+            stamped=(
+                Coalition,
+                Actor,
+                Membership,
+                UnityStatement,
+                StatementVersion,
+                FeedbackComment,
+                Signature,
+                Principle,
+                WorkingGroup,
+                Action,
+                Win,
+                ClimateShift,
+                Introduction,
+                Proposal,
+            )
         )
 
     # Dates ---------------------------------------------------------------------------------
@@ -873,6 +950,19 @@ class _DemoBuilder:
             day, datetime.time(hour), tzinfo=timezone.get_current_timezone()
         )
 
+    def real(self, when):
+        """A date or time of the story on the real clock, for a service that compares it with
+        the present (the same, unless a test builds the demo for another day)."""
+        return when + self.shift
+
+    def happened(self, row, day: datetime.date, hour: int = 18) -> None:
+        """In the story, the write just made to ``row`` happened on ``day`` (timemachine.py)."""
+        self.past.happened(row, self.at(day, hour))
+
+    def on_map(self, *names: str) -> datetime.date:
+        """The day the last of these actors was put on the map."""
+        return max(self.entered[name] for name in names)
+
     def spread(self, steps: int, *, first: int, last: int) -> list[int]:
         """Days ago of ``steps`` events from about ``first`` to about ``last`` days ago."""
         start = first - self.rng.randint(0, 30)
@@ -884,6 +974,21 @@ class _DemoBuilder:
     def recent_day(self) -> int:
         """Days ago of an interaction: the coalition grows, so recent months are busier."""
         return 1 + int((HISTORY_DAYS - 2) * self.rng.random() ** 1.4)
+
+    # Who writes ------------------------------------------------------------------------------
+
+    def writer(self, role: RoleName, *actors: Actor | None) -> Access:
+        """The access of the demo user in ``role``; the organizer's instead when the row names
+        a sensitive actor that the role may not see (a weaver is never offered one)."""
+        access = self.access[role]
+        if not access.sees_sensitive and any(a is not None and a.is_sensitive for a in actors):
+            return self.access[RoleName.ORGANIZER]
+        return access
+
+    def voice_of(self, organisation: str) -> Access:
+        """Who records a member organisation's voice: the member user for the tenants' union
+        (its designee), the weaver for the others."""
+        return self.access[RoleName.MEMBER if organisation == TENANTS_UNION else RoleName.WEAVER]
 
     # Build -----------------------------------------------------------------------------------
 
@@ -901,8 +1006,10 @@ class _DemoBuilder:
             phase=CoalitionPhase.PRODUCE,
             demo_key=DEMO_KEY,
         )
+        self.happened(self.coalition, self.ago(HISTORY_DAYS + 14))
+        self.grant_roles(RoleName.ORGANIZER, RoleName.WEAVER)  # they draw the map
         self.build_map()
-        self.grant_roles()
+        self.grant_roles(RoleName.MEMBER, RoleName.FUNDER)  # the member is someone on it
         self.build_skills()
         self.build_engagement_plans()
         self.build_memberships()
@@ -913,7 +1020,7 @@ class _DemoBuilder:
         self.build_interactions()
         self.build_success()
         build_workflow(self)  # introductions, commitments, proposals, health checks (#7)
-        self.backdate()
+        self.past.travel()
         self.build_metric_runs()
         # Funder reports last: they are built from everything above (keep after metric runs).
         demo_reports_load(coalition=self.coalition, users=self.users, today=self.today)
@@ -925,6 +1032,7 @@ class _DemoBuilder:
         )
 
     def build_users(self) -> dict[RoleName, models.Model]:
+        """Accounts are no coalition's data: written directly, as createsuperuser would."""
         User = get_user_model()
         # One hash for the five users: hashing is most of the build's time, and a salt of
         # their own would hide nothing, since they share a password that is printed anyway.
@@ -940,131 +1048,98 @@ class _DemoBuilder:
             for role in RoleName
         }
 
-    def grant_roles(self) -> None:
+    def grant_roles(self, *roles: RoleName) -> None:
         steward = self.users[RoleName.STEWARD]
-        for role in RoleName:
-            if role == RoleName.STEWARD:
-                continue  # coalition_create made the steward
+        for role in roles:
+            member = role == RoleName.MEMBER
             role_grant(
                 coalition=self.coalition,
                 user=self.users[role],
                 role=role,
                 granted_by=steward,
-                organisation=(
-                    self.actors["Riverside Tenants Union"] if role == RoleName.MEMBER else None
-                ),
+                organisation=self.actors[TENANTS_UNION] if member else None,
                 # The member user is Marisol Vega, the union's designee: she votes, answers the
                 # health check and endorses for it.
-                person=self.actors["Marisol Vega"] if role == RoleName.MEMBER else None,
+                person=self.actors[MEMBER_PERSON] if member else None,
             )
+            self.access[role] = access_for(self.users[role], self.coalition.pk)
 
     # The map -----------------------------------------------------------------------------------
 
     def build_map(self) -> None:
-        actors = Actor.objects.bulk_create(
-            Actor(
-                coalition=self.coalition,
+        organizer = self.access[RoleName.ORGANIZER]  # the organizer sees sensitive actors
+        for seed in ACTORS:
+            self.actors[seed.name] = actor_create(
+                access=organizer,
                 name=seed.name,
                 kind=seed.kind,
                 description=seed.description,
+                tags=seed.tags,
                 is_sensitive=seed.sensitive,
                 is_directly_affected=seed.affected,
             )
-            for seed in ACTORS
-        )
-        self.actors = {actor.name: actor for actor in actors}
-        self.build_tags()
         self.build_assessments()
         self.build_contacts()
         self.build_affiliations()
         self.build_ties()
         for name, is_primary, demand in TARGETS:
-            Target.objects.create(
+            target_create(
                 coalition=self.coalition,
                 actor=self.actors[name],
+                created_by=organizer.user,
                 demand=demand,
                 is_primary=is_primary,
             )
 
-    def build_tags(self) -> None:
-        names = sorted({tag for seed in ACTORS for tag in seed.tags})
-        tags = {
-            tag.name: tag
-            for tag in Tag.objects.bulk_create(Tag(coalition=self.coalition, name=n) for n in names)
-        }
-        Actor.tags.through.objects.bulk_create(
-            Actor.tags.through(actor_id=self.actors[seed.name].pk, tag_id=tags[tag].pk)
-            for seed in ACTORS
-            for tag in seed.tags
-        )
-
     def build_assessments(self) -> None:
-        organizer, weaver = self.users[RoleName.ORGANIZER], self.users[RoleName.WEAVER]
-        rows = []
         for seed in ACTORS:
             actor = self.actors[seed.name]
             stances = [Stance(step) for step in _path(seed.stances)]
             days = seed.moved or self.spread(len(stances), first=HISTORY_DAYS, last=30)
+            # An actor is put on the map with its first assessment.
+            self.entered[seed.name] = self.ago(days[0])
+            self.happened(actor, self.entered[seed.name])
             latest = Stance.position(stances[-1])
             for i, (stance, days_ago) in enumerate(zip(stances, days, strict=True)):
                 # Commitment follows the stance: an actor further from the cause was less
                 # committed to it.
                 commitment = seed.commitment - (latest - Stance.position(stance))
                 is_latest = i == len(stances) - 1
-                rows.append(
-                    AllyAssessment(
-                        actor=actor,
-                        stance=stance,
-                        ally_kind=seed.ally_kind,
-                        influence=seed.influence,
-                        proximity=seed.proximity,
-                        commitment=min(5, max(1, commitment)),
-                        assessed_on=self.ago(days_ago),
-                        assessed_by=organizer if i % 2 == 0 else weaver,
-                        note=MOVE_NOTES.get(seed.name, "") if is_latest and i else "",
-                    )
+                # The organizer and the weaver take turns.
+                role = RoleName.ORGANIZER if i % 2 == 0 else RoleName.WEAVER
+                assessment = assessment_add(
+                    access=self.writer(role, actor),
+                    actor=actor,
+                    stance=stance,
+                    ally_kind=seed.ally_kind,
+                    influence=seed.influence,
+                    proximity=seed.proximity,
+                    commitment=min(5, max(1, commitment)),
+                    assessed_on=self.ago(days_ago),
+                    note=MOVE_NOTES.get(seed.name, "") if is_latest and i else "",
                 )
-            self.recorded_on[Actor].append((actor, self.ago(days[0])))
-        AllyAssessment.objects.bulk_create(rows)
+                self.happened(assessment, assessment.assessed_on)
 
     def build_contacts(self) -> None:
-        rows = []
+        organizer = self.access[RoleName.ORGANIZER]
         people = [seed for seed in ACTORS if seed.kind == PERSON]
         for number, seed in enumerate(people):
-            actor = self.actors[seed.name]
-            if seed.sensitive:
-                # People at risk leave no number or address: one way to reach them, through
-                # someone they trust.
-                rows.append(
-                    ContactDetail(
-                        actor=actor,
-                        kind=ContactKind.OTHER,
-                        value=REACH_AT_RISK[seed.name],
-                        label="only channel",
-                        is_primary=True,
-                    )
+            for kind, value, label, is_primary in _contacts_of(seed, number):
+                detail = contact_detail_create(
+                    access=organizer,
+                    actor=self.actors[seed.name],
+                    kind=kind,
+                    value=value,
+                    label=label,
+                    is_primary=is_primary,
                 )
-                continue
-            rows += [
-                ContactDetail(
-                    actor=actor,
-                    kind=ContactKind.EMAIL,
-                    value=_email_for(seed.name),
-                    label="work",
-                    is_primary=True,
-                ),
-                ContactDetail(
-                    actor=actor,
-                    kind=ContactKind.PHONE,
-                    value=f"+1 202 555 01{number:02d}",
-                    label="mobile",
-                ),
-            ]
-        ContactDetail.objects.bulk_create(rows)
+                self.happened(detail, self.entered[seed.name])
 
     def build_affiliations(self) -> None:
-        Affiliation.objects.bulk_create(
-            Affiliation(
+        organizer = self.access[RoleName.ORGANIZER]
+        for seed in AFFILIATIONS:
+            affiliation = affiliation_create(
+                access=organizer,
                 person=self.actors[seed.person],
                 organisation=self.actors[seed.organisation],
                 role_title=seed.role_title,
@@ -1072,10 +1147,29 @@ class _DemoBuilder:
                 started_on=self.ago(seed.since),
                 ended_on=self.ago(seed.ended) if seed.ended is not None else None,
             )
-            for seed in AFFILIATIONS
-        )
+            self.happened(affiliation, self.on_map(seed.person, seed.organisation))
 
     def build_ties(self) -> None:
+        organizer = self.access[RoleName.ORGANIZER]
+        for row in self.tie_rows():
+            tie = tie_create(
+                access=organizer,
+                source=self.actors[row.source],
+                target=self.actors[row.target],
+                kind=row.kind,
+                direction=DIRECTION_OF[row.kind],
+                strength=row.strength,
+                started_on=row.started_on,
+                ended_on=row.ended_on,
+                is_sensitive=row.is_sensitive,
+                description=row.description,
+            )
+            # A tie goes on the map once both of its actors are on it.
+            self.happened(tie, self.on_map(row.source, row.target))
+
+    def tie_rows(self) -> list[_TieRow]:
+        """The declared ties, a tie for each affiliation, then generated ones up to
+        TIE_COUNT."""
         sensitive = {seed.name for seed in ACTORS if seed.sensitive}
         seeds = list(TIES)
         # A person's place in an organisation is also a tie on the map.
@@ -1092,23 +1186,12 @@ class _DemoBuilder:
             )
             for a in AFFILIATIONS
         ]
-        seen = {(frozenset((s.source, s.target)), s.kind) for s in seeds}
-        natural = [
-            seed.name
-            for seed in ACTORS
-            if seed.ally_kind == NAT and not seed.sensitive and seed.kind != OFFICIAL
-        ]
-        strategic_people = [
-            seed.name for seed in ACTORS if seed.ally_kind == STRAT and seed.kind == PERSON
-        ]
-        ties = [
-            Tie(
-                coalition=self.coalition,
-                source=self.actors[seed.source],
-                target=self.actors[seed.target],
-                kind=seed.kind,
-                direction=DIRECTION_OF[seed.kind],
-                strength=seed.strength,
+        rows = [
+            _TieRow(
+                seed.source,
+                seed.target,
+                seed.kind,
+                seed.strength,
                 started_on=self.ago(
                     seed.since if seed.since is not None else self.rng.randint(200, 2000)
                 ),
@@ -1118,82 +1201,93 @@ class _DemoBuilder:
             )
             for seed in seeds
         ]
+        seen = {(frozenset((s.source, s.target)), s.kind) for s in seeds}
+        while len(rows) < TIE_COUNT:
+            row = self.generated_tie(seen)
+            if row is not None:
+                rows.append(row)
+        return rows
+
+    def generated_tie(self, seen: set) -> _TieRow | None:
+        """A tie between natural allies (or an ally and a strategic person), or None when the
+        draw gives a pair and kind already tied (``seen``)."""
+        natural = [
+            seed.name
+            for seed in ACTORS
+            if seed.ally_kind == NAT and not seed.sensitive and seed.kind != OFFICIAL
+        ]
+        strategic_people = [
+            seed.name for seed in ACTORS if seed.ally_kind == STRAT and seed.kind == PERSON
+        ]
         kinds, weights = zip(*GENERATED_TIE_KINDS, strict=True)
-        while len(ties) < TIE_COUNT:
-            if self.rng.random() < 0.15:
-                # Organizers talk to the other side too.
-                source, target = self.rng.choice(natural), self.rng.choice(strategic_people)
-                kind = T.COMMUNICATION
-            else:
-                source, target = self.rng.sample(natural, 2)
-                kind = self.rng.choices(kinds, weights)[0]
-            if (frozenset((source, target)), kind) in seen:
-                continue
-            seen.add((frozenset((source, target)), kind))
-            since = self.rng.randint(30, 1400)
-            ended = self.rng.randint(1, since - 1) if self.rng.random() < 0.1 else None
-            strength = self.rng.choices((1, 2, 3, 4, 5), (1, 3, 4, 3, 1))[0]
-            undated = self.rng.random() < 0.08
-            ties.append(
-                Tie(
-                    coalition=self.coalition,
-                    source=self.actors[source],
-                    target=self.actors[target],
-                    kind=kind,
-                    direction=DIRECTION_OF[kind],
-                    # A quarter were never given a strength: it comes from the evidence alone.
-                    strength=strength if self.rng.random() < 0.75 else None,
-                    started_on=None if undated else self.ago(since),
-                    ended_on=self.ago(ended) if ended is not None and not undated else None,
-                )
-            )
-        Tie.objects.bulk_create(ties)
+        if self.rng.random() < 0.15:
+            # Organizers talk to the other side too.
+            source, target = self.rng.choice(natural), self.rng.choice(strategic_people)
+            kind = T.COMMUNICATION
+        else:
+            source, target = self.rng.sample(natural, 2)
+            kind = self.rng.choices(kinds, weights)[0]
+        if (frozenset((source, target)), kind) in seen:
+            return None
+        seen.add((frozenset((source, target)), kind))
+        since = self.rng.randint(30, 1400)
+        ended = self.rng.randint(1, since - 1) if self.rng.random() < 0.1 else None
+        strength = self.rng.choices((1, 2, 3, 4, 5), (1, 3, 4, 3, 1))[0]
+        undated = self.rng.random() < 0.08
+        # A quarter were never given a strength: it comes from the evidence alone.
+        strength = strength if self.rng.random() < 0.75 else None
+        if undated:
+            return _TieRow(source, target, kind, strength, started_on=None, ended_on=None)
+        return _TieRow(
+            source,
+            target,
+            kind,
+            strength,
+            started_on=self.ago(since),
+            ended_on=self.ago(ended) if ended is not None else None,
+        )
 
     # Skills and engagement -------------------------------------------------------------------
 
     def build_skills(self) -> None:
+        weaver = self.access[RoleName.WEAVER]
         skills = {
-            skill.name: skill
-            for skill in Skill.objects.bulk_create(
-                Skill(coalition=self.coalition, name=name, description=description)
-                for name, description in SKILLS
-            )
+            name: skill_create(access=weaver, name=name, description=description)
+            for name, description in SKILLS
         }
-        weaver = self.users[RoleName.WEAVER]
-        rows = []
         for person, skill, levels in SKILL_GROWTH:
+            actor = self.actors[person]
             days = self.spread(len(levels), first=500, last=20)
-            rows += [
-                SkillLevel(
-                    actor=self.actors[person],
+            for level, days_ago in zip(levels, days, strict=True):
+                observation = skill_level_add(
+                    access=self.writer(RoleName.WEAVER, actor),
+                    actor=actor,
                     skill=skills[skill],
                     level=level,
                     assessed_on=self.ago(days_ago),
-                    recorded_by=weaver,
                 )
-                for level, days_ago in zip(levels, days, strict=True)
-            ]
-        SkillLevel.objects.bulk_create(rows)
+                self.happened(observation, observation.assessed_on)
 
     def build_engagement_plans(self) -> None:
-        owners = (self.users[RoleName.ORGANIZER], self.users[RoleName.WEAVER])
-        EngagementPlan.objects.bulk_create(
-            EngagementPlan(
-                actor=self.actors[plan.actor],
+        owners = (RoleName.ORGANIZER, RoleName.WEAVER)
+        for i, plan in enumerate(ENGAGEMENT_PLANS):
+            owner = owners[i % 2]  # each owner writes their own plan
+            actor = self.actors[plan.actor]
+            messenger = self.actors[plan.messenger] if plan.messenger else None
+            engagement_plan_create(
+                access=self.writer(owner, actor, messenger),
+                actor=actor,
                 ask=plan.ask,
                 frame=plan.frame,
-                messenger=self.actors[plan.messenger] if plan.messenger else None,
-                owner=owners[i % 2],
+                messenger=messenger,
+                owner=self.users[owner],
                 next_step=plan.next_step,
                 next_step_on=self.today + datetime.timedelta(days=plan.due_in),
             )
-            for i, plan in enumerate(ENGAGEMENT_PLANS)
-        )
 
     # Connect-Align-Produce -------------------------------------------------------------------
 
     def build_memberships(self) -> None:
-        weaver = self.users[RoleName.WEAVER]
         moves = []
         for seed in MEMBERSHIPS:
             phases = [MemberPhase(step) for step in _path(seed.phases)]
@@ -1203,89 +1297,106 @@ class _DemoBuilder:
                 days = [self.rng.randint(30, 120)]
             else:
                 days = self.spread(len(phases), first=520, last=40)
-            joined = next(
-                (d for phase, d in zip(phases, days, strict=True) if phase != MemberPhase.PROSPECT),
-                None,
-            )
-            membership = Membership.objects.create(
+            membership = None
+            for phase, days_ago in zip(phases, days, strict=True):
+                membership = self.move_member(seed, membership, phase, self.ago(days_ago))
+                self.happened(membership, self.ago(days_ago), hour=11)
+            # The time machine: each move was made on its day of the story, not today.
+            for move, days_ago in zip(membership.moves.order_by("pk"), days, strict=True):
+                move.moved_at = self.at(self.ago(days_ago), hour=11)
+                moves.append(move)
+        PhaseMove.objects.bulk_update(moves, ["moved_at"])
+
+    def move_member(self, seed: MembershipSeed, membership, phase: str, day: datetime.date):
+        """The pipeline board's writes: a membership created in its first phase, then moved
+        to the next (a phase move each). It joined on the day it left Prospect."""
+        weaver = self.users[RoleName.WEAVER]
+        changes = {"phase": phase}
+        if phase != MemberPhase.PROSPECT and (membership is None or membership.joined_on is None):
+            changes["joined_on"] = day
+        if membership is None:
+            return membership_create(
                 coalition=self.coalition,
+                created_by=weaver,
                 organisation=self.actors[seed.organisation],
-                phase=phases[-1],
                 designee=self.actors[seed.designee] if seed.designee else None,
                 brings=seed.brings,
                 gets=seed.gets,
-                joined_on=self.ago(joined) if joined is not None else None,
+                **changes,
             )
-            self.recorded_on[Membership].append((membership, self.ago(days[0])))
-            previous = ""
-            for phase, days_ago in zip(phases, days, strict=True):
-                moves.append(
-                    PhaseMove(
-                        membership=membership,
-                        from_phase=previous,
-                        to_phase=phase,
-                        moved_by=weaver,
-                        moved_at=self.at(self.ago(days_ago), hour=11),
-                    )
-                )
-                previous = phase
-        PhaseMove.objects.bulk_create(moves)
+        return membership_update(
+            membership=membership, expected_version=ANY_VERSION, updated_by=weaver, **changes
+        )
 
     def build_statement(self) -> None:
         weaver = self.users[RoleName.WEAVER]
-        statement = UnityStatement.objects.create(
-            coalition=self.coalition,
-            title=STATEMENT_TITLE,
+        statement = statement_create(
+            coalition=self.coalition, title=STATEMENT_TITLE, created_by=weaver, body=STATEMENT_V1
+        )
+        self.happened(statement, self.ago(255))
+        self.happened(statement.versions.get(), self.ago(255))
+        self.collect_feedback(statement)
+        second = statement_version_add(statement=statement, body=STATEMENT_V2, created_by=weaver)
+        self.happened(statement, self.ago(215))
+        self.happened(second, self.ago(215))
+        statement_update(
+            statement=statement,
+            expected_version=ANY_VERSION,
+            updated_by=weaver,
             status=StatementStatus.PUBLISHED,
-            created_by=weaver,
         )
-        first = StatementVersion.objects.create(
-            statement=statement, number=1, body=STATEMENT_V1, created_by=weaver
+        published_at = self.at(self.ago(210), hour=10)
+        self.past.happened(statement, published_at)
+        self.past.happened(second, published_at)
+        # The time machine: version 2 was published on its day of the story.
+        StatementVersion.objects.filter(pk=second.pk).update(published_at=published_at)
+        self.collect_signatures(second)
+
+    def collect_feedback(self, statement: UnityStatement) -> None:
+        # A round takes comments only while it is open: it is opened now, commented on, and
+        # then the time machine puts it where the story has it.
+        feedback = feedback_round_open(
+            statement=statement,
+            closes_at=timezone.now() + datetime.timedelta(days=1),
+            opened_by=self.users[RoleName.WEAVER],
         )
-        self.recorded_on[UnityStatement].append((statement, self.ago(255)))
-        self.recorded_on[StatementVersion].append((first, self.ago(255)))
-        feedback = FeedbackRound.objects.create(
-            version=first,
-            opened_by=weaver,
-            opened_at=self.at(self.ago(250), hour=9),
-            closes_at=self.at(self.ago(229), hour=23),
-        )
-        member = self.users[RoleName.MEMBER]
+        self.happened(statement, self.ago(250))  # open for feedback
         for i, (paragraph, organisation, body) in enumerate(FEEDBACK):
-            comment = FeedbackComment.objects.create(
+            # The member user speaks for the tenants' union; the others came in by email and
+            # were entered by the weaver.
+            comment = feedback_comment_add(
+                access=self.voice_of(organisation),
                 round=feedback,
                 paragraph=paragraph,
-                # The member user speaks for the tenants' union; the others came in by email and
-                # were entered by the weaver.
-                author=member if organisation == "Riverside Tenants Union" else weaver,
-                organisation=self.actors[organisation] if organisation else None,
                 body=body,
+                organisation=self.actors[organisation] if organisation else None,
             )
-            self.recorded_on[FeedbackComment].append((comment, self.ago(245 - 4 * i)))
-        second = StatementVersion.objects.create(
-            statement=statement,
-            number=2,
-            body=STATEMENT_V2,
-            created_by=weaver,
-            published_at=self.at(self.ago(210), hour=10),
+            self.happened(comment, self.ago(245 - 4 * i))
+        FeedbackRound.objects.filter(pk=feedback.pk).update(
+            opened_at=self.at(self.ago(250), hour=9), closes_at=self.at(self.ago(229), hour=23)
         )
-        self.recorded_on[StatementVersion].append((second, self.ago(215)))
+
+    def collect_signatures(self, version: StatementVersion) -> None:
         designees = {seed.organisation: seed.designee for seed in MEMBERSHIPS}
         titles = {(a.person, a.organisation): a.role_title for a in AFFILIATIONS}
+        signatures = []
         for organisation, show_publicly, confirmed, withdrawn in SIGNATURES:
             signer = designees[organisation]
-            signature = Signature.objects.create(
-                version=second,
-                organisation=self.actors[organisation],
+            signature = signature_request(
+                version=version,
                 organisation_name=organisation,
                 signer_name=signer,
-                signer_title=titles.get((signer, organisation), ""),
                 signer_email=_email_for(signer),
+                signer_title=titles.get((signer, organisation), ""),
                 show_publicly=show_publicly,
-                confirmed_at=self.at(self.ago(confirmed), hour=20),
-                withdrawn_at=self.at(self.ago(withdrawn), hour=9) if withdrawn else None,
             )
-            self.recorded_on[Signature].append((signature, self.ago(confirmed + 1)))
+            # Signers confirm (and withdraw) by the link emailed to them, which the service
+            # does not hand back: the demo writes when they followed it.
+            signature.confirmed_at = self.at(self.ago(confirmed), hour=20)
+            signature.withdrawn_at = self.at(self.ago(withdrawn), hour=9) if withdrawn else None
+            signatures.append(signature)
+            self.happened(signature, self.ago(confirmed + 1))
+        Signature.objects.bulk_update(signatures, ["confirmed_at", "withdrawn_at"])
 
     def build_principles(self) -> None:
         endorsers = [
@@ -1293,47 +1404,51 @@ class _DemoBuilder:
             for seed in MEMBERSHIPS
             if _path(seed.phases)[-1] in (MemberPhase.ALIGN, MemberPhase.PRODUCE)
         ]
-        member = self.users[RoleName.MEMBER]
         endorsements = []
         for position, (title, text) in enumerate(PRINCIPLES, start=1):
-            principle = Principle.objects.create(
-                coalition=self.coalition, title=title, text=text, position=position
+            principle = principle_create(
+                coalition=self.coalition,
+                title=title,
+                text=text,
+                position=position,
+                created_by=self.users[RoleName.WEAVER],
             )
-            self.recorded_on[Principle].append((principle, self.ago(240)))
+            self.happened(principle, self.ago(240))
             for organisation in self.rng.sample(endorsers, self.rng.randint(5, len(endorsers))):
-                endorsements.append(
-                    Endorsement(
-                        principle=principle,
-                        organisation=self.actors[organisation],
-                        endorsed_by=member if organisation == "Riverside Tenants Union" else None,
-                        endorsed_at=self.at(self.ago(self.rng.randint(60, 230)), hour=19),
-                    )
+                endorsement = endorsement_add(
+                    access=self.voice_of(organisation),
+                    principle=principle,
+                    organisation=self.actors[organisation],
                 )
-        Endorsement.objects.bulk_create(endorsements)
+                # The time machine: endorsed on its day of the story.
+                endorsement.endorsed_at = self.at(self.ago(self.rng.randint(60, 230)), hour=19)
+                endorsements.append(endorsement)
+                self.past.happened(endorsement, endorsement.endorsed_at)
+        Endorsement.objects.bulk_update(endorsements, ["endorsed_at"])
 
     def build_groups(self) -> None:
+        weaver = self.users[RoleName.WEAVER]
         self.groups: dict[str, WorkingGroup] = {}
-        seats = []
         for seed in GROUPS:
-            group = WorkingGroup.objects.create(
+            group = working_group_create(
                 coalition=self.coalition,
+                created_by=weaver,
                 name=seed.name,
                 kind=seed.kind,
                 parent=self.groups[seed.parent] if seed.parent else None,
                 purpose=seed.purpose,
             )
             self.groups[seed.name] = group
-            self.recorded_on[WorkingGroup].append((group, self.ago(seed.since)))
+            self.happened(group, self.ago(seed.since))
             for name in seed.leads + seed.members:
-                seats.append(
-                    GroupMember(
-                        group=group,
-                        actor=self.actors[name],
-                        is_lead=name in seed.leads,
-                        joined_on=self.ago(seed.since - self.rng.randint(0, 60)),
-                    )
+                seat = group_seat_add(
+                    group=group,
+                    actor=self.actors[name],
+                    added_by=weaver,
+                    is_lead=name in seed.leads,
+                    joined_on=self.ago(seed.since - self.rng.randint(0, 60)),
                 )
-        GroupMember.objects.bulk_create(seats)
+                self.happened(seat, seat.joined_on)
 
     # Actions, interactions and success -------------------------------------------------------
 
@@ -1347,28 +1462,47 @@ class _DemoBuilder:
         self.actions: dict[str, Action] = {}
         self.turnout: dict[str, list[str]] = {}  # who took part, for the interactions
         for seed in ACTIONS:
-            action = Action.objects.create(
+            participants = set(seed.participants) | (network if seed.is_convergence else set())
+            action = action_create(
                 coalition=self.coalition,
+                created_by=self.users[RoleName.WEAVER],
                 title=seed.title,
-                is_convergence=seed.is_convergence,
                 starts_on=self.ago(seed.days_ago),
+                leaders=[self.actors[name] for name in seed.leaders],
+                participants=[self.actors[name] for name in sorted(participants)],
+                is_convergence=seed.is_convergence,
                 place=seed.place,
                 working_group=self.groups[seed.group] if seed.group else None,
                 planned_turnout=seed.planned,
                 actual_turnout=seed.actual,
                 outcome=seed.outcome,
             )
-            participants = set(seed.participants) | (network if seed.is_convergence else set())
-            action.leaders.set([self.actors[name] for name in seed.leaders])
-            action.participants.set([self.actors[name] for name in sorted(participants)])
             self.actions[seed.title] = action
             self.turnout[seed.title] = sorted(participants | set(seed.leaders))
             # Actions are put on the map when they are planned, about a month ahead.
-            self.recorded_on[Action].append((action, self.ago(seed.days_ago + 30)))
+            self.happened(action, self.ago(seed.days_ago + 30))
 
     def build_interactions(self) -> None:
         """Evidence of relationships: one-to-ones, messages, group sessions, events attended
         together and joint actions, over the eighteen months before today."""
+        organizer = self.access[RoleName.ORGANIZER]  # sensitive people take part in some
+        planned = self.planned_conversations()
+        planned += self.planned_sessions()
+        planned += self.planned_joint_actions()
+        for kind, days_ago, summary, names, action, group in planned:
+            interaction = interaction_create(
+                access=organizer,
+                kind=kind,
+                occurred_on=self.ago(days_ago),
+                participants=[self.actors[name] for name in sorted(names)],
+                summary=summary,
+                action=action,
+                working_group=group,
+            )
+            self.happened(interaction, interaction.occurred_on)
+
+    def planned_conversations(self) -> list[_Planned]:
+        """One-to-ones, calls and events attended together."""
         people = [
             seed.name
             for seed in ACTORS
@@ -1380,31 +1514,33 @@ class _DemoBuilder:
             for seed in ACTORS
             if seed.ally_kind == NAT and not seed.sensitive and seed.kind != OFFICIAL
         ]
+        one, call, event = (
+            InteractionKind.ONE_TO_ONE,
+            InteractionKind.COMMUNICATION,
+            InteractionKind.CO_ATTENDED_EVENT,
+        )
+        first = {"Marisol Vega", "Rev. Grace Okafor"}
+        circle = {"Lucia Ferreira", "Undocumented Tenants Circle", "Riverside Legal Aid"}
         planned = [
-            _Planned(InteractionKind.ONE_TO_ONE, HISTORY_DAYS,
-                     "First one-to-one: why housing, why now",
-                     {"Marisol Vega", "Rev. Grace Okafor"}),
-            _Planned(InteractionKind.ONE_TO_ONE, 290, "Eviction filings, by landlord",
-                     {SOURCE, "Owen Kessler"}),
-            _Planned(InteractionKind.COMMUNICATION, 120, "Tenant hotline cases from the circle",
-                     {"Lucia Ferreira", "Undocumented Tenants Circle", "Riverside Legal Aid"}),
-        ]  # fmt: skip
+            _Planned(one, HISTORY_DAYS, "First one-to-one: why housing, why now", first),
+            _Planned(one, 290, "Eviction filings, by landlord", {SOURCE, "Owen Kessler"}),
+            _Planned(call, 120, "Tenant hotline cases from the circle", circle),
+        ]
         for _ in range(90):
             pair = set(self.rng.sample(people, 2))
-            planned.append(
-                _Planned(InteractionKind.ONE_TO_ONE, self.recent_day(), "Relational meeting", pair)
-            )
+            planned.append(_Planned(one, self.recent_day(), "Relational meeting", pair))
         for _ in range(55):
             talkers = set(self.rng.sample(allies, self.rng.randint(2, 4)))
-            planned.append(
-                _Planned(InteractionKind.COMMUNICATION, self.recent_day(), "Campaign call", talkers)
-            )
+            planned.append(_Planned(call, self.recent_day(), "Campaign call", talkers))
         for _ in range(20):
-            event = self.rng.choice(EVENTS)
+            summary = self.rng.choice(EVENTS)
             present = set(self.rng.sample(reachable, self.rng.randint(4, 10)))
-            planned.append(
-                _Planned(InteractionKind.CO_ATTENDED_EVENT, self.recent_day(), event, present)
-            )
+            planned.append(_Planned(event, self.recent_day(), summary, present))
+        return planned
+
+    def planned_sessions(self) -> list[_Planned]:
+        """Each working group meets every three to five weeks since it started."""
+        planned = []
         for seed in GROUPS:
             group = self.groups[seed.name]
             days_ago = seed.since - self.rng.randint(0, 14)
@@ -1412,11 +1548,14 @@ class _DemoBuilder:
                 present = set(seed.leads) | set(
                     self.rng.sample(seed.members, self.rng.randint(2, len(seed.members)))
                 )
-                planned.append(
-                    _Planned(InteractionKind.WORKING_GROUP_SESSION, days_ago,
-                             f"{seed.name} session", present, group=group)
-                )  # fmt: skip
+                summary = f"{seed.name} session"
+                kind = InteractionKind.WORKING_GROUP_SESSION
+                planned.append(_Planned(kind, days_ago, summary, present, group=group))
                 days_ago -= self.rng.randint(18, 35)
+        return planned
+
+    def planned_joint_actions(self) -> list[_Planned]:
+        planned = []
         for seed in ACTIONS:
             action = self.actions[seed.title]
             crowd = self.turnout[seed.title]
@@ -1426,70 +1565,47 @@ class _DemoBuilder:
                     self.rng.sample(crowd, min(len(crowd), self.rng.randint(3, 8)))
                 )
                 planned.append(
-                    _Planned(InteractionKind.JOINT_ACTION, seed.days_ago, seed.title, present,
-                             action=action, group=action.working_group)
-                )  # fmt: skip
-
-        organizer = self.users[RoleName.ORGANIZER]
-        interactions = Interaction.objects.bulk_create(
-            Interaction(
-                coalition=self.coalition,
-                kind=kind,
-                occurred_on=self.ago(days_ago),
-                summary=summary,
-                action=action,
-                working_group=group,
-                recorded_by=organizer,
-            )
-            for kind, days_ago, summary, _, action, group in planned
-        )
-        InteractionParticipant.objects.bulk_create(
-            InteractionParticipant(interaction=interaction, actor=self.actors[name])
-            for interaction, plan in zip(interactions, planned, strict=True)
-            for name in sorted(plan.names)
-        )
+                    _Planned(
+                        InteractionKind.JOINT_ACTION,
+                        seed.days_ago,
+                        seed.title,
+                        present,
+                        action=action,
+                        group=action.working_group,
+                    )
+                )
+        return planned
 
     def build_success(self) -> None:
+        weaver = self.access[RoleName.WEAVER]
+        linked = {
+            "coalition": self.coalition,
+            "created_by": weaver.user,
+            "visible_actions": visible_actions(weaver),
+        }
         for title, days_ago, actions, description in WINS:
-            win = Win.objects.create(
-                coalition=self.coalition,
+            win = win_create(
+                **linked,
                 title=title,
                 won_on=self.ago(days_ago),
                 description=description,
+                actions=[self.actions[a] for a in actions],
             )
-            win.actions.set([self.actions[a] for a in actions])
-            self.recorded_on[Win].append((win, win.won_on))
+            self.happened(win, win.won_on)
         for title, days_ago, direction, actions, description in CLIMATE_SHIFTS:
-            shift = ClimateShift.objects.create(
-                coalition=self.coalition,
+            shift = climate_shift_create(
+                **linked,
                 title=title,
                 recorded_on=self.ago(days_ago),
                 direction=direction,
                 description=description,
+                actions=[self.actions[a] for a in actions],
             )
-            shift.actions.set([self.actions[a] for a in actions])
-            self.recorded_on[ClimateShift].append((shift, shift.recorded_on))
-
-    def backdate(self) -> None:
-        """Give rows the creation time they would have had if the coalition had recorded them
-        as it went, so that "new this quarter" shows growth rather than one big day.
-
-        Ties, interactions, assessments and skill levels, most of the rows, keep the load time:
-        they carry their own dates, and rewriting them doubled the build's time. bulk_update
-        skips auto_now_add, which is the point."""
-        self.recorded_on[Coalition].append((self.coalition, self.ago(HISTORY_DAYS + 14)))
-        for model, rows in self.recorded_on.items():
-            fields = [f for f in ("created_at", "updated_at") if hasattr(model, f)]
-            for row, day in rows:
-                for name in fields:
-                    setattr(row, name, self.at(day))
-            model.objects.bulk_update([row for row, _ in rows], fields, batch_size=200)
+            self.happened(shift, shift.recorded_on)
 
     def build_metric_runs(self) -> None:
         """A metric run at the end of each of the last three quarters and today, as the nightly
         runs would have left them: the dashboard's trends and the funder report's periods."""
-        from networks.metrics.services import metric_run_execute, metric_run_request
-
         for days_ago in (273, 182, 91, 0):
             run, _ = metric_run_request(
                 coalition_id=self.coalition.pk,

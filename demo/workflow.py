@@ -1,22 +1,27 @@
 """The demo coalition's weaving records (issue 7): introductions with their outcomes,
 members' commitments, a decided proposal and an open one, and two health-check rounds.
 
-Called once from coalitions/demo.py's builder, after the rest of the demo exists; uses the
-builder's seeded random generator and its clock, so the same day gives the same demo."""
+Called once from demo/builder.py's builder, after the rest of the demo exists; uses the
+builder's seeded random generator, its clock and its users' access, and writes through the
+services the weaver's pages call, so the same day gives the same demo and the demo keeps the
+rules the weaver is held to."""
 
 import datetime
+
+from django.utils import timezone
 
 from coalitions.align.models import (
     DecisionRule,
     HealthCheckAnswer,
     HealthCheckRound,
     Proposal,
-    ProposalOutcome,
     Vote,
     VoteChoice,
 )
-from coalitions.connect.models import Commitment, CommitmentKind, IntroductionOutcome, Membership
-from coalitions.connect.services import introduction_log
+from coalitions.align.services.health import health_answer_record, health_round_open
+from coalitions.align.services.proposals import proposal_create, proposal_decide, vote_cast
+from coalitions.connect.models import CommitmentKind, IntroductionOutcome, Membership
+from coalitions.connect.services import commitment_create, introduction_log
 from coalitions.models import RoleName
 from weft.vocabulary import HealthArea, MemberPhase
 
@@ -53,6 +58,7 @@ COMMITMENTS = (
 )
 # fmt: on
 
+VOTING = datetime.timedelta(days=14)  # a proposal is put a fortnight before it closes
 DECIDED_PROPOSAL = (
     "Back the just-cause eviction ordinance as drafted",
     "The coalition endorses Legal Aid's draft and asks Council to table it this session.",
@@ -64,89 +70,143 @@ OPEN_PROPOSAL = (
 
 
 def build_workflow(builder) -> None:
-    coalition = builder.coalition
     weaver = builder.users[RoleName.WEAVER]
-    actors = builder.actors
-    rng = builder.rng
-    for introduced, introduced_to, reason, days_ago, follow_up, outcome in INTRODUCTIONS:
-        on = builder.ago(days_ago)
-        introduction_log(
-            coalition=coalition, introduced=actors[introduced],
-            introduced_to=actors[introduced_to], reason=reason, introduced_on=on,
-            follow_up_on=on + datetime.timedelta(days=follow_up), outcome=outcome,
-            introduced_by=weaver,
-        )  # fmt: skip
+    _log_introductions(builder)
     memberships = {
         m.organisation.name: m
-        for m in Membership.objects.filter(coalition=coalition).select_related(
+        for m in Membership.objects.filter(coalition=builder.coalition).select_related(
             "organisation", "designee"
         )
     }
-    Commitment.objects.bulk_create(
-        Commitment(
+    for organisation, kind, amount, what, due_in, kept in COMMITMENTS:
+        commitment_create(
             membership=memberships[organisation],
             kind=kind,
             amount=amount,
+            created_by=weaver,
             description=what,
             due_on=builder.ago(-due_in),
             kept=kept,
-        )  # fmt: skip
-        for organisation, kind, amount, what, due_in, kept in COMMITMENTS
-    )
+        )
     voters = [
         m
         for m in memberships.values()
         if m.designee_id and m.phase != MemberPhase.PROSPECT and m.left_on is None
     ]
     voters.sort(key=lambda m: m.organisation.name)
-    _build_proposals(builder, coalition, weaver, voters, rng)
-    _build_health_checks(builder, coalition, weaver, voters, rng)
+    _build_decided_proposal(builder, voters)
+    _build_open_proposal(builder, voters)
+    _build_health_checks(builder, voters)
 
 
-def _build_proposals(builder, coalition, weaver, voters, rng) -> None:
+def _log_introductions(builder) -> None:
+    actors = builder.actors
+    for introduced, introduced_to, reason, days_ago, follow_up, outcome in INTRODUCTIONS:
+        on = builder.ago(days_ago)
+        introduction = introduction_log(
+            coalition=builder.coalition,
+            introduced=actors[introduced],
+            introduced_to=actors[introduced_to],
+            reason=reason,
+            introduced_on=on,
+            follow_up_on=on + datetime.timedelta(days=follow_up),
+            outcome=outcome,
+            introduced_by=builder.users[RoleName.WEAVER],
+        )
+        builder.happened(introduction, on)
+        builder.happened(introduction.interaction, on)
+
+
+def _build_decided_proposal(builder, voters) -> None:
+    """Put, voted on by every member and decided: all three now, since a proposal is put with
+    a closing date ahead and takes no vote once closed; then the time machine moves them to
+    the story's days."""
+    weaver = builder.access[RoleName.WEAVER]
     decided_on = builder.at(builder.ago(90), hour=18)
-    decided = Proposal.objects.create(
-        coalition=coalition, title=DECIDED_PROPOSAL[0], text=DECIDED_PROPOSAL[1],
-        rule=DecisionRule.CONSENT, closes_at=decided_on, outcome=ProposalOutcome.ADOPTED,
-        outcome_note="Adopted by consent; Local 88 asked for a review after the vote.",
-        decided_at=decided_on, review_by=builder.ago(-60), created_by=weaver,
-    )  # fmt: skip
+    title, text = DECIDED_PROPOSAL
+    decided = proposal_create(
+        coalition=builder.coalition,
+        title=title,
+        text=text,
+        rule=DecisionRule.CONSENT,
+        closes_at=timezone.now() + datetime.timedelta(days=1),
+        created_by=weaver.user,
+    )
+    builder.past.happened(decided, decided_on - VOTING)
     choices = [VoteChoice.AGREE] * 8 + [VoteChoice.ABSTAIN, VoteChoice.DISAGREE]
-    Vote.objects.bulk_create(
-        Vote(
+    votes = []
+    for i, m in enumerate(voters):
+        vote = vote_cast(
+            access=weaver,
             proposal=decided,
             organisation=m.organisation,
             designee=m.designee,
             choice=choices[i % len(choices)],
-            recorded_by=weaver,
-            cast_at=decided_on - datetime.timedelta(days=rng.randint(1, 9)),
-        )  # fmt: skip
-        for i, m in enumerate(voters)
+        )
+        vote.cast_at = decided_on - datetime.timedelta(days=builder.rng.randint(1, 9))
+        votes.append(vote)
+    # Every member organisation has voted: it is decided before it closes (adopted by consent).
+    review_by = builder.ago(-60)
+    proposal_decide(
+        proposal=decided,
+        decided_by=weaver.user,
+        outcome_note="Adopted by consent; Local 88 asked for a review after the vote.",
+        review_by=builder.real(review_by),
     )
-    open_proposal = Proposal.objects.create(
-        coalition=coalition, title=OPEN_PROPOSAL[0], text=OPEN_PROPOSAL[1],
-        rule=DecisionRule.MAJORITY, closes_at=builder.at(builder.ago(-5), hour=23),
-        created_by=weaver,
-    )  # fmt: skip
-    Vote.objects.bulk_create(
-        Vote(
-            proposal=open_proposal,
+    builder.past.happened(decided, decided_on)
+    # The time machine.
+    Vote.objects.bulk_update(votes, ["cast_at"])
+    Proposal.objects.filter(pk=decided.pk).update(
+        closes_at=decided_on, decided_at=decided_on, review_by=review_by
+    )
+
+
+def _build_open_proposal(builder, voters) -> None:
+    weaver = builder.access[RoleName.WEAVER]
+    title, text = OPEN_PROPOSAL
+    closes_at = builder.at(builder.ago(-5), hour=23)
+    proposal = proposal_create(
+        coalition=builder.coalition,
+        title=title,
+        text=text,
+        rule=DecisionRule.MAJORITY,
+        closes_at=builder.real(closes_at),
+        created_by=weaver.user,
+    )
+    builder.past.happened(proposal, closes_at - VOTING)
+    votes = [
+        vote_cast(
+            access=weaver,
+            proposal=proposal,
             organisation=m.organisation,
             designee=m.designee,
             choice=VoteChoice.AGREE if i % 3 else VoteChoice.DISAGREE,
-            recorded_by=weaver,
-            cast_at=builder.at(builder.ago(1)),
-        )  # fmt: skip
+        )
         for i, m in enumerate(voters[:5])
-    )
+    ]
+    # The time machine: the votes came in yesterday (and a demo built for another day than
+    # today closes in its own story).
+    for vote in votes:
+        vote.cast_at = builder.at(builder.ago(1))
+    Vote.objects.bulk_update(votes, ["cast_at"])
+    if builder.shift:
+        Proposal.objects.filter(pk=proposal.pk).update(closes_at=closes_at)
 
 
-def _build_health_checks(builder, coalition, weaver, voters, rng) -> None:
+def _scores(rng, lift: int) -> dict[str, int]:
+    scores = {name: rng.randint(2, 4) for name in HealthArea.values}
+    for name in ("relationships", "coordination"):
+        scores[name] = min(5, scores[name] + lift)
+    return scores
+
+
+def _build_health_checks(builder, voters) -> None:
     # Two rounds, each closing in the middle of one of the two quarters the default report
     # compares (the last full quarter and the one before); relationships and coordination
     # improved in between.
     from coalitions.reports.figures import last_full_quarter, previous_period
 
+    weaver = builder.access[RoleName.WEAVER]
     last = last_full_quarter(builder.today)
     before = previous_period(*last)
     rounds = []
@@ -157,21 +217,28 @@ def _build_health_checks(builder, coalition, weaver, voters, rng) -> None:
         closes_on = start + (end - start) / 2
         rounds.append((title, (builder.today - closes_on).days + 14, lift))
     for title, days_ago, lift in rounds:
-        health_round = HealthCheckRound.objects.create(
-            coalition=coalition, title=title, opens_on=builder.ago(days_ago),
-            closes_on=builder.ago(days_ago - 14), opened_by=weaver,
-        )  # fmt: skip
-        answers = []
-        for m in voters[:10]:
-            scores = {name: rng.randint(2, 4) for name in HealthArea.values}
-            for name in ("relationships", "coordination"):
-                scores[name] = min(5, scores[name] + lift)
-            answers.append(
-                HealthCheckAnswer(
-                    round=health_round,
-                    organisation=m.organisation,
-                    answered_at=builder.at(builder.ago(days_ago - 3)),
-                    **scores,
-                )  # fmt: skip
+        # A round takes answers only while it is open: it is opened today for a fortnight and
+        # answered, then the time machine moves it and its answers to the story's days.
+        opens_on = timezone.localdate()
+        health_round = health_round_open(
+            coalition=builder.coalition,
+            title=title,
+            opens_on=opens_on,
+            closes_on=opens_on + datetime.timedelta(days=14),
+            opened_by=weaver.user,
+        )
+        answers = [
+            health_answer_record(
+                access=weaver,
+                round=health_round,
+                organisation=m.organisation,
+                scores=_scores(builder.rng, lift),
             )
-        HealthCheckAnswer.objects.bulk_create(answers)
+            for m in voters[:10]
+        ]
+        HealthCheckRound.objects.filter(pk=health_round.pk).update(
+            opens_on=builder.ago(days_ago), closes_on=builder.ago(days_ago - 14)
+        )
+        for answer in answers:
+            answer.answered_at = builder.at(builder.ago(days_ago - 3))
+        HealthCheckAnswer.objects.bulk_update(answers, ["answered_at"])
