@@ -34,7 +34,9 @@ def attempt(request, write: Callable[[], Any], *, form=None, redirecting=True) -
         return Attempt(result=write())
     except ApplicationError as error:
         if form is not None:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
+            # On the field it names, if the person can see that field; else above the form.
+            visible = error.field in form.fields and not form[error.field].is_hidden
+            form.add_error(error.field if visible else None, error.message)
         elif redirecting:
             messages.error(request, error.message)
         return Attempt(refused=error)

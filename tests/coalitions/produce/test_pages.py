@@ -127,6 +127,7 @@ def test_a_stale_group_form_is_refused_with_who_changed_it(client_for, coalition
     assert response.status_code == 412  # a stale write, as on the API
     html = response.content.decode()
     assert "changed by organizer" in html and "your change was not saved" in html
+    assert html.count("your change was not saved") == 1  # said once, above the form
     assert WorkingGroup.objects.get(pk=group.pk).name == "Research and data"
 
 
