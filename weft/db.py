@@ -149,4 +149,5 @@ def _execute_script(schema_editor, script: str) -> None:
 
 
 def locked(model, instance):
+    """``instance``'s row again, locked for the rest of the transaction (two writers queue)."""
     return model.objects.select_for_update().get(pk=instance.pk)

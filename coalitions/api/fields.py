@@ -71,18 +71,7 @@ class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
 # ---------------------------------------------------------------------------------------------
 # Serializers
 class UnversionedSerializer(WeftModelSerializer):
-    """For rows that keep no version (skills, endorsements, group seats): writes still go
-    through ``save()`` with the acting user in history; there is no version to send back."""
+    """For rows that keep no version (skills, endorsements, group seats): their services keep
+    history with the acting user; there is no version to send back."""
 
     version = None
-
-
-def coalition_of(serializer):
-    return serializer.context["access"].coalition
-
-
-def other_rows(serializer, rows):
-    """``rows`` without the item being changed (for uniqueness checks on update)."""
-    if serializer.instance is not None:
-        return rows.exclude(pk=serializer.instance.pk)
-    return rows
