@@ -64,6 +64,7 @@ def test_a_stale_edit_gets_412_with_who_changed_what_and_nothing_is_overwritten(
     assert conflict["changed_by"] == "organizer"
     assert conflict["changed_fields"] == ["name"]
     assert conflict["current"]["name"] == "St Anne's Parish"
+    assert conflict["code"] == "stale_version" and "version" not in conflict  # no field list
     church.refresh_from_db()
     assert (church.name, church.description, church.version) == ("St Anne's Parish", "", 2)
 

@@ -146,8 +146,3 @@ def _execute_script(schema_editor, script: str) -> None:
                 schema_editor.execute(statement)
     else:
         schema_editor.execute(script)
-
-
-def locked(model, instance):
-    """``instance``'s row again, locked for the rest of the transaction (two writers queue)."""
-    return model.objects.select_for_update().get(pk=instance.pk)

@@ -4,6 +4,11 @@ reason."""
 
 
 class ApplicationError(Exception):
+    # Whether the API's body repeats the message under the field's name, as a validation
+    # error does. Not for refusals about the item's version (412, 428): a ``version`` key in
+    # that body would read as the item's version.
+    lists_field = True
+
     def __init__(
         self, message: str, *, field: str | None = None, status: int = 400, code: str = "invalid"
     ):
@@ -20,5 +25,6 @@ class ApplicationError(Exception):
         body = {"detail": self.message, "code": self.code}
         if self.field:
             body["field"] = self.field
-            body.setdefault(self.field, [self.message])
+            if self.lists_field:
+                body.setdefault(self.field, [self.message])
         return body

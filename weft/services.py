@@ -5,11 +5,16 @@ history records the same way."""
 from weft.versions import require_version
 
 
+def locked(instance):
+    """``instance``'s row again, locked for the rest of the transaction: two writers queue
+    here, and the second sees the first's change."""
+    return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+
+
 def locked_at(instance, expected_version, *, what: str):
-    """``instance``'s row again, locked for the rest of the transaction (two writers queue
-    here), if it is still at ``expected_version`` (weft/versions.py): a stale change is
-    refused, never applied over a newer one."""
-    row = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    """``instance``'s row again, locked, if it is still at ``expected_version``
+    (weft/versions.py): a stale change is refused, never applied over a newer one."""
+    row = locked(instance)
     if hasattr(row, "version"):
         require_version(row, expected_version, what=what)
     return row
@@ -31,18 +36,21 @@ def apply_changes(instance, changes: dict, *, user, reason: str | None = None):
     return instance
 
 
-def save_as(instance, *, user, reason: str | None = None, **kwargs):
-    """Save, with who made the change (and why) in the row's history."""
+def _for_history(instance, user, reason: str | None) -> None:
+    """Who makes the change (and why), as django-simple-history reads them off the row."""
     instance._history_user = user if getattr(user, "is_authenticated", False) else None
     if reason:
         instance._change_reason = reason
+
+
+def save_as(instance, *, user, reason: str | None = None, **kwargs):
+    """Save, with who made the change (and why) in the row's history."""
+    _for_history(instance, user, reason)
     instance.save(**kwargs)
     return instance
 
 
 def delete_as(instance, *, user, reason: str | None = None) -> None:
     """Delete, with who deleted it (and why) in the row's history."""
-    instance._history_user = user if getattr(user, "is_authenticated", False) else None
-    if reason:
-        instance._change_reason = reason
+    _for_history(instance, user, reason)
     instance.delete()

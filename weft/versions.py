@@ -22,6 +22,8 @@ ANY_VERSION = _AnyVersion()
 
 
 class VersionRequired(ApplicationError):
+    lists_field = False
+
     def __init__(self, message: str = ""):
         super().__init__(
             message
@@ -36,6 +38,8 @@ class VersionRequired(ApplicationError):
 class StaleVersion(ApplicationError):
     """The item moved on since the change was prepared. Carries the item as it now is, so the
     API can answer with it and a page can name who changed it."""
+
+    lists_field = False
 
     def __init__(self, instance, *, what: str, change: dict | None = None, message: str = ""):
         self.instance = instance

@@ -124,8 +124,7 @@ def introduction_log(
         summary=f"Introduction: {reason}"[:300],
         recorded_by=introduced_by,
     )
-    interaction._history_user = introduced_by
-    interaction.save()
+    save_as(interaction, user=introduced_by)
     InteractionParticipant.objects.bulk_create(
         [
             InteractionParticipant(interaction=interaction, actor=introduced),
@@ -144,9 +143,7 @@ def introduction_log(
         suggestion=suggestion,
         introduced_by=introduced_by,
     )
-    introduction._history_user = introduced_by
-    introduction.save()
-    return introduction
+    return save_as(introduction, user=introduced_by)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from allies.models import Actor
 from coalitions.roles import Permission
 from networks.transfer.models import ActorMerge
 from weft.errors import ApplicationError
+from weft.services import delete_as, save_as
 
 # Fields of the kept actor a merge may change; their values before are kept for the undo.
 KEPT_FIELDS = (
@@ -154,13 +155,10 @@ def _merge(*, kept: Actor, merged: Actor, user) -> dict:
     kept.is_directly_affected = kept.is_directly_affected or merged.is_directly_affected
     moves["merged"] = _jsonable(_row_data(merged))
     merged_key = merged.external_key
-    merged._history_user = user
-    merged.delete()
+    delete_as(merged, user=user)
     if not kept.external_key and merged_key:
         kept.external_key = merged_key
-    kept._history_user = user
-    kept._change_reason = f"merged with actor {moves['merged']['id']}"
-    kept.save()
+    save_as(kept, user=user, reason=f"merged with actor {moves['merged']['id']}")
     return moves
 
 
@@ -221,12 +219,11 @@ def actor_merge_undo(*, access, merge_id) -> ActorMerge:
             kept = Actor.objects.select_for_update().get(pk=merge.kept_id)
             for field, value in moves["kept_before"].items():
                 setattr(kept, field, value)
-            kept._history_user = access.user
-            kept._change_reason = f"merge with actor {merge.merged_actor_id} undone"
-            kept.save()
+            save_as(
+                kept, user=access.user, reason=f"merge with actor {merge.merged_actor_id} undone"
+            )
             merged = Actor(**_restorable(Actor, moves["merged"]))
-            merged._history_user = access.user
-            merged.save(force_insert=True)
+            save_as(merged, user=access.user, force_insert=True)
             for group in moves["moved"]:
                 model = apps.get_model(group["model"])
                 rows = model._default_manager.filter(

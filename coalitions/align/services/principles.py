@@ -8,9 +8,8 @@ from coalitions.align.models import Endorsement, Principle
 from coalitions.connect.services import require_voice
 from coalitions.models import Coalition
 from coalitions.roles import Access
-from weft.db import locked
 from weft.errors import ApplicationError
-from weft.services import apply_changes, delete_as, locked_at, save_as
+from weft.services import apply_changes, delete_as, locked, locked_at, save_as
 from weft.validation import require_text
 
 
@@ -52,7 +51,7 @@ def endorsement_add(*, access: Access, principle, organisation):
     """An organisation endorses a principle, once (a withdrawn endorsement may be renewed),
     through the roles that run the workflow or its own designee."""
     require_voice(access, organisation)
-    principle = locked(Principle, principle)  # two clicks at once: one endorsement
+    principle = locked(principle)  # two clicks at once: one endorsement
     if Endorsement.objects.filter(
         principle=principle, organisation=organisation, withdrawn_at__isnull=True
     ).exists():

@@ -37,9 +37,7 @@ def proposal_create(
         created_by=created_by,
         **fields,
     )
-    proposal._history_user = created_by
-    proposal.save()
-    return proposal
+    return save_as(proposal, user=created_by)
 
 
 @transaction.atomic
@@ -137,9 +135,7 @@ def proposal_decide(*, proposal, decided_by, outcome_note: str = "", review_by=N
     proposal.outcome_note = (outcome_note or "").strip()
     if review_by is not None:
         proposal.review_by = review_by
-    proposal._history_user = decided_by
-    proposal.save()
-    return proposal
+    return save_as(proposal, user=decided_by)
 
 
 @transaction.atomic

@@ -16,9 +16,8 @@ from coalitions.align.services.signatures import signatures_ask_reconfirm
 from coalitions.align.text import paragraphs_of
 from coalitions.models import Coalition
 from coalitions.roles import Access, Permission
-from weft.db import locked
 from weft.errors import ApplicationError
-from weft.services import locked_at, save_as
+from weft.services import locked, locked_at, save_as
 from weft.validation import require_text
 
 
@@ -77,8 +76,7 @@ def statement_version_add(*, statement: UnityStatement, body: str, created_by) -
     version = StatementVersion.objects.create(
         statement=statement, number=latest + 1, body=body, created_by=created_by
     )
-    statement._history_user = created_by
-    statement.save(update_fields=["updated_at"])
+    save_as(statement, user=created_by, update_fields=["updated_at"])
     return version
 
 
@@ -121,8 +119,7 @@ def feedback_round_open(*, statement: UnityStatement, closes_at, opened_by):
     )
     if statement.status != StatementStatus.FEEDBACK:
         statement.status = StatementStatus.FEEDBACK
-        statement._history_user = opened_by
-        statement.save(update_fields=["status"])
+        save_as(statement, user=opened_by, update_fields=["status"])
     return feedback_round
 
 
@@ -158,7 +155,7 @@ def statement_archive(*, statement: UnityStatement, archived_by) -> UnityStateme
     """A published statement is archived: its sign-on page closes, its versions and
     signatures stay. The change is in the statement's history (who, when)."""
 
-    statement = locked(UnityStatement, statement)
+    statement = locked(statement)
     if statement.status != StatementStatus.PUBLISHED:
         raise ApplicationError(
             "Only a published statement is archived.",
@@ -167,6 +164,4 @@ def statement_archive(*, statement: UnityStatement, archived_by) -> UnityStateme
             code="not_published",
         )
     statement.status = StatementStatus.ARCHIVED
-    statement._history_user = archived_by
-    statement.save(update_fields=["status"])
-    return statement
+    return save_as(statement, user=archived_by, update_fields=["status"])
