@@ -4,7 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEMO_PASSWORD ?= weft-demo
+# The demo users' password: weft-demo when first loaded; `make run DEMO_PASSWORD=…` sets it,
+# on a later run too.
+DEMO_PASSWORD ?=
 
 .PHONY: run test lint format bench install migrate demo worker check clean static
 
@@ -28,8 +30,11 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
-	$(PY) manage.py loaddemo --password $(DEMO_PASSWORD)
+	$(PY) manage.py loaddemo $(if $(DEMO_PASSWORD),--password "$(DEMO_PASSWORD)")
 
+# Links in emails (invitations, password reset) point at the address runserver listens on,
+# unless WEFT_PUBLIC_URL is set.
+run: export WEFT_PUBLIC_URL ?= http://$(HOST):$(PORT)
 run: demo static
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -43,6 +43,11 @@ class Coalition(Editable):
     reports_small_count_threshold = models.PositiveSmallIntegerField(
         default=3, help_text='Counts below this are shown as "fewer than N" in funder reports.'
     )
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Stewards and organizers (who see personal data) must sign in with a second "
+        "factor (an authenticator app's code).",
+    )
     # Relationship-strength settings (half-life, weights); empty means the documented defaults.
     strength_settings = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
@@ -163,6 +168,9 @@ class AuditAction(models.TextChoices):
     SHARE_LINK_REVOKED = "share_link_revoked", "Report share link revoked"
     SHARE_LINK_OPENED = "share_link_opened", "Report opened through a share link"
     SHARE_LINK_REFUSED = "share_link_refused", "Expired or revoked share link refused"
+    INVITATION_SENT = "invitation_sent", "Invitation sent"
+    INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+    INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
 
 
 class AuditEntry(models.Model):

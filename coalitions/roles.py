@@ -37,7 +37,8 @@ class Permission(StrEnum):
     REPORTS_EDIT = "reports_edit"  # write the narrative, publish (organizers and stewards)
     REPORTS_DRAFTS_VIEW = "reports_drafts_view"  # funders see published reports only
     REPORTS_SHARE = "reports_share"  # share links for people without an account (stewards)
-    ROLES_MANAGE = "roles_manage"
+    ROLES_MANAGE = "roles_manage"  # grant, change, revoke roles; invite
+    AUDIT_VIEW = "audit_view"  # the audit log, on its page, as CSV and in the API
     PRIVACY_MANAGE = "privacy_manage"
     EXPORT = "export"
     ERASE = "erase"
@@ -69,6 +70,7 @@ GRANTS: dict[Permission, frozenset[RoleName]] = {
     Permission.REPORTS_DRAFTS_VIEW: frozenset({STEWARD, ORGANIZER, WEAVER, MEMBER}),
     Permission.REPORTS_SHARE: frozenset({STEWARD}),
     Permission.ROLES_MANAGE: frozenset({STEWARD}),
+    Permission.AUDIT_VIEW: frozenset({STEWARD}),
     Permission.PRIVACY_MANAGE: frozenset({STEWARD}),
     Permission.EXPORT: frozenset({STEWARD}),
     Permission.ERASE: frozenset({STEWARD}),

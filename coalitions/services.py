@@ -160,7 +160,11 @@ def _keep_a_steward(coalition: Coalition, *, leaving) -> None:
 
 
 # The coalition's privacy policy: only stewards change it, and every change is audited.
-PRIVACY_FIELDS = ("reports_show_organisation_names", "reports_small_count_threshold")
+PRIVACY_FIELDS = (
+    "reports_show_organisation_names",
+    "reports_small_count_threshold",
+    "require_two_factor",
+)
 
 
 @transaction.atomic

@@ -849,6 +849,32 @@ class DemoResult:
     counts: dict[str, int]
 
 
+def demo_password_set(*, password: str) -> int:
+    """Give the demo users of the loaded demo coalition this password (a second `make run
+    DEMO_PASSWORD=…`). Only the accounts that hold a role in the demo coalition, and only with
+    DEBUG on. Returns how many accounts changed."""
+    if not settings.DEBUG:
+        raise ApplicationError("loaddemo runs only with DEBUG on.", code="demo_refused")
+    if not password:
+        raise ApplicationError("The demo users need a password.", field="password")
+    users = (
+        get_user_model()
+        .objects.filter(
+            username__in=DEMO_USERNAMES,
+            coalition_roles__coalition__demo_key=DEMO_KEY,
+            coalition_roles__revoked_at__isnull=True,
+        )
+        .distinct()
+    )
+    changed = 0
+    with transaction.atomic():
+        for user in users:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            changed += 1
+    return changed
+
+
 def demo_load(*, password: str, today: datetime.date) -> DemoResult | None:
     """Build the demo coalition and its users, or return None if it is already loaded.
 

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from coalitions.models import Role
+from coalitions.models import AuditEntry, Role
+from coalitions.stewardship.models import Invitation
 from networks.models import InteractionParticipant
 from tests.allies.factories import (
     ActorFactory,
@@ -160,6 +161,11 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "suggestions-dismiss": {"POST": EDITORS},
     "roles-list": {"GET": STEWARDS, "POST": STEWARDS},
     "roles-detail": {"GET": STEWARDS, "PUT": STEWARDS, "PATCH": STEWARDS, "DELETE": STEWARDS},
+    # Invitations and the audit log (#16): stewards only.
+    "invitations-list": {"GET": STEWARDS, "POST": STEWARDS},
+    "invitations-detail": {"GET": STEWARDS, "DELETE": STEWARDS},
+    "audit-list": {"GET": STEWARDS},
+    "audit-detail": {"GET": STEWARDS},
     # Funder reports: every role reads (funders the published ones), organizers and stewards
     # write and publish, stewards share.
     "reports-list": {"GET": EVERY_ROLE, "POST": REPORT_EDITORS},
@@ -373,6 +379,14 @@ def world(coalition, personas, member_org):
             expires_at=now + datetime.timedelta(days=3),
         ),
         "saved-views": SavedViewFactory(coalition=coalition, name="Allies only"),
+        "invitations": Invitation.objects.create(
+            coalition=coalition,
+            email="invitee@example.org",
+            role="organizer",
+            token_hash="1" * 64,
+            expires_at=now + datetime.timedelta(days=3),
+        ),
+        "audit": AuditEntry.objects.filter(coalition=coalition).first(),
     }
     first_history = {
         "actors": first.history.earliest("history_date").history_id,
@@ -463,6 +477,7 @@ def request_bodies(world, coalition) -> dict:
             "participants": [first, second],
         },
         "roles": {"user": "newcomer", "role": "member"},
+        "invitations": {"email": "someone@example.org", "role": "weaver", "days": 7},
         "affiliations": {"person": world["person"].pk, "organisation": world["third"].pk},
         "skills": {"name": "Media work"},
         "skill-levels": {

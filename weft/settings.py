@@ -82,6 +82,10 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "allies",
     "coalitions",
     "networks",
@@ -95,7 +99,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "weft.links.RequestOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "coalitions.stewardship.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -112,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "weft.context_processors.vocabulary",
+                "coalitions.home.navigation.coalition_navigation",
             ],
         },
     },
@@ -187,6 +195,31 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "coalition-list"
 LOGOUT_REDIRECT_URL = "login"
 
+# Accounts (django-allauth): sign in by username or email; no open sign-up, accounts are made
+# by invitation (coalitions/stewardship); password reset never says whether an address exists.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "coalitions.stewardship.accounts.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"  # an invitation link proves the address
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "login"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Weft] "
+ACCOUNT_SESSION_REMEMBER = None  # "remember me" offered on the sign-in form
+ACCOUNT_RATE_LIMITS = {
+    # Our own per-address cap on sign-in attempts (weft/views.py) answers 429 first; allauth's
+    # per-account cap stays, so one username cannot be guessed at from many addresses.
+    "login_failed": envstr("ACCOUNT_LOGIN_FAILED_RATE", "20/5m/key"),
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Weft"
+# Stewards and organizers of a coalition that requires it must set up two-factor sign-in
+# before anything else (coalitions/stewardship/middleware.py).
+WEFT_INVITATION_DAYS_DEFAULT = envint("INVITATION_DAYS", 14)
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = envstr("TIME_ZONE", "UTC")
 USE_I18N = True
@@ -206,15 +239,24 @@ STORAGES = {
     },
 }
 
+# Email: the console in development; SMTP (EMAIL_HOST…) or an ESP through django-anymail in
+# production, e.g. EMAIL_BACKEND=anymail.backends.mailgun.EmailBackend with ANYMAIL_* set.
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+ANYMAIL = {
+    key.removeprefix("ANYMAIL_"): value
+    for key, value in os.environ.items()
+    if key.startswith("ANYMAIL_")
+}
 EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "weft@localhost")
-# Where links in emails (signature confirmation) point: the public address of this server.
-WEFT_PUBLIC_URL = envstr("WEFT_PUBLIC_URL", "http://localhost:8000").rstrip("/")
+# Where links in emails (invitations, password reset, signature confirmation) point: the public
+# address of this server. Unset, the address a request came in on (weft/links.py); `make run`
+# sets it to the address runserver is started on.
+WEFT_PUBLIC_URL = envstr("WEFT_PUBLIC_URL").rstrip("/")
 
 REST_FRAMEWORK = {
     # Browsers use the session (with CSRF); scripts use a token (Authorization: Token …).
@@ -240,6 +282,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Coalition mapping and ally management.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files come from the project (drf-spectacular-sidecar), never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "weft.schema.add_error_responses",

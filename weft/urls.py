@@ -1,7 +1,7 @@
 """The site's routes: the project's own (sign-in, health, API schema) and each package's."""
 
+from allauth.account.views import logout as account_logout
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -9,7 +9,10 @@ from weft.views import ThrottledLoginView, healthz
 
 urlpatterns = [
     path("login/", ThrottledLoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", account_logout, name="logout"),
+    # allauth's own sign-in address, throttled like the one above.
+    path("accounts/login/", ThrottledLoginView.as_view()),
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("api/v1/", include("weft.api_urls")),
@@ -19,6 +22,7 @@ urlpatterns = [
         path("", include(f"{package}.urls"))
         for package in (
             "coalitions.home",
+            "coalitions.stewardship",
             "networks.map",
             "networks.dashboard",
             "networks.transfer",
@@ -30,3 +34,7 @@ urlpatterns = [
         )
     ),
 ]
+
+handler403 = "weft.views.permission_denied"
+handler404 = "weft.views.page_not_found"
+handler500 = "weft.views.server_error"

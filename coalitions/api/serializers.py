@@ -16,6 +16,7 @@ class CoalitionSerializer(WeftModelSerializer):
         fields = (
             ("id", "name", "cause", "social_change_goal", "social_power_goal", "scale", "phase")
             + ("reports_show_organisation_names", "reports_small_count_threshold")
+            + ("require_two_factor",)
             + ("role",)
             + EDITABLE_ROW_FIELDS
         )

@@ -1,17 +1,21 @@
 """Pages about coalitions: the list a user sees after signing in, and a coalition's home."""
 
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from coalitions import roles
 from coalitions.align.models import (
     StatementStatus,
     UnityStatement,
 )
-from coalitions.home.selectors import coalition_overview
-from coalitions.models import RoleName
+from coalitions.home.selectors import coalition_overview, first_steps
+from coalitions.models import Coalition, RoleName
 from coalitions.selectors import coalition_list_for
+from coalitions.services import coalition_create
+from weft.pages import attempt
 
 
 @login_required
@@ -30,6 +34,10 @@ def coalition_home(request, coalition_id: int):
         "coalition": access.coalition,
         "can_see_dashboard": access.can(roles.Permission.DASHBOARD_VIEW),
     }
+    if access.can(roles.Permission.ROLES_MANAGE):
+        steps = first_steps(access.coalition)
+        if not all(step["done"] for step in steps):
+            context["first_steps"] = steps
     if access.can(roles.Permission.MAP_VIEW):
         context["overview"] = coalition_overview(
             access.coalition, include_sensitive=access.sees_sensitive
@@ -43,3 +51,33 @@ def coalition_home(request, coalition_id: int):
             status__in=[StatementStatus.FEEDBACK, StatementStatus.PUBLISHED],
         ).order_by("-updated_at")[:5]
     return render(request, "coalitions/coalition_home.html", context)
+
+
+class CoalitionForm(forms.ModelForm):
+    class Meta:
+        model = Coalition
+        fields = ["name", "cause", "phase", "reports_small_count_threshold"]
+        labels = {
+            "cause": "Description",
+            "phase": "Where you are",
+            "reports_small_count_threshold": "Smallest count shown in funder reports",
+        }
+        widgets = {"cause": forms.Textarea(attrs={"rows": 3})}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coalition_new(request):
+    """Start a coalition: its creator becomes its steward and lands on its first steps."""
+    form = CoalitionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        done = attempt(
+            request,
+            lambda: coalition_create(created_by=request.user, **data),
+            form=form,
+        )
+        if done.refused is None:
+            return redirect("coalition-home", done.result.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "coalitions/coalition_new.html", {"form": form}, status=status)

@@ -78,7 +78,7 @@ def sign_in():
 
     def do(page, username: str, password: str):
         page.goto(f"{page.base}/login/")
-        page.fill("input[name=username]", username)
+        page.fill("input[name=login]", username)
         page.fill("input[name=password]", password)
         page.click("button[type=submit]")
         page.wait_for_load_state("networkidle")

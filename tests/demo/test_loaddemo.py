@@ -281,13 +281,27 @@ def test_running_twice_writes_nothing_the_second_time(db, dev_settings):
     first_output = loaddemo()
     before = row_counts()
     hashes = dict(get_user_model().objects.values_list("username", "password"))
-    second_output = loaddemo(password="another-password")
+    second_output = loaddemo()
     assert row_counts() == before
     assert dict(get_user_model().objects.values_list("username", "password")) == hashes
-    assert "already loaded" in second_output
+    assert "already loaded" in second_output and "nothing was written" in second_output
     # The password is printed once, when the users are made.
     assert DEFAULT_PASSWORD in first_output
     assert DEFAULT_PASSWORD not in second_output
+
+
+def test_a_second_run_with_a_password_sets_the_demo_users_password(db, dev_settings, make_user):
+    loaddemo()
+    bystander = make_user("bystander")
+    before = row_counts()
+    output = loaddemo(password="another-password")
+    assert row_counts() == before
+    assert "password of its 5 demo users is set" in output
+    assert "another-password" not in output
+    for username in DEMO_USERNAMES:
+        assert get_user_model().objects.get(username=username).check_password("another-password")
+    bystander.refresh_from_db()
+    assert not bystander.check_password("another-password")
 
 
 def test_refused_when_debug_is_off(db, settings):

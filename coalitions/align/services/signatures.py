@@ -12,6 +12,7 @@ from django.utils import timezone
 from allies.models import Actor
 from coalitions.align.models import Signature, StatementStatus, StatementVersion, UnityStatement
 from weft.errors import ApplicationError
+from weft.links import public_url
 from weft.tokens import new_token, token_hash
 from weft.validation import require_text
 from weft.vocabulary import ActorKind
@@ -30,8 +31,8 @@ def _send_signature_email(*, signature, token: str, reconfirm: bool) -> None:
     committed. The address is used here and nowhere else: never logged."""
 
     statement = signature.version.statement
-    confirm = settings.WEFT_PUBLIC_URL + reverse("sign-confirm", args=[token])
-    withdraw = settings.WEFT_PUBLIC_URL + reverse("sign-withdraw", args=[token])
+    confirm = public_url(reverse("sign-confirm", args=[token]))
+    withdraw = public_url(reverse("sign-withdraw", args=[token]))
     if reconfirm:
         opening = (
             f'A new version (version {signature.version.number}) of "{statement.title}" '

@@ -4,7 +4,9 @@ from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from allies.api.fields import CoalitionActorField
-from coalitions.models import Role, RoleName
+from coalitions.models import AuditEntry, Role, RoleName
+from coalitions.stewardship.models import Invitation
+from coalitions.stewardship.services import INVITATION_DAYS
 from weft.vocabulary import ActorKind
 
 
@@ -41,3 +43,51 @@ class RoleSerializer(serializers.ModelSerializer):
         if self.instance is not None and "user" in attrs and attrs["user"] != self.instance.user:
             raise serializers.ValidationError({"user": "cannot be changed; grant a new role."})
         return attrs
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation (stewards only). The link's token is sent by email and kept nowhere."""
+
+    role = serializers.ChoiceField(choices=RoleName.choices)
+    organisation = CoalitionActorField(
+        required=False, allow_null=True, help_text="For members: the organisation they speak for."
+    )
+    person = CoalitionActorField(
+        required=False, allow_null=True, help_text="Who the invitee is on the map (a person)."
+    )
+    days = serializers.IntegerField(
+        write_only=True,
+        required=False,
+        min_value=INVITATION_DAYS[0],
+        max_value=INVITATION_DAYS[1],
+        help_text="How many days the link stays open (1–30; 14 if left out).",
+    )
+    state = serializers.CharField(read_only=True, help_text="sent, accepted, expired or revoked")
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "email",
+            "role",
+            "organisation",
+            "person",
+            "days",
+            "state",
+            "created_by",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+        ]
+        read_only_fields = ["created_at", "expires_at", "accepted_at", "revoked_at"]
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = ["id", "created_at", "user", "action", "details"]
+        read_only_fields = fields

@@ -6,9 +6,15 @@ from rest_framework.response import Response
 
 from coalitions import roles
 from coalitions.api.viewsets import CoalitionScopedViewSet
-from coalitions.models import Role, RoleName
+from coalitions.models import AuditAction, Role, RoleName
 from coalitions.services import role_grant, role_revoke
-from coalitions.stewardship.api.serializers import RoleSerializer
+from coalitions.stewardship import selectors as stewardship_selectors
+from coalitions.stewardship.api.serializers import (
+    AuditEntrySerializer,
+    InvitationSerializer,
+    RoleSerializer,
+)
+from coalitions.stewardship.services import invitation_create, invitation_revoke
 
 
 class RoleFilter(django_filters.FilterSet):
@@ -63,3 +69,52 @@ class RoleViewSet(CoalitionScopedViewSet):
         current = self.get_object()
         role_revoke(coalition=self.access.coalition, user=current.user, revoked_by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class InvitationViewSet(CoalitionScopedViewSet):
+    """Invitations (stewards only): send one (the link goes by email), list them with their
+    state, revoke one (DELETE). Every one of these is audited."""
+
+    serializer_class = InvitationSerializer
+    read_permission = roles.Permission.ROLES_MANAGE
+    write_permission = roles.Permission.ROLES_MANAGE
+    versioned = False
+    http_method_names = ["get", "post", "delete", "head", "options"]
+    ordering_fields = ["id", "created_at"]
+
+    def scoped_queryset(self):
+        return stewardship_selectors.invitations(self.access.coalition)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation, _token = invitation_create(access=self.access, **serializer.validated_data)
+        return Response(self.get_serializer(invitation).data, status=status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        invitation = self.get_object()
+        invitation_revoke(access=self.access, invitation_id=invitation.pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AuditFilter(django_filters.FilterSet):
+    action = django_filters.ChoiceFilter(choices=AuditAction.choices)
+    since = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte")
+    until = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte")
+
+
+class AuditEntryViewSet(CoalitionScopedViewSet):
+    """The coalition's audit log, newest first (stewards only): who did what when. Rows hold
+    ids and counts, never a person's details."""
+
+    serializer_class = AuditEntrySerializer
+    read_permission = roles.Permission.AUDIT_VIEW
+    write_permission = roles.Permission.AUDIT_VIEW
+    versioned = False
+    http_method_names = ["get", "head", "options"]
+    filterset_class = AuditFilter
+    ordering = ["-created_at", "-id"]
+    ordering_fields = ["created_at", "id"]
+
+    def scoped_queryset(self):
+        return stewardship_selectors.audit_entries(self.access.coalition)

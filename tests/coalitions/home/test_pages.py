@@ -14,21 +14,21 @@ ROLES = ["steward", "organizer", "weaver", "member", "funder"]
 def test_the_login_page_renders_a_form(client):
     response = client.get(reverse("login"))
     assert response.status_code == 200
-    assert b'name="username"' in response.content and b'name="password"' in response.content
+    assert b'name="login"' in response.content and b'name="password"' in response.content
 
 
 def test_signing_in_with_the_right_password_lands_on_the_coalition_list(client, personas):
     from tests.conftest import PASSWORD
 
-    response = client.post(reverse("login"), {"username": "weaver", "password": PASSWORD})
+    response = client.post(reverse("login"), {"login": "weaver", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("coalition-list")
 
 
 def test_a_wrong_password_is_refused_with_a_message(client, personas):
-    response = client.post(reverse("login"), {"username": "weaver", "password": "nope"})
+    response = client.post(reverse("login"), {"login": "weaver", "password": "nope"})
     assert response.status_code == 200
-    assert b"Please enter a correct username and password" in response.content
+    assert b"username and/or password you specified are not correct" in response.content
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, coalition):
@@ -97,7 +97,7 @@ def test_signing_in_is_throttled_per_address(client, personas, settings):
         },
     }
     statuses = [
-        client.post(reverse("login"), {"username": "weaver", "password": "wrong"}).status_code
+        client.post(reverse("login"), {"login": "weaver", "password": "wrong"}).status_code
         for _ in range(4)
     ]
     assert statuses == [200, 200, 200, 429]

@@ -86,7 +86,9 @@ def private_terms(coalition) -> set[str]:
         version__statement__coalition=coalition
     ).values_list("signer_name", "signer_email"):
         terms |= {name, email}
-    for user in get_user_model().objects.all():
+    # Every account's name and address but the funder's own, which their account menu shows
+    # them.
+    for user in get_user_model().objects.exclude(username="funder"):
         terms |= {user.email, user.get_full_name()}
     return {term for term in terms if term and term.strip()}
 
