@@ -20,6 +20,7 @@ from coalitions.align.models import (
     Signature,
 )
 from coalitions.models import AuditEntry
+from coalitions.stewardship.models import Invitation
 from coalitions.reports.models import Report, ShareLink
 from coalitions.services import coalition_create
 from networks.metrics.models import ActorMetric, MetricRun, RelationshipMetric
@@ -73,7 +74,16 @@ from tests.networks.factories import (
 from weft.vocabulary import ActorKind, AllyKind, ContactKind, InteractionKind, MemberPhase, Stance
 
 APPS = ("allies", "coalitions", "networks")
-READ_ONLY = {AuditEntry, MetricRun, ActorMetric, RelationshipMetric, Suggestion, Report, ShareLink}
+READ_ONLY = {
+    AuditEntry,
+    MetricRun,
+    ActorMetric,
+    RelationshipMetric,
+    Suggestion,
+    Report,
+    ShareLink,
+    Invitation,
+}
 
 REGISTERED = sorted(
     (model for model in admin.site._registry if model._meta.app_label in APPS),
@@ -108,6 +118,13 @@ def populate(user, suffix: str) -> dict:
         actor=official, messenger=person, owner=user, ask="Vote yes", next_step_on=today
     )
     AffiliationFactory(person=person, organisation=org, role_title="Chair", is_lead=True)
+    Invitation.objects.create(
+        coalition=coalition,
+        email=f"invitee-{suffix}@example.org",
+        role="organizer",
+        token_hash=f"{suffix:0>64}"[-64:],
+        expires_at=now,
+    )
     skill = SkillFactory(coalition=coalition, name=f"Facilitation {suffix}")
     SkillLevelFactory(actor=person, skill=skill, level=3, assessed_on=today, recorded_by=user)
     AllyAssessmentFactory(

@@ -15,9 +15,11 @@ from weft.vocabulary import ActorKind
 # "Movement data is dangerous data").
 TABLE = {
     "steward": set(P),
-    "organizer": set(P) - {P.ROLES_MANAGE, P.PRIVACY_MANAGE, P.EXPORT, P.ERASE, P.REPORTS_SHARE},
+    "organizer": set(P)
+    - {P.ROLES_MANAGE, P.AUDIT_VIEW, P.PRIVACY_MANAGE, P.EXPORT, P.ERASE, P.REPORTS_SHARE},
     "weaver": set(P)
-    - {P.ROLES_MANAGE, P.PRIVACY_MANAGE, P.EXPORT, P.ERASE, P.SENSITIVE_VIEW, P.REPORTS_EDIT}
+    - {P.ROLES_MANAGE, P.AUDIT_VIEW, P.PRIVACY_MANAGE, P.EXPORT, P.ERASE, P.SENSITIVE_VIEW}
+    - {P.REPORTS_EDIT}
     - {P.REPORTS_SHARE},
     "member": {
         P.MAP_VIEW,
