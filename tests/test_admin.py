@@ -20,9 +20,9 @@ from coalitions.align.models import (
     Signature,
 )
 from coalitions.models import AuditEntry
-from coalitions.stewardship.models import Invitation
 from coalitions.reports.models import Report, ShareLink
 from coalitions.services import coalition_create
+from coalitions.stewardship.models import Invitation
 from networks.metrics.models import ActorMetric, MetricRun, RelationshipMetric
 from networks.metrics.services import metric_run_execute, metric_run_request
 from networks.models import Suggestion
