@@ -3,6 +3,7 @@ zip-bomb limits checked before anything is unpacked, XML parsed with defusedxml.
 
 import csv
 import io
+import itertools
 import zipfile
 
 from networks.transfer import graphs, tables, weftjson
@@ -91,6 +92,26 @@ def _sheet_named(names: list[str], wanted: str) -> str | None:
     return None
 
 
+def _sheets(workbook):
+    """(name, rows) of the elements sheet and of the connections sheet (or None). Sheets are
+    told apart by their header: From and To make connections, as in Kumu (whose connections
+    also have a Label column); else the sheet named Elements, or the first."""
+    elements = connections = None
+    for name in workbook.sheetnames:
+        rows = workbook[name].iter_rows(values_only=True)
+        header = next(rows, None)
+        sheet = (name, itertools.chain([header] if header is not None else [], rows))
+        named = name.strip().casefold() == tables.ELEMENTS.casefold()
+        called_connections = name.strip().casefold() == tables.CONNECTIONS.casefold()
+        if called_connections or (header is not None and is_connections_header(header)):
+            connections = connections or sheet
+        elif elements is None or (named and elements[0].strip().casefold() != "elements"):
+            elements = sheet
+    if elements is None:
+        elements = (workbook.sheetnames[0], iter(()))
+    return elements, connections
+
+
 def read_xlsx(data: bytes) -> ParsedMap:
     from openpyxl import load_workbook  # imported here: only spreadsheets need it
 
@@ -102,49 +123,89 @@ def read_xlsx(data: bytes) -> ParsedMap:
         raise UnreadableFile(f"the spreadsheet cannot be opened ({type(error).__name__})") from None
     parsed = ParsedMap(format="xlsx")
     try:
-        names = workbook.sheetnames
-        elements = _sheet_named(names, tables.ELEMENTS) or (names[0] if names else None)
-        connections = _sheet_named(names, tables.CONNECTIONS)
-        if elements is None:
+        if not workbook.sheetnames:
             raise UnreadableFile("the workbook has no sheets")
-        tables.read_elements(parsed, workbook[elements].iter_rows(values_only=True), sheet=elements)
-        if connections is not None and connections != elements:
-            tables.read_connections(
-                parsed, workbook[connections].iter_rows(values_only=True), sheet=connections
-            )
+        elements, connections = _sheets(workbook)
+        name, rows = elements
+        tables.read_elements(parsed, rows, sheet=name)
+        if connections is not None:
+            name, rows = connections
+            tables.read_connections(parsed, rows, sheet=name)
     finally:
         workbook.close()
     return parsed
 
 
-def _decode(data: bytes, sheet: str) -> str:
+# The delimiters a CSV may use; the sniffer chooses among them, nothing else.
+DELIMITERS = ",;\t|"
+NOT_UTF8 = (
+    "the file is not UTF-8: it was read as {encoding}; check that accented letters came out right"
+)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """The text of a CSV and the encoding it was read in: UTF-8 (with or without a BOM),
+    UTF-16 (with a BOM, or without one when every other byte is zero), else Windows-1252 (what
+    Excel writes on Windows), else Latin-1, which reads any byte."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _utf16(data, "utf-16"), "UTF-16"
+    head = data[:200]
+    if len(head) >= 4 and head.count(b"\0") * 3 >= len(head):
+        encoding = "utf-16-le" if head[1:2] == b"\0" else "utf-16-be"
+        return _utf16(data, encoding), "UTF-16"
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "Latin-1"
+
+
+def _utf16(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding).lstrip("\ufeff")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
         raise UnreadableFile(
-            f"the file is not UTF-8 (first bad byte on line {line}): save it as CSV UTF-8 "
-            "and upload it again",
-            sheet=sheet,
-            row=line,
+            f"the file looks like UTF-16 but byte {error.start} is not: save it as CSV UTF-8 "
+            "and upload it again"
         ) from None
 
 
-def _csv_rows(text: str):
+def _delimiter(text: str) -> str:
+    """The delimiter of the header line, as the sniffer reads it; a comma when it cannot tell."""
+    first = text.split("\n", 1)[0]
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        return csv.Sniffer().sniff(first, delimiters=DELIMITERS).delimiter
     except csv.Error:
-        dialect = csv.excel
-    return csv.reader(io.StringIO(text, newline=""), dialect)
+        return ","
+
+
+def _csv_rows(text: str):
+    """Rows by the standard dialect (RFC 4180, Excel's: ``""`` inside a quoted cell is a
+    quote); only the delimiter is sniffed."""
+    return csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=_delimiter(text))
+
+
+def _csv_text(parsed: ParsedMap, data: bytes, sheet: str) -> str:
+    text, encoding = _decode(data)
+    if encoding != "UTF-8":
+        parsed.warn(sheet, None, "", NOT_UTF8.format(encoding=encoding))
+    return text
+
+
+def is_connections_header(header) -> bool:
+    """Connections have From and To columns (a Label column may be theirs too, as in Kumu)."""
+    names = {str(c or "").strip().casefold() for c in header}
+    return {"from", "to"} <= names
 
 
 def read_csv(data: bytes, *, sheet: str = "") -> ParsedMap:
-    """One CSV: Elements when it has a Label column, Connections when it has From and To."""
-    text = _decode(data, sheet or "CSV")
-    rows = list(_csv_rows(text))
+    """One CSV: Connections when it has From and To columns, else Elements."""
     parsed = ParsedMap(format="csv")
-    header = {c.strip().casefold() for c in rows[0]} if rows else set()
-    if "label" not in header and {"from", "to"} <= header:
+    rows = list(_csv_rows(_csv_text(parsed, data, sheet or "CSV")))
+    if rows and is_connections_header(rows[0]):
         tables.read_connections(parsed, rows, sheet=sheet or tables.CONNECTIONS)
         return parsed
     tables.read_elements(parsed, rows, sheet=sheet or tables.ELEMENTS)
@@ -160,11 +221,9 @@ def read_csv_zip(data: bytes) -> ParsedMap:
     if elements is None:
         raise UnreadableFile("the zip holds no elements.csv")
     parsed = ParsedMap(format="csv")
-    tables.read_elements(
-        parsed, _csv_rows(_decode(archive.read(elements), elements)), sheet=elements
-    )
+    text = _csv_text(parsed, archive.read(elements), elements)
+    tables.read_elements(parsed, _csv_rows(text), sheet=elements)
     if connections is not None:
-        tables.read_connections(
-            parsed, _csv_rows(_decode(archive.read(connections), connections)), sheet=connections
-        )
+        text = _csv_text(parsed, archive.read(connections), connections)
+        tables.read_connections(parsed, _csv_rows(text), sheet=connections)
     return parsed

@@ -14,7 +14,7 @@ from allies.models import Actor, AllyAssessment, ContactDetail, Tag
 from coalitions.models import AuditAction
 from coalitions.roles import Permission
 from coalitions.services import audit_record
-from networks.models import Interaction, InteractionParticipant, Tie
+from networks.models import ActorPosition, Interaction, InteractionParticipant, Tie
 from networks.transfer import weftjson, writers
 from networks.transfer.models import ImportJob, ImportStatus
 from networks.transfer.parsed import (
@@ -86,8 +86,12 @@ def _problem(row, column: str, message: str):
     return Problem(row.sheet if row else "", row.row if row else None, column, message)
 
 
-def import_preview(*, access, filename: str, content: bytes) -> ImportJob:
-    """Store the file and preview it: now for a small file, on a worker for a large one."""
+def import_preview(
+    *, access, filename: str, content: bytes, pin_positions: bool = False
+) -> ImportJob:
+    """Store the file and preview it: now for a small file, on a worker for a large one.
+    With ``pin_positions``, the positions the file gives its actors (Gephi's layout, a Kumu
+    map's) are applied as a pinned layout; without, they are only where the layout starts."""
     require_importer(access)
     if len(content) > max_file_bytes():
         raise ApplicationError(
@@ -104,6 +108,7 @@ def import_preview(*, access, filename: str, content: bytes) -> ImportJob:
         file_format=detect_format(filename, content[:2048]),
         content=content,
         size=len(content),
+        options={"pin_positions": bool(pin_positions)},
     )
     if len(content) > ASYNC_BYTES:
         queue_after_commit(PREVIEW_TASK, job.pk)
@@ -201,7 +206,9 @@ def import_confirm(*, access, job_id, decisions: dict | None = None) -> ImportJo
         stale = bool(plan.problems)
         if not stale:
             started = time.monotonic()
-            import_apply(plan=plan, access=access)
+            import_apply(
+                plan=plan, access=access, pin_positions=job.options.get("pin_positions", False)
+            )
             job.status = ImportStatus.APPLIED
             job.applied_at = timezone.now()
             job.applied_by = access.user
@@ -233,9 +240,10 @@ def _tags_for(coalition, names: set[str]) -> dict[str, int]:
     return existing
 
 
-def import_apply(*, plan: Plan, access) -> None:
-    """Write a plan without problems: actors, tags, assessments, contacts, ties, interactions.
-    Bulk writes with their history rows, so a 5,000-actor map is a few dozen queries."""
+def import_apply(*, plan: Plan, access, pin_positions: bool = False) -> None:
+    """Write a plan without problems: actors, tags, assessments, contacts, ties, interactions,
+    the file's positions. Bulk writes with their history rows, so a 5,000-actor map is a few
+    dozen queries."""
     coalition = access.coalition
     user = access.user
     today = timezone.localdate()
@@ -259,6 +267,34 @@ def import_apply(*, plan: Plan, access) -> None:
         _apply_contacts(plan, actor_ids)
     _apply_ties(plan, actor_ids, coalition, user)
     _apply_interactions(plan, actor_ids, coalition, user)
+    _apply_positions(plan, actor_ids, pin=pin_positions)
+
+
+def _apply_positions(plan: Plan, actor_ids: dict, *, pin: bool) -> None:
+    """The file's positions: pinned when asked (the layout keeps them), else starting places
+    for the next layout run. A position someone pinned by hand is only replaced by a pinned
+    one."""
+    placed = {
+        actor_ids[i]: a.row.position
+        for i, a in enumerate(plan.actors)
+        if a.merged_into is None and a.row.position
+    }
+    if not placed:
+        return
+    if not pin:
+        pinned = ActorPosition.objects.filter(actor_id__in=placed, is_pinned=True)
+        for actor_id in pinned.values_list("actor_id", flat=True):
+            placed.pop(actor_id)
+    ActorPosition.objects.bulk_create(
+        [
+            ActorPosition(actor_id=actor_id, x=x, y=y, is_pinned=pin)
+            for actor_id, (x, y) in placed.items()
+        ],
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["actor"],
+        update_fields=["x", "y", "is_pinned", "updated_at"],
+    )
 
 
 def _create_actors(plan: Plan, coalition, user) -> dict[int, int]:
@@ -270,6 +306,7 @@ def _create_actors(plan: Plan, coalition, user) -> dict[int, int]:
             coalition_id=coalition.pk,  # an id, not the object: cheaper per row
             name=a.row.label,
             kind=a.row.kind,
+            type_label=a.row.type_label,
             description=a.row.description,
             is_sensitive=a.row.is_sensitive,
             is_directly_affected=a.row.is_directly_affected,
@@ -304,6 +341,7 @@ def _update_actors(live: list, user) -> None:
             actor.name = row.label
         if row.kind_given:
             actor.kind = row.kind
+            actor.type_label = row.type_label
         actor.description = row.description or actor.description
         # An import never makes a sensitive actor public, nor un-marks the directly affected.
         actor.is_sensitive = actor.is_sensitive or row.is_sensitive
@@ -319,6 +357,7 @@ def _update_actors(live: list, user) -> None:
         [
             "name",
             "kind",
+            "type_label",
             "description",
             "is_sensitive",
             "is_directly_affected",
@@ -410,7 +449,11 @@ def _end(end: tuple[str, int], actor_ids: dict) -> int:
 
 
 def _apply_ties(plan: Plan, actor_ids: dict, coalition, user) -> None:
-    fields = ("kind", "direction", "strength", "description", "started_on", "ended_on")
+    fields = ("kind", "direction", "strength", "description", "started_on", "ended_on") + (
+        "type_label",
+        "declared_weight",
+        "custom_fields",
+    )
     new = []
     updates = {}
     for tie in plan.ties:
@@ -433,6 +476,10 @@ def _apply_ties(plan: Plan, actor_ids: dict, coalition, user) -> None:
         row = updates[tie.pk]
         tie.direction = row.direction
         tie.strength = row.strength if row.strength is not None else tie.strength
+        if row.declared_weight is not None:
+            tie.declared_weight = row.declared_weight
+        tie.type_label = row.type_label or tie.type_label
+        tie.custom_fields = {**tie.custom_fields, **row.custom_fields}
         tie.description = row.description or tie.description
         tie.started_on = row.started_on or tie.started_on
         tie.ended_on = row.ended_on or tie.ended_on
@@ -445,6 +492,9 @@ def _apply_ties(plan: Plan, actor_ids: dict, coalition, user) -> None:
         [
             "direction",
             "strength",
+            "declared_weight",
+            "type_label",
+            "custom_fields",
             "description",
             "started_on",
             "ended_on",

@@ -107,16 +107,19 @@ def test_a_suggested_duplicate_can_be_merged_on_confirm(client_for, coalition, m
 def test_a_preview_with_row_errors_cannot_be_confirmed(client_for, coalition):
     client = client_for("organizer")
     before = counts(coalition)
-    elements = [*KUMU_ELEMENTS, ["Ghost", "Robot", "", "", "k9", "", ""]]
-    connections = [*KUMU_CONNECTIONS, ["Maria Lopez", "Nobody", "", "", 9, "", ""]]
+    elements = [*KUMU_ELEMENTS, ["Ghost", "Robot", "", "", "k9", "friendly", ""]]
+    connections = [*KUMU_CONNECTIONS, ["Maria Lopez", "Nobody", "", "", -9, "", ""]]
     body = upload(client, coalition, xlsx(elements, connections)).json()
     assert body["status"] == "previewed" and body["can_confirm"] is False
     errors = [(e["sheet"], e["row"], e["column"]) for e in body["summary"]["errors"]]
     assert errors == [
-        ("Elements", 6, "Type"),
+        ("Elements", 6, "Stance"),
         ("Connections", 5, "Strength"),
         ("Connections", 5, "To"),
     ]
+    # A type Weft does not know is a warning, never a refusal.
+    warnings = [(w["sheet"], w["row"], w["column"]) for w in body["summary"]["warnings"]]
+    assert warnings == [("Elements", 6, "Type")]
     response = confirm(client, coalition, body["id"])
     assert response.status_code == 409
     assert counts(coalition) == before
@@ -128,7 +131,7 @@ def test_a_file_that_cannot_be_read_fails_with_its_reason(client_for, coalition)
     cases = [
         (zip_bomb(), "bomb.xlsx", "zip bomb"),
         (BILLION_LAUGHS, "map.graphml", "DTD or entities"),
-        (csv_bytes([["Label"], ["München"]], encoding="latin-1"), "e.csv", "not UTF-8"),
+        (b"PK\x03\x04 not a zip", "map.xlsx", "not a valid XLSX"),
     ]
     for data, name, reason in cases:
         body = upload(client, coalition, data, name).json()
@@ -199,11 +202,13 @@ def test_a_large_file_is_previewed_by_a_worker_with_progress(
 
 def test_the_confirm_refuses_a_preview_the_map_has_outgrown(client_for, coalition):
     client = client_for("organizer")
-    body = upload(client, coalition, xlsx()).json()
+    library = ActorFactory(coalition=coalition, name="Riverside Library", kind="institution")
+    ActorFactory(coalition=coalition, name="Maria Lopez", kind="person")
+    connections = csv_bytes([["From", "To"], ["Maria Lopez", "Riverside Library"]])
+    body = upload(client, coalition, connections, "connections.csv").json()
     assert body["can_confirm"] is True
-    # Meanwhile someone gives an actor the file's ID k3 and the label of another row, so
-    # two rows would now update the same actor.
-    ActorFactory(coalition=coalition, name="Faith Leaders Network", kind="group", external_key="k3")
+    # Meanwhile someone deletes the library the connection goes to.
+    Actor.objects.filter(pk=library.pk).delete()
     before = counts(coalition)
     response = confirm(client, coalition, body["id"])
     assert response.status_code == 409
@@ -211,7 +216,7 @@ def test_the_confirm_refuses_a_preview_the_map_has_outgrown(client_for, coalitio
     assert counts(coalition) == before
     job = ImportJob.objects.get(pk=body["id"])
     assert job.status == ImportStatus.PREVIEWED
-    assert "both match the same actor" in job.summary["errors"][0]["message"]
+    assert "'Riverside Library'" in job.summary["errors"][0]["message"]
 
 
 def test_weft_json_import_keeps_assessments_and_interactions(client_for, coalition):
