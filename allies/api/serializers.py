@@ -59,7 +59,7 @@ class ActorSerializer(WeftModelSerializer):
     class Meta:
         model = Actor
         fields = (
-            ("id", "name", "kind", "description", "tags")
+            ("id", "name", "kind", "type_label", "description", "tags")
             + ("is_sensitive", "is_directly_affected", "external_key", "custom_fields")
             + ("current_assessment", "contact_details")
             + EDITABLE_ROW_FIELDS

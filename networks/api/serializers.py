@@ -23,6 +23,7 @@ class TieSerializer(WeftModelSerializer):
         fields = (
             ("id", "source", "target", "kind", "direction", "strength", "started_on", "ended_on")
             + ("is_sensitive", "description")
+            + ("type_label", "declared_weight", "custom_fields")
             + EDITABLE_ROW_FIELDS
         )
         read_only_fields = ["created_at", "updated_at"]

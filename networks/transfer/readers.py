@@ -6,7 +6,8 @@ import io
 import itertools
 import zipfile
 
-from networks.transfer import graphs, tables, weftjson
+from networks.transfer import columns as templates
+from networks.transfer import graphs, tables, values, weftjson
 from networks.transfer.parsed import (
     MAX_FILE_BYTES,
     MAX_UNZIPPED_BYTES,
@@ -35,9 +36,12 @@ def detect_format(filename: str, head: bytes) -> str:
     return "csv"
 
 
-def read_map(filename: str, data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> ParsedMap:
+def read_map(
+    filename: str, data: bytes, *, max_bytes: int = MAX_FILE_BYTES, columns: dict | None = None
+) -> ParsedMap:
     """The map a file holds. Raises UnreadableFile when the file cannot be read at all; row
-    problems are collected in the result, every one of them, not just the first."""
+    problems are collected in the result, every one of them, not just the first. ``columns``
+    maps a CSV's columns to Weft's (the preview's column-mapping step)."""
     if len(data) > max_bytes:
         raise UnreadableFile(
             f"the file is {len(data) / 1048576:.1f} MB, over the limit of "
@@ -51,7 +55,7 @@ def read_map(filename: str, data: bytes, *, max_bytes: int = MAX_FILE_BYTES) -> 
     if kind == "zip":
         return read_csv_zip(data)
     if kind == "csv":
-        return read_csv(data)
+        return read_csv(data, columns=columns)
     if kind == "graphml":
         return graphs.read_graphml(data)
     if kind == "gexf":
@@ -92,15 +96,15 @@ def _sheet_named(names: list[str], wanted: str) -> str | None:
     return None
 
 
-def _sheets(workbook):
+def _sheets(parsed: ParsedMap, workbook):
     """(name, rows) of the elements sheet and of the connections sheet (or None). Sheets are
     told apart by their header: From and To make connections, as in Kumu (whose connections
-    also have a Label column); else the sheet named Elements, or the first."""
+    also have a Label column); else the sheet named Elements, or the first. Onodo's and
+    LittleSis's column names are read as theirs."""
     elements = connections = None
     for name in workbook.sheetnames:
-        rows = workbook[name].iter_rows(values_only=True)
-        header = next(rows, None)
-        sheet = (name, itertools.chain([header] if header is not None else [], rows))
+        header, rows = prepared(parsed, workbook[name].iter_rows(values_only=True), name)
+        sheet = (name, rows)
         named = name.strip().casefold() == tables.ELEMENTS.casefold()
         called_connections = name.strip().casefold() == tables.CONNECTIONS.casefold()
         if called_connections or (header is not None and is_connections_header(header)):
@@ -125,7 +129,7 @@ def read_xlsx(data: bytes) -> ParsedMap:
     try:
         if not workbook.sheetnames:
             raise UnreadableFile("the workbook has no sheets")
-        elements, connections = _sheets(workbook)
+        elements, connections = _sheets(parsed, workbook)
         name, rows = elements
         tables.read_elements(parsed, rows, sheet=name)
         if connections is not None:
@@ -201,11 +205,53 @@ def is_connections_header(header) -> bool:
     return {"from", "to"} <= names
 
 
-def read_csv(data: bytes, *, sheet: str = "") -> ParsedMap:
-    """One CSV: Connections when it has From and To columns, else Elements."""
+def prepared(parsed: ParsedMap, rows, sheet: str, columns: dict | None = None):
+    """(header, rows with that header) of a sheet whose columns may be named otherwise than
+    Kumu names them: mapped by the user (``columns``), or Onodo's or LittleSis's template
+    (said in a warning). None for the header of an empty sheet."""
+    rows = iter(rows)
+    header = next(rows, None)
+    if header is None:
+        return None, iter(())
+    mapping, template = columns, None
+    if mapping is None:
+        found = templates.template_for(header)
+        if found is not None:
+            template, mapping = found
+            parsed.warn(sheet, 1, "", f"the columns were read as {template}'s template")
+    if mapping:
+        header = templates.renamed(header, mapping)
+    if template == "LittleSis" and "Type" in header:
+        rows = _littlesis_categories(rows, header.index("Type"))
+    return header, itertools.chain([header], rows)
+
+
+def _littlesis_categories(rows, index: int):
+    """LittleSis's numbered relationship categories, as their names."""
+    for row in rows:
+        cell = values.text(row[index]) if index < len(row) else ""
+        if cell in templates.LITTLESIS_CATEGORIES:
+            row = (*row[:index], templates.LITTLESIS_CATEGORIES[cell], *row[index + 1 :])
+        yield row
+
+
+def csv_header(data: bytes) -> list[str]:
+    """The first row of a CSV (for a remembered column mapping), or [] when unreadable."""
+    try:
+        text, _ = _decode(data[:65536])
+        return next(_csv_rows(text), [])
+    except (UnreadableFile, csv.Error):
+        return []
+
+
+def read_csv(data: bytes, *, sheet: str = "", columns: dict | None = None) -> ParsedMap:
+    """One CSV: Connections when it has From and To columns (Source and Target in Onodo's
+    template, entity1_id and entity2_id in LittleSis's), else Elements. ``columns`` maps the
+    file's columns to Weft's, as a user chose in the preview."""
     parsed = ParsedMap(format="csv")
-    rows = list(_csv_rows(_csv_text(parsed, data, sheet or "CSV")))
-    if rows and is_connections_header(rows[0]):
+    rows = _csv_rows(_csv_text(parsed, data, sheet or "CSV"))
+    header, rows = prepared(parsed, rows, sheet or "CSV", columns)
+    if header is not None and is_connections_header(header):
         tables.read_connections(parsed, rows, sheet=sheet or tables.CONNECTIONS)
         return parsed
     tables.read_elements(parsed, rows, sheet=sheet or tables.ELEMENTS)

@@ -16,7 +16,8 @@ from coalitions.roles import Permission
 from coalitions.services import audit_record
 from networks.models import ActorPosition, Interaction, InteractionParticipant, Tie
 from networks.transfer import weftjson, writers
-from networks.transfer.models import ImportJob, ImportStatus
+from networks.transfer.columns import check_mapping, header_key
+from networks.transfer.models import ColumnMapping, ImportJob, ImportStatus
 from networks.transfer.parsed import (
     MAX_FILE_BYTES,
     ParsedMap,
@@ -25,7 +26,7 @@ from networks.transfer.parsed import (
     parsed_to_json,
 )
 from networks.transfer.plan import CREATE, UPDATE, Plan, build_plan
-from networks.transfer.readers import detect_format, read_map
+from networks.transfer.readers import csv_header, detect_format, read_map
 from networks.transfer.selectors import import_snapshot, map_export
 from weft.bulk import create_with_history
 from weft.errors import ApplicationError
@@ -101,14 +102,22 @@ def import_preview(
             status=413,
             code="too_large",
         )
+    file_format = detect_format(filename, content[:2048])
+    options = {"pin_positions": bool(pin_positions)}
+    if file_format == "csv":
+        remembered = ColumnMapping.objects.filter(
+            coalition=access.coalition, header=header_key(csv_header(content))
+        ).first()
+        if remembered is not None:
+            options["columns"] = remembered.columns
     job = ImportJob.objects.create(
         coalition=access.coalition,
         created_by=access.user,
         filename=filename[-200:],
-        file_format=detect_format(filename, content[:2048]),
+        file_format=file_format,
         content=content,
         size=len(content),
-        options={"pin_positions": bool(pin_positions)},
+        options=options,
     )
     if len(content) > ASYNC_BYTES:
         queue_after_commit(PREVIEW_TASK, job.pk)
@@ -119,8 +128,11 @@ def import_preview(
 def import_job_preview(*, job: ImportJob, access) -> ImportJob:
     """Read and plan; write only the job's summary."""
     started = time.monotonic()
+    columns = job.options.get("columns")
     try:
-        parsed = read_map(job.filename, bytes(job.content), max_bytes=max_file_bytes())
+        parsed = read_map(
+            job.filename, bytes(job.content), max_bytes=max_file_bytes(), columns=columns
+        )
         job.progress = 50
         job.save(update_fields=["progress"])  # a worker's progress, for the page to show
     except UnreadableFile as error:
@@ -131,10 +143,19 @@ def import_job_preview(*, job: ImportJob, access) -> ImportJob:
         return job
     plan = _plan_for(job, access, parsed, job.decisions)
     job.summary = plan.summary()
+    if job.file_format == "csv":
+        # A CSV's columns can be mapped to Weft's fields in the preview, which reads the file
+        # again: it is kept until the import is applied.
+        job.summary["columns"] = [c for c in csv_header(bytes(job.content)) if c]
+        if columns:
+            job.summary["column_mapping"] = columns
+            plan.warnings.append(_problem(None, "", MAPPED))
+            job.summary["warnings"] = [p.as_dict() for p in plan.warnings]
+    else:
+        job.content = b""  # its rows are in ``parsed`` now; the upload itself is not kept
     job.status = ImportStatus.PREVIEWED
     job.progress = 100
     job.parsed = parsed_to_json(parsed)
-    job.content = b""  # its rows are in ``parsed`` now; the upload itself is not kept
     job.save(update_fields=["status", "summary", "progress", "parsed", "content"])
     logger.info(
         "import preview job=%s actors=%s ties=%s errors=%s seconds=%.2f",
@@ -145,6 +166,41 @@ def import_job_preview(*, job: ImportJob, access) -> ImportJob:
         time.monotonic() - started,
     )
     return job
+
+
+MAPPED = "the file's columns were read as mapped in the preview (for this coalition)"
+
+
+def import_columns(*, access, job_id, columns: dict) -> ImportJob:
+    """Map a CSV's columns to Weft's fields and preview it again; the mapping is remembered
+    for the coalition, so that the next file with the same header is read the same way."""
+    require_importer(access)
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update().filter(pk=import_job_for(access, job_id).pk).get()
+        )
+        if job.file_format != "csv" or not job.content:
+            raise ApplicationError(
+                "Only the columns of a CSV not yet applied can be mapped.",
+                field="columns",
+                status=409,
+                code="not_mappable",
+            )
+        header = csv_header(bytes(job.content))
+        try:
+            mapping = check_mapping(header, columns)
+        except ValueError as error:
+            message = str(error)
+            raise ApplicationError(
+                message[:1].upper() + message[1:] + ".", field="columns"
+            ) from None
+        ColumnMapping.objects.update_or_create(
+            coalition=access.coalition, header=header_key(header), defaults={"columns": mapping}
+        )
+        job.options = {**job.options, "columns": mapping}
+        job.decisions = {}
+        job.save(update_fields=["options", "decisions"])
+        return import_job_preview(job=job, access=access)
 
 
 def empty_summary(errors: list[dict]) -> dict:
@@ -213,13 +269,17 @@ def import_confirm(*, access, job_id, decisions: dict | None = None) -> ImportJo
             job.applied_at = timezone.now()
             job.applied_by = access.user
             job.parsed = None  # the rows now live in the map
+            job.content = b""
             logger.info("import apply job=%s seconds=%.2f", job.pk, time.monotonic() - started)
             from networks.map.services import layout_request
 
             layout_request(coalition_id=access.coalition.pk)
         job.summary = plan.summary()
         job.save(
-            update_fields=["summary", "status", "applied_at", "applied_by", "parsed", "decisions"]
+            update_fields=(
+                ["summary", "status", "applied_at", "applied_by", "parsed", "decisions"]
+                + ["content"]
+            )
         )
     if stale:
         raise ApplicationError(

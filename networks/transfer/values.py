@@ -77,6 +77,18 @@ TIE_KINDS = {
     "investor": "funding",
     "invests in": "funding",
     "donor": "funding",
+    # LittleSis's relationship categories.
+    "position": "affiliation",
+    "membership": "affiliation",
+    "education": "affiliation",
+    "hierarchy": "affiliation",
+    "ownership": "affiliation",
+    "donation": "funding",
+    "transaction": "funding",
+    "lobbying": "influence",
+    "professional": "collaboration",
+    "social": "trust",
+    "generic": "collaboration",
     "other": "other",
 }
 DEFAULT_TIE_KIND = "collaboration"
@@ -87,6 +99,13 @@ DIRECTIONS = {
     "mutual": "mutual",
     "both": "mutual",
     "bidirectional": "mutual",
+    # Onodo's Directed column.
+    "1": "directed",
+    "0": "undirected",
+    "true": "directed",
+    "false": "undirected",
+    "yes": "directed",
+    "no": "undirected",
 }
 DEFAULT_DIRECTION = "undirected"
 

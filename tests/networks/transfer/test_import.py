@@ -307,3 +307,64 @@ def test_a_second_delivery_of_a_preview_task_reads_nothing(coalition, personas, 
     monkeypatch.setattr(tasks, "import_job_preview", lambda **kwargs: read.append(kwargs))
     assert tasks.preview_import.apply(args=[job.pk]).get() == "skipped"
     assert read == []
+
+
+ONODO_NODES = [["Name", "Type", "Description", "Visible"], ["Anakin", "sith", "A Jedi", 1]]
+ONODO_RELATIONS = [["Source", "Type", "Target", "Directed"], ["Anakin", "father of", "Luke", 1]]
+
+
+def test_onodo_and_littlesis_templates_import_by_their_own_column_names(client_for, coalition):
+    client = client_for("organizer")
+    nodes = [*ONODO_NODES, ["Luke", "jedi", "", 1]]
+    body = upload(client, coalition, xlsx(nodes, ONODO_RELATIONS, names=("Nodes", "Relations")))
+    summary = body.json()["summary"]
+    assert summary["errors"] == [] and summary["actors_created"] == 2
+    assert "Onodo's template" in summary["warnings"][0]["message"]
+    assert confirm(client, coalition, body.json()["id"]).status_code == 200
+    tie = Tie.objects.get(coalition=coalition, source__name="Anakin", target__name="Luke")
+    assert (tie.direction, tie.kind, tie.type_label) == ("directed", "other", "father of")
+    anakin = Actor.objects.get(coalition=coalition, name="Anakin")
+    assert anakin.type_label == "sith" and anakin.custom_fields == {"Visible": 1}
+    entities = csv_bytes(
+        [["id", "name", "primary_ext", "blurb"], ["7", "Acme Corp", "Org", "Makes things"]]
+    )
+    relationships = csv_bytes(
+        [["entity1_id", "entity2_id", "category_id", "amount"], ["7", "Anakin", "5", "1000"]]
+    )
+    for name, data in (("entities.csv", entities), ("relationships.csv", relationships)):
+        body = upload(client, coalition, data, name).json()
+        assert body["summary"]["errors"] == [], body["summary"]["errors"]
+        assert confirm(client, coalition, body["id"]).status_code == 200
+    acme = Actor.objects.get(coalition=coalition, external_key="7")
+    assert (acme.name, acme.kind, acme.description) == ("Acme Corp", "organisation", "Makes things")
+    donation = Tie.objects.get(coalition=coalition, source=acme)
+    assert (donation.kind, donation.type_label, donation.custom_fields) == (
+        "funding",
+        "Donation",
+        {"amount": 1000},
+    )
+
+
+def test_a_csv_s_columns_are_mapped_in_the_preview_and_remembered(client_for, coalition):
+    client = client_for("organizer")
+    rows = [["Organisation", "Sort", "Notes"], ["Riverside Food Bank", "charity", "Tuesdays"]]
+    body = upload(client, coalition, csv_bytes(rows), "groups.csv").json()
+    assert [e["column"] for e in body["summary"]["errors"]] == ["Label"]
+    assert body["summary"]["columns"] == ["Organisation", "Sort", "Notes"]
+    path = f"/api/v1/coalitions/{coalition.pk}/imports/{body['id']}/columns/"
+    wrong = post(client, path, {"columns": {"Organisation": "Label", "Nope": "Type"}})
+    assert wrong.status_code == 400 and wrong.json()["field"] == "columns"
+    assert "'Nope'" in wrong.json()["detail"]
+    mapped = post(client, path, {"columns": {"Organisation": "Label", "Sort": "Type"}})
+    assert mapped.status_code == 200, mapped.json()
+    summary = mapped.json()["summary"]
+    assert summary["errors"] == [] and summary["actors_created"] == 1
+    assert summary["column_mapping"] == {"Organisation": "Label", "Sort": "Type"}
+    assert confirm(client, coalition, body["id"]).status_code == 200
+    bank = Actor.objects.get(coalition=coalition, name="Riverside Food Bank")
+    assert (bank.kind, bank.custom_fields) == ("organisation", {"Notes": "Tuesdays"})
+    # The next file with the same columns is read the same way without asking.
+    again = [rows[0], ["Northside Pantry", "charity", ""]]
+    body = upload(client, coalition, csv_bytes(again), "more.csv").json()
+    assert body["summary"]["errors"] == [] and body["summary"]["actors_created"] == 1
+    assert any("as mapped" in w["message"] for w in body["summary"]["warnings"])

@@ -151,7 +151,7 @@ def test_every_row_problem_is_reported_at_once_with_sheet_row_and_column():
 
 
 def test_a_sheet_without_a_label_column_is_named():
-    parsed = read_map("x.xlsx", xlsx([["Name", "Type"], ["Alpha", "Org"]], None))
+    parsed = read_map("x.xlsx", xlsx([["Organisation", "Type"], ["Alpha", "Org"]], None))
     assert messages(parsed) == [
         ("Elements", 1, "Label", "there is no Label column: every element needs a label")
     ]

@@ -257,3 +257,17 @@ def test_gephis_graphml_positions_are_a_starting_layout_unless_pinned(personas):
     assert first.custom_fields == {"tooltip": "LIT(lngx=-92.224444,laty=34.729444)"}
     position = ActorPosition.objects.get(actor=first)
     assert (position.x, position.y, position.is_pinned) == (-922.24444, -347.29444, False)
+
+
+def test_the_panels_api_shows_type_labels_weights_and_fields(client_for, coalition, personas):
+    access = roles.access_for(personas["organizer"], coalition.pk)
+    content = (KUMU / "paypal-mafia.xlsx").read_bytes()
+    job = import_preview(access=access, filename="paypal.xlsx", content=content)
+    import_confirm(access=access, job_id=job.pk)
+    client = client_for("organizer")
+    botha = Actor.objects.get(coalition=coalition, name="Roelof Botha")
+    actor = client.get(f"/api/v1/coalitions/{coalition.pk}/actors/{botha.pk}/").json()
+    assert actor["type_label"] == "" and actor["custom_fields"]["Image"].startswith("http")
+    ties = client.get(f"/api/v1/coalitions/{coalition.pk}/ties/?actor={botha.pk}").json()
+    assert {t["type_label"] for t in ties["results"]} == {"Employee/Founder", "Investor"}
+    assert all("declared_weight" in t and "custom_fields" in t for t in ties["results"])
