@@ -64,7 +64,8 @@ class ActorSerializer(WeftModelSerializer):
             + ("current_assessment", "contact_details")
             + EDITABLE_ROW_FIELDS
         )
-        read_only_fields = ["created_at", "updated_at"]
+        # The type label is the imported file's own word for the kind: set by imports.
+        read_only_fields = ["created_at", "updated_at", "type_label"]
 
     def get_fields(self):
         fields = super().get_fields()
