@@ -50,6 +50,12 @@ class Actor(Editable):
     )
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=ActorKind.choices)
+    type_label = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The type an imported file gave the actor, in its own words (Kumu's free-text "
+        "type), kept beside Weft's kind.",
+    )
     description = models.TextField(blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="actors")
     is_sensitive = models.BooleanField(

@@ -1,5 +1,10 @@
-"""Import of a Kumu spreadsheet (POST …/imports/ then …/confirm/, as services) against the
-bare parse of the same file with the same library.
+"""Import of a Kumu spreadsheet and of a Gephi GEXF (POST …/imports/ then …/confirm/, as
+services) against the bare parse of the same file with the same library.
+
+**GEXF**: N nodes with typed attributes (an integer, a double, a string; a viz position,
+colour and size) and M weighted edges (weights 0.1–50, an integer and a string attribute)
+between random distinct pairs, seeded. The bare parse is defusedxml's ElementTree (what the
+importer reads with) building the tree and visiting every node, edge and attribute value.
 
 The file: an XLSX in Kumu's layout with N elements (Label, Type, Description, Tags, ID, Stance,
 one custom column) and M connections between random distinct pairs (From, To by label, Type,
@@ -80,6 +85,69 @@ def connection_row(rng: random.Random, source: str, target: str) -> list:
     return [source, target, kind, direction, strength, ""]
 
 
+def gexf_file(n_nodes: int, n_edges: int, seed: int = SEED) -> bytes:
+    """A GEXF 1.3 as Gephi writes it, with attributes, drawing and weights (seeded)."""
+    from xml.sax.saxutils import quoteattr
+
+    rng = random.Random(seed)
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">',
+        "<meta><creator>Gephi 0.10.1</creator></meta>",
+        '<graph defaultedgetype="undirected" mode="static">',
+        '<attributes class="node" mode="static">',
+        '<attribute id="modularity_class" title="Modularity Class" type="integer"/>',
+        '<attribute id="budget" title="Budget" type="double"/>',
+        '<attribute id="sector" title="Sector" type="string"/>',
+        "</attributes>",
+        '<attributes class="edge" mode="static">',
+        '<attribute id="since" title="Since" type="integer"/>',
+        '<attribute id="channel" title="Channel" type="string"/>',
+        "</attributes>",
+        "<nodes>",
+    ]
+    for i in range(n_nodes):
+        label = f"{' '.join(rng.sample(WORDS, 2)).title()} {i:05d}"
+        lines += [
+            f'<node id="n{i}" label={quoteattr(label)}><attvalues>',
+            f'<attvalue for="modularity_class" value="{rng.randint(0, 12)}"/>',
+            f'<attvalue for="budget" value="{rng.uniform(0, 1e6):.2f}"/>',
+            f'<attvalue for="sector" value="{rng.choice(WORDS)}"/>',
+            "</attvalues>",
+            f'<viz:size value="{rng.uniform(1, 40):.3f}"/>',
+            f'<viz:position x="{rng.uniform(-900, 900):.4f}" y="{rng.uniform(-900, 900):.4f}"/>',
+            f'<viz:color r="{rng.randint(0, 255)}" g="{rng.randint(0, 255)}" '
+            f'b="{rng.randint(0, 255)}"/>',
+            "</node>",
+        ]
+    lines += ["</nodes>", "<edges>"]
+    seen = set()
+    while len(seen) < n_edges:
+        a, b = rng.sample(range(n_nodes), 2)
+        if (a, b) in seen or (b, a) in seen:
+            continue
+        seen.add((a, b))
+        lines += [
+            f'<edge id="e{len(seen)}" source="n{a}" target="n{b}" '
+            f'weight="{rng.uniform(0.1, 50):.2f}"><attvalues>',
+            f'<attvalue for="since" value="{rng.randint(1990, 2025)}"/>',
+            f'<attvalue for="channel" value="{rng.choice(WORDS)}"/>',
+            "</attvalues></edge>",
+        ]
+    lines += ["</edges>", "</graph>", "</gexf>", ""]
+    return "\n".join(lines).encode()
+
+
+def bare_gexf_parse(content: bytes) -> int:
+    from defusedxml import ElementTree
+
+    root = ElementTree.fromstring(content, forbid_dtd=True)
+    seen = 0
+    for element in root.iter():
+        seen += len(element.attrib) + 1
+    return seen
+
+
 def bare_parse(content: bytes) -> int:
     from openpyxl import load_workbook
 
@@ -100,13 +168,13 @@ def fresh_access(user):
     return roles.access_for(user, coalition.pk)
 
 
-def import_once(user, content: bytes) -> tuple[float, float, object]:
+def import_once(user, content: bytes, filename="bench.xlsx") -> tuple[float, float, object]:
     from networks.transfer.services import import_confirm, import_job_preview
 
     access = fresh_access(user)
     started = time.perf_counter()
     job = import_job_preview(
-        job=_job(access, content),
+        job=_job(access, content, filename),
         access=access,
     )
     previewed = time.perf_counter()
@@ -116,14 +184,14 @@ def import_once(user, content: bytes) -> tuple[float, float, object]:
     return previewed - started, applied - previewed, access.coalition
 
 
-def _job(access, content: bytes):
+def _job(access, content: bytes, filename: str):
     from networks.transfer.models import ImportJob
 
     return ImportJob.objects.create(
         coalition=access.coalition,
         created_by=access.user,
-        filename="bench.xlsx",
-        file_format="xlsx",
+        filename=filename,
+        file_format=filename.rsplit(".", 1)[-1],
         content=content,
         size=len(content),
     )
@@ -201,4 +269,65 @@ def run(*, smoke: bool, cleanup: bool) -> tuple[dict, list[str]]:
     misses = []
     if not smoke and ratio > MAX_RATIO:
         misses.append(f"preview + apply is {ratio:.2f}x the bare parse (target {MAX_RATIO}x)")
+    gexf, gexf_misses = run_gexf(smoke=smoke, cleanup=cleanup)
+    figures["gexf"] = gexf
+    return figures, misses + gexf_misses
+
+
+def measure_gexf(user, content: bytes, repeat: int = REPEAT) -> tuple[dict, list]:
+    """The best of ``repeat`` bare parses and whole imports of one GEXF, in turn in one run;
+    the coalitions imported into are returned for cleaning up."""
+    bare, preview, apply = [], [], []
+    coalitions = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        bare_gexf_parse(content)
+        bare.append(time.perf_counter() - started)
+        took_preview, took_apply, coalition = import_once(user, content, "bench.gexf")
+        preview.append(took_preview)
+        apply.append(took_apply)
+        coalitions.append(coalition)
+    best_bare, best_preview, best_apply = min(bare), min(preview), min(apply)
+    return {
+        "file_mib": round(len(content) / MIB, 2),
+        "bare_parse_s": round(best_bare, 3),
+        "preview_s": round(best_preview, 3),
+        "apply_s": round(best_apply, 3),
+        "import_over_parse": round((best_preview + best_apply) / best_bare, 2),
+    }, coalitions
+
+
+def run_gexf(*, smoke: bool, cleanup: bool) -> tuple[dict, list[str]]:
+    from django.contrib.auth import get_user_model
+
+    from allies.models import Actor
+    from coalitions.models import Coalition
+    from networks.models import Tie
+
+    n_nodes, n_edges = SMOKE_SIZE if smoke else FULL_SIZE
+    content = gexf_file(n_nodes, n_edges)
+    user = get_user_model().objects.create_user(
+        username=f"import-bench-{secrets.token_hex(4)}", password=None
+    )
+    coalitions = []
+    try:
+        figures, coalitions = measure_gexf(user, content)
+        last = coalitions[-1]
+        counts = (
+            Actor.objects.filter(coalition=last).count(),
+            Tie.objects.filter(coalition=last).count(),
+        )
+        assert counts == (n_nodes, n_edges), counts
+    finally:
+        if cleanup:
+            Coalition.objects.filter(pk__in=[c.pk for c in coalitions]).delete()
+            user.delete()
+    figures = {"nodes": n_nodes, "edges": n_edges, **figures}
+    print(f"\nimport GEXF: {n_nodes} nodes, {n_edges} edges, {figures['file_mib']} MiB")
+    for name, value in figures.items():
+        print(f"  {name:22} {value}")
+    misses = []
+    ratio = figures["import_over_parse"]
+    if not smoke and ratio > MAX_RATIO:
+        misses.append(f"GEXF import is {ratio:.2f}x its bare parse (target {MAX_RATIO}x)")
     return figures, misses

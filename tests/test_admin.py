@@ -239,6 +239,13 @@ def populate(user, suffix: str) -> dict:
         answered_at=now,
     )
     ImportJobFactory(coalition=coalition, created_by=user, filename=f"one {suffix}.xlsx")
+    from networks.transfer.models import ColumnMapping
+
+    ColumnMapping.objects.create(
+        coalition=coalition,
+        header=f"organisation\tsort {suffix}",
+        columns={"Organisation": "Label"},
+    )
     ActorMergeFactory(
         coalition=coalition, kept=org, merged_actor_id=10**6, merged_name=f"one {suffix}"
     )

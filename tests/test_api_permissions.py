@@ -179,6 +179,7 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "api-imports": {"POST": EDITORS},
     "api-import": {"GET": EDITORS},
     "api-import-confirm": {"POST": EDITORS},
+    "api-import-columns": {"POST": EDITORS},
     "api-export": {"GET": MAP_VIEWERS},
     "api-duplicates": {"GET": MAP_VIEWERS},
     # A merge moves every row of two actors, sensitive ones included.

@@ -146,3 +146,35 @@ def _execute_script(schema_editor, script: str) -> None:
                 schema_editor.execute(statement)
     else:
         schema_editor.execute(script)
+
+
+def sqlite_triggers_kept():
+    """Two migration operations to put around operations that rebuild a table on SQLite
+    (changing a check constraint does): the first drops every trigger, the second creates
+    them again as they were. SQLite refuses to rename a rebuilt table that another table's
+    trigger names (the same-coalition triggers name allies_actor), and dropping the old
+    table drops its own triggers. PostgreSQL alters tables in place: nothing to do there."""
+    from django.db import migrations
+
+    saved: list[tuple[str, str]] = []
+
+    def drop(apps, schema_editor):
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+            saved[:] = cursor.fetchall()
+        for name, _ in saved:
+            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+
+    def restore(apps, schema_editor):
+        if schema_editor.connection.vendor != "sqlite":
+            return
+        for name, sql in saved:
+            schema_editor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+            schema_editor.execute(sql)
+
+    return (
+        migrations.RunPython(drop, restore, elidable=False),
+        migrations.RunPython(restore, drop, elidable=False),
+    )

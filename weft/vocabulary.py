@@ -57,6 +57,9 @@ class ActorKind(Choices):
     GROUP = "group", "Group"
     INSTITUTION = "institution", "Institution"
     OFFICIAL = "official", "Official"
+    # A type from an imported file that matches none of the above (its own words are kept
+    # as the actor's type label).
+    OTHER = "other", "Other"
 
 
 class ContactKind(Choices):
@@ -106,6 +109,9 @@ class TieKind(Choices):
     TRUST = "trust", "Trust"
     INFLUENCE = "influence", "Influence"
     CONFLICT = "conflict", "Conflict"
+    # A connection type from an imported file that matches none of the above (its own words
+    # are kept as the tie's type label).
+    OTHER = "other", "Other"
 
 
 class Direction(Choices):

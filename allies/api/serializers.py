@@ -59,12 +59,13 @@ class ActorSerializer(WeftModelSerializer):
     class Meta:
         model = Actor
         fields = (
-            ("id", "name", "kind", "description", "tags")
+            ("id", "name", "kind", "type_label", "description", "tags")
             + ("is_sensitive", "is_directly_affected", "external_key", "custom_fields")
             + ("current_assessment", "contact_details")
             + EDITABLE_ROW_FIELDS
         )
-        read_only_fields = ["created_at", "updated_at"]
+        # The type label is the imported file's own word for the kind: set by imports.
+        read_only_fields = ["created_at", "updated_at", "type_label"]
 
     def get_fields(self):
         fields = super().get_fields()

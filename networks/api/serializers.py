@@ -23,9 +23,12 @@ class TieSerializer(WeftModelSerializer):
         fields = (
             ("id", "source", "target", "kind", "direction", "strength", "started_on", "ended_on")
             + ("is_sensitive", "description")
+            + ("type_label", "declared_weight", "custom_fields")
             + EDITABLE_ROW_FIELDS
         )
-        read_only_fields = ["created_at", "updated_at"]
+        # What an imported file said of the tie, kept as it said it: set by imports.
+        read_only_fields = ["created_at", "updated_at", "type_label", "declared_weight"]
+        read_only_fields += ["custom_fields"]
 
     def get_fields(self):
         fields = super().get_fields()

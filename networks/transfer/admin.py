@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from networks.transfer.models import ActorMerge, ImportJob
+from networks.transfer.models import ActorMerge, ColumnMapping, ImportJob
 
 
 @admin.register(ImportJob)
@@ -17,9 +17,19 @@ class ImportJobAdmin(admin.ModelAdmin):
     exclude = ("content", "parsed")
     readonly_fields = (
         ("coalition", "created_by", "filename", "file_format", "size")
-        + ("status", "progress", "summary", "decisions")
+        + ("status", "progress", "summary", "decisions", "options")
         + ("created_at", "applied_at", "applied_by")
     )
+
+
+@admin.register(ColumnMapping)
+class ColumnMappingAdmin(admin.ModelAdmin):
+    """A CSV header's columns as a coalition mapped them in an import's preview."""
+
+    list_display = ("id", "coalition", "updated_at")
+    list_filter = ("coalition",)
+    list_select_related = ("coalition",)
+    readonly_fields = ("coalition", "header", "columns", "updated_at")
 
 
 @admin.register(ActorMerge)

@@ -44,6 +44,12 @@ class ImportJob(models.Model):
     decisions = models.JSONField(
         default=dict, blank=True, help_text="Per suggested duplicate (sheet:row): merge or create."
     )
+    options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="How the file is read and applied: pin_positions (the file's positions as "
+        "a pinned layout), columns (a CSV's columns mapped to Weft's fields).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     applied_by = models.ForeignKey(
@@ -68,6 +74,30 @@ class ImportJob(models.Model):
 
     def can_confirm(self) -> bool:
         return self.status == ImportStatus.PREVIEWED and self.error_count == 0
+
+
+class ColumnMapping(models.Model):
+    """How a coalition mapped the columns of a CSV to Weft's fields, remembered so that the
+    next file with the same header is read the same way without asking again."""
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="column_mappings"
+    )
+    # The file's header, normalised (case-folded names joined by a tab): the mapping's key.
+    header = models.CharField(max_length=2000)
+    columns = models.JSONField(default=dict, help_text="Column name → Weft field.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["coalition_id", "-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coalition", "header"], name="networks_columnmapping_once_per_header"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Column mapping {self.pk} of coalition {self.coalition_id}"
 
 
 class ActorMerge(models.Model):

@@ -4,6 +4,8 @@ plain values, and every problem found, named by sheet, row and column."""
 import datetime
 from dataclasses import dataclass, field
 
+from networks.transfer import values
+
 # A file larger than this is refused before it is read (the API and the page say so).
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # A zip (XLSX is one) may not unpack to more than this, nor any member to more than
@@ -64,6 +66,7 @@ class ActorRow:
     kind: str
     key: str = ""  # the actor's ID in the file (kept as its external key)
     kind_given: bool = False  # a blank type does not change an existing actor's kind
+    type_label: str = ""  # the file's own words for the type, when they are not Weft's kind
     description: str = ""
     tags: list[str] = field(default_factory=list)
     custom_fields: dict = field(default_factory=dict)
@@ -72,6 +75,8 @@ class ActorRow:
     # The assessment in force (spreadsheets and graph files carry one); Weft JSON carries all.
     assessments: list[AssessmentRow] = field(default_factory=list)
     contacts: list[ContactRow] = field(default_factory=list)
+    # Where the file placed the actor (Gephi's viz:position, a Kumu map's node), or None.
+    position: list[float] | None = None
 
 
 @dataclass
@@ -87,6 +92,11 @@ class TieRow:
     is_sensitive: bool = False
     started_on: datetime.date | None = None
     ended_on: datetime.date | None = None
+    type_label: str = ""
+    # The file's own weight (any positive number), kept as it is; ``strength`` is it mapped
+    # into Weft's 1–5 by the file's range (see scale_weights).
+    declared_weight: float | None = None
+    custom_fields: dict = field(default_factory=dict)
     # A row with a problem of its own: its ends are still checked (a preview names every
     # problem at once), but it is never planned.
     invalid: bool = False
@@ -113,6 +123,36 @@ class ParsedMap:
     # IDs and labels of element rows refused for a problem of their own: a connection to one
     # is not planned, and not reported a second time as a connection to nowhere.
     refused: set[str] = field(default_factory=set)
+    _warned: set = field(default_factory=set, repr=False)
+
+    def warn(self, sheet: str, row: int | None, column: str, message: str, *, once=None) -> None:
+        """A warning (the file still imports); with ``once``, only the first of its kind."""
+        if once is not None:
+            if once in self._warned:
+                return
+            self._warned.add(once)
+        self.warnings.append(Problem(sheet=sheet, row=row, column=column, message=message))
+
+    def unknown_type(self, sheet: str, row: int, column: str, label: str, what: str) -> None:
+        self.warn(
+            sheet,
+            row,
+            column,
+            f"the {what} {label!r} is not one of Weft's: kept as the type label, "
+            f"with the kind other (the first row with it is named)",
+            once=(what, label.casefold()),
+        )
+
+    def scale_weights(self) -> None:
+        """Each tie with a weight but no strength of its own gets the weight mapped into
+        Weft's 1–5 by the range of the file's weights (the weight itself is kept)."""
+        weights = [t.declared_weight for t in self.ties if t.declared_weight is not None]
+        if not weights:
+            return
+        low, high = min(weights), max(weights)
+        for tie in self.ties:
+            if tie.strength is None and tie.declared_weight is not None:
+                tie.strength = values.scale_weight(tie.declared_weight, low, high)
 
     def refuse(self, *refs: str) -> None:
         self.refused.update(ref for ref in refs if ref)
@@ -138,14 +178,15 @@ class ParsedMap:
 # was previewed without reading the file again (the read is most of a preview's time).
 _ACTOR_FIELDS = (
     ("sheet", "row")
-    + ("label", "kind", "key", "kind_given")
+    + ("label", "kind", "key", "kind_given", "type_label")
     + ("description", "tags", "custom_fields")
-    + ("is_sensitive", "is_directly_affected")
+    + ("is_sensitive", "is_directly_affected", "position")
 )
 _TIE_FIELDS = (
     ("sheet", "row")
     + ("source", "target", "kind", "direction", "strength")
     + ("description", "is_sensitive", "invalid")
+    + ("type_label", "declared_weight", "custom_fields")
 )
 # An assessment's fields kept as they are; its day and its note follow them.
 _ASSESSMENT_FIELDS = ("stance", "ally_kind", "influence", "proximity", "commitment")

@@ -3,9 +3,17 @@ snapshot of the coalition (its actors, ties and interactions as plain values) in
 create or update, suggested duplicates, ties to create or update, and every problem.
 
 Matching, in order: the row's ID against an actor's external key (or the ``weft-<id>`` a Weft
-export writes for actors without one); then, for rows without an ID only, the normalised label.
-A re-imported file therefore updates what it created. Names that are close but not equal are
-suggested duplicates, created as new actors unless the user chooses to merge them."""
+export writes for actors without one); then the label, the same name as written before the
+same normalised name, for rows without an ID and for rows whose ID the map does not know (an
+actor with another external key is another actor). An exact match always wins over a fuzzy
+one, and one actor is matched by one row: a second row with its name falls to another actor of
+that name, or is created. A re-imported file therefore updates what it created. Names that are
+close but not equal are only suggested duplicates, created as new actors unless the user
+chooses to merge them; they never refuse a file.
+
+Ties: several edges between the same two actors (Gephi's parallel edges) are several ties; a
+re-imported file updates the map's ties of each kind between two actors in order, and creates
+what is left. An edge from an actor to itself is skipped with a warning."""
 
 import re
 from dataclasses import dataclass, field
@@ -35,8 +43,8 @@ class Snapshot:
     actors: list[ExistingActor] = field(default_factory=list)
     # External keys of actors the user may not see: reusing one is refused without saying more.
     hidden_keys: set[str] = field(default_factory=set)
-    # (source id, target id, kind) → tie id
-    ties: dict[tuple[int, int, str], int] = field(default_factory=dict)
+    # (source id, target id, kind) → the ids of those ties, oldest first
+    ties: dict[tuple[int, int, str], list[int]] = field(default_factory=dict)
     # (kind, occurred_on ISO, summary, sorted participant ids)
     interactions: set[tuple] = field(default_factory=set)
 
@@ -93,27 +101,37 @@ def row_key(row) -> str:
     return f"{row.sheet}:{row.row}"
 
 
+def _spelled(name: str) -> str:
+    """A name as written, only case and spaces set aside: "Riverside Tenants' Union" and
+    "Riverside Tenants Union" are two spellings, one normalised name."""
+    return " ".join(name.casefold().split())
+
+
 @dataclass
 class _Existing:
     """The snapshot's actors, as a file names them: by ID (external key, or the ``weft-<id>``
-    of a Weft export), by normalised name, or by a name close to theirs."""
+    of a Weft export), by name as written, by normalised name, or by a name close to theirs."""
 
     by_key: dict[str, ExistingActor]
     by_id: dict[int, ExistingActor]
-    by_name: dict[str, ExistingActor]
+    by_spelling: dict[str, list[ExistingActor]]
+    by_name: dict[str, list[ExistingActor]]
     index: NameIndex
 
     @classmethod
     def of(cls, snapshot: Snapshot) -> "_Existing":
-        by_name: dict[str, ExistingActor] = {}
+        by_spelling: dict[str, list[ExistingActor]] = {}
+        by_name: dict[str, list[ExistingActor]] = {}
         index = NameIndex()
         for actor in snapshot.actors:
             name = normalise_name(actor.name)
-            by_name.setdefault(name, actor)
+            by_spelling.setdefault(_spelled(actor.name), []).append(actor)
+            by_name.setdefault(name, []).append(actor)
             index.add(actor.id, name)
         return cls(
             by_key={a.external_key: a for a in snapshot.actors if a.external_key},
             by_id={a.id: a for a in snapshot.actors},
+            by_spelling=by_spelling,
             by_name=by_name,
             index=index,
         )
@@ -125,6 +143,22 @@ class _Existing:
         if found and int(found.group(1)) in self.by_id:
             candidate = self.by_id[int(found.group(1))]
             return None if candidate.external_key else candidate
+        return None
+
+    def named(
+        self, label: str, *, taken: dict | None = None, keyless: bool = False, exact=False
+    ) -> ExistingActor | None:
+        """The actor with this name: the same spelling first, then (unless ``exact``) the
+        same normalised name; one not in ``taken`` (already matched by another row) and, with
+        ``keyless``, one without an external key of its own."""
+        spelled = self.by_spelling.get(_spelled(label), ())
+        for found in (spelled, () if exact else self.by_name.get(normalise_name(label), ())):
+            for actor in found:
+                if taken and actor.id in taken:
+                    continue
+                if keyless and actor.external_key:
+                    continue
+                return actor
         return None
 
 
@@ -142,24 +176,15 @@ def build_plan(
     existing = _Existing.of(snapshot)
     names = [normalise_name(row.label) for row in parsed.actors]
     claimed: dict[int, int] = {}  # existing actor id → the action index that updates it
-    for i, row in enumerate(parsed.actors):
-        action = _match_actor(plan, row, names[i], snapshot, existing)
+    # Exact matches first (by ID, by the name as written), then the same normalised names
+    # among the actors left: an exact match always wins.
+    plan.actors = [_match_actor(plan, row, snapshot, existing, claimed) for row in parsed.actors]
+    for i, action in enumerate(plan.actors):
+        if action.action == CREATE:
+            _match_normalised(action, existing, claimed, i)
+    for i, action in enumerate(plan.actors):
         if action.action == CREATE:
             _suggest_existing_duplicate(plan, action, names[i], existing, decisions, threshold)
-        if action.actor_id is not None:
-            if action.actor_id in claimed:
-                first = parsed.actors[claimed[action.actor_id]]
-                plan.problems.append(
-                    Problem(
-                        row.sheet,
-                        row.row,
-                        "Label",
-                        f"this row and row {first.row} both match the same actor "
-                        f"({existing.by_id[action.actor_id].name!r})",
-                    )
-                )
-            claimed[action.actor_id] = i
-        plan.actors.append(action)
     _suggest_duplicates_within(plan, names, decisions, threshold)
     ends = _Ends(plan, existing, names)
     _plan_ties(plan, parsed, snapshot, ends)
@@ -168,23 +193,38 @@ def build_plan(
 
 
 def _match_actor(
-    plan: Plan, row: ActorRow, name: str, snapshot: Snapshot, existing: _Existing
+    plan: Plan, row: ActorRow, snapshot: Snapshot, existing: _Existing, claimed: dict
 ) -> ActorAction:
-    """An update of the actor the row's ID names or, for a row without an ID, of the actor with
-    its name; else a creation. The ID of an actor the user may not see is a problem."""
+    """An update of the actor the row's ID names, else of the actor with its name as written
+    (for a row with an ID the map does not know, only an actor without an ID of its own);
+    else a creation, for now. The ID of an actor the user may not see is a problem."""
     action = ActorAction(row=row, action=CREATE)
     if row.key and row.key in snapshot.hidden_keys:
         plan.problems.append(
             Problem(row.sheet, row.row, "ID", f"the ID {row.key!r} is already in use")
         )
-    elif row.key:
-        found = existing.for_key(row.key)
-        if found is not None:
-            action.action, action.actor_id, action.matched_by = UPDATE, found.id, "id"
-    elif name in existing.by_name:
-        found = existing.by_name[name]
-        action.action, action.actor_id, action.matched_by = UPDATE, found.id, "label"
+        action.matched_by = "hidden"
+        return action
+    found = existing.for_key(row.key) if row.key else None
+    matched_by = "id"
+    if found is None:
+        found = existing.named(row.label, taken=claimed, keyless=bool(row.key), exact=True)
+        matched_by = "label"
+    if found is not None and found.id not in claimed:
+        action.action, action.actor_id, action.matched_by = UPDATE, found.id, matched_by
+        claimed[found.id] = row
     return action
+
+
+def _match_normalised(action: ActorAction, existing: _Existing, claimed: dict, i: int) -> None:
+    """A row not matched exactly updates an actor with its normalised name, if one is left."""
+    if action.matched_by == "hidden":
+        return
+    row = action.row
+    found = existing.named(row.label, taken=claimed, keyless=bool(row.key))
+    if found is not None:
+        action.action, action.actor_id, action.matched_by = UPDATE, found.id, "label"
+        claimed[found.id] = i
 
 
 def _suggest_existing_duplicate(
@@ -281,7 +321,7 @@ class _Ends:
             i = self.normalised.get(normalise_name(ref))
         if i is not None:
             return self._row_end(i)
-        found = self.existing.by_name.get(normalise_name(ref))
+        found = self.existing.named(ref)
         return ("actor", found.id) if found is not None else None
 
     def _row_end(self, i: int) -> tuple[str, int]:
@@ -295,26 +335,19 @@ class _Ends:
 
 
 def _plan_ties(plan: Plan, parsed: ParsedMap, snapshot: Snapshot, ends: _Ends) -> None:
-    planned: dict[tuple, int] = {}
+    used: dict[int, None] = {}  # the map's ties a row updates already
     for row in parsed.ties:
-        tie = _tie_action(plan, parsed, snapshot, row, ends)
-        if tie is None:
-            continue
-        identity = (tie.source, tie.target, row.kind)
-        if identity in planned:
-            # The same connection twice in one file: the later row wins, counted once.
-            plan.ties[planned[identity]] = tie
-            continue
-        planned[identity] = len(plan.ties)
-        plan.ties.append(tie)
+        tie = _tie_action(plan, parsed, snapshot, row, ends, used)
+        if tie is not None:
+            plan.ties.append(tie)
 
 
 def _tie_action(
-    plan: Plan, parsed: ParsedMap, snapshot: Snapshot, row: TieRow, ends: _Ends
+    plan: Plan, parsed: ParsedMap, snapshot: Snapshot, row: TieRow, ends: _Ends, used: dict
 ) -> TieAction | None:
-    """What a connection row does: create a tie, or update the map's tie of its kind between
-    the same actors. None when it cannot (a problem, unless its row or an end's row was
-    refused already)."""
+    """What a connection row does: create a tie, or update a tie of the map of its kind
+    between the same actors (one not updated by an earlier row). None when it cannot (a
+    problem, unless its row or an end's row was refused already; a warning for a loop)."""
     source, target = ends.find(row.source), ends.find(row.target)
     ok = not row.invalid
     for column, ref, resolved in (("From", row.source, source), ("To", row.target, target)):
@@ -333,25 +366,28 @@ def _tie_action(
     if not ok:
         return None
     if source == target:
-        plan.problems.append(
-            Problem(row.sheet, row.row, "To", "a connection cannot join an actor to itself")
+        plan.warnings.append(
+            Problem(row.sheet, row.row, "To", "a connection from an actor to itself is skipped")
         )
         return None
     tie = TieAction(row=row, source=source, target=target, action=CREATE)
     if source[0] == "actor" and target[0] == "actor":
-        tie_id = _existing_tie(snapshot, source[1], target[1], row)
+        tie_id = _existing_tie(snapshot, source[1], target[1], row, used)
         if tie_id is not None:
             tie.action, tie.tie_id = UPDATE, tie_id
+            used[tie_id] = None
     return tie
 
 
-def _existing_tie(snapshot: Snapshot, source: int, target: int, row: TieRow) -> int | None:
-    """The map's tie of the row's kind from ``source`` to ``target`` (or back, unless the row
-    is directed)."""
-    tie_id = snapshot.ties.get((source, target, row.kind))
-    if tie_id is None and row.direction != "directed":
-        tie_id = snapshot.ties.get((target, source, row.kind))
-    return tie_id
+def _existing_tie(
+    snapshot: Snapshot, source: int, target: int, row: TieRow, used: dict
+) -> int | None:
+    """The first tie of the map of the row's kind from ``source`` to ``target`` (or back,
+    unless the row is directed) that no earlier row updates."""
+    candidates = list(snapshot.ties.get((source, target, row.kind), ()))
+    if row.direction != "directed":
+        candidates += snapshot.ties.get((target, source, row.kind), ())
+    return next((tie_id for tie_id in candidates if tie_id not in used), None)
 
 
 def _plan_interactions(plan: Plan, parsed: ParsedMap, snapshot: Snapshot, ends: _Ends) -> None:

@@ -2,7 +2,7 @@
 
 from allies.models import Actor, AllyAssessment, ContactDetail
 from networks.metrics.models import ActorMetric, MetricRun, MetricRunStatus
-from networks.models import Interaction, InteractionParticipant, Tie
+from networks.models import ActorPosition, Interaction, InteractionParticipant, Tie
 from networks.transfer.plan import ExistingActor, Snapshot, weft_id
 
 METRIC_FIELDS = (
@@ -38,10 +38,10 @@ def import_snapshot(access) -> Snapshot:
     ties = Tie.objects.filter(coalition_id=coalition_id).visible(
         include_sensitive=access.sees_sensitive
     )
-    snapshot.ties = {
-        (source, target, kind): pk
-        for pk, source, target, kind in ties.values_list("pk", "source_id", "target_id", "kind")
-    }
+    for pk, source, target, kind in ties.values_list(
+        "pk", "source_id", "target_id", "kind"
+    ).order_by("pk"):
+        snapshot.ties.setdefault((source, target, kind), []).append(pk)
     participants: dict[int, list[int]] = {}
     for interaction_id, actor_id in InteractionParticipant.objects.filter(
         interaction__coalition_id=coalition_id
@@ -86,6 +86,12 @@ def map_export(access, *, include_contacts: bool, filters=None) -> dict:
     assessments = _assessment_histories(ids)
     contacts = _contact_lists(ids) if include_contacts else {}
     metrics = _latest_metrics(coalition, ids)
+    positions = {
+        actor_id: [x, y]
+        for actor_id, x, y in ActorPosition.objects.filter(actor_id__in=ids).values_list(
+            "actor_id", "x", "y"
+        )
+    }
     exported_actors = []
     for actor in rows:
         history = assessments.get(actor.pk, [])
@@ -93,6 +99,7 @@ def map_export(access, *, include_contacts: bool, filters=None) -> dict:
             "id": ids[actor.pk],
             "label": actor.name,
             "kind": actor.kind,
+            "type_label": actor.type_label,
             "description": actor.description,
             "tags": sorted(tag.name for tag in actor.tags.all()),
             "custom_fields": actor.custom_fields,
@@ -101,6 +108,7 @@ def map_export(access, *, include_contacts: bool, filters=None) -> dict:
             "assessment": history[-1] if history else None,
             "assessments": history,
             "metrics": metrics.get(actor.pk, {}),
+            "position": positions.get(actor.pk),
         }
         if include_contacts:
             exported["contacts"] = contacts.get(actor.pk, [])
@@ -175,8 +183,11 @@ def _exported_ties(access, ids: dict[int, str], shown_ties: set[int] | None) -> 
             "source": ids[tie.source_id],
             "target": ids[tie.target_id],
             "kind": tie.kind,
+            "type_label": tie.type_label,
             "direction": tie.direction,
             "strength": tie.strength,
+            "declared_weight": tie.declared_weight,
+            "custom_fields": tie.custom_fields,
             "description": tie.description,
             "is_sensitive": tie.is_sensitive,
             "started_on": tie.started_on.isoformat() if tie.started_on else None,

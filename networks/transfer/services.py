@@ -14,9 +14,10 @@ from allies.models import Actor, AllyAssessment, ContactDetail, Tag
 from coalitions.models import AuditAction
 from coalitions.roles import Permission
 from coalitions.services import audit_record
-from networks.models import Interaction, InteractionParticipant, Tie
+from networks.models import ActorPosition, Interaction, InteractionParticipant, Tie
 from networks.transfer import weftjson, writers
-from networks.transfer.models import ImportJob, ImportStatus
+from networks.transfer.columns import check_mapping, header_key
+from networks.transfer.models import ColumnMapping, ImportJob, ImportStatus
 from networks.transfer.parsed import (
     MAX_FILE_BYTES,
     ParsedMap,
@@ -25,7 +26,7 @@ from networks.transfer.parsed import (
     parsed_to_json,
 )
 from networks.transfer.plan import CREATE, UPDATE, Plan, build_plan
-from networks.transfer.readers import detect_format, read_map
+from networks.transfer.readers import csv_header, detect_format, read_map
 from networks.transfer.selectors import import_snapshot, map_export
 from weft.bulk import create_with_history
 from weft.errors import ApplicationError
@@ -86,8 +87,12 @@ def _problem(row, column: str, message: str):
     return Problem(row.sheet if row else "", row.row if row else None, column, message)
 
 
-def import_preview(*, access, filename: str, content: bytes) -> ImportJob:
-    """Store the file and preview it: now for a small file, on a worker for a large one."""
+def import_preview(
+    *, access, filename: str, content: bytes, pin_positions: bool = False
+) -> ImportJob:
+    """Store the file and preview it: now for a small file, on a worker for a large one.
+    With ``pin_positions``, the positions the file gives its actors (Gephi's layout, a Kumu
+    map's) are applied as a pinned layout; without, they are only where the layout starts."""
     require_importer(access)
     if len(content) > max_file_bytes():
         raise ApplicationError(
@@ -97,13 +102,22 @@ def import_preview(*, access, filename: str, content: bytes) -> ImportJob:
             status=413,
             code="too_large",
         )
+    file_format = detect_format(filename, content[:2048])
+    options = {"pin_positions": bool(pin_positions)}
+    if file_format == "csv":
+        remembered = ColumnMapping.objects.filter(
+            coalition=access.coalition, header=header_key(csv_header(content))
+        ).first()
+        if remembered is not None:
+            options["columns"] = remembered.columns
     job = ImportJob.objects.create(
         coalition=access.coalition,
         created_by=access.user,
         filename=filename[-200:],
-        file_format=detect_format(filename, content[:2048]),
+        file_format=file_format,
         content=content,
         size=len(content),
+        options=options,
     )
     if len(content) > ASYNC_BYTES:
         queue_after_commit(PREVIEW_TASK, job.pk)
@@ -114,8 +128,11 @@ def import_preview(*, access, filename: str, content: bytes) -> ImportJob:
 def import_job_preview(*, job: ImportJob, access) -> ImportJob:
     """Read and plan; write only the job's summary."""
     started = time.monotonic()
+    columns = job.options.get("columns")
     try:
-        parsed = read_map(job.filename, bytes(job.content), max_bytes=max_file_bytes())
+        parsed = read_map(
+            job.filename, bytes(job.content), max_bytes=max_file_bytes(), columns=columns
+        )
         job.progress = 50
         job.save(update_fields=["progress"])  # a worker's progress, for the page to show
     except UnreadableFile as error:
@@ -126,10 +143,19 @@ def import_job_preview(*, job: ImportJob, access) -> ImportJob:
         return job
     plan = _plan_for(job, access, parsed, job.decisions)
     job.summary = plan.summary()
+    if job.file_format == "csv":
+        # A CSV's columns can be mapped to Weft's fields in the preview, which reads the file
+        # again: it is kept until the import is applied.
+        job.summary["columns"] = [c for c in csv_header(bytes(job.content)) if c]
+        if columns:
+            job.summary["column_mapping"] = columns
+            plan.warnings.append(_problem(None, "", MAPPED))
+            job.summary["warnings"] = [p.as_dict() for p in plan.warnings]
+    else:
+        job.content = b""  # its rows are in ``parsed`` now; the upload itself is not kept
     job.status = ImportStatus.PREVIEWED
     job.progress = 100
     job.parsed = parsed_to_json(parsed)
-    job.content = b""  # its rows are in ``parsed`` now; the upload itself is not kept
     job.save(update_fields=["status", "summary", "progress", "parsed", "content"])
     logger.info(
         "import preview job=%s actors=%s ties=%s errors=%s seconds=%.2f",
@@ -140,6 +166,41 @@ def import_job_preview(*, job: ImportJob, access) -> ImportJob:
         time.monotonic() - started,
     )
     return job
+
+
+MAPPED = "the file's columns were read as mapped in the preview (for this coalition)"
+
+
+def import_columns(*, access, job_id, columns: dict) -> ImportJob:
+    """Map a CSV's columns to Weft's fields and preview it again; the mapping is remembered
+    for the coalition, so that the next file with the same header is read the same way."""
+    require_importer(access)
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update().filter(pk=import_job_for(access, job_id).pk).get()
+        )
+        if job.file_format != "csv" or not job.content:
+            raise ApplicationError(
+                "Only the columns of a CSV not yet applied can be mapped.",
+                field="columns",
+                status=409,
+                code="not_mappable",
+            )
+        header = csv_header(bytes(job.content))
+        try:
+            mapping = check_mapping(header, columns)
+        except ValueError as error:
+            message = str(error)
+            raise ApplicationError(
+                message[:1].upper() + message[1:] + ".", field="columns"
+            ) from None
+        ColumnMapping.objects.update_or_create(
+            coalition=access.coalition, header=header_key(header), defaults={"columns": mapping}
+        )
+        job.options = {**job.options, "columns": mapping}
+        job.decisions = {}
+        job.save(update_fields=["options", "decisions"])
+        return import_job_preview(job=job, access=access)
 
 
 def empty_summary(errors: list[dict]) -> dict:
@@ -201,18 +262,24 @@ def import_confirm(*, access, job_id, decisions: dict | None = None) -> ImportJo
         stale = bool(plan.problems)
         if not stale:
             started = time.monotonic()
-            import_apply(plan=plan, access=access)
+            import_apply(
+                plan=plan, access=access, pin_positions=job.options.get("pin_positions", False)
+            )
             job.status = ImportStatus.APPLIED
             job.applied_at = timezone.now()
             job.applied_by = access.user
             job.parsed = None  # the rows now live in the map
+            job.content = b""
             logger.info("import apply job=%s seconds=%.2f", job.pk, time.monotonic() - started)
             from networks.map.services import layout_request
 
             layout_request(coalition_id=access.coalition.pk)
         job.summary = plan.summary()
         job.save(
-            update_fields=["summary", "status", "applied_at", "applied_by", "parsed", "decisions"]
+            update_fields=(
+                ["summary", "status", "applied_at", "applied_by", "parsed", "decisions"]
+                + ["content"]
+            )
         )
     if stale:
         raise ApplicationError(
@@ -233,9 +300,10 @@ def _tags_for(coalition, names: set[str]) -> dict[str, int]:
     return existing
 
 
-def import_apply(*, plan: Plan, access) -> None:
-    """Write a plan without problems: actors, tags, assessments, contacts, ties, interactions.
-    Bulk writes with their history rows, so a 5,000-actor map is a few dozen queries."""
+def import_apply(*, plan: Plan, access, pin_positions: bool = False) -> None:
+    """Write a plan without problems: actors, tags, assessments, contacts, ties, interactions,
+    the file's positions. Bulk writes with their history rows, so a 5,000-actor map is a few
+    dozen queries."""
     coalition = access.coalition
     user = access.user
     today = timezone.localdate()
@@ -259,6 +327,34 @@ def import_apply(*, plan: Plan, access) -> None:
         _apply_contacts(plan, actor_ids)
     _apply_ties(plan, actor_ids, coalition, user)
     _apply_interactions(plan, actor_ids, coalition, user)
+    _apply_positions(plan, actor_ids, pin=pin_positions)
+
+
+def _apply_positions(plan: Plan, actor_ids: dict, *, pin: bool) -> None:
+    """The file's positions: pinned when asked (the layout keeps them), else starting places
+    for the next layout run. A position someone pinned by hand is only replaced by a pinned
+    one."""
+    placed = {
+        actor_ids[i]: a.row.position
+        for i, a in enumerate(plan.actors)
+        if a.merged_into is None and a.row.position
+    }
+    if not placed:
+        return
+    if not pin:
+        pinned = ActorPosition.objects.filter(actor_id__in=placed, is_pinned=True)
+        for actor_id in pinned.values_list("actor_id", flat=True):
+            placed.pop(actor_id)
+    ActorPosition.objects.bulk_create(
+        [
+            ActorPosition(actor_id=actor_id, x=x, y=y, is_pinned=pin)
+            for actor_id, (x, y) in placed.items()
+        ],
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["actor"],
+        update_fields=["x", "y", "is_pinned", "updated_at"],
+    )
 
 
 def _create_actors(plan: Plan, coalition, user) -> dict[int, int]:
@@ -270,6 +366,7 @@ def _create_actors(plan: Plan, coalition, user) -> dict[int, int]:
             coalition_id=coalition.pk,  # an id, not the object: cheaper per row
             name=a.row.label,
             kind=a.row.kind,
+            type_label=a.row.type_label,
             description=a.row.description,
             is_sensitive=a.row.is_sensitive,
             is_directly_affected=a.row.is_directly_affected,
@@ -304,6 +401,7 @@ def _update_actors(live: list, user) -> None:
             actor.name = row.label
         if row.kind_given:
             actor.kind = row.kind
+            actor.type_label = row.type_label
         actor.description = row.description or actor.description
         # An import never makes a sensitive actor public, nor un-marks the directly affected.
         actor.is_sensitive = actor.is_sensitive or row.is_sensitive
@@ -319,6 +417,7 @@ def _update_actors(live: list, user) -> None:
         [
             "name",
             "kind",
+            "type_label",
             "description",
             "is_sensitive",
             "is_directly_affected",
@@ -410,7 +509,11 @@ def _end(end: tuple[str, int], actor_ids: dict) -> int:
 
 
 def _apply_ties(plan: Plan, actor_ids: dict, coalition, user) -> None:
-    fields = ("kind", "direction", "strength", "description", "started_on", "ended_on")
+    fields = ("kind", "direction", "strength", "description", "started_on", "ended_on") + (
+        "type_label",
+        "declared_weight",
+        "custom_fields",
+    )
     new = []
     updates = {}
     for tie in plan.ties:
@@ -433,6 +536,10 @@ def _apply_ties(plan: Plan, actor_ids: dict, coalition, user) -> None:
         row = updates[tie.pk]
         tie.direction = row.direction
         tie.strength = row.strength if row.strength is not None else tie.strength
+        if row.declared_weight is not None:
+            tie.declared_weight = row.declared_weight
+        tie.type_label = row.type_label or tie.type_label
+        tie.custom_fields = {**tie.custom_fields, **row.custom_fields}
         tie.description = row.description or tie.description
         tie.started_on = row.started_on or tie.started_on
         tie.ended_on = row.ended_on or tie.ended_on
@@ -445,6 +552,9 @@ def _apply_ties(plan: Plan, actor_ids: dict, coalition, user) -> None:
         [
             "direction",
             "strength",
+            "declared_weight",
+            "type_label",
+            "custom_fields",
             "description",
             "started_on",
             "ended_on",

@@ -14,4 +14,9 @@ urlpatterns = [
         views.import_job_confirm,
         name="transfer-import-confirm",
     ),
+    path(
+        "coalitions/<int:coalition_id>/import/<int:job_id>/columns/",
+        views.import_job_columns,
+        name="transfer-import-columns",
+    ),
 ]

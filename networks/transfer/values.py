@@ -2,6 +2,7 @@
 dates. Each reader returns the value or raises ValueError with the message a user reads."""
 
 import datetime
+import re
 
 from weft.vocabulary import AllyKind, ContactKind, InteractionKind, Stance
 
@@ -38,6 +39,13 @@ ACTOR_KINDS = {
     "decision maker": "official",
     "decision-maker": "official",
     "representative": "official",
+    "foundation": "organisation",
+    "funder": "organisation",
+    "corporation": "organisation",
+    "firm": "organisation",
+    "government": "institution",
+    "school": "institution",
+    "other": "other",
 }
 DEFAULT_ACTOR_KIND = "organisation"
 
@@ -61,6 +69,27 @@ TIE_KINDS = {
     "influences": "influence",
     "conflict": "conflict",
     "opposes": "conflict",
+    "employee": "affiliation",
+    "employment": "affiliation",
+    "board member": "affiliation",
+    "works for": "affiliation",
+    "investment": "funding",
+    "investor": "funding",
+    "invests in": "funding",
+    "donor": "funding",
+    # LittleSis's relationship categories.
+    "position": "affiliation",
+    "membership": "affiliation",
+    "education": "affiliation",
+    "hierarchy": "affiliation",
+    "ownership": "affiliation",
+    "donation": "funding",
+    "transaction": "funding",
+    "lobbying": "influence",
+    "professional": "collaboration",
+    "social": "trust",
+    "generic": "collaboration",
+    "other": "other",
 }
 DEFAULT_TIE_KIND = "collaboration"
 
@@ -70,6 +99,13 @@ DIRECTIONS = {
     "mutual": "mutual",
     "both": "mutual",
     "bidirectional": "mutual",
+    # Onodo's Directed column.
+    "1": "directed",
+    "0": "undirected",
+    "true": "directed",
+    "false": "undirected",
+    "yes": "directed",
+    "no": "undirected",
 }
 DEFAULT_DIRECTION = "undirected"
 
@@ -102,6 +138,117 @@ def _choice(value, table: dict, default: str, what: str) -> str:
         return table[word]
     choices = ", ".join(sorted(set(table.values())))
     raise ValueError(f"unknown {what} {text(value)!r}: use one of {choices}")
+
+
+# Kumu's words for a strength (and their usual variants), on Weft's scale.
+STRENGTH_WORDS = {
+    "very weak": 1,
+    "weakest": 1,
+    "weak": 2,
+    "low": 2,
+    "medium": 3,
+    "moderate": 3,
+    "average": 3,
+    "normal": 3,
+    "strong": 4,
+    "high": 4,
+    "very strong": 5,
+    "strongest": 5,
+    "very high": 5,
+}
+OTHER = "other"
+
+
+def _word(value) -> str:
+    return " ".join(text(value).casefold().replace("_", " ").split())
+
+
+def kind_and_label(value, table: dict, default: str) -> tuple[str, str, bool]:
+    """A free-text type read the way Kumu users write it: (Weft's kind, the type label to
+    keep, whether it matched). A word that is a kind or a synonym maps to it, and is kept as
+    the label unless it is the kind itself; any other word is ``other``, kept as the label
+    (never refused). A blank is the default kind, no label."""
+    raw = text(value)[:120]
+    word = _word(raw)
+    if not word:
+        return default, "", True
+    if word in table:
+        kind = table[word]
+        return kind, ("" if word == kind else raw), True
+    return OTHER, raw, False
+
+
+def actor_type(value) -> tuple[str, str, bool]:
+    return kind_and_label(value, ACTOR_KINDS, DEFAULT_ACTOR_KIND)
+
+
+def tie_type(value) -> tuple[str, str, bool]:
+    return kind_and_label(value, TIE_KINDS, DEFAULT_TIE_KIND)
+
+
+def weight(value) -> float | None:
+    """A positive number (a weight as Gephi or Kumu writes it), or None for a blank."""
+    if isinstance(value, bool):
+        raise ValueError(f"weight {value!r} is not a number")
+    raw = text(value)
+    if not raw:
+        return None
+    try:
+        number = float(raw.replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw)
+    except ValueError:
+        raise ValueError(f"weight {raw!r} is not a number") from None
+    if not number > 0 or number != number or number == float("inf"):
+        raise ValueError(f"weight {raw} must be a positive number")
+    return number
+
+
+def strength_or_weight(value) -> tuple[int | None, float | None, str]:
+    """A Strength cell: (strength 1–5, weight to scale, original text). A whole number from 1
+    to 5 is a strength as it is; Kumu's words ("Strong") map onto 1–5 with the word kept;
+    any other positive number is a weight, mapped by the file's range later."""
+    raw = text(value)
+    if not raw:
+        return None, None, ""
+    word = _word(raw)
+    if word in STRENGTH_WORDS:
+        return STRENGTH_WORDS[word], None, raw
+    try:
+        float(raw.replace(",", "."))
+    except ValueError:
+        words = ", ".join(STRENGTH_WORDS)
+        raise ValueError(
+            f"strength {raw!r} is neither a number nor a word Weft knows ({words})"
+        ) from None
+    number = weight(raw)
+    if number is not None and number.is_integer() and 1 <= number <= 5:
+        return int(number), None, ""
+    return None, number, ""
+
+
+def scale_weight(value: float, low: float, high: float) -> int | None:
+    """A weight mapped into Weft's strengths 1–5 by the file's range (linear; the lightest
+    tie 1, the heaviest 5). None when every weight of the file is the same: they tell no
+    tie from another."""
+    if high <= low:
+        return None
+    return 1 + round(4 * (value - low) / (high - low))
+
+
+def typed(value):
+    """A cell kept as a custom field: numbers stay numbers (a text cell that is a plain
+    integer or decimal becomes one; "02134" and "1e5" stay text), everything else text."""
+    if isinstance(value, bool | int | float):
+        return value
+    raw = text(value)
+    if _INTEGER.fullmatch(raw):
+        return int(raw)
+    if _DECIMAL.fullmatch(raw):
+        return float(raw)
+    return raw
+
+
+_INTEGER = re.compile(r"-?(?:0|[1-9]\d{0,15})")
+_DECIMAL = re.compile(r"-?(?:0|[1-9]\d{0,15})\.\d+(?:[eE][-+]?\d{1,3})?")
 
 
 def actor_kind(value) -> str:

@@ -9,10 +9,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coalitions import roles
 from coalitions.roles import Permission
 from networks.map.models import SavedView
+from networks.transfer.columns import FIELDS, IGNORE
 from networks.transfer.models import ImportStatus
 from networks.transfer.services import (
     EXPORT_FORMATS,
     empty_summary,
+    import_columns,
     import_confirm,
     import_job_for,
     import_preview,
@@ -22,6 +24,7 @@ from networks.transfer.services import (
 from weft.pages import attempt
 
 DECISION_PREFIX = "decision:"
+COLUMN_PREFIX = "column:"
 
 
 def _importer(request, coalition_id):
@@ -42,10 +45,14 @@ def import_upload(request, coalition_id: int):
         elif uploaded.size > max_file_bytes():
             error = f"The file is over the limit of {max_file_bytes() // 1048576} MB."
         else:
+            pin = request.POST.get("pin_positions") == "on"
             previewed = attempt(
                 request,
                 lambda: import_preview(
-                    access=access, filename=uploaded.name or "upload", content=uploaded.read()
+                    access=access,
+                    filename=uploaded.name or "upload",
+                    content=uploaded.read(),
+                    pin_positions=pin,
                 ),
                 redirecting=False,
             )
@@ -84,8 +91,41 @@ def import_job(request, coalition_id: int, job_id: int):
             "summary": job.summary or empty_summary([]),
             "queued": job.status == ImportStatus.QUEUED,
             "applied": job.status == ImportStatus.APPLIED,
+            "column_rows": _column_rows(job),
+            "fields": FIELDS,
+            "ignore": IGNORE,
         },
     )
+
+
+def _column_rows(job) -> list[tuple[str, str, str]]:
+    """(column, its field name in the form, the field it is mapped to) of a CSV not yet
+    applied, for the preview's column-mapping step."""
+    if job.status == ImportStatus.APPLIED or not job.content:
+        return []
+    summary = job.summary or {}
+    mapping = summary.get("column_mapping") or {}
+    return [
+        (column, f"{COLUMN_PREFIX}{number}", mapping.get(column, ""))
+        for number, column in enumerate(summary.get("columns") or [])
+    ]
+
+
+@login_required
+@require_POST
+def import_job_columns(request, coalition_id: int, job_id: int):
+    """The preview's column-mapping form: each column's field, then the preview again."""
+    access = _importer(request, coalition_id)
+    job = import_job_for(access, job_id)
+    columns = {
+        column: request.POST.get(name, "")
+        for column, name, _ in _column_rows(job)
+        if name in request.POST
+    }
+    mapped = attempt(request, lambda: import_columns(access=access, job_id=job_id, columns=columns))
+    if not mapped.refused:
+        messages.success(request, "The columns are mapped; here is the preview again.")
+    return redirect("transfer-import-job", coalition_id=access.coalition.pk, job_id=job_id)
 
 
 @login_required

@@ -3,7 +3,7 @@ details when the exporting role may see them, ties, interactions), read back com
 
 import json
 
-from networks.transfer import values
+from networks.transfer import kumujson, values
 from networks.transfer.parsed import (
     ActorRow,
     AssessmentRow,
@@ -19,14 +19,13 @@ FORMAT_VERSION = 1
 ACTORS, TIES, INTERACTIONS = "actors", "ties", "interactions"
 # The keys read into a row's fields as they are: (key, field, reader).
 ACTOR_READERS = (
-    ("kind", "kind", values.actor_kind),
     ("is_sensitive", "is_sensitive", values.boolean),
     ("is_directly_affected", "is_directly_affected", values.boolean),
 )
 TIE_READERS = (
-    ("kind", "kind", values.tie_kind),
     ("direction", "direction", values.direction),
     ("strength", "strength", lambda v: values.whole_number(v, 1, 5, "strength")),
+    ("declared_weight", "declared_weight", values.weight),
     ("is_sensitive", "is_sensitive", values.boolean),
     ("started_on", "started_on", values.date),
     ("ended_on", "ended_on", values.date),
@@ -48,8 +47,13 @@ def read_json(data: bytes) -> ParsedMap:
             f"the file is not valid JSON (line {error.lineno}, column {error.colno})",
             row=error.lineno,
         ) from None
+    if kumujson.is_blueprint(document):
+        return kumujson.read_blueprint(document)
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
-        raise UnreadableFile(f'the JSON file is not a Weft export (no "format": "{FORMAT_NAME}")')
+        raise UnreadableFile(
+            f'the JSON file is neither a Weft export (no "format": "{FORMAT_NAME}") nor a Kumu '
+            'blueprint (no "elements")'
+        )
     parsed = ParsedMap(format="json")
     actors = document.get(ACTORS)
     if not isinstance(actors, list) or not actors:
@@ -81,6 +85,7 @@ def _actor(parsed: ParsedMap, row: int, item, seen: dict[str, int]) -> None:
     actor = ActorRow(sheet=ACTORS, row=row, label=label[:200], kind=values.DEFAULT_ACTOR_KIND)
     actor.key = key
     actor.kind_given = values.text(item.get("kind")) != ""
+    _actor_type_and_position(parsed, row, item, actor)
     actor.description = values.text(item.get("description"))
     tags = item.get("tags") or []
     actor.tags = (
@@ -104,6 +109,19 @@ def _actor(parsed: ParsedMap, row: int, item, seen: dict[str, int]) -> None:
         parsed.actors.append(actor)
     else:
         parsed.refuse(actor.key, actor.label)
+
+
+def _actor_type_and_position(parsed: ParsedMap, row: int, item: dict, actor: ActorRow) -> None:
+    actor.kind, actor.type_label, known = values.actor_type(item.get("kind"))
+    if not known:
+        parsed.unknown_type(ACTORS, row, "kind", actor.type_label, "kind")
+    actor.type_label = values.text(item.get("type_label"))[:120] or actor.type_label
+    position = item.get("position")
+    if isinstance(position, list) and len(position) == 2:
+        try:
+            actor.position = [float(position[0]), float(position[1])]
+        except (TypeError, ValueError):
+            parsed.problem(ACTORS, row, "position", "a position is two numbers, x and y")
 
 
 def _assessment(assessment) -> AssessmentRow:
@@ -156,6 +174,12 @@ def _tie(parsed: ParsedMap, row: int, item) -> None:
         description=values.text(item.get("description")),
     )
     ok = parsed.read_fields(tie, TIE_READERS, item.get, sheet=TIES, row=row)
+    tie.kind, tie.type_label, known = values.tie_type(item.get("kind"))
+    if not known:
+        parsed.unknown_type(TIES, row, "kind", tie.type_label, "kind")
+    tie.type_label = values.text(item.get("type_label"))[:120] or tie.type_label
+    custom = item.get("custom_fields") or {}
+    tie.custom_fields = custom if isinstance(custom, dict) else {}
     for column in ("source", "target"):
         if not getattr(tie, column):
             parsed.problem(TIES, row, column, f"the tie has no {column}")

@@ -31,14 +31,14 @@ def test_an_organizer_imports_a_spreadsheet_through_the_page(
     page.click("#import-link")
 
     broken = tmp_path / "broken.xlsx"
-    connections = [*KUMU_CONNECTIONS, ["Maria Lopez", "Nobody Anywhere", "", "", 9, "", ""]]
+    connections = [*KUMU_CONNECTIONS, ["Maria Lopez", "Nobody Anywhere", "", "", -9, "", ""]]
     broken.write_bytes(xlsx(KUMU_ELEMENTS, connections))
     page.set_input_files("#import-file", str(broken))
     page.click("#import-form button[type=submit]")
     errors = page.locator("#import-errors tbody tr")
     assert errors.count() == 2
     assert "Connections" in errors.nth(0).inner_text()
-    assert "out of range" in errors.nth(0).inner_text()
+    assert "must be a positive number" in errors.nth(0).inner_text()
     assert "'Nobody Anywhere'" in errors.nth(1).inner_text()
     duplicates = page.locator("#import-duplicates tbody tr")
     assert duplicates.count() == 1

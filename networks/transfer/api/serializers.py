@@ -38,6 +38,16 @@ class ImportSummarySerializer(serializers.Serializer):
     duplicates = DuplicateSerializer(many=True)
     errors = ProblemSerializer(many=True)
     warnings = ProblemSerializer(many=True)
+    columns = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="A CSV's columns, which POST …/columns/ maps to Weft's fields.",
+    )
+    column_mapping = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="How the CSV's columns were read (column: field), when they were mapped.",
+    )
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
@@ -64,8 +74,25 @@ class ImportJobSerializer(serializers.ModelSerializer):
 
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text="XLSX or CSV in Kumu's layout, a zip of elements.csv and connections.csv, "
-        "GraphML, GEXF or Weft JSON."
+        help_text="XLSX or CSV in Kumu's layout (or Onodo's or LittleSis's templates), a zip "
+        "of elements.csv and connections.csv, GraphML or GEXF (Gephi), a Kumu JSON blueprint "
+        "or Weft JSON."
+    )
+    pin_positions = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Keep the positions the file gives (Gephi's layout, a Kumu map's) as a "
+        "pinned layout; otherwise they are only where the layout starts.",
+    )
+
+
+class ImportColumnsSerializer(serializers.Serializer):
+    columns = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        help_text="Each CSV column to read as a Weft field (ID, Label, Type, Description, "
+        "Tags, Stance, Sensitive, From, To, Direction, Strength, Weight, Started, Ended), "
+        "'(ignore)' to leave it out, or blank to keep it as a custom field. Remembered for "
+        "the coalition's next file with the same columns.",
     )
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 from networks.transfer.api.views import (
     DuplicatesView,
     ExportView,
+    ImportColumnsView,
     ImportConfirmView,
     ImportDetailView,
     ImportListView,
@@ -20,6 +21,11 @@ urlpatterns = [
         f"{COALITION}/imports/<int:import_id>/confirm/",
         ImportConfirmView.as_view(),
         name="api-import-confirm",
+    ),
+    path(
+        f"{COALITION}/imports/<int:import_id>/columns/",
+        ImportColumnsView.as_view(),
+        name="api-import-columns",
     ),
     path(f"{COALITION}/export/", ExportView.as_view(), name="api-export"),
     path(f"{COALITION}/duplicates/", DuplicatesView.as_view(), name="api-duplicates"),

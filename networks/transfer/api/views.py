@@ -17,6 +17,7 @@ from networks.transfer.api.serializers import (
     ActorMergeSerializer,
     CoalitionDuplicateSerializer,
     ExportQuerySerializer,
+    ImportColumnsSerializer,
     ImportConfirmSerializer,
     ImportJobSerializer,
     ImportUploadSerializer,
@@ -29,6 +30,7 @@ from networks.transfer.models import ImportStatus
 from networks.transfer.services import (
     EXPORT_FORMATS,
     coalition_export,
+    import_columns,
     import_confirm,
     import_job_for,
     import_preview,
@@ -62,7 +64,10 @@ class ImportListView(APIView):
                 code="too_large",
             )
         job = import_preview(
-            access=access, filename=uploaded.name or "upload", content=uploaded.read()
+            access=access,
+            filename=uploaded.name or "upload",
+            content=uploaded.read(),
+            pin_positions=upload.validated_data["pin_positions"],
         )
         queued = job.status == ImportStatus.QUEUED
         return Response(
@@ -94,6 +99,25 @@ class ImportConfirmView(APIView):
         body.is_valid(raise_exception=True)
         job = import_confirm(
             access=access, job_id=import_id, decisions=body.validated_data.get("decisions")
+        )
+        return Response(ImportJobSerializer(job).data)
+
+
+class ImportColumnsView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        request=ImportColumnsSerializer,
+        responses={200: ImportJobSerializer},
+        summary="Map a CSV's columns to Weft's fields and preview it again",
+    )
+    def post(self, request, coalition_id, import_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
+        require_importer(access)
+        body = ImportColumnsSerializer(data=request.data if isinstance(request.data, dict) else {})
+        body.is_valid(raise_exception=True)
+        job = import_columns(
+            access=access, job_id=import_id, columns=body.validated_data["columns"]
         )
         return Response(ImportJobSerializer(job).data)
 

@@ -33,6 +33,17 @@ async function loadDetails(node, { api, config }) {
   return Object.fromEntries(entries);
 }
 
+// Fields an imported file brought (Kumu's Image and extra columns, Gephi's attributes).
+function fieldsHtml(fields, id) {
+  const entries = Object.entries(fields || {}).filter(([, value]) => value !== "" && value !== null);
+  if (!entries.length) return "";
+  const shown = (value) => {
+    const text = String(value);
+    return /^https?:\/\//.test(text) ? `<a href="${esc(text)}" rel="noopener noreferrer">${esc(text)}</a>` : esc(text);
+  };
+  return `<dl class="fields"${id ? ` id="${id}"` : ""}>${entries.map(([name, value]) => `<dt>${esc(name)}</dt><dd>${shown(value)}</dd>`).join("")}</dl>`;
+}
+
 function nameOf(graph, id) {
   return graph.hasNode(String(id)) ? graph.getNodeAttribute(String(id), "name") : `actor ${id}`;
 }
@@ -108,7 +119,9 @@ function render(node, details, context) {
              <label>Strength with ${esc(nameOf(graph, other))}<select name="strength">${options([["", "—"], ...[1, 2, 3, 4, 5].map((n) => [String(n), String(n)])], tie.strength === null ? "" : String(tie.strength))}</select></label>
              <button type="submit">Save</button></form>`
         : "";
-      return `<li><span>${esc(nameOf(graph, other))} · ${esc(tie.kind)} · strength ${tie.strength ?? "not given"}${ended}</span>${control}</li>`;
+      const kind = tie.type_label ? `${esc(tie.type_label)} (${esc(tie.kind)})` : esc(tie.kind);
+      const weight = tie.declared_weight !== null && tie.declared_weight !== undefined ? ` · weight ${esc(tie.declared_weight)}` : "";
+      return `<li><span>${esc(nameOf(graph, other))} · ${kind} · strength ${tie.strength ?? "not given"}${weight}${ended}</span>${fieldsHtml(tie.custom_fields)}${control}</li>`;
     })
     .join("");
   // Inferred relationships are on the map already (the map endpoint computes them).
@@ -131,9 +144,10 @@ function render(node, details, context) {
   panel.innerHTML = `
     <button type="button" class="close" aria-label="Close the panel">×</button>
     <h2 id="panel-title">${esc(actor.name)}</h2>
-    <p class="meta">${esc(KIND_LABEL[actor.kind])}${actor.is_sensitive ? " · sensitive" : ""} ·
+    <p class="meta">${esc(KIND_LABEL[actor.kind])}${actor.type_label ? ` (${esc(actor.type_label)})` : ""}${actor.is_sensitive ? " · sensitive" : ""} ·
       ${standing(current, graph.getNodeAttributes(node), context.asOf())}</p>
     ${actor.description ? `<p>${esc(actor.description)}</p>` : ""}
+    ${fieldsHtml(actor.custom_fields, "actor-fields")}
     ${edit ? `<form id="rename" class="row"><label>Name<input type="text" name="name" value="${esc(actor.name)}" maxlength="200" required></label><button type="submit">Rename</button></form>` : ""}
     ${edit ? `<h3>Change the assessment</h3>
       <form id="assess">

@@ -21,6 +21,8 @@ export const KINDS = [
   ["person", "square", "■"],
   ["institution", "diamond", "◆"],
   ["official", "diamond", "◆"],
+  // An imported type Weft does not know (its own words are the actor's type label).
+  ["other", "circle", "○"],
 ];
 export const KIND_SHAPE = Object.fromEntries(KINDS.map(([value, shape]) => [value, shape]));
 // Officials and institutions share a shape; an official's label carries a mark.

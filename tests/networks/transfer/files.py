@@ -112,6 +112,7 @@ TRANSFER_ROUTES = (
     "api-imports",
     "api-import",
     "api-import-confirm",
+    "api-import-columns",
     "api-export",
     "api-duplicates",
     "api-merges",
@@ -130,6 +131,20 @@ def transfer_request(route: str, coalition, user):
     from networks.transfer.services import empty_summary
 
     kwargs = {"coalition_id": coalition.pk}
+    if route == "api-import-columns":
+        job, _ = ImportJob.objects.get_or_create(
+            coalition=coalition,
+            filename="matrix.csv",
+            defaults={
+                "created_by": user,
+                "file_format": "csv",
+                "content": csv_bytes([["Organisation", "Kind"], ["Alpha", "Org"]]),
+                "status": ImportStatus.PREVIEWED,
+                "summary": empty_summary([]),
+            },
+        )
+        kwargs["import_id"] = job.pk
+        return reverse(route, kwargs=kwargs), {"columns": {"Organisation": "Label"}}
     if route in ("api-import", "api-import-confirm"):
         job, _ = ImportJob.objects.get_or_create(
             coalition=coalition,

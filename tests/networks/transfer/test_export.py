@@ -287,10 +287,16 @@ def test_the_gexf_export_validates_and_opens_in_networkx_with_its_metrics(
     schema = etree.XMLSchema(etree.parse(str(GEXF_SCHEMA)))
     document = etree.fromstring(content)
     assert schema.validate(document), schema.error_log
+    # The steward's map mixes directed and undirected ties: each edge says its own type, as
+    # Gephi reads it (NetworkX refuses mixed graphs).
+    edges = document.findall(".//{http://gexf.net/1.3}edge")
+    assert sorted(edge.get("type") for edge in edges) == ["directed", "mutual", "undirected"]
+    # A member's map (no sensitive tie) is directed and mutual only: NetworkX opens it (and
+    # draws the mutual tie both ways).
     path = tmp_path / "map.gexf"
-    path.write_bytes(content)
+    path.write_bytes(export_as(personas, mapped, "member", "gexf"))
     graph = networkx.read_gexf(path, version="1.3")
-    assert (graph.number_of_nodes(), graph.number_of_edges()) == (4, 3)
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (3, 3)
     union = next(d for _, d in graph.nodes(data=True) if d["label"] == "Tenants Union")
     assert union["metric_betweenness"] == 0.25 and union["stance"] == "active_ally"
 
@@ -299,11 +305,14 @@ def test_the_graphml_export_opens_in_networkx_and_igraph(mapped, personas, metri
     content = export_as(personas, mapped, "steward", "graphml")
     path = tmp_path / "map.graphml"
     path.write_bytes(content)
-    graph = networkx.read_graphml(path)
-    assert (graph.number_of_nodes(), graph.number_of_edges()) == (4, 3)
+    # Mixed: each edge says whether it is directed (igraph reads it; NetworkX refuses mixed
+    # graphs, so it opens a member's map, which is not).
     loaded = igraph.Graph.Read_GraphML(str(path))
     assert (loaded.vcount(), loaded.ecount()) == (4, 3)
     assert "metric_pagerank" in loaded.vs.attributes()
+    path.write_bytes(export_as(personas, mapped, "member", "graphml"))
+    graph = networkx.read_graphml(path)
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (3, 2)
 
 
 def test_a_cell_that_looks_like_a_formula_is_inert_in_every_spreadsheet_export(mapped, personas):
@@ -370,3 +379,21 @@ def test_an_unknown_or_foreign_saved_view_is_refused_naming_the_view(client_for,
     response = client.get(base, {"format": "json", "view": "all"})
     assert response.status_code == 400 and "view" in response.json()
     assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_spreadsheet_exports_carry_the_latest_metrics_typed(mapped, personas, metric_run):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(export_as(personas, mapped, "steward", "xlsx")))
+    rows = list(workbook["Elements"].iter_rows(values_only=True))
+    union = dict(zip(rows[0], next(r for r in rows if r[1] == "Tenants Union"), strict=True))
+    assert union["metric_degree"] == 2 and union["metric_betweenness"] == 0.25
+    assert union["metric_is_broker"] is False and union["Founded"] == 1999
+    archive = zipfile.ZipFile(io.BytesIO(export_as(personas, mapped, "steward", "csv")))
+    header = archive.read("elements.csv").decode("utf-8-sig").splitlines()[0].split(",")
+    assert {"metric_pagerank", "metric_community", "metric_closeness"} <= set(header)
+    # Re-imported, the metric columns are left out (computed, not imported) and the custom
+    # fields come back as numbers.
+    copy = import_into_new_coalition(personas, export_as(personas, mapped, "steward", "csv"), "csv")
+    union = Actor.objects.get(coalition=copy, name="Tenants Union")
+    assert union.custom_fields == {"Website": "tu.example", "Founded": 1999}

@@ -107,16 +107,19 @@ def test_a_suggested_duplicate_can_be_merged_on_confirm(client_for, coalition, m
 def test_a_preview_with_row_errors_cannot_be_confirmed(client_for, coalition):
     client = client_for("organizer")
     before = counts(coalition)
-    elements = [*KUMU_ELEMENTS, ["Ghost", "Robot", "", "", "k9", "", ""]]
-    connections = [*KUMU_CONNECTIONS, ["Maria Lopez", "Nobody", "", "", 9, "", ""]]
+    elements = [*KUMU_ELEMENTS, ["Ghost", "Robot", "", "", "k9", "friendly", ""]]
+    connections = [*KUMU_CONNECTIONS, ["Maria Lopez", "Nobody", "", "", -9, "", ""]]
     body = upload(client, coalition, xlsx(elements, connections)).json()
     assert body["status"] == "previewed" and body["can_confirm"] is False
     errors = [(e["sheet"], e["row"], e["column"]) for e in body["summary"]["errors"]]
     assert errors == [
-        ("Elements", 6, "Type"),
+        ("Elements", 6, "Stance"),
         ("Connections", 5, "Strength"),
         ("Connections", 5, "To"),
     ]
+    # A type Weft does not know is a warning, never a refusal.
+    warnings = [(w["sheet"], w["row"], w["column"]) for w in body["summary"]["warnings"]]
+    assert warnings == [("Elements", 6, "Type")]
     response = confirm(client, coalition, body["id"])
     assert response.status_code == 409
     assert counts(coalition) == before
@@ -128,7 +131,7 @@ def test_a_file_that_cannot_be_read_fails_with_its_reason(client_for, coalition)
     cases = [
         (zip_bomb(), "bomb.xlsx", "zip bomb"),
         (BILLION_LAUGHS, "map.graphml", "DTD or entities"),
-        (csv_bytes([["Label"], ["München"]], encoding="latin-1"), "e.csv", "not UTF-8"),
+        (b"PK\x03\x04 not a zip", "map.xlsx", "not a valid XLSX"),
     ]
     for data, name, reason in cases:
         body = upload(client, coalition, data, name).json()
@@ -199,11 +202,13 @@ def test_a_large_file_is_previewed_by_a_worker_with_progress(
 
 def test_the_confirm_refuses_a_preview_the_map_has_outgrown(client_for, coalition):
     client = client_for("organizer")
-    body = upload(client, coalition, xlsx()).json()
+    library = ActorFactory(coalition=coalition, name="Riverside Library", kind="institution")
+    ActorFactory(coalition=coalition, name="Maria Lopez", kind="person")
+    connections = csv_bytes([["From", "To"], ["Maria Lopez", "Riverside Library"]])
+    body = upload(client, coalition, connections, "connections.csv").json()
     assert body["can_confirm"] is True
-    # Meanwhile someone gives an actor the file's ID k3 and the label of another row, so
-    # two rows would now update the same actor.
-    ActorFactory(coalition=coalition, name="Faith Leaders Network", kind="group", external_key="k3")
+    # Meanwhile someone deletes the library the connection goes to.
+    Actor.objects.filter(pk=library.pk).delete()
     before = counts(coalition)
     response = confirm(client, coalition, body["id"])
     assert response.status_code == 409
@@ -211,7 +216,7 @@ def test_the_confirm_refuses_a_preview_the_map_has_outgrown(client_for, coalitio
     assert counts(coalition) == before
     job = ImportJob.objects.get(pk=body["id"])
     assert job.status == ImportStatus.PREVIEWED
-    assert "both match the same actor" in job.summary["errors"][0]["message"]
+    assert "'Riverside Library'" in job.summary["errors"][0]["message"]
 
 
 def test_weft_json_import_keeps_assessments_and_interactions(client_for, coalition):
@@ -302,3 +307,64 @@ def test_a_second_delivery_of_a_preview_task_reads_nothing(coalition, personas, 
     monkeypatch.setattr(tasks, "import_job_preview", lambda **kwargs: read.append(kwargs))
     assert tasks.preview_import.apply(args=[job.pk]).get() == "skipped"
     assert read == []
+
+
+ONODO_NODES = [["Name", "Type", "Description", "Visible"], ["Anakin", "sith", "A Jedi", 1]]
+ONODO_RELATIONS = [["Source", "Type", "Target", "Directed"], ["Anakin", "father of", "Luke", 1]]
+
+
+def test_onodo_and_littlesis_templates_import_by_their_own_column_names(client_for, coalition):
+    client = client_for("organizer")
+    nodes = [*ONODO_NODES, ["Luke", "jedi", "", 1]]
+    body = upload(client, coalition, xlsx(nodes, ONODO_RELATIONS, names=("Nodes", "Relations")))
+    summary = body.json()["summary"]
+    assert summary["errors"] == [] and summary["actors_created"] == 2
+    assert "Onodo's template" in summary["warnings"][0]["message"]
+    assert confirm(client, coalition, body.json()["id"]).status_code == 200
+    tie = Tie.objects.get(coalition=coalition, source__name="Anakin", target__name="Luke")
+    assert (tie.direction, tie.kind, tie.type_label) == ("directed", "other", "father of")
+    anakin = Actor.objects.get(coalition=coalition, name="Anakin")
+    assert anakin.type_label == "sith" and anakin.custom_fields == {"Visible": 1}
+    entities = csv_bytes(
+        [["id", "name", "primary_ext", "blurb"], ["7", "Acme Corp", "Org", "Makes things"]]
+    )
+    relationships = csv_bytes(
+        [["entity1_id", "entity2_id", "category_id", "amount"], ["7", "Anakin", "5", "1000"]]
+    )
+    for name, data in (("entities.csv", entities), ("relationships.csv", relationships)):
+        body = upload(client, coalition, data, name).json()
+        assert body["summary"]["errors"] == [], body["summary"]["errors"]
+        assert confirm(client, coalition, body["id"]).status_code == 200
+    acme = Actor.objects.get(coalition=coalition, external_key="7")
+    assert (acme.name, acme.kind, acme.description) == ("Acme Corp", "organisation", "Makes things")
+    donation = Tie.objects.get(coalition=coalition, source=acme)
+    assert (donation.kind, donation.type_label, donation.custom_fields) == (
+        "funding",
+        "Donation",
+        {"amount": 1000},
+    )
+
+
+def test_a_csv_s_columns_are_mapped_in_the_preview_and_remembered(client_for, coalition):
+    client = client_for("organizer")
+    rows = [["Organisation", "Sort", "Notes"], ["Riverside Food Bank", "charity", "Tuesdays"]]
+    body = upload(client, coalition, csv_bytes(rows), "groups.csv").json()
+    assert [e["column"] for e in body["summary"]["errors"]] == ["Label"]
+    assert body["summary"]["columns"] == ["Organisation", "Sort", "Notes"]
+    path = f"/api/v1/coalitions/{coalition.pk}/imports/{body['id']}/columns/"
+    wrong = post(client, path, {"columns": {"Organisation": "Label", "Nope": "Type"}})
+    assert wrong.status_code == 400 and wrong.json()["field"] == "columns"
+    assert "'Nope'" in wrong.json()["detail"]
+    mapped = post(client, path, {"columns": {"Organisation": "Label", "Sort": "Type"}})
+    assert mapped.status_code == 200, mapped.json()
+    summary = mapped.json()["summary"]
+    assert summary["errors"] == [] and summary["actors_created"] == 1
+    assert summary["column_mapping"] == {"Organisation": "Label", "Sort": "Type"}
+    assert confirm(client, coalition, body["id"]).status_code == 200
+    bank = Actor.objects.get(coalition=coalition, name="Riverside Food Bank")
+    assert (bank.kind, bank.custom_fields) == ("organisation", {"Notes": "Tuesdays"})
+    # The next file with the same columns is read the same way without asking.
+    again = [rows[0], ["Northside Pantry", "charity", ""]]
+    body = upload(client, coalition, csv_bytes(again), "more.csv").json()
+    assert body["summary"]["errors"] == [] and body["summary"]["actors_created"] == 1
+    assert any("as mapped" in w["message"] for w in body["summary"]["warnings"])

@@ -48,3 +48,30 @@ def test_the_import_page_offers_each_saved_view_for_export(client_for, coalition
     page = client_for("organizer").get(f"/coalitions/{coalition.pk}/import/").content.decode()
     assert 'id="export-view-form"' in page
     assert f'<option value="{view.pk}">Faith groups</option>' in page
+
+
+def test_the_preview_page_maps_a_csvs_columns_and_the_file_is_read_again(client_for, coalition):
+    from allies.models import Actor
+    from tests.networks.transfer.files import csv_bytes
+
+    client = client_for("organizer")
+    rows = [["Group", "Notes"], ["Riverside Food Bank", "Tuesdays"]]
+    response = client.post(
+        f"/coalitions/{coalition.pk}/import/",
+        {"file": SimpleUploadedFile("groups.csv", csv_bytes(rows))},
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="columns-form"' in page and "there is no Label column" in page
+    assert '<label for="column:0">Group</label>' in page
+    job = ImportJob.objects.get()
+    mapped = client.post(
+        f"/coalitions/{coalition.pk}/import/{job.pk}/columns/",
+        {"column:0": "Label", "column:1": ""},
+    )
+    assert mapped.status_code == 302
+    page = client.get(mapped["Location"]).content.decode()
+    assert 'id="confirm-import"' in page and "there is no Label column" not in page
+    assert '<option value="Label" selected>Label</option>' in page
+    client.post(f"/coalitions/{coalition.pk}/import/{job.pk}/confirm/", {})
+    bank = Actor.objects.get(coalition=coalition, name="Riverside Food Bank")
+    assert bank.custom_fields == {"Notes": "Tuesdays"}

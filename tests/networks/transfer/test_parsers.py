@@ -127,31 +127,31 @@ def test_a_kumu_spreadsheet_made_by_hand_reads_as_expected():
 
 def test_every_row_problem_is_reported_at_once_with_sheet_row_and_column():
     elements = [
-        ["Label", "Type", "ID", "Influence"],
-        ["Alpha", "Spaceship", "a", ""],  # unknown type
-        ["Beta", "Org", "a", ""],  # same ID as row 2
-        ["", "Org", "c", ""],  # no label
-        ["Delta", "Org", "d", "9"],  # influence out of range
+        ["Label", "Type", "ID", "Influence", "Stance"],
+        ["Alpha", "Org", "a", "lots", "neutral"],  # influence not a number
+        ["Beta", "Org", "a", "", ""],  # same ID as row 2
+        ["", "Org", "c", "", ""],  # no label
+        ["Delta", "Org", "d", "9", "neutral"],  # influence out of range
     ]
     connections = [
         ["From", "To", "Strength"],
-        ["Beta", "Delta", "7"],  # strength out of range
+        ["Beta", "Delta", "-7"],  # a weight must be positive
         ["Beta", "Nobody Anywhere", "2"],  # a label that exists nowhere
     ]
     parsed = read_map("bad.xlsx", xlsx(elements, connections))
     plan = build_plan(parsed, Snapshot())
     found = messages(plan)
-    assert found[0][:3] == ("Elements", 2, "Type") and "unknown type 'Spaceship'" in found[0][3]
+    assert found[0][:3] == ("Elements", 2, "Influence") and "not a number" in found[0][3]
     assert found[1][:3] == ("Elements", 3, "ID") and "also on row 2" in found[1][3]
     assert found[2][:3] == ("Elements", 4, "Label")
     assert found[3][:3] == ("Elements", 5, "Influence") and "out of range" in found[3][3]
-    assert found[4][:3] == ("Connections", 2, "Strength") and "from 1 to 5" in found[4][3]
+    assert found[4][:3] == ("Connections", 2, "Strength") and "positive" in found[4][3]
     assert found[5][:3] == ("Connections", 3, "To") and "'Nobody Anywhere'" in found[5][3]
     assert len(found) == 6
 
 
 def test_a_sheet_without_a_label_column_is_named():
-    parsed = read_map("x.xlsx", xlsx([["Name", "Type"], ["Alpha", "Org"]], None))
+    parsed = read_map("x.xlsx", xlsx([["Organisation", "Type"], ["Alpha", "Org"]], None))
     assert messages(parsed) == [
         ("Elements", 1, "Label", "there is no Label column: every element needs a label")
     ]
@@ -170,12 +170,35 @@ def test_an_empty_sheet_is_named():
     assert "no elements" in only_header.problems[0].message
 
 
-def test_a_csv_in_the_wrong_encoding_is_refused_with_its_line():
-    data = csv_bytes([["Label", "Type"], ["Mieterverein München", "Org"]], encoding="latin-1")
-    with pytest.raises(UnreadableFile) as error:
-        read_map("elements.csv", data)
-    assert "not UTF-8" in error.value.problem.message
-    assert error.value.problem.row == 2
+@pytest.mark.parametrize(
+    ("encoding", "named"),
+    [("cp1252", "Windows-1252"), ("utf-16", "UTF-16"), ("utf-16-le", "UTF-16")],
+)
+def test_a_csv_in_another_encoding_is_read_with_a_warning(encoding, named):
+    data = csv_bytes([["Label", "Type"], ["Mieterverein München – Süd", "Org"]], encoding=encoding)
+    parsed = read_map("elements.csv", data)
+    assert [a.label for a in parsed.actors] == ["Mieterverein München – Süd"]
+    assert parsed.problems == []
+    assert [w.message for w in parsed.warnings] == [
+        f"the file is not UTF-8: it was read as {named}; check that accented letters came out right"
+    ]
+
+
+def test_csv_is_read_by_the_standard_dialect_whatever_the_sniffer_guesses():
+    # A quote inside a quoted cell is doubled (RFC 4180); the sniffer once guessed otherwise
+    # from such a file and split its rows.
+    data = (
+        b"Label,Description,Type\n"
+        b'"Tenants Union","They say ""rent freeze now"", loudly",Org\n'
+        b'"Faith Leaders; Network","One ""quoted"" word",Group\n'
+    )
+    parsed = read_map("elements.csv", data)
+    assert [(a.label, a.description) for a in parsed.actors] == [
+        ("Tenants Union", 'They say "rent freeze now", loudly'),
+        ("Faith Leaders; Network", 'One "quoted" word'),
+    ]
+    semicolons = b"Label;Type\nMieterverein;Org\n"
+    assert [a.label for a in read_map("e.csv", semicolons).actors] == ["Mieterverein"]
 
 
 def test_a_utf8_csv_with_a_bom_reads():
