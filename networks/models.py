@@ -36,6 +36,12 @@ class Tie(Editable, SameCoalition):
     strength = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Declared strength, 1 (weak) to 5 (strong)."
     )
+    declared_weight = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="The weight an imported file gave the tie (any positive number, as Gephi "
+        "or Kumu wrote it); its strength is this weight mapped into 1–5 by the file's range.",
+    )
     started_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
     is_sensitive = models.BooleanField(
@@ -61,6 +67,10 @@ class Tie(Editable, SameCoalition):
                 condition=Q(strength__isnull=True)
                 | Q(strength__gte=STRENGTH_RANGE[0], strength__lte=STRENGTH_RANGE[1]),
                 name="networks_tie_strength_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(declared_weight__isnull=True) | Q(declared_weight__gt=0),
+                name="networks_tie_declared_weight_positive",
             ),
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True)

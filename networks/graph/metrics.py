@@ -1,11 +1,13 @@
 """Network metrics on plain arrays (no Django): per actor and for the whole network.
 
 Actors are node indexes ``0 .. node_count − 1``; ties are undirected ``edges`` (pairs of node
-indexes) with a relationship strength each (``weights``, from networks/strength.py, 0..1; all 1
-when not given). igraph does the heavy work in C. Every value is computed so that it equals
-what NetworkX (the reference the tests compare against) gives for the same graph:
+indexes) with a positive weight each (``weights``: a run passes the declared weights, the
+relationship strengths or 1 for every tie, networks/graph/weights.py; all 1 when not given).
+igraph does the heavy work in C. Every value is computed so that it equals what NetworkX (the
+reference the tests compare against) gives for the same graph:
 
-* **degree**, **weighted degree** (sum of the strengths of an actor's ties).
+* **degree**, **weighted degree** (sum of the weights of an actor's ties; NetworkX's
+  ``degree(weight=...)``, igraph's ``strength``).
 * **betweenness**: unweighted, normalised as NetworkX does for an undirected graph, by the
   number of pairs of other actors, ``(n − 1)(n − 2) / 2`` (Freeman 1977; Brandes 2001).
   **Weighted betweenness** takes ``1 / strength`` as the length of a tie, so that a strong tie

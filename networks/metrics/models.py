@@ -126,6 +126,14 @@ class RelationshipMetric(models.Model):
     observed = models.FloatField()
     declared = models.PositiveSmallIntegerField(null=True, blank=True)
     strength = models.FloatField()
+    weight = models.FloatField(
+        default=1.0,
+        help_text="The weight the structural metrics gave the relationship: its declared "
+        "weight, its strength, or 1 (networks/graph/weights.py; the run's weight_basis).",
+    )
+    declared_weight = models.FloatField(
+        null=True, blank=True, help_text="The largest weight an imported file gave its ties."
+    )
     is_inferred = models.BooleanField()
     is_sensitive = models.BooleanField(
         default=False, help_text="A sensitive tie joins the pair: hidden as the tie is."

@@ -35,7 +35,7 @@ def metric_input(coalition_id: int, on: datetime.date | None = None) -> MetricIn
     tie_rows = (
         Tie.objects.filter(coalition_id=coalition_id)
         .current(on)
-        .values_list("source_id", "target_id", "strength", "is_sensitive")
+        .values_list("source_id", "target_id", "strength", "is_sensitive", "declared_weight")
     )
     participants: dict[int, tuple[str, datetime.date, list[int]]] = {}
     for interaction_id, kind, occurred_on, actor_id in InteractionParticipant.objects.filter(
@@ -87,8 +87,8 @@ def metric_input(coalition_id: int, on: datetime.date | None = None) -> MetricIn
         members=member_ids,
         candidates=member_ids | allies,
         ties=tuple(
-            (s, t, strength, sensitive)
-            for s, t, strength, sensitive in tie_rows
+            (s, t, strength, sensitive, weight)
+            for s, t, strength, sensitive, weight in tie_rows
             if s in known and t in known
         ),
         interactions=tuple(

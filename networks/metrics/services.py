@@ -207,7 +207,7 @@ ACTOR_METRIC_COLUMNS = (
 
 RELATIONSHIP_COLUMNS = (
     ("run_id", "source_id", "target_id")
-    + ("evidence", "observed", "declared", "strength")
+    + ("evidence", "observed", "declared", "strength", "weight", "declared_weight")
     + ("is_inferred", "is_sensitive")
 )
 
@@ -250,6 +250,8 @@ def _store(run: MetricRun, computed: ComputedRun) -> None:
                 row.observed,
                 row.declared,
                 row.strength,
+                row.weight,
+                row.declared_weight,
                 row.is_inferred,
                 row.is_sensitive,
             )
