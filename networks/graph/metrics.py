@@ -17,7 +17,15 @@ reference the tests compare against) gives for the same graph:
   improved formula, ``wf_improved=True``): ``(r − 1) / Σ d(v, u)`` over the ``r − 1`` actors
   ``u`` that ``v`` can reach, times ``(r − 1) / (n − 1)``, so that an actor in a small fragment
   does not look central. An isolated actor has closeness 0.
-* **PageRank** with the strengths as weights, damping 0.85 (Brin & Page 1998).
+* **PageRank** on the weights, damping 0.85 (Brin & Page 1998), an actor without ties
+  spreading its rank evenly: NetworkX's ``pagerank(G, alpha=0.85, weight="weight")``. The
+  values sum to 1.
+* **eigenvector centrality** on the weights (Bonacich 1972): the principal eigenvector of the
+  weighted adjacency matrix, an actor central when its partners are; scaled to Euclidean
+  length 1 as NetworkX's ``eigenvector_centrality(G, weight="weight")`` does (igraph scales its
+  largest value to 1 instead; we rescale). In a network of several components it is the
+  eigenvector of the component with the largest eigenvalue: every actor outside it has 0, as
+  in NetworkX (igraph warns the measure is meant for connected graphs). Without ties, 0.
 * **core number** (Batagelj & Zaveršnik 2003).
 * **reach**: the share of the other actors within two steps.
 * **community**: Leiden (Traag, Waltman & van Eck 2019) optimising weighted modularity, run to a
@@ -54,6 +62,7 @@ draw NetworkX's ``betweenness_centrality(k=pivots, seed=seed)`` makes), and the 
 import math
 import operator
 import random
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -83,6 +92,7 @@ class ActorMetrics:
     weighted_betweenness: tuple[float, ...]
     closeness: tuple[float, ...]
     pagerank: tuple[float, ...]
+    eigenvector: tuple[float, ...]
     core_number: tuple[int, ...]
     reach: tuple[float, ...]
     community: tuple[int, ...]
@@ -157,6 +167,7 @@ def compute(
         closeness = _wf_improved(graph.closeness(normalized=True), component_size)
 
     pagerank = _pagerank(graph, strengths, seed)
+    eigenvector = _eigenvector(graph, strengths, seed)
     core_number = graph.coreness()
     reach = [
         count / (n - 1) if n > 1 else 0.0 for count in graph.neighborhood_size(order=2, mindist=1)
@@ -185,6 +196,7 @@ def compute(
         weighted_betweenness=tuple(weighted_betweenness),
         closeness=tuple(closeness),
         pagerank=tuple(pagerank),
+        eigenvector=tuple(eigenvector),
         core_number=tuple(core_number),
         reach=tuple(reach),
         community=tuple(community),
@@ -288,6 +300,21 @@ def _pagerank(graph: igraph.Graph, strengths: list[float], seed: int) -> list[fl
         return [1 / n for _ in range(n)]
     with seeded_igraph(seed):
         return graph.pagerank(weights=strengths, damping=DAMPING, implementation="arpack")
+
+
+def _eigenvector(graph: igraph.Graph, weights: list[float], seed: int) -> list[float]:
+    """Eigenvector centrality scaled to Euclidean length 1 (NetworkX's normalisation). The
+    "not connected" warning igraph gives is the documented behaviour (see the module docstring),
+    not news for the log."""
+    n = graph.vcount()
+    if graph.ecount() == 0 or not any(weights):
+        return [0.0] * n
+    with seeded_igraph(seed), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        values = graph.eigenvector_centrality(weights=weights)
+    values = [max(v, 0.0) for v in values]  # -0.0 and rounding below 0 outside the component
+    length = math.sqrt(math.fsum(v * v for v in values))
+    return [v / length + 0.0 for v in values] if length > 0 else [0.0] * n
 
 
 def _wf_improved(component_closeness: list[float], component_size: list[int]) -> list[float]:

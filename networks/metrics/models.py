@@ -96,6 +96,9 @@ class ActorMetric(models.Model):
     weighted_betweenness = models.FloatField()
     closeness = models.FloatField()
     pagerank = models.FloatField()
+    eigenvector = models.FloatField(
+        default=0.0, help_text="Eigenvector centrality, Euclidean length 1 over the network."
+    )
     core_number = models.PositiveIntegerField()
     reach = models.FloatField()
     community = models.PositiveIntegerField()

@@ -200,7 +200,7 @@ def _previous_strengths(run: MetricRun) -> dict[tuple[int, int], float] | None:
 ACTOR_METRIC_COLUMNS = (
     ("run_id", "actor_id")
     + ("degree", "weighted_degree", "betweenness", "weighted_betweenness", "closeness", "pagerank")
-    + ("core_number", "reach", "community")
+    + ("eigenvector", "core_number", "reach", "community")
     + ("is_broker", "is_peripheral", "is_leader")
 )
 
@@ -228,6 +228,7 @@ def _store(run: MetricRun, computed: ComputedRun) -> None:
                 actors.weighted_betweenness[i],
                 actors.closeness[i],
                 actors.pagerank[i],
+                actors.eigenvector[i],
                 actors.core_number[i],
                 actors.reach[i],
                 actors.community[i],

@@ -49,6 +49,9 @@ def test_the_figures_of_the_run_are_on_the_page(client_for, coalition, computed)
     # Org 0 joins the two clusters: it is the first broker.
     brokers = body.split("<h2>Brokers</h2>", 1)[1].split("</section>", 1)[0]
     assert "Org 0" in brokers
+    hubs = body.split("<h2>Hubs</h2>", 1)[1].split("</section>", 1)[0]
+    first = computed.actor_metrics.order_by("-pagerank", "actor_id").first()
+    assert f"eigenvector {first.eigenvector:.3f}" in hubs
 
 
 def test_members_do_not_see_a_sensitive_actor_anywhere_on_the_dashboard(

@@ -82,6 +82,7 @@ def test_a_published_network_reads_back_through_the_api_with_networkx_values(
     betweenness = nx.betweenness_centrality(unweighted)
     pagerank = _pagerank_python(unweighted, alpha=0.85, tol=1e-13, max_iter=10_000)
     cores = nx.core_number(unweighted)
+    eigenvector = nx.eigenvector_centrality(unweighted, max_iter=10_000, tol=1e-12)
     for node, actor_id in ids.items():
         row = rows[actor_id]
         assert row["name"] == f"Member {node}"
@@ -89,6 +90,7 @@ def test_a_published_network_reads_back_through_the_api_with_networkx_values(
         assert row["weighted_degree"] == pytest.approx(karate.degree(node))
         assert row["betweenness"] == pytest.approx(betweenness[node], abs=1e-9)
         assert row["pagerank"] == pytest.approx(pagerank[node], abs=1e-6)
+        assert row["eigenvector"] == pytest.approx(eigenvector[node], abs=1e-6)
         assert row["core_number"] == cores[node]
     # Zachary's club: the instructor (0) and the president (33) are the two great brokers.
     top_two = sorted(rows.values(), key=lambda row: -row["betweenness"])[:2]
@@ -97,6 +99,8 @@ def test_a_published_network_reads_back_through_the_api_with_networkx_values(
     relationships = all_rows(client, runs_url(coalition, "latest", "relationships"))
     assert len(relationships) == 78
     assert {r["strength"] for r in relationships} == {1.0}
+    assert {r["weight"] for r in relationships} == {1.0}
+    assert {r["declared_weight"] for r in relationships} == {None}
     assert not any(r["is_inferred"] for r in relationships)
 
 
