@@ -2,6 +2,26 @@
 
 from django.db import migrations, models
 
+from weft.db import same_coalition_trigger_sql
+
+TIE_TRIGGER = {
+    "name": "networks_tie_same_coalition",
+    "table": "networks_tie",
+    "coalition_sql": "NEW.coalition_id",
+    "actor_columns": ["source_id", "target_id"],
+}
+
+
+def reinstall_tie_trigger(apps, schema_editor):
+    """SQLite adds a check constraint by rebuilding the table, which drops its triggers: the
+    same-coalition trigger of 0002 is installed again (PostgreSQL keeps it)."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    create, drop = same_coalition_trigger_sql("sqlite", **TIE_TRIGGER)
+    for statement in (*drop.splitlines(), *create.splitlines()):
+        if statement.strip():
+            schema_editor.execute(statement)
+
 
 class Migration(migrations.Migration):
 
@@ -26,4 +46,5 @@ class Migration(migrations.Migration):
             model_name='tie',
             constraint=models.CheckConstraint(condition=models.Q(('declared_weight__isnull', True), ('declared_weight__gt', 0), _connector='OR'), name='networks_tie_declared_weight_positive'),
         ),
+        migrations.RunPython(reinstall_tie_trigger, migrations.RunPython.noop, elidable=False),
     ]
