@@ -227,6 +227,7 @@ def compute_run(
         candidates={index[a] for a in inputs.candidates if a in index},
         strengths_now=dict(zip(edges, strengths, strict=True)),
         strengths_before=before,
+        strong_threshold=None if weight_basis == "unit" else STRONG_TIE_THRESHOLD,
     )
     ids = inputs.actor_ids
     suggestions = tuple(
