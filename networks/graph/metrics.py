@@ -430,3 +430,104 @@ def _freeman_centralization(betweenness: list[float]) -> float:
     highest = max(betweenness)
     spread = math.fsum(highest - b for b in betweenness) / (n - 1)
     return min(max(spread, 0.0), 1.0)
+
+
+# What each figure means, for people reading them (the dashboard's help): the same definitions
+# as the module docstring, with the convention each follows. Keep the two in step.
+DEFINITIONS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "degree",
+        "Degree and weighted degree",
+        "The number of relationships an actor has, and the sum of their weights.",
+        "Not normalised. NetworkX degree(G) and degree(G, weight='weight'); igraph degree and "
+        "strength.",
+    ),
+    (
+        "betweenness",
+        "Betweenness",
+        "The share of shortest paths between two other actors that pass through this actor: "
+        "how much it stands between others (Freeman 1977; Brandes 2001).",
+        "0–1: divided by the (n − 1)(n − 2) / 2 pairs of other actors, as NetworkX "
+        "betweenness_centrality(normalized=True) does for an undirected graph. Weighted "
+        "betweenness takes 1 / weight as a tie's length, so a strong tie is a short one "
+        "(Newman 2001; Opsahl, Agneessens & Skvoretz 2010). Above 10,000 actors, estimated "
+        "from 500 seeded pivots (Brandes & Pich 2007).",
+    ),
+    (
+        "closeness",
+        "Closeness",
+        "How near an actor is to all the others it can reach: one over its mean distance to them.",
+        "0–1, Wasserman & Faust's correction for disconnected networks (NetworkX "
+        "closeness_centrality, wf_improved=True): scaled by the share of the network the actor "
+        "reaches. An isolated actor has 0.",
+    ),
+    (
+        "pagerank",
+        "PageRank",
+        "An actor is central when central actors are tied to it, each tie counting by its "
+        "weight (Brin & Page 1998).",
+        "Damping 0.85; the values of all actors sum to 1. NetworkX pagerank(G, alpha=0.85, "
+        "weight='weight'); igraph pagerank(weights=..., damping=0.85).",
+    ),
+    (
+        "eigenvector",
+        "Eigenvector centrality",
+        "An actor's centrality is proportional to the sum of its partners' centralities, "
+        "weighted by the ties (Bonacich 1972).",
+        "Scaled to Euclidean length 1 over all actors, as NetworkX "
+        "eigenvector_centrality(G, weight='weight') does (igraph scales the largest to 1). "
+        "In a network of several pieces, actors outside the piece with the largest eigenvalue "
+        "have 0.",
+    ),
+    (
+        "core_number",
+        "Core number",
+        "The largest k such that the actor belongs to a group where everyone has at least k "
+        "ties inside the group (Batagelj & Zaveršnik 2003).",
+        "A whole number; NetworkX core_number, igraph coreness.",
+    ),
+    (
+        "reach",
+        "Reach",
+        "The share of the other actors within two steps.",
+        "0–1: divided by n − 1.",
+    ),
+    (
+        "community",
+        "Clusters (communities)",
+        "Groups of actors more tied to each other than to the rest, found by the Leiden "
+        "algorithm (Traag, Waltman & van Eck 2019) maximising weighted modularity (Newman & "
+        "Girvan 2004), seeded so that the same data give the same clusters.",
+        "igraph community_leiden(objective_function='modularity', weights=...); modularity as "
+        "NetworkX modularity(G, communities, weight='weight').",
+    ),
+    (
+        "is_broker",
+        "Broker",
+        "An actor whose ties reach two clusters or more and whose betweenness is among the "
+        "highest tenth of the network (Burt 1992's structural holes).",
+        "Top ⌈0.1 × n⌉ betweenness, above 0.",
+    ),
+    (
+        "is_peripheral",
+        "Periphery",
+        "An actor with at most one tie, or in the outermost k-core shell.",
+        "Core numbers as above.",
+    ),
+    (
+        "distributed_leadership",
+        "Distributed leadership",
+        "One minus Freeman's betweenness centralization (Freeman 1979): 0 for a star around "
+        "one actor, 1 when everyone stands between others equally.",
+        "0–1, computed on normalised betweenness.",
+    ),
+    (
+        "weights",
+        "What the weights are",
+        "Each relationship's weight is the weight the imported file declared for it; without "
+        "any declared weight, its strength (declared 1–5 and interactions); without any "
+        "strength in the network, 1 for every tie. A relationship whose strength is unknown "
+        "counts as a typical one (the median), never as 0.",
+        "networks/graph/weights.py; the run's weight_basis says which.",
+    ),
+)
