@@ -55,6 +55,13 @@ NETWORK_FIGURES = [
     ("network", "communities", "Clusters", "Communities found in the network (Leiden)."),
     (
         "network",
+        "co_affiliation_relationships",
+        "Relationships from shared groups",
+        "Pairs of actors who belong to the same organisation, board, event or campaign: "
+        "affiliations (two-mode data) projected onto their members, counted as evidence.",
+    ),
+    (
+        "network",
         "distributed_leadership",
         "Distributed leadership",
         "1 − betweenness centralization: 1 when no one stands between everyone, 0 for a star.",

@@ -54,6 +54,9 @@ class MetricInput:
     lead_roles: tuple[LeadRole, ...]
     skills: tuple[SkillRecord, ...]
     strength_settings: dict
+    # Two-mode data: the members of each group (organisation, board, event...) on the day,
+    # one sorted tuple per group of two or more; their co-affiliations are evidence.
+    affiliations: tuple[tuple[int, ...], ...] = ()
 
     def fingerprint(self) -> bytes:
         """A canonical encoding of the input: equal inputs, equal bytes (for the run's hash)."""
@@ -73,6 +76,7 @@ class MetricInput:
                 sorted((r.actor, _iso(r.started_on), _iso(r.ended_on)) for r in self.lead_roles),
                 sorted((s.actor, s.skill, s.assessed_on, s.level) for s in self.skills),
                 self.strength_settings,
+                sorted(self.affiliations),
             ],
             option=orjson.OPT_SORT_KEYS,
         )
@@ -96,6 +100,7 @@ class RelationshipRow:
     # The weight in the structural metrics (networks/graph/weights.py) and the declared one.
     weight: float
     declared_weight: float | None
+    co_affiliations: int
     is_inferred: bool
     is_sensitive: bool
 
@@ -132,6 +137,7 @@ def compute_run(
         [((s, t), declared) for s, t, declared, *_ in inputs.ties],
         inputs.on,
         settings,
+        inputs.affiliations,
     )
     sensitive_pairs = {(min(s, t), max(s, t)) for s, t, _, sensitive, _ in inputs.ties if sensitive}
     declared_weights: dict[tuple[int, int], float] = {}
@@ -154,6 +160,7 @@ def compute_run(
             strength=r.strength,
             weight=weight,
             declared_weight=declared_weights.get((a, b)),
+            co_affiliations=r.co_affiliations,
             is_inferred=r.inferred,
             is_sensitive=(a, b) in sensitive_pairs
             or a in inputs.sensitive
@@ -192,6 +199,8 @@ def compute_run(
         **{field: getattr(result.network, field) for field in result.network.__dataclass_fields__},
         "relationships": len(rows),
         "inferred_relationships": sum(1 for row in rows if row.is_inferred),
+        "affiliation_groups": len(inputs.affiliations),
+        "co_affiliation_relationships": sum(1 for row in rows if row.co_affiliations),
         "weight_basis": weight_basis,
         "mean_strength": math.fsum(strengths) / len(strengths) if strengths else None,
         "member_mean_strength": (

@@ -137,6 +137,9 @@ class RelationshipMetric(models.Model):
     declared_weight = models.FloatField(
         null=True, blank=True, help_text="The largest weight an imported file gave its ties."
     )
+    co_affiliations = models.PositiveIntegerField(
+        default=0, help_text="Groups (organisations, boards, events...) both actors belong to."
+    )
     is_inferred = models.BooleanField()
     is_sensitive = models.BooleanField(
         default=False, help_text="A sensitive tie joins the pair: hidden as the tie is."

@@ -208,6 +208,7 @@ ACTOR_METRIC_COLUMNS = (
 RELATIONSHIP_COLUMNS = (
     ("run_id", "source_id", "target_id")
     + ("evidence", "observed", "declared", "strength", "weight", "declared_weight")
+    + ("co_affiliations",)
     + ("is_inferred", "is_sensitive")
 )
 
@@ -253,6 +254,7 @@ def _store(run: MetricRun, computed: ComputedRun) -> None:
                 row.strength,
                 row.weight,
                 row.declared_weight,
+                row.co_affiliations,
                 row.is_inferred,
                 row.is_sensitive,
             )

@@ -44,7 +44,7 @@ class RelationshipMetricSerializer(serializers.ModelSerializer):
         fields = (
             ("source", "target", "source_name", "target_name")
             + ("evidence", "observed", "declared")
-            + ("strength", "weight", "declared_weight", "is_inferred")
+            + ("strength", "weight", "declared_weight", "co_affiliations", "is_inferred")
         )
 
 

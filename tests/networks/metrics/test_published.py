@@ -13,6 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
+from allies.models import Actor
 from networks.models import Tie
 from tests.api_helpers import post, url
 
@@ -156,3 +157,58 @@ def test_les_miserables_declared_weights_give_networkx_s_weighted_pagerank(clien
 
 def _file(name: str) -> bytes:
     return (PUBLISHED / name).read_bytes()
+
+
+def test_davis_southern_women_come_in_as_affiliations_and_their_projection_is_computed(client):
+    """Two-mode data: 18 women and the 14 events they attended (Davis, Gardner & Gardner
+    1941). The file comes in as affiliations; the run's relationships are the projection onto
+    the women, each pair with the number of events both attended."""
+    web, committed = client
+    coalition_id = post(web, "/api/v1/coalitions/", {"name": "Deep South"}).json()["id"]
+    response = web.post(
+        f"/api/v1/coalitions/{coalition_id}/imports/affiliations/",
+        {"file": SimpleUploadedFile("davis.csv", _file("davis-southern-women.csv"))},
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json() == {"people": 18, "groups": 14, "affiliations": 89}
+    runs = f"/api/v1/coalitions/{coalition_id}/metric-runs/"
+    with committed(execute=True):
+        assert web.post(runs).status_code == 202
+    run = web.get(f"{runs}latest/").json()
+    assert run["network"]["affiliation_groups"] == 14
+    davis = nx.davis_southern_women_graph()
+    projection = nx.bipartite.weighted_projected_graph(davis, davis.graph["top"])
+    assert run["network"]["co_affiliation_relationships"] == projection.number_of_edges() == 139
+    assert run["network"]["weight_basis"] == "strength"
+    names = {
+        row["actor"]: row["name"] for row in web.get(f"{runs}latest/actors/").json()["results"]
+    }
+    rows = web.get(f"{runs}latest/relationships/", {"page_size": 1000}).json()["results"]
+    found = {
+        frozenset((names[row["source"]], names[row["target"]])): row["co_affiliations"]
+        for row in rows
+    }
+    assert found == {frozenset((a, b)): w for a, b, w in projection.edges(data="weight")}
+    assert all(row["is_inferred"] and row["strength"] > 0 for row in rows)
+    # Evelyn and Theresa shared seven events, Evelyn and Dorothy two: the first is stronger.
+    strength = {
+        frozenset((names[row["source"]], names[row["target"]])): row["strength"] for row in rows
+    }
+    assert (
+        strength[frozenset(("Evelyn Jefferson", "Theresa Anderson"))]
+        > strength[frozenset(("Evelyn Jefferson", "Dorothy Murchison"))]
+    )
+
+
+def test_a_two_mode_file_naming_a_group_as_a_person_is_refused_whole(client):
+    web, _ = client
+    coalition_id = post(web, "/api/v1/coalitions/", {"name": "Boards"}).json()["id"]
+    post(web, f"/api/v1/coalitions/{coalition_id}/actors/", {"name": "Acme", "kind": "group"})
+    data = b"Person,Board\nAna Silva,Riverside Trust\nAcme,Riverside Trust\n"
+    response = web.post(
+        f"/api/v1/coalitions/{coalition_id}/imports/affiliations/",
+        {"file": SimpleUploadedFile("boards.csv", data)},
+    )
+    assert response.status_code == 400
+    assert "row 3" in str(response.json()["file"])
+    assert not Actor.objects.filter(coalition_id=coalition_id, name="Ana Silva").exists()

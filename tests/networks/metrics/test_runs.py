@@ -371,10 +371,10 @@ def test_loading_a_run_takes_the_same_queries_for_a_small_and_a_larger_network(
 
     grow(3)
     # coalition settings, actors, ties, interaction participants, actions led, lead
-    # affiliations, lead seats, skill levels, members, allies
-    with django_assert_num_queries(10):
+    # affiliations, lead seats, skill levels, members, allies, current affiliations
+    with django_assert_num_queries(11):
         small = metric_input(coalition.pk)
     grow(30)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         large = metric_input(coalition.pk)
     assert len(large.actor_ids) == len(small.actor_ids) + 30
