@@ -16,7 +16,7 @@ from networks.metrics.selectors import metric_input
 from networks.metrics.services import metric_run_execute, metric_run_request
 from networks.metrics.tasks import compute_metrics, compute_metrics_nightly
 from networks.models import InteractionParticipant, Suggestion, Tie
-from tests.allies.factories import ActorFactory, AllyAssessmentFactory
+from tests.allies.factories import ActorFactory, AffiliationFactory, AllyAssessmentFactory
 from tests.api_helpers import post, url
 from tests.coalitions.factories import ActionFactory, MembershipFactory
 from tests.networks.factories import InteractionFactory, TieFactory
@@ -378,3 +378,23 @@ def test_loading_a_run_takes_the_same_queries_for_a_small_and_a_larger_network(
     with django_assert_num_queries(11):
         large = metric_input(coalition.pk)
     assert len(large.actor_ids) == len(small.actor_ids) + 30
+
+
+def test_only_current_affiliations_to_groups_that_are_not_sensitive_make_relationships(
+    coalition, orgs
+):
+    people = [
+        ActorFactory(coalition=coalition, name=f"P{i}", kind=ActorKind.PERSON) for i in range(4)
+    ]
+    secret = ActorFactory(coalition=coalition, name="Secret", kind="group", is_sensitive=True)
+    for person in people[:2]:
+        AffiliationFactory(person=person, organisation=orgs[0])  # a board: they share it
+        AffiliationFactory(person=person, organisation=secret)  # would tell who is in it
+    ended = datetime.date(2020, 1, 1)
+    for person in people[2:]:
+        AffiliationFactory(person=person, organisation=orgs[1], ended_on=ended)
+    run, _ = metric_run_request(coalition_id=coalition.pk, queue=False)
+    run = metric_run_execute(run_id=run.pk)
+    rows = list(run.relationship_metrics.values_list("source_id", "target_id", "co_affiliations"))
+    assert rows == [(people[0].pk, people[1].pk, 1)]
+    assert run.network["affiliation_groups"] == 1
