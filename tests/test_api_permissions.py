@@ -180,6 +180,7 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "api-import": {"GET": EDITORS},
     "api-import-confirm": {"POST": EDITORS},
     "api-import-columns": {"POST": EDITORS},
+    "api-import-affiliations": {"POST": EDITORS},
     "api-export": {"GET": MAP_VIEWERS},
     "api-duplicates": {"GET": MAP_VIEWERS},
     # A merge moves every row of two actors, sensitive ones included.
@@ -559,6 +560,9 @@ def request_body(route: str, method: str, bodies: dict) -> dict:
 
 def request_for(route: str, method: str, world, coalition):
     """The URL and body of a reasonable request for a route: valid for an allowed role."""
+    if route == "api-import-affiliations":  # two-mode files (networks/transfer/twomode.py)
+        url = reverse(route, kwargs={"coalition_id": coalition.pk})
+        return url, Multipart(file=("boards.csv", b"Person,Board\nAna Silva,Riverside Trust\n"))
     if route in TRANSFER_ROUTES:
         return transfer_request(route, coalition, world["first"].coalition.roles.first().user)
     kwargs = route_kwargs(route, method, world, coalition)

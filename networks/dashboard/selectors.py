@@ -5,10 +5,18 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from allies.models import Actor, Affiliation, SkillLevel
+from networks.graph.metrics import DEFINITIONS
 from networks.metrics.models import MetricRun
 from networks.models import Interaction, Tie
 
 TOP = 10
+
+# The help under the figures: each metric's definition and normalisation, from the module that
+# computes them (networks/graph/metrics.py), so the two cannot drift apart.
+METRIC_HELP = [
+    {"key": key, "name": name, "definition": definition, "convention": convention}
+    for key, name, definition, convention in DEFINITIONS
+]
 
 
 # (key in the run's JSON, label, what it measures): the figures shown and charted.
@@ -45,6 +53,13 @@ NETWORK_FIGURES = [
     ),
     ("network", "components", "Components", "Separate pieces the network falls into."),
     ("network", "communities", "Clusters", "Communities found in the network (Leiden)."),
+    (
+        "network",
+        "co_affiliation_relationships",
+        "Relationships from shared groups",
+        "Pairs of actors who belong to the same organisation, board, event or campaign: "
+        "affiliations (two-mode data) projected onto their members, counted as evidence.",
+    ),
     (
         "network",
         "distributed_leadership",

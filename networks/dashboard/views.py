@@ -16,11 +16,13 @@ from coalitions.roles import Permission
 from networks.dashboard.selectors import (
     CHARTED,
     LEADERSHIP_FIGURES,
+    METRIC_HELP,
     NETWORK_FIGURES,
     TOP,
     figures_of,
     map_changed_since,
 )
+from networks.graph.weights import BASIS_LABELS
 from networks.metrics.models import ActorMetric, MetricRun, MetricRunStatus
 from networks.metrics.selectors import latest_run
 from networks.models import Suggestion
@@ -39,6 +41,7 @@ def dashboard(request, coalition_id: int):
         "newest": newest,
         "may_start": access.can(Permission.METRICS_RUN),
         "today": timezone.localdate(),
+        "metric_help": METRIC_HELP,
     }
     if run is not None:
         history = list(
@@ -64,6 +67,7 @@ def dashboard(request, coalition_id: int):
             "hubs": list(rows.order_by("-pagerank", "actor_id")[:TOP]),
             "leaders": list(rows.filter(is_leader=True).order_by("actor__name")),
             "suggestions": list(suggestions.order_by("kind", "-score", "id")[:40]),
+            "weight_basis": BASIS_LABELS.get(run.network.get("weight_basis", "strength")),
             "changed": map_changed_since(coalition.pk, run.started_at or run.created_at),
             "trend": {
                 "labels": [r.computed_for.isoformat() for r in history],

@@ -1,8 +1,9 @@
 """One metric run's computation, from plain input to plain output (no Django).
 
 ``metric_input`` (networks/selectors.py) loads a :class:`MetricInput`; :func:`compute_run`
-turns it into everything a run stores: relationship strengths (networks/strength.py), the
-network and per-actor metrics on those strengths (networks/metrics.py), leadership figures
+turns it into everything a run stores: relationship strengths (networks/graph/strength.py), the
+network and per-actor metrics on the relationships' weights (networks/graph/weights.py: declared
+weights, else strengths, else 1; networks/graph/metrics.py), leadership figures
 (networks/leadership.py) and weaver suggestions (networks/suggestions.py). The service stores
 the result. Keeping this pure lets the benchmark time the compute alone on in-memory arrays.
 """
@@ -18,10 +19,14 @@ import orjson
 from networks.graph import metrics, strength
 from networks.graph.leadership import LeadershipFigures, LeadRole, SkillRecord, leadership
 from networks.graph.suggestions import Found, at_risk_count, suggest
+from networks.graph.weights import structural_weights
 
 # Bump when what a run computes changes: runs of the old computation no longer match a hash.
 # 2: the network figures carry ``public``, the figures without sensitive actors and ties.
-COMPUTATION_VERSION = 2
+# 3: structural metrics on declared weights, strengths or unit weights (networks/graph/
+#    weights.py), never on zeros; eigenvector centrality; bridges between weakly linked
+#    communities.
+COMPUTATION_VERSION = 3
 # A relationship at least this strong counts as a strong tie (funder reports, issue 8): a
 # declared 3 of 5 alone is 0.6; so is evidence E ≈ 0.92 alone (about one one-to-one meeting a
 # few weeks old), while a single message or a meeting a year old stays below it.
@@ -41,14 +46,17 @@ class MetricInput:
     directly_affected: frozenset[int]
     members: frozenset[int]
     candidates: frozenset[int]
-    # (source, target, declared strength or None, tie is sensitive)
-    ties: tuple[tuple[int, int, int | None, bool], ...]
+    # (source, target, declared strength or None, tie is sensitive, declared weight or None)
+    ties: tuple[tuple[int, int, int | None, bool, float | None], ...]
     # (kind, occurred_on, participant ids)
     interactions: tuple[tuple[str, datetime.date, tuple[int, ...]], ...]
     actions_led: tuple[tuple[int, datetime.date], ...]
     lead_roles: tuple[LeadRole, ...]
     skills: tuple[SkillRecord, ...]
     strength_settings: dict
+    # Two-mode data: the members of each group (organisation, board, event...) on the day,
+    # one sorted tuple per group of two or more; their co-affiliations are evidence.
+    affiliations: tuple[tuple[int, ...], ...] = ()
 
     def fingerprint(self) -> bytes:
         """A canonical encoding of the input: equal inputs, equal bytes (for the run's hash)."""
@@ -62,12 +70,13 @@ class MetricInput:
                 sorted(self.directly_affected),
                 sorted(self.members),
                 sorted(self.candidates),
-                sorted(self.ties, key=lambda t: (t[0], t[1], t[2] or 0, t[3])),
+                sorted(self.ties, key=lambda t: (t[0], t[1], t[2] or 0, t[3], t[4] or 0)),
                 sorted(self.interactions),
                 sorted(self.actions_led),
                 sorted((r.actor, _iso(r.started_on), _iso(r.ended_on)) for r in self.lead_roles),
                 sorted((s.actor, s.skill, s.assessed_on, s.level) for s in self.skills),
                 self.strength_settings,
+                sorted(self.affiliations),
             ],
             option=orjson.OPT_SORT_KEYS,
         )
@@ -88,6 +97,10 @@ class RelationshipRow:
     observed: float
     declared: int | None
     strength: float
+    # The weight in the structural metrics (networks/graph/weights.py) and the declared one.
+    weight: float
+    declared_weight: float | None
+    co_affiliations: int
     is_inferred: bool
     is_sensitive: bool
 
@@ -121,11 +134,22 @@ def compute_run(
     settings = strength.StrengthSettings.from_overrides(inputs.strength_settings)
     relationships = strength.relationship_strengths(
         inputs.interactions,
-        [((s, t), declared) for s, t, declared, _ in inputs.ties],
+        [((s, t), declared) for s, t, declared, *_ in inputs.ties],
         inputs.on,
         settings,
+        inputs.affiliations,
     )
-    sensitive_pairs = {(min(s, t), max(s, t)) for s, t, _, sensitive in inputs.ties if sensitive}
+    sensitive_pairs = {(min(s, t), max(s, t)) for s, t, _, sensitive, _ in inputs.ties if sensitive}
+    declared_weights: dict[tuple[int, int], float] = {}
+    for s, t, _, _, weight in inputs.ties:
+        if weight is not None:
+            pair = (min(s, t), max(s, t))
+            declared_weights[pair] = max(weight, declared_weights.get(pair, weight))
+    pairs = list(relationships)
+    weights, weight_basis = structural_weights(
+        [relationships[pair].strength for pair in pairs],
+        [declared_weights.get(pair) for pair in pairs],
+    )
     rows = tuple(
         RelationshipRow(
             source=a,
@@ -134,19 +158,22 @@ def compute_run(
             observed=r.observed,
             declared=r.declared,
             strength=r.strength,
+            weight=weight,
+            declared_weight=declared_weights.get((a, b)),
+            co_affiliations=r.co_affiliations,
             is_inferred=r.inferred,
             is_sensitive=(a, b) in sensitive_pairs
             or a in inputs.sensitive
             or b in inputs.sensitive,
         )
-        for (a, b), r in relationships.items()
+        for ((a, b), r), weight in zip(relationships.items(), weights, strict=True)
     )
     seconds["strength"] = time.perf_counter() - started
     report(30, "network metrics")
 
     index = {actor: i for i, actor in enumerate(inputs.actor_ids)}
     edges = [(index[row.source], index[row.target]) for row in rows]
-    weights = [row.strength for row in rows]
+    strengths = [row.strength for row in rows]
     started = time.perf_counter()
     result = metrics.compute(
         len(inputs.actor_ids), edges, weights, seed=seed, exact_limit=exact_limit, pivots=pivots
@@ -172,11 +199,14 @@ def compute_run(
         **{field: getattr(result.network, field) for field in result.network.__dataclass_fields__},
         "relationships": len(rows),
         "inferred_relationships": sum(1 for row in rows if row.is_inferred),
-        "mean_strength": math.fsum(weights) / len(weights) if weights else None,
+        "affiliation_groups": len(inputs.affiliations),
+        "co_affiliation_relationships": sum(1 for row in rows if row.co_affiliations),
+        "weight_basis": weight_basis,
+        "mean_strength": math.fsum(strengths) / len(strengths) if strengths else None,
         "member_mean_strength": (
             math.fsum(member_strengths) / len(member_strengths) if member_strengths else None
         ),
-        "strong_ties": sum(1 for w in weights if w >= STRONG_TIE_THRESHOLD),
+        "strong_ties": sum(1 for s in strengths if s >= STRONG_TIE_THRESHOLD),
         "strong_tie_threshold": STRONG_TIE_THRESHOLD,
         "at_risk": at_risk_count(now, previous_strengths),
     }
@@ -204,8 +234,9 @@ def compute_run(
         pagerank=result.actors.pagerank,
         periphery=result.actors.periphery,
         candidates={index[a] for a in inputs.candidates if a in index},
-        strengths_now=dict(zip(edges, weights, strict=True)),
+        strengths_now=dict(zip(edges, strengths, strict=True)),
         strengths_before=before,
+        strong_threshold=None if weight_basis == "unit" else STRONG_TIE_THRESHOLD,
     )
     ids = inputs.actor_ids
     suggestions = tuple(

@@ -1,11 +1,13 @@
 """Network metrics on plain arrays (no Django): per actor and for the whole network.
 
 Actors are node indexes ``0 .. node_count − 1``; ties are undirected ``edges`` (pairs of node
-indexes) with a relationship strength each (``weights``, from networks/strength.py, 0..1; all 1
-when not given). igraph does the heavy work in C. Every value is computed so that it equals
-what NetworkX (the reference the tests compare against) gives for the same graph:
+indexes) with a positive weight each (``weights``: a run passes the declared weights, the
+relationship strengths or 1 for every tie, networks/graph/weights.py; all 1 when not given).
+igraph does the heavy work in C. Every value is computed so that it equals what NetworkX (the
+reference the tests compare against) gives for the same graph:
 
-* **degree**, **weighted degree** (sum of the strengths of an actor's ties).
+* **degree**, **weighted degree** (sum of the weights of an actor's ties; NetworkX's
+  ``degree(weight=...)``, igraph's ``strength``).
 * **betweenness**: unweighted, normalised as NetworkX does for an undirected graph, by the
   number of pairs of other actors, ``(n − 1)(n − 2) / 2`` (Freeman 1977; Brandes 2001).
   **Weighted betweenness** takes ``1 / strength`` as the length of a tie, so that a strong tie
@@ -15,7 +17,15 @@ what NetworkX (the reference the tests compare against) gives for the same graph
   improved formula, ``wf_improved=True``): ``(r − 1) / Σ d(v, u)`` over the ``r − 1`` actors
   ``u`` that ``v`` can reach, times ``(r − 1) / (n − 1)``, so that an actor in a small fragment
   does not look central. An isolated actor has closeness 0.
-* **PageRank** with the strengths as weights, damping 0.85 (Brin & Page 1998).
+* **PageRank** on the weights, damping 0.85 (Brin & Page 1998), an actor without ties
+  spreading its rank evenly: NetworkX's ``pagerank(G, alpha=0.85, weight="weight")``. The
+  values sum to 1.
+* **eigenvector centrality** on the weights (Bonacich 1972): the principal eigenvector of the
+  weighted adjacency matrix, an actor central when its partners are; scaled to Euclidean
+  length 1 as NetworkX's ``eigenvector_centrality(G, weight="weight")`` does (igraph scales its
+  largest value to 1 instead; we rescale). In a network of several components it is the
+  eigenvector of the component with the largest eigenvalue: every actor outside it has 0, as
+  in NetworkX (igraph warns the measure is meant for connected graphs). Without ties, 0.
 * **core number** (Batagelj & Zaveršnik 2003).
 * **reach**: the share of the other actors within two steps.
 * **community**: Leiden (Traag, Waltman & van Eck 2019) optimising weighted modularity, run to a
@@ -52,6 +62,7 @@ draw NetworkX's ``betweenness_centrality(k=pivots, seed=seed)`` makes), and the 
 import math
 import operator
 import random
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -81,6 +92,7 @@ class ActorMetrics:
     weighted_betweenness: tuple[float, ...]
     closeness: tuple[float, ...]
     pagerank: tuple[float, ...]
+    eigenvector: tuple[float, ...]
     core_number: tuple[int, ...]
     reach: tuple[float, ...]
     community: tuple[int, ...]
@@ -155,6 +167,7 @@ def compute(
         closeness = _wf_improved(graph.closeness(normalized=True), component_size)
 
     pagerank = _pagerank(graph, strengths, seed)
+    eigenvector = _eigenvector(graph, strengths, seed)
     core_number = graph.coreness()
     reach = [
         count / (n - 1) if n > 1 else 0.0 for count in graph.neighborhood_size(order=2, mindist=1)
@@ -183,6 +196,7 @@ def compute(
         weighted_betweenness=tuple(weighted_betweenness),
         closeness=tuple(closeness),
         pagerank=tuple(pagerank),
+        eigenvector=tuple(eigenvector),
         core_number=tuple(core_number),
         reach=tuple(reach),
         community=tuple(community),
@@ -286,6 +300,21 @@ def _pagerank(graph: igraph.Graph, strengths: list[float], seed: int) -> list[fl
         return [1 / n for _ in range(n)]
     with seeded_igraph(seed):
         return graph.pagerank(weights=strengths, damping=DAMPING, implementation="arpack")
+
+
+def _eigenvector(graph: igraph.Graph, weights: list[float], seed: int) -> list[float]:
+    """Eigenvector centrality scaled to Euclidean length 1 (NetworkX's normalisation). The
+    "not connected" warning igraph gives is the documented behaviour (see the module docstring),
+    not news for the log."""
+    n = graph.vcount()
+    if graph.ecount() == 0 or not any(weights):
+        return [0.0] * n
+    with seeded_igraph(seed), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        values = graph.eigenvector_centrality(weights=weights)
+    values = [max(v, 0.0) for v in values]  # -0.0 and rounding below 0 outside the component
+    length = math.sqrt(math.fsum(v * v for v in values))
+    return [v / length + 0.0 for v in values] if length > 0 else [0.0] * n
 
 
 def _wf_improved(component_closeness: list[float], component_size: list[int]) -> list[float]:
@@ -401,3 +430,104 @@ def _freeman_centralization(betweenness: list[float]) -> float:
     highest = max(betweenness)
     spread = math.fsum(highest - b for b in betweenness) / (n - 1)
     return min(max(spread, 0.0), 1.0)
+
+
+# What each figure means, for people reading them (the dashboard's help): the same definitions
+# as the module docstring, with the convention each follows. Keep the two in step.
+DEFINITIONS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "degree",
+        "Degree and weighted degree",
+        "The number of relationships an actor has, and the sum of their weights.",
+        "Not normalised. NetworkX degree(G) and degree(G, weight='weight'); igraph degree and "
+        "strength.",
+    ),
+    (
+        "betweenness",
+        "Betweenness",
+        "The share of shortest paths between two other actors that pass through this actor: "
+        "how much it stands between others (Freeman 1977; Brandes 2001).",
+        "0–1: divided by the (n − 1)(n − 2) / 2 pairs of other actors, as NetworkX "
+        "betweenness_centrality(normalized=True) does for an undirected graph. Weighted "
+        "betweenness takes 1 / weight as a tie's length, so a strong tie is a short one "
+        "(Newman 2001; Opsahl, Agneessens & Skvoretz 2010). Above 10,000 actors, estimated "
+        "from 500 seeded pivots (Brandes & Pich 2007).",
+    ),
+    (
+        "closeness",
+        "Closeness",
+        "How near an actor is to all the others it can reach: one over its mean distance to them.",
+        "0–1, Wasserman & Faust's correction for disconnected networks (NetworkX "
+        "closeness_centrality, wf_improved=True): scaled by the share of the network the actor "
+        "reaches. An isolated actor has 0.",
+    ),
+    (
+        "pagerank",
+        "PageRank",
+        "An actor is central when central actors are tied to it, each tie counting by its "
+        "weight (Brin & Page 1998).",
+        "Damping 0.85; the values of all actors sum to 1. NetworkX pagerank(G, alpha=0.85, "
+        "weight='weight'); igraph pagerank(weights=..., damping=0.85).",
+    ),
+    (
+        "eigenvector",
+        "Eigenvector centrality",
+        "An actor's centrality is proportional to the sum of its partners' centralities, "
+        "weighted by the ties (Bonacich 1972).",
+        "Scaled to Euclidean length 1 over all actors, as NetworkX "
+        "eigenvector_centrality(G, weight='weight') does (igraph scales the largest to 1). "
+        "In a network of several pieces, actors outside the piece with the largest eigenvalue "
+        "have 0.",
+    ),
+    (
+        "core_number",
+        "Core number",
+        "The largest k such that the actor belongs to a group where everyone has at least k "
+        "ties inside the group (Batagelj & Zaveršnik 2003).",
+        "A whole number; NetworkX core_number, igraph coreness.",
+    ),
+    (
+        "reach",
+        "Reach",
+        "The share of the other actors within two steps.",
+        "0–1: divided by n − 1.",
+    ),
+    (
+        "community",
+        "Clusters (communities)",
+        "Groups of actors more tied to each other than to the rest, found by the Leiden "
+        "algorithm (Traag, Waltman & van Eck 2019) maximising weighted modularity (Newman & "
+        "Girvan 2004), seeded so that the same data give the same clusters.",
+        "igraph community_leiden(objective_function='modularity', weights=...); modularity as "
+        "NetworkX modularity(G, communities, weight='weight').",
+    ),
+    (
+        "is_broker",
+        "Broker",
+        "An actor whose ties reach two clusters or more and whose betweenness is among the "
+        "highest tenth of the network (Burt 1992's structural holes).",
+        "Top ⌈0.1 × n⌉ betweenness, above 0.",
+    ),
+    (
+        "is_peripheral",
+        "Periphery",
+        "An actor with at most one tie, or in the outermost k-core shell.",
+        "Core numbers as above.",
+    ),
+    (
+        "distributed_leadership",
+        "Distributed leadership",
+        "One minus Freeman's betweenness centralization (Freeman 1979): 0 for a star around "
+        "one actor, 1 when everyone stands between others equally.",
+        "0–1, computed on normalised betweenness.",
+    ),
+    (
+        "weights",
+        "What the weights are",
+        "Each relationship's weight is the weight the imported file declared for it; without "
+        "any declared weight, its strength (declared 1–5 and interactions); without any "
+        "strength in the network, 1 for every tie. A relationship whose strength is unknown "
+        "counts as a typical one (the median), never as 0.",
+        "networks/graph/weights.py; the run's weight_basis says which.",
+    ),
+)

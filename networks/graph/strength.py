@@ -15,8 +15,17 @@ age, blended with the strength that people declared. The formula is the one in i
 * **Strength**: the observed strength when nothing was declared, ``d / 5`` when there is no
   evidence, the mean of the two when there are both.
 
+* **Co-affiliation** (two-mode data: people and the organisations, boards, events or campaigns
+  they belong to, ``allies.Affiliation``): the one-mode projection onto the members. Each
+  group with ``n ≥ 2`` current members gives each pair of them ``a / (n − 1)`` of evidence,
+  ``a`` the co-affiliation weight (default 0.5, a standing shared membership counting like a
+  working-group session), with no decay while the affiliation lasts; the number of groups a
+  pair shares (NetworkX's ``bipartite.weighted_projected_graph``) is kept as
+  ``co_affiliations``. Dividing by ``n − 1`` is Newman's (2001) weighting of collaboration
+  networks: a group of 200 says less about any two of its members than a board of 5.
+
 Interactions between actors with no declared tie still make a relationship on the map, marked
-as inferred.
+as inferred; so do shared affiliations.
 
 The half-life and the weights per kind are per-coalition settings
 (``Coalition.strength_settings``, ``{"half_life_days": ..., "weights": {kind: w}}``); an empty
@@ -53,6 +62,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
     }
 )
 DEFAULT_HALF_LIFE_DAYS = 180.0
+DEFAULT_CO_AFFILIATION_WEIGHT = 0.5
 MAX_WEIGHT = 10.0
 DECLARED_RANGE = (1, 5)
 
@@ -65,6 +75,7 @@ class StrengthSettings:
     weight of each interaction kind. A kind weighted 0 is not evidence at all."""
 
     half_life_days: float = DEFAULT_HALF_LIFE_DAYS
+    co_affiliation_weight: float = DEFAULT_CO_AFFILIATION_WEIGHT
     # Read-only mapping; left out of the hash (equal settings have equal half-lives anyway).
     weights: Mapping[str, float] = field(default_factory=lambda: DEFAULT_WEIGHTS, hash=False)
 
@@ -80,7 +91,7 @@ class StrengthSettings:
         if not isinstance(overrides, Mapping):
             raise ValueError("strength settings: expected a mapping")
         for key in overrides:
-            if key not in ("half_life_days", "weights"):
+            if key not in ("half_life_days", "weights", "co_affiliation_weight"):
                 raise ValueError(f"{key}: unknown strength setting")
         half_life = overrides.get("half_life_days", DEFAULT_HALF_LIFE_DAYS)
         if not _is_number(half_life) or not 0 < half_life < math.inf:
@@ -95,7 +106,14 @@ class StrengthSettings:
             if not _is_number(weight) or not 0 <= weight <= MAX_WEIGHT:
                 raise ValueError(f"weights.{kind}: must be a number from 0 to {MAX_WEIGHT:g}")
             weights[kind] = float(weight)
-        return cls(half_life_days=float(half_life), weights=MappingProxyType(weights))
+        co_affiliation = overrides.get("co_affiliation_weight", DEFAULT_CO_AFFILIATION_WEIGHT)
+        if not _is_number(co_affiliation) or not 0 <= co_affiliation <= MAX_WEIGHT:
+            raise ValueError(f"co_affiliation_weight: must be a number from 0 to {MAX_WEIGHT:g}")
+        return cls(
+            half_life_days=float(half_life),
+            co_affiliation_weight=float(co_affiliation),
+            weights=MappingProxyType(weights),
+        )
 
 
 @dataclass(frozen=True)
@@ -111,6 +129,7 @@ class Relationship:
     declared: int | None
     strength: float
     inferred: bool
+    co_affiliations: int = 0
 
 
 Interaction = tuple[str, date, Sequence[int]]
@@ -122,6 +141,7 @@ def relationship_strengths(
     declared: Declared,
     today: date,
     settings: StrengthSettings | None = None,
+    affiliations: Iterable[Sequence[int]] = (),
 ) -> dict[Pair, Relationship]:
     """Every relationship between pairs of actors, keyed ``(smaller id, larger id)`` in order.
 
@@ -134,22 +154,16 @@ def relationship_strengths(
 
     An interaction dated after ``today`` (recorded ahead, or a clock skew) counts with age 0: at
     full weight, never more. A pair with a declared tie is always returned, even without any
-    evidence; a pair without one only when it has evidence (``E > 0``).
+    evidence; a pair without one only when it has evidence (``E > 0``) or shares a group.
+
+    ``affiliations`` are the members of each group (organisation, board, event...) current on
+    ``today``, one sequence per group: co-affiliation evidence (see the module docstring).
     """
     settings = settings or StrengthSettings()
     declared_by_pair = _strongest_declared(declared)
     contributions: defaultdict[Pair, list[float]] = defaultdict(list)
-    for kind, occurred_on, participant_ids in interactions:
-        if kind not in settings.weights:
-            raise ValueError(f"{kind}: unknown interaction kind")
-        participants = sorted(set(participant_ids))
-        weight = settings.weights[kind]
-        if len(participants) < 2 or weight == 0:
-            continue
-        age_days = max((today - occurred_on).days, 0)
-        share = weight / (len(participants) - 1) * 0.5 ** (age_days / settings.half_life_days)
-        for pair in combinations(participants, 2):
-            contributions[pair].append(share)
+    _interaction_evidence(interactions, today, settings, contributions)
+    shared = _co_affiliation_evidence(affiliations, settings, contributions)
 
     relationships: dict[Pair, Relationship] = {}
     for pair in sorted(contributions.keys() | declared_by_pair.keys()):
@@ -171,8 +185,50 @@ def relationship_strengths(
             declared=declared_strength,
             strength=strength,
             inferred=not is_declared,
+            co_affiliations=shared.get(pair, 0),
         )
     return relationships
+
+
+def _interaction_evidence(
+    interactions: Iterable[Interaction],
+    today: date,
+    settings: StrengthSettings,
+    contributions: defaultdict[Pair, list[float]],
+) -> None:
+    """Each interaction's share of evidence, appended to its pairs' contributions."""
+    for kind, occurred_on, participant_ids in interactions:
+        if kind not in settings.weights:
+            raise ValueError(f"{kind}: unknown interaction kind")
+        participants = sorted(set(participant_ids))
+        weight = settings.weights[kind]
+        if len(participants) < 2 or weight == 0:
+            continue
+        age_days = max((today - occurred_on).days, 0)
+        share = weight / (len(participants) - 1) * 0.5 ** (age_days / settings.half_life_days)
+        for pair in combinations(participants, 2):
+            contributions[pair].append(share)
+
+
+def _co_affiliation_evidence(
+    affiliations: Iterable[Sequence[int]],
+    settings: StrengthSettings,
+    contributions: defaultdict[Pair, list[float]],
+) -> dict[Pair, int]:
+    """Each group's share of evidence appended to its pairs' contributions; returns how many
+    groups each pair shares (the one-mode projection's counts)."""
+    shared: defaultdict[Pair, int] = defaultdict(int)
+    if settings.co_affiliation_weight == 0:
+        return shared  # a weight of 0: shared groups are not evidence at all
+    for members in affiliations:
+        group = sorted(set(members))
+        if len(group) < 2:
+            continue
+        share = settings.co_affiliation_weight / (len(group) - 1)
+        for pair in combinations(group, 2):
+            shared[pair] += 1
+            contributions[pair].append(share)
+    return shared
 
 
 def _strongest_declared(declared: Declared) -> dict[Pair, int | None]:

@@ -6,9 +6,17 @@ relationships before they go cold. Four kinds, each ranked by a score, highest f
 
 * **introduction**: two candidates with no relationship but at least ``MIN_COMMON`` partners in
   common: an introduction closes those triangles. Score: the number of common partners.
-* **bridge**: two communities (of at least ``MIN_COMMUNITY`` actors) with no relationship
-  between them at all; the suggestion names each community's most central candidate (PageRank)
-  as the two to introduce. Score: the product of the two communities' sizes.
+* **bridge**: two communities (networks/graph/metrics.py, Leiden; at least ``MIN_COMMUNITY``
+  actors each) that nothing joins, or that only one actor joins: every relationship between
+  them has that same actor at one end (a broker, in Burt's terms the only one spanning their
+  structural hole, Burt 1992), so the clusters fall apart if that one steps back. The
+  suggestion names each community's most central candidate (PageRank) other than that actor,
+  not already tied to each other, as the two to introduce: a second, redundant link. Score:
+  the product of the two communities' sizes over one plus the number of ties between them, so
+  that clusters with no tie at all come first. Also, when the network measures strength, two
+  communities joined by weak relationships only (none reaching the strong-tie threshold of
+  networks/graph/compute.py): many acquaintances, no working partnership. Communities joined
+  by several actors on both sides, at least once strongly, are not suggested.
 * **periphery**: a peripheral candidate (networks/metrics.py: degree ≤ 1 or outermost core),
   with the best-connected candidate of its community it has no relationship with (the highest
   PageRank; the whole network's when its community has none). Score: that partner's PageRank.
@@ -56,18 +64,29 @@ def suggest(
     candidates: Collection[int],
     strengths_now: Mapping[Pair, float],
     strengths_before: Mapping[Pair, float] | None,
+    strong_threshold: float | None = None,
     limits: Mapping[str, int] = LIMITS,
 ) -> list[Found]:
     """Every suggestion of a run. Nodes are indexes; pairs are ``(smaller, larger)``;
     ``strengths_before`` holds the previous run's relationships by the same indexes (None when
-    there is no previous run). Deterministic: ties in score are broken by node index."""
+    there is no previous run). ``strong_threshold``: the strength from which a relationship is
+    strong, or None when the network measures no strength (every tie weighs 1): clusters joined
+    by weak relationships only are then not told apart. Deterministic: ties in score are broken
+    by node index."""
     neighbours: list[set[int]] = [set() for _ in range(node_count)]
     for a, b in edges:
         neighbours[a].add(b)
         neighbours[b].add(a)
     candidates = set(candidates)
     found = _introductions(neighbours, candidates, limits["introduction"])
-    found += _bridges(neighbours, community, pagerank, candidates, limits["bridge"])
+    found += _bridges(
+        neighbours,
+        community,
+        pagerank,
+        candidates,
+        limits["bridge"],
+        None if strong_threshold is None else (strengths_now, strong_threshold),
+    )
     found += _periphery(neighbours, community, pagerank, periphery, candidates, limits["periphery"])
     if strengths_before is not None:
         found += _at_risk(strengths_now, strengths_before, candidates, limits["at_risk"])
@@ -99,37 +118,89 @@ def _bridges(
     pagerank: Sequence[float],
     candidates: set[int],
     limit: int,
+    strong: tuple[Mapping[Pair, float], float] | None = None,
 ) -> list[Found]:
     members: dict[int, list[int]] = {}
     for v, c in enumerate(community):
         members.setdefault(c, []).append(v)
-    linked: set[Pair] = set()
+    # The ties between each pair of communities, as (end in the first, end in the second).
+    between: dict[Pair, list[Pair]] = {}
     for a, partners in enumerate(neighbours):
         for b in partners:
-            ca, cb = community[a], community[b]
-            if ca != cb:
-                linked.add((min(ca, cb), max(ca, cb)))
-    best = {
-        c: max(inside, key=lambda v: (pagerank[v], -v))
-        for c, group in members.items()
-        if len(group) >= MIN_COMMUNITY and (inside := [v for v in group if v in candidates])
-    }
-    pairs = [
-        (len(members[a]) * len(members[b]), a, b)
-        for a, b in itertools.combinations(sorted(best), 2)
-        if (a, b) not in linked
-    ]
-    pairs.sort(key=lambda item: (-item[0], item[1], item[2]))
-    return [
-        Found(
-            "bridge",
-            min(best[a], best[b]),
-            max(best[a], best[b]),
-            float(score),
-            f"no tie between two clusters of {len(members[a])} and {len(members[b])} actors",
+            if community[a] < community[b]:
+                between.setdefault((community[a], community[b]), []).append((a, b))
+    clusters = sorted(c for c, group in members.items() if len(group) >= MIN_COMMUNITY)
+    found = []
+    for first, second in itertools.combinations(clusters, 2):
+        ties = between.get((first, second), [])
+        weakness = _weak_link(ties, strong)
+        if weakness is None:
+            continue
+        holders = _holders(ties)
+        pick_first = _most_central(members[first], candidates - holders, pagerank)
+        if pick_first is None:
+            continue
+        pick_second = _most_central(
+            members[second], candidates - holders - neighbours[pick_first], pagerank
         )
-        for score, a, b in pairs[:limit]
-    ]
+        if pick_second is None:
+            continue
+        sizes = len(members[first]), len(members[second])
+        found.append(
+            Found(
+                "bridge",
+                min(pick_first, pick_second),
+                max(pick_first, pick_second),
+                sizes[0] * sizes[1] / (1 + len(ties)),
+                _bridge_reason(weakness, sizes, len(ties)),
+            )
+        )
+    found.sort(key=lambda f: (-f.score, f.actor, f.other))
+    return found[:limit]
+
+
+def _weak_link(ties: list[Pair], strong: tuple[Mapping[Pair, float], float] | None) -> str | None:
+    """How the link between two communities is weak: ``"none"`` (no tie), ``"one_actor"``
+    (one actor at one end of every tie), ``"weak"`` (no strong relationship, when strength is
+    measured), or None when it is not."""
+    if not ties:
+        return "none"
+    if len({a for a, _ in ties}) == 1 or len({b for _, b in ties}) == 1:
+        return "one_actor"
+    if strong is not None:
+        strengths, threshold = strong
+        if all(strengths.get((min(a, b), max(a, b)), 0.0) < threshold for a, b in ties):
+            return "weak"
+    return None
+
+
+def _holders(ties: list[Pair]) -> set[int]:
+    """The actor at one end of every tie between two communities, on either side: asked for
+    nothing more, since the point is a second link that does not go through it."""
+    holders: set[int] = set()
+    for ends in ({a for a, _ in ties}, {b for _, b in ties}):
+        if len(ends) == 1:
+            holders |= ends
+    return holders
+
+
+def _bridge_reason(weakness: str, sizes: tuple[int, int], ties: int) -> str:
+    clusters = f"two clusters of {sizes[0]} and {sizes[1]} actors"
+    if weakness == "none":
+        return f"no tie between {clusters}"
+    if weakness == "one_actor":
+        return (
+            f"{clusters} linked by {ties} {'tie' if ties == 1 else 'ties'}, all through one "
+            "actor: a second link keeps them together if that one steps back"
+        )
+    return f"no strong relationship between {clusters}, only {ties} weak ones"
+
+
+def _most_central(
+    group: Sequence[int], allowed: Collection[int], pagerank: Sequence[float]
+) -> int | None:
+    inside = [v for v in group if v in allowed]
+    return max(inside, key=lambda v: (pagerank[v], -v)) if inside else None
 
 
 def _periphery(

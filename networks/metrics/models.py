@@ -96,6 +96,9 @@ class ActorMetric(models.Model):
     weighted_betweenness = models.FloatField()
     closeness = models.FloatField()
     pagerank = models.FloatField()
+    eigenvector = models.FloatField(
+        default=0.0, help_text="Eigenvector centrality, Euclidean length 1 over the network."
+    )
     core_number = models.PositiveIntegerField()
     reach = models.FloatField()
     community = models.PositiveIntegerField()
@@ -126,6 +129,17 @@ class RelationshipMetric(models.Model):
     observed = models.FloatField()
     declared = models.PositiveSmallIntegerField(null=True, blank=True)
     strength = models.FloatField()
+    weight = models.FloatField(
+        default=1.0,
+        help_text="The weight the structural metrics gave the relationship: its declared "
+        "weight, its strength, or 1 (networks/graph/weights.py; the run's weight_basis).",
+    )
+    declared_weight = models.FloatField(
+        null=True, blank=True, help_text="The largest weight an imported file gave its ties."
+    )
+    co_affiliations = models.PositiveIntegerField(
+        default=0, help_text="Groups (organisations, boards, events...) both actors belong to."
+    )
     is_inferred = models.BooleanField()
     is_sensitive = models.BooleanField(
         default=False, help_text="A sensitive tie joins the pair: hidden as the tie is."

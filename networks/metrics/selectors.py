@@ -21,8 +21,9 @@ ALLY_STANCES = (Stance.ACTIVE_ALLY, Stance.PASSIVE_ALLY)
 
 def metric_input(coalition_id: int, on: datetime.date | None = None) -> MetricInput:
     """The coalition's network as it stood on ``on`` (today by default): actors, the ties
-    current that day, interactions up to it, leadership records and skill levels known by then.
-    Ten queries, whatever the size of the network."""
+    current that day, interactions up to it, affiliations current that day (two-mode data),
+    leadership records and skill levels known by then. Eleven queries, whatever the size of the
+    network."""
     on = on or timezone.localdate()
     coalition = Coalition.objects.only("strength_settings").get(pk=coalition_id)
     actor_rows = list(
@@ -35,7 +36,7 @@ def metric_input(coalition_id: int, on: datetime.date | None = None) -> MetricIn
     tie_rows = (
         Tie.objects.filter(coalition_id=coalition_id)
         .current(on)
-        .values_list("source_id", "target_id", "strength", "is_sensitive")
+        .values_list("source_id", "target_id", "strength", "is_sensitive", "declared_weight")
     )
     participants: dict[int, tuple[str, datetime.date, list[int]]] = {}
     for interaction_id, kind, occurred_on, actor_id in InteractionParticipant.objects.filter(
@@ -77,6 +78,16 @@ def metric_input(coalition_id: int, on: datetime.date | None = None) -> MetricIn
         )
         & known
     )
+    groups: dict[int, set[int]] = {}
+    current_affiliations = Affiliation.objects.filter(
+        Q(started_on__isnull=True) | Q(started_on__lte=on),
+        Q(ended_on__isnull=True) | Q(ended_on__gte=on),
+        person__coalition_id=coalition_id,
+        organisation__is_sensitive=False,  # the projection would tell who belongs to it
+    ).values_list("organisation_id", "person_id")
+    for group, person in current_affiliations:
+        if group in known and person in known:
+            groups.setdefault(group, set()).add(person)
     return MetricInput(
         coalition_id=coalition_id,
         on=on,
@@ -87,8 +98,8 @@ def metric_input(coalition_id: int, on: datetime.date | None = None) -> MetricIn
         members=member_ids,
         candidates=member_ids | allies,
         ties=tuple(
-            (s, t, strength, sensitive)
-            for s, t, strength, sensitive in tie_rows
+            (s, t, strength, sensitive, weight)
+            for s, t, strength, sensitive, weight in tie_rows
             if s in known and t in known
         ),
         interactions=tuple(
@@ -99,6 +110,9 @@ def metric_input(coalition_id: int, on: datetime.date | None = None) -> MetricIn
         lead_roles=tuple(lead_roles),
         skills=tuple(SkillRecord(*row) for row in skills if row[0] in known),
         strength_settings=coalition.strength_settings or {},
+        affiliations=tuple(
+            tuple(sorted(members)) for _, members in sorted(groups.items()) if len(members) > 1
+        ),
     )
 
 

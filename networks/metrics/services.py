@@ -200,14 +200,15 @@ def _previous_strengths(run: MetricRun) -> dict[tuple[int, int], float] | None:
 ACTOR_METRIC_COLUMNS = (
     ("run_id", "actor_id")
     + ("degree", "weighted_degree", "betweenness", "weighted_betweenness", "closeness", "pagerank")
-    + ("core_number", "reach", "community")
+    + ("eigenvector", "core_number", "reach", "community")
     + ("is_broker", "is_peripheral", "is_leader")
 )
 
 
 RELATIONSHIP_COLUMNS = (
     ("run_id", "source_id", "target_id")
-    + ("evidence", "observed", "declared", "strength")
+    + ("evidence", "observed", "declared", "strength", "weight", "declared_weight")
+    + ("co_affiliations",)
     + ("is_inferred", "is_sensitive")
 )
 
@@ -228,6 +229,7 @@ def _store(run: MetricRun, computed: ComputedRun) -> None:
                 actors.weighted_betweenness[i],
                 actors.closeness[i],
                 actors.pagerank[i],
+                actors.eigenvector[i],
                 actors.core_number[i],
                 actors.reach[i],
                 actors.community[i],
@@ -250,6 +252,9 @@ def _store(run: MetricRun, computed: ComputedRun) -> None:
                 row.observed,
                 row.declared,
                 row.strength,
+                row.weight,
+                row.declared_weight,
+                row.co_affiliations,
                 row.is_inferred,
                 row.is_sensitive,
             )

@@ -28,7 +28,7 @@ class ActorMetricSerializer(serializers.ModelSerializer):
         fields = (
             ("actor", "name", "kind")
             + ("degree", "weighted_degree", "betweenness", "weighted_betweenness", "closeness")
-            + ("pagerank", "core_number", "reach", "community")
+            + ("pagerank", "eigenvector", "core_number", "reach", "community")
             + ("is_broker", "is_peripheral", "is_leader")
         )
 
@@ -44,7 +44,7 @@ class RelationshipMetricSerializer(serializers.ModelSerializer):
         fields = (
             ("source", "target", "source_name", "target_name")
             + ("evidence", "observed", "declared")
-            + ("strength", "is_inferred")
+            + ("strength", "weight", "declared_weight", "co_affiliations", "is_inferred")
         )
 
 

@@ -65,7 +65,7 @@ class SuggestionFilter(django_filters.FilterSet):
 
 ACTOR_ORDERING = (
     ["degree", "weighted_degree", "betweenness", "weighted_betweenness", "closeness", "pagerank"]
-    + ["core_number", "reach", "community"]
+    + ["eigenvector", "core_number", "reach", "community"]
     + ["actor"]
 )
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from networks.transfer.api.twomode import AffiliationImportView
 from networks.transfer.api.views import (
     DuplicatesView,
     ExportView,
@@ -16,6 +17,11 @@ COALITION = "coalitions/<int:coalition_id>"
 
 urlpatterns = [
     path(f"{COALITION}/imports/", ImportListView.as_view(), name="api-imports"),
+    path(
+        f"{COALITION}/imports/affiliations/",
+        AffiliationImportView.as_view(),
+        name="api-import-affiliations",
+    ),
     path(f"{COALITION}/imports/<int:import_id>/", ImportDetailView.as_view(), name="api-import"),
     path(
         f"{COALITION}/imports/<int:import_id>/confirm/",

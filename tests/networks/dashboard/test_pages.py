@@ -49,6 +49,9 @@ def test_the_figures_of_the_run_are_on_the_page(client_for, coalition, computed)
     # Org 0 joins the two clusters: it is the first broker.
     brokers = body.split("<h2>Brokers</h2>", 1)[1].split("</section>", 1)[0]
     assert "Org 0" in brokers
+    hubs = body.split("<h2>Hubs</h2>", 1)[1].split("</section>", 1)[0]
+    first = computed.actor_metrics.order_by("-pagerank", "actor_id").first()
+    assert f"eigenvector {first.eigenvector:.3f}" in hubs
 
 
 def test_members_do_not_see_a_sensitive_actor_anywhere_on_the_dashboard(
@@ -72,3 +75,17 @@ def test_an_edit_after_the_run_is_marked_and_the_start_button_is_for_editors(
 def test_before_any_run_the_page_says_so(client_for, coalition):
     body = page(client_for("steward"), coalition).content.decode()
     assert "No metric run has finished yet." in body
+
+
+def test_the_help_defines_every_metric_with_its_normalisation_and_the_run_s_weights(
+    client_for, coalition, computed
+):
+    body = page(client_for("member"), coalition).content.decode()
+    help_text = body.split('id="metric-help"', 1)[1].split("</details>", 1)[0]
+    for name in ("Betweenness", "Closeness", "PageRank", "Eigenvector centrality", "Broker"):
+        assert name in help_text
+    assert "(n − 1)(n − 2) / 2" in help_text  # betweenness normalisation
+    assert "Euclidean length 1" in help_text  # eigenvector scaling
+    assert "Traag, Waltman &amp; van Eck 2019" in help_text
+    # The ties of the fixture declare strengths: those are the weights.
+    assert "Weights in this run: relationship strength" in help_text

@@ -96,6 +96,13 @@ def test_closeness_matches_networkx_default_wf_improved(network):
     assert list(result.actors.closeness) == pytest.approx(expected, **EXACT)
 
 
+def test_eigenvector_centrality_is_weighted_and_scaled_like_networkx(network):
+    graph, nodes, result = network
+    expected = nx.eigenvector_centrality(graph, weight="weight", max_iter=10_000, tol=1e-13)
+    assert list(result.actors.eigenvector) == pytest.approx(by_node(nodes, expected), abs=1e-8)
+    assert sum(v * v for v in result.actors.eigenvector) == pytest.approx(1.0)
+
+
 def test_pagerank_is_weighted_like_networkx(network):
     graph, nodes, result = network
     expected = _pagerank_python(graph, alpha=0.85, weight="weight", tol=1e-13, max_iter=10_000)

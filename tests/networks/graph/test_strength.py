@@ -231,3 +231,26 @@ def test_the_order_of_the_inputs_does_not_change_the_results():
         assert again == first  # equal to the bit, not approximately
         assert list(again) == list(first)  # and in the same (sorted) order
     assert list(first) == sorted(first)
+
+
+def test_shared_groups_are_evidence_shared_by_their_members_and_counted():
+    # A board of three (1, 2, 3) and a campaign of two (1, 2): 1 and 2 share both.
+    result = relationship_strengths([], {}, TODAY, affiliations=[(1, 2, 3), (2, 1)])
+    assert result[(1, 2)].co_affiliations == 2
+    assert result[(1, 2)].evidence == pytest.approx(0.5 / 2 + 0.5 / 1)
+    assert result[(1, 3)].co_affiliations == 1
+    assert result[(1, 3)].evidence == pytest.approx(0.25)
+    assert all(r.inferred for r in result.values())
+    # A declared tie keeps its declared strength blended with the shared groups' evidence.
+    declared = relationship_strengths([], {(1, 3): 5}, TODAY, affiliations=[(1, 2, 3)])
+    assert declared[(1, 3)].strength == pytest.approx((1 - math.exp(-0.25) + 1) / 2)
+    assert declared[(1, 3)].co_affiliations == 1 and not declared[(1, 3)].inferred
+
+
+def test_a_coalition_may_weigh_shared_groups_differently_or_not_at_all():
+    heavier = StrengthSettings.from_overrides({"co_affiliation_weight": 2})
+    assert relationship_strengths([], {}, TODAY, heavier, [(1, 2)])[(1, 2)].evidence == 2.0
+    ignored = StrengthSettings.from_overrides({"co_affiliation_weight": 0})
+    assert relationship_strengths([], {}, TODAY, ignored, [(1, 2)]) == {}
+    with pytest.raises(ValueError, match="co_affiliation_weight"):
+        StrengthSettings.from_overrides({"co_affiliation_weight": -1})

@@ -1,7 +1,12 @@
 """Weaver suggestions (networks/suggestions.py) on hand-built networks with known answers."""
 
+import datetime
+import itertools
+
+import networkx as nx
 import pytest
 
+from networks.graph.compute import MetricInput, compute_run
 from networks.graph.suggestions import at_risk_count, suggest
 
 
@@ -53,8 +58,47 @@ def test_a_bridge_joins_two_unconnected_clusters_through_their_most_central_memb
         "bridge",
     )
     assert found == [(1, 4, 9.0)]
-    # Joined by one tie, they need no bridge.
-    assert of_kind(run([*edges, (2, 3)], n=6, community=[0, 0, 0, 1, 1, 1]), "bridge") == []
+
+
+def test_clusters_held_together_by_one_actor_get_a_second_link_and_others_do_not():
+    edges = [(0, 1), (1, 2), (0, 2), (3, 4), (4, 5), (3, 5)]
+    ranks = [0.1, 0.1, 0.3, 0.3, 0.1, 0.1]  # 2 and 3 rank highest, and hold the one tie
+    clusters = [0, 0, 0, 1, 1, 1]
+    one_tie = run([*edges, (2, 3)], n=6, community=clusters, pagerank=ranks)
+    # Neither end of the one tie is asked again: the next most central of each cluster are.
+    assert of_kind(one_tie, "bridge") == [(0, 4, 4.5)]
+    assert "linked by 1 tie, all through one actor" in one_tie[-1].reason
+    # 2 holds both ties into the other cluster: still one actor, still fragile.
+    through_2 = run([*edges, (2, 3), (2, 4)], n=6, community=clusters, pagerank=ranks)
+    assert [(a, b) for a, b, _ in of_kind(through_2, "bridge")] == [(0, 3)]
+    # Two different actors on each side hold the link: no bridge needed.
+    assert of_kind(run([*edges, (2, 3), (0, 5)], n=6, community=clusters), "bridge") == []
+
+
+def test_clusters_joined_by_weak_relationships_only_get_a_bridge_when_strength_is_measured():
+    edges = [(0, 1), (1, 2), (0, 2), (3, 4), (4, 5), (3, 5), (2, 3), (0, 5)]
+    clusters = [0, 0, 0, 1, 1, 1]
+    weak = dict.fromkeys(edges, 0.9) | {(2, 3): 0.2, (0, 5): 0.3}
+
+    def bridges(strengths, threshold):
+        found = suggest(
+            node_count=6,
+            edges=edges,
+            community=clusters,
+            pagerank=[0.1, 0.3, 0.1, 0.1, 0.3, 0.1],
+            periphery=[False] * 6,
+            candidates=set(range(6)),
+            strengths_now=strengths,
+            strengths_before=None,
+            strong_threshold=threshold,
+        )
+        return [(f.actor, f.other, f.reason) for f in found if f.kind == "bridge"]
+
+    assert bridges(weak, 0.6) == [
+        (1, 4, "no strong relationship between two clusters of 3 and 3 actors, only 2 weak ones")
+    ]
+    assert bridges(weak | {(2, 3): 0.7}, 0.6) == []  # one strong relationship is enough
+    assert bridges(weak, None) == []  # strength not measured: weak and strong are not told apart
 
 
 def test_a_peripheral_member_is_introduced_to_the_best_connected_stranger_of_its_cluster():
@@ -86,3 +130,38 @@ def test_a_relationship_that_lost_a_third_is_at_risk_and_one_that_lost_less_is_n
 def test_the_same_network_gives_the_same_suggestions():
     edges = [(a, b) for a in range(8) for b in range(a + 1, 8) if (a * b) % 3 == 1]
     assert run(edges, n=8) == run(edges, n=8)
+
+
+def test_two_communities_joined_through_one_broker_get_a_bridge_around_it():
+    # Two cliques of five (0–4 and 5–9), joined only through actor 10, tied to two of each.
+    # Nothing declares a strength: the structural metrics weigh every tie 1.
+    edges = [(a, b) for a, b in itertools.combinations(range(5), 2)]
+    edges += [(a, b) for a, b in itertools.combinations(range(5, 10), 2)]
+    edges += [(0, 10), (1, 10), (5, 10), (6, 10)]
+    graph = nx.Graph(edges)
+    inputs = MetricInput(
+        coalition_id=1,
+        on=datetime.date(2026, 6, 1),
+        actor_ids=tuple(range(100, 111)),
+        people=frozenset(),
+        sensitive=frozenset(),
+        directly_affected=frozenset(),
+        members=frozenset(range(100, 111)),
+        candidates=frozenset(range(100, 111)),
+        ties=tuple((100 + a, 100 + b, None, False, None) for a, b in graph.edges),
+        interactions=(),
+        actions_led=(),
+        lead_roles=(),
+        skills=(),
+        strength_settings={},
+    )
+    computed = compute_run(inputs)
+    assert computed.network["communities"] == 2
+    assert computed.result.actors.broker[10]
+    bridges = [f for f in computed.suggestions if f.kind == "bridge"]
+    assert len(bridges) == 1
+    bridge = bridges[0]
+    # One actor of each clique, neither the broker nor anyone already tied across.
+    assert {bridge.actor < 105, bridge.other < 105} == {True, False}
+    assert 110 not in (bridge.actor, bridge.other)
+    assert "all through one actor" in bridge.reason

@@ -16,7 +16,7 @@ from networks.metrics.selectors import metric_input
 from networks.metrics.services import metric_run_execute, metric_run_request
 from networks.metrics.tasks import compute_metrics, compute_metrics_nightly
 from networks.models import InteractionParticipant, Suggestion, Tie
-from tests.allies.factories import ActorFactory, AllyAssessmentFactory
+from tests.allies.factories import ActorFactory, AffiliationFactory, AllyAssessmentFactory
 from tests.api_helpers import post, url
 from tests.coalitions.factories import ActionFactory, MembershipFactory
 from tests.networks.factories import InteractionFactory, TieFactory
@@ -82,6 +82,7 @@ def test_a_published_network_reads_back_through_the_api_with_networkx_values(
     betweenness = nx.betweenness_centrality(unweighted)
     pagerank = _pagerank_python(unweighted, alpha=0.85, tol=1e-13, max_iter=10_000)
     cores = nx.core_number(unweighted)
+    eigenvector = nx.eigenvector_centrality(unweighted, max_iter=10_000, tol=1e-12)
     for node, actor_id in ids.items():
         row = rows[actor_id]
         assert row["name"] == f"Member {node}"
@@ -89,6 +90,7 @@ def test_a_published_network_reads_back_through_the_api_with_networkx_values(
         assert row["weighted_degree"] == pytest.approx(karate.degree(node))
         assert row["betweenness"] == pytest.approx(betweenness[node], abs=1e-9)
         assert row["pagerank"] == pytest.approx(pagerank[node], abs=1e-6)
+        assert row["eigenvector"] == pytest.approx(eigenvector[node], abs=1e-6)
         assert row["core_number"] == cores[node]
     # Zachary's club: the instructor (0) and the president (33) are the two great brokers.
     top_two = sorted(rows.values(), key=lambda row: -row["betweenness"])[:2]
@@ -97,6 +99,8 @@ def test_a_published_network_reads_back_through_the_api_with_networkx_values(
     relationships = all_rows(client, runs_url(coalition, "latest", "relationships"))
     assert len(relationships) == 78
     assert {r["strength"] for r in relationships} == {1.0}
+    assert {r["weight"] for r in relationships} == {1.0}
+    assert {r["declared_weight"] for r in relationships} == {None}
     assert not any(r["is_inferred"] for r in relationships)
 
 
@@ -367,10 +371,30 @@ def test_loading_a_run_takes_the_same_queries_for_a_small_and_a_larger_network(
 
     grow(3)
     # coalition settings, actors, ties, interaction participants, actions led, lead
-    # affiliations, lead seats, skill levels, members, allies
-    with django_assert_num_queries(10):
+    # affiliations, lead seats, skill levels, members, allies, current affiliations
+    with django_assert_num_queries(11):
         small = metric_input(coalition.pk)
     grow(30)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         large = metric_input(coalition.pk)
     assert len(large.actor_ids) == len(small.actor_ids) + 30
+
+
+def test_only_current_affiliations_to_groups_that_are_not_sensitive_make_relationships(
+    coalition, orgs
+):
+    people = [
+        ActorFactory(coalition=coalition, name=f"P{i}", kind=ActorKind.PERSON) for i in range(4)
+    ]
+    secret = ActorFactory(coalition=coalition, name="Secret", kind="group", is_sensitive=True)
+    for person in people[:2]:
+        AffiliationFactory(person=person, organisation=orgs[0])  # a board: they share it
+        AffiliationFactory(person=person, organisation=secret)  # would tell who is in it
+    ended = datetime.date(2020, 1, 1)
+    for person in people[2:]:
+        AffiliationFactory(person=person, organisation=orgs[1], ended_on=ended)
+    run, _ = metric_run_request(coalition_id=coalition.pk, queue=False)
+    run = metric_run_execute(run_id=run.pk)
+    rows = list(run.relationship_metrics.values_list("source_id", "target_id", "co_affiliations"))
+    assert rows == [(people[0].pk, people[1].pk, 1)]
+    assert run.network["affiliation_groups"] == 1
