@@ -16,6 +16,7 @@ from coalitions.roles import Permission
 from coalitions.services import audit_record
 from networks.models import Interaction, InteractionParticipant, Tie
 from networks.transfer import weftjson, writers
+from networks.transfer.limits import read_map_bounded
 from networks.transfer.models import ImportJob, ImportStatus
 from networks.transfer.parsed import (
     MAX_FILE_BYTES,
@@ -25,10 +26,11 @@ from networks.transfer.parsed import (
     parsed_to_json,
 )
 from networks.transfer.plan import CREATE, UPDATE, Plan, build_plan
-from networks.transfer.readers import detect_format, read_map
+from networks.transfer.readers import detect_format
 from networks.transfer.selectors import import_snapshot, map_export
 from weft.bulk import create_with_history
 from weft.errors import ApplicationError
+from weft.leases import lease_until
 from weft.queue import queue_after_commit
 
 logger = logging.getLogger(__name__)
@@ -98,6 +100,7 @@ def import_preview(*, access, filename: str, content: bytes) -> ImportJob:
             code="too_large",
         )
     job = ImportJob.objects.create(
+        lease_expires_at=lease_until(),  # queued again if no worker takes it by then
         coalition=access.coalition,
         created_by=access.user,
         filename=filename[-200:],
@@ -115,14 +118,15 @@ def import_job_preview(*, job: ImportJob, access) -> ImportJob:
     """Read and plan; write only the job's summary."""
     started = time.monotonic()
     try:
-        parsed = read_map(job.filename, bytes(job.content), max_bytes=max_file_bytes())
+        parsed = read_map_bounded(job.filename, bytes(job.content), max_bytes=max_file_bytes())
         job.progress = 50
         job.save(update_fields=["progress"])  # a worker's progress, for the page to show
     except UnreadableFile as error:
         job.status = ImportStatus.FAILED
         job.summary = empty_summary([error.problem.as_dict()])
         job.progress = 100
-        job.save(update_fields=["status", "summary", "progress"])
+        job.content = b""  # a file that cannot be read is not kept
+        job.save(update_fields=["status", "summary", "progress", "content"])
         return job
     plan = _plan_for(job, access, parsed, job.decisions)
     job.summary = plan.summary()
@@ -157,7 +161,10 @@ def empty_summary(errors: list[dict]) -> dict:
 
 def import_job_for(access, job_id) -> ImportJob:
     try:
-        return ImportJob.objects.get(pk=int(job_id), coalition=access.coalition)
+        # Its status and preview, not the upload nor the parsed rows (megabytes for a big file).
+        return ImportJob.objects.defer("content", "parsed").get(
+            pk=int(job_id), coalition=access.coalition
+        )
     except (ImportJob.DoesNotExist, ValueError, OverflowError):
         raise Http404("No such import.") from None
 
