@@ -343,6 +343,9 @@ WEFT_IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 300_000)
 WEFT_IMPORT_MAX_EDGES = envint("IMPORT_MAX_EDGES", 1_000_000)
 WEFT_IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 200)
 WEFT_IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 32_768)
+# A preview stores at most this many errors, warnings and suggested duplicates (and how many
+# there are in all): reading a job's status costs the same for any size of file.
+WEFT_IMPORT_MAX_LISTED = envint("IMPORT_MAX_LISTED", 500)
 # The API's schema and its docs page: public in development, signed-in users only in
 # production unless opened explicitly.
 WEFT_API_DOCS_PUBLIC = envbool("API_DOCS_PUBLIC", default=not PRODUCTION)

@@ -176,3 +176,22 @@ def read_map_bounded(filename: str, data: bytes, *, max_bytes: int) -> ParsedMap
         ) from None
     check_parsed(parsed, limits)
     return parsed
+
+
+def bounded_summary(summary: dict) -> dict:
+    """A preview's summary as stored: its counts, and at most WEFT_IMPORT_MAX_LISTED of each
+    list (errors, warnings, suggested duplicates), with how many there are in all
+    (``error_count``, …). Reading a job's status then costs the same for 10 rows as for a
+    million; ``…/imports/<id>/problems/`` pages through the listed problems. A duplicate not
+    listed is created anew (the default choice)."""
+    most = settings.WEFT_IMPORT_MAX_LISTED
+    bounded = dict(summary)
+    for name, count in (
+        ("errors", "error_count"),
+        ("warnings", "warning_count"),
+        ("duplicates", "duplicate_count"),
+    ):
+        items = summary.get(name) or []
+        bounded[count] = len(items)
+        bounded[name] = items[:most]
+    return bounded

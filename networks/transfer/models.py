@@ -69,7 +69,8 @@ class ImportJob(models.Model):
 
     @property
     def error_count(self) -> int:
-        return len(self.summary.get("errors", []))
+        # All of them, also those past the ones the summary lists (networks/transfer/limits.py).
+        return self.summary.get("error_count", len(self.summary.get("errors", [])))
 
     def can_confirm(self) -> bool:
         return self.status == ImportStatus.PREVIEWED and self.error_count == 0

@@ -16,7 +16,7 @@ from coalitions.roles import Permission
 from coalitions.services import audit_record
 from networks.models import Interaction, InteractionParticipant, Tie
 from networks.transfer import weftjson, writers
-from networks.transfer.limits import read_map_bounded
+from networks.transfer.limits import bounded_summary, read_map_bounded
 from networks.transfer.models import ImportJob, ImportStatus
 from networks.transfer.parsed import (
     MAX_FILE_BYTES,
@@ -129,7 +129,7 @@ def import_job_preview(*, job: ImportJob, access) -> ImportJob:
         job.save(update_fields=["status", "summary", "progress", "content"])
         return job
     plan = _plan_for(job, access, parsed, job.decisions)
-    job.summary = plan.summary()
+    job.summary = bounded_summary(plan.summary())
     job.status = ImportStatus.PREVIEWED
     job.progress = 100
     job.parsed = parsed_to_json(parsed)
@@ -217,7 +217,7 @@ def import_confirm(*, access, job_id, decisions: dict | None = None) -> ImportJo
             from networks.map.services import layout_request
 
             layout_request(coalition_id=access.coalition.pk)
-        job.summary = plan.summary()
+        job.summary = bounded_summary(plan.summary())
         job.save(
             update_fields=["summary", "status", "applied_at", "applied_by", "parsed", "decisions"]
         )

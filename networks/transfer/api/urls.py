@@ -6,6 +6,7 @@ from networks.transfer.api.views import (
     ImportConfirmView,
     ImportDetailView,
     ImportListView,
+    ImportProblemsView,
     MergeListView,
     MergePreviewView,
     MergeUndoView,
@@ -16,6 +17,11 @@ COALITION = "coalitions/<int:coalition_id>"
 urlpatterns = [
     path(f"{COALITION}/imports/", ImportListView.as_view(), name="api-imports"),
     path(f"{COALITION}/imports/<int:import_id>/", ImportDetailView.as_view(), name="api-import"),
+    path(
+        f"{COALITION}/imports/<int:import_id>/problems/",
+        ImportProblemsView.as_view(),
+        name="api-import-problems",
+    ),
     path(
         f"{COALITION}/imports/<int:import_id>/confirm/",
         ImportConfirmView.as_view(),

@@ -19,6 +19,7 @@ from networks.transfer.api.serializers import (
     ExportQuerySerializer,
     ImportConfirmSerializer,
     ImportJobSerializer,
+    ImportProblemSerializer,
     ImportUploadSerializer,
     MergePreviewSerializer,
     MergeRequestSerializer,
@@ -35,6 +36,7 @@ from networks.transfer.services import (
     max_file_bytes,
     require_importer,
 )
+from weft.drf import PageNumberPagination
 from weft.errors import ApplicationError
 from weft.parsers import JSONParser
 
@@ -78,6 +80,23 @@ class ImportDetailView(APIView):
         access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
         require_importer(access)
         return Response(ImportJobSerializer(import_job_for(access, import_id)).data)
+
+
+class ImportProblemsView(APIView):
+    @extend_schema(
+        responses={200: ImportProblemSerializer(many=True)},
+        summary="An import's problems, a page at a time (errors first, then warnings)",
+    )
+    def get(self, request, coalition_id, import_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
+        require_importer(access)
+        summary = import_job_for(access, import_id).summary or {}
+        problems = [{**p, "kind": "error"} for p in summary.get("errors", [])] + [
+            {**p, "kind": "warning"} for p in summary.get("warnings", [])
+        ]
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(problems, request, view=self)
+        return paginator.get_paginated_response(ImportProblemSerializer(page, many=True).data)
 
 
 class ImportConfirmView(APIView):

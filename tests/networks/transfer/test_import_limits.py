@@ -116,3 +116,19 @@ def test_a_queued_import_whose_worker_died_is_read_again(
         assert import_jobs_reap() == {"requeued": 1, "failed": 0}
     job.refresh_from_db()
     assert (job.status, job.attempts) == (ImportStatus.PREVIEWED, 2), job.summary["errors"]
+
+
+def test_a_preview_lists_a_bounded_number_of_problems_and_pages_through_them(
+    client_for, coalition, settings
+):
+    settings.WEFT_IMPORT_MAX_LISTED = 3
+    rows = [["Label", "Type"]] + [[f"Org {i}", "Spaceship"] for i in range(7)]
+    client = client_for("organizer")
+    body = upload(client, coalition, csv_bytes(rows), "map.csv").json()
+    summary = body["summary"]
+    assert (len(summary["errors"]), summary["error_count"]) == (3, 7)
+    assert body["can_confirm"] is False
+    problems = f"/api/v1/coalitions/{coalition.pk}/imports/{body['id']}/problems/"
+    page = client.get(problems, {"page_size": 2}).json()
+    assert page["count"] == 3 and len(page["results"]) == 2
+    assert page["results"][0]["kind"] == "error" and page["results"][0]["row"] == 2
