@@ -346,6 +346,9 @@ WEFT_IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 32_768)
 # A preview stores at most this many errors, warnings and suggested duplicates (and how many
 # there are in all): reading a job's status costs the same for any size of file.
 WEFT_IMPORT_MAX_LISTED = envint("IMPORT_MAX_LISTED", 500)
+# A confirmed import of more rows than this (actors, ties and interactions) is applied by a
+# worker, the job "applying" meanwhile, instead of inside the web request.
+WEFT_IMPORT_CONFIRM_ASYNC_ROWS = envint("IMPORT_CONFIRM_ASYNC_ROWS", 5_000)
 # The API's schema and its docs page: public in development, signed-in users only in
 # production unless opened explicitly.
 WEFT_API_DOCS_PUBLIC = envbool("API_DOCS_PUBLIC", default=not PRODUCTION)

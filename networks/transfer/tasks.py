@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from coalitions import roles
 from networks.transfer.models import ImportJob, ImportStatus
-from networks.transfer.services import PREVIEW_TASK, empty_summary, import_job_preview
+from networks.transfer.services import (
+    CONFIRM_TASK,
+    PREVIEW_TASK,
+    empty_summary,
+    import_confirm,
+    import_job_preview,
+)
 from weft.leases import heartbeat, lease_until
 from weft.queue import queue_after_commit
 
@@ -58,35 +64,56 @@ def import_job_fail(*, job_id: int, message: str) -> int:
     )
 
 
+def import_job_fail_applying(*, job_id: int, message: str) -> int:
+    """A confirmed import whose worker could not apply it: failed, nothing written (its
+    transaction rolled back), the parsed rows dropped."""
+    return ImportJob.objects.filter(pk=job_id, status=ImportStatus.APPLYING).update(
+        status=ImportStatus.FAILED,
+        summary=empty_summary([{"sheet": "", "row": None, "column": "", "message": message}]),
+        parsed=None,
+        content=b"",
+        progress=100,
+        lease_expires_at=None,
+    )
+
+
 def import_jobs_reap() -> dict[str, int]:
-    """Queued imports whose lease is over: their worker died (or their message was lost).
-    Queued again up to WEFT_RUN_MAX_ATTEMPTS claims, then failed (upload deleted); a job no
-    worker took for WEFT_RUN_PENDING_MAX_SECONDS fails too."""
+    """Imports whose lease is over: read (queued) or applied (applying) by a worker that
+    died, or whose message was lost. Queued again up to WEFT_RUN_MAX_ATTEMPTS claims, then
+    failed (upload deleted); a job no worker took for WEFT_RUN_PENDING_MAX_SECONDS fails too.
+    A job being applied holds its row lock: it is skipped (its worker is alive)."""
     now = timezone.now()
     too_old = now - datetime.timedelta(seconds=settings.WEFT_RUN_PENDING_MAX_SECONDS)
     counts = {"requeued": 0, "failed": 0}
-    jobs = ImportJob.objects.filter(status=ImportStatus.QUEUED, lease_expires_at__lt=now)
-    for job in jobs.only("pk", "attempts", "created_at"):
-        if job.attempts >= settings.WEFT_RUN_MAX_ATTEMPTS or job.created_at < too_old:
-            counts["failed"] += import_job_fail(
-                job_id=job.pk,
-                message=(
-                    f"the worker reading this file stopped ({job.attempts} attempts): "
-                    "upload it again, or a smaller file"
-                    if job.attempts
-                    else "no worker read this file in time: upload it again later"
-                ),
-            )
-            continue
+    expired = ImportJob.objects.filter(
+        status__in=(ImportStatus.QUEUED, ImportStatus.APPLYING), lease_expires_at__lt=now
+    )
+    for pk in list(expired.values_list("pk", flat=True)):
         with transaction.atomic():
-            if ImportJob.objects.filter(
-                pk=job.pk,
-                status=ImportStatus.QUEUED,
-                attempts=job.attempts,
-                lease_expires_at__lt=now,
-            ).update(started_at=None, task_id="", lease_expires_at=lease_until(), progress=0):
-                queue_after_commit(PREVIEW_TASK, job.pk)
-                counts["requeued"] += 1
+            job = (
+                expired.select_for_update(skip_locked=True)
+                .filter(pk=pk)
+                .only("pk", "status", "attempts", "created_at")
+                .first()
+            )
+            if job is None:
+                continue
+            applying = job.status == ImportStatus.APPLYING
+            if job.attempts >= settings.WEFT_RUN_MAX_ATTEMPTS or job.created_at < too_old:
+                what = "applying this import" if applying else "reading this file"
+                message = (
+                    f"the worker {what} stopped ({job.attempts} attempts); nothing was written"
+                    if job.attempts
+                    else "no worker took this import in time: upload it again later"
+                )
+                fail = import_job_fail_applying if applying else import_job_fail
+                counts["failed"] += fail(job_id=job.pk, message=message)
+                continue
+            ImportJob.objects.filter(pk=job.pk).update(
+                started_at=None, task_id="", lease_expires_at=lease_until(), progress=0
+            )
+            queue_after_commit(CONFIRM_TASK if applying else PREVIEW_TASK, job.pk)
+            counts["requeued"] += 1
     if counts["requeued"] or counts["failed"]:
         logger.warning("imports reaped requeued=%s failed=%s", counts["requeued"], counts["failed"])
     return counts
@@ -133,6 +160,58 @@ def preview_import(self, job_id: int) -> str:
         logger.exception("import preview job=%s failed", job_id)
         import_job_fail(
             job_id=job_id, message=f"the file could not be read ({type(error).__name__})"
+        )
+        return ImportStatus.FAILED
+
+
+class ConfirmTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """After the last retry (the database away too long): the job fails; nothing written."""
+        job_id = kwargs.get("job_id", args[0] if args else None)
+        if job_id is not None:
+            import_job_fail_applying(
+                job_id=job_id,
+                message=f"applying stopped ({type(exc).__name__}); nothing was written",
+            )
+
+
+@shared_task(
+    bind=True,
+    base=ConfirmTask,
+    name=CONFIRM_TASK,
+    autoretry_for=RETRYABLE,
+    retry_backoff=5,
+    retry_backoff_max=120,
+    max_retries=3,
+)
+def confirm_import(self, job_id: int) -> str:
+    """Apply a large confirmed import, in one transaction, as the person who confirmed it.
+    Claimed like a preview (a conditional update under a lease); safe to run twice."""
+    now = timezone.now()
+    task_id = self.request.id or ""
+    claimed = ImportJob.objects.filter(
+        Q(task_id="") | Q(task_id=task_id) | Q(lease_expires_at__lt=now),
+        pk=job_id,
+        status=ImportStatus.APPLYING,
+    ).update(
+        task_id=task_id,
+        started_at=now,
+        progress=5,
+        lease_expires_at=lease_until(),
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return "skipped"
+    job = ImportJob.objects.only("pk", "coalition_id", "applied_by").get(pk=job_id)
+    try:
+        access = roles.access_for(job.applied_by, job.coalition_id)
+        return import_confirm(access=access, job_id=job_id, in_task=True).status
+    except RETRYABLE:
+        raise
+    except Exception as error:
+        logger.exception("import apply job=%s failed", job_id)
+        import_job_fail_applying(
+            job_id=job_id, message=f"applying stopped ({type(error).__name__}); nothing was written"
         )
         return ImportStatus.FAILED
 

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -49,7 +50,8 @@ def test_the_drain_task_sends_what_was_left_unsent(sent):
 
 
 @pytest.mark.django_db
-def test_health_reports_each_dependency(client):
+def test_health_reports_each_dependency(client, settings):
+    settings.REDIS_URL = ""  # the embedded mode: tasks in-process
     body = client.get("/healthz").json()
     assert body["status"] == "ok"
     assert body["checks"] == {
@@ -61,7 +63,23 @@ def test_health_reports_each_dependency(client):
 
 
 @pytest.mark.django_db
-def test_health_reports_an_outbox_backlog_as_degraded(client):
+@pytest.mark.skipif(not settings.REDIS_URL, reason="REDIS_URL is unset: no Redis to check")
+def test_health_reports_redis_and_whether_a_worker_was_seen(client):
+    from weft.models import Heartbeat
+
+    body = client.get("/healthz").json()
+    assert body["checks"]["redis"] == {"status": "ok"}
+    assert body["checks"]["workers"] == {"status": "down", "last_seen_seconds": None}
+    assert body["status"] == "degraded"
+    Heartbeat.objects.create(name="worker", seen_at=timezone.now())
+    body = client.get("/healthz").json()
+    assert body["checks"]["workers"]["status"] == "ok"
+    assert body["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_health_reports_an_outbox_backlog_as_degraded(client, settings):
+    settings.REDIS_URL = ""
     long_ago = timezone.now() - datetime.timedelta(minutes=5)
     OutboxMessage.objects.create(task_name=LAYOUT_TASK, args=[7], created_at=long_ago)
     response = client.get("/healthz")

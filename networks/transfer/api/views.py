@@ -104,8 +104,8 @@ class ImportConfirmView(APIView):
 
     @extend_schema(
         request=ImportConfirmSerializer,
-        responses={200: ImportJobSerializer},
-        summary="Apply a clean preview in one transaction",
+        responses={200: ImportJobSerializer, 202: ImportJobSerializer},
+        summary="Apply a clean preview in one transaction (a large one on a worker: 202)",
     )
     def post(self, request, coalition_id, import_id):
         access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
@@ -115,7 +115,12 @@ class ImportConfirmView(APIView):
         job = import_confirm(
             access=access, job_id=import_id, decisions=body.validated_data.get("decisions")
         )
-        return Response(ImportJobSerializer(job).data)
+        # A large import is applied by a worker: "applying" until then (poll the job).
+        applying = job.status == ImportStatus.APPLYING
+        return Response(
+            ImportJobSerializer(job).data,
+            status=status.HTTP_202_ACCEPTED if applying else status.HTTP_200_OK,
+        )
 
 
 class FileFormatNegotiation(DefaultContentNegotiation):

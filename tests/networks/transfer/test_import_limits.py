@@ -132,3 +132,27 @@ def test_a_preview_lists_a_bounded_number_of_problems_and_pages_through_them(
     page = client.get(problems, {"page_size": 2}).json()
     assert page["count"] == 3 and len(page["results"]) == 2
     assert page["results"][0]["kind"] == "error" and page["results"][0]["row"] == 2
+
+
+def test_a_large_confirm_is_applied_by_a_worker(
+    client_for, coalition, settings, tasks_in_process, django_capture_on_commit_callbacks
+):
+    from allies.models import Actor
+
+    settings.WEFT_IMPORT_CONFIRM_ASYNC_ROWS = 2
+    rows = [["Label", "Type"]] + [[f"Org {i}", "Organization"] for i in range(3)]
+    client = client_for("organizer")
+    job_id = upload(client, coalition, csv_bytes(rows), "map.csv").json()["id"]
+    confirm = f"/api/v1/coalitions/{coalition.pk}/imports/{job_id}/confirm/"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(confirm, {}, content_type="application/json")
+    assert (response.status_code, response.json()["status"]) == (202, "applying")
+    assert not Actor.objects.filter(name__startswith="Org ").exists()  # nothing yet
+    again = client.post(confirm, {}, content_type="application/json")
+    assert again.status_code == 409  # a second confirm while it is applied
+
+    for callback in callbacks:  # the commit: the worker (in-process here) applies it
+        callback()
+    body = client.get(f"/api/v1/coalitions/{coalition.pk}/imports/{job_id}/").json()
+    assert (body["status"], body["progress"]) == ("applied", 100)
+    assert Actor.objects.filter(name__startswith="Org ").count() == 3
