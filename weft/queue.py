@@ -81,6 +81,7 @@ def send(message_id: int) -> bool:
         ):
             return False
         _publish(OutboxMessage.objects.get(pk=message_id))
+        _forget_sent()  # no beat runs the drain task in this mode
         return True
     global _broker_away_until
     if time.monotonic() < _broker_away_until:
@@ -106,16 +107,21 @@ def send(message_id: int) -> bool:
     return True
 
 
+def _forget_sent() -> None:
+    """Delete the sent messages whose debounce window ended more than KEEP_SENT_SECONDS ago."""
+    OutboxMessage.objects.filter(
+        sent_at__isnull=False,
+        available_at__lt=timezone.now() - datetime.timedelta(seconds=KEEP_SENT_SECONDS),
+    ).delete()
+
+
 def drain(limit: int = 500) -> int:
     """Send the messages that were not sent after their commit (the broker was away, or the
     process died in between). Returns how many were sent. Stops at the first message the
     broker refuses: it is still away, the next drain tries again. Old sent messages are
     deleted."""
     now = timezone.now()
-    OutboxMessage.objects.filter(
-        sent_at__isnull=False,
-        available_at__lt=now - datetime.timedelta(seconds=KEEP_SENT_SECONDS),
-    ).delete()
+    _forget_sent()
     sent = 0
     pending = OutboxMessage.objects.filter(
         sent_at__isnull=True, created_at__lt=now - datetime.timedelta(seconds=GRACE_SECONDS)

@@ -56,6 +56,8 @@ def attempt(scope: str, client: str) -> tuple[bool, int]:
             break
         except IntegrityError:
             continue
+    else:  # created twice by others in between: count on the row that won
+        row = AttemptCounter.objects.get(key=key)
     remaining = int((start - now).total_seconds()) + period
     return row.count <= limit, max(remaining, 1)
 

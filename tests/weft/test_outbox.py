@@ -88,3 +88,14 @@ def test_health_reports_an_outbox_backlog_as_degraded(client, settings):
     assert body["status"] == "degraded"
     assert body["checks"]["outbox"]["status"] == "backlog"
     assert body["checks"]["outbox"]["unsent"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sent_messages_are_forgotten_once_their_window_is_long_over(sent):
+    two_hours_ago = timezone.now() - datetime.timedelta(hours=2)
+    OutboxMessage.objects.create(
+        task_name=LAYOUT_TASK, args=[1], sent_at=two_hours_ago, available_at=two_hours_ago
+    )
+    with transaction.atomic():
+        queue_after_commit(LAYOUT_TASK, 2, debounce_seconds=60)
+    assert list(OutboxMessage.objects.values_list("args", flat=True)) == [[2]]
