@@ -172,6 +172,7 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     # their role sees (contact details only in a steward's export).
     "api-imports": {"POST": EDITORS},
     "api-import": {"GET": EDITORS},
+    "api-import-problems": {"GET": EDITORS},
     "api-import-confirm": {"POST": EDITORS},
     "api-export": {"GET": MAP_VIEWERS},
     "api-duplicates": {"GET": MAP_VIEWERS},

@@ -111,6 +111,7 @@ class Multipart:
 TRANSFER_ROUTES = (
     "api-imports",
     "api-import",
+    "api-import-problems",
     "api-import-confirm",
     "api-export",
     "api-duplicates",
@@ -130,7 +131,7 @@ def transfer_request(route: str, coalition, user):
     from networks.transfer.services import empty_summary
 
     kwargs = {"coalition_id": coalition.pk}
-    if route in ("api-import", "api-import-confirm"):
+    if route in ("api-import", "api-import-problems", "api-import-confirm"):
         job, _ = ImportJob.objects.get_or_create(
             coalition=coalition,
             filename="matrix.xlsx",
