@@ -8,7 +8,7 @@ PORT ?= 8000
 # on a later run too.
 DEMO_PASSWORD ?=
 
-.PHONY: run test lint format bench install migrate demo worker check clean static
+.PHONY: run test lint format bench faults install migrate demo worker check clean static
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,11 +54,18 @@ check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+# The worker, with beat embedded (-B: the outbox drain, run leases, nightly metrics). In
+# production run beat as its own process under a supervisor (Procfile, README).
 worker: install
-	$(VENV)/bin/celery -A weft worker --loglevel=INFO
+	$(VENV)/bin/celery -A weft worker -B --loglevel=INFO --without-gossip --without-mingle
 
 bench: install
 	$(PY) -m bench
+
+# Weft under load while its own PostgreSQL, Redis and worker are killed and restarted
+# (bench/faults): prints the figures, exits 1 if an acknowledged write is lost or a 500 seen.
+faults: install
+	$(PY) -m bench.faults
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache node_modules static/dist

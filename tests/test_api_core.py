@@ -614,7 +614,7 @@ def test_a_map_filter_drops_the_ties_of_the_actors_it_hides(client_for, coalitio
 
 
 def test_writes_are_throttled_per_user_and_reads_are_not(client_for, coalition, monkeypatch):
-    from weft.drf import WriteThrottle
+    from weft.throttles import WriteThrottle
 
     monkeypatch.setattr(WriteThrottle, "THROTTLE_RATES", {"writes": "2/min"})
     client = client_for("organizer")

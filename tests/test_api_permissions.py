@@ -178,6 +178,7 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     # their role sees (contact details only in a steward's export).
     "api-imports": {"POST": EDITORS},
     "api-import": {"GET": EDITORS},
+    "api-import-problems": {"GET": EDITORS},
     "api-import-confirm": {"POST": EDITORS},
     "api-import-columns": {"POST": EDITORS},
     "api-import-affiliations": {"POST": EDITORS},

@@ -3,14 +3,19 @@ package keeps its own routes."""
 
 from django.urls import include, path
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.parsers import FormParser, MultiPartParser
+
+from weft.parsers import JSONParser
+from weft.throttles import LoginThrottle
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (for scripts). Throttled."""
+    """Exchange a username and password for an API token (for scripts). Throttled per
+    client address in the database (weft/throttles.py); its JSON is bounded like any other
+    (weft/parsers.py), since anyone may send it."""
 
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
+    throttle_classes = [LoginThrottle]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
 
 urlpatterns = [

@@ -31,3 +31,14 @@ class FeaturePackagesConfig(AppConfig):
             for room in ("admin", "tasks"):
                 if find_spec(f"{package}.{room}") is not None:
                     import_module(f"{package}.{room}")
+
+
+class WeftConfig(AppConfig):
+    """The base itself, as an app for its own tables (weft/models.py) and tasks."""
+
+    default = True
+    name = "weft"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        import_module("weft.tasks")  # the outbox's drain task, known in every process

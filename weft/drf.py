@@ -1,11 +1,10 @@
-"""DRF plumbing named in settings (exception handler, pagination, throttles) and the API's
+"""DRF plumbing named in settings (exception handler, pagination) and the API's
 own errors. Kept apart from weft/api.py: DRF imports these while it is still loading its views,
 so this module must not import views or viewsets."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
-from rest_framework import pagination, status, throttling
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework import pagination, status
 from rest_framework.response import Response
 
 from weft.errors import ApplicationError
@@ -44,21 +43,10 @@ def exception_handler(exc, context):
 
 
 # ---------------------------------------------------------------------------------------------
-# Pagination and throttles
+# Pagination
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 1000
-
-
-class WriteThrottle(throttling.UserRateThrottle):
-    """Writes are throttled per user; reads are not."""
-
-    scope = "writes"
-
-    def allow_request(self, request, view):
-        if request.method in SAFE_METHODS:
-            return True
-        return super().allow_request(request, view)

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "weft",
     "allies",
     "coalitions",
     "networks",
@@ -94,6 +95,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions and auth: a database away is a 503 whichever layer met it.
+    "weft.outages.DatabaseUnavailableMiddleware",
+    "weft.middleware.BoundedInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -132,7 +136,16 @@ ASGI_APPLICATION = "weft.asgi.application"
 SQLITE_PATH = envstr("WEFT_SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
 DATABASE_URL = envstr("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Connections are kept a minute and checked before reuse (CONN_HEALTH_CHECKS): the first
+    # request after a database restart reconnects instead of failing on a dead connection.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
+    # A connection attempt to a database that is away gives up after a few seconds (a 503)
+    # instead of holding a web worker for the TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 3)
+    )
 else:
     DATABASES = {
         "default": {
@@ -157,27 +170,106 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Embedded mode: tasks run in-process; Celery still opens its in-memory "broker" to learn the
-# serializer, and a URL without a host makes kombu warn on every start.
+# ---------------------------------------------------------------------------------------------
+# Background work: Celery on Redis, and what keeps it going when something breaks. All of it is
+# here, in one place.
+#
+# Embedded mode (no REDIS_URL): tasks run in-process; Celery still opens its in-memory "broker"
+# to learn the serializer, and a URL without a host makes kombu warn on every start.
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+# Kombu's Redis transport with the fix that keeps a worker alive when Redis goes away
+# (weft/broker.py).
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT = "weft.broker:Transport"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A message is acknowledged when its task has finished, not when a worker takes it: a worker
+# killed mid-task leaves the message to be delivered again. Every task is safe to run twice.
 CELERY_TASK_ACKS_LATE = True
+# A pool child killed (SIGKILL, out of memory) rejects its message back to the queue at once.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A worker holds one message beyond the one it works on: few are stranded if it dies.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool child that grew past this (KiB) after a task (a huge import read) is replaced.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = envint("WORKER_MAX_MEMORY_KIB", 1_500_000)
+# Time limits: past the soft one a task gets an exception it may clean up after; past the hard
+# one its process is killed (and the message rejected back, as above).
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 30 * 60)
 CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 35 * 60)
+# Tasks write what they did to the database (a run, a job, positions); nobody reads a result
+# from Redis. Not storing results keeps Redis out of every request's way: with results on,
+# sending a task subscribes to its result, and with Redis away that retries for 20 s.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = "UTC"
-# Nightly metric runs keep relationship decay current (a run is skipped when nothing changed).
+# Redis gives an unacknowledged message (its worker died with it) to another worker after the
+# visibility timeout. Longer than the hard time limit, or a task still running would be given
+# to a second worker; and longer than any countdown (the debounces), or a delayed message would
+# be delivered twice. Runs and imports do not wait for it: their leases (below) take them back
+# within WEFT_LEASE_SECONDS.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 10 * 60,
+    # Redis away: give up connecting within seconds (a web request must not hang on it; the
+    # outbox keeps the message), and notice a dead connection within seconds in a worker.
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
+    "socket_keepalive": True,
+    "health_check_interval": 10,
+    "retry_on_timeout": True,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 3, "socket_timeout": 10}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+CELERY_REDIS_SOCKET_TIMEOUT = 10
+# Sending a message: a couple of quick tries, then the outbox (weft/queue.py) keeps it for the
+# drain task; a web request never waits long on Redis.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+# A worker survives Redis going away and coming back: it retries connecting for ever, at
+# start as later. Tasks running when the connection drops are cancelled (their messages can no
+# longer be acknowledged on the new connection) and come back through leases or redelivery.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Leases (weft/leases.py): a running metric run or import is renewed by its worker every
+# quarter of this; a run whose lease ran out (its worker died) is queued again, at most
+# WEFT_RUN_MAX_ATTEMPTS times, then failed with an error that says so. A pending run no worker
+# took is queued again each lease, and failed after WEFT_RUN_PENDING_MAX_SECONDS.
+WEFT_LEASE_SECONDS = envint("LEASE_SECONDS", 120)
+WEFT_RUN_MAX_ATTEMPTS = envint("RUN_MAX_ATTEMPTS", 3)
+WEFT_RUN_PENDING_MAX_SECONDS = envint("RUN_PENDING_MAX_SECONDS", 3600)
+# How often beat sends the outbox's messages (weft/tasks.py) and takes back dead runs.
+WEFT_OUTBOX_DRAIN_SECONDS = envint("OUTBOX_DRAIN_SECONDS", 5)
+WEFT_REAP_SECONDS = envint("REAP_SECONDS", 30)
 CELERY_BEAT_SCHEDULE = {
+    # Nightly metric runs keep relationship decay current (a run is skipped when nothing
+    # changed).
     "metrics-nightly": {
         "task": "networks.compute_metrics_nightly",
         "schedule": crontab(hour=envint("METRICS_NIGHTLY_HOUR", 3), minute=17),
+    },
+    "outbox-drain": {
+        "task": "weft.outbox_drain",
+        "schedule": float(WEFT_OUTBOX_DRAIN_SECONDS),
+        "options": {"expires": WEFT_OUTBOX_DRAIN_SECONDS * 4},
+    },
+    "reap-metric-runs": {
+        "task": "networks.reap_metric_runs",
+        "schedule": float(WEFT_REAP_SECONDS),
+        "options": {"expires": WEFT_REAP_SECONDS * 2},
+    },
+    "reap-imports": {
+        "task": "networks.reap_imports",
+        "schedule": float(WEFT_REAP_SECONDS),
+        "options": {"expires": WEFT_REAP_SECONDS * 2},
     },
 }
 # Edits within this many seconds of the first are computed together, in one metric run.
@@ -266,9 +358,14 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "weft.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "weft.drf.PageNumberPagination",
     "EXCEPTION_HANDLER": "weft.drf.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["weft.drf.WriteThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["weft.throttles.WriteThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "writes": envstr("THROTTLE_WRITES", "600/min"),
         "login": envstr("THROTTLE_LOGIN", "10/min"),
@@ -277,6 +374,27 @@ REST_FRAMEWORK = {
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Every JSON body the API reads is bounded (weft/parsers.py): its size in bytes and how deep
+# it nests (a custom field's value is a few levels at most). Over either: a 400 (413 for the
+# size) naming the limit.
+WEFT_JSON_MAX_BYTES = envint("JSON_MAX_BYTES", 2 * 1024 * 1024)
+WEFT_JSON_MAX_DEPTH = envint("JSON_MAX_DEPTH", 32)
+# What an import may hold (networks/transfer/limits.py): actors (rows, nodes), ties (edges),
+# columns of a sheet and characters in a cell. Over any: the import fails naming the limit.
+WEFT_IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 300_000)
+WEFT_IMPORT_MAX_EDGES = envint("IMPORT_MAX_EDGES", 1_000_000)
+WEFT_IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 200)
+WEFT_IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 32_768)
+# A preview stores at most this many errors, warnings and suggested duplicates (and how many
+# there are in all): reading a job's status costs the same for any size of file.
+WEFT_IMPORT_MAX_LISTED = envint("IMPORT_MAX_LISTED", 500)
+# A confirmed import of more rows than this (actors, ties and interactions) is applied by a
+# worker, the job "applying" meanwhile, instead of inside the web request.
+WEFT_IMPORT_CONFIRM_ASYNC_ROWS = envint("IMPORT_CONFIRM_ASYNC_ROWS", 5_000)
+# The API's schema and its docs page: public in development, signed-in users only in
+# production unless opened explicitly.
+WEFT_API_DOCS_PUBLIC = envbool("API_DOCS_PUBLIC", default=not PRODUCTION)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Weft API",
     "DESCRIPTION": "Coalition mapping and ally management.",
@@ -286,6 +404,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny"
+        if WEFT_API_DOCS_PUBLIC
+        else "rest_framework.permissions.IsAuthenticated"
+    ],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "weft.schema.add_error_responses",

@@ -7,6 +7,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from weft.views import ThrottledLoginView, healthz
 
+handler500 = "weft.views.server_error"
+
 urlpatterns = [
     path("login/", ThrottledLoginView.as_view(), name="login"),
     path("logout/", account_logout, name="logout"),

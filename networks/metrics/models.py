@@ -49,6 +49,10 @@ class MetricRun(models.Model):
     stage = models.CharField(max_length=40, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True, help_text="The Celery task computing it.")
+    # While pending: when to queue it again if no worker took it. While running: when the
+    # worker's claim ends unless its heartbeat renews it (weft/leases.py). Past it, the run is
+    # queued again or failed (networks/metrics/services.py, metric_runs_reap).
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     betweenness_method = models.CharField(max_length=10, blank=True)
     pivots = models.PositiveIntegerField(default=0)

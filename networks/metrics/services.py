@@ -21,6 +21,7 @@ from networks.metrics.models import (
 from networks.metrics.selectors import metric_input
 from networks.models import Suggestion
 from weft.bulk import copy_rows
+from weft.leases import heartbeat, lease_until
 from weft.queue import queue_after_commit
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,8 @@ def metric_run_request(
     Same data on the same day, no new run."""
     inputs = inputs or metric_input(coalition_id, on)
     input_hash = inputs.input_hash()
+    # A run whose worker died is queued again or failed first: never handed back as live.
+    metric_runs_reap(coalition_id=coalition_id)
     with transaction.atomic():
         existing = _live_run(coalition_id, input_hash)
         if existing is not None:
@@ -57,6 +60,7 @@ def metric_run_request(
                     input_hash=input_hash,
                     computed_for=inputs.on,
                     requested_by=requested_by,
+                    lease_expires_at=lease_until(),
                 )
         except IntegrityError:
             return _live_run(coalition_id, input_hash), False
@@ -82,28 +86,40 @@ def metric_run_execute(
     show it. ``inputs``: the run's input when the caller has just loaded it (a task that
     requested the run itself), so that it is not loaded twice."""
     # Claim the run with a conditional update: a pending run; or a running one whose worker
-    # died (the broker redelivers the same task id after a lost worker, since tasks are acked
-    # late) or that has outlived the hard time limit.
-    stale = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    # died: its lease ran out (nobody renewed it), or the broker redelivered this same task
+    # (a lost worker's message comes back, since tasks are acked late).
+    now = timezone.now()
     claimable = Q(status=MetricRunStatus.PENDING) | Q(
-        Q(task_id=task_id) | Q(started_at__lt=stale), status=MetricRunStatus.RUNNING
+        Q(task_id=task_id) | Q(lease_expires_at__lt=now), status=MetricRunStatus.RUNNING
     )
+    if not task_id:
+        claimable = Q(status=MetricRunStatus.PENDING) | Q(
+            lease_expires_at__lt=now, status=MetricRunStatus.RUNNING
+        )
     claimed = MetricRun.objects.filter(claimable, pk=run_id).update(
         status=MetricRunStatus.RUNNING,
         attempts=F("attempts") + 1,
-        started_at=timezone.now(),
+        started_at=now,
         task_id=task_id,
         progress=5,
         stage="loading",
+        lease_expires_at=lease_until(),
     )
     run = MetricRun.objects.get(pk=run_id)
     if not claimed:
         return run  # already succeeded or failed: nothing to do
     attempt = run.attempts
+    mine = MetricRun.objects.filter(pk=run_id, attempts=attempt, status=MetricRunStatus.RUNNING)
 
     def progress(percent: int, stage: str) -> None:
-        MetricRun.objects.filter(pk=run_id, attempts=attempt).update(progress=percent, stage=stage)
+        mine.update(progress=percent, stage=stage, lease_expires_at=lease_until())
 
+    with heartbeat(lambda: mine.update(lease_expires_at=lease_until())):
+        return _compute_and_store(run, inputs, attempt, progress)
+
+
+def _compute_and_store(run: MetricRun, inputs, attempt: int, progress) -> MetricRun:
+    run_id = run.pk
     timings: dict[str, float] = {}
     started = time.perf_counter()
     if inputs is None or inputs.input_hash() != run.input_hash:
@@ -149,6 +165,57 @@ def metric_run_execute(
         timings["total"],
     )
     return MetricRun.objects.get(pk=run_id)
+
+
+def metric_runs_reap(*, coalition_id: int | None = None) -> dict[str, int]:
+    """Take back the runs whose lease is over (of one coalition, or all): a running run whose
+    worker stopped renewing it, or a pending run no worker took (its message lost). Each is
+    queued again, up to WEFT_RUN_MAX_ATTEMPTS claims, or failed with an error saying why. A
+    pending run no worker took for WEFT_RUN_PENDING_MAX_SECONDS fails too. Returns how many
+    were requeued and failed."""
+    now = timezone.now()
+    # Runs from before leases: running past the hard time limit.
+    stale = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    runs = MetricRun.objects.filter(
+        Q(lease_expires_at__lt=now)
+        | Q(lease_expires_at__isnull=True, status=MetricRunStatus.RUNNING, started_at__lt=stale),
+        status__in=(MetricRunStatus.PENDING, MetricRunStatus.RUNNING),
+    )
+    if coalition_id is not None:
+        runs = runs.filter(coalition_id=coalition_id)
+    counts = {"requeued": 0, "failed": 0}
+    too_old = now - datetime.timedelta(seconds=settings.WEFT_RUN_PENDING_MAX_SECONDS)
+    for run in runs.only("pk", "coalition_id", "status", "attempts", "created_at"):
+        same = MetricRun.objects.filter(
+            Q(lease_expires_at__lt=now) | Q(lease_expires_at__isnull=True),
+            pk=run.pk,
+            status=run.status,
+            attempts=run.attempts,
+        )
+        if run.attempts >= settings.WEFT_RUN_MAX_ATTEMPTS or run.created_at < too_old:
+            error = (
+                f"WorkerLost: the worker computing this run stopped ({run.attempts} attempts)."
+                if run.attempts
+                else "NotStarted: no worker took this run; are the workers running?"
+            )
+            counts["failed"] += same.update(
+                status=MetricRunStatus.FAILED, finished_at=now, error=error, stage="failed"
+            )
+            continue
+        with transaction.atomic():
+            if same.update(
+                status=MetricRunStatus.PENDING,
+                lease_expires_at=lease_until(),
+                stage="queued again: its worker stopped" if run.attempts else "queued again",
+                progress=0,
+            ):
+                queue_after_commit(METRICS_TASK, run.coalition_id, run_id=run.pk)
+                counts["requeued"] += 1
+    if counts["requeued"] or counts["failed"]:
+        logger.warning(
+            "metric runs reaped requeued=%s failed=%s", counts["requeued"], counts["failed"]
+        )
+    return counts
 
 
 def metric_run_fail(*, task_id: str = "", run_id: int | None = None, error: str) -> int:

@@ -7,7 +7,12 @@ from coalitions.models import Coalition
 from coalitions.services import METRICS_TASK
 from networks.metrics.models import MetricTrigger
 from networks.metrics.selectors import metric_input
-from networks.metrics.services import metric_run_execute, metric_run_fail, metric_run_request
+from networks.metrics.services import (
+    metric_run_execute,
+    metric_run_fail,
+    metric_run_request,
+    metric_runs_reap,
+)
 
 # Only what a retry can fix: the database or the broker going away for a moment.
 RETRYABLE = (OperationalError, InterfaceError, ConnectionError)
@@ -24,7 +29,7 @@ class MetricTask(Task):
     bind=True,
     base=MetricTask,
     name=METRICS_TASK,
-    acks_late=True,  # a worker killed mid-run leaves the message to be redelivered and redone
+    # acks_late and reject_on_worker_lost are set for every task in settings (CELERY_TASK_…).
     autoretry_for=RETRYABLE,
     retry_backoff=5,
     retry_backoff_max=300,
@@ -68,3 +73,10 @@ def compute_metrics_nightly() -> int:
     for coalition_id in ids:
         compute_metrics.delay(coalition_id, trigger=MetricTrigger.NIGHTLY)
     return len(ids)
+
+
+@shared_task(name="networks.reap_metric_runs", ignore_result=True)
+def reap_metric_runs() -> dict[str, int]:
+    """Celery beat, every WEFT_REAP_SECONDS: runs whose worker died are queued again or
+    failed (their lease is over: networks/metrics/services.py, metric_runs_reap)."""
+    return metric_runs_reap()

@@ -40,6 +40,11 @@ class ImportJob(models.Model):
     # delivery of the task does not read it again (networks/transfer/tasks.py).
     task_id = models.CharField(max_length=255, blank=True, editable=False)
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # While a worker reads it: when its claim ends unless renewed (weft/leases.py); queued
+    # and not started: when to queue it again. Past it the job is queued again, or failed
+    # after WEFT_RUN_MAX_ATTEMPTS claims (networks/transfer/tasks.py, import_jobs_reap).
+    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     summary = models.JSONField(default=dict, blank=True)
     decisions = models.JSONField(
         default=dict, blank=True, help_text="Per suggested duplicate (sheet:row): merge or create."
@@ -70,7 +75,8 @@ class ImportJob(models.Model):
 
     @property
     def error_count(self) -> int:
-        return len(self.summary.get("errors", []))
+        # All of them, also those past the ones the summary lists (networks/transfer/limits.py).
+        return self.summary.get("error_count", len(self.summary.get("errors", [])))
 
     def can_confirm(self) -> bool:
         return self.status == ImportStatus.PREVIEWED and self.error_count == 0

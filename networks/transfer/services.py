@@ -17,6 +17,7 @@ from coalitions.services import audit_record
 from networks.models import ActorPosition, Interaction, InteractionParticipant, Tie
 from networks.transfer import weftjson, writers
 from networks.transfer.columns import check_mapping, header_key
+from networks.transfer.limits import bounded_summary, read_map_bounded
 from networks.transfer.models import ColumnMapping, ImportJob, ImportStatus
 from networks.transfer.parsed import (
     MAX_FILE_BYTES,
@@ -26,10 +27,11 @@ from networks.transfer.parsed import (
     parsed_to_json,
 )
 from networks.transfer.plan import CREATE, UPDATE, Plan, build_plan
-from networks.transfer.readers import csv_header, detect_format, read_map
+from networks.transfer.readers import csv_header, detect_format
 from networks.transfer.selectors import import_snapshot, map_export
 from weft.bulk import create_with_history
 from weft.errors import ApplicationError
+from weft.leases import lease_until
 from weft.queue import queue_after_commit
 
 logger = logging.getLogger(__name__)
@@ -111,6 +113,7 @@ def import_preview(
         if remembered is not None:
             options["columns"] = remembered.columns
     job = ImportJob.objects.create(
+        lease_expires_at=lease_until(),  # queued again if no worker takes it by then
         coalition=access.coalition,
         created_by=access.user,
         filename=filename[-200:],
@@ -130,7 +133,7 @@ def import_job_preview(*, job: ImportJob, access) -> ImportJob:
     started = time.monotonic()
     columns = job.options.get("columns")
     try:
-        parsed = read_map(
+        parsed = read_map_bounded(
             job.filename, bytes(job.content), max_bytes=max_file_bytes(), columns=columns
         )
         job.progress = 50
@@ -139,20 +142,22 @@ def import_job_preview(*, job: ImportJob, access) -> ImportJob:
         job.status = ImportStatus.FAILED
         job.summary = empty_summary([error.problem.as_dict()])
         job.progress = 100
-        job.save(update_fields=["status", "summary", "progress"])
+        job.content = b""  # a file that cannot be read is not kept
+        job.save(update_fields=["status", "summary", "progress", "content"])
         return job
     plan = _plan_for(job, access, parsed, job.decisions)
-    job.summary = plan.summary()
+    summary = plan.summary()
     if job.file_format == "csv":
         # A CSV's columns can be mapped to Weft's fields in the preview, which reads the file
         # again: it is kept until the import is applied.
-        job.summary["columns"] = [c for c in csv_header(bytes(job.content)) if c]
+        summary["columns"] = [c for c in csv_header(bytes(job.content)) if c]
         if columns:
-            job.summary["column_mapping"] = columns
+            summary["column_mapping"] = columns
             plan.warnings.append(_problem(None, "", MAPPED))
-            job.summary["warnings"] = [p.as_dict() for p in plan.warnings]
+            summary["warnings"] = [p.as_dict() for p in plan.warnings]
     else:
         job.content = b""  # its rows are in ``parsed`` now; the upload itself is not kept
+    job.summary = bounded_summary(summary)
     job.status = ImportStatus.PREVIEWED
     job.progress = 100
     job.parsed = parsed_to_json(parsed)
@@ -218,7 +223,10 @@ def empty_summary(errors: list[dict]) -> dict:
 
 def import_job_for(access, job_id) -> ImportJob:
     try:
-        return ImportJob.objects.get(pk=int(job_id), coalition=access.coalition)
+        # Its status and preview, not the upload nor the parsed rows (megabytes for a big file).
+        return ImportJob.objects.defer("content", "parsed").get(
+            pk=int(job_id), coalition=access.coalition
+        )
     except (ImportJob.DoesNotExist, ValueError, OverflowError):
         raise Http404("No such import.") from None
 
@@ -239,24 +247,68 @@ def _decisions(job_summary: dict, decisions: dict) -> dict:
     return chosen
 
 
-def import_confirm(*, access, job_id, decisions: dict | None = None) -> ImportJob:
+# The worker task that applies a large confirmed import (networks/transfer/tasks.py).
+CONFIRM_TASK = "networks.confirm_import"
+
+
+def _rows_in(parsed_json: dict | None) -> int:
+    parsed_json = parsed_json or {}
+    return sum(len(parsed_json.get(name) or []) for name in ("actors", "ties", "interactions"))
+
+
+def _confirmable(job: ImportJob, *, in_task: bool) -> bool:
+    """Whether to go on confirming: raises the 409 a person gets, and tells a task whether
+    its job is still to be applied."""
+    if job.status == ImportStatus.APPLIED:
+        raise ApplicationError("This import was applied already.", status=409, code="applied")
+    if in_task:
+        return job.status == ImportStatus.APPLYING
+    if job.status == ImportStatus.APPLYING:
+        raise ApplicationError("This import is being applied.", status=409, code="being_applied")
+    if not job.can_confirm():
+        raise ApplicationError(
+            "Only a preview without errors can be confirmed: fix the file and upload it again.",
+            status=409,
+            code="not_confirmable",
+        )
+    return True
+
+
+def _apply_on_a_worker(job: ImportJob, access) -> ImportJob:
+    job.status = ImportStatus.APPLYING
+    job.applied_by = access.user  # who confirmed: the worker applies as them
+    job.progress = 0
+    job.task_id, job.started_at, job.attempts = "", None, 0
+    job.lease_expires_at = lease_until()
+    job.save(
+        update_fields=["status", "progress", "decisions", "task_id", "started_at"]
+        + ["attempts", "lease_expires_at", "applied_by"]
+    )
+    queue_after_commit(CONFIRM_TASK, job.pk)
+    return job
+
+
+def import_confirm(
+    *, access, job_id, decisions: dict | None = None, in_task: bool = False
+) -> ImportJob:
     """Apply a clean preview in one transaction. The file is planned again against the map as
     it is now (someone may have edited it since the preview); if that turns up a problem,
-    nothing is written but the refreshed preview, and the answer is a 409."""
+    nothing is written but the refreshed preview, and the answer is a 409.
+
+    A preview of more than WEFT_IMPORT_CONFIRM_ASYNC_ROWS rows is applied by a worker: the job
+    is "applying" (a 202) until the task (``in_task``) has applied it, or put it back to
+    "previewed" with the refreshed preview's problems."""
     require_importer(access)
     with transaction.atomic():
         job = (
             ImportJob.objects.select_for_update().filter(pk=import_job_for(access, job_id).pk).get()
         )
-        if job.status == ImportStatus.APPLIED:
-            raise ApplicationError("This import was applied already.", status=409, code="applied")
-        if not job.can_confirm():
-            raise ApplicationError(
-                "Only a preview without errors can be confirmed: fix the file and upload it again.",
-                status=409,
-                code="not_confirmable",
-            )
-        job.decisions = _decisions(job.summary, decisions or {})
+        if not _confirmable(job, in_task=in_task):
+            return job  # applied or given back already: a second delivery does nothing
+        if not in_task:
+            job.decisions = _decisions(job.summary, decisions or {})
+            if _rows_in(job.parsed) > settings.WEFT_IMPORT_CONFIRM_ASYNC_ROWS:
+                return _apply_on_a_worker(job, access)
         parsed = parsed_from_json(job.parsed)
         plan = _plan_for(job, access, parsed, job.decisions)
         stale = bool(plan.problems)
@@ -274,14 +326,18 @@ def import_confirm(*, access, job_id, decisions: dict | None = None) -> ImportJo
             from networks.map.services import layout_request
 
             layout_request(coalition_id=access.coalition.pk)
-        job.summary = plan.summary()
+        elif in_task:
+            job.status = ImportStatus.PREVIEWED  # back to the preview, with its problems
+        job.summary = bounded_summary(plan.summary())
+        job.progress = 100
+        job.lease_expires_at = None
         job.save(
             update_fields=(
                 ["summary", "status", "applied_at", "applied_by", "parsed", "decisions"]
-                + ["content"]
+                + ["content", "progress", "lease_expires_at"]
             )
         )
-    if stale:
+    if stale and not in_task:
         raise ApplicationError(
             "The map changed since the preview and the file no longer applies cleanly: "
             "look at the preview again.",

@@ -1,34 +1,143 @@
-"""Celery task for large imports: thin, the job's id in, the work in services."""
+"""Celery tasks for large imports, and their lifecycle: a job is claimed under a lease that
+its worker renews; a job whose worker died is queued again, or failed with a clear error
+(and its upload deleted) after WEFT_RUN_MAX_ATTEMPTS claims."""
 
 import datetime
+import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
-from django.db.models import Q
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 
 from coalitions import roles
 from networks.transfer.models import ImportJob, ImportStatus
-from networks.transfer.services import PREVIEW_TASK, empty_summary, import_job_preview
+from networks.transfer.services import (
+    CONFIRM_TASK,
+    PREVIEW_TASK,
+    empty_summary,
+    import_confirm,
+    import_job_preview,
+)
+from weft.leases import heartbeat, lease_until
+from weft.queue import queue_after_commit
+
+logger = logging.getLogger(__name__)
+
+RETRYABLE = (OperationalError, InterfaceError, ConnectionError)
 
 
 def import_claim(*, job_id: int, task_id: str) -> bool:
-    """Claim a queued import for this task with a conditional update: a job nobody started; or
-    one this task id started before (the broker redelivers the same task after a lost worker,
-    since tasks are acked late); or one started longer ago than the hard time limit (its worker
-    is gone). A second delivery of the task while the first reads the file claims nothing. The
-    job stays "queued" (what clients poll for) until its preview is written."""
+    """Claim a queued import for this task with a conditional update: a job nobody started;
+    or one this task id started before (the broker redelivers the same task after a lost
+    worker, since tasks are acked late); or one whose lease ran out (its worker is gone). A
+    second delivery of the task while the first reads the file claims nothing. The job stays
+    "queued" (what clients poll for) until its preview is written."""
     now = timezone.now()
     stale = now - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    claimable = Q(started_at__isnull=True) | Q(task_id=task_id) | Q(started_at__lt=stale)
+    claimable = (
+        Q(started_at__isnull=True)
+        | Q(task_id=task_id)
+        | Q(lease_expires_at__lt=now)
+        | Q(lease_expires_at__isnull=True, started_at__lt=stale)
+    )
     claimed = ImportJob.objects.filter(claimable, pk=job_id, status=ImportStatus.QUEUED).update(
-        task_id=task_id, started_at=now, progress=5
+        task_id=task_id,
+        started_at=now,
+        progress=5,
+        lease_expires_at=lease_until(),
+        attempts=F("attempts") + 1,
     )
     return claimed == 1
 
 
-@shared_task(bind=True, acks_late=True, name=PREVIEW_TASK)
+def import_job_fail(*, job_id: int, message: str) -> int:
+    """A queued job that cannot be read: failed, saying why, and its upload deleted."""
+    return ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.FAILED,
+        summary=empty_summary([{"sheet": "", "row": None, "column": "", "message": message}]),
+        content=b"",
+        progress=100,
+        lease_expires_at=None,
+    )
+
+
+def import_job_fail_applying(*, job_id: int, message: str) -> int:
+    """A confirmed import whose worker could not apply it: failed, nothing written (its
+    transaction rolled back), the parsed rows dropped."""
+    return ImportJob.objects.filter(pk=job_id, status=ImportStatus.APPLYING).update(
+        status=ImportStatus.FAILED,
+        summary=empty_summary([{"sheet": "", "row": None, "column": "", "message": message}]),
+        parsed=None,
+        content=b"",
+        progress=100,
+        lease_expires_at=None,
+    )
+
+
+def import_jobs_reap() -> dict[str, int]:
+    """Imports whose lease is over: read (queued) or applied (applying) by a worker that
+    died, or whose message was lost. Queued again up to WEFT_RUN_MAX_ATTEMPTS claims, then
+    failed (upload deleted); a job no worker took for WEFT_RUN_PENDING_MAX_SECONDS fails too.
+    A job being applied holds its row lock: it is skipped (its worker is alive)."""
+    now = timezone.now()
+    too_old = now - datetime.timedelta(seconds=settings.WEFT_RUN_PENDING_MAX_SECONDS)
+    counts = {"requeued": 0, "failed": 0}
+    expired = ImportJob.objects.filter(
+        status__in=(ImportStatus.QUEUED, ImportStatus.APPLYING), lease_expires_at__lt=now
+    )
+    for pk in list(expired.values_list("pk", flat=True)):
+        with transaction.atomic():
+            job = (
+                expired.select_for_update(skip_locked=True)
+                .filter(pk=pk)
+                .only("pk", "status", "attempts", "created_at")
+                .first()
+            )
+            if job is None:
+                continue
+            applying = job.status == ImportStatus.APPLYING
+            if job.attempts >= settings.WEFT_RUN_MAX_ATTEMPTS or job.created_at < too_old:
+                what = "applying this import" if applying else "reading this file"
+                message = (
+                    f"the worker {what} stopped ({job.attempts} attempts); nothing was written"
+                    if job.attempts
+                    else "no worker took this import in time: upload it again later"
+                )
+                fail = import_job_fail_applying if applying else import_job_fail
+                counts["failed"] += fail(job_id=job.pk, message=message)
+                continue
+            ImportJob.objects.filter(pk=job.pk).update(
+                started_at=None, task_id="", lease_expires_at=lease_until(), progress=0
+            )
+            queue_after_commit(CONFIRM_TASK if applying else PREVIEW_TASK, job.pk)
+            counts["requeued"] += 1
+    if counts["requeued"] or counts["failed"]:
+        logger.warning("imports reaped requeued=%s failed=%s", counts["requeued"], counts["failed"])
+    return counts
+
+
+class PreviewTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """After the last retry (the database away too long): the job fails, upload deleted."""
+        job_id = kwargs.get("job_id", args[0] if args else None)
+        if job_id is not None:
+            import_job_fail(
+                job_id=job_id, message=f"the file could not be read ({type(exc).__name__})"
+            )
+
+
+@shared_task(
+    bind=True,
+    base=PreviewTask,
+    name=PREVIEW_TASK,
+    autoretry_for=RETRYABLE,
+    retry_backoff=5,
+    retry_backoff_max=120,
+    max_retries=3,
+)
 def preview_import(self, job_id: int) -> str:
     """Preview a queued import. Safe to run twice: only a job this task claimed is read."""
     if not import_claim(job_id=job_id, task_id=self.request.id or ""):
@@ -37,10 +146,77 @@ def preview_import(self, job_id: int) -> str:
     try:
         access = roles.access_for(job.created_by, job.coalition_id)
     except Http404:
-        job.status = ImportStatus.FAILED
-        job.summary = empty_summary(
-            [{"sheet": "", "row": None, "column": "", "message": "the uploader has no role here"}]
+        import_job_fail(job_id=job_id, message="the uploader has no role here")
+        return ImportStatus.FAILED
+    mine = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED, task_id=job.task_id)
+    try:
+        with heartbeat(lambda: mine.update(lease_expires_at=lease_until())):
+            return import_job_preview(job=job, access=access).status
+    except RETRYABLE:
+        raise  # retried with backoff; on_failure fails the job after the last try
+    except Exception as error:
+        # No retry fixes it (a bug, or a file no limit caught): the job fails now, upload
+        # deleted, instead of staying queued for ever.
+        logger.exception("import preview job=%s failed", job_id)
+        import_job_fail(
+            job_id=job_id, message=f"the file could not be read ({type(error).__name__})"
         )
-        job.save(update_fields=["status", "summary"])
-        return job.status
-    return import_job_preview(job=job, access=access).status
+        return ImportStatus.FAILED
+
+
+class ConfirmTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        """After the last retry (the database away too long): the job fails; nothing written."""
+        job_id = kwargs.get("job_id", args[0] if args else None)
+        if job_id is not None:
+            import_job_fail_applying(
+                job_id=job_id,
+                message=f"applying stopped ({type(exc).__name__}); nothing was written",
+            )
+
+
+@shared_task(
+    bind=True,
+    base=ConfirmTask,
+    name=CONFIRM_TASK,
+    autoretry_for=RETRYABLE,
+    retry_backoff=5,
+    retry_backoff_max=120,
+    max_retries=3,
+)
+def confirm_import(self, job_id: int) -> str:
+    """Apply a large confirmed import, in one transaction, as the person who confirmed it.
+    Claimed like a preview (a conditional update under a lease); safe to run twice."""
+    now = timezone.now()
+    task_id = self.request.id or ""
+    claimed = ImportJob.objects.filter(
+        Q(task_id="") | Q(task_id=task_id) | Q(lease_expires_at__lt=now),
+        pk=job_id,
+        status=ImportStatus.APPLYING,
+    ).update(
+        task_id=task_id,
+        started_at=now,
+        progress=5,
+        lease_expires_at=lease_until(),
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return "skipped"
+    job = ImportJob.objects.only("pk", "coalition_id", "applied_by").get(pk=job_id)
+    try:
+        access = roles.access_for(job.applied_by, job.coalition_id)
+        return import_confirm(access=access, job_id=job_id, in_task=True).status
+    except RETRYABLE:
+        raise
+    except Exception as error:
+        logger.exception("import apply job=%s failed", job_id)
+        import_job_fail_applying(
+            job_id=job_id, message=f"applying stopped ({type(error).__name__}); nothing was written"
+        )
+        return ImportStatus.FAILED
+
+
+@shared_task(name="networks.reap_imports", ignore_result=True)
+def reap_imports() -> dict[str, int]:
+    """Celery beat, every WEFT_REAP_SECONDS: imports whose worker died."""
+    return import_jobs_reap()

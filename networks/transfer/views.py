@@ -89,7 +89,8 @@ def import_job(request, coalition_id: int, job_id: int):
             "coalition": access.coalition,
             "job": job,
             "summary": job.summary or empty_summary([]),
-            "queued": job.status == ImportStatus.QUEUED,
+            "queued": job.status in (ImportStatus.QUEUED, ImportStatus.APPLYING),
+            "applying": job.status == ImportStatus.APPLYING,
             "applied": job.status == ImportStatus.APPLIED,
             "column_rows": _column_rows(job),
             "fields": FIELDS,
@@ -140,7 +141,9 @@ def import_job_confirm(request, coalition_id: int, job_id: int):
     confirmed = attempt(
         request, lambda: import_confirm(access=access, job_id=job_id, decisions=decisions)
     )
-    if not confirmed.refused:
+    if not confirmed.refused and confirmed.result.status == ImportStatus.APPLYING:
+        messages.success(request, "The import is being applied; this page shows when it is done.")
+    elif not confirmed.refused:
         summary = confirmed.result.summary
         messages.success(
             request,

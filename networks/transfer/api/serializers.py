@@ -36,8 +36,12 @@ class ImportSummarySerializer(serializers.Serializer):
     ties_updated = serializers.IntegerField()
     interactions_created = serializers.IntegerField()
     duplicates = DuplicateSerializer(many=True)
-    errors = ProblemSerializer(many=True)
-    warnings = ProblemSerializer(many=True)
+    errors = ProblemSerializer(many=True, help_text="The first ones; all: …/problems/.")
+    warnings = ProblemSerializer(many=True, help_text="The first ones; all: …/problems/.")
+    error_count = serializers.IntegerField(help_text="Errors in all, listed or not.")
+    warning_count = serializers.IntegerField()
+    duplicate_count = serializers.IntegerField()
+
     columns = serializers.ListField(
         child=serializers.CharField(),
         required=False,
@@ -50,6 +54,10 @@ class ImportSummarySerializer(serializers.Serializer):
     )
 
 
+class ImportProblemSerializer(ProblemSerializer):
+    kind = serializers.ChoiceField(choices=["error", "warning"])
+
+
 class ImportJobSerializer(serializers.ModelSerializer):
     summary = ImportSummarySerializer(
         allow_null=True, help_text="The preview; null while a worker is still reading the file."
@@ -60,6 +68,14 @@ class ImportJobSerializer(serializers.ModelSerializer):
         summary = instance.summary
         if summary and "actors_created" not in summary:
             summary = {**empty_summary([]), **summary}
+        if summary:
+            # Previews stored before the lists were bounded: counted from the lists.
+            for name, count in (
+                ("errors", "error_count"),
+                ("warnings", "warning_count"),
+                ("duplicates", "duplicate_count"),
+            ):
+                summary.setdefault(count, len(summary.get(name) or []))
         instance.summary = summary or None
         return super().to_representation(instance)
 

@@ -8,6 +8,7 @@ from networks.transfer.api.views import (
     ImportConfirmView,
     ImportDetailView,
     ImportListView,
+    ImportProblemsView,
     MergeListView,
     MergePreviewView,
     MergeUndoView,
@@ -23,6 +24,11 @@ urlpatterns = [
         name="api-import-affiliations",
     ),
     path(f"{COALITION}/imports/<int:import_id>/", ImportDetailView.as_view(), name="api-import"),
+    path(
+        f"{COALITION}/imports/<int:import_id>/problems/",
+        ImportProblemsView.as_view(),
+        name="api-import-problems",
+    ),
     path(
         f"{COALITION}/imports/<int:import_id>/confirm/",
         ImportConfirmView.as_view(),

@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.negotiation import DefaultContentNegotiation
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +20,7 @@ from networks.transfer.api.serializers import (
     ImportColumnsSerializer,
     ImportConfirmSerializer,
     ImportJobSerializer,
+    ImportProblemSerializer,
     ImportUploadSerializer,
     MergePreviewSerializer,
     MergeRequestSerializer,
@@ -37,7 +38,9 @@ from networks.transfer.services import (
     max_file_bytes,
     require_importer,
 )
+from weft.drf import PageNumberPagination
 from weft.errors import ApplicationError
+from weft.parsers import JSONParser
 
 ERRORS_413 = OpenApiResponse(description="The file is over the size limit")
 
@@ -84,13 +87,30 @@ class ImportDetailView(APIView):
         return Response(ImportJobSerializer(import_job_for(access, import_id)).data)
 
 
+class ImportProblemsView(APIView):
+    @extend_schema(
+        responses={200: ImportProblemSerializer(many=True)},
+        summary="An import's problems, a page at a time (errors first, then warnings)",
+    )
+    def get(self, request, coalition_id, import_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
+        require_importer(access)
+        summary = import_job_for(access, import_id).summary or {}
+        problems = [{**p, "kind": "error"} for p in summary.get("errors", [])] + [
+            {**p, "kind": "warning"} for p in summary.get("warnings", [])
+        ]
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(problems, request, view=self)
+        return paginator.get_paginated_response(ImportProblemSerializer(page, many=True).data)
+
+
 class ImportConfirmView(APIView):
     parser_classes = [JSONParser]
 
     @extend_schema(
         request=ImportConfirmSerializer,
-        responses={200: ImportJobSerializer},
-        summary="Apply a clean preview in one transaction",
+        responses={200: ImportJobSerializer, 202: ImportJobSerializer},
+        summary="Apply a clean preview in one transaction (a large one on a worker: 202)",
     )
     def post(self, request, coalition_id, import_id):
         access = roles.require(request.user, coalition_id, Permission.MAP_EDIT)
@@ -100,7 +120,12 @@ class ImportConfirmView(APIView):
         job = import_confirm(
             access=access, job_id=import_id, decisions=body.validated_data.get("decisions")
         )
-        return Response(ImportJobSerializer(job).data)
+        # A large import is applied by a worker: "applying" until then (poll the job).
+        applying = job.status == ImportStatus.APPLYING
+        return Response(
+            ImportJobSerializer(job).data,
+            status=status.HTTP_202_ACCEPTED if applying else status.HTTP_200_OK,
+        )
 
 
 class ImportColumnsView(APIView):

@@ -1,5 +1,6 @@
 // The import page while a worker reads a large file: poll the import's status, show its
-// progress, and reload the page (which then shows the preview) once it is read.
+// progress, and reload the page (which then shows the preview) once it is read; the same
+// while a worker applies a large confirmed import.
 import { makeApi } from "../shared/api.js";
 
 const section = document.getElementById("import-progress");
@@ -12,7 +13,7 @@ async function poll() {
   const bar = section.querySelector("progress");
   bar.value = job.progress;
   bar.textContent = `${job.progress}%`;
-  if (job.status === "queued") {
+  if (job.status === "queued" || job.status === "applying") {
     setTimeout(poll, 1500);
   } else {
     window.location.reload();

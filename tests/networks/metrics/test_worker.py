@@ -8,6 +8,7 @@ open. CI runs it on PostgreSQL with Redis.
 import os
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import quote
@@ -41,6 +42,15 @@ def database_url_of_test_db() -> str:
     if db.get("PASSWORD"):
         credentials += ":" + quote(db["PASSWORD"])
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def wait_until(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
 
 
 @pytest.fixture
@@ -90,10 +100,11 @@ def test_a_real_worker_computes_and_stores_a_layout(coalition, worker):
     for a, b in zip(actors, actors[1:], strict=False):
         TieFactory(coalition=coalition, source=a, target=b)
 
-    result = compute_layout.apply_async(args=[coalition.pk], queue=worker)
+    compute_layout.apply_async(args=[coalition.pk], queue=worker)
 
-    assert result.get(timeout=90) == 6
-    assert ActorPosition.objects.filter(actor__coalition=coalition).count() == 6
+    # Tasks keep no result in Redis (weft/settings.py): what they wrote is the answer.
+    positions = ActorPosition.objects.filter(actor__coalition=coalition)
+    assert wait_until(lambda: positions.count() == 6, timeout=90)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -113,7 +124,8 @@ def test_a_real_worker_computes_a_metric_run_and_the_api_reads_it(
         args=[coalition.pk], kwargs={"run_id": run.pk}, queue=worker
     )
 
-    assert result.get(timeout=90) == run.pk
+    done = MetricRun.objects.filter(pk=run.pk, status__in=["succeeded", "failed"])
+    assert wait_until(done.exists, timeout=90)
     client.force_login(personas["weaver"])
     body = client.get(f"/api/v1/coalitions/{coalition.pk}/metric-runs/{run.pk}/").json()
     assert (body["status"], body["progress"], body["attempts"]) == ("succeeded", 100, 1)

@@ -111,6 +111,7 @@ class Multipart:
 TRANSFER_ROUTES = (
     "api-imports",
     "api-import",
+    "api-import-problems",
     "api-import-confirm",
     "api-import-columns",
     "api-export",
@@ -145,7 +146,7 @@ def transfer_request(route: str, coalition, user):
         )
         kwargs["import_id"] = job.pk
         return reverse(route, kwargs=kwargs), {"columns": {"Organisation": "Label"}}
-    if route in ("api-import", "api-import-confirm"):
+    if route in ("api-import", "api-import-problems", "api-import-confirm"):
         job, _ = ImportJob.objects.get_or_create(
             coalition=coalition,
             filename="matrix.xlsx",

@@ -276,9 +276,8 @@ def test_weft_json_import_keeps_assessments_and_interactions(client_for, coaliti
 def test_a_queued_import_is_read_by_one_worker_only(coalition, personas):
     """The task claims its job with a conditional update: a second delivery of the same job
     (another task id) claims nothing while the first reads the file; a redelivery of the
-    same task (its worker was lost) and a job started longer ago than the time limit are
+    same task (its worker was lost) and a job whose lease ran out (nobody renewed it) are
     claimed again. The job stays "queued" for clients until its preview is written."""
-    from django.conf import settings
     from django.utils import timezone
 
     from networks.transfer.tasks import import_claim
@@ -290,8 +289,9 @@ def test_a_queued_import_is_read_by_one_worker_only(coalition, personas):
     assert import_claim(job_id=job.pk, task_id="first") is True  # redelivered after a crash
     job.refresh_from_db()
     assert (job.status, job.task_id) == (ImportStatus.QUEUED, "first")
-    long_ago = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
-    ImportJob.objects.filter(pk=job.pk).update(started_at=long_ago)
+    assert import_claim(job_id=job.pk, task_id="second") is False  # its lease still runs
+    over = timezone.now() - datetime.timedelta(seconds=1)
+    ImportJob.objects.filter(pk=job.pk).update(lease_expires_at=over)
     assert import_claim(job_id=job.pk, task_id="second") is True
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.PREVIEWED)
     assert import_claim(job_id=job.pk, task_id="third") is False
