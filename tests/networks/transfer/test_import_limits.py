@@ -122,7 +122,9 @@ def test_a_preview_lists_a_bounded_number_of_problems_and_pages_through_them(
     client_for, coalition, settings
 ):
     settings.WEFT_IMPORT_MAX_LISTED = 3
-    rows = [["Label", "Type"]] + [[f"Org {i}", "Spaceship"] for i in range(7)]
+    rows = [["Label", "Type", "Stance"]] + [
+        [f"Org {i}", "Organization", "furious"] for i in range(7)
+    ]
     client = client_for("organizer")
     body = upload(client, coalition, csv_bytes(rows), "map.csv").json()
     summary = body["summary"]
