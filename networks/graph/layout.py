@@ -137,3 +137,195 @@ def power_layout(cells: Sequence[tuple[int | None, int | None]]) -> list[tuple[f
             )
         )
     return placed
+
+
+def spread_apart(
+    positions: list[tuple[float, float]],
+    fixed: set[int] = frozenset(),
+    min_distance: float | None = None,
+    rounds: int = 60,
+) -> list[tuple[float, float]]:
+    """Push apart nodes closer than ``min_distance`` (by default a share of the map's extent
+    that keeps them apart on screen when the whole map is in view), moving only those not in
+    ``fixed``: a force layout leaves some pairs almost on top of each other (leaves of the
+    same hub, isolated actors), and nobody reads a dot hidden behind another."""
+    n = len(positions)
+    if n < 2:
+        return list(positions)
+    xs = [p[0] for p in positions]
+    ys = [p[1] for p in positions]
+    extent = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
+    if min_distance is None:
+        min_distance = min(extent / 70, extent / (1.2 * math.sqrt(n)))
+    points = [list(p) for p in positions]
+    for _ in range(rounds):
+        if not _push_apart_once(points, fixed, min_distance):
+            break
+    return [(x, y) for x, y in points]
+
+
+def _push_apart_once(points: list[list[float]], fixed: set[int], min_distance: float) -> bool:
+    """One pass over the pairs closer than ``min_distance`` (found on a grid of that size);
+    True when something moved."""
+    grid: dict[tuple[int, int], list[int]] = {}
+    for i, (x, y) in enumerate(points):
+        grid.setdefault((math.floor(x / min_distance), math.floor(y / min_distance)), []).append(i)
+    moved = False
+    for (cx, cy), members in grid.items():
+        near = [j for dx, dy in NEIGHBOUR_CELLS for j in grid.get((cx + dx, cy + dy), ())]
+        for i in members:
+            for j in near:
+                if j > i and (i not in fixed or j not in fixed):
+                    moved |= _part(points, i, j, i not in fixed, j not in fixed, min_distance)
+    return moved
+
+
+NEIGHBOUR_CELLS = [(dx, dy) for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+
+
+def _part(points, i: int, j: int, free_i: bool, free_j: bool, min_distance: float) -> bool:
+    dx = points[j][0] - points[i][0]
+    dy = points[j][1] - points[i][1]
+    gap = math.hypot(dx, dy)
+    if gap >= min_distance:
+        return False
+    if gap < 1e-9:  # exactly on top: part them along a direction of their own
+        angle = (i * 7 + j * 13) * GOLDEN_ANGLE
+        dx, dy, gap = math.cos(angle), math.sin(angle), 1.0
+        push = min_distance / 2
+    else:
+        push = (min_distance - gap) / 2 + 1e-6 * min_distance
+    # Two free nodes share the push; a free one beside a fixed one takes all of it.
+    share = 1.0 if free_i and free_j else 2.0
+    ux, uy = dx / gap * push * share, dy / gap * push * share
+    if free_i:
+        points[i][0] -= ux
+        points[i][1] -= uy
+    if free_j:
+        points[j][0] += ux
+        points[j][1] += uy
+    return True
+
+
+# A warm-started run lays out only what an edit touched; the rest of the map is held still and
+# only its nearby part (within this many of the moving nodes' spans) pushes back.
+WARM_ITERATIONS = 150
+WARM_MARGIN = 0.5
+
+
+def warm_layout(
+    placed: Sequence[tuple[float, float] | None],
+    edges: Sequence[tuple[int, int]],
+    moving: set[int],
+    weights: Sequence[float] | None = None,
+    pinned: set[int] = frozenset(),
+    seed: int = 7,
+) -> tuple[list[tuple[float, float]], set[int]]:
+    """After an edit: new positions for the ``moving`` nodes (new or edited actors, or nodes
+    without a place) and their neighbours, every other node kept exactly where it is and the
+    pinned ones never moved. Returns every position and the set of nodes that moved.
+
+    Only the free nodes, their neighbours and the nodes around them are laid out (the rest
+    cannot pull on them), so the run costs what the edit touched, not the whole map."""
+    n = len(placed)
+    neighbours: dict[int, set[int]] = {}
+    for a, b in edges:
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    free = set(moving)
+    for node in moving:
+        free |= neighbours.get(node, set())
+    free -= set(pinned)
+    # Nodes with a place but no reason to move stay; nodes without a place must move.
+    free |= {i for i, where in enumerate(placed) if where is None and i not in pinned}
+    known = [where for where in placed if where is not None]
+    if not known:
+        return force_layout(n, edges, weights), set(range(n))
+    unit = EXTENT / math.sqrt(max(n, 1))
+    start = _starting_places(placed, free, neighbours, known, unit)
+    if not free:
+        return list(start), set()
+    sub = _region(start, free, neighbours, unit)
+    coords = _settle_region(sub, start, free, edges, weights, unit, seed)
+    result = list(start)
+    for k, node in enumerate(sub):
+        if node in free:
+            result[node] = (coords[k][0] * unit, coords[k][1] * unit)
+    # Keep the newcomers off the others' spots (only they move).
+    region = [result[node] for node in sub]
+    spread = spread_apart(
+        region,
+        fixed={k for k, node in enumerate(sub) if node not in free},
+        min_distance=unit * 0.35,
+    )
+    for k, node in enumerate(sub):
+        if node in free:
+            result[node] = spread[k]
+    return result, free
+
+
+def _settle_region(sub, start, free, edges, weights, unit, seed) -> list[list[float]]:
+    """Fruchterman-Reingold on the region only, its nodes that may not move held in place."""
+    local = {node: k for k, node in enumerate(sub)}
+    sub_edges, sub_weights = [], []
+    for index, (a, b) in enumerate(edges):
+        if a in local and b in local:
+            sub_edges.append((local[a], local[b]))
+            sub_weights.append(weights[index] if weights is not None else 1.0)
+    graph = igraph.Graph(n=len(sub), edges=sub_edges, directed=False)
+    seed_coords = [[start[node][0] / unit, start[node][1] / unit] for node in sub]
+    low_x, high_x = [-math.inf] * len(sub), [math.inf] * len(sub)
+    low_y, high_y = [-math.inf] * len(sub), [math.inf] * len(sub)
+    for k, node in enumerate(sub):
+        if node not in free:
+            low_x[k] = high_x[k] = seed_coords[k][0]
+            low_y[k] = high_y[k] = seed_coords[k][1]
+    with seeded_igraph(seed):
+        layout = graph.layout_fruchterman_reingold(
+            weights=sub_weights if sub_edges and weights is not None else None,
+            niter=WARM_ITERATIONS,
+            seed=seed_coords,
+            start_temp=math.sqrt(len(sub)) / 10 * INCREMENTAL_TEMPERATURE,
+            grid="nogrid",
+            minx=low_x,
+            maxx=high_x,
+            miny=low_y,
+            maxy=high_y,
+        )
+    return layout.coords
+
+
+def _starting_places(placed, free, neighbours, known, unit) -> list[tuple[float, float]]:
+    """Where each node starts: its place, or for a newcomer beside the centre of its placed
+    neighbours (the centre of the map when it has none)."""
+    cx = sum(p[0] for p in known) / len(known)
+    cy = sum(p[1] for p in known) / len(known)
+    start: list[tuple[float, float]] = [where or (cx, cy) for where in placed]
+    for rank, node in enumerate(sorted(i for i in free if placed[i] is None)):
+        around = [placed[j] for j in neighbours.get(node, ()) if placed[j] is not None]
+        bx = sum(p[0] for p in around) / len(around) if around else cx
+        by = sum(p[1] for p in around) / len(around) if around else cy
+        angle = (node + rank) * GOLDEN_ANGLE
+        start[node] = (bx + unit * 0.5 * math.cos(angle), by + unit * 0.5 * math.sin(angle))
+    return start
+
+
+def _region(start, free, neighbours, unit) -> list[int]:
+    """The part of the map a warm run sees: the free nodes, their neighbours, and every node
+    near them (which pushes back but does not move)."""
+    core = set(free)
+    for node in free:
+        core |= neighbours.get(node, set())
+    lo_x = min(start[i][0] for i in core)
+    hi_x = max(start[i][0] for i in core)
+    lo_y = min(start[i][1] for i in core)
+    hi_y = max(start[i][1] for i in core)
+    margin = max(hi_x - lo_x, hi_y - lo_y, unit) * WARM_MARGIN
+    return sorted(
+        core
+        | {
+            i
+            for i, (x, y) in enumerate(start)
+            if lo_x - margin <= x <= hi_x + margin and lo_y - margin <= y <= hi_y + margin
+        }
+    )

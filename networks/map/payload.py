@@ -62,21 +62,37 @@ def map_rows(access: Access, filters: MapFilters) -> tuple[list[dict], list[dict
     """Nodes and edges of the map as plain dicts (the API's payload and the table view).
     Three queries: visible actors with their assessment on the day (and position), then the
     ties among them."""
+    nodes, edges, _ = map_rows_counted(access, filters)
+    return nodes, edges
+
+
+def map_rows_counted(access: Access, filters: MapFilters) -> tuple[list[dict], list[dict], dict]:
+    """``map_rows`` and what the page says about them: how many inferred relationships there
+    are (drawn or not: the toggle shows the count) and how many actors the filters hide."""
     nodes = _node_rows(access, filters)
     if filters.layout == "power":
         _place_by_power(nodes)
     edges = _tie_edges(access, filters)
     shown = {node["id"] for node in nodes}
-    if filters.narrows_actors:
+    if filters.narrows_actors or filters.as_of is not None:
         # Only ties between the actors left on the map; without actor filters every visible
         # tie already joins two visible actors (TieQuerySet.visible), so no pass is needed.
         edges = [edge for edge in edges if edge["source"] in shown and edge["target"] in shown]
     for edge in edges:
         edge["inferred"] = False
         edge["relationship_strength"] = edge["interaction_count"] = None
+    inferred = inferred_edges(access, filters, shown, edges)
     if filters.inferred:
-        edges.extend(inferred_edges(access, filters, shown, edges))
-    return nodes, edges
+        edges.extend(inferred)
+    total = len(nodes)
+    if filters.narrows_actors or filters.as_of is not None:
+        total = (
+            Actor.objects.filter(coalition=access.coalition)
+            .visible(include_sensitive=access.sees_sensitive)
+            .count()
+        )
+    counts = {"inferred_count": len(inferred), "actors_total": total, "hidden": total - len(nodes)}
+    return nodes, edges, counts
 
 
 def _node_rows(access: Access, filters: MapFilters) -> list[dict]:
@@ -209,11 +225,12 @@ def inferred_edges(
 
 def map_payload(access: Access, filters: MapFilters) -> bytes:
     """The map as JSON bytes. (The caller's access check is the fourth query.)"""
-    nodes, edges = map_rows(access, filters)
+    nodes, edges, counts = map_rows_counted(access, filters)
     return orjson.dumps(
         {
             "coalition": access.coalition.pk,
             "as_of": filters.as_of,
+            **counts,
             "nodes": nodes,
             "edges": edges,
         },

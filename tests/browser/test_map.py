@@ -540,12 +540,13 @@ def test_inferred_relationships_are_dashed_explained_and_filtered(browser_page, 
         for actor in (bank, *others):
             InteractionParticipantFactory(interaction=meeting, actor=actor)
     page = browser_page
-    # Opened without them, then shown: the renderer is rebuilt with its dashed layer.
-    open_map(page, sign_in, network, "organizer", query="?inferred=false")
+    # Off by default, the toggle saying how many there are; switched on at once.
+    open_map(page, sign_in, network, "organizer")
     assert page.get_attribute("#map-app", "data-inferred-count") == "0"
+    assert page.inner_text("#inferred-count") == "4"
+    assert "Inferred relationship" not in page.inner_text("#map-legend")
     before = loads(page)
-    page.select_option("#f-inferred", "")
-    page.click("#map-filters button[type=submit]")
+    page.check("#f-inferred")
     wait_reloaded(page, before)
     edges = page.evaluate(
         """() => { const g = window.weftMap.graph;
@@ -565,17 +566,17 @@ def test_inferred_relationships_are_dashed_explained_and_filtered(browser_page, 
     find(page, "Food Bank")
     assert "Tenants Union" in page.inner_text("#inferred-list")
 
+    assert "inferred=true" in page.url
     before = loads(page)
-    page.select_option("#f-inferred", "false")
-    page.click("#map-filters button[type=submit]")
+    page.uncheck("#f-inferred")
     wait_reloaded(page, before)
     assert page.get_attribute("#map-app", "data-inferred-count") == "0"
-    assert "inferred=false" in page.url
+    assert "inferred" not in page.url
     assert page.js_errors == []
 
     member = page.context.browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
     member.base = page.base
-    open_map(member, sign_in, network, "member")
+    open_map(member, sign_in, network, "member", query="?inferred=true")
     member_edges = member.evaluate(
         "() => window.weftMap.graph.filterEdges((e, a) => a.inferred)"
         ".map((e) => window.weftMap.graph.getEdgeAttributes(e)).map((a) => [a.source, a.target])"

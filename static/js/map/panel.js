@@ -172,6 +172,7 @@ function wire(node, details, context) {
   panel.querySelector(".close").addEventListener("click", () => {
     closePanel();
     context.setHighlight([], []);
+    context.select(null);
   });
   panel.querySelector("#rename")?.addEventListener("submit", async (event) => {
     event.preventDefault();
