@@ -2,11 +2,14 @@
 
 import datetime
 
+from django.db.models import Subquery
 from django.utils import timezone
 
 from allies.models import Actor
+from allies.selectors import latest_assessment
 from coalitions.connect.models import Membership
 from networks.models import ActorPosition, Tie
+from weft.vocabulary import TieKind
 
 
 def graph_for_layout(coalition_id: int, on: datetime.date | None = None):
@@ -30,21 +33,30 @@ def graph_for_layout(coalition_id: int, on: datetime.date | None = None):
 
 
 def reach_graph(access, on: datetime.date | None = None):
-    """What "who can reach them" needs, in two queries: the current ties the role may see
-    (id, ends, declared strength) and the coalition's member organisations (current members
-    that the role may see)."""
-
+    """What "who can reach them" needs, in three queries: the current ties the role may see
+    (id, ends, declared strength, kind) except conflict ties (no message travels along a
+    conflict), the coalition's member organisations (current members that the role may
+    see), and each actor's stance today (their latest assessment), to keep opponents out of
+    the way and mark neutrals."""
     on = on or timezone.localdate()
     ties = list(
         Tie.objects.filter(coalition=access.coalition)
         .visible(include_sensitive=access.sees_sensitive)
         .current(on)
-        .values_list("id", "source_id", "target_id", "strength")
+        .exclude(kind=TieKind.CONFLICT)
+        .values_list("id", "source_id", "target_id", "strength", "kind")
     )
     members = Membership.objects.filter(coalition=access.coalition, left_on__isnull=True)
     if not access.sees_sensitive:
         members = members.filter(organisation__is_sensitive=False)
-    return ties, list(members.order_by("organisation_id").values_list("organisation_id", flat=True))
+    stances = dict(
+        Actor.objects.filter(coalition=access.coalition)
+        .annotate(stance=Subquery(latest_assessment(on).values("stance")[:1]))
+        .exclude(stance=None)
+        .values_list("id", "stance")
+    )
+    member_ids = list(members.order_by("organisation_id").values_list("organisation_id", flat=True))
+    return ties, member_ids, stances
 
 
 def changed_since(

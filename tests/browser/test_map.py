@@ -420,7 +420,12 @@ def test_who_can_reach_them_highlights_the_strongest_path(browser_page, sign_in,
     find(page, "Mayor Reyes")
     page.click("#find-paths")
     first = page.wait_for_selector("#paths-list li").inner_text()
-    assert first.startswith("Faith Alliance → Council Clerk → Mayor Reyes")
+    # Explained step by step; the clerk is neutral, and marked so.
+    assert first.startswith(
+        "Faith Alliance —collaboration, 5 of 5→ Council Clerk (neutral) —collaboration, 5 of 5→"
+        " Mayor Reyes"
+    )
+    assert "Through a neutral" in first
     expected = {str(network[k].pk) for k in ("faith", "clerk", "mayor")}
     assert set(page.get_attribute("#map-app", "data-highlighted").split(",")) == expected
     assert page.js_errors == []
