@@ -8,8 +8,10 @@ from django.utils import timezone
 from allies.models import Actor
 from allies.selectors import latest_assessment
 from coalitions.connect.models import Membership
+from coalitions.produce.models import GroupMember
+from networks.metrics.models import ActorMetric, MetricRun, MetricRunStatus
 from networks.models import ActorPosition, Tie
-from weft.vocabulary import TieKind
+from weft.vocabulary import MemberPhase, TieKind
 
 
 def graph_for_layout(coalition_id: int, on: datetime.date | None = None):
@@ -84,3 +86,72 @@ def changed_since(
             continue
         changed.update((source, target))
     return changed
+
+
+def colour_values(access, by: str) -> tuple[dict[int, str], str]:
+    """What each visible actor is, for colouring the map by ``by`` (community, phase,
+    working_group, tag, or custom:<field>), and the legend's title. Actors without a value
+    are left out (the page draws them grey, "none")."""
+    actors = Actor.objects.filter(coalition=access.coalition).visible(
+        include_sensitive=access.sees_sensitive
+    )
+    if by == "community":
+        return _communities(access, actors), "Community (latest metric run)"
+    if by == "phase":
+        rows = Membership.objects.filter(
+            coalition=access.coalition, left_on__isnull=True, organisation__in=actors
+        ).values_list("organisation_id", "phase")
+        labels = dict(MemberPhase.choices)
+        return {a: labels.get(p, p) for a, p in rows}, "Member's phase"
+    if by == "working_group":
+        rows = (
+            GroupMember.objects.filter(
+                group__coalition=access.coalition, actor__in=actors, left_on__isnull=True
+            )
+            .order_by("actor_id", "group__name")
+            .values_list("actor_id", "group__name")
+        )
+        found: dict[int, str] = {}
+        for actor_id, name in rows:
+            found.setdefault(actor_id, name)
+        return found, "Working group"
+    if by == "tag":
+        found = {}
+        for actor_id, name in (
+            actors.filter(tags__isnull=False)
+            .order_by("id", "tags__name")
+            .values_list("id", "tags__name")
+        ):
+            found.setdefault(actor_id, name)
+        return found, "Tag"
+    if by.startswith("custom:"):
+        key = by.removeprefix("custom:")
+        found = {}
+        for actor_id, fields in actors.values_list("id", "custom_fields"):
+            value = (fields or {}).get(key)
+            if value not in (None, ""):
+                found[actor_id] = str(value)
+        return found, key
+    raise ValueError(by)
+
+
+def _communities(access, actors) -> dict[int, str]:
+    run = (
+        MetricRun.objects.filter(coalition=access.coalition, status=MetricRunStatus.SUCCEEDED)
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+    if run is None:
+        return {}
+    rows = ActorMetric.objects.filter(run=run, actor__in=actors).values_list(
+        "actor_id", "community"
+    )
+    return {a: f"Community {c + 1}" for a, c in rows}
+
+
+def custom_field_keys(coalition) -> list[str]:
+    """The custom fields the coalition's actors carry (imported from Kumu and the like)."""
+    keys: set[str] = set()
+    for fields in Actor.objects.filter(coalition=coalition).values_list("custom_fields", flat=True):
+        keys.update((fields or {}).keys())
+    return sorted(keys)

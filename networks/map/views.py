@@ -13,6 +13,7 @@ from coalitions.roles import Permission
 from networks.map.filters import MapFilters, map_filters_from
 from networks.map.models import MapLayout
 from networks.map.payload import map_rows
+from networks.map.selectors import custom_field_keys
 from networks.metrics.models import MetricRun, MetricRunStatus
 from weft.vocabulary import ActorKind, AllyKind, Stance, TieKind
 
@@ -49,6 +50,7 @@ def map_page(request, coalition_id: int):
         "has_metrics": MetricRun.objects.filter(
             coalition=access.coalition, status=MetricRunStatus.SUCCEEDED
         ).exists(),
+        "custom_fields": custom_field_keys(access.coalition),
         **_filter_choices(access, request.GET),
     }
     return render(request, "networks/map.html", context)

@@ -179,3 +179,31 @@ def test_adding_an_actor_moves_no_pinned_actor_and_no_more_than_its_neighbours(
     assert network["faith"].pk not in moved
     assert moved <= {network["bank"].pk}
     assert page.js_errors == []
+
+
+def test_colour_by_community_shows_as_many_colours_as_the_run_has_communities(
+    browser_page, sign_in, demo
+):
+    from networks.metrics.models import ActorMetric, MetricRun
+
+    run = MetricRun.objects.filter(coalition=demo, status="succeeded").latest("finished_at")
+    communities = set(ActorMetric.objects.filter(run=run).values_list("community", flat=True))
+    page = browser_page
+    open_demo(page, sign_in, demo)
+    page.select_option("#colour-by", "community")
+    page.wait_for_function("document.getElementById('map-app').dataset.colourBy === 'community'")
+    assert int(page.get_attribute("#map-app", "data-colours")) == len(communities)
+    drawn = page.evaluate(
+        "[...new Set(window.weftMap.graph.filterNodes((n, a) => a.group !== null)"
+        ".map((n) => window.weftMap.graph.getNodeAttribute(n, 'color')))].length"
+    )
+    assert drawn == len(communities)
+    legend = page.inner_text("#colour-legend")
+    assert all(f"Community {c + 1}" in legend for c in communities)
+    page.check("#hulls")
+    assert int(page.get_attribute("#map-app", "data-hulls")) >= 1
+    # Back to stance: the stance legend again.
+    page.select_option("#colour-by", "stance")
+    page.wait_for_function("document.getElementById('map-app').dataset.colourBy === 'stance'")
+    assert "Active ally" in page.inner_text("#colour-legend")
+    assert page.js_errors == []

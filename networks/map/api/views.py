@@ -17,7 +17,7 @@ from networks.map.api.serializers import SavedViewSerializer
 from networks.map.filters import MapQuerySerializer, map_filters_from
 from networks.map.models import SavedView
 from networks.map.payload import map_payload
-from networks.map.selectors import reach_graph
+from networks.map.selectors import colour_values, reach_graph
 from networks.map.services import (
     position_set,
     saved_view_create,
@@ -239,3 +239,27 @@ class MapView(APIView):
         access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
         filters = map_filters_from(request.query_params)
         return HttpResponse(map_payload(access, filters), content_type="application/json")
+
+
+class ColoursQuerySerializer(serializers.Serializer):
+    by = serializers.RegexField(
+        r"^(community|phase|working_group|tag|custom:.{1,80})$",
+        help_text="community (latest metric run), phase, working_group, tag or custom:<field>.",
+    )
+
+
+class ColoursView(APIView):
+    """What each actor is by something the map payload does not carry (its community in the
+    latest metric run, its member phase, working group, tag or a custom field), for colouring
+    the map by it. Actors without a value are absent."""
+
+    @extend_schema(
+        parameters=[ColoursQuerySerializer],
+        summary="Colour the map by community, phase, working group, tag or a custom field",
+    )
+    def get(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
+        query = ColoursQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values, title = colour_values(access, query.validated_data["by"])
+        return Response({"by": query.validated_data["by"], "title": title, "values": values})

@@ -26,6 +26,7 @@ import {
   HIGHLIGHT,
   INFERRED_DASH,
   INFERRED_TIE,
+  KIND_LABEL,
   KIND_SHAPE,
   OFFICIAL_MARK,
   STANCE_COLOUR,
@@ -397,7 +398,10 @@ function createRenderer(curved) {
     if (graph.order <= HOVER_FOCUS_LIMIT) applyFocus();
     else scheduleDeclutter();
   });
-  renderer.getCamera().on("updated", () => scheduleDeclutter(large ? SETTLE_MS : 0));
+  renderer.getCamera().on("updated", () => {
+    scheduleDeclutter(large ? SETTLE_MS : 0);
+    if (hullsToggle?.checked) requestAnimationFrame(drawHulls);
+  });
   renderer.on("resize", () => scheduleDeclutter());
   if (config.canEdit) {
     listenForTieDrags();
@@ -715,10 +719,7 @@ async function loadMap({ keepCamera = true, query: updateUrl = false } = {}) {
   applyFocus();
   if (keepCamera && previous.size) glide(previous);
   document.getElementById("power-axes").hidden = layoutSelect.value !== "power";
-  renderLegend(document.getElementById("map-legend"), SIZE_LABELS[sizeBy.value], {
-    inferredShown: Number(app.dataset.inferredCount) > 0,
-    kinds: tieKindsShown,
-  });
+  await applyColours();
   const asOf = result.data.as_of ? ` as it stood on ${result.data.as_of}` : "";
   status.textContent = `${summary()}${asOf}.`;
   const inferredCount = document.getElementById("inferred-count");
@@ -730,6 +731,136 @@ async function loadMap({ keepCamera = true, query: updateUrl = false } = {}) {
   table.href = `${table.pathname}${query.toString() ? `?${query}` : ""}`;
   declutterLabels();
   app.dataset.loaded = String(Number(app.dataset.loaded || 0) + 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// Colour by anything: stance (the default), kind, ally kind from the payload; community,
+// member phase, working group, tag or a custom field from the colours endpoint. The legend
+// follows; groups can be drawn as soft hulls behind the actors.
+const colourBy = document.getElementById("colour-by");
+const hullsToggle = document.getElementById("hulls");
+const hullsCanvas = document.getElementById("map-hulls");
+const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#17becf", "#bcbd22", "#7f7f7f"];
+const NO_VALUE = "#c9ced6";
+let colourLegend = null;
+
+function paletteColour(i) {
+  if (i < PALETTE.length) return PALETTE[i];
+  return `hsl(${Math.round((i * 137.508) % 360)}, 55%, 52%)`; // golden angle: many, distinct
+}
+
+function renderMapLegend() {
+  renderLegend(document.getElementById("map-legend"), SIZE_LABELS[sizeBy.value], {
+    inferredShown: Number(app.dataset.inferredCount) > 0,
+    kinds: tieKindsShown,
+    colourLegend,
+  });
+}
+
+async function valuesFor(by) {
+  if (by === "kind") return { title: "Kind of actor", values: Object.fromEntries(graph.mapNodes((n, a) => [n, KIND_LABEL[a.kind] || a.kind])) };
+  if (by === "ally_kind")
+    return { title: "Natural or strategic", values: Object.fromEntries(graph.filterNodes((n, a) => a.ally_kind).map((n) => [n, `${graph.getNodeAttribute(n, "ally_kind")} ally`])) };
+  const result = await api(`map/colours/?by=${encodeURIComponent(by)}`);
+  if (!result.ok) {
+    showAlert(`The colours could not be loaded: ${describeError(result)}`);
+    return { title: by, values: {} };
+  }
+  return { title: result.data.title, values: result.data.values };
+}
+
+async function applyColours() {
+  const by = colourBy?.value || "stance";
+  if (by === "stance") {
+    colourLegend = null;
+    graph.forEachNode((node, a) => graph.setNodeAttribute(node, "baseColor", STANCE_COLOUR[a.stance] || UNASSESSED));
+    graph.forEachNode((node) => graph.setNodeAttribute(node, "group", null));
+  } else {
+    const { title, values } = await valuesFor(by);
+    const counts = new Map();
+    for (const node of graph.nodes()) {
+      const value = values[node];
+      if (value !== undefined) counts.set(value, (counts.get(value) || 0) + 1);
+    }
+    // The biggest group gets the first colour; ties broken by name, so colours are stable.
+    const order = [...counts.keys()].sort((a, b) => counts.get(b) - counts.get(a) || String(a).localeCompare(String(b)));
+    const colourOf = new Map(order.map((value, i) => [value, paletteColour(i)]));
+    graph.forEachNode((node) => {
+      const value = values[node];
+      graph.mergeNodeAttributes(node, { baseColor: value === undefined ? NO_VALUE : colourOf.get(value), group: value ?? null });
+    });
+    colourLegend = {
+      title,
+      entries: [...order.map((value) => [`${value} (${counts.get(value)})`, colourOf.get(value)]), ...(counts.size < graph.order ? [["None", NO_VALUE]] : [])],
+    };
+  }
+  const used = new Set(graph.mapNodes((node, a) => a.baseColor));
+  app.dataset.colours = String(by === "stance" ? used.size : colourLegend.entries.filter(([label]) => label !== "None").length);
+  app.dataset.colourBy = by;
+  document.getElementById("hulls-control").hidden = by === "stance";
+  applyFocus();
+  renderMapLegend();
+  drawHulls();
+}
+
+colourBy?.addEventListener("change", () => applyColours());
+hullsToggle?.addEventListener("change", () => drawHulls());
+
+function convexHull(points) {
+  const sorted = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  if (sorted.length < 3) return sorted;
+  const cross = (o, a, b) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const half = (list) => {
+    const hull = [];
+    for (const p of list) {
+      while (hull.length >= 2 && cross(hull[hull.length - 2], hull[hull.length - 1], p) <= 0) hull.pop();
+      hull.push(p);
+    }
+    hull.pop();
+    return hull;
+  };
+  return [...half(sorted), ...half(sorted.reverse())];
+}
+
+function drawHulls() {
+  if (!hullsCanvas || !renderer) return;
+  const { width, height } = renderer.getDimensions();
+  const ratio = window.devicePixelRatio || 1;
+  hullsCanvas.width = width * ratio;
+  hullsCanvas.height = height * ratio;
+  hullsCanvas.style.width = `${width}px`;
+  hullsCanvas.style.height = `${height}px`;
+  const context = hullsCanvas.getContext("2d");
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  context.clearRect(0, 0, width, height);
+  const on = hullsToggle?.checked && colourBy?.value !== "stance";
+  app.dataset.hulls = "0";
+  if (!on) return;
+  const groups = new Map();
+  graph.forEachNode((node, a) => {
+    if (a.group === null || a.group === undefined || a.hidden) return;
+    const p = renderer.graphToViewport(a);
+    if (!groups.has(a.group)) groups.set(a.group, { colour: a.baseColor, points: [] });
+    groups.get(a.group).points.push([p.x, p.y]);
+  });
+  let drawn = 0;
+  for (const { colour, points } of groups.values()) {
+    if (points.length < 3) continue;
+    const hull = convexHull(points);
+    context.beginPath();
+    hull.forEach(([x, y], i) => (i ? context.lineTo(x, y) : context.moveTo(x, y)));
+    context.closePath();
+    context.globalAlpha = 0.12;
+    context.fillStyle = colour;
+    context.strokeStyle = colour;
+    context.lineJoin = "round";
+    context.lineWidth = 36; // soft: the hull's edge stands well clear of its actors
+    context.stroke();
+    context.fill();
+    drawn += 1;
+  }
+  context.globalAlpha = 1;
+  app.dataset.hulls = String(drawn);
 }
 
 // Filters narrow the actors or the ties; layers (inferred relationships) and the date are
