@@ -107,35 +107,45 @@ def seeded_igraph(seed: int) -> Iterator[None]:
 
 
 # The power map's grid: one column per stance (and one for the unassessed, far left), one row
-# per influence score. Map units, at the scale of a force layout of a few hundred actors.
-POWER_COLUMN = 400.0
-POWER_ROW = 250.0
+# per influence score. Square cells: the map's panel is about as tall as it is wide, and a
+# cell holds a crowd (a score of 3, active ally) as easily across as up.
+POWER_COLUMN = 320.0
+POWER_ROW = 320.0
 UNASSESSED_COLUMN = -3
+# The share of a cell its actors spread over (the rest is the gutter between cells).
+POWER_FILL = 0.8
 
 
 def power_layout(cells: Sequence[tuple[int | None, int | None]]) -> list[tuple[float, float]]:
     """Positions on the grid organizers draw on paper: x by spectrum stance (-2 active
     opposition … +2 active ally, None for not assessed), y by influence (1 … 5, None low).
 
-    Actors in the same cell spread on a small sunflower spiral around its centre, in the
-    order given (callers pass a stable order), so that nobody hides behind anybody else
-    and the same data draws the same picture."""
-    in_cell: dict[tuple[int, int], int] = {}
+    Actors in the same cell are spread evenly over it on a small grid of their own, in the
+    order given (callers pass a stable order): nobody hides behind anybody else, a lone
+    actor sits in the middle of its cell, and the same data draws the same picture."""
+    keys = [
+        (UNASSESSED_COLUMN if stance is None else stance, influence or 1)
+        for stance, influence in cells
+    ]
+    crowd: dict[tuple[int, int], int] = {}
+    for key in keys:
+        crowd[key] = crowd.get(key, 0) + 1
+    rank: dict[tuple[int, int], int] = {}
     placed = []
-    for stance, influence in cells:
-        column = UNASSESSED_COLUMN if stance is None else stance
-        row = influence or 1
-        rank = in_cell.get((column, row), 0)
-        in_cell[(column, row)] = rank + 1
-        # Radius grows like sqrt(rank): even density; capped inside the cell.
-        radius = min(18.0 * math.sqrt(rank), 0.45 * min(POWER_COLUMN, POWER_ROW))
-        angle = rank * GOLDEN_ANGLE
-        placed.append(
-            (
-                column * POWER_COLUMN + radius * math.cos(angle),
-                row * POWER_ROW + radius * math.sin(angle),
-            )
-        )
+    for column, row in keys:
+        count = crowd[(column, row)]
+        i = rank.get((column, row), 0)
+        rank[(column, row)] = i + 1
+        across = math.ceil(math.sqrt(count))
+        up = math.ceil(count / across)
+        # The last line may be short: centre it too.
+        line = i // across
+        in_line = across if line < up - 1 else count - across * (up - 1)
+        step_x = POWER_COLUMN * POWER_FILL / across
+        step_y = POWER_ROW * POWER_FILL / up
+        x = (i % across - (in_line - 1) / 2) * step_x
+        y = ((up - 1) / 2 - line) * step_y
+        placed.append((column * POWER_COLUMN + x, row * POWER_ROW + y))
     return placed
 
 

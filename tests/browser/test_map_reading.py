@@ -207,3 +207,30 @@ def test_colour_by_community_shows_as_many_colours_as_the_run_has_communities(
     page.wait_for_function("document.getElementById('map-app').dataset.colourBy === 'stance'")
     assert "Active ally" in page.inner_text("#colour-legend")
     assert page.js_errors == []
+
+
+def test_the_power_grid_is_readable_and_drawn_for_one_target_and_its_pillars(
+    browser_page, sign_in, demo
+):
+    page = browser_page
+    open_demo(page, sign_in, demo, query="?layout=power")
+    page.wait_for_timeout(300)
+    grid = page.inner_html("#power-grid")
+    for words in ("Opponents to isolate", "Neutrals to move", "Allies to keep close", "Influence"):
+        assert words in grid
+    assert page.is_visible("#power-grid")
+    dimensions = page.evaluate("window.weftMap.renderer.getDimensions()")
+    spots = on_screen(page)
+    points = list(spots.values())
+    assert min(math.dist(a, b) for i, a in enumerate(points) for b in points[i + 1 :]) >= MIN_GAP_PX
+    assert all(0 <= x <= dimensions["width"] and 0 <= y <= dimensions["height"] for x, y in points)
+    _, _, pairs = overlapping_labels(page)
+    assert pairs == []
+    # One target and its pillars: the mayor and the actors tied to her, on the same grid.
+    find(page, "Mayor Helen Draycott")
+    page.select_option("#neighbourhood", "1")
+    page.wait_for_timeout(500)
+    mayor = page.get_attribute("#map-app", "data-selected")
+    pillars = page.evaluate(f"window.weftMap.graph.neighbors('{mayor}').length")
+    assert len(on_screen(page)) == pillars + 1
+    assert page.js_errors == []

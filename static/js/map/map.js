@@ -20,6 +20,7 @@ import { describeConflict, describeError, makeApi } from "../shared/api.js";
 import { downloadPng, downloadSvg } from "./export.js";
 import { closePanel, openPanel } from "./panel.js";
 import {
+  STANCES,
   ENDED_TIE,
   FADED_EDGE,
   FADED_NODE,
@@ -100,6 +101,7 @@ const nodeStyles = {
   ring: { attribute: "ring", defaultValue: 0 },
   labelSize: LABEL_SIZE,
   labelFont: LABEL_FONT,
+  labelPosition: { attribute: "labelPosition", defaultValue: "right" },
   labelColor: { attribute: "labelColor", defaultValue: "#1d2330" },
   labelVisibility: { whenState: "isHovered", then: "visible", else: { attribute: "labelShown", defaultValue: "hidden" } },
   visibility: (attributes) => (attributes.hidden ? "hidden" : "visible"),
@@ -222,7 +224,8 @@ function buildGraph(payload) {
     const style = edge.inferred
       ? { colour: INFERRED_TIE, dash: INFERRED_DASH[0], gap: INFERRED_DASH[1] }
       : TIE_KIND_STYLE[edge.kind] || { colour: TIE, dash: 0, gap: 0 };
-    const colour = ended ? ENDED_TIE : style.colour;
+    // On the power grid the ties are context, not the picture: faint until an actor is focused.
+    const colour = ended ? ENDED_TIE : payload.powerLayout ? FADED_POWER_TIE : style.colour;
     if (!edge.inferred && edge.kind) kinds.add(edge.kind);
     const pair = edge.source < edge.target ? `${edge.source}-${edge.target}` : `${edge.target}-${edge.source}`;
     if (pairs.has(pair)) hasParallelTies = true;
@@ -255,6 +258,7 @@ function buildGraph(payload) {
   app.dataset.actorsTotal = String(payload.actors_total ?? graph.order);
 }
 
+const FADED_POWER_TIE = "#e2e6ed";
 let hasParallelTies = false;
 let tieKindsShown = new Set();
 
@@ -401,8 +405,12 @@ function createRenderer(curved) {
   renderer.getCamera().on("updated", () => {
     scheduleDeclutter(large ? SETTLE_MS : 0);
     if (hullsToggle?.checked) requestAnimationFrame(drawHulls);
+    if (layoutSelect.value === "power") requestAnimationFrame(drawPowerGrid);
   });
-  renderer.on("resize", () => scheduleDeclutter());
+  renderer.on("resize", () => {
+    scheduleDeclutter();
+    drawPowerGrid();
+  });
   if (config.canEdit) {
     listenForTieDrags();
     renderer.on("nodeDragEnd", async ({ node }) => {
@@ -418,6 +426,7 @@ function createRenderer(curved) {
 // by size (the biggest actors always named); a label that would cover one already placed
 // is not drawn. Recomputed when the camera settles, so zooming in names more actors.
 const HOVER_FOCUS_LIMIT = 2000;
+const ALWAYS_NAMED = 3;
 const measureContext = document.createElement("canvas").getContext("2d");
 const labelWidths = new Map();
 let labelBoxes = [];
@@ -434,13 +443,14 @@ function labelWidth(text) {
   return width;
 }
 
-function labelBox(node, attributes) {
+function labelBox(node, attributes, side = "right") {
   const centre = renderer.graphToViewport(attributes);
   const radius = renderer.scaleSize(attributes.size);
-  const left = centre.x + radius + LABEL_MARGIN;
+  const width = labelWidth(attributes.label);
+  const left = side === "right" ? centre.x + radius + LABEL_MARGIN : centre.x - radius - LABEL_MARGIN - width;
   const half = LABEL_SIZE * 0.65;
   // A pixel of air around the text, so that boxes that merely touch are not "overlapping".
-  return { node, x: left - 1, y: centre.y - half - 1, w: labelWidth(attributes.label) + 2, h: 2 * half + 2 };
+  return { node, side, x: left - 1, y: centre.y - half - 1, w: width + 2, h: 2 * half + 2 };
 }
 
 function overlaps(a, b) {
@@ -459,6 +469,8 @@ function declutterLabels() {
     candidates.push([node, attributes]);
   });
   candidates.sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1));
+  // The largest actors are always named (they are what the map is about).
+  const largest = candidates.splice(0, Math.min(ALWAYS_NAMED, candidates.length)).map(([node]) => node);
   const cell = 80;
   const grid = new Map();
   const placed = [];
@@ -481,16 +493,48 @@ function declutterLabels() {
       }
   };
   for (const node of always) put(labelBox(node, graph.getNodeAttributes(node)));
-  for (const [node, attributes] of candidates) {
-    const box = labelBox(node, attributes);
-    // Only labels that fit whole on the canvas: a name cut off at the edge reads as another.
-    if (box.x < 0 || box.x + box.w > width || box.y < 0 || box.y + box.h > height) continue;
-    if (fits(box)) put(box);
+  for (const node of largest) {
+    const attributes = graph.getNodeAttributes(node);
+    const left = labelBox(node, attributes, "left");
+    const right = labelBox(node, attributes, "right");
+    if (fits(right)) put(right);
+    else if (fits(left)) put(left);
   }
-  const shown = new Set(placed.map((box) => box.node));
+  // A label may not cover another actor either (its own is where it starts from).
+  const discGrid = new Map();
+  graph.forEachNode((node, attributes) => {
+    if (attributes.hidden) return;
+    const centre = renderer.graphToViewport(attributes);
+    const r = renderer.scaleSize(attributes.size);
+    const disc = { node, x: centre.x - r, y: centre.y - r, w: 2 * r, h: 2 * r };
+    const key = `${Math.floor(centre.x / cell)},${Math.floor(centre.y / cell)}`;
+    if (!discGrid.has(key)) discGrid.set(key, []);
+    discGrid.get(key).push(disc);
+  });
+  const clearOfActors = (box) => {
+    for (let gx = Math.floor(box.x / cell) - 1; gx <= Math.floor((box.x + box.w) / cell) + 1; gx++)
+      for (let gy = Math.floor(box.y / cell) - 1; gy <= Math.floor((box.y + box.h) / cell) + 1; gy++)
+        for (const disc of discGrid.get(`${gx},${gy}`) || []) if (disc.node !== box.node && overlaps(box, disc)) return false;
+    return true;
+  };
+  // Only labels that fit whole on the canvas: a name cut off at the edge reads as another.
+  const inside = (box) => box.x >= 0 && box.x + box.w <= width && box.y >= 0 && box.y + box.h <= height;
+  for (const [node, attributes] of candidates) {
+    // Right of the actor, or else left of it.
+    for (const side of ["right", "left"]) {
+      const box = labelBox(node, attributes, side);
+      if (inside(box) && fits(box) && clearOfActors(box)) {
+        put(box);
+        break;
+      }
+    }
+  }
+  const shown = new Map(placed.map((box) => [box.node, box.side]));
   graph.forEachNode((node, attributes) => {
     const value = shown.has(node) ? "visible" : "hidden";
-    if (attributes.labelShown !== value) graph.setNodeAttribute(node, "labelShown", value);
+    const side = shown.get(node) || "right";
+    if (attributes.labelShown !== value || attributes.labelPosition !== side)
+      graph.mergeNodeAttributes(node, { labelShown: value, labelPosition: side });
   });
   labelBoxes = placed;
   app.dataset.labels = String(placed.length);
@@ -706,6 +750,7 @@ async function loadMap({ keepCamera = true, query: updateUrl = false } = {}) {
   const previous = new Map();
   if (keepCamera) graph.forEachNode((node, a) => previous.set(node, { x: a.x, y: a.y }));
   shownAsOf = result.data.as_of;
+  result.data.powerLayout = layoutSelect.value === "power";
   buildGraph(result.data);
   if (renderer && rendererCurved !== hasParallelTies) {
     renderer.kill(); // parallel ties appeared or went: a renderer that curves them (or not)
@@ -714,11 +759,16 @@ async function loadMap({ keepCamera = true, query: updateUrl = false } = {}) {
   if (!renderer) createRenderer(hasParallelTies);
   // A new map, a filter, another layout: the camera fits what is shown (sigma frames the
   // graph's extent at ratio 1). An edit keeps the person's view.
+  // The power grid frames the whole grid, whichever cells have actors.
+  renderer.setCustomBBox(layoutSelect.value === "power" ? powerFrame() : null);
   renderer.getCamera().setState(camera || { x: 0.5, y: 0.5, ratio: 1, angle: 0 });
   if (selected && !graph.hasNode(selected)) selected = null;
   applyFocus();
   if (keepCamera && previous.size) glide(previous);
   document.getElementById("power-axes").hidden = layoutSelect.value !== "power";
+  // After sigma has framed the new bounding box (the next frame).
+  drawPowerGrid();
+  requestAnimationFrame(() => requestAnimationFrame(drawPowerGrid));
   await applyColours();
   const asOf = result.data.as_of ? ` as it stood on ${result.data.as_of}` : "";
   status.textContent = `${summary()}${asOf}.`;
@@ -861,6 +911,64 @@ function drawHulls() {
   }
   context.globalAlpha = 1;
   app.dataset.hulls = String(drawn);
+}
+
+// ---------------------------------------------------------------------------------------
+// The power grid: support across, influence up, drawn behind the actors with its axes and
+// the quadrant names organizers use (networks/graph/layout.py places the actors).
+const POWER_CELL = 320; // layout.py: POWER_COLUMN, POWER_ROW
+const POWER_COLUMNS = [-3, -2, -1, 0, 1, 2];
+const POWER_BANDS = [
+  // [first column, last column, lowest row, highest row, name]
+  [-2, -1, 4, 5, "Opponents to isolate: peel off their pillars"],
+  [0, 0, 4, 5, "Neutrals to move"],
+  [1, 2, 4, 5, "Allies to keep close and mobilise"],
+  [-2, -1, 1, 3, "Opponents to watch"],
+  [0, 0, 1, 3, "Neutrals to win over"],
+  [1, 2, 1, 3, "Allies to grow"],
+  [-3, -3, 1, 5, "Not assessed yet"],
+];
+const powerGrid = document.getElementById("power-grid");
+
+function powerFrame() {
+  // Room below for the stance names and left for the influence scores.
+  return {
+    x: [(-3.5 - 0.35) * POWER_CELL, 2.5 * POWER_CELL],
+    y: [(0.5 - 0.45) * POWER_CELL, (5.5 + 0.1) * POWER_CELL],
+  };
+}
+
+function drawPowerGrid() {
+  if (!powerGrid) return;
+  const on = layoutSelect.value === "power" && renderer;
+  // An <svg> has no "hidden" property: the attribute itself.
+  if (on) powerGrid.removeAttribute("hidden");
+  else powerGrid.setAttribute("hidden", "");
+  if (!on) return;
+  const at = (x, y) => renderer.graphToViewport({ x, y });
+  const stanceNames = { "-3": "Not assessed", ...Object.fromEntries(STANCES.map(({ label }, i) => [String(2 - i), label])) };
+  const parts = [];
+  const line = (a, b, cls) => parts.push(`<line class="${cls}" x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}"/>`);
+  const text = (p, words, cls, anchor = "middle") => parts.push(`<text class="${cls}" x="${p.x}" y="${p.y}" text-anchor="${anchor}">${words}</text>`);
+  const left = -3.5 * POWER_CELL;
+  const right = 2.5 * POWER_CELL;
+  for (let c = -3; c <= 3; c++) line(at((c - 0.5) * POWER_CELL, 0.5 * POWER_CELL), at((c - 0.5) * POWER_CELL, 5.5 * POWER_CELL), c === -2 || c === 3 ? "axis" : "cell");
+  for (let r = 0; r <= 5; r++) line(at(left, (r + 0.5) * POWER_CELL), at(right, (r + 0.5) * POWER_CELL), r === 0 ? "axis" : "cell");
+  for (const c of POWER_COLUMNS) text(at(c * POWER_CELL, 0.5 * POWER_CELL), stanceNames[String(c)], "stance-name");
+  for (let r = 1; r <= 5; r++) text(at(left, r * POWER_CELL), String(r), "influence-score", "end");
+  const bottom = at(0, 0.5 * POWER_CELL);
+  parts.push(`<text class="axis-title" x="${at(-0.5 * POWER_CELL, 0).x}" y="${bottom.y + 30}" text-anchor="middle">Support → (opposition on the left, allies on the right)</text>`);
+  const side = at(left, 3 * POWER_CELL);
+  parts.push(`<text class="axis-title" transform="translate(${side.x - 22} ${side.y}) rotate(-90)" text-anchor="middle">Influence ↑</text>`);
+  for (const [from, to, low, high, name] of POWER_BANDS) {
+    const corner = at((from - 0.5) * POWER_CELL, (high + 0.5) * POWER_CELL);
+    const far = at((to + 0.5) * POWER_CELL, (low - 0.5) * POWER_CELL);
+    parts.push(`<rect class="band" x="${corner.x}" y="${corner.y}" width="${far.x - corner.x}" height="${far.y - corner.y}"/>`);
+    parts.push(`<text class="band-name" x="${corner.x + 4}" y="${corner.y + 12}">${name}</text>`);
+  }
+  const { width, height } = renderer.getDimensions();
+  powerGrid.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  powerGrid.innerHTML = parts.join("");
 }
 
 // Filters narrow the actors or the ties; layers (inferred relationships) and the date are
