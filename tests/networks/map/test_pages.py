@@ -213,3 +213,18 @@ def test_as_of_shows_only_actors_known_then_with_the_tie_strengths_of_then(clien
     now = client_for("organizer").get(api).json()
     assert "Newcomer" in {node["name"] for node in now["nodes"]}
     assert [e["strength"] for e in now["edges"] if e["id"] == tie.pk] == [5]
+
+
+@pytest.mark.django_db
+def test_the_table_view_is_paged_and_keeps_the_filters_in_its_page_links(client_for, coalition):
+    from tests.allies.factories import ActorFactory
+
+    for i in range(120):
+        ActorFactory(coalition=coalition, name=f"Group {i:03d}", kind="group")
+    ActorFactory(coalition=coalition, name="A person", kind="person")
+    client = client_for("organizer")
+    first = client.get(f"/coalitions/{coalition.pk}/map/table/?kind=group").content.decode()
+    assert "Group 000" in first and "Group 050" not in first and "A person" not in first
+    assert "kind=group&amp;page=2" in first and "of 120" in first
+    third = client.get(f"/coalitions/{coalition.pk}/map/table/?kind=group&page=3").content.decode()
+    assert "Group 119" in third and "Group 000" not in third
