@@ -520,12 +520,21 @@ def test_the_power_map_places_actors_by_stance_and_influence(browser_page, sign_
 
 def test_the_map_exports_as_svg_and_png(browser_page, sign_in, network):
     page = browser_page
-    open_map(page, sign_in, network, "organizer")
+    open_map(page, sign_in, network, "organizer", query="?kind=group&kind=person")
     with page.expect_download() as svg_download:
         page.click("#export-svg")
     with open(svg_download.value.path(), encoding="utf-8") as exported:
         svg = exported.read()
     assert svg.startswith("<svg") and "Council Clerk" in svg and "<line" in svg
+    # The picture carries its title, date, filters and legend.
+    header = svg[
+        svg.index('id="export-header"') : svg.index("</g>", svg.index('id="export-header"'))
+    ]
+    assert "Housing" in header or "Map" in header
+    assert "As of " in header and "Filters: kind: Person, Group" in header
+    assert "of 6 actors hidden" in header
+    legend = svg[svg.index('id="export-legend"') :]
+    assert "Colour: Stance" in legend and "Active ally" in legend and "collaboration" in legend
     with page.expect_download() as png_download:
         page.click("#export-png")
     assert svg_download.value.suggested_filename.endswith(".svg")

@@ -17,7 +17,7 @@ import {
 } from "sigma/rendering";
 
 import { describeConflict, describeError, makeApi } from "../shared/api.js";
-import { downloadPng, downloadSvg } from "./export.js";
+import { downloadPng, downloadSvg, mapSvg, printView } from "./export.js";
 import { closePanel, openPanel } from "./panel.js";
 import {
   STANCES,
@@ -1106,10 +1106,51 @@ sizeBy.addEventListener("change", () => loadMap());
 layoutSelect.addEventListener("change", () => loadMap({ keepCamera: false, query: true }));
 
 const exportName = `map-${app.dataset.coalition}-${new Date().toISOString().slice(0, 10)}`;
-document.getElementById("export-svg").addEventListener("click", () => downloadSvg(graph, `${exportName}.svg`, document.title));
+
+// What the picture says about itself: title, date, the filters in force, the legend.
+function exportMeta() {
+  const labelsOf = (name) =>
+    [...filterForm.querySelectorAll(`[name="${name}"]`)]
+      .filter((input) => (input.type === "checkbox" ? input.checked : input.value))
+      .map((input) => (input.tagName === "SELECT" ? input.selectedOptions[0].textContent.trim() : input.type === "checkbox" ? input.closest("label").textContent.trim() : input.value));
+  const filters = [];
+  const add = (title, name) => {
+    const values = labelsOf(name);
+    if (values.length) filters.push(`${title}: ${values.join(", ")}`);
+  };
+  add("stance", "stance");
+  add("kind", "kind");
+  add("ally kind", "ally_kind");
+  add("working group", "working_group");
+  add("tag", "tag");
+  add("minimum tie strength", "min_strength");
+  const hidden = Number(app.dataset.hidden || 0);
+  if (hidden) filters.push(`${hidden} of ${app.dataset.actorsTotal} actors hidden`);
+  if (Number(neighbourhoodSelect?.value || 0) > 0 && selected)
+    filters.push(`within ${neighbourhoodSelect.value} step(s) of ${graph.getNodeAttribute(selected, "name")}`);
+  const today = new Date().toISOString().slice(0, 10);
+  const date = shownAsOf ? `As it stood on ${shownAsOf} (exported ${today})` : `As of ${today}`;
+  const colours = colourLegend || {
+    title: "Stance",
+    entries: [...STANCES.map(({ label, colour }) => [label, colour]), ["Not assessed", UNASSESSED]],
+  };
+  const ties = [...tieKindsShown].map((kind) => {
+    const style = TIE_KIND_STYLE[kind] || { colour: TIE, dash: 0, gap: 0 };
+    return [kind, style.colour, style.dash ? `${style.dash} ${style.gap}` : ""];
+  });
+  if (Number(app.dataset.inferredCount) > 0) ties.push(["inferred relationship", INFERRED_TIE, INFERRED_DASH.join(" ")]);
+  const layout = layoutSelect.value === "power" ? "Power map" : "Map";
+  return { title: `${layout} · ${document.title.replace(/^Map · /, "")}`, date, filters, colours, ties };
+}
+
+document.getElementById("export-svg").addEventListener("click", () => downloadSvg(graph, `${exportName}.svg`, exportMeta()));
 document.getElementById("export-png").addEventListener("click", () =>
-  downloadPng(graph, `${exportName}.png`, document.title).catch((error) => showAlert(`The PNG could not be made: ${error}`)),
+  downloadPng(graph, `${exportName}.png`, exportMeta()).catch((error) => showAlert(`The PNG could not be made: ${error}`)),
 );
+document.getElementById("export-print")?.addEventListener("click", () => {
+  if (!printView(graph, exportMeta())) showAlert("The print view was blocked: allow pop-ups for this site.");
+});
+window.weftExportSvg = () => mapSvg(graph, exportMeta());
 
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape" && connectFrom) cancelConnect();
