@@ -234,3 +234,65 @@ def test_the_power_grid_is_readable_and_drawn_for_one_target_and_its_pillars(
     pillars = page.evaluate(f"window.weftMap.graph.neighbors('{mayor}').length")
     assert len(on_screen(page)) == pillars + 1
     assert page.js_errors == []
+
+
+def test_on_a_phone_the_tools_are_a_sheet_the_actor_a_drawer_and_touch_moves_the_map(
+    chromium,
+    live_server,
+    sign_in,
+    network,  # noqa: F811
+):
+    context = chromium.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.base = live_server.url
+    open_map(page, sign_in, network, "organizer")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.documentElement.scrollHeight") <= 844
+
+    def top_of(selector):
+        return page.evaluate(f"document.querySelector('{selector}').getBoundingClientRect().top")
+
+    assert top_of("#map-tools") >= 844  # the sheet is closed
+    page.click("#tools-toggle")
+    page.wait_for_timeout(400)
+    assert top_of("#map-tools") < 844
+    page.fill("#search-input", "Food Bank")
+    page.click("#map-search button[type=submit]")
+    page.wait_for_selector("#panel-title:text-is('Food Bank')")
+    page.wait_for_timeout(400)
+    assert top_of("#map-tools") >= 844 and 0 < top_of("#side-panel") < 844
+    page.click("#side-panel .close")
+    page.wait_for_timeout(400)
+    assert top_of("#side-panel") >= 844
+
+    # One finger pans, two fingers pinch to zoom.
+    cdp = context.new_cdp_session(page)
+    camera = "window.weftMap.renderer.getCamera().getState()"
+    before = page.evaluate(camera)
+
+    def touch(kind, points):
+        cdp.send(
+            "Input.dispatchTouchEvent",
+            {"type": kind, "touchPoints": [{"x": x, "y": y} for x, y in points]},
+        )
+
+    touch("touchStart", [(195, 300)])
+    for step in range(1, 6):
+        touch("touchMove", [(195 + 20 * step, 300)])
+    touch("touchEnd", [])
+    page.wait_for_timeout(600)
+    panned = page.evaluate(camera)
+    assert panned["x"] != before["x"]
+    touch("touchStart", [(175, 400), (215, 400)])
+    for step in range(1, 6):
+        touch("touchMove", [(175 - 20 * step, 400), (215 + 20 * step, 400)])
+    touch("touchEnd", [])
+    page.wait_for_timeout(600)
+    assert page.evaluate(camera)["ratio"] < panned["ratio"]
+    assert errors == []
+    context.close()

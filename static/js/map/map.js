@@ -1152,6 +1152,26 @@ document.getElementById("export-print")?.addEventListener("click", () => {
 });
 window.weftExportSvg = () => mapSvg(graph, exportMeta());
 
+// Phones: the tools are a sheet, opened and closed by a button (and closed by a search or a
+// filter, so that the result is in view).
+const tools = document.getElementById("map-tools");
+const toolsToggle = document.getElementById("tools-toggle");
+function showTools(open) {
+  tools.classList.toggle("open", open);
+  toolsToggle.setAttribute("aria-expanded", String(open));
+}
+// The map fills what the top bar leaves of the screen (its height varies with the names in it).
+function fitUnderTopbar() {
+  const bar = document.querySelector(".topbar");
+  if (bar) document.documentElement.style.setProperty("--topbar", `${bar.offsetHeight}px`);
+}
+fitUnderTopbar();
+window.addEventListener("resize", fitUnderTopbar);
+toolsToggle.addEventListener("click", () => showTools(!tools.classList.contains("open")));
+tools.querySelector(".tools-close").addEventListener("click", () => showTools(false));
+filterForm.addEventListener("submit", () => showTools(false));
+document.getElementById("map-search").addEventListener("submit", () => showTools(false));
+
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape" && connectFrom) cancelConnect();
   if (event.key === "Escape" && tieDrag) endTieDrag();
