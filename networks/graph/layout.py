@@ -220,7 +220,8 @@ def _part(points, i: int, j: int, free_i: bool, free_j: bool, min_distance: floa
 # A warm-started run lays out only what an edit touched; the rest of the map is held still and
 # only its nearby part (within this many of the moving nodes' spans) pushes back.
 WARM_ITERATIONS = 150
-WARM_MARGIN = 0.5
+WARM_REACH = 3.0  # layout units (EXTENT / sqrt(n)) around each moving node
+WARM_NEAREST = 200  # at most this many bystanders push back
 
 
 def warm_layout(
@@ -322,20 +323,22 @@ def _starting_places(placed, free, neighbours, known, unit) -> list[tuple[float,
 
 def _region(start, free, neighbours, unit) -> list[int]:
     """The part of the map a warm run sees: the free nodes, their neighbours, and every node
-    near them (which pushes back but does not move)."""
+    within a few layout units of a free node (which pushes back but does not move). Found on
+    a grid, so that a newcomer tied across a map of 5,000 costs what is around it."""
     core = set(free)
     for node in free:
         core |= neighbours.get(node, set())
-    lo_x = min(start[i][0] for i in core)
-    hi_x = max(start[i][0] for i in core)
-    lo_y = min(start[i][1] for i in core)
-    hi_y = max(start[i][1] for i in core)
-    margin = max(hi_x - lo_x, hi_y - lo_y, unit) * WARM_MARGIN
-    return sorted(
-        core
-        | {
-            i
-            for i, (x, y) in enumerate(start)
-            if lo_x - margin <= x <= hi_x + margin and lo_y - margin <= y <= hi_y + margin
-        }
-    )
+    reach = unit * WARM_REACH
+    grid: dict[tuple[int, int], list[int]] = {}
+    for i, (x, y) in enumerate(start):
+        grid.setdefault((math.floor(x / reach), math.floor(y / reach)), []).append(i)
+    near: dict[int, float] = {}
+    for node in free:
+        cx, cy = math.floor(start[node][0] / reach), math.floor(start[node][1] / reach)
+        for dx, dy in NEIGHBOUR_CELLS:
+            for other in grid.get((cx + dx, cy + dy), ()):
+                gap = math.dist(start[node], start[other])
+                near[other] = min(gap, near.get(other, math.inf))
+    # On a dense map, the nearest ones only: they are the ones a newcomer could land on.
+    closest = sorted((gap, other) for other, gap in near.items() if other not in core)
+    return sorted(core | {other for _, other in closest[:WARM_NEAREST]})
