@@ -21,6 +21,7 @@ MODULES = {
     "metrics": ("metrics_task", "metrics.json"),
     "import": ("import_bench", "import.json"),
     "browser": ("map_browser", "map_browser.json"),
+    "layout": ("map_layout", "map_layout.json"),
 }
 BENCHMARKS = tuple(MODULES)
 

@@ -80,6 +80,7 @@ from coalitions.services import coalition_create, role_grant
 from demo.reports import demo_reports_load
 from demo.timemachine import TimeMachine
 from demo.workflow import build_workflow
+from networks.map.services import layout_compute
 from networks.metrics.services import metric_run_execute, metric_run_request
 from networks.services import interaction_create, tie_create
 from weft.errors import ApplicationError
@@ -1048,6 +1049,8 @@ class _DemoBuilder:
         build_workflow(self)  # introductions, commitments, proposals, health checks (#7)
         self.past.travel()
         self.build_metric_runs()
+        # Laid out before anyone opens it: the first screen of Weft is this map (issue #18).
+        layout_compute(coalition_id=self.coalition.pk, full=True)
         # Funder reports last: they are built from everything above (keep after metric runs).
         demo_reports_load(coalition=self.coalition, users=self.users, today=self.today)
         return DemoResult(

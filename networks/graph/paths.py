@@ -41,10 +41,15 @@ def strongest_paths(
     ties: Iterable[tuple[int, int, int, int | None]],
     sources: Sequence[int],
     limit: int = 5,
+    blocked: Iterable[int] = (),
 ) -> list[Path]:
     """The strongest path from each of ``sources`` to ``target`` over ``ties`` (tie id,
     one end, other end, strength; undirected), strongest first, at most ``limit``. Sources
-    that cannot reach the target are left out; the target itself is never its own source."""
+    that cannot reach the target are left out; the target itself is never its own source.
+
+    No path runs through a ``blocked`` actor (one in opposition: a message carried by an
+    opponent does not arrive as sent); the target may be one, it is where the path ends."""
+    blocked = set(blocked) - {target}
     neighbours: dict[int, list[tuple[int, int, float]]] = {}
     share: dict[int, float] = {}
     for tie_id, one, other, strength in ties:
@@ -62,6 +67,8 @@ def strongest_paths(
         if actor in done:
             continue
         done.add(actor)
+        if actor in blocked:
+            continue  # reached, but passes nothing on
         for other, tie_id, step in neighbours.get(actor, ()):
             candidate = cost + step
             if candidate < cost_to.get(other, math.inf) - 1e-12:
@@ -70,7 +77,7 @@ def strongest_paths(
                 heapq.heappush(queue, (candidate, other))
     paths = []
     for source in dict.fromkeys(sources):
-        if source == target or source not in cost_to:
+        if source == target or source not in cost_to or source in blocked:
             continue
         actors, tie_ids, strength = [source], [], 1.0
         while actors[-1] != target:

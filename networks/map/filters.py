@@ -20,7 +20,7 @@ class MapFilters:
     min_strength: int | None = None
     as_of: datetime.date | None = None
     layout: str = "force"
-    inferred: bool = True  # draw inferred relationships (interactions, no declared tie)
+    inferred: bool = False  # draw inferred relationships (interactions, no declared tie)
 
     @property
     def narrows_actors(self) -> bool:
@@ -48,9 +48,9 @@ class MapQuerySerializer(serializers.Serializer):
     )
     inferred = serializers.BooleanField(
         required=False,
-        default=True,
+        default=False,
         help_text="Include inferred relationships: actors who interacted but have no declared "
-        "tie (false leaves them out).",
+        "tie (off by default; the payload's inferred_count says how many there are).",
     )
 
 
@@ -86,5 +86,5 @@ def map_filters_from(query_params) -> MapFilters:
         min_strength=params.get("min_strength"),
         as_of=params.get("as_of"),
         layout=params.get("layout", MapLayout.FORCE),
-        inferred=params.get("inferred", True),
+        inferred=params.get("inferred", False),
     )

@@ -42,3 +42,27 @@ class SavedView(Editable):
 
     def __str__(self) -> str:
         return self.name
+
+
+class LayoutRun(models.Model):
+    """One run of the map's layout: when it started, whether it laid out the whole map or only
+    what changed since the run before (warm), and how many actors it moved. The next warm run
+    moves the actors whose ties or places changed after this one started."""
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="layout_runs"
+    )
+    started_at = models.DateTimeField()
+    # Places written after this are people's (or a newcomer's), not this run's.
+    finished_at = models.DateTimeField()
+    is_full = models.BooleanField(default=True)
+    actors = models.PositiveIntegerField(default=0)
+    moved = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0.0)
+
+    class Meta:
+        ordering = ["coalition_id", "-started_at", "-id"]
+        indexes = [models.Index(fields=["coalition", "started_at"])]
+
+    def __str__(self) -> str:
+        return f"Layout of coalition {self.coalition_id} at {self.started_at:%Y-%m-%d %H:%M}"

@@ -22,7 +22,7 @@ import orjson
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from allies.models import Actor
+from allies.models import Actor, AllyAssessment
 from allies.selectors import latest_assessment
 from coalitions.produce.models import GroupMember
 from coalitions.roles import Access
@@ -62,21 +62,37 @@ def map_rows(access: Access, filters: MapFilters) -> tuple[list[dict], list[dict
     """Nodes and edges of the map as plain dicts (the API's payload and the table view).
     Three queries: visible actors with their assessment on the day (and position), then the
     ties among them."""
+    nodes, edges, _ = map_rows_counted(access, filters)
+    return nodes, edges
+
+
+def map_rows_counted(access: Access, filters: MapFilters) -> tuple[list[dict], list[dict], dict]:
+    """``map_rows`` and what the page says about them: how many inferred relationships there
+    are (drawn or not: the toggle shows the count) and how many actors the filters hide."""
     nodes = _node_rows(access, filters)
     if filters.layout == "power":
         _place_by_power(nodes)
     edges = _tie_edges(access, filters)
     shown = {node["id"] for node in nodes}
-    if filters.narrows_actors:
+    if filters.narrows_actors or filters.as_of is not None:
         # Only ties between the actors left on the map; without actor filters every visible
         # tie already joins two visible actors (TieQuerySet.visible), so no pass is needed.
         edges = [edge for edge in edges if edge["source"] in shown and edge["target"] in shown]
     for edge in edges:
         edge["inferred"] = False
         edge["relationship_strength"] = edge["interaction_count"] = None
+    inferred = inferred_edges(access, filters, shown, edges)
     if filters.inferred:
-        edges.extend(inferred_edges(access, filters, shown, edges))
-    return nodes, edges
+        edges.extend(inferred)
+    total = len(nodes)
+    if filters.narrows_actors or filters.as_of is not None:
+        total = (
+            Actor.objects.filter(coalition=access.coalition)
+            .visible(include_sensitive=access.sees_sensitive)
+            .count()
+        )
+    counts = {"inferred_count": len(inferred), "actors_total": total, "hidden": total - len(nodes)}
+    return nodes, edges, counts
 
 
 def _node_rows(access: Access, filters: MapFilters) -> list[dict]:
@@ -95,6 +111,8 @@ def _node_rows(access: Access, filters: MapFilters) -> list[dict]:
         y=F("position__y"),
         is_pinned=F("position__is_pinned"),
     )
+    if filters.as_of is not None:
+        actors = actors.filter(known_by(filters.as_of))
     for name, lookup in ACTOR_FIELD_FILTERS:
         value = getattr(filters, name)
         if value:
@@ -103,6 +121,20 @@ def _node_rows(access: Access, filters: MapFilters) -> list[dict]:
         seats = GroupMember.objects.filter(group_id=filters.working_group, actor_id=OuterRef("pk"))
         actors = actors.filter(Exists(seats))
     return list(actors.order_by("id").values(*NODE_FIELDS))
+
+
+def known_by(day: datetime.date) -> Q:
+    """An actor known on ``day``: its first-known date (its creation in Weft, or its earliest
+    dated tie, assessment or interaction, whichever is earlier) is on or before that day. The
+    map as it stood then shows no actor nobody had heard of yet."""
+    ties = Tie.objects.filter(
+        Q(source_id=OuterRef("pk")) | Q(target_id=OuterRef("pk")), started_on__lte=day
+    )
+    assessed = AllyAssessment.objects.filter(actor_id=OuterRef("pk"), assessed_on__lte=day)
+    met = InteractionParticipant.objects.filter(
+        actor_id=OuterRef("pk"), interaction__occurred_on__lte=day
+    )
+    return Q(created_at__date__lte=day) | Exists(assessed) | Exists(ties) | Exists(met)
 
 
 def _place_by_power(nodes: list[dict]) -> None:
@@ -120,12 +152,42 @@ def _tie_edges(access: Access, filters: MapFilters) -> list[dict]:
     ties = Tie.objects.filter(coalition=access.coalition).visible(
         include_sensitive=access.sees_sensitive
     )
-    if filters.as_of is not None:
-        # The map as it stood that day: ties by their own start and end dates.
-        ties = ties.current(filters.as_of)
+    if filters.as_of is None:
+        if filters.min_strength is not None:
+            ties = ties.filter(strength__gte=filters.min_strength)
+        return list(ties.order_by("id").values(*EDGE_FIELDS))
+    # The map as it stood that day: ties by their own start and end dates (an undated tie
+    # from when it was recorded), with the strength they had then.
+    day = filters.as_of
+    ties = ties.current(day).filter(Q(started_on__isnull=False) | Q(created_at__date__lte=day))
+    edges = list(ties.order_by("id").values(*EDGE_FIELDS))
+    _strengths_then(edges, day)
     if filters.min_strength is not None:
-        ties = ties.filter(strength__gte=filters.min_strength)
-    return list(ties.order_by("id").values(*EDGE_FIELDS))
+        edges = [
+            e for e in edges if e["strength"] is not None and e["strength"] >= filters.min_strength
+        ]
+    return edges
+
+
+def _strengths_then(edges: list[dict], day: datetime.date) -> None:
+    """Each tie's declared strength as it was at the end of ``day``, from its history (the
+    first value recorded when the tie was entered later than the day it started)."""
+    if not edges:
+        return
+    end = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+    then: dict[int, tuple[bool, object]] = {}
+    rows = (
+        Tie.history.filter(id__in=[edge["id"] for edge in edges])
+        .order_by("id", "history_date", "history_id")
+        .values_list("id", "history_date", "strength")
+    )
+    for tie_id, when, strength in rows:
+        known = then.get(tie_id)
+        if known is None or when <= end:
+            then[tie_id] = (when <= end, strength)
+    for edge in edges:
+        if edge["id"] in then:
+            edge["strength"] = then[edge["id"]][1]
 
 
 def inferred_edges(
@@ -209,11 +271,12 @@ def inferred_edges(
 
 def map_payload(access: Access, filters: MapFilters) -> bytes:
     """The map as JSON bytes. (The caller's access check is the fourth query.)"""
-    nodes, edges = map_rows(access, filters)
+    nodes, edges, counts = map_rows_counted(access, filters)
     return orjson.dumps(
         {
             "coalition": access.coalition.pk,
             "as_of": filters.as_of,
+            **counts,
             "nodes": nodes,
             "edges": edges,
         },

@@ -4,13 +4,14 @@ import logging
 import time
 
 from django.db import transaction
+from django.utils import timezone
 
 from allies.models import Actor
 from coalitions.roles import Access, Permission
 from coalitions.services import LAYOUT_TASK
-from networks.graph.layout import Pinned, force_layout
-from networks.map.models import MapLayout, SavedView
-from networks.map.selectors import graph_for_layout
+from networks.graph.layout import Pinned, force_layout, spread_apart, warm_layout
+from networks.map.models import LayoutRun, MapLayout, SavedView
+from networks.map.selectors import changed_since, graph_for_layout
 from networks.models import ActorPosition
 from weft.errors import ApplicationError
 from weft.queue import queue_after_commit
@@ -23,27 +24,46 @@ logger = logging.getLogger(__name__)
 DEFAULT_LAYOUT_WEIGHT = 3
 
 
-def layout_compute(*, coalition_id: int) -> int:
-    """Recompute the force-directed layout of a coalition's map and store it per actor.
-    Pinned positions (placed by hand) are kept. Returns the number of positions written."""
+def layout_compute(*, coalition_id: int, full: bool = False) -> int:
+    """Lay out a coalition's map and store the positions per actor; pinned positions (placed
+    by hand) are never moved. Returns the number of positions written.
+
+    A warm run (the default once the map has a layout) moves only what changed since the last
+    run: actors without a place, actors placed since (beside their neighbours, in the middle
+    of the view), the two ends of every tie added or changed since, and their neighbours.
+    Everyone else keeps their place, so the map a person knows does not jump after an edit.
+    A full run (``full``, the first run, an import) lays the whole map out from scratch."""
+    started_at = timezone.now()
     started = time.monotonic()
     actor_ids, ties, stored = graph_for_layout(coalition_id)
     index = {actor_id: i for i, actor_id in enumerate(actor_ids)}
     edges = [(index[s], index[t]) for s, t, _ in ties]
     weights = [strength or DEFAULT_LAYOUT_WEIGHT for _, _, strength in ties]
-    pinned = [Pinned(index[a], x, y) for a, x, y, is_pinned in stored if is_pinned]
-    # Start from where everyone is (the last run, newcomers beside their neighbours): the
-    # map keeps its shape after an edit.
+    pinned_ids = {a for a, _, _, is_pinned in stored if is_pinned}
     placed: list[tuple[float, float] | None] = [None] * len(actor_ids)
     for actor_id, x, y, _ in stored:
         placed[index[actor_id]] = (x, y)
-    positions = force_layout(len(actor_ids), edges, weights, pinned, placed=placed)
-    pinned_ids = {a for a, _, _, is_pinned in stored if is_pinned}
+    last = LayoutRun.objects.filter(coalition_id=coalition_id).order_by("-started_at").first()
+    known = sum(1 for where in placed if where is not None)
+    warm = not full and last is not None and known * 2 > len(actor_ids)
+    if warm:
+        changed = changed_since(coalition_id, last.started_at, last.finished_at)
+        moving = {index[a] for a in changed if a in index}
+        positions, free = warm_layout(
+            placed, edges, moving, weights, pinned={index[a] for a in pinned_ids}
+        )
+        write = {actor_ids[i] for i in free}
+    else:
+        pinned = [Pinned(index[a], x, y) for a, x, y, is_pinned in stored if is_pinned]
+        positions = force_layout(len(actor_ids), edges, weights, pinned)
+        positions = spread_apart(positions, fixed={pin.index for pin in pinned})
+        write = set(actor_ids) - pinned_ids
     rows = [
         ActorPosition(actor_id=actor_id, x=x, y=y)
         for actor_id, (x, y) in zip(actor_ids, positions, strict=True)
-        if actor_id not in pinned_ids
+        if actor_id in write
     ]
+    seconds = time.monotonic() - started
     with transaction.atomic():
         ActorPosition.objects.bulk_create(
             rows,
@@ -52,12 +72,23 @@ def layout_compute(*, coalition_id: int) -> int:
             unique_fields=["actor"],
             update_fields=["x", "y", "updated_at"],
         )
+        LayoutRun.objects.create(
+            coalition_id=coalition_id,
+            started_at=started_at,
+            finished_at=timezone.now(),
+            is_full=not warm,
+            actors=len(actor_ids),
+            moved=len(rows),
+            seconds=seconds,
+        )
     logger.info(
-        "layout coalition=%s actors=%s ties=%s seconds=%.2f",
+        "layout coalition=%s actors=%s ties=%s moved=%s full=%s seconds=%.2f",
         coalition_id,
         len(actor_ids),
         len(edges),
-        time.monotonic() - started,
+        len(rows),
+        not warm,
+        seconds,
     )
     return len(rows)
 

@@ -2,6 +2,7 @@
 table twin, the accessible alternative with the same filters."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
@@ -13,6 +14,7 @@ from coalitions.roles import Permission
 from networks.map.filters import MapFilters, map_filters_from
 from networks.map.models import MapLayout
 from networks.map.payload import map_rows
+from networks.map.selectors import custom_field_keys
 from networks.metrics.models import MetricRun, MetricRunStatus
 from weft.vocabulary import ActorKind, AllyKind, Stance, TieKind
 
@@ -49,9 +51,20 @@ def map_page(request, coalition_id: int):
         "has_metrics": MetricRun.objects.filter(
             coalition=access.coalition, status=MetricRunStatus.SUCCEEDED
         ).exists(),
+        "custom_fields": custom_field_keys(access.coalition),
         **_filter_choices(access, request.GET),
     }
     return render(request, "networks/map.html", context)
+
+
+TABLE_PAGE = 50
+
+
+def _without(query_params, *names) -> str:
+    query = query_params.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
 
 
 @login_required
@@ -67,10 +80,18 @@ def map_table(request, coalition_id: int):
         node["kind_label"] = kind_labels[node["kind"]]
     for edge in edges:
         edge["source_name"], edge["target_name"] = names[edge["source"]], names[edge["target"]]
+    ties = [edge for edge in edges if not edge["inferred"]]
+    inferred = [edge for edge in edges if edge["inferred"]]
+    # Paged: a table of 5,000 actors is a 41,000 px page nobody scrolls (issue #18). Each
+    # table has its own page number; the filters stay in every page link.
     context.update(
         nodes=nodes,
-        edges=[edge for edge in edges if not edge["inferred"]],
-        inferred=[edge for edge in edges if edge["inferred"]],
+        edges=ties,
+        inferred=inferred,
+        actors_page=Paginator(nodes, TABLE_PAGE).get_page(request.GET.get("page")),
+        ties_page=Paginator(ties, TABLE_PAGE).get_page(request.GET.get("ties_page")),
+        inferred_page=Paginator(inferred, TABLE_PAGE).get_page(request.GET.get("inferred_page")),
+        query_without_pages=_without(request.GET, "page", "ties_page", "inferred_page"),
     )
     if access.sees_contacts:  # plans name messengers and owners (see the plans API)
         overdue = EngagementPlan.objects.filter(

@@ -420,7 +420,12 @@ def test_who_can_reach_them_highlights_the_strongest_path(browser_page, sign_in,
     find(page, "Mayor Reyes")
     page.click("#find-paths")
     first = page.wait_for_selector("#paths-list li").inner_text()
-    assert first.startswith("Faith Alliance → Council Clerk → Mayor Reyes")
+    # Explained step by step; the clerk is neutral, and marked so.
+    assert first.startswith(
+        "Faith Alliance —collaboration, 5 of 5→ Council Clerk (neutral) —collaboration, 5 of 5→"
+        " Mayor Reyes"
+    )
+    assert "Through a neutral" in first
     expected = {str(network[k].pk) for k in ("faith", "clerk", "mayor")}
     assert set(page.get_attribute("#map-app", "data-highlighted").split(",")) == expected
     assert page.js_errors == []
@@ -515,12 +520,21 @@ def test_the_power_map_places_actors_by_stance_and_influence(browser_page, sign_
 
 def test_the_map_exports_as_svg_and_png(browser_page, sign_in, network):
     page = browser_page
-    open_map(page, sign_in, network, "organizer")
+    open_map(page, sign_in, network, "organizer", query="?kind=group&kind=person")
     with page.expect_download() as svg_download:
         page.click("#export-svg")
     with open(svg_download.value.path(), encoding="utf-8") as exported:
         svg = exported.read()
     assert svg.startswith("<svg") and "Council Clerk" in svg and "<line" in svg
+    # The picture carries its title, date, filters and legend.
+    header = svg[
+        svg.index('id="export-header"') : svg.index("</g>", svg.index('id="export-header"'))
+    ]
+    assert "Housing" in header or "Map" in header
+    assert "As of " in header and "Filters: kind: Person, Group" in header
+    assert "of 6 actors hidden" in header
+    legend = svg[svg.index('id="export-legend"') :]
+    assert "Colour: Stance" in legend and "Active ally" in legend and "collaboration" in legend
     with page.expect_download() as png_download:
         page.click("#export-png")
     assert svg_download.value.suggested_filename.endswith(".svg")
@@ -540,12 +554,13 @@ def test_inferred_relationships_are_dashed_explained_and_filtered(browser_page, 
         for actor in (bank, *others):
             InteractionParticipantFactory(interaction=meeting, actor=actor)
     page = browser_page
-    # Opened without them, then shown: the renderer is rebuilt with its dashed layer.
-    open_map(page, sign_in, network, "organizer", query="?inferred=false")
+    # Off by default, the toggle saying how many there are; switched on at once.
+    open_map(page, sign_in, network, "organizer")
     assert page.get_attribute("#map-app", "data-inferred-count") == "0"
+    assert page.inner_text("#inferred-count") == "4"
+    assert "Inferred relationship" not in page.inner_text("#map-legend")
     before = loads(page)
-    page.select_option("#f-inferred", "")
-    page.click("#map-filters button[type=submit]")
+    page.check("#f-inferred")
     wait_reloaded(page, before)
     edges = page.evaluate(
         """() => { const g = window.weftMap.graph;
@@ -565,17 +580,17 @@ def test_inferred_relationships_are_dashed_explained_and_filtered(browser_page, 
     find(page, "Food Bank")
     assert "Tenants Union" in page.inner_text("#inferred-list")
 
+    assert "inferred=true" in page.url
     before = loads(page)
-    page.select_option("#f-inferred", "false")
-    page.click("#map-filters button[type=submit]")
+    page.uncheck("#f-inferred")
     wait_reloaded(page, before)
     assert page.get_attribute("#map-app", "data-inferred-count") == "0"
-    assert "inferred=false" in page.url
+    assert "inferred" not in page.url
     assert page.js_errors == []
 
     member = page.context.browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
     member.base = page.base
-    open_map(member, sign_in, network, "member")
+    open_map(member, sign_in, network, "member", query="?inferred=true")
     member_edges = member.evaluate(
         "() => window.weftMap.graph.filterEdges((e, a) => a.inferred)"
         ".map((e) => window.weftMap.graph.getEdgeAttributes(e)).map((a) => [a.source, a.target])"

@@ -1,11 +1,20 @@
 from django.urls import path
 from django.views.decorators.gzip import gzip_page
 
-from networks.map.api.views import MapView, PathsView, PositionView, SavedViewViewSet
+from networks.map.api.views import (
+    ColoursView,
+    MapView,
+    PathsView,
+    PositionView,
+    SavedViewViewSet,
+)
 from weft.routers import coalition_routes
 
 urlpatterns = [
     path("coalitions/<int:coalition_id>/map/", gzip_page(MapView.as_view()), name="api-map"),
+    path(
+        "coalitions/<int:coalition_id>/map/colours/", ColoursView.as_view(), name="api-map-colours"
+    ),
     path("coalitions/<int:coalition_id>/paths/", PathsView.as_view(), name="api-paths"),
     path(
         "coalitions/<int:coalition_id>/positions/<int:actor_id>/",

@@ -17,7 +17,7 @@ from networks.map.api.serializers import SavedViewSerializer
 from networks.map.filters import MapQuerySerializer, map_filters_from
 from networks.map.models import SavedView
 from networks.map.payload import map_payload
-from networks.map.selectors import reach_graph
+from networks.map.selectors import colour_values, reach_graph
 from networks.map.services import (
     position_set,
     saved_view_create,
@@ -26,10 +26,21 @@ from networks.map.services import (
 )
 from weft.vocabulary import ActorKind, AllyKind, Direction, Stance, TieKind
 
+# No ask travels through them.
+OPPOSITION = {Stance.ACTIVE_OPPOSITION, Stance.PASSIVE_OPPOSITION}
+
 
 class PathsQuerySerializer(serializers.Serializer):
     to = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text="The actor to reach.")
     limit = serializers.IntegerField(min_value=1, max_value=50, default=5, required=False)
+
+
+class PathStepSerializer(serializers.Serializer):
+    tie = serializers.IntegerField()
+    source = serializers.IntegerField(help_text="The actor this step starts from.")
+    target = serializers.IntegerField(help_text="The actor this step reaches.")
+    kind = serializers.ChoiceField(choices=TieKind.choices)
+    strength = serializers.IntegerField(allow_null=True, help_text="Declared, 1–5 (null: 3).")
 
 
 class PathSerializer(serializers.Serializer):
@@ -37,6 +48,11 @@ class PathSerializer(serializers.Serializer):
     actors = serializers.ListField(child=serializers.IntegerField(), help_text="Member → target.")
     ties = serializers.ListField(child=serializers.IntegerField())
     strength = serializers.FloatField(help_text="Product of the ties' strengths out of 5, 0–1.")
+    steps = PathStepSerializer(many=True, help_text="Why it ranks where it does: each hand-over.")
+    neutrals = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Actors along the way (not its ends) who are neutral: the ask relies on them.",
+    )
 
 
 class PathsSerializer(serializers.Serializer):
@@ -46,7 +62,9 @@ class PathsSerializer(serializers.Serializer):
 
 class PathsView(APIView):
     """The strongest paths to an actor from the coalition's member organisations, ranked by
-    relationship strength: who is best placed to make the ask."""
+    relationship strength: who is best placed to make the ask. A path never runs through an
+    actor in active or passive opposition, nor along a conflict tie; each step says its tie's
+    kind and strength, and the neutrals it relies on are named."""
 
     @extend_schema(
         parameters=[PathsQuerySerializer],
@@ -63,8 +81,18 @@ class PathsView(APIView):
         )
         if not actors.filter(pk=target).exists():
             raise Http404("No such actor.")
-        ties, members = reach_graph(access)
-        paths = strongest_paths(target, ties, members, limit=query.validated_data["limit"])
+        ties, members, stances = reach_graph(access)
+        opponents = {a for a, stance in stances.items() if stance in OPPOSITION}
+        paths = strongest_paths(
+            target,
+            [tie[:4] for tie in ties],
+            members,
+            limit=query.validated_data["limit"],
+            blocked=opponents,
+        )
+        used = {tie for path in paths for tie in path.ties}
+        kinds = {tie_id: kind for tie_id, _, _, _, kind in ties if tie_id in used}
+        strengths = {tie_id: strength for tie_id, _, _, strength, _ in ties if tie_id in used}
         return Response(
             {
                 "to": target,
@@ -74,6 +102,19 @@ class PathsView(APIView):
                         "actors": list(path.actors),
                         "ties": list(path.ties),
                         "strength": path.strength,
+                        "steps": [
+                            {
+                                "tie": tie,
+                                "source": path.actors[i],
+                                "target": path.actors[i + 1],
+                                "kind": kinds[tie],
+                                "strength": strengths[tie],
+                            }
+                            for i, tie in enumerate(path.ties)
+                        ],
+                        "neutrals": [
+                            a for a in path.actors[1:-1] if stances.get(a) == Stance.NEUTRAL
+                        ],
                     }
                     for path in paths
                 ],
@@ -198,3 +239,27 @@ class MapView(APIView):
         access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
         filters = map_filters_from(request.query_params)
         return HttpResponse(map_payload(access, filters), content_type="application/json")
+
+
+class ColoursQuerySerializer(serializers.Serializer):
+    by = serializers.RegexField(
+        r"^(community|phase|working_group|tag|custom:.{1,80})$",
+        help_text="community (latest metric run), phase, working_group, tag or custom:<field>.",
+    )
+
+
+class ColoursView(APIView):
+    """What each actor is by something the map payload does not carry (its community in the
+    latest metric run, its member phase, working group, tag or a custom field), for colouring
+    the map by it. Actors without a value are absent."""
+
+    @extend_schema(
+        parameters=[ColoursQuerySerializer],
+        summary="Colour the map by community, phase, working group, tag or a custom field",
+    )
+    def get(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
+        query = ColoursQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values, title = colour_values(access, query.validated_data["by"])
+        return Response({"by": query.validated_data["by"], "title": title, "values": values})

@@ -3,20 +3,36 @@
 // again, and writes through the API with If-Match.
 import Graph from "graphology";
 import Sigma, { DEFAULT_STYLES } from "sigma";
-import { layerDashed, layerFill, layerPlain, pathLine, sdfCircle, sdfDiamond, sdfSquare, sdfTriangle } from "sigma/rendering";
+import {
+  extremityArrow,
+  layerDashed,
+  layerFill,
+  layerPlain,
+  pathCurved,
+  pathLine,
+  sdfCircle,
+  sdfDiamond,
+  sdfSquare,
+  sdfTriangle,
+} from "sigma/rendering";
 
 import { describeConflict, describeError, makeApi } from "../shared/api.js";
-import { downloadPng, downloadSvg } from "./export.js";
+import { downloadPng, downloadSvg, mapSvg, printView } from "./export.js";
 import { closePanel, openPanel } from "./panel.js";
 import {
+  STANCES,
   ENDED_TIE,
+  FADED_EDGE,
+  FADED_NODE,
   HIGHLIGHT,
   INFERRED_DASH,
   INFERRED_TIE,
+  KIND_LABEL,
   KIND_SHAPE,
   OFFICIAL_MARK,
   STANCE_COLOUR,
   TIE,
+  TIE_KIND_STYLE,
   UNASSESSED,
   edgeSize,
   inferredSize,
@@ -74,10 +90,21 @@ vec4 layer_ring(float v_ringWidth) {
   };
 }
 
+// Labels: which ones are drawn is decided by declutterLabels() (no two overlapping, the
+// biggest first, the hovered and selected always); sigma draws exactly those.
+const LABEL_SIZE = 12;
+const LABEL_FONT = "sans-serif";
+const LABEL_MARGIN = 5; // sigma's gap between a node's edge and its label
 const nodeStyles = {
   ...DEFAULT_STYLES.nodes,
   shape: { attribute: "shape", defaultValue: "circle" },
   ring: { attribute: "ring", defaultValue: 0 },
+  labelSize: LABEL_SIZE,
+  labelFont: LABEL_FONT,
+  labelPosition: { attribute: "labelPosition", defaultValue: "right" },
+  labelColor: { attribute: "labelColor", defaultValue: "#1d2330" },
+  labelVisibility: { whenState: "isHovered", then: "visible", else: { attribute: "labelShown", defaultValue: "hidden" } },
+  visibility: (attributes) => (attributes.hidden ? "hidden" : "visible"),
 };
 
 // Inferred relationships are dashed: a dashed layer over the plain one paints white gaps on
@@ -86,25 +113,29 @@ const edgeStyles = {
   ...DEFAULT_STYLES.edges,
   dash: { attribute: "dash", defaultValue: 0 },
   gap: { attribute: "gap", defaultValue: 0 },
+  head: { attribute: "head", defaultValue: "none" },
+  tail: { attribute: "tail", defaultValue: "none" },
+  visibility: (attributes) => (attributes.hidden ? "hidden" : "visible"),
 };
-// A tie never joins an actor to itself (a database constraint), so edges are straight lines
-// only: sigma's default also carries its self-loop path, and one shader serving both draws
-// every edge as a 66-vertex strip, where a line needs 4 (a full frame of 25,000 ties took
-// 3.4 s in headless software WebGL with the loop path, 1.35 s without; bench/).
-const PATHS = [pathLine()];
-const plainEdgePrimitives = { paths: PATHS, layers: [layerPlain()] };
-const edgePrimitives = {
-  paths: PATHS,
-  variables: { dash: { type: "number", default: 0 }, gap: { type: "number", default: 0 } },
-  layers: [
-    layerPlain(),
-    layerDashed({
-      dashSize: { attribute: "dash", default: 0, mode: "pixels" },
-      gapSize: { attribute: "gap", default: 0, mode: "pixels" },
-      gapColor: "#ffffff",
-    }),
-  ],
-};
+// A tie never joins an actor to itself (a database constraint), so there is no self-loop
+// path: sigma's default carries one, and one shader serving both draws every edge as a
+// 66-vertex strip, where a line needs 4 (bench/). Several ties between the same two actors
+// are drawn as curves spread apart (sigma's parallel spread), only when the map has any.
+function edgePrimitivesFor(curved) {
+  return {
+    paths: curved ? [pathLine(), pathCurved({ segments: 10 })] : [pathLine()],
+    extremities: [extremityArrow({ lengthRatio: 3.5, widthRatio: 2.2 })],
+    variables: { dash: { type: "number", default: 0 }, gap: { type: "number", default: 0 } },
+    layers: [
+      layerPlain(),
+      layerDashed({
+        dashSize: { attribute: "dash", default: 0, mode: "pixels" },
+        gapSize: { attribute: "gap", default: 0, mode: "pixels" },
+        gapColor: "#fbfcfd",
+      }),
+    ],
+  };
+}
 
 function widthOf(attributes) {
   return attributes.inferred ? inferredSize(attributes.relationship_strength) : edgeSize(attributes.strength);
@@ -185,9 +216,20 @@ function buildGraph(payload) {
     });
   }
   let inferred = 0;
+  const pairs = new Set();
+  hasParallelTies = false;
+  const kinds = new Set();
   for (const edge of payload.edges) {
     const ended = edge.ended_on !== null;
-    const colour = edge.inferred ? INFERRED_TIE : ended ? ENDED_TIE : TIE;
+    const style = edge.inferred
+      ? { colour: INFERRED_TIE, dash: INFERRED_DASH[0], gap: INFERRED_DASH[1] }
+      : TIE_KIND_STYLE[edge.kind] || { colour: TIE, dash: 0, gap: 0 };
+    // On the power grid the ties are context, not the picture: faint until an actor is focused.
+    const colour = ended ? ENDED_TIE : payload.powerLayout ? FADED_POWER_TIE : style.colour;
+    if (!edge.inferred && edge.kind) kinds.add(edge.kind);
+    const pair = edge.source < edge.target ? `${edge.source}-${edge.target}` : `${edge.target}-${edge.source}`;
+    if (pairs.has(pair)) hasParallelTies = true;
+    pairs.add(pair);
     // An inferred relationship has no tie id: it is keyed by its two actors.
     const key = edge.inferred ? `inferred:${edge.source}-${edge.target}` : String(edge.id);
     graph.addEdgeWithKey(key, String(edge.source), String(edge.target), {
@@ -196,10 +238,14 @@ function buildGraph(payload) {
       color: colour,
       baseColor: colour,
       ended,
-      ...(edge.inferred ? { dash: INFERRED_DASH, gap: INFERRED_DASH } : {}),
+      dash: style.dash,
+      gap: style.gap,
+      head: edge.direction === "directed" || edge.direction === "mutual" ? "arrow" : "none",
+      tail: edge.direction === "mutual" ? "arrow" : "none",
     });
     if (edge.inferred) inferred += 1;
   }
+  tieKindsShown = kinds;
   const names = document.getElementById("actor-names");
   names.replaceChildren(
     ...payload.nodes.map((n) => Object.assign(document.createElement("option"), { value: n.name })),
@@ -207,7 +253,14 @@ function buildGraph(payload) {
   app.dataset.nodeCount = String(graph.order);
   app.dataset.edgeCount = String(graph.size - inferred);
   app.dataset.inferredCount = String(inferred);
+  app.dataset.inferredAvailable = String(payload.inferred_count ?? inferred);
+  app.dataset.hidden = String(payload.hidden ?? 0);
+  app.dataset.actorsTotal = String(payload.actors_total ?? graph.order);
 }
+
+const FADED_POWER_TIE = "#e2e6ed";
+let hasParallelTies = false;
+let tieKindsShown = new Set();
 
 // While the camera moves (a wheel zoom, a pan, a pinch), sigma redraws the whole map every
 // frame: in headless software WebGL a frame of 5,000 actors cost 300–500 ms even with the
@@ -296,27 +349,31 @@ function followCameraWithLastFrame(sigma) {
   camera.on("updated", startMoving);
 }
 
-let rendererDashes = false; // whether the renderer has the dashed layer (inferred relationships)
+let rendererCurved = null; // whether the renderer draws parallel ties as curves
 
-function createRenderer(withDashes) {
+function createRenderer(curved) {
   const large = graph.order > 1000;
-  rendererDashes = withDashes;
-  // The dashed layer costs a little on every edge drawn: only when there is something dashed.
+  rendererCurved = curved;
   const nodePrimitives = {
     shapes: [sdfCircle(), sdfSquare(), sdfTriangle(), sdfDiamond()],
     variables: { ring: { type: "number", default: 0 } },
     layers: [layerFill(), layerRing()],
+    label: { margin: LABEL_MARGIN, font: { family: LABEL_FONT } },
   };
   renderer = new Sigma(graph, document.getElementById("map-canvas"), {
-    primitives: { nodes: nodePrimitives, edges: withDashes ? edgePrimitives : plainEdgePrimitives },
-    styles: { nodes: nodeStyles, edges: withDashes ? edgeStyles : DEFAULT_STYLES.edges },
+    primitives: { nodes: nodePrimitives, edges: edgePrimitivesFor(curved) },
+    styles: {
+      nodes: nodeStyles,
+      edges: curved ? { ...edgeStyles, parallelPath: "curved", parallelSpread: 0.18 } : edgeStyles,
+    },
     settings: {
       // On large maps a node being dragged is drawn without edges and labels until it is
       // dropped (camera moves are followed with the last frame: followCameraWithLastFrame).
       hideEdgesOnMove: large,
       hideLabelsOnMove: large,
-      labelRenderedSizeThreshold: large ? 9 : 5,
-      labelDensity: 0.6,
+      labelDensity: 1,
+      labelGridCellSize: 60,
+      labelRenderedSizeThreshold: 0,
       enableNodeDrag: config.canEdit,
       stagePadding: 40,
     },
@@ -328,6 +385,31 @@ function createRenderer(withDashes) {
   });
   renderer.on("clickStage", () => {
     if (connectFrom) cancelConnect();
+    else if (selected) {
+      closePanel();
+      select(null);
+    }
+  });
+  // Hovering an actor lifts it, its ties and its neighbours and fades the rest (on maps
+  // small enough to restyle at pointer speed; a selection does it on any map).
+  renderer.on("enterNode", ({ node }) => {
+    hovered = node;
+    if (graph.order <= HOVER_FOCUS_LIMIT) applyFocus();
+    else scheduleDeclutter();
+  });
+  renderer.on("leaveNode", () => {
+    hovered = null;
+    if (graph.order <= HOVER_FOCUS_LIMIT) applyFocus();
+    else scheduleDeclutter();
+  });
+  renderer.getCamera().on("updated", () => {
+    scheduleDeclutter(large ? SETTLE_MS : 0);
+    if (hullsToggle?.checked) requestAnimationFrame(drawHulls);
+    if (layoutSelect.value === "power") requestAnimationFrame(drawPowerGrid);
+  });
+  renderer.on("resize", () => {
+    scheduleDeclutter();
+    drawPowerGrid();
   });
   if (config.canEdit) {
     listenForTieDrags();
@@ -339,10 +421,226 @@ function createRenderer(withDashes) {
   }
 }
 
+// ---------------------------------------------------------------------------------------
+// Labels without overlap: every label's box on screen, the selected and hovered first, then
+// by size (the biggest actors always named); a label that would cover one already placed
+// is not drawn. Recomputed when the camera settles, so zooming in names more actors.
+const HOVER_FOCUS_LIMIT = 2000;
+const ALWAYS_NAMED = 3;
+const measureContext = document.createElement("canvas").getContext("2d");
+const labelWidths = new Map();
+let labelBoxes = [];
+let declutterTimer = null;
+let declutterFrame = null;
+
+function labelWidth(text) {
+  let width = labelWidths.get(text);
+  if (width === undefined) {
+    measureContext.font = `${LABEL_SIZE}px ${LABEL_FONT}`;
+    width = measureContext.measureText(text).width;
+    labelWidths.set(text, width);
+  }
+  return width;
+}
+
+function labelBox(node, attributes, side = "right") {
+  const centre = renderer.graphToViewport(attributes);
+  const radius = renderer.scaleSize(attributes.size);
+  const width = labelWidth(attributes.label);
+  const left = side === "right" ? centre.x + radius + LABEL_MARGIN : centre.x - radius - LABEL_MARGIN - width;
+  const half = LABEL_SIZE * 0.65;
+  // A pixel of air around the text, so that boxes that merely touch are not "overlapping".
+  return { node, side, x: left - 1, y: centre.y - half - 1, w: width + 2, h: 2 * half + 2 };
+}
+
+function overlaps(a, b) {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+function declutterLabels() {
+  declutterFrame = null;
+  if (!renderer) return;
+  const { width, height } = renderer.getDimensions();
+  const always = [selected, hovered].filter((node) => node && graph.hasNode(node));
+  const candidates = [];
+  graph.forEachNode((node, attributes) => {
+    if (attributes.hidden || !attributes.label || always.includes(node)) return;
+    if (attributes.faded) return; // a focus names only the actors in it
+    candidates.push([node, attributes]);
+  });
+  candidates.sort((a, b) => b[1].size - a[1].size || (a[0] < b[0] ? -1 : 1));
+  // The largest actors are always named (they are what the map is about).
+  const largest = candidates.splice(0, Math.min(ALWAYS_NAMED, candidates.length)).map(([node]) => node);
+  const cell = 80;
+  const grid = new Map();
+  const placed = [];
+  const fits = (box) => {
+    const x0 = Math.floor(box.x / cell);
+    const x1 = Math.floor((box.x + box.w) / cell);
+    const y0 = Math.floor(box.y / cell);
+    const y1 = Math.floor((box.y + box.h) / cell);
+    for (let gx = x0; gx <= x1; gx++)
+      for (let gy = y0; gy <= y1; gy++) for (const other of grid.get(`${gx},${gy}`) || []) if (overlaps(box, other)) return false;
+    return true;
+  };
+  const put = (box) => {
+    placed.push(box);
+    for (let gx = Math.floor(box.x / cell); gx <= Math.floor((box.x + box.w) / cell); gx++)
+      for (let gy = Math.floor(box.y / cell); gy <= Math.floor((box.y + box.h) / cell); gy++) {
+        const key = `${gx},${gy}`;
+        if (!grid.has(key)) grid.set(key, []);
+        grid.get(key).push(box);
+      }
+  };
+  for (const node of always) put(labelBox(node, graph.getNodeAttributes(node)));
+  for (const node of largest) {
+    const attributes = graph.getNodeAttributes(node);
+    const left = labelBox(node, attributes, "left");
+    const right = labelBox(node, attributes, "right");
+    if (fits(right)) put(right);
+    else if (fits(left)) put(left);
+  }
+  // A label may not cover another actor either (its own is where it starts from).
+  const discGrid = new Map();
+  graph.forEachNode((node, attributes) => {
+    if (attributes.hidden) return;
+    const centre = renderer.graphToViewport(attributes);
+    const r = renderer.scaleSize(attributes.size);
+    const disc = { node, x: centre.x - r, y: centre.y - r, w: 2 * r, h: 2 * r };
+    const key = `${Math.floor(centre.x / cell)},${Math.floor(centre.y / cell)}`;
+    if (!discGrid.has(key)) discGrid.set(key, []);
+    discGrid.get(key).push(disc);
+  });
+  const clearOfActors = (box) => {
+    for (let gx = Math.floor(box.x / cell) - 1; gx <= Math.floor((box.x + box.w) / cell) + 1; gx++)
+      for (let gy = Math.floor(box.y / cell) - 1; gy <= Math.floor((box.y + box.h) / cell) + 1; gy++)
+        for (const disc of discGrid.get(`${gx},${gy}`) || []) if (disc.node !== box.node && overlaps(box, disc)) return false;
+    return true;
+  };
+  // Only labels that fit whole on the canvas: a name cut off at the edge reads as another.
+  const inside = (box) => box.x >= 0 && box.x + box.w <= width && box.y >= 0 && box.y + box.h <= height;
+  for (const [node, attributes] of candidates) {
+    // Right of the actor, or else left of it.
+    for (const side of ["right", "left"]) {
+      const box = labelBox(node, attributes, side);
+      if (inside(box) && fits(box) && clearOfActors(box)) {
+        put(box);
+        break;
+      }
+    }
+  }
+  const shown = new Map(placed.map((box) => [box.node, box.side]));
+  graph.forEachNode((node, attributes) => {
+    const value = shown.has(node) ? "visible" : "hidden";
+    const side = shown.get(node) || "right";
+    if (attributes.labelShown !== value || attributes.labelPosition !== side)
+      graph.mergeNodeAttributes(node, { labelShown: value, labelPosition: side });
+  });
+  labelBoxes = placed;
+  app.dataset.labels = String(placed.length);
+}
+
+function scheduleDeclutter(delay = 0) {
+  clearTimeout(declutterTimer);
+  if (delay) {
+    declutterTimer = setTimeout(() => declutterLabels(), delay);
+  } else if (!declutterFrame) {
+    declutterFrame = requestAnimationFrame(() => declutterLabels());
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Focus: the hovered or selected actor, its ties and its neighbours stand out and the rest
+// fades; a highlighted path (who can reach them) stands out the same way. In neighbourhood
+// mode only the actors within 1 or 2 steps of the selected one are drawn.
+let selected = null;
+let hovered = null;
+const neighbourhoodSelect = document.getElementById("neighbourhood");
+
+function within(node, steps) {
+  const seen = new Set([node]);
+  let frontier = [node];
+  for (let step = 0; step < steps; step++) {
+    const next = [];
+    for (const current of frontier)
+      for (const other of graph.neighbors(current))
+        if (!seen.has(other)) {
+          seen.add(other);
+          next.push(other);
+        }
+    frontier = next;
+  }
+  return seen;
+}
+
+function applyFocus() {
+  const steps = Number(neighbourhoodSelect?.value || 0);
+  const shownOnly = selected && steps > 0 && graph.hasNode(selected) ? within(selected, steps) : null;
+  const pathFocus = highlighted.nodes.size > 0;
+  const centre = hovered && graph.hasNode(hovered) ? hovered : selected && graph.hasNode(selected) ? selected : null;
+  let keep = null;
+  if (pathFocus) keep = highlighted.nodes;
+  else if (centre) keep = new Set([centre, ...graph.neighbors(centre)]);
+  graph.forEachNode((node, attributes) => {
+    const hidden = shownOnly ? !shownOnly.has(node) : false;
+    const faded = keep ? !keep.has(node) : false;
+    const color = faded ? FADED_NODE : attributes.baseColor;
+    const labelColor = faded ? "#9aa1ad" : "#1d2330";
+    const zIndex = keep && !faded ? 1 : 0;
+    if (attributes.hidden !== hidden || attributes.faded !== faded || attributes.color !== color || attributes.zIndex !== zIndex)
+      graph.mergeNodeAttributes(node, { hidden, faded, color, labelColor, zIndex });
+  });
+  graph.forEachEdge((edge, attributes, source, target) => {
+    const hidden = shownOnly ? !(shownOnly.has(source) && shownOnly.has(target)) : false;
+    let on = false;
+    if (pathFocus) on = highlighted.edges.has(edge);
+    else if (centre) on = source === centre || target === centre;
+    const faded = (pathFocus || centre) && !on;
+    const color = pathFocus && on ? HIGHLIGHT : faded ? FADED_EDGE : attributes.baseColor;
+    const size = pathFocus && on ? widthOf(attributes) + 2 : widthOf(attributes);
+    const zIndex = on ? 1 : 0;
+    if (attributes.hidden !== hidden || attributes.color !== color || attributes.size !== size || attributes.zIndex !== zIndex)
+      graph.mergeEdgeAttributes(edge, { hidden, color, size, zIndex, faded });
+  });
+  app.dataset.focus = centre || "";
+  app.dataset.faded = String(graph.filterNodes((node, a) => a.faded).length);
+  scheduleDeclutter();
+}
+
+function select(node) {
+  selected = node && graph.hasNode(node) ? node : null;
+  app.dataset.selected = selected || "";
+  applyFocus();
+  if (Number(neighbourhoodSelect?.value || 0) > 0 && selected) fitTo(graph.filterNodes((n, a) => !a.hidden));
+}
+
+// The camera on some actors: their box in sigma's framed coordinates, with some air.
+function fitTo(nodes, { duration = 300 } = {}) {
+  if (!renderer || !nodes.length) return;
+  const points = nodes.map((node) => renderer.getNodeDisplayData(node)).filter(Boolean);
+  if (!points.length) return;
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const ratio = Math.min(1, Math.max(0.08, Math.max(maxX - minX, maxY - minY) * 1.35));
+  const target = { x: (minX + maxX) / 2, y: (minY + maxY) / 2, ratio, angle: 0 };
+  if (duration) renderer.getCamera().animate(target, { duration });
+  else renderer.getCamera().setState(target);
+}
+
+neighbourhoodSelect?.addEventListener("change", () => {
+  applyFocus();
+  const shown = graph.filterNodes((node, attributes) => !attributes.hidden);
+  if (shown.length < graph.order) fitTo(shown);
+  else renderer.getCamera().animate({ x: 0.5, y: 0.5, ratio: 1, angle: 0 }, { duration: 300 });
+});
+
 function summary() {
   const inferred = Number(app.dataset.inferredCount || 0);
   const ties = graph.size - inferred;
-  return `${graph.order} actors, ${ties} ties${inferred ? `, ${inferred} inferred relationships` : ""}`;
+  const hidden = Number(app.dataset.hidden || 0);
+  const actors = hidden ? `${graph.order} of ${app.dataset.actorsTotal} actors (the filters hide ${hidden})` : `${graph.order} actors`;
+  return `${actors}, ${ties} ties${inferred ? `, ${inferred} inferred relationships` : ""}`;
 }
 
 // Drawing a tie by dragging from one actor to another: in the "draw ties" mode, or with Shift
@@ -409,6 +707,35 @@ function remember(query) {
   history.replaceState(null, "", `${location.pathname}${query.toString() ? `?${query}` : ""}`);
 }
 
+// After an edit the server's warm layout moves a few actors: they glide to their new place
+// instead of jumping, and everyone else stays still.
+const GLIDE_MS = 600;
+
+function glide(from) {
+  const moving = [];
+  graph.forEachNode((node, attributes) => {
+    const before = from.get(node);
+    if (before && Math.hypot(before.x - attributes.x, before.y - attributes.y) > 1e-6) {
+      moving.push([node, before, { x: attributes.x, y: attributes.y }]);
+    }
+  });
+  app.dataset.moved = moving.map(([node]) => node).join(",");
+  if (!moving.length || moving.length > 500 || !renderer) return;
+  for (const [node, before] of moving) graph.mergeNodeAttributes(node, before);
+  const start = performance.now();
+  const step = (now) => {
+    const t = Math.min(1, (now - start) / GLIDE_MS);
+    const eased = t < 0.5 ? 2 * t * t : 1 - (-2 * t + 2) ** 2 / 2;
+    for (const [node, a, b] of moving) {
+      if (!graph.hasNode(node)) continue;
+      graph.mergeNodeAttributes(node, { x: a.x + (b.x - a.x) * eased, y: a.y + (b.y - a.y) * eased });
+    }
+    if (t < 1) requestAnimationFrame(step);
+    else scheduleDeclutter();
+  };
+  requestAnimationFrame(step);
+}
+
 async function loadMap({ keepCamera = true, query: updateUrl = false } = {}) {
   const query = filterQuery();
   if (updateUrl) remember(query);
@@ -420,26 +747,249 @@ async function loadMap({ keepCamera = true, query: updateUrl = false } = {}) {
     return;
   }
   const camera = renderer && keepCamera ? renderer.getCamera().getState() : null;
+  const previous = new Map();
+  if (keepCamera) graph.forEachNode((node, a) => previous.set(node, { x: a.x, y: a.y }));
   shownAsOf = result.data.as_of;
+  result.data.powerLayout = layoutSelect.value === "power";
   buildGraph(result.data);
-  const needsDashes = Number(app.dataset.inferredCount) > 0;
-  if (renderer && needsDashes && !rendererDashes) {
-    renderer.kill(); // inferred relationships appeared: a renderer that can dash them
+  if (renderer && rendererCurved !== hasParallelTies) {
+    renderer.kill(); // parallel ties appeared or went: a renderer that curves them (or not)
     renderer = null;
   }
-  if (!renderer) {
-    createRenderer(needsDashes);
-    if (camera) renderer.getCamera().setState(camera);
-  } else if (camera) renderer.getCamera().setState(camera);
-  else renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+  if (!renderer) createRenderer(hasParallelTies);
+  // A new map, a filter, another layout: the camera fits what is shown (sigma frames the
+  // graph's extent at ratio 1). An edit keeps the person's view.
+  // The power grid frames the whole grid, whichever cells have actors.
+  renderer.setCustomBBox(layoutSelect.value === "power" ? powerFrame() : null);
+  renderer.getCamera().setState(camera || { x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+  if (selected && !graph.hasNode(selected)) selected = null;
+  applyFocus();
+  if (keepCamera && previous.size) glide(previous);
   document.getElementById("power-axes").hidden = layoutSelect.value !== "power";
-  renderLegend(document.getElementById("map-legend"), SIZE_LABELS[sizeBy.value]);
+  // After sigma has framed the new bounding box (the next frame).
+  drawPowerGrid();
+  requestAnimationFrame(() => requestAnimationFrame(drawPowerGrid));
+  await applyColours();
   const asOf = result.data.as_of ? ` as it stood on ${result.data.as_of}` : "";
   status.textContent = `${summary()}${asOf}.`;
+  const inferredCount = document.getElementById("inferred-count");
+  if (inferredCount) inferredCount.textContent = app.dataset.inferredAvailable;
+  const hidden = Number(app.dataset.hidden || 0);
+  clearFilters.hidden = !(hidden > 0 || filtersSet());
+  clearFilters.textContent = hidden > 0 ? `Clear filters (show all ${app.dataset.actorsTotal})` : "Clear filters";
   const table = document.getElementById("table-link");
   table.href = `${table.pathname}${query.toString() ? `?${query}` : ""}`;
+  declutterLabels();
   app.dataset.loaded = String(Number(app.dataset.loaded || 0) + 1);
 }
+
+// ---------------------------------------------------------------------------------------
+// Colour by anything: stance (the default), kind, ally kind from the payload; community,
+// member phase, working group, tag or a custom field from the colours endpoint. The legend
+// follows; groups can be drawn as soft hulls behind the actors.
+const colourBy = document.getElementById("colour-by");
+const hullsToggle = document.getElementById("hulls");
+const hullsCanvas = document.getElementById("map-hulls");
+const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#17becf", "#bcbd22", "#7f7f7f"];
+const NO_VALUE = "#c9ced6";
+let colourLegend = null;
+
+function paletteColour(i) {
+  if (i < PALETTE.length) return PALETTE[i];
+  return `hsl(${Math.round((i * 137.508) % 360)}, 55%, 52%)`; // golden angle: many, distinct
+}
+
+function renderMapLegend() {
+  renderLegend(document.getElementById("map-legend"), SIZE_LABELS[sizeBy.value], {
+    inferredShown: Number(app.dataset.inferredCount) > 0,
+    kinds: tieKindsShown,
+    colourLegend,
+  });
+}
+
+async function valuesFor(by) {
+  if (by === "kind") return { title: "Kind of actor", values: Object.fromEntries(graph.mapNodes((n, a) => [n, KIND_LABEL[a.kind] || a.kind])) };
+  if (by === "ally_kind")
+    return { title: "Natural or strategic", values: Object.fromEntries(graph.filterNodes((n, a) => a.ally_kind).map((n) => [n, `${graph.getNodeAttribute(n, "ally_kind")} ally`])) };
+  const result = await api(`map/colours/?by=${encodeURIComponent(by)}`);
+  if (!result.ok) {
+    showAlert(`The colours could not be loaded: ${describeError(result)}`);
+    return { title: by, values: {} };
+  }
+  return { title: result.data.title, values: result.data.values };
+}
+
+async function applyColours() {
+  const by = colourBy?.value || "stance";
+  if (by === "stance") {
+    colourLegend = null;
+    graph.forEachNode((node, a) => graph.setNodeAttribute(node, "baseColor", STANCE_COLOUR[a.stance] || UNASSESSED));
+    graph.forEachNode((node) => graph.setNodeAttribute(node, "group", null));
+  } else {
+    const { title, values } = await valuesFor(by);
+    const counts = new Map();
+    for (const node of graph.nodes()) {
+      const value = values[node];
+      if (value !== undefined) counts.set(value, (counts.get(value) || 0) + 1);
+    }
+    // The biggest group gets the first colour; ties broken by name, so colours are stable.
+    const order = [...counts.keys()].sort((a, b) => counts.get(b) - counts.get(a) || String(a).localeCompare(String(b)));
+    const colourOf = new Map(order.map((value, i) => [value, paletteColour(i)]));
+    graph.forEachNode((node) => {
+      const value = values[node];
+      graph.mergeNodeAttributes(node, { baseColor: value === undefined ? NO_VALUE : colourOf.get(value), group: value ?? null });
+    });
+    colourLegend = {
+      title,
+      entries: [...order.map((value) => [`${value} (${counts.get(value)})`, colourOf.get(value)]), ...(counts.size < graph.order ? [["None", NO_VALUE]] : [])],
+    };
+  }
+  const used = new Set(graph.mapNodes((node, a) => a.baseColor));
+  app.dataset.colours = String(by === "stance" ? used.size : colourLegend.entries.filter(([label]) => label !== "None").length);
+  app.dataset.colourBy = by;
+  document.getElementById("hulls-control").hidden = by === "stance";
+  applyFocus();
+  renderMapLegend();
+  drawHulls();
+}
+
+colourBy?.addEventListener("change", () => applyColours());
+hullsToggle?.addEventListener("change", () => drawHulls());
+
+function convexHull(points) {
+  const sorted = [...points].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  if (sorted.length < 3) return sorted;
+  const cross = (o, a, b) => (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0]);
+  const half = (list) => {
+    const hull = [];
+    for (const p of list) {
+      while (hull.length >= 2 && cross(hull[hull.length - 2], hull[hull.length - 1], p) <= 0) hull.pop();
+      hull.push(p);
+    }
+    hull.pop();
+    return hull;
+  };
+  return [...half(sorted), ...half(sorted.reverse())];
+}
+
+function drawHulls() {
+  if (!hullsCanvas || !renderer) return;
+  const { width, height } = renderer.getDimensions();
+  const ratio = window.devicePixelRatio || 1;
+  hullsCanvas.width = width * ratio;
+  hullsCanvas.height = height * ratio;
+  hullsCanvas.style.width = `${width}px`;
+  hullsCanvas.style.height = `${height}px`;
+  const context = hullsCanvas.getContext("2d");
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  context.clearRect(0, 0, width, height);
+  const on = hullsToggle?.checked && colourBy?.value !== "stance";
+  app.dataset.hulls = "0";
+  if (!on) return;
+  const groups = new Map();
+  graph.forEachNode((node, a) => {
+    if (a.group === null || a.group === undefined || a.hidden) return;
+    const p = renderer.graphToViewport(a);
+    if (!groups.has(a.group)) groups.set(a.group, { colour: a.baseColor, points: [] });
+    groups.get(a.group).points.push([p.x, p.y]);
+  });
+  let drawn = 0;
+  for (const { colour, points } of groups.values()) {
+    if (points.length < 3) continue;
+    const hull = convexHull(points);
+    context.beginPath();
+    hull.forEach(([x, y], i) => (i ? context.lineTo(x, y) : context.moveTo(x, y)));
+    context.closePath();
+    context.globalAlpha = 0.12;
+    context.fillStyle = colour;
+    context.strokeStyle = colour;
+    context.lineJoin = "round";
+    context.lineWidth = 36; // soft: the hull's edge stands well clear of its actors
+    context.stroke();
+    context.fill();
+    drawn += 1;
+  }
+  context.globalAlpha = 1;
+  app.dataset.hulls = String(drawn);
+}
+
+// ---------------------------------------------------------------------------------------
+// The power grid: support across, influence up, drawn behind the actors with its axes and
+// the quadrant names organizers use (networks/graph/layout.py places the actors).
+const POWER_CELL = 320; // layout.py: POWER_COLUMN, POWER_ROW
+const POWER_COLUMNS = [-3, -2, -1, 0, 1, 2];
+const POWER_BANDS = [
+  // [first column, last column, lowest row, highest row, name]
+  [-2, -1, 4, 5, "Opponents to isolate: peel off their pillars"],
+  [0, 0, 4, 5, "Neutrals to move"],
+  [1, 2, 4, 5, "Allies to keep close and mobilise"],
+  [-2, -1, 1, 3, "Opponents to watch"],
+  [0, 0, 1, 3, "Neutrals to win over"],
+  [1, 2, 1, 3, "Allies to grow"],
+  [-3, -3, 1, 5, "Not assessed yet"],
+];
+const powerGrid = document.getElementById("power-grid");
+
+function powerFrame() {
+  // Room below for the stance names and left for the influence scores.
+  return {
+    x: [(-3.5 - 0.35) * POWER_CELL, 2.5 * POWER_CELL],
+    y: [(0.5 - 0.45) * POWER_CELL, (5.5 + 0.1) * POWER_CELL],
+  };
+}
+
+function drawPowerGrid() {
+  if (!powerGrid) return;
+  const on = layoutSelect.value === "power" && renderer;
+  // An <svg> has no "hidden" property: the attribute itself.
+  if (on) powerGrid.removeAttribute("hidden");
+  else powerGrid.setAttribute("hidden", "");
+  if (!on) return;
+  const at = (x, y) => renderer.graphToViewport({ x, y });
+  const stanceNames = { "-3": "Not assessed", ...Object.fromEntries(STANCES.map(({ label }, i) => [String(2 - i), label])) };
+  const parts = [];
+  const line = (a, b, cls) => parts.push(`<line class="${cls}" x1="${a.x}" y1="${a.y}" x2="${b.x}" y2="${b.y}"/>`);
+  const text = (p, words, cls, anchor = "middle") => parts.push(`<text class="${cls}" x="${p.x}" y="${p.y}" text-anchor="${anchor}">${words}</text>`);
+  const left = -3.5 * POWER_CELL;
+  const right = 2.5 * POWER_CELL;
+  for (let c = -3; c <= 3; c++) line(at((c - 0.5) * POWER_CELL, 0.5 * POWER_CELL), at((c - 0.5) * POWER_CELL, 5.5 * POWER_CELL), c === -2 || c === 3 ? "axis" : "cell");
+  for (let r = 0; r <= 5; r++) line(at(left, (r + 0.5) * POWER_CELL), at(right, (r + 0.5) * POWER_CELL), r === 0 ? "axis" : "cell");
+  for (const c of POWER_COLUMNS) text(at(c * POWER_CELL, 0.5 * POWER_CELL), stanceNames[String(c)], "stance-name");
+  for (let r = 1; r <= 5; r++) text(at(left, r * POWER_CELL), String(r), "influence-score", "end");
+  const bottom = at(0, 0.5 * POWER_CELL);
+  parts.push(`<text class="axis-title" x="${at(-0.5 * POWER_CELL, 0).x}" y="${bottom.y + 30}" text-anchor="middle">Support → (opposition on the left, allies on the right)</text>`);
+  const side = at(left, 3 * POWER_CELL);
+  parts.push(`<text class="axis-title" transform="translate(${side.x - 22} ${side.y}) rotate(-90)" text-anchor="middle">Influence ↑</text>`);
+  for (const [from, to, low, high, name] of POWER_BANDS) {
+    const corner = at((from - 0.5) * POWER_CELL, (high + 0.5) * POWER_CELL);
+    const far = at((to + 0.5) * POWER_CELL, (low - 0.5) * POWER_CELL);
+    parts.push(`<rect class="band" x="${corner.x}" y="${corner.y}" width="${far.x - corner.x}" height="${far.y - corner.y}"/>`);
+    parts.push(`<text class="band-name" x="${corner.x + 4}" y="${corner.y + 12}">${name}</text>`);
+  }
+  const { width, height } = renderer.getDimensions();
+  powerGrid.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  powerGrid.innerHTML = parts.join("");
+}
+
+// Filters narrow the actors or the ties; layers (inferred relationships) and the date are
+// not filters that "hide" anything the clear button should bring back... except the date.
+const FILTER_NAMES = ["stance", "kind", "ally_kind", "working_group", "tag", "min_strength", "as_of"];
+const clearFilters = document.getElementById("clear-filters");
+
+function filtersSet() {
+  const data = new FormData(filterForm);
+  return FILTER_NAMES.some((name) => data.getAll(name).some((value) => value !== ""));
+}
+
+clearFilters.addEventListener("click", async () => {
+  for (const element of filterForm.elements) {
+    if (!FILTER_NAMES.includes(element.name)) continue;
+    if (element.type === "checkbox") element.checked = false;
+    else element.value = "";
+  }
+  setHighlight([], []);
+  await loadMap({ keepCamera: false, query: true });
+});
 
 function findActor(text) {
   const wanted = text.trim().toLowerCase();
@@ -455,24 +1005,14 @@ function findActor(text) {
 
 function centreOn(node) {
   const display = renderer.getNodeDisplayData(node);
-  // Keep the person's zoom unless they are far out: then come close enough to read labels.
-  const ratio = Math.min(renderer.getCamera().getState().ratio, graph.order > 200 ? 0.3 : 1);
+  // Zoom in on the actor and its neighbours, close enough to read every name around it.
+  const ratio = Math.min(renderer.getCamera().getState().ratio, graph.order > 200 ? 0.3 : 0.6);
   if (display) renderer.getCamera().animate({ x: display.x, y: display.y, ratio }, { duration: 300 });
 }
 
 function setHighlight(nodes, edges) {
   highlighted = { nodes: new Set(nodes), edges: new Set(edges) };
-  const any = highlighted.nodes.size > 0;
-  graph.forEachNode((node, attributes) => {
-    const on = highlighted.nodes.has(node);
-    graph.setNodeAttribute(node, "color", !any || on ? attributes.baseColor : "#e3e6ec");
-    graph.setNodeAttribute(node, "zIndex", on ? 1 : 0);
-  });
-  graph.forEachEdge((edge, attributes) => {
-    const on = highlighted.edges.has(edge);
-    graph.setEdgeAttribute(edge, "color", on ? HIGHLIGHT : any ? "#eef0f4" : attributes.baseColor);
-    graph.setEdgeAttribute(edge, "size", on ? widthOf(attributes) + 2 : widthOf(attributes));
-  });
+  applyFocus();
   app.dataset.highlighted = [...highlighted.nodes].join(",");
 }
 
@@ -515,8 +1055,10 @@ async function onNodeChosen(node) {
 async function showActor(node) {
   if (!graph.hasNode(node)) {
     closePanel();
+    select(null);
     return;
   }
+  select(node);
   await openPanel(node, context);
 }
 
@@ -535,6 +1077,7 @@ const context = {
   createTie,
   findActor,
   showActor,
+  select,
   asOf: () => shownAsOf,
 };
 
@@ -552,17 +1095,82 @@ document.getElementById("map-search").addEventListener("submit", async (event) =
 filterForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   setHighlight([], []);
-  await loadMap({ query: true });
+  // The camera fits what the filters leave: nothing is clipped behind the panels.
+  await loadMap({ query: true, keepCamera: false });
 });
+
+// A layer, not a filter: switched at once, the camera kept.
+document.getElementById("f-inferred")?.addEventListener("change", () => loadMap({ query: true }));
 
 sizeBy.addEventListener("change", () => loadMap());
 layoutSelect.addEventListener("change", () => loadMap({ keepCamera: false, query: true }));
 
 const exportName = `map-${app.dataset.coalition}-${new Date().toISOString().slice(0, 10)}`;
-document.getElementById("export-svg").addEventListener("click", () => downloadSvg(graph, `${exportName}.svg`, document.title));
+
+// What the picture says about itself: title, date, the filters in force, the legend.
+function exportMeta() {
+  const labelsOf = (name) =>
+    [...filterForm.querySelectorAll(`[name="${name}"]`)]
+      .filter((input) => (input.type === "checkbox" ? input.checked : input.value))
+      .map((input) => (input.tagName === "SELECT" ? input.selectedOptions[0].textContent.trim() : input.type === "checkbox" ? input.closest("label").textContent.trim() : input.value));
+  const filters = [];
+  const add = (title, name) => {
+    const values = labelsOf(name);
+    if (values.length) filters.push(`${title}: ${values.join(", ")}`);
+  };
+  add("stance", "stance");
+  add("kind", "kind");
+  add("ally kind", "ally_kind");
+  add("working group", "working_group");
+  add("tag", "tag");
+  add("minimum tie strength", "min_strength");
+  const hidden = Number(app.dataset.hidden || 0);
+  if (hidden) filters.push(`${hidden} of ${app.dataset.actorsTotal} actors hidden`);
+  if (Number(neighbourhoodSelect?.value || 0) > 0 && selected)
+    filters.push(`within ${neighbourhoodSelect.value} step(s) of ${graph.getNodeAttribute(selected, "name")}`);
+  const today = new Date().toISOString().slice(0, 10);
+  const date = shownAsOf ? `As it stood on ${shownAsOf} (exported ${today})` : `As of ${today}`;
+  const colours = colourLegend || {
+    title: "Stance",
+    entries: [...STANCES.map(({ label, colour }) => [label, colour]), ["Not assessed", UNASSESSED]],
+  };
+  const ties = [...tieKindsShown].map((kind) => {
+    const style = TIE_KIND_STYLE[kind] || { colour: TIE, dash: 0, gap: 0 };
+    return [kind, style.colour, style.dash ? `${style.dash} ${style.gap}` : ""];
+  });
+  if (Number(app.dataset.inferredCount) > 0) ties.push(["inferred relationship", INFERRED_TIE, INFERRED_DASH.join(" ")]);
+  const layout = layoutSelect.value === "power" ? "Power map" : "Map";
+  return { title: `${layout} · ${document.title.replace(/^Map · /, "")}`, date, filters, colours, ties };
+}
+
+document.getElementById("export-svg").addEventListener("click", () => downloadSvg(graph, `${exportName}.svg`, exportMeta()));
 document.getElementById("export-png").addEventListener("click", () =>
-  downloadPng(graph, `${exportName}.png`, document.title).catch((error) => showAlert(`The PNG could not be made: ${error}`)),
+  downloadPng(graph, `${exportName}.png`, exportMeta()).catch((error) => showAlert(`The PNG could not be made: ${error}`)),
 );
+document.getElementById("export-print")?.addEventListener("click", () => {
+  if (!printView(graph, exportMeta())) showAlert("The print view was blocked: allow pop-ups for this site.");
+});
+window.weftExportSvg = () => mapSvg(graph, exportMeta());
+
+// Phones: the tools are a sheet, opened and closed by a button (and closed by a search or a
+// filter, so that the result is in view).
+const tools = document.getElementById("map-tools");
+const toolsToggle = document.getElementById("tools-toggle");
+function showTools(open) {
+  tools.classList.toggle("open", open);
+  toolsToggle.setAttribute("aria-expanded", String(open));
+}
+// The map fills what the top bar leaves of the screen (its height varies with the names in it).
+function fitUnderTopbar() {
+  const bar = document.querySelector(".topbar");
+  if (bar) document.documentElement.style.setProperty("--topbar", `${bar.offsetHeight}px`);
+}
+fitUnderTopbar();
+window.addEventListener("resize", fitUnderTopbar);
+toolsToggle.addEventListener("click", () => showTools(!tools.classList.contains("open")));
+tools.querySelector(".tools-close").addEventListener("click", () => showTools(false));
+filterForm.addEventListener("submit", () => showTools(false));
+document.getElementById("map-search").addEventListener("submit", () => showTools(false));
 
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape" && connectFrom) cancelConnect();
@@ -619,6 +1227,9 @@ window.weftMap = {
     const attributes = graph.getNodeAttributes(String(node));
     return renderer.graphToViewport({ x: attributes.x, y: attributes.y });
   },
+  // The label boxes drawn (viewport pixels) and whose labels sigma draws.
+  labelBoxes: () => labelBoxes.map((box) => ({ ...box })),
+  displayedLabels: () => [...renderer.getNodeDisplayedLabels()],
   ready: loadMap({ keepCamera: false }).then(() =>
     setupSavedViews({
       api,

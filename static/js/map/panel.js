@@ -186,6 +186,7 @@ function wire(node, details, context) {
   panel.querySelector(".close").addEventListener("click", () => {
     closePanel();
     context.setHighlight([], []);
+    context.select(null);
   });
   panel.querySelector("#rename")?.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -292,9 +293,18 @@ function wire(node, details, context) {
       context.setHighlight([], []);
       return;
     }
+    // Each path explained: every hand-over with its tie's kind and strength; neutrals on the
+    // way are marked (the ask relies on someone who has not taken a side).
+    const step = (s) => `${esc(s.kind)}, ${s.strength ?? "3 (not given)"} of 5`;
     list.innerHTML = paths
-      .map((p) => `<li>${p.actors.map((a) => esc(nameOf(graph, a))).join(" → ")} <span class="meta">(strength ${p.strength.toFixed(2)})</span></li>`)
+      .map((p) => {
+        const neutral = new Set(p.neutrals.map(String));
+        const names = p.actors.map((a) => `${esc(nameOf(graph, a))}${neutral.has(String(a)) ? " <span class='neutral-mark'>(neutral)</span>" : ""}`);
+        const chain = names.map((name, i) => (i < p.steps.length ? `${name} <span class="meta">—${step(p.steps[i])}→</span>` : name)).join(" ");
+        return `<li>${chain} <span class="meta">(path strength ${p.strength.toFixed(2)}: the product of each step's strength out of 5)</span>${p.neutrals.length ? " <strong>Through a neutral.</strong>" : ""}</li>`;
+      })
       .join("");
+    list.insertAdjacentHTML("afterend", "<p class='meta' id='paths-note'>Never through an opponent nor along a conflict tie.</p>");
     // The strongest path stands out on the map.
     const best = paths[0];
     context.setHighlight(best.actors.map(String), best.ties.map(String).filter((t) => graph.hasEdge(t)));

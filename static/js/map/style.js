@@ -36,10 +36,27 @@ const ALLY_KIND_MARKS = [
 
 export const ENDED_TIE = "#dde1e8";
 export const TIE = "#9aa3b5";
-// Inferred relationships (interactions, no declared tie): thin, dashed, violet-grey.
-export const INFERRED_TIE = "#a08cc8";
-export const INFERRED_DASH = 6; // screen pixels of dash, then as much gap
+// Inferred relationships (interactions, no declared tie): thin, dotted, violet-grey; off
+// unless asked for.
+export const INFERRED_TIE = "#b7a6dc";
+export const INFERRED_DASH = [2, 4]; // screen pixels of dash, then of gap
 export const HIGHLIGHT = "#f0b429";
+export const FADED_NODE = "#e6e9ee";
+export const FADED_EDGE = "#f1f3f6";
+
+// Ties by kind: a colour each, and a dash for the kinds that are not a working relationship
+// (conflict) or are only talk (communication). [kind, colour, dash px, gap px]
+export const TIE_KINDS = [
+  ["collaboration", "#8a94a8", 0, 0],
+  ["affiliation", "#4f86b8", 0, 0],
+  ["funding", "#c7920a", 0, 0],
+  ["trust", "#2e9a73", 0, 0],
+  ["influence", "#7b5cc4", 0, 0],
+  ["communication", "#6fa8c9", 5, 3],
+  ["conflict", "#d1495b", 8, 4],
+];
+export const TIE_KIND_STYLE = Object.fromEntries(TIE_KINDS.map(([kind, colour, dash, gap]) => [kind, { colour, dash, gap }]));
+const TIE_KIND_LABEL = labels(vocabulary.tie_kinds);
 
 export function nodeSize(value, max) {
   // 4 px for the least, 16 px for the most: readable at 5,000 actors and at 30.
@@ -57,14 +74,22 @@ export function inferredSize(strength) {
   return 0.5 + 1.2 * (strength || 0);
 }
 
-export function renderLegend(element, sizeLabel) {
+function lineSample(colour, dash, gap, width = 2) {
+  const style = dash
+    ? `border-top:${width}px dashed ${colour};border-image:repeating-linear-gradient(90deg,${colour} 0 ${dash}px,transparent ${dash}px ${dash + gap}px) 1`
+    : `border-top:${width}px solid ${colour}`;
+  return `<span class="line-sample" style="${style}"></span>`;
+}
+
+export function renderLegend(element, sizeLabel, { inferredShown = false, kinds = null, colourLegend = null } = {}) {
   const item = (mark, text) => `<li>${mark}<span>${text}</span></li>`;
   const open = element.querySelector("details")?.open ?? true;
   element.innerHTML = `<details ${open ? "open" : ""}><summary>Legend</summary>
-    <h2>Stance (colour)</h2><ul>${STANCES.map(({ label, colour }) => item(`<span class="swatch" style="background:${colour}"></span>`, label)).join("")}
-      ${item(`<span class="swatch" style="background:${UNASSESSED}"></span>`, "Not assessed")}</ul>
+    ${colourLegend ? `<h2>${colourLegend.title} (colour)</h2><ul id="colour-legend">${colourLegend.entries.map(([label, colour]) => item(`<span class="swatch" style="background:${colour}"></span>`, label)).join("")}</ul>` : `<h2>Stance (colour)</h2><ul id="colour-legend">${STANCES.map(({ label, colour }) => item(`<span class="swatch" style="background:${colour}"></span>`, label)).join("")}
+      ${item(`<span class="swatch" style="background:${UNASSESSED}"></span>`, "Not assessed")}</ul>`}
     <h2>Kind (shape)</h2><ul>${KINDS.map(([value, , glyph]) => item(`<span class="shape" aria-hidden="true">${glyph}</span>`, KIND_LABEL[value] + (value === "official" ? ` (label ends with${OFFICIAL_MARK})` : ""))).join("")}</ul>
     <h2>Ally kind</h2><ul>${ALLY_KIND_MARKS.map(([value, mark, note]) => item(mark, `${ALLY_KIND_LABEL[value]} ally (${note})`)).join("")}</ul>
     <h2>Size</h2><ul>${item("", `Bigger: more ${sizeLabel}`)}</ul>
-    <h2>Ties</h2><ul>${item('<span class="line-sample"></span>', "Wider: stronger relationship")}${item('<span class="line-sample ended"></span>', "Ended tie (pale)")}${item('<span class="line-sample inferred"></span>', "Inferred relationship (thin, dashed, violet): they interacted, but no tie is declared; the filters can hide these")}</ul></details>`;
+    <h2>Ties (colour and dash by kind)</h2><ul id="tie-kinds-legend">${TIE_KINDS.filter(([kind]) => !kinds || kinds.has(kind)).map(([kind, colour, dash, gap]) => item(lineSample(colour, dash, gap), TIE_KIND_LABEL[kind] || kind)).join("")}
+      ${item('<span class="line-sample arrow">→</span>', "Arrow: directed tie (source to target)")}${item("", "Wider: stronger; curved: several ties between the same two")}${item(lineSample(ENDED_TIE, 0, 0), "Ended tie (pale)")}${inferredShown ? item(lineSample(INFERRED_TIE, 2, 4, 1), "Inferred relationship (dotted, violet): they interacted, but no tie is declared") : ""}</ul></details>`;
 }

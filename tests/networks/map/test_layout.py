@@ -6,7 +6,8 @@ import pytest
 from django.utils import timezone
 
 from allies.models import Actor
-from networks.graph.layout import Pinned, force_layout
+from networks.graph.layout import Pinned, force_layout, spread_apart, warm_layout
+from networks.map.models import LayoutRun
 from networks.map.services import layout_compute, layout_request
 from networks.models import ActorPosition, Tie
 from tests.allies.factories import ActorFactory
@@ -212,3 +213,54 @@ def test_undoing_a_deletion_puts_the_actor_back_where_it_was_with_its_ties(clien
     assert Tie.objects.filter(source=union, target=church, strength=4).exists()
     graph = client.get(f"/api/v1/coalitions/{coalition.pk}/map/").json()
     assert {n["id"]: (n["x"], n["y"]) for n in graph["nodes"]}[mayor.pk] == (-321.5, 654.25)
+
+
+def test_spreading_apart_leaves_no_two_actors_on_top_of_each_other_and_keeps_fixed_ones():
+    stacked = [(0.0, 0.0)] * 6 + [(1.0, 0.0), (500.0, 500.0)]
+    spread = spread_apart(stacked, fixed={7}, min_distance=20.0)
+    assert spread[7] == (500.0, 500.0)
+    assert min(distance(a, b) for i, a in enumerate(spread) for b in spread[i + 1 :]) >= 19.9
+
+
+def test_a_warm_layout_moves_only_the_newcomer_and_its_neighbours():
+    ring = [(i, (i + 1) % 30) for i in range(30)] + [(i, (i + 7) % 30) for i in range(0, 30, 3)]
+    before = force_layout(30, ring)
+    # Actor 30 is new, tied to actor 0; actor 5 is pinned and tied to 0 as well.
+    edges = [*ring, (30, 0), (5, 0)]
+    placed = [*before, None]
+    after, moved = warm_layout(placed, edges, moving={30}, pinned={5})
+    assert moved == {30, 0}
+    for i in range(30):
+        if i not in moved:
+            assert after[i] == before[i]
+    # Placed near the actor it is tied to, not on top of anyone.
+    assert distance(after[30], after[0]) < distance(before[0], before[15])
+    assert min(distance(after[30], after[i]) for i in range(30)) > 1.0
+
+
+@pytest.mark.django_db
+def test_after_the_first_run_an_edit_moves_no_pinned_actor_and_no_more_than_its_neighbours(
+    coalition,
+):
+    actors = [
+        ActorFactory(coalition=coalition, name=f"Group {i}", kind=ActorKind.GROUP)
+        for i in range(12)
+    ]
+    for a, b in zip(actors, actors[1:], strict=False):
+        TieFactory(coalition=coalition, source=a, target=b, strength=3)
+    ActorPositionFactory(actor=actors[3], x=10.0, y=20.0, is_pinned=True)
+    layout_compute(coalition_id=coalition.pk)
+    before = dict(ActorPosition.objects.values_list("actor_id", "x"))
+
+    newcomer = ActorFactory(coalition=coalition, name="Newcomer", kind=ActorKind.GROUP)
+    TieFactory(coalition=coalition, source=newcomer, target=actors[3])  # pinned neighbour
+    TieFactory(coalition=coalition, source=newcomer, target=actors[8])
+    written = layout_compute(coalition_id=coalition.pk)
+
+    after = dict(ActorPosition.objects.values_list("actor_id", "x"))
+    changed = {a for a in before if after[a] != before[a]}
+    assert changed <= {actors[8].pk, actors[7].pk, actors[9].pk}
+    assert actors[3].pk not in changed and after[actors[3].pk] == 10.0
+    assert newcomer.pk in after and written <= 4
+    runs = list(LayoutRun.objects.filter(coalition=coalition).values_list("is_full", flat=True))
+    assert sorted(runs) == [False, True]

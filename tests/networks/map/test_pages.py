@@ -171,3 +171,60 @@ def test_the_coalition_home_links_to_the_map_for_those_who_may_see_it(client_for
     home = reverse("coalition-home", args=[coalition.pk])
     assert map_url(coalition) in client_for("member").get(home).content.decode()
     assert map_url(coalition) not in client_for("funder").get(home).content.decode()
+
+
+@pytest.mark.django_db
+def test_as_of_shows_only_actors_known_then_with_the_tie_strengths_of_then(client_for, coalition):
+    """An actor whose first-known date (earliest dated tie, assessment or interaction, or
+    its creation) is after the date is absent; a tie changed since shows its old strength."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.allies.factories import ActorFactory, AllyAssessmentFactory
+    from tests.networks.factories import TieFactory
+
+    today = timezone.localdate()
+    long_ago = today - datetime.timedelta(days=400)
+    old = ActorFactory(coalition=coalition, name="Old Union")
+    partner = ActorFactory(coalition=coalition, name="Old Partner")
+    newcomer = ActorFactory(coalition=coalition, name="Newcomer")
+    for actor in (old, partner, newcomer):
+        type(actor).objects.filter(pk=actor.pk).update(created_at=timezone.now())
+    AllyAssessmentFactory(actor=old, assessed_on=long_ago - datetime.timedelta(days=30))
+    AllyAssessmentFactory(actor=newcomer, assessed_on=today - datetime.timedelta(days=10))
+    tie = TieFactory(
+        coalition=coalition, source=old, target=partner, strength=2, started_on=long_ago
+    )
+    tie.strength = 5
+    tie.save()
+    # The tie's first value was recorded today: back-date it, as if entered long ago.
+    first = tie.history.order_by("history_date").first()
+    type(first).objects.filter(pk=first.pk).update(
+        history_date=timezone.now() - datetime.timedelta(days=300)
+    )
+    api = f"/api/v1/coalitions/{coalition.pk}/map/"
+    then = client_for("organizer").get(f"{api}?as_of={long_ago.isoformat()}").json()
+    names = {node["name"] for node in then["nodes"]}
+    assert "Newcomer" not in names
+    assert {"Old Union", "Old Partner"} <= names  # the partner is known by its dated tie
+    (edge,) = [e for e in then["edges"] if e["id"] == tie.pk]
+    assert edge["strength"] == 2
+    now = client_for("organizer").get(api).json()
+    assert "Newcomer" in {node["name"] for node in now["nodes"]}
+    assert [e["strength"] for e in now["edges"] if e["id"] == tie.pk] == [5]
+
+
+@pytest.mark.django_db
+def test_the_table_view_is_paged_and_keeps_the_filters_in_its_page_links(client_for, coalition):
+    from tests.allies.factories import ActorFactory
+
+    for i in range(120):
+        ActorFactory(coalition=coalition, name=f"Group {i:03d}", kind="group")
+    ActorFactory(coalition=coalition, name="A person", kind="person")
+    client = client_for("organizer")
+    first = client.get(f"/coalitions/{coalition.pk}/map/table/?kind=group").content.decode()
+    assert "Group 000" in first and "Group 050" not in first and "A person" not in first
+    assert "kind=group&amp;page=2" in first and "of 120" in first
+    third = client.get(f"/coalitions/{coalition.pk}/map/table/?kind=group&page=3").content.decode()
+    assert "Group 119" in third and "Group 000" not in third

@@ -119,6 +119,75 @@ def test_paths_take_a_fixed_number_of_queries(
     client_for, coalition, reach, django_assert_num_queries
 ):
     client = client_for("organizer")
-    # session, user, role (access), the target's visibility, ties, members
-    with django_assert_num_queries(6):
+    # session, user, role (access), the target's visibility, ties, members, stances
+    with django_assert_num_queries(7):
         client.get(url(coalition, "paths") + f"?to={reach['mayor'].pk}")
+
+
+def test_no_path_runs_through_a_blocked_actor_but_the_target_may_be_one():
+    # The strongest route from 10 to 99 is through 20 (5, 5); 20 is an opponent, so the weak
+    # direct tie is all there is. The target 99 is itself an opponent: it is still reached.
+    ties = [(1, 10, 99, 1), (2, 10, 20, 5), (3, 20, 99, 5)]
+    (path,) = strongest_paths(99, ties, sources=[10], blocked={20, 99})
+    assert path.actors == (10, 99)
+    assert strongest_paths(99, ties[1:], sources=[10], blocked={20}) == []
+
+
+@pytest.mark.django_db
+def test_who_can_reach_them_avoids_opponents_and_conflict_ties_and_explains_each_step(
+    client_for, coalition, member_org
+):
+    """Hand-built: the union reaches the Mayor most strongly through the Landlord (5, 5),
+    who is in active opposition; through a conflict tie to the Developer (5) and on (5);
+    the right answer is the weaker chain through the neutral Clerk (4, 4)."""
+    from tests.allies.factories import AllyAssessmentFactory
+
+    def actor(name, stance=None):
+        row = ActorFactory(coalition=coalition, name=name, kind=ActorKind.ORGANISATION)
+        if stance:
+            AllyAssessmentFactory(
+                actor=row,
+                stance=stance,
+                ally_kind="strategic",
+                assessed_on=datetime.date(2026, 1, 1),
+            )
+        return row
+
+    MembershipFactory(coalition=coalition, organisation=member_org)
+    landlord = actor("Landlord", "active_opposition")
+    developer = actor("Developer", "passive_ally")
+    clerk = actor("Clerk", "neutral")
+    mayor = actor("Mayor", "passive_opposition")
+    TieFactory(coalition=coalition, source=member_org, target=landlord, strength=5)
+    TieFactory(coalition=coalition, source=landlord, target=mayor, strength=5)
+    TieFactory(
+        coalition=coalition, source=member_org, target=developer, strength=5, kind="conflict"
+    )
+    TieFactory(coalition=coalition, source=developer, target=mayor, strength=5)
+    first = TieFactory(coalition=coalition, source=member_org, target=clerk, strength=4)
+    second = TieFactory(
+        coalition=coalition, source=clerk, target=mayor, strength=4, kind="communication"
+    )
+
+    response = client_for("organizer").get(url(coalition, "paths") + f"?to={mayor.pk}")
+    assert response.status_code == 200
+    (path,) = response.json()["paths"]
+    assert path["actors"] == [member_org.pk, clerk.pk, mayor.pk]
+    assert path["strength"] == 0.64
+    assert path["steps"] == [
+        {
+            "tie": first.pk,
+            "source": member_org.pk,
+            "target": clerk.pk,
+            "kind": first.kind,
+            "strength": 4,
+        },
+        {
+            "tie": second.pk,
+            "source": clerk.pk,
+            "target": mayor.pk,
+            "kind": "communication",
+            "strength": 4,
+        },
+    ]
+    assert path["neutrals"] == [clerk.pk]
