@@ -31,6 +31,7 @@ urlpatterns = [
             "coalitions.produce",
             "coalitions.activity",
             "coalitions.reports",
+            "coalitions.surveys",
         )
     ),
 ]
