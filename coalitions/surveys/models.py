@@ -205,6 +205,12 @@ class Collaboration(models.TextChoices):
     SUPPORT = "support", "Support and advice"
 
 
+class Review(models.TextChoices):
+    PENDING = "pending", "Waiting for review"
+    ACCEPTED = "accepted", "Accepted into the map"
+    REJECTED = "rejected", "Left out of the map"
+
+
 class RelationshipAnswer(models.Model):
     """One row of the relationship grid: the respondent's relationship with an actor of the
     map, or with someone not on it (``other_name``)."""
@@ -232,10 +238,24 @@ class RelationshipAnswer(models.Model):
         help_text="Someone the respondent would introduce this actor to.",
     )
     updated_at = models.DateTimeField(default=timezone.now)
+    # The weaver's review: nothing a respondent says enters the map before it is accepted.
+    review = models.CharField(max_length=10, choices=Review.choices, default=Review.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    # What it became: the tie the evidence is on, and the actor a name not on the map became
+    # (a new prospect, or an actor the weaver recognised).
+    tie = models.ForeignKey(
+        "networks.Tie", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    mapped_actor = models.ForeignKey(
+        "allies.Actor", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["respondent_id", "id"]
-        indexes = [models.Index(fields=["question", "actor"])]
+        indexes = [models.Index(fields=["question", "actor"]), models.Index(fields=["review"])]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(actor__isnull=False) & Q(other_name=""))
@@ -251,6 +271,9 @@ class RelationshipAnswer(models.Model):
                 condition=Q(strength__isnull=True)
                 | Q(strength__gte=STRENGTH_RANGE[0], strength__lte=STRENGTH_RANGE[1]),
                 name="surveys_relationship_strength_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(review__in=Review.values), name="surveys_relationship_review_valid"
             ),
         ]
 

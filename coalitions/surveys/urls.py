@@ -8,6 +8,11 @@ urlpatterns = [
     path(COALITION + "surveys/", views.survey_rounds, name="workflow-surveys"),
     path(COALITION + "surveys/<int:round_id>/", views.survey_round, name="workflow-survey"),
     path(
+        COALITION + "surveys/<int:round_id>/review/",
+        views.survey_review,
+        name="workflow-survey-review",
+    ),
+    path(
         COALITION + "surveys/<int:round_id>/answer/",
         views.survey_answer_signed_in,
         name="survey-answer-signed-in",

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from allies.models import Actor
 from coalitions import roles
 from coalitions.connect.models import Membership
-from coalitions.surveys import selectors, services
+from coalitions.surveys import review, selectors, services
 from coalitions.surveys.forms import QuestionForm, RespondentForm, RoundForm
 from coalitions.surveys.models import (
     Collaboration,
@@ -306,3 +306,60 @@ def _answer_page(request, respondent, *, sees_sensitive: bool, here: str):
         "kinds": QuestionKind,
     }
     return render(request, "coalitions/surveys/answer.html", context)
+
+
+# -- Review into the map --------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def survey_review(request, coalition_id: int, round_id: int):
+    """What the round's respondents reported, waiting for a weaver: accept all, or one by
+    one; reject what should stay out of the map."""
+    access = roles.require_workspace(request, coalition_id)
+    survey_round = selectors.round_for_weaver(access, round_id)
+    if survey_round is None:
+        raise Http404("No such survey round.")
+    if request.method == "POST":
+        same_as = {
+            int(key.removeprefix("same_as-")): _int_or_none(value)
+            for key, value in request.POST.items()
+            if key.startswith("same_as-") and key.removeprefix("same_as-").isdigit()
+        }
+        reject = _int_or_none(request.POST.get("reject"))
+        accept = request.POST.get("accept", "")
+        if reject:
+            done = attempt(
+                request,
+                lambda: review.review_reject(
+                    access=access, round_id=round_id, relationship_id=reject
+                ),
+            )
+            success = "Left out of the map."
+        else:
+            ids = None if accept == "all" else [_int_or_none(accept) or 0]
+            done = attempt(
+                request,
+                lambda: review.review_accept(
+                    access=access, round_id=round_id, relationship_ids=ids, same_as=same_as
+                ),
+            )
+            success = "Accepted into the map."
+        if done.refused is None:
+            messages.success(request, success)
+        return redirect("workflow-survey-review", coalition_id, round_id)
+    rows = list(review.pending_rows(survey_round))
+    candidates = review.prospect_candidates(access, rows)
+    for row in rows:
+        row.candidates = candidates.get(row.pk, [])
+        row.tie_exists = (
+            row.actor_id is not None
+            and review.existing_tie(access, row.respondent.actor_id, row.actor_id) is not None
+        )
+    context = {
+        "coalition": access.coalition,
+        "access": access,
+        "round": survey_round,
+        "rows": rows,
+    }
+    return render(request, "coalitions/surveys/review.html", context)
