@@ -29,6 +29,7 @@ urlpatterns = [
             "coalitions.produce",
             "coalitions.reports",
             "coalitions.stewardship",
+            "coalitions.surveys",
         )
     ),
 ]
