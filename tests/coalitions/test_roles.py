@@ -18,7 +18,8 @@ TABLE = {
     "organizer": set(P) - {P.ROLES_MANAGE, P.PRIVACY_MANAGE, P.EXPORT, P.ERASE, P.REPORTS_SHARE},
     "weaver": set(P)
     - {P.ROLES_MANAGE, P.PRIVACY_MANAGE, P.EXPORT, P.ERASE, P.SENSITIVE_VIEW, P.REPORTS_EDIT}
-    - {P.REPORTS_SHARE},
+    - {P.REPORTS_SHARE}
+    - {P.SURVEY_EXPORT},  # stewards and organizers export survey answers (#21)
     "member": {
         P.MAP_VIEW,
         P.MAP_EDIT,
