@@ -13,6 +13,11 @@ urlpatterns = [
         name="workflow-survey-review",
     ),
     path(
+        COALITION + "surveys/<int:round_id>/results/",
+        views.survey_results,
+        name="workflow-survey-results",
+    ),
+    path(
         COALITION + "surveys/<int:round_id>/answer/",
         views.survey_answer_signed_in,
         name="survey-answer-signed-in",

@@ -363,3 +363,35 @@ def survey_review(request, coalition_id: int, round_id: int):
         "rows": rows,
     }
     return render(request, "coalitions/surveys/review.html", context)
+
+
+@login_required
+def survey_results(request, coalition_id: int, round_id: int):
+    """Response rate, reciprocity, the network as reported against the map as drawn, and the
+    other questions' answers counted under the small-count rule."""
+    access = roles.require_workspace(request, coalition_id)
+    survey_round = selectors.round_for_weaver(access, round_id)
+    if survey_round is None:
+        raise Http404("No such survey round.")
+    results = selectors.round_results(access, survey_round)
+    names = results["names"]
+    reciprocity = results["reciprocity"]
+    context = {
+        "coalition": access.coalition,
+        "access": access,
+        "round": survey_round,
+        "results": results,
+        "rate": reciprocity.rate,
+        "mutual": [
+            (names.get(a, "?"), names.get(b, "?"), sa, sb)
+            for (a, b), (sa, sb) in reciprocity.mutual.items()
+        ],
+        "one_sided": [(names.get(a, "?"), names.get(b, "?")) for a, b in reciprocity.one_sided],
+        "only_reported": [
+            (names.get(a, "?"), names.get(b, "?")) for a, b in results["comparison"].only_reported
+        ],
+        "only_drawn": [
+            (names.get(a, "?"), names.get(b, "?")) for a, b in results["comparison"].only_drawn
+        ],
+    }
+    return render(request, "coalitions/surveys/results.html", context)
