@@ -13,6 +13,13 @@ class RoundForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown to respondents above the questions and in the email.",
     )
+    reminder_every_days = forms.IntegerField(
+        min_value=0,
+        max_value=60,
+        initial=3,
+        label="Remind every (days)",
+        help_text="Respondents who have not answered get a reminder; 0: never.",
+    )
     template = forms.ChoiceField(choices=TEMPLATE_CHOICES, required=False, initial="classic")
 
 

@@ -30,6 +30,10 @@ class SurveyRound(models.Model):
     message = models.TextField(blank=True, help_text="Shown to respondents above the questions.")
     opens_on = models.DateField()
     closes_on = models.DateField(help_text="Links work until the end of this day.")
+    reminder_every_days = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="Remind respondents who have not answered every this many days (0: never).",
+    )
     status = models.CharField(max_length=10, choices=RoundStatus.choices, default=RoundStatus.DRAFT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -35,6 +35,7 @@ from weft.tokens import new_token, token_hash
 from weft.vocabulary import ActorKind, ContactKind
 
 MAX_CHOICES = 30
+MAX_REMINDER_DAYS = 60
 
 
 def _round_for_edit(access: Access, round_id: int, *, lock: bool = True) -> SurveyRound:
@@ -70,6 +71,7 @@ def round_create(
     closes_on: datetime.date,
     message: str = "",
     template: str = "",
+    reminder_every_days: int = 3,
 ) -> SurveyRound:
     """A draft round; with ``template``, the template's questions."""
     access.require(Permission.WORKFLOW_EDIT)
@@ -80,6 +82,10 @@ def round_create(
         raise ApplicationError("Choose the day the round opens.", field="opens_on")
     if closes_on is None or closes_on < opens_on:
         raise ApplicationError("The round closes on or after the day it opens.", field="closes_on")
+    if not 0 <= (reminder_every_days or 0) <= MAX_REMINDER_DAYS:
+        raise ApplicationError(
+            f"Remind every 0 to {MAX_REMINDER_DAYS} days.", field="reminder_every_days"
+        )
     if template and template not in TEMPLATES:
         raise ApplicationError("Choose a template Weft ships.", field="template")
     survey_round = SurveyRound.objects.create(
@@ -88,6 +94,7 @@ def round_create(
         message=message or "",
         opens_on=opens_on,
         closes_on=closes_on,
+        reminder_every_days=reminder_every_days or 0,
         created_by=access.user,
     )
     for position, question in enumerate(TEMPLATES[template]["questions"] if template else ()):
@@ -554,3 +561,50 @@ def respondent_submit(*, respondent_id: int) -> SurveyRespondent:
     respondent.started_at = respondent.started_at or now
     respondent.save(update_fields=["submitted_at", "started_at"])
     return respondent
+
+
+# -- Reminders ------------------------------------------------------------------------------
+
+
+def reminders_due(now=None, *, respondent_id: int | None = None) -> list[int]:
+    """Respondents of open rounds who have not sent their answers, have a working link and an
+    address, and were last written to (link or reminder) at least the round's interval ago."""
+    now = now or timezone.now()
+    due = []
+    rows = SurveyRespondent.objects.filter(
+        round__status=RoundStatus.OPEN,
+        round__reminder_every_days__gt=0,
+        round__closes_on__gte=timezone.localdate(now),
+        submitted_at__isnull=True,
+        link_revoked_at__isnull=True,
+        token_hash__isnull=False,
+    ).exclude(email="")
+    if respondent_id is not None:
+        rows = rows.filter(pk=respondent_id)
+    for pk, every, sent, reminded in rows.values_list(
+        "pk", "round__reminder_every_days", "link_sent_at", "reminded_at"
+    ):
+        last = max(t for t in (sent, reminded) if t is not None) if (sent or reminded) else None
+        if last is None or last + datetime.timedelta(days=every) <= now:
+            due.append(pk)
+    return due
+
+
+@transaction.atomic
+def respondent_remind(*, respondent_id: int, now=None) -> bool:
+    """Email one respondent a reminder with a fresh link (only the hash of the first was
+    kept, so the reminder carries a new one; the answers saved so far stay). Claimed with a
+    conditional update, so two workers never send the same reminder. True if sent."""
+    now = now or timezone.now()
+    if not reminders_due(now, respondent_id=respondent_id):
+        return False
+    respondent = SurveyRespondent.objects.select_related("round__coalition").get(pk=respondent_id)
+    claimed = SurveyRespondent.objects.filter(
+        pk=respondent_id, reminded_at=respondent.reminded_at, submitted_at__isnull=True
+    ).update(reminded_at=now, reminder_count=respondent.reminder_count + 1)
+    if not claimed:
+        return False
+    token, hashed = new_token()
+    SurveyRespondent.objects.filter(pk=respondent_id).update(token_hash=hashed)
+    _send_link(respondent, token, reminder=True)
+    return True

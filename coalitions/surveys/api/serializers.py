@@ -29,6 +29,7 @@ class SurveyRoundSerializer(serializers.ModelSerializer):
             "message",
             "opens_on",
             "closes_on",
+            "reminder_every_days",
             "status",
             "template",
             "created_at",
