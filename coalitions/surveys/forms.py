@@ -14,6 +14,7 @@ class RoundForm(forms.Form):
         help_text="Shown to respondents above the questions and in the email.",
     )
     reminder_every_days = forms.IntegerField(
+        required=False,
         min_value=0,
         max_value=60,
         initial=3,

@@ -71,7 +71,7 @@ def round_create(
     closes_on: datetime.date,
     message: str = "",
     template: str = "",
-    reminder_every_days: int = 3,
+    reminder_every_days: int | None = 3,
 ) -> SurveyRound:
     """A draft round; with ``template``, the template's questions."""
     access.require(Permission.WORKFLOW_EDIT)
@@ -82,7 +82,8 @@ def round_create(
         raise ApplicationError("Choose the day the round opens.", field="opens_on")
     if closes_on is None or closes_on < opens_on:
         raise ApplicationError("The round closes on or after the day it opens.", field="closes_on")
-    if not 0 <= (reminder_every_days or 0) <= MAX_REMINDER_DAYS:
+    reminder_every_days = 3 if reminder_every_days is None else reminder_every_days
+    if not 0 <= reminder_every_days <= MAX_REMINDER_DAYS:
         raise ApplicationError(
             f"Remind every 0 to {MAX_REMINDER_DAYS} days.", field="reminder_every_days"
         )

@@ -242,3 +242,20 @@ def test_a_member_never_sees_the_round_s_answers(client_for, coalition, open_rou
         client.get(reverse("workflow-survey", args=[coalition.pk, open_round.pk])).status_code
         == 403
     )
+
+
+def test_the_answers_of_an_erased_respondent_are_erased_with_them(
+    open_round, weaver_access, people, members
+):
+    from allies.services.actors import actor_delete
+    from coalitions.surveys.models import SurveyRespondent
+
+    respondent = respondent_add(
+        access=weaver_access, round_id=open_round.pk, person_id=people[0].pk
+    )
+    relationship_save(
+        respondent_id=respondent.pk, question_id=grid(open_round).pk, actor_id=members[0].pk
+    )
+    actor_delete(access=weaver_access, actor=people[0], expected_version=people[0].version)
+    assert not SurveyRespondent.objects.filter(pk=respondent.pk).exists()
+    assert not RelationshipAnswer.objects.exists()
