@@ -6,7 +6,16 @@ class CoalitionsConfig(FeaturePackagesConfig):
 
     default = True
     name = "coalitions"
-    feature_packages = ("stewardship", "connect", "align", "produce", "reports", "activity", "home")
+    feature_packages = (
+        "stewardship",
+        "connect",
+        "align",
+        "produce",
+        "reports",
+        "activity",
+        "home",
+        "surveys",
+    )
 
     def ready(self):
         super().ready()

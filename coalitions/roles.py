@@ -41,6 +41,8 @@ class Permission(StrEnum):
     AUDIT_VIEW = "audit_view"  # the audit log, on its page, as CSV and in the API
     PRIVACY_MANAGE = "privacy_manage"
     EXPORT = "export"
+    # A survey round's answers as CSV (issue 21): who said what about whom.
+    SURVEY_EXPORT = "survey_export"
     ERASE = "erase"
 
 
@@ -73,6 +75,7 @@ GRANTS: dict[Permission, frozenset[RoleName]] = {
     Permission.AUDIT_VIEW: frozenset({STEWARD}),
     Permission.PRIVACY_MANAGE: frozenset({STEWARD}),
     Permission.EXPORT: frozenset({STEWARD}),
+    Permission.SURVEY_EXPORT: frozenset({STEWARD, ORGANIZER}),
     Permission.ERASE: frozenset({STEWARD}),
 }
 

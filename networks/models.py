@@ -206,8 +206,14 @@ class Suggestion(models.Model):
     """Something a weaver could do, found by a metric run: introduce ``actor`` to ``other``,
     bridge two communities, bring a peripheral member in, tend a weakening relationship."""
 
+    # None for a suggestion that came from elsewhere than a run: a member's "would introduce"
+    # answer in a relationship survey (coalitions/surveys/).
     run = models.ForeignKey(
-        "networks.MetricRun", on_delete=models.CASCADE, related_name="suggestions"
+        "networks.MetricRun",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="suggestions",
     )
     coalition = models.ForeignKey(
         "coalitions.Coalition", on_delete=models.CASCADE, related_name="suggestions"

@@ -250,7 +250,32 @@ def populate(user, suffix: str) -> dict:
         coalition=coalition, kept=org, merged_actor_id=10**6, merged_name=f"one {suffix}"
     )
     SavedViewFactory(coalition=coalition, name=f"view {suffix}", created_by=user)
+    _survey_rows(coalition, org, person, official, today)
     return {"coalition": coalition, "contact": contact, "signature": signature}
+
+
+def _survey_rows(coalition, org, person, official, today) -> None:
+    """A relationship survey round with one row of each of its models (#21)."""
+    from coalitions.surveys.models import (
+        RelationshipAnswer,
+        SurveyAnswer,
+        SurveyQuestion,
+        SurveyRespondent,
+        SurveyRound,
+    )
+
+    survey_round = SurveyRound.objects.create(
+        coalition=coalition, title="Mapping", opens_on=today, closes_on=today
+    )
+    grid = SurveyQuestion.objects.create(round=survey_round, kind="relationship_grid", text="Who?")
+    text = SurveyQuestion.objects.create(round=survey_round, kind="free_text", text="Missing?")
+    respondent = SurveyRespondent.objects.create(
+        round=survey_round, organisation=org, person=person
+    )
+    SurveyAnswer.objects.create(respondent=respondent, question=text, text="Faith groups")
+    RelationshipAnswer.objects.create(
+        respondent=respondent, question=grid, actor=official, strength=3
+    )
 
 
 @pytest.fixture

@@ -14,7 +14,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from coalitions.models import AuditEntry, Role
+from coalitions.roles import access_for
 from coalitions.stewardship.models import Invitation
+from coalitions.surveys.services import (
+    answer_save,
+    relationship_save,
+    respondent_add,
+    round_create,
+    round_open,
+)
 from networks.models import InteractionParticipant
 from tests.allies.factories import (
     ActorFactory,
@@ -192,6 +200,22 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "api-position": {"PUT": EDITORS},  # members: their own organisation only
     "saved-views-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
     "saved-views-detail": CRUD_FOR_EDITORS,
+    # Relationship surveys (#21): the workspace drafts, opens and closes rounds; answers are
+    # read by the workspace, and by a member for their own organisation only; stewards and
+    # organizers export a round's answers.
+    "survey-rounds-list": {"GET": EDITORS, "POST": EDITORS},
+    "survey-rounds-detail": {"GET": EDITORS},
+    "survey-rounds-open": {"POST": EDITORS},
+    "survey-rounds-close": {"POST": EDITORS},
+    "survey-rounds-export": {"GET": REPORT_EDITORS},
+    "survey-questions-list": {"GET": EDITORS, "POST": EDITORS},
+    "survey-questions-detail": {"GET": EDITORS, "DELETE": EDITORS},
+    "survey-respondents-list": {"GET": EDITORS, "POST": EDITORS},
+    "survey-respondents-detail": {"GET": EDITORS, "DELETE": EDITORS},
+    "survey-answers-list": {"GET": MAP_VIEWERS},
+    "survey-answers-detail": {"GET": MAP_VIEWERS},
+    "survey-relationships-list": {"GET": MAP_VIEWERS},
+    "survey-relationships-detail": {"GET": MAP_VIEWERS},
 }
 
 
@@ -391,6 +415,7 @@ def world(coalition, personas, member_org):
         ),
         "audit": AuditEntry.objects.filter(coalition=coalition).first(),
     }
+    rows.update(_survey_rows(coalition, personas, first, person, member_org, today))
     first_history = {
         "actors": first.history.earliest("history_date").history_id,
         "ties": tie.history.earliest("history_date").history_id,
@@ -410,6 +435,39 @@ def world(coalition, personas, member_org):
         "member_org": member_org,
         "closed_proposal": closed_proposal,
         "statement": statement,
+        "open_round": rows["open_round"],
+    }
+
+
+def _survey_rows(coalition, personas, first, person, member_org, today) -> dict:
+    """A draft round (a question, a respondent) and an open one the member's organisation
+    answered, through the services."""
+    access = access_for(personas["weaver"], coalition.pk)
+    week = datetime.timedelta(days=7)
+    draft = round_create(
+        access=access, title="Spring", opens_on=today, closes_on=today + week, template="classic"
+    )
+    respondent = respondent_add(access=access, round_id=draft.pk, person_id=person.pk)
+    opened = round_create(
+        access=access, title="Winter", opens_on=today, closes_on=today + week, template="classic"
+    )
+    answering = respondent_add(access=access, round_id=opened.pk, organisation_id=member_org.pk)
+    round_open(access=access, round_id=opened.pk)
+    questions = {q.kind: q for q in opened.questions.all()}
+    return {
+        "survey-rounds": draft,
+        "survey-questions": draft.questions.first(),
+        "survey-respondents": respondent,
+        "open_round": opened,
+        "survey-relationships": relationship_save(
+            respondent_id=answering.pk,
+            question_id=questions["relationship_grid"].pk,
+            actor_id=first.pk,
+            strength=4,
+        ),
+        "survey-answers": answer_save(
+            respondent_id=answering.pk, question_id=questions["free_text"].pk, text="Faith groups"
+        ),
     }
 
 
@@ -431,6 +489,9 @@ DETAIL_ROUTES = (
     "-relationships",
     "metric-runs-suggestions",
     "-designees",
+    "-open",
+    "-close",
+    "-export",
 )
 
 
@@ -448,6 +509,8 @@ def route_kwargs(route: str, method: str, world, coalition) -> dict:
         kwargs["pk"] = world["draft_report"].pk
     if route == "proposals-decide":
         kwargs["pk"] = world["closed_proposal"].pk
+    if route == "survey-rounds-close":
+        kwargs["pk"] = world["open_round"].pk
     if route.endswith("-restore"):
         kwargs["history_id"] = world["first_history"][resource]
     return kwargs
@@ -545,6 +608,25 @@ def request_bodies(world, coalition) -> dict:
         "suggestions-accept": {},
         "suggestions-dismiss": {"reason": "They already work together"},
         "saved-views": {"name": "Neutrals", "filters": {"stance": ["neutral"]}},
+        "survey-rounds": {
+            "title": "Autumn mapping",
+            "opens_on": str(today),
+            "closes_on": str(today + week),
+            "template": "classic",
+        },
+        "survey-rounds-open": {},
+        "survey-rounds-close": {},
+        "survey-questions": {
+            "round": world["rows"]["survey-rounds"].pk,
+            "kind": "single_choice",
+            "text": "How involved are you?",
+            "choices": ["Leading", "Watching"],
+        },
+        "survey-respondents": {
+            "round": world["rows"]["survey-rounds"].pk,
+            "person": world["designee"].pk,
+            "email": "ana@example.org",
+        },
     }
 
 

@@ -34,6 +34,7 @@ urlpatterns = [
             "coalitions.produce",
             "coalitions.reports",
             "coalitions.stewardship",
+            "coalitions.surveys",
         )
     ),
 ]

@@ -272,6 +272,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": WEFT_REAP_SECONDS * 2},
     },
 }
+# -- Relationship surveys (issue 21): reminders to respondents who have not answered yet, at
+# each round's chosen interval; the beat looks for those due every hour.
+CELERY_BEAT_SCHEDULE["survey-reminders"] = {
+    "task": "coalitions.survey_reminders",
+    "schedule": crontab(minute=41),
+}
 # Edits within this many seconds of the first are computed together, in one metric run.
 WEFT_METRICS_DEBOUNCE_SECONDS = envint("METRICS_DEBOUNCE_SECONDS", 60)
 # Actors and ties added or deleted within this many seconds of the first get one layout run.

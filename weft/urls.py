@@ -33,6 +33,7 @@ urlpatterns = [
             "coalitions.produce",
             "coalitions.activity",
             "coalitions.reports",
+            "coalitions.surveys",
         )
     ),
 ]

@@ -129,6 +129,8 @@ class InteractionKind(Choices):
     WORKING_GROUP_SESSION = "working_group_session", "Working-group session"
     CO_ATTENDED_EVENT = "co_attended_event", "Co-attended event"
     COMMUNICATION = "communication", "Communication"
+    # A relationship a respondent reported in a survey round, accepted by a weaver (issue 21).
+    SURVEY_REPORT = "survey_report", "Reported in a relationship survey"
 
 
 class CoalitionPhase(Choices):

@@ -49,6 +49,7 @@ JOINT_ACTION = "joint_action"
 WORKING_GROUP_SESSION = "working_group_session"
 CO_ATTENDED_EVENT = "co_attended_event"
 COMMUNICATION = "communication"
+SURVEY_REPORT = "survey_report"
 
 # Default evidence weight per interaction kind (issue 6): a one-to-one relational meeting is the
 # strongest evidence of a relationship, a message the weakest.
@@ -59,6 +60,9 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
         WORKING_GROUP_SESSION: 0.5,
         CO_ATTENDED_EVENT: 0.3,
         COMMUNICATION: 0.2,
+        # A relationship a member reported in a survey (issue 21): first-hand, but one side's
+        # word, so weaker than a meeting both attended and stronger than a co-attended event.
+        SURVEY_REPORT: 0.6,
     }
 )
 DEFAULT_HALF_LIFE_DAYS = 180.0

@@ -20,7 +20,8 @@ TABLE = {
     "weaver": set(P)
     - {P.ROLES_MANAGE, P.AUDIT_VIEW, P.PRIVACY_MANAGE, P.EXPORT, P.ERASE, P.SENSITIVE_VIEW}
     - {P.REPORTS_EDIT}
-    - {P.REPORTS_SHARE},
+    - {P.REPORTS_SHARE}
+    - {P.SURVEY_EXPORT},  # stewards and organizers export survey answers (#21)
     "member": {
         P.MAP_VIEW,
         P.MAP_EDIT,

@@ -1,0 +1,149 @@
+"""Reads of relationship surveys, shared by pages, the API and tasks."""
+
+from collections import Counter
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from allies.models import Actor
+from coalitions.roles import Access, Permission
+from coalitions.surveys import figures
+from coalitions.surveys.models import (
+    QuestionKind,
+    RelationshipAnswer,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyRespondent,
+    SurveyRound,
+)
+from networks.models import Tie
+from weft.tokens import token_hash
+
+
+def rounds(access: Access) -> QuerySet:
+    """The coalition's rounds with their counts of respondents and of answers sent."""
+    return SurveyRound.objects.filter(coalition=access.coalition).annotate(
+        respondent_count=Count("respondents", distinct=True),
+        answered_count=Count(
+            "respondents", filter=Q(respondents__submitted_at__isnull=False), distinct=True
+        ),
+    )
+
+
+def round_for_weaver(access: Access, round_id: int) -> SurveyRound | None:
+    access.require(Permission.WORKFLOW_EDIT)
+    return (
+        SurveyRound.objects.filter(coalition=access.coalition, pk=round_id)
+        .prefetch_related(
+            Prefetch("questions", queryset=SurveyQuestion.objects.order_by("position", "id")),
+            Prefetch(
+                "respondents",
+                queryset=SurveyRespondent.objects.select_related("organisation", "person"),
+            ),
+        )
+        .first()
+    )
+
+
+def respondent_by_link_hash(hashed: str) -> SurveyRespondent | None:
+    if not hashed:
+        return None
+    return (
+        SurveyRespondent.objects.select_related("round__coalition", "organisation", "person")
+        .filter(token_hash=hashed)
+        .first()
+    )
+
+
+def link_hash(token: str) -> str:
+    return token_hash(token)
+
+
+def respondent_for_user(access: Access, round_id: int) -> SurveyRespondent | None:
+    """The respondent a signed-in user answers as: the person they are on the map, or the
+    organisation they speak for as its designee."""
+    if access.person_id is None:
+        return None
+    rows = SurveyRespondent.objects.select_related(
+        "round__coalition", "organisation", "person"
+    ).filter(round_id=round_id, round__coalition=access.coalition, person_id=access.person_id)
+    return rows.first()
+
+
+def open_rounds_for_user(access: Access) -> QuerySet:
+    """Rounds the signed-in user is a respondent of (for the home page)."""
+    if access.person_id is None:
+        return SurveyRespondent.objects.none()
+    return SurveyRespondent.objects.select_related("round").filter(
+        round__coalition=access.coalition, person_id=access.person_id, round__status="open"
+    )
+
+
+def relationship_rows(respondent: SurveyRespondent, question: SurveyQuestion) -> QuerySet:
+    return (
+        RelationshipAnswer.objects.filter(respondent=respondent, question=question)
+        .select_related("actor", "introduce_to")
+        .order_by("id")
+    )
+
+
+def round_results(access: Access, survey_round: SurveyRound) -> dict:
+    """Everything the results page shows, from answers that were sent (a few queries)."""
+    respondents = list(survey_round.respondents.all())
+    sent = [r for r in respondents if r.submitted_at is not None]
+    answered = {r.actor_id for r in sent}
+    rows = RelationshipAnswer.objects.filter(
+        respondent__round=survey_round,
+        respondent__submitted_at__isnull=False,
+        actor__isnull=False,
+    ).select_related("respondent")
+    if not access.sees_sensitive:
+        rows = rows.exclude(actor__is_sensitive=True)
+    reports = [(row.respondent.actor_id, row.actor_id, row.strength) for row in rows]
+    reciprocity = figures.reciprocity(reports, answered)
+    ties = Tie.objects.filter(coalition=access.coalition).current(timezone.localdate())
+    if not access.sees_sensitive:
+        ties = ties.filter(is_sensitive=False)
+    comparison = figures.reported_against_drawn(
+        [(a, b) for a, b, _ in reports], ties.values_list("source_id", "target_id"), answered
+    )
+    names = dict(
+        Actor.objects.filter(coalition=access.coalition)
+        .visible(include_sensitive=access.sees_sensitive)
+        .values_list("pk", "name")
+    )
+    threshold = access.coalition.reports_small_count_threshold
+    tallies = []
+    answers = SurveyAnswer.objects.filter(
+        respondent__round=survey_round, respondent__submitted_at__isnull=False
+    )
+    for question in survey_round.questions.exclude(
+        kind__in=[QuestionKind.RELATIONSHIP_GRID, QuestionKind.FREE_TEXT]
+    ):
+        counts: Counter = Counter()
+        for answer in answers:
+            if answer.question_id != question.pk:
+                continue
+            for choice in answer.choices:
+                counts[choice] += 1
+            if answer.scale:
+                counts[str(answer.scale)] += 1
+        options = question.choices or [str(n) for n in range(1, 6)]
+        tallies.append(
+            {
+                "question": question,
+                "counts": [(o, figures.small_count(counts[o], threshold)) for o in options],
+            }
+        )
+    return {
+        "respondent_count": len(respondents),
+        "answered_count": len(sent),
+        "over_time": figures.response_over_time(
+            [r.submitted_at.date() for r in sent], len(respondents)
+        ),
+        "reciprocity": reciprocity,
+        "comparison": comparison,
+        "names": names,
+        "tallies": tallies,
+        "threshold": threshold,
+    }
