@@ -197,6 +197,7 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "api-merge-preview": {"POST": {"steward", "organizer"}},
     "api-merge-undo": {"POST": {"steward", "organizer"}},
     "api-paths": {"GET": MAP_VIEWERS},
+    "api-map-colours": {"GET": MAP_VIEWERS},
     "api-position": {"PUT": EDITORS},  # members: their own organisation only
     "saved-views-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
     "saved-views-detail": CRUD_FOR_EDITORS,
@@ -653,6 +654,8 @@ def request_for(route: str, method: str, world, coalition):
         return reverse(route, kwargs=kwargs), {"withdrawn": True}
     if route == "api-paths":
         return reverse(route, kwargs=kwargs) + f"?to={world['second'].pk}", {}
+    if route == "api-map-colours":
+        return reverse(route, kwargs=kwargs) + "?by=community", {}
     if route == "api-position":
         kwargs["actor_id"] = world["first"].pk
         return reverse(route, kwargs=kwargs), {"x": 10.5, "y": -3.0}

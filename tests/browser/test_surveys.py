@@ -104,7 +104,7 @@ def test_members_map_themselves(
     inputs = metric_input(coalition.pk)
     strengths = relationship_strengths(
         inputs.interactions,
-        [((s, t), w) for s, t, w, _ in inputs.ties],
+        [((s, t), w) for s, t, w, *_ in inputs.ties],
         timezone.localdate(),
         StrengthSettings.from_overrides(inputs.strength_settings),
     )

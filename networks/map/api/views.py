@@ -248,6 +248,15 @@ class ColoursQuerySerializer(serializers.Serializer):
     )
 
 
+class ColoursSerializer(serializers.Serializer):
+    by = serializers.CharField(help_text="What the map is coloured by, as asked.")
+    title = serializers.CharField(help_text="The legend's title.")
+    values = serializers.DictField(
+        child=serializers.CharField(),
+        help_text="Each actor's value by actor id; actors without a value are absent.",
+    )
+
+
 class ColoursView(APIView):
     """What each actor is by something the map payload does not carry (its community in the
     latest metric run, its member phase, working group, tag or a custom field), for colouring
@@ -255,6 +264,7 @@ class ColoursView(APIView):
 
     @extend_schema(
         parameters=[ColoursQuerySerializer],
+        responses=ColoursSerializer,
         summary="Colour the map by community, phase, working group, tag or a custom field",
     )
     def get(self, request, coalition_id):

@@ -49,7 +49,7 @@ def strengths(coalition):
     inputs = metric_input(coalition.pk)
     return relationship_strengths(
         inputs.interactions,
-        [((s, t), strength) for s, t, strength, _ in inputs.ties],
+        [((s, t), strength) for s, t, strength, *_ in inputs.ties],
         timezone.localdate(),
         StrengthSettings.from_overrides(inputs.strength_settings),
     )
