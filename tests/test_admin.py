@@ -23,6 +23,7 @@ from coalitions.models import AuditEntry
 from coalitions.reports.models import Report, ShareLink
 from coalitions.services import coalition_create
 from coalitions.stewardship.models import Invitation
+from networks.map.models import LayoutRun
 from networks.metrics.models import ActorMetric, MetricRun, RelationshipMetric
 from networks.metrics.services import metric_run_execute, metric_run_request
 from networks.models import Suggestion
@@ -83,6 +84,7 @@ READ_ONLY = {
     Report,
     ShareLink,
     Invitation,
+    LayoutRun,
 }
 
 REGISTERED = sorted(
@@ -250,6 +252,9 @@ def populate(user, suffix: str) -> dict:
         coalition=coalition, kept=org, merged_actor_id=10**6, merged_name=f"one {suffix}"
     )
     SavedViewFactory(coalition=coalition, name=f"view {suffix}", created_by=user)
+    LayoutRun.objects.create(
+        coalition=coalition, started_at=now, finished_at=now, actors=3, moved=3, seconds=0.1
+    )
     _survey_rows(coalition, org, person, official, today)
     return {"coalition": coalition, "contact": contact, "signature": signature}
 

@@ -376,6 +376,9 @@ function createRenderer(curved) {
       labelRenderedSizeThreshold: 0,
       enableNodeDrag: config.canEdit,
       stagePadding: 40,
+      // Picking at full resolution: at half (sigma's default) a 4 px actor is often missing
+      // from the picking buffer and a click on it lands on the stage (seen on 1,000 actors).
+      pickingDownSizingRatio: 1,
     },
   });
   if (large) followCameraWithLastFrame(renderer);
