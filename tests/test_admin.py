@@ -23,6 +23,7 @@ from coalitions.models import AuditEntry
 from coalitions.reports.models import Report, ShareLink
 from coalitions.services import coalition_create
 from coalitions.stewardship.models import Invitation
+from networks.map.models import StoryLink
 from networks.metrics.models import ActorMetric, MetricRun, RelationshipMetric
 from networks.metrics.services import metric_run_execute, metric_run_request
 from networks.models import Suggestion
@@ -68,6 +69,8 @@ from tests.networks.factories import (
     InteractionFactory,
     InteractionParticipantFactory,
     SavedViewFactory,
+    StoryFactory,
+    StoryLinkFactory,
     SuggestionFactory,
     TieFactory,
 )
@@ -83,6 +86,7 @@ READ_ONLY = {
     Report,
     ShareLink,
     Invitation,
+    StoryLink,
 }
 
 REGISTERED = sorted(
@@ -250,6 +254,8 @@ def populate(user, suffix: str) -> dict:
         coalition=coalition, kept=org, merged_actor_id=10**6, merged_name=f"one {suffix}"
     )
     SavedViewFactory(coalition=coalition, name=f"view {suffix}", created_by=user)
+    story = StoryFactory(coalition=coalition, title=f"story {suffix}", created_by=user)
+    StoryLinkFactory(story=story, token_hash=f"{suffix:0>63}s"[-64:])
     _survey_rows(coalition, org, person, official, today)
     return {"coalition": coalition, "contact": contact, "signature": signature}
 
