@@ -58,6 +58,7 @@ def map_page(request, coalition_id: int):
         # Members see the map read-only (DESIGN.md: they edit their own organisation only,
         # which the API enforces; the map page offers no edit controls to them).
         "can_edit": access.can(Permission.MAP_EDIT_ALL),
+        "can_share": access.can(Permission.REPORTS_SHARE),
         "has_metrics": MetricRun.objects.filter(
             coalition=access.coalition, status=MetricRunStatus.SUCCEEDED
         ).exists(),
