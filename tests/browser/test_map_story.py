@@ -56,6 +56,21 @@ def test_a_story_of_three_steps_plays_forward_and_back(browser_page, sign_in, ne
     add_step(page, "**Who decides**: the mayor")
 
     story = Story.objects.get(title="How we reach the mayor")
+    # Reorder (and back), and edit a caption, on the page.
+    page.click("button[aria-label='Move step 2 up']")
+    page.wait_for_selector("#story-steps li:first-child .story-step-caption:text-is('Our allies')")
+    story.refresh_from_db()
+    assert [step["caption"] for step in story.steps][:2] == [
+        "Our allies",
+        "All of us, and those we want to move",
+    ]
+    page.click("button[aria-label='Move step 1 down']")
+    page.wait_for_selector("#story-steps li:nth-child(2) .story-step-caption:text-is('Our allies')")
+    page.click("button[aria-label='Edit the caption of step 1']")
+    page.fill("#story-step-caption-0", "All of us")
+    page.click("#story-steps button:text-is('Save caption')")
+    page.wait_for_selector("#story-steps li:first-child .story-step-caption:text-is('All of us')")
+    story.refresh_from_db()
     assert [step["caption"] for step in story.steps][1] == "Our allies"
     assert story.steps[1]["filters"] == {"stance": ["active_ally"]}
     assert story.steps[2]["layout"] == "power"
@@ -72,6 +87,7 @@ def test_a_story_of_three_steps_plays_forward_and_back(browser_page, sign_in, ne
     assert page.text_content("#story-counter") == "Step 1 of 3"
     assert "Quiet Informant" in map_names(page)  # an organizer sees the sensitive
     assert page.is_disabled("#story-back")
+    assert page.is_visible("#story-player #map-legend")  # the legend plays along
 
     page.click("#story-next")
     wait_step(page, 2)
@@ -95,7 +111,7 @@ def test_a_story_of_three_steps_plays_forward_and_back(browser_page, sign_in, ne
 
     page.keyboard.press("Escape")
     page.wait_for_selector("#story-player", state="hidden")
-    assert page.is_visible("#map-tools")
+    assert page.is_visible("#map-tools #map-legend")
     assert page.js_errors == []
 
 

@@ -81,6 +81,10 @@ export function setupStories(ctx) {
 
   // -- Playing ---------------------------------------------------------------------------------
 
+  // The legend goes with the player while a story plays (the tools it lives in are hidden).
+  const legend = document.getElementById("map-legend");
+  const legendHome = legend ? { parent: legend.parentNode, next: legend.nextSibling } : null;
+
   async function play(data) {
     if (!data.steps.length) {
       showAlert("This story has no steps yet.");
@@ -91,6 +95,7 @@ export function setupStories(ctx) {
     document.getElementById("story-player-title").textContent = data.title;
     app.classList.add("story-playing");
     player.hidden = false;
+    if (legend) player.append(legend);
     app.dataset.storyPlaying = "true";
     try {
       if (!shared && app.requestFullscreen && !document.fullscreenElement) await app.requestFullscreen();
@@ -106,6 +111,7 @@ export function setupStories(ctx) {
     playing = false;
     app.classList.remove("story-playing");
     player.hidden = true;
+    if (legend) legendHome.parent.insertBefore(legend, legendHome.next);
     app.dataset.storyPlaying = "false";
     if (document.fullscreenElement) await document.exitFullscreen().catch(() => {});
     resize();
