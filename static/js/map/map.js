@@ -1255,10 +1255,18 @@ window.weftMap = {
         showAlert,
         clearAlert,
         filterForm,
-        controls: { sizeBy, layout: layoutSelect, colourBy, hulls: hullsToggle, inferred: document.getElementById("f-inferred") },
+        controls: {
+          sizeBy,
+          layout: layoutSelect,
+          colourBy,
+          hulls: hullsToggle,
+          inferred: document.getElementById("f-inferred"),
+          neighbourhood: neighbourhoodSelect,
+        },
         loadMap,
         camera: () => renderer.getCamera(),
         setHighlight,
+        select,
         resize: () => {
           renderer?.resize();
           renderer?.refresh();

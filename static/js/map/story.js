@@ -8,7 +8,7 @@
 const SHARED_COLOURS = new Set(["stance", "kind", "ally_kind", "community", "phase", "working_group"]);
 
 export function setupStories(ctx) {
-  const { app, api, graph, describeError, showAlert, clearAlert, filterForm, controls, loadMap, camera, setHighlight, resize } = ctx;
+  const { app, api, graph, describeError, showAlert, clearAlert, filterForm, controls, loadMap, camera, setHighlight, select: selectActor, resize } = ctx;
   const shared = app.dataset.shared === "true";
   const canEdit = app.dataset.canEdit === "true";
   const player = document.getElementById("story-player");
@@ -52,6 +52,8 @@ export function setupStories(ctx) {
     controls.sizeBy.value = step.size_by || "influence";
     controls.layout.value = step.layout || "force";
     controls.colourBy.value = colourFor(step);
+    if (controls.neighbourhood) controls.neighbourhood.value = "0"; // the whole map, as saved
+    selectActor(null); // a step's own highlights, not the actor last clicked
     setHighlight([], []);
     await loadMap({ keepCamera: false });
     if (step.camera && step.camera.ratio) camera().setState({ angle: 0, ...step.camera });
