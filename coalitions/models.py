@@ -171,6 +171,10 @@ class AuditAction(models.TextChoices):
     INVITATION_SENT = "invitation_sent", "Invitation sent"
     INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
     INVITATION_REVOKED = "invitation_revoked", "Invitation revoked"
+    STORY_LINK_CREATED = "story_link_created", "Story share link created"
+    STORY_LINK_REVOKED = "story_link_revoked", "Story share link revoked"
+    STORY_LINK_OPENED = "story_link_opened", "Story opened through a share link"
+    STORY_LINK_REFUSED = "story_link_refused", "Expired or revoked story link refused"
 
 
 class AuditEntry(models.Model):

@@ -23,7 +23,7 @@ from coalitions.models import AuditEntry
 from coalitions.reports.models import Report, ShareLink
 from coalitions.services import coalition_create
 from coalitions.stewardship.models import Invitation
-from networks.map.models import LayoutRun
+from networks.map.models import LayoutRun, StoryLink
 from networks.metrics.models import ActorMetric, MetricRun, RelationshipMetric
 from networks.metrics.services import metric_run_execute, metric_run_request
 from networks.models import Suggestion
@@ -69,6 +69,8 @@ from tests.networks.factories import (
     InteractionFactory,
     InteractionParticipantFactory,
     SavedViewFactory,
+    StoryFactory,
+    StoryLinkFactory,
     SuggestionFactory,
     TieFactory,
 )
@@ -85,6 +87,7 @@ READ_ONLY = {
     ShareLink,
     Invitation,
     LayoutRun,
+    StoryLink,
 }
 
 REGISTERED = sorted(
@@ -255,6 +258,8 @@ def populate(user, suffix: str) -> dict:
     LayoutRun.objects.create(
         coalition=coalition, started_at=now, finished_at=now, actors=3, moved=3, seconds=0.1
     )
+    story = StoryFactory(coalition=coalition, title=f"story {suffix}", created_by=user)
+    StoryLinkFactory(story=story, token_hash=f"{suffix:0>63}s"[-64:])
     _survey_rows(coalition, org, person, official, today)
     return {"coalition": coalition, "contact": contact, "signature": signature}
 

@@ -58,6 +58,8 @@ from tests.networks.factories import (
     InteractionFactory,
     MetricRunFactory,
     SavedViewFactory,
+    StoryFactory,
+    StoryLinkFactory,
     SuggestionFactory,
     TieFactory,
 )
@@ -201,6 +203,12 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "api-position": {"PUT": EDITORS},  # members: their own organisation only
     "saved-views-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
     "saved-views-detail": CRUD_FOR_EDITORS,
+    # Story mode (#18): played by every map viewer, written by the editors, shared by stewards.
+    "stories-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "stories-detail": CRUD_FOR_EDITORS,
+    "story-links-list": {"GET": STEWARDS, "POST": STEWARDS},
+    "story-links-detail": {"GET": STEWARDS},
+    "story-links-revoke": {"POST": STEWARDS},
     # Relationship surveys (#21): the workspace drafts, opens and closes rounds; answers are
     # read by the workspace, and by a member for their own organisation only; stewards and
     # organizers export a round's answers.
@@ -407,6 +415,7 @@ def world(coalition, personas, member_org):
             expires_at=now + datetime.timedelta(days=3),
         ),
         "saved-views": SavedViewFactory(coalition=coalition, name="Allies only"),
+        "stories": StoryFactory(coalition=coalition, title="Why the council"),
         "invitations": Invitation.objects.create(
             coalition=coalition,
             email="invitee@example.org",
@@ -416,6 +425,7 @@ def world(coalition, personas, member_org):
         ),
         "audit": AuditEntry.objects.filter(coalition=coalition).first(),
     }
+    rows["story-links"] = StoryLinkFactory(story=rows["stories"], token_hash="2" * 64)
     rows.update(_survey_rows(coalition, personas, first, person, member_org, today))
     first_history = {
         "actors": first.history.earliest("history_date").history_id,
@@ -609,6 +619,9 @@ def request_bodies(world, coalition) -> dict:
         "suggestions-accept": {},
         "suggestions-dismiss": {"reason": "They already work together"},
         "saved-views": {"name": "Neutrals", "filters": {"stance": ["neutral"]}},
+        "stories": {"title": "Our route", "steps": [{"caption": "The *start*", "camera": {}}]},
+        "story-links": {"story": world["rows"]["stories"].pk, "expires_in_days": 7},
+        "story-links-revoke": {},
         "survey-rounds": {
             "title": "Autumn mapping",
             "opens_on": str(today),

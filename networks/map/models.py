@@ -66,3 +66,57 @@ class LayoutRun(models.Model):
 
     def __str__(self) -> str:
         return f"Layout of coalition {self.coalition_id} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Story(Editable):
+    """A walk through the map (issue #18, story mode): an ordered list of steps, each a saved
+    camera, filter, layer and colour state with a caption (Markdown) and the actors it
+    highlights. Written by the roles that edit the whole map, played by everyone who may see
+    the map; what each step shows is still scoped to the role of whoever plays it."""
+
+    coalition = models.ForeignKey(
+        "coalitions.Coalition", on_delete=models.CASCADE, related_name="stories"
+    )
+    title = models.CharField(max_length=200)
+    # [{caption, filters, layout, size_by, colour_by, layers: {inferred, hulls}, camera,
+    #   highlighted: [actor ids]}], in the order they are played (checked by the serializer).
+    steps = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["coalition_id", "title", "id"]
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StoryLink(models.Model):
+    """A read-only link to one story for someone without an account (stewards make them).
+    Only the SHA-256 of its token is stored: the token is shown once. It is exchanged once for
+    the visitor's session and the browser sent on to an address without it. What it shows has
+    no sensitive item and no personal detail; every opening is written to the audit log."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["story_id", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        # Never the hash: it is as good as the token for looking a link up.
+        return f"Share link {self.pk} of story {self.story_id}"
+
+    def is_open(self, at) -> bool:
+        return self.revoked_at is None and self.expires_at > at

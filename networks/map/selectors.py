@@ -155,3 +155,79 @@ def custom_field_keys(coalition) -> list[str]:
     for fields in Actor.objects.filter(coalition=coalition).values_list("custom_fields", flat=True):
         keys.update((fields or {}).keys())
     return sorted(keys)
+
+
+# ---------------------------------------------------------------------------------------------
+# Stories as a reader sees them: scoped to the reader, or to a share link's visitor
+
+# A caption is a short text: no images (nothing loaded from elsewhere), no headings.
+CAPTION_TAGS = frozenset({"p", "br", "strong", "em", "code", "ul", "ol", "li", "a", "blockquote"})
+CAPTION_WITHHELD = "(This step's caption names someone this view may not show.)"
+PERSON_LABEL = "A person"
+
+
+def shared_access(coalition):
+    """Whom a share link's visitor is: no account and no organisation, seeing what a member
+    sees (no sensitive actor or tie, no contact data)."""
+    from coalitions.models import RoleName
+    from coalitions.roles import Access
+
+    return Access(user=None, coalition=coalition, role=RoleName.MEMBER)
+
+
+def _unshowable_names(access, *, shared: bool) -> list[str]:
+    """Names a caption may not carry for this reader: sensitive actors (unless the reader sees
+    them) and, through a share link, people (personal detail)."""
+    from django.db.models import Q
+
+    from weft.vocabulary import ActorKind
+
+    hidden = Q(pk__in=[])
+    if not access.sees_sensitive:
+        hidden |= Q(is_sensitive=True)
+    if shared:
+        hidden |= Q(kind=ActorKind.PERSON)
+    rows = Actor.objects.filter(hidden, coalition=access.coalition).values_list("name", flat=True)
+    return [name.casefold() for name in rows if len((name or "").strip()) >= 3]
+
+
+def story_steps_for(story, access, *, shared: bool = False) -> list[dict]:
+    """The story's steps as ``access`` may see them: highlighted actors it may not see left
+    out, the caption rendered (Markdown, sanitised) and withheld when it names an actor the
+    reader may not see (or, through a share link, a person)."""
+    from weft.markdown import render_markdown
+
+    wanted = {a for step in story.steps for a in step.get("highlighted", [])}
+    visible = Actor.objects.filter(coalition=access.coalition, pk__in=wanted).visible(
+        include_sensitive=access.sees_sensitive
+    )
+    seen = set(visible.values_list("pk", flat=True))
+    unshowable = _unshowable_names(access, shared=shared)
+    steps = []
+    for step in story.steps:
+        caption = step.get("caption", "")
+        folded = caption.casefold()
+        if any(name in folded for name in unshowable):
+            caption = CAPTION_WITHHELD
+        steps.append(
+            {
+                **step,
+                "caption": caption,
+                "caption_html": str(render_markdown(caption, tags=CAPTION_TAGS)),
+                "highlighted": [a for a in step.get("highlighted", []) if a in seen],
+            }
+        )
+    return steps
+
+
+def anonymise_people(payload: bytes) -> bytes:
+    """The map payload without people's names (personal detail), for a share link."""
+    import orjson
+
+    from weft.vocabulary import ActorKind
+
+    data = orjson.loads(payload)
+    for node in data["nodes"]:
+        if node["kind"] == ActorKind.PERSON:
+            node["name"] = PERSON_LABEL
+    return orjson.dumps(data)

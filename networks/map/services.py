@@ -1,6 +1,8 @@
 """Writes about the map's layout: the force layout run and a position placed by hand."""
 
+import datetime
 import logging
+import secrets
 import time
 
 from django.db import transaction
@@ -10,12 +12,13 @@ from allies.models import Actor
 from coalitions.roles import Access, Permission
 from coalitions.services import LAYOUT_TASK
 from networks.graph.layout import Pinned, force_layout, spread_apart, warm_layout
-from networks.map.models import LayoutRun, MapLayout, SavedView
+from networks.map.models import LayoutRun, MapLayout, SavedView, Story, StoryLink
 from networks.map.selectors import changed_since, graph_for_layout
 from networks.models import ActorPosition
 from weft.errors import ApplicationError
 from weft.queue import queue_after_commit
 from weft.services import apply_changes, delete_as, locked_at, save_as
+from weft.tokens import token_hash
 from weft.validation import require_text
 
 logger = logging.getLogger(__name__)
@@ -164,3 +167,183 @@ def saved_view_delete(*, access: Access, view: SavedView, expected_version) -> N
     access.require(Permission.MAP_EDIT_ALL)
     view = locked_at(view, expected_version, what="This saved view")
     delete_as(view, user=access.user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Stories (issue #18, story mode): written by the roles that edit the whole map, played by
+# everyone who sees it, shared read-only by a steward through an expiring, revocable link.
+
+STORY_LINK_DAYS = (1, 90)
+STORY_MAX_STEPS = 60
+
+
+def _checked_steps(access: Access, steps: list[dict], *, before: list[dict] = ()) -> list[dict]:
+    """The steps as given (shape checked by the serializer), each with a key that stays with
+    it through reorders, and every highlighted actor an actor of this coalition that the
+    writer may see: a story never names a hidden actor.
+
+    A writer who does not see sensitive actors read the story without them (the caption that
+    names one withheld, the actor left out of the highlights): what they send back keeps, for
+    each step they kept, the caption and the highlights they could not see."""
+    from networks.map.selectors import CAPTION_WITHHELD
+
+    if len(steps) > STORY_MAX_STEPS:
+        raise ApplicationError(f"A story has at most {STORY_MAX_STEPS} steps.", field="steps")
+    old = {step.get("key"): step for step in before if step.get("key")}
+    wanted = {a for step in steps for a in step.get("highlighted", [])}
+    known = set(
+        Actor.objects.filter(coalition=access.coalition, pk__in=wanted)
+        .visible(include_sensitive=access.sees_sensitive)
+        .values_list("pk", flat=True)
+    )
+    for number, step in enumerate(steps, start=1):
+        missing = [a for a in step.get("highlighted", []) if a not in known]
+        if missing:
+            raise ApplicationError(
+                f"step {number} highlights an actor that is not on this map ({missing[0]}).",
+                field="steps",
+            )
+    unseen = set()
+    if not access.sees_sensitive and old:
+        unseen = set(
+            Actor.objects.filter(
+                coalition=access.coalition,
+                is_sensitive=True,
+                pk__in={a for step in before for a in step.get("highlighted", [])},
+            ).values_list("pk", flat=True)
+        )
+    checked = []
+    for step in steps:
+        step = dict(step)
+        step.pop("caption_html", None)
+        previous = old.get(step.get("key"))
+        if previous is None:
+            step["key"] = secrets.token_hex(6)
+        elif not access.sees_sensitive:
+            if step.get("caption") == CAPTION_WITHHELD:
+                step["caption"] = previous.get("caption", "")
+            kept = [a for a in previous.get("highlighted", []) if a in unseen]
+            step["highlighted"] = [*step.get("highlighted", []), *kept]
+        checked.append(step)
+    return checked
+
+
+@transaction.atomic
+def story_create(*, access: Access, title: str, steps: list[dict] | None = None) -> Story:
+    access.require(Permission.MAP_EDIT_ALL)
+    story = Story(
+        coalition=access.coalition,
+        title=require_text(title, field="title", what="The story's title"),
+        steps=_checked_steps(access, steps or []),
+        created_by=access.user,
+    )
+    return save_as(story, user=access.user)
+
+
+@transaction.atomic
+def story_update(*, access: Access, story: Story, expected_version, **changes) -> Story:
+    """Change the title or the steps (added from the current view, reordered, edited,
+    removed: the page sends the whole list back with the version it read)."""
+    access.require(Permission.MAP_EDIT_ALL)
+    story = locked_at(story, expected_version, what="This story")
+    if "title" in changes:
+        changes["title"] = require_text(changes["title"], field="title", what="The story's title")
+    if "steps" in changes:
+        changes["steps"] = _checked_steps(access, changes["steps"], before=story.steps)
+    return apply_changes(story, changes, user=access.user)
+
+
+@transaction.atomic
+def story_delete(*, access: Access, story: Story, expected_version) -> None:
+    access.require(Permission.MAP_EDIT_ALL)
+    story = locked_at(story, expected_version, what="This story")
+    delete_as(story, user=access.user)
+
+
+@transaction.atomic
+def story_link_create(
+    *, access: Access, story: Story, expires_in_days: int = 30
+) -> tuple[StoryLink, str]:
+    """A new read-only link to a story (stewards). Returns the link and its token: only the
+    token's hash is stored, so this is the one time it can be shown."""
+    from coalitions.models import AuditAction
+    from coalitions.services import audit_record
+
+    access.require(Permission.REPORTS_SHARE)
+    if story.coalition_id != access.coalition.pk:
+        raise ApplicationError("Choose a story of this coalition.", field="story")
+    if not story.steps:
+        raise ApplicationError(
+            "A story without steps has nothing to show: add a step first.",
+            field="story",
+            status=409,
+            code="story_empty",
+        )
+    low, high = STORY_LINK_DAYS
+    if not low <= expires_in_days <= high:
+        raise ApplicationError(f"A link expires in {low} to {high} days.", field="expires_in_days")
+    token = secrets.token_urlsafe(32)  # 256 bits: unguessable
+    link = StoryLink.objects.create(
+        story=story,
+        token_hash=token_hash(token),
+        created_by=access.user,
+        expires_at=timezone.now() + datetime.timedelta(days=expires_in_days),
+    )
+    audit_record(
+        coalition=access.coalition,
+        user=access.user,
+        action=AuditAction.STORY_LINK_CREATED,
+        story_id=story.pk,
+        story_link_id=link.pk,
+        expires_in_days=expires_in_days,
+    )
+    return link, token
+
+
+@transaction.atomic
+def story_link_revoke(*, access: Access, link: StoryLink) -> StoryLink:
+    from coalitions.models import AuditAction
+    from coalitions.services import audit_record
+
+    access.require(Permission.REPORTS_SHARE)
+    link = StoryLink.objects.select_for_update().get(pk=link.pk)
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.revoked_by = access.user
+        link.save(update_fields=["revoked_at", "revoked_by"])
+        audit_record(
+            coalition=access.coalition,
+            user=access.user,
+            action=AuditAction.STORY_LINK_REVOKED,
+            story_id=link.story_id,
+            story_link_id=link.pk,
+        )
+    return link
+
+
+@transaction.atomic
+def story_link_open(*, token: str) -> StoryLink | None:
+    """The link a token opens, with the opening written to the audit log (a closed link's
+    attempt too), or None when it is expired or revoked: the refusal is committed with its
+    audit row, so it is returned, not raised. An unknown token is a 404."""
+    from django.http import Http404
+
+    from coalitions.models import AuditAction
+    from coalitions.services import audit_record
+
+    link = (
+        StoryLink.objects.filter(token_hash=token_hash(token or ""))
+        .select_related("story__coalition")
+        .first()
+    )
+    if link is None:
+        raise Http404("No such link.")
+    opened = link.is_open(timezone.now())
+    audit_record(
+        coalition=link.story.coalition,
+        user=None,
+        action=AuditAction.STORY_LINK_OPENED if opened else AuditAction.STORY_LINK_REFUSED,
+        story_id=link.story_id,
+        story_link_id=link.pk,
+    )
+    return link if opened else None

@@ -4,7 +4,7 @@ kept about the map (positions, metric runs, suggestions, saved views, imports, m
 import factory
 from django.utils import timezone
 
-from networks.map.models import SavedView
+from networks.map.models import SavedView, Story, StoryLink
 from networks.metrics.models import ActorMetric, MetricRun
 from networks.models import ActorPosition, Interaction, InteractionParticipant, Suggestion, Tie
 from networks.transfer.models import ActorMerge, ImportJob
@@ -87,6 +87,31 @@ class SavedViewFactory(factory.django.DjangoModelFactory):
 
     coalition = factory.SubFactory(CoalitionFactory)
     name = factory.Sequence(lambda n: f"View {n}")
+
+
+class StoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Story
+
+    coalition = factory.SubFactory(CoalitionFactory)
+    title = factory.Sequence(lambda n: f"Story {n}")
+    steps = factory.LazyFunction(
+        lambda: [{"key": "a1b2c3d4e5f6", "caption": "Where we start", "camera": {}}]
+    )
+
+
+class StoryLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StoryLink
+
+    story = factory.SubFactory(StoryFactory)
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
+    expires_at = factory.LazyFunction(
+        lambda: (
+            __import__("django.utils.timezone").utils.timezone.now()
+            + __import__("datetime").timedelta(days=3)
+        )
+    )
 
 
 class ImportJobFactory(factory.django.DjangoModelFactory):

@@ -7,6 +7,8 @@ from networks.map.api.views import (
     PathsView,
     PositionView,
     SavedViewViewSet,
+    StoryLinkViewSet,
+    StoryViewSet,
 )
 from weft.routers import coalition_routes
 
@@ -21,5 +23,7 @@ urlpatterns = [
         PositionView.as_view(),
         name="api-position",
     ),
-    *coalition_routes({"saved-views": SavedViewViewSet}),
+    *coalition_routes(
+        {"saved-views": SavedViewViewSet, "stories": StoryViewSet, "story-links": StoryLinkViewSet}
+    ),
 ]

@@ -4,7 +4,8 @@ paths from the coalition's members) and the position a person drags an actor to.
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -13,9 +14,13 @@ from coalitions import roles
 from coalitions.api.viewsets import CoalitionScopedViewSet
 from coalitions.roles import Permission
 from networks.graph.paths import strongest_paths
-from networks.map.api.serializers import SavedViewSerializer
+from networks.map.api.serializers import (
+    SavedViewSerializer,
+    StoryLinkSerializer,
+    StorySerializer,
+)
 from networks.map.filters import MapQuerySerializer, map_filters_from
-from networks.map.models import SavedView
+from networks.map.models import SavedView, Story, StoryLink
 from networks.map.payload import map_payload
 from networks.map.selectors import colour_values, reach_graph
 from networks.map.services import (
@@ -23,6 +28,11 @@ from networks.map.services import (
     saved_view_create,
     saved_view_delete,
     saved_view_update,
+    story_create,
+    story_delete,
+    story_link_create,
+    story_link_revoke,
+    story_update,
 )
 from weft.vocabulary import ActorKind, AllyKind, Direction, Stance, TieKind
 
@@ -273,3 +283,85 @@ class ColoursView(APIView):
         query.is_valid(raise_exception=True)
         values, title = colour_values(access, query.validated_data["by"])
         return Response({"by": query.validated_data["by"], "title": title, "values": values})
+
+
+class StoryViewSet(CoalitionScopedViewSet):
+    """Stories (story mode): ordered steps through the map, each a camera, filters, layers,
+    colours, a caption and highlighted actors. Played by everyone who may see the map (each
+    step scoped to the reader), written by the roles that edit the whole map; the steps are
+    sent whole (add, reorder, edit, remove) with the version they were read at."""
+
+    serializer_class = StorySerializer
+    write_permission = Permission.MAP_EDIT_ALL
+    search_fields = ["title"]
+    ordering_fields = ["id", "title", "updated_at"]
+    ordering = ["title", "id"]
+
+    def scoped_queryset(self):
+        return Story.objects.filter(coalition=self.access.coalition).select_related("created_by")
+
+    def perform_create(self, serializer):
+        return story_create(access=self.access, **serializer.validated_data)
+
+    def perform_update(self, serializer, story, expected_version):
+        return story_update(
+            access=self.access,
+            story=story,
+            expected_version=expected_version,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, story, expected_version):
+        story_delete(access=self.access, story=story, expected_version=expected_version)
+
+
+class StoryLinkViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Read-only links to a story for people without an account (stewards only): unguessable,
+    expiring, revocable, audited; what they show has no sensitive item and no personal
+    detail. The link's address is returned once, when it is made."""
+
+    serializer_class = StoryLinkSerializer
+    http_method_names = ["get", "post", "head", "options"]
+    lookup_value_regex = r"\d+"
+    filter_backends: list = []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.access = roles.access_for(request.user, kwargs.get("coalition_id"))
+        self.access.require(Permission.REPORTS_SHARE)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return StoryLink.objects.none()
+        return StoryLink.objects.filter(story__coalition=self.access.coalition).order_by(
+            "-created_at", "-id"
+        )
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["access"] = getattr(self, "access", None)
+        return context
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        link, token = story_link_create(
+            access=self.access,
+            story=serializer.validated_data["story"],
+            expires_in_days=serializer.validated_data["expires_in_days"],
+        )
+        context = {**self.get_serializer_context(), "tokens": {link.pk: token}}
+        return Response(
+            StoryLinkSerializer(link, context=context).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=None, responses={200: StoryLinkSerializer}, summary="Revoke a link")
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, *args, **kwargs):
+        link = story_link_revoke(access=self.access, link=self.get_object())
+        return Response(self.get_serializer(link).data)

@@ -40,6 +40,7 @@ import {
   renderLegend,
 } from "./style.js";
 import { setupSavedViews } from "./saved-views.js";
+import { setupStories } from "./story.js";
 
 const app = document.getElementById("map-app");
 const config = {
@@ -48,6 +49,7 @@ const config = {
   canEdit: app.dataset.canEdit === "true",
   seesPlans: app.dataset.seesPlans === "true",
   hasMetrics: app.dataset.hasMetrics === "true",
+  shared: app.dataset.shared === "true", // a story opened through a share link (story.js)
 };
 const api = makeApi(config.apiRoot, app.dataset.csrf);
 const status = document.getElementById("map-status");
@@ -781,7 +783,7 @@ async function loadMap({ keepCamera = true, query: updateUrl = false } = {}) {
   clearFilters.hidden = !(hidden > 0 || filtersSet());
   clearFilters.textContent = hidden > 0 ? `Clear filters (show all ${app.dataset.actorsTotal})` : "Clear filters";
   const table = document.getElementById("table-link");
-  table.href = `${table.pathname}${query.toString() ? `?${query}` : ""}`;
+  if (table) table.href = `${table.pathname}${query.toString() ? `?${query}` : ""}`;
   declutterLabels();
   app.dataset.loaded = String(Number(app.dataset.loaded || 0) + 1);
 }
@@ -1046,6 +1048,7 @@ async function createTie(source, target, { strength = null, kind = "collaboratio
 }
 
 async function onNodeChosen(node) {
+  if (config.shared) return select(node); // a shared story: focus only, no side panel
   if (connectFrom) {
     const source = connectFrom;
     cancelConnect();
@@ -1234,15 +1237,44 @@ window.weftMap = {
   labelBoxes: () => labelBoxes.map((box) => ({ ...box })),
   displayedLabels: () => [...renderer.getNodeDisplayedLabels()],
   ready: loadMap({ keepCamera: false }).then(() =>
-    setupSavedViews({
-      api,
-      describeError,
-      showAlert,
-      clearAlert,
-      filterForm,
-      controls: { sizeBy, layout: layoutSelect },
-      loadMap,
-      camera: () => renderer.getCamera(),
-    }),
+    Promise.all([
+      config.shared
+        ? null
+        : setupSavedViews({
+            api,
+            describeError,
+            showAlert,
+            clearAlert,
+            filterForm,
+            controls: { sizeBy, layout: layoutSelect },
+            loadMap,
+            camera: () => renderer.getCamera(),
+          }),
+      setupStories({
+        app,
+        api,
+        graph,
+        describeError,
+        showAlert,
+        clearAlert,
+        filterForm,
+        controls: {
+          sizeBy,
+          layout: layoutSelect,
+          colourBy,
+          hulls: hullsToggle,
+          inferred: document.getElementById("f-inferred"),
+          neighbourhood: neighbourhoodSelect,
+        },
+        loadMap,
+        camera: () => renderer.getCamera(),
+        setHighlight,
+        select,
+        resize: () => {
+          renderer?.resize();
+          renderer?.refresh();
+        },
+      }),
+    ]),
   ),
 };
