@@ -252,16 +252,33 @@ def contains_withheld(text: str, withheld: Iterable[str]) -> bool:
     return pattern is not None and pattern.search(text) is not None
 
 
+def _may_match(term: str, text: str, lowered: str) -> bool:
+    """False only when ``term`` cannot be found in ``text``: for ASCII text and an ASCII term,
+    a case-insensitive match is a substring of the lower-cased text. Anything else (where
+    Unicode case folding could match otherwise) is left to the pattern."""
+    return not (text.isascii() and term.isascii()) or term.lower() in lowered
+
+
 def redact(text: str, withheld: Iterable[str]) -> str:
     """``text`` with every withheld string replaced, longest first so that a full name goes
     before a part of it. Text that holds none of them (the common case) is returned after one
-    search; text that does is replaced term by term as before, so the result is the same."""
+    search; text that does is replaced term by term as before (skipping, by a substring test,
+    the terms it cannot hold), so the result is the same."""
     terms = _terms(withheld)
     if not contains_withheld(text, terms):
         return text
-    for term in sorted(terms, key=len, reverse=True):
-        text = _cached_pattern(term).sub(WITHHELD, text)
+    lowered = text.lower()
+    for term in _longest_first(terms):
+        if _may_match(term, text, lowered):
+            replaced = _cached_pattern(term).sub(WITHHELD, text)
+            if replaced != text:
+                text, lowered = replaced, replaced.lower()
     return text
+
+
+@functools.lru_cache(maxsize=32)
+def _longest_first(terms: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(terms, key=len, reverse=True))
 
 
 def withheld_in(text: str, withheld: Iterable[str]) -> list[str]:
@@ -269,7 +286,14 @@ def withheld_in(text: str, withheld: Iterable[str]) -> list[str]:
     terms = _terms(withheld)
     if not contains_withheld(text, terms):
         return []
-    return sorted({term for term in terms if _cached_pattern(term).search(text)})
+    lowered = text.lower()
+    return sorted(
+        {
+            term
+            for term in terms
+            if _may_match(term, text, lowered) and _cached_pattern(term).search(text)
+        }
+    )
 
 
 def small(value: int | None, threshold: int) -> bool:
