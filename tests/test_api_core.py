@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from allies.models import Actor, ContactDetail
 from coalitions.models import AuditEntry, Role
 from coalitions.services import coalition_create
-from networks.models import InteractionParticipant, Tie
+from networks.models import ActorPosition, InteractionParticipant, Tie
 from tests.allies.factories import ActorFactory, AllyAssessmentFactory, ContactDetailFactory
 from tests.networks.factories import InteractionFactory, TieFactory
 from weft.vocabulary import ActorKind
@@ -617,6 +617,16 @@ def test_an_unchanged_map_is_not_sent_again(client_for, coalition, django_assert
     assert changed()
     etag = client.get(url)["ETag"]
     Tie.objects.filter(coalition=coalition).first().delete()
+    assert changed()
+    etag = client.get(url)["ETag"]
+    ActorPosition.objects.create(actor=actor, x=1.0, y=2.0)
+    assert changed()
+    etag = client.get(url)["ETag"]
+    other = Actor.objects.filter(coalition=coalition).exclude(pk=actor.pk).last()
+    InteractionParticipant.objects.create(
+        interaction=InteractionParticipant.objects.filter(actor=actor).first().interaction,
+        actor=other,
+    )
     assert changed()
     etag = client.get(url)["ETag"]
     Actor.objects.filter(pk=actor.pk).delete()

@@ -351,31 +351,39 @@ def map_version(access: Access, filters: MapFilters) -> str | None:
     participant = InteractionParticipant._meta.db_table
     assessment_history = AllyAssessment.history.model._meta.db_table
 
-    def totals(table: str, where: str, *columns: str) -> str:
+    def totals(rows: str, *columns: str) -> str:
         parts = " || ':' || ".join(f"COALESCE(CAST({column} AS TEXT), '')" for column in columns)
-        return f"(SELECT {parts} FROM {table} WHERE {where})"  # noqa: S608 (model tables)
+        return f"(SELECT {parts} FROM {rows})"  # noqa: S608 (the tables are the models')
 
+    # Each actor's position and assessments, and each interaction's participants, by one
+    # index lookup per row (scalar subqueries): the cost follows the coalition's size, never
+    # the size of the tables every coalition shares.
+    actors = f"""(
+        SELECT a.version, a.updated_at,
+               (SELECT p.updated_at FROM {position} p WHERE p.actor_id = a.id) AS placed,
+               (SELECT COUNT(*) FROM {assessment} s WHERE s.actor_id = a.id) AS assessed,
+               (SELECT MAX(s.id) FROM {assessment} s WHERE s.actor_id = a.id) AS latest
+          FROM {actor} a WHERE a.coalition_id = %s
+    ) actors"""  # noqa: S608
+    interactions = f"""(
+        SELECT i.version, i.updated_at,
+               (SELECT COUNT(*) FROM {participant} ip WHERE ip.interaction_id = i.id) AS seen,
+               (SELECT SUM(ip.actor_id) FROM {participant} ip WHERE ip.interaction_id = i.id)
+                   AS who
+          FROM {interaction} i WHERE i.coalition_id = %s
+    ) interactions"""  # noqa: S608
     edited = ("COUNT(*)", "SUM(version)", "MAX(updated_at)")
-    in_coalition = "coalition_id = %s"
-    of_actors = f"actor_id IN (SELECT id FROM {actor} WHERE coalition_id = %s)"  # noqa: S608
     sql = "SELECT " + " || '|' || ".join(  # noqa: S608 (the tables are the models')
         [
-            totals(actor, in_coalition, *edited),
-            totals(tie, in_coalition, *edited),
-            totals(interaction, in_coalition, *edited),
-            totals(position, of_actors, "COUNT(*)", "MAX(updated_at)"),
-            totals(assessment, of_actors, "COUNT(*)", "MAX(id)"),
-            totals(
-                participant,
-                f"interaction_id IN (SELECT id FROM {interaction} WHERE coalition_id = %s)",  # noqa: S608
-                "COUNT(*)",
-                "SUM(actor_id)",
-            ),
-            f"(SELECT COALESCE(CAST(MAX(history_id) AS TEXT), '') FROM {assessment_history})",  # noqa: S608
+            totals(actors, *edited, "COUNT(placed)", "MAX(placed)", "SUM(assessed)", "MAX(latest)"),
+            totals(f"{tie} WHERE coalition_id = %s", *edited),
+            totals(interactions, *edited, "SUM(seen)", "SUM(who)"),
+            # Any assessment edited or deleted anywhere (their history), a conservative sign.
+            totals(assessment_history, "MAX(history_id)"),
         ]
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [access.coalition.pk] * 6)
+        cursor.execute(sql, [access.coalition.pk] * 3)
         rows = cursor.fetchone()[0]
     coalition = access.coalition
     key = (
