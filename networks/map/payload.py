@@ -338,11 +338,12 @@ def map_payload(access: Access, filters: MapFilters) -> bytes:
 
 def map_version(access: Access, filters: MapFilters) -> str | None:
     """A validator for the map this role gets with these filters, read in one cheap query
-    (counts, sums of row versions and latest change times of the rows the map is made of, and
-    the latest assessment history row), so that an unchanged map is answered 304 without
+    (counts, sums of row versions and latest change times of the coalition's actors,
+    positions, ties and interactions; the newest assessment, assessment history and
+    participant rows of all coalitions), so that an unchanged map is answered 304 without
     being built. Any write through the ORM or the bulk paths changes a row count, a version
-    sum, an ``updated_at`` or a history row. None when the filters read rows the validator
-    does not cover (tags, working groups): those maps are always sent."""
+    sum, an ``updated_at``, a newest row or a history row. None when the filters read rows
+    the validator does not cover (tags, working groups): those maps are always sent."""
     if filters.tag or filters.working_group:
         return None
     actor, assessment = Actor._meta.db_table, AllyAssessment._meta.db_table
@@ -355,31 +356,25 @@ def map_version(access: Access, filters: MapFilters) -> str | None:
         parts = " || ':' || ".join(f"COALESCE(CAST({column} AS TEXT), '')" for column in columns)
         return f"(SELECT {parts} FROM {rows})"  # noqa: S608 (the tables are the models')
 
-    # Each actor's position and assessments, and each interaction's participants, by one
-    # index lookup per row (scalar subqueries): the cost follows the coalition's size, never
-    # the size of the tables every coalition shares.
+    # Each actor's position by one index lookup per actor (a scalar subquery; OFFSET 0 keeps
+    # it evaluated once per row): the cost follows the coalition's size, never the size of
+    # the tables every coalition shares. Assessments and participants are only ever added
+    # (an edit or a delete writes a history row, or re-creates the participants), so the
+    # newest row of each table, one index read, shows any change to them in any coalition.
     actors = f"""(
         SELECT a.version, a.updated_at,
-               (SELECT p.updated_at FROM {position} p WHERE p.actor_id = a.id) AS placed,
-               (SELECT COUNT(*) FROM {assessment} s WHERE s.actor_id = a.id) AS assessed,
-               (SELECT MAX(s.id) FROM {assessment} s WHERE s.actor_id = a.id) AS latest
-          FROM {actor} a WHERE a.coalition_id = %s
+               (SELECT p.updated_at FROM {position} p WHERE p.actor_id = a.id) AS placed
+          FROM {actor} a WHERE a.coalition_id = %s OFFSET 0
     ) actors"""  # noqa: S608
-    interactions = f"""(
-        SELECT i.version, i.updated_at,
-               (SELECT COUNT(*) FROM {participant} ip WHERE ip.interaction_id = i.id) AS seen,
-               (SELECT SUM(ip.actor_id) FROM {participant} ip WHERE ip.interaction_id = i.id)
-                   AS who
-          FROM {interaction} i WHERE i.coalition_id = %s
-    ) interactions"""  # noqa: S608
     edited = ("COUNT(*)", "SUM(version)", "MAX(updated_at)")
     sql = "SELECT " + " || '|' || ".join(  # noqa: S608 (the tables are the models')
         [
-            totals(actors, *edited, "COUNT(placed)", "MAX(placed)", "SUM(assessed)", "MAX(latest)"),
+            totals(actors, *edited, "COUNT(placed)", "MAX(placed)"),
             totals(f"{tie} WHERE coalition_id = %s", *edited),
-            totals(interactions, *edited, "SUM(seen)", "SUM(who)"),
-            # Any assessment edited or deleted anywhere (their history), a conservative sign.
+            totals(f"{interaction} WHERE coalition_id = %s", *edited),
+            totals(assessment, "MAX(id)"),
             totals(assessment_history, "MAX(history_id)"),
+            totals(participant, "MAX(id)"),
         ]
     )
     with connection.cursor() as cursor:
