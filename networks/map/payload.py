@@ -361,10 +361,11 @@ def map_version(access: Access, filters: MapFilters) -> str | None:
     # the tables every coalition shares. Assessments and participants are only ever added
     # (an edit or a delete writes a history row, or re-creates the participants), so the
     # newest row of each table, one index read, shows any change to them in any coalition.
+    fence = "OFFSET 0" if connection.vendor == "postgresql" else ""  # SQLite needs a LIMIT
     actors = f"""(
         SELECT a.version, a.updated_at,
                (SELECT p.updated_at FROM {position} p WHERE p.actor_id = a.id) AS placed
-          FROM {actor} a WHERE a.coalition_id = %s OFFSET 0
+          FROM {actor} a WHERE a.coalition_id = %s {fence}
     ) actors"""  # noqa: S608
     edited = ("COUNT(*)", "SUM(version)", "MAX(updated_at)")
     sql = "SELECT " + " || '|' || ".join(  # noqa: S608 (the tables are the models')
