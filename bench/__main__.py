@@ -22,6 +22,7 @@ MODULES = {
     "import": ("import_bench", "import.json"),
     "browser": ("map_browser", "map_browser.json"),
     "layout": ("map_layout", "map_layout.json"),
+    "pages": ("pages", "pages.json"),
 }
 BENCHMARKS = tuple(MODULES)
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from allies.models import Actor, ContactDetail
 from coalitions.models import AuditEntry, Role
 from coalitions.services import coalition_create
-from networks.models import InteractionParticipant, Tie
+from networks.models import ActorPosition, InteractionParticipant, Tie
 from tests.allies.factories import ActorFactory, AllyAssessmentFactory, ContactDetailFactory
 from tests.networks.factories import InteractionFactory, TieFactory
 from weft.vocabulary import ActorKind
@@ -559,24 +559,78 @@ def test_lists_and_the_map_run_a_constant_number_of_queries(client_for, coalitio
     assert count() == small
 
 
-def test_the_map_answers_in_six_queries_with_a_session(
+def test_the_map_answers_in_seven_queries_with_a_session(
     client_for, coalition, django_assert_num_queries
 ):
     grow(coalition, 4, 0)
     client = client_for("organizer")
-    # session, user, role and coalition, actors with assessments and positions, ties,
-    # interactions (for the inferred relationships; the declared pairs are the ties read)
-    with django_assert_num_queries(6):
+    # session, user, role and coalition, the map's version (its ETag: one query of counts,
+    # added in issue #24 so that an unchanged map is a 304 without being built), actors with
+    # assessments and positions, ties, interactions (for the inferred relationships; the
+    # declared pairs are the ties read)
+    with django_assert_num_queries(7):
         client.get(f"/api/v1/coalitions/{coalition.pk}/map/")
     # Without inferred relationships drawn, the interactions are still read: the page says how
     # many inferred relationships it hides.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(f"/api/v1/coalitions/{coalition.pk}/map/?inferred=false")
     assert not any(edge["inferred"] for edge in response.json()["edges"])
     # A member does not see every tie: one more query finds the pairs they may not see.
     member = client_for("member")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         member.get(f"/api/v1/coalitions/{coalition.pk}/map/")
+
+
+def test_an_unchanged_map_is_not_sent_again(client_for, coalition, django_assert_num_queries):
+    """The map carries an ETag; asked again with it, an unchanged map is a 304 without a body
+    (and without being built: session, user, role, version); any change to what the map
+    shows is a new ETag and the whole map again."""
+    grow(coalition, 4, 0)
+    client = client_for("organizer")
+    url = f"/api/v1/coalitions/{coalition.pk}/map/"
+    first = client.get(url)
+    etag = first["ETag"]
+    assert first.status_code == 200 and etag.startswith('"')
+    assert "no-cache" in first["Cache-Control"]
+    with django_assert_num_queries(4):
+        again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert again["ETag"] == etag
+    # The gzip layer makes the tag weak; a weak tag matches too.
+    zipped = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert zipped["ETag"] == "W/" + etag
+    assert client.get(url, HTTP_IF_NONE_MATCH=zipped["ETag"]).status_code == 304
+    # Other filters, another role: other maps.
+    assert client.get(url + "?inferred=true", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    assert client_for("member").get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+    def changed() -> bool:
+        response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+        return response.status_code == 200 and response["ETag"] != etag
+
+    actor = Actor.objects.filter(coalition=coalition).first()
+    actor.name = "Renamed"
+    actor.save()
+    assert changed()
+    etag = client.get(url)["ETag"]
+    AllyAssessmentFactory(actor=actor, stance="active_ally", assessed_on=datetime.date(2026, 3, 1))
+    assert changed()
+    etag = client.get(url)["ETag"]
+    Tie.objects.filter(coalition=coalition).first().delete()
+    assert changed()
+    etag = client.get(url)["ETag"]
+    ActorPosition.objects.create(actor=actor, x=1.0, y=2.0)
+    assert changed()
+    etag = client.get(url)["ETag"]
+    other = Actor.objects.filter(coalition=coalition).exclude(pk=actor.pk).last()
+    InteractionParticipant.objects.create(
+        interaction=InteractionParticipant.objects.filter(actor=actor).first().interaction,
+        actor=other,
+    )
+    assert changed()
+    etag = client.get(url)["ETag"]
+    Actor.objects.filter(pk=actor.pk).delete()
+    assert changed()
 
 
 def test_a_deleted_tie_is_restored_from_its_history(client_for, coalition, pair):

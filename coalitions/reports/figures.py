@@ -22,6 +22,7 @@ them into the snapshot that pages, the PDF, the CSV and the API all show.
 
 import csv
 import datetime
+import functools
 import io
 import re
 from collections import Counter
@@ -197,18 +198,101 @@ def _pattern(term: str) -> re.Pattern:
     return re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
 
 
+def _terms(withheld: Iterable[str]) -> frozenset[str]:
+    if isinstance(withheld, frozenset):
+        return _kept_terms(withheld)  # a privacy's set: filtered once, not once per text
+    return frozenset(term for term in withheld if term and term.strip())
+
+
+@functools.lru_cache(maxsize=32)
+def _kept_terms(withheld: frozenset[str]) -> frozenset[str]:
+    return frozenset(term for term in withheld if term and term.strip())
+
+
+def _trie(terms: Iterable[str]) -> str:
+    """One regular expression matching exactly the given literal strings, as a trie: at each
+    character only the branches that can still match are tried, so a search costs about the
+    length of the text, not the text times the number of terms."""
+    root: dict = {}
+    for term in terms:
+        node = root
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a term ends here
+
+    def alternatives(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + alternatives(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return alternatives(root)
+
+
+@functools.lru_cache(maxsize=32)
+def _any_pattern(terms: frozenset[str]) -> re.Pattern | None:
+    """One compiled pattern that finds any of ``terms`` as a whole word or phrase (what
+    :func:`_pattern` finds for each), compiled once per set of withheld names rather than once
+    per name per text."""
+    if not terms:
+        return None
+    return re.compile(rf"(?<!\w){_trie(sorted(terms))}(?!\w)", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_pattern(term: str) -> re.Pattern:
+    return _pattern(term)
+
+
+def contains_withheld(text: str, withheld: Iterable[str]) -> bool:
+    """Whether ``text`` contains any withheld string: one search of one compiled pattern."""
+    pattern = _any_pattern(_terms(withheld))
+    return pattern is not None and pattern.search(text) is not None
+
+
+def _may_match(term: str, text: str, lowered: str) -> bool:
+    """False only when ``term`` cannot be found in ``text``: for ASCII text and an ASCII term,
+    a case-insensitive match is a substring of the lower-cased text. Anything else (where
+    Unicode case folding could match otherwise) is left to the pattern."""
+    return not (text.isascii() and term.isascii()) or term.lower() in lowered
+
+
 def redact(text: str, withheld: Iterable[str]) -> str:
     """``text`` with every withheld string replaced, longest first so that a full name goes
-    before a part of it."""
-    for term in sorted((t for t in withheld if t and t.strip()), key=len, reverse=True):
-        text = _pattern(term).sub(WITHHELD, text)
+    before a part of it. Text that holds none of them (the common case) is returned after one
+    search; text that does is replaced term by term as before (skipping, by a substring test,
+    the terms it cannot hold), so the result is the same."""
+    terms = _terms(withheld)
+    if not contains_withheld(text, terms):
+        return text
+    lowered = text.lower()
+    for term in _longest_first(terms):
+        if _may_match(term, text, lowered):
+            replaced = _cached_pattern(term).sub(WITHHELD, text)
+            if replaced != text:
+                text, lowered = replaced, replaced.lower()
     return text
+
+
+@functools.lru_cache(maxsize=32)
+def _longest_first(terms: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(terms, key=len, reverse=True))
 
 
 def withheld_in(text: str, withheld: Iterable[str]) -> list[str]:
     """The withheld strings that ``text`` contains."""
+    terms = _terms(withheld)
+    if not contains_withheld(text, terms):
+        return []
+    lowered = text.lower()
     return sorted(
-        {term for term in withheld if term and term.strip() and _pattern(term).search(text)}
+        {
+            term
+            for term in terms
+            if _may_match(term, text, lowered) and _cached_pattern(term).search(text)
+        }
     )
 
 
@@ -580,7 +664,7 @@ def _names(names: Iterable[str], privacy: Privacy, *, count: int | None = None) 
     count = len(names) if count is None else count
     if not privacy.show_organisation_names or small(count, privacy.small_count_threshold):
         return []
-    return sorted({name for name in names if not withheld_in(name, privacy.withheld)})
+    return sorted({name for name in names if not contains_withheld(name, privacy.withheld)})
 
 
 def build_report(

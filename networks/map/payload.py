@@ -17,9 +17,12 @@ reveal the hidden tie). A run's rows cannot tell which interactions a strength c
 """
 
 import datetime
+import hashlib
 
 import orjson
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, Subquery, TextField
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from allies.models import Actor, AllyAssessment
@@ -29,17 +32,17 @@ from coalitions.roles import Access
 from networks.graph.layout import power_layout
 from networks.graph.strength import DECLARED_RANGE, StrengthSettings, relationship_strengths
 from networks.map.filters import MapFilters
-from networks.models import InteractionParticipant, Tie
+from networks.models import ActorPosition, Interaction, InteractionParticipant, Tie
 from weft.vocabulary import Stance
+
+# Part of the map's ETag: change it when the payload's shape changes.
+FORMAT_VERSION = 1
 
 ASSESSMENT_FIELDS = ("stance", "ally_kind", "influence", "proximity", "commitment")
 
 
-NODE_FIELDS = (
-    ("id", "name", "kind", "is_sensitive", "is_directly_affected")
-    + ASSESSMENT_FIELDS
-    + ("x", "y", "is_pinned")
-)
+ACTOR_COLUMNS = ("id", "name", "kind", "is_sensitive", "is_directly_affected")
+NODE_FIELDS = ACTOR_COLUMNS + ASSESSMENT_FIELDS + ("x", "y", "is_pinned")
 
 
 EDGE_FIELDS = (
@@ -49,12 +52,12 @@ EDGE_FIELDS = (
 )
 
 
-# The map filters that keep the actors whose field matches: (filter, lookup).
+# The map filters that keep the actors whose field matches: (filter, field, lookup).
 ACTOR_FIELD_FILTERS = (
-    ("stances", "stance__in"),
-    ("kinds", "kind__in"),
-    ("ally_kind", "ally_kind"),
-    ("tag", "tags__name"),
+    ("stances", "stance", "stance__in"),
+    ("kinds", "kind", "kind__in"),
+    ("ally_kind", "ally_kind", "ally_kind"),
+    ("tag", "tags", "tags__name"),
 )
 
 
@@ -96,31 +99,80 @@ def map_rows_counted(access: Access, filters: MapFilters) -> tuple[list[dict], l
 
 
 def _node_rows(access: Access, filters: MapFilters) -> list[dict]:
-    """The visible actors the filters keep, with their assessment on the day and position."""
+    """The visible actors the filters keep, with their assessment on the day and position.
+
+    The assessment in force is read so that the database does the same work whatever its
+    statistics say: on PostgreSQL a ``LEFT JOIN LATERAL … LIMIT 1`` per actor, down the
+    (actor, day) index; elsewhere one correlated subquery in the select list returning its
+    fields as one JSON object. (A join on the assessments table by a correlated subquery,
+    as before, was planned as a hash join over every coalition's assessments once the tables
+    were analysed: a 300-actor map then read the whole table, issue #24.)"""
     latest = latest_assessment(filters.as_of)
     actors = Actor.objects.filter(coalition=access.coalition).visible(
         include_sensitive=access.sees_sensitive
     )
-    # One correlated subquery finds the assessment in force, and a join reads its fields:
-    # a subquery per field costs about five times as much at 5,000 actors (bench/).
     actors = actors.annotate(
-        assessment_id=Subquery(latest.values("id")[:1]),
-        assessment=FilteredRelation("assessments", condition=Q(assessments__id=F("assessment_id"))),
-        **{field: F(f"assessment__{field}") for field in ASSESSMENT_FIELDS},
-        x=F("position__x"),
-        y=F("position__y"),
-        is_pinned=F("position__is_pinned"),
+        x=F("position__x"), y=F("position__y"), is_pinned=F("position__is_pinned")
     )
     if filters.as_of is not None:
         actors = actors.filter(known_by(filters.as_of))
-    for name, lookup in ACTOR_FIELD_FILTERS:
+    for name, field, lookup in ACTOR_FIELD_FILTERS:
         value = getattr(filters, name)
         if value:
+            if field in ASSESSMENT_FIELDS:
+                # Only when filtering by it: the field of the assessment in force.
+                actors = actors.annotate(**{f"now_{field}": Subquery(latest.values(field)[:1])})
+                lookup = f"now_{lookup}"
             actors = actors.filter(**{lookup: value})
     if filters.working_group:
         seats = GroupMember.objects.filter(group_id=filters.working_group, actor_id=OuterRef("pk"))
         actors = actors.filter(Exists(seats))
-    return list(actors.order_by("id").values(*NODE_FIELDS))
+    if connection.vendor == "postgresql":
+        return _node_rows_lateral(actors, filters.as_of)
+    current = latest.values(packed=JSONObject(**{field: field for field in ASSESSMENT_FIELDS}))
+    actors = actors.annotate(assessment_now=Subquery(current[:1], output_field=TextField()))
+    nodes = []
+    nothing = dict.fromkeys(ASSESSMENT_FIELDS)
+    for *columns, x, y, is_pinned, packed in actors.order_by("id").values_list(
+        *ACTOR_COLUMNS, "x", "y", "is_pinned", "assessment_now"
+    ):
+        assessment = nothing if packed is None else _decoded(packed)
+        node = dict(zip(ACTOR_COLUMNS, columns, strict=True))
+        for field in ASSESSMENT_FIELDS:
+            node[field] = assessment.get(field)
+        node["x"], node["y"], node["is_pinned"] = x, y, is_pinned
+        nodes.append(node)
+    return nodes
+
+
+def _node_rows_lateral(actors, as_of: datetime.date | None) -> list[dict]:
+    """The actors' query (filters and all, as the ORM writes it) joined laterally with each
+    actor's assessment in force: one index descent per actor, planned the same at any size."""
+    inner, params = (
+        actors.order_by().values(*ACTOR_COLUMNS, "x", "y", "is_pinned").query.sql_with_params()
+    )
+    day = "AND s.assessed_on <= %s" if as_of is not None else ""
+    sql = f"""
+        SELECT {", ".join(f"q.{column}" for column in ACTOR_COLUMNS)},
+               {", ".join(f"a.{field}" for field in ASSESSMENT_FIELDS)}, q.x, q.y, q.is_pinned
+          FROM ({inner}) q
+          LEFT JOIN LATERAL (
+                SELECT {", ".join(ASSESSMENT_FIELDS)}
+                  FROM {AllyAssessment._meta.db_table} s
+                 WHERE s.actor_id = q.id {day}
+                 ORDER BY s.assessed_on DESC, s.created_at DESC, s.id DESC
+                 LIMIT 1
+               ) a ON TRUE
+         ORDER BY q.id
+    """  # noqa: S608 (the inner query is the ORM's, with its parameters; names are the models')
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *([as_of] if as_of is not None else [])])
+        return [dict(zip(NODE_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _decoded(packed) -> dict:
+    """The JSON object the database built (text from SQLite; a dict if a driver decodes it)."""
+    return packed if isinstance(packed, dict) else orjson.loads(packed)
 
 
 def known_by(day: datetime.date) -> Q:
@@ -282,3 +334,62 @@ def map_payload(access: Access, filters: MapFilters) -> bytes:
         },
         option=orjson.OPT_NON_STR_KEYS,
     )
+
+
+def map_version(access: Access, filters: MapFilters) -> str | None:
+    """A validator for the map this role gets with these filters, read in one cheap query
+    (counts, sums of row versions and latest change times of the coalition's actors,
+    positions, ties and interactions; the newest assessment, assessment history and
+    participant rows of all coalitions), so that an unchanged map is answered 304 without
+    being built. Any write through the ORM or the bulk paths changes a row count, a version
+    sum, an ``updated_at``, a newest row or a history row. None when the filters read rows
+    the validator does not cover (tags, working groups): those maps are always sent."""
+    if filters.tag or filters.working_group:
+        return None
+    actor, assessment = Actor._meta.db_table, AllyAssessment._meta.db_table
+    tie, position = Tie._meta.db_table, ActorPosition._meta.db_table
+    interaction = Interaction._meta.db_table
+    participant = InteractionParticipant._meta.db_table
+    assessment_history = AllyAssessment.history.model._meta.db_table
+
+    def totals(rows: str, *columns: str) -> str:
+        parts = " || ':' || ".join(f"COALESCE(CAST({column} AS TEXT), '')" for column in columns)
+        return f"(SELECT {parts} FROM {rows})"  # noqa: S608 (the tables are the models')
+
+    # Each actor's position by one index lookup per actor (a scalar subquery; OFFSET 0 keeps
+    # it evaluated once per row): the cost follows the coalition's size, never the size of
+    # the tables every coalition shares. Assessments and participants are only ever added
+    # (an edit or a delete writes a history row, or re-creates the participants), so the
+    # newest row of each table, one index read, shows any change to them in any coalition.
+    fence = "OFFSET 0" if connection.vendor == "postgresql" else ""  # SQLite needs a LIMIT
+    actors = f"""(
+        SELECT a.version, a.updated_at,
+               (SELECT p.updated_at FROM {position} p WHERE p.actor_id = a.id) AS placed
+          FROM {actor} a WHERE a.coalition_id = %s {fence}
+    ) actors"""  # noqa: S608
+    edited = ("COUNT(*)", "SUM(version)", "MAX(updated_at)")
+    sql = "SELECT " + " || '|' || ".join(  # noqa: S608 (the tables are the models')
+        [
+            totals(actors, *edited, "COUNT(placed)", "MAX(placed)"),
+            totals(f"{tie} WHERE coalition_id = %s", *edited),
+            totals(f"{interaction} WHERE coalition_id = %s", *edited),
+            totals(assessment, "MAX(id)"),
+            totals(assessment_history, "MAX(history_id)"),
+            totals(participant, "MAX(id)"),
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [access.coalition.pk] * 3)
+        rows = cursor.fetchone()[0]
+    coalition = access.coalition
+    key = (
+        rows,
+        coalition.pk,
+        coalition.version,
+        repr(sorted((coalition.strength_settings or {}).items())),
+        access.sees_sensitive,
+        repr(filters),
+        timezone.localdate().isoformat(),  # inferred strengths decay, ties end: by the day
+        FORMAT_VERSION,
+    )
+    return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()

@@ -1,5 +1,4 @@
 from django.urls import path
-from django.views.decorators.gzip import gzip_page
 
 from networks.map.api.views import (
     ColoursView,
@@ -10,10 +9,11 @@ from networks.map.api.views import (
     StoryLinkViewSet,
     StoryViewSet,
 )
+from weft.compression import fast_gzip_page
 from weft.routers import coalition_routes
 
 urlpatterns = [
-    path("coalitions/<int:coalition_id>/map/", gzip_page(MapView.as_view()), name="api-map"),
+    path("coalitions/<int:coalition_id>/map/", fast_gzip_page(MapView.as_view()), name="api-map"),
     path(
         "coalitions/<int:coalition_id>/map/colours/", ColoursView.as_view(), name="api-map-colours"
     ),

@@ -21,7 +21,7 @@ from networks.map.api.serializers import (
 )
 from networks.map.filters import MapQuerySerializer, map_filters_from
 from networks.map.models import SavedView, Story, StoryLink
-from networks.map.payload import map_payload
+from networks.map.payload import map_payload, map_version
 from networks.map.selectors import colour_values, reach_graph
 from networks.map.services import (
     position_set,
@@ -248,7 +248,23 @@ class MapView(APIView):
     def get(self, request, coalition_id):
         access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
         filters = map_filters_from(request.query_params)
-        return HttpResponse(map_payload(access, filters), content_type="application/json")
+        version = map_version(access, filters)
+        etag = f'"{version}"' if version else None
+        if etag and etag in _etags(request.headers.get("If-None-Match", "")):
+            response = HttpResponse(status=304)
+        else:
+            response = HttpResponse(map_payload(access, filters), content_type="application/json")
+        if etag:
+            response["ETag"] = etag
+        # Kept by the browser, and asked again each time: an unchanged map is a 304.
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+def _etags(header: str) -> set[str]:
+    """The entity tags of an If-None-Match header, weak or strong alike (RFC 9110 13.1.2:
+    weak comparison; the gzip layer makes the tag weak)."""
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
 class ColoursQuerySerializer(serializers.Serializer):
