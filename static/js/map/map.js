@@ -40,6 +40,7 @@ import {
   renderLegend,
 } from "./style.js";
 import { setupSavedViews } from "./saved-views.js";
+import { openTieForm, openTiePanel } from "./tie-form.js";
 
 const app = document.getElementById("map-app");
 const config = {
@@ -375,6 +376,10 @@ function createRenderer(curved) {
       labelGridCellSize: 60,
       labelRenderedSizeThreshold: 0,
       enableNodeDrag: config.canEdit,
+      // A click on a tie opens its panel (tie-form.js). Not on large maps: a click there
+      // may land while the last frame is followed (stale picking), and the actor's panel
+      // lists its ties with their own buttons.
+      enableEdgeEvents: !large,
       stagePadding: 40,
     },
   });
@@ -382,6 +387,12 @@ function createRenderer(curved) {
   renderer.on("clickNode", ({ node }) => {
     if (performance.now() < ignoreClickUntil) return;
     onNodeChosen(node);
+  });
+  renderer.on("clickEdge", ({ edge }) => {
+    if (performance.now() < ignoreClickUntil || connectFrom) return;
+    if (graph.getEdgeAttribute(edge, "inferred")) return; // no tie to open: the actor's panel explains it
+    select(null);
+    openTiePanel(edge, context);
   });
   renderer.on("clickStage", () => {
     if (connectFrom) cancelConnect();
@@ -695,7 +706,7 @@ function listenForTieDrags() {
     endTieDrag();
     if (!moved || node === source) return; // a click: the panel opens as usual
     ignoreClickUntil = performance.now() + 400;
-    if (await createTie(source, node)) await showActor(source);
+    openTieForm(source, node, context); // a drawn tie opens its form (tie-form.js)
   });
   renderer.on("upStage", () => {
     if (tieDrag?.moved) ignoreClickUntil = performance.now() + 400;
@@ -1046,7 +1057,7 @@ async function onNodeChosen(node) {
   if (connectFrom) {
     const source = connectFrom;
     cancelConnect();
-    if (source !== node && (await createTie(source, node))) await showActor(source);
+    if (source !== node) openTieForm(source, node, context);
     return;
   }
   await showActor(node);
@@ -1075,6 +1086,7 @@ const context = {
   setHighlight,
   startConnect,
   createTie,
+  openTiePanel: (tie) => openTiePanel(tie, context),
   findActor,
   showActor,
   select,

@@ -121,7 +121,8 @@ function render(node, details, context) {
         : "";
       const kind = tie.type_label ? `${esc(tie.type_label)} (${esc(tie.kind)})` : esc(tie.kind);
       const weight = tie.declared_weight !== null && tie.declared_weight !== undefined ? ` · weight ${esc(tie.declared_weight)}` : "";
-      return `<li><span>${esc(nameOf(graph, other))} · ${kind} · strength ${tie.strength ?? "not given"}${weight}${ended}</span>${fieldsHtml(tie.custom_fields)}${control}</li>`;
+      const open = `<button type="button" class="link open-tie" data-tie="${tie.id}" aria-label="Open the tie with ${esc(nameOf(graph, other))}">${edit ? "Edit" : "Open"}</button>`;
+      return `<li><span>${esc(nameOf(graph, other))} · ${kind} · strength ${tie.strength ?? "not given"}${weight}${ended}</span> ${open}${fieldsHtml(tie.custom_fields)}${control}</li>`;
     })
     .join("");
   // Inferred relationships are on the map already (the map endpoint computes them).
@@ -234,6 +235,9 @@ function wire(node, details, context) {
       await loadMap();
       await openPanel(node, context);
     });
+  }
+  for (const button of panel.querySelectorAll(".open-tie")) {
+    button.addEventListener("click", () => context.openTiePanel(button.dataset.tie));
   }
   panel.querySelector("#add-tie")?.addEventListener("submit", async (event) => {
     event.preventDefault();
