@@ -26,6 +26,7 @@ urlpatterns = [
             "coalitions.home",
             "coalitions.stewardship",
             "networks.map",
+            "networks.interactions",
             "networks.dashboard",
             "networks.transfer",
             "coalitions.connect",

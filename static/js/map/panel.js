@@ -94,6 +94,15 @@ function planHtml(details, graph, edit) {
     <dt>Next step</dt><dd>${esc(plan.next_step) || "—"}${plan.next_step_on ? ` by ${esc(plan.next_step_on)}` : ""}${plan.is_overdue ? " <strong>(overdue)</strong>" : ""}</dd></dl>`;
 }
 
+// The interaction pages (server-rendered, networks/interactions/): log one with this actor,
+// or see and edit all of theirs; both come back to the map.
+function interactionLinks(node) {
+  const coalition = window.location.pathname.replace(/map\/.*$/, "");
+  const back = encodeURIComponent(window.location.pathname + window.location.search);
+  return `<p id="interaction-links"><a href="${esc(coalition)}interactions/new/?actor=${esc(node)}&next=${back}">Log an interaction</a> ·
+    <a href="${esc(coalition)}actors/${esc(node)}/interactions/">All their interactions</a></p>`;
+}
+
 function standing(current, onMap, asOf) {
   const now = current ? `${STANCE_LABEL[current.stance]}, ${current.ally_kind} ally` : "not assessed yet";
   if (!asOf) return esc(now);
@@ -165,6 +174,7 @@ function render(node, details, context) {
         <button type="submit">Add tie</button> <button type="button" id="pick-target">Pick the other end on the map</button></form>` : ""}
     ${inferredItems ? `<h3>Inferred relationships</h3><p class="meta">They interacted, but no tie is declared.</p><ul id="inferred-list">${inferredItems}</ul>` : ""}
     <h3>Interactions</h3>${meetings ? `<ul>${meetings}</ul>` : "<p class='empty'>No interactions recorded.</p>"}
+    ${edit ? interactionLinks(node) : ""}
     <h3>Metrics</h3>${metricsHtml(details)}
     ${planHtml(details, graph, edit)}
     <h3>Who can reach them</h3>
