@@ -27,6 +27,7 @@ urlpatterns = [
             "coalitions.stewardship",
             "networks.map",
             "networks.interactions",
+            "allies.edit",
             "networks.dashboard",
             "networks.transfer",
             "coalitions.connect",

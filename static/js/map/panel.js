@@ -103,6 +103,15 @@ function interactionLinks(node) {
     <a href="${esc(coalition)}actors/${esc(node)}/interactions/">All their interactions</a></p>`;
 }
 
+// The actor's details page (server-rendered, allies/edit/): for the roles that edit the map,
+// and for a member on its own organisation.
+function editLink(node, edit) {
+  const own = document.getElementById("map-app").dataset.ownOrganisation;
+  if (!edit && own !== String(node)) return "";
+  const coalition = window.location.pathname.replace(/map\/.*$/, "");
+  return `<p><a id="edit-actor" href="${esc(coalition)}actors/${esc(node)}/edit/">Edit the details (kind, description, tags${edit ? ", sensitive" : ""}, directly affected)</a></p>`;
+}
+
 function standing(current, onMap, asOf) {
   const now = current ? `${STANCE_LABEL[current.stance]}, ${current.ally_kind} ally` : "not assessed yet";
   if (!asOf) return esc(now);
@@ -158,6 +167,7 @@ function render(node, details, context) {
       ${standing(current, graph.getNodeAttributes(node), context.asOf())}</p>
     ${actor.description ? `<p>${esc(actor.description)}</p>` : ""}
     ${fieldsHtml(actor.custom_fields, "actor-fields")}
+    ${editLink(node, edit)}
     ${edit ? `<form id="rename" class="row"><label>Name<input type="text" name="name" value="${esc(actor.name)}" maxlength="200" required></label><button type="submit">Rename</button></form>` : ""}
     ${edit ? `<h3>Change the assessment</h3>
       <form id="assess">
