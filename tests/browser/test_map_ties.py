@@ -78,6 +78,8 @@ def test_a_tie_clicked_on_the_map_is_edited_kept_after_reload_and_lists_the_othe
     page.wait_for_selector("#panel-title:text-is('Tie: Faith Alliance – Council Clerk')")
     assert "Funding" in page.inner_text("#tie-others")
     assert "Budget hearing prep" in page.inner_text("#tie-evidence")
+    href = page.get_attribute("#tie-log-interaction", "href")
+    assert f"actor={faith.pk}&with={clerk.pk}" in href
     page.select_option("#tie-form select[name=kind]", "trust")
     page.select_option("#tie-form select[name=strength]", "2")
     page.fill("#tie-form input[name=started_on]", "2024-03-01")

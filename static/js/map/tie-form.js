@@ -160,9 +160,15 @@ export async function openTiePanel(tieId, context, { note = "", keepAlert = fals
   const others = details.others
     .map((t) => `<li><button type="button" class="link open-tie" data-tie="${t.id}">${esc(kindLabel[t.kind] || t.kind)} · strength ${t.strength ?? "not given"}${t.ended_on ? ` (ended ${esc(t.ended_on)})` : ""}</button></li>`)
     .join("");
+  // The interaction pages (server-rendered, networks/interactions/), back to the map after.
+  const coalition = window.location.pathname.replace(/map\/.*$/, "");
+  const back = encodeURIComponent(window.location.pathname + window.location.search);
   const evidence = details.evidence
-    .map((i) => `<li>${esc(i.occurred_on)}: ${esc(i.kind.replaceAll("_", " "))}${i.summary ? ` · ${esc(i.summary)}` : ""}</li>`)
+    .map((i) => `<li>${esc(i.occurred_on)}: ${esc(i.kind.replaceAll("_", " "))}${i.summary ? ` · ${esc(i.summary)}` : ""}${edit ? ` <a href="${esc(coalition)}interactions/${i.id}/?next=${back}">Edit</a>` : ""}</li>`)
     .join("");
+  const logLink = edit
+    ? `<p><a id="tie-log-interaction" href="${esc(coalition)}interactions/new/?actor=${tie.source}&with=${tie.target}&next=${back}">Log an interaction between them</a></p>`
+    : "";
   const summary = `${esc(kindLabel[tie.kind] || tie.kind)} · ${esc(tie.direction)} · strength ${tie.strength ?? "not given"}${tie.started_on ? ` · since ${esc(tie.started_on)}` : ""}${tie.ended_on ? ` · ended ${esc(tie.ended_on)}` : ""}${tie.is_sensitive ? " · sensitive" : ""}`;
   element.innerHTML = `
     <button type="button" class="close" aria-label="Close the panel">×</button>
@@ -175,6 +181,7 @@ export async function openTiePanel(tieId, context, { note = "", keepAlert = fals
     <h3>Other ties between them</h3>${others ? `<ul id="tie-others">${others}</ul>` : "<p class='empty'>No other tie between them.</p>"}
     <h3>Evidence</h3><p class="meta">Interactions both took part in: the relationship strength is computed from them at the next metric run.</p>
     ${evidence ? `<ul id="tie-evidence">${evidence}</ul>` : "<p class='empty'>No interaction of the two recorded.</p>"}
+    ${logLink}
     <h3>History</h3>${historyHtml(details.history)}
     ${edit ? `<h3>Remove</h3><button type="button" class="danger" id="delete-tie">Delete this tie</button>` : ""}`;
   element.dataset.tie = String(tie.id);
