@@ -204,15 +204,21 @@ class SuggestionStatus(models.TextChoices):
 
 class Suggestion(models.Model):
     """Something a weaver could do, found by a metric run: introduce ``actor`` to ``other``,
-    bridge two communities, bring a peripheral member in, tend a weakening relationship."""
+    bridge two communities, bring a peripheral member in, tend a weakening relationship.
 
-    # None for a suggestion that came from elsewhere than a run: a member's "would introduce"
-    # answer in a relationship survey (coalitions/surveys/).
+    One row per coalition, kind and pair (``actor`` is the lower id of the two): each run
+    updates the row it finds again, so a weaver's decision (accepted, dismissed, by whom and
+    when) outlives the run that made the suggestion. A dismissed one opens again only when a
+    run finds it for another reason."""
+
+    # The latest run that found it; None for a suggestion that came from elsewhere than a run
+    # (a member's "would introduce" answer in a relationship survey, coalitions/surveys/), or
+    # whose run was deleted: the decision is kept.
     run = models.ForeignKey(
         "networks.MetricRun",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="suggestions",
     )
     coalition = models.ForeignKey(
@@ -241,6 +247,22 @@ class Suggestion(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=SuggestionKind.values), name="networks_suggestion_kind_valid"
             ),
+            # One row per pair and kind (two partial indexes: NULLs are distinct in a plain
+            # unique index, and a periphery suggestion names one actor).
+            models.UniqueConstraint(
+                fields=["coalition", "kind", "actor", "other"],
+                condition=Q(other__isnull=False),
+                name="networks_suggestion_one_per_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["coalition", "kind", "actor"],
+                condition=Q(other__isnull=True),
+                name="networks_suggestion_one_per_actor",
+            ),
+            models.CheckConstraint(
+                condition=Q(other__isnull=True) | Q(actor__lt=F("other")),
+                name="networks_suggestion_pair_ordered",
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=SuggestionStatus.values),
                 name="networks_suggestion_status_valid",
@@ -249,3 +271,27 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.actor_id} / {self.other_id}"
+
+    @staticmethod
+    def pair(actor_id: int, other_id: int | None) -> tuple[int, int | None]:
+        """The pair as stored: the lower id first, so A-B and B-A are one suggestion."""
+        if other_id is not None and other_id < actor_id:
+            return other_id, actor_id
+        return actor_id, other_id
+
+    def found_again(self, *, reason: str, score: float, run_id: int | None) -> bool:
+        """A run (or a survey) found this suggestion again: keep its decision, take the new
+        score and reason, and open a dismissed one again if the reason is not the one it was
+        dismissed for. True if a dismissed one opened again."""
+        reason = reason[:300]
+        reopened = self.status == SuggestionStatus.DISMISSED and reason != self.reason
+        if reopened:
+            self.status = SuggestionStatus.OPEN
+            self.decided_by = None
+            self.decided_at = None
+            self.dismissed_reason = ""
+        self.reason = reason
+        self.score = score
+        if run_id is not None:
+            self.run_id = run_id
+        return reopened

@@ -26,6 +26,8 @@ urlpatterns = [
             "coalitions.home",
             "coalitions.stewardship",
             "networks.map",
+            "networks.interactions",
+            "allies.edit",
             "networks.dashboard",
             "networks.transfer",
             "coalitions.connect",

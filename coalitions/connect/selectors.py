@@ -1,13 +1,13 @@
 """Reads of the Connect workspace: the pipeline board, suggestions and introductions,
 and who was an organisation's designee when."""
 
-from django.db.models import Max, OuterRef, Prefetch, Subquery
+from django.db.models import Max, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from allies.models import Actor
 from coalitions.connect.models import Commitment, Introduction, Membership
 from coalitions.roles import hide_sensitive_references
-from networks.models import InteractionParticipant, Suggestion, SuggestionStatus
+from networks.models import InteractionParticipant, Suggestion, SuggestionKind, SuggestionStatus
 from weft.vocabulary import MemberPhase
 
 COLD_AFTER_DAYS = 60  # no interaction for two months: the card says the member is going cold
@@ -78,6 +78,24 @@ def open_suggestions(access):
     rows = Suggestion.objects.filter(coalition=access.coalition, status=SuggestionStatus.OPEN)
     rows = hide_sensitive_references(rows, access, "actor", "other")
     return rows.select_related("actor", "other").order_by("-score", "id")
+
+
+def suggestions_for(access, *, status: str = "", kind: str = "", name: str = ""):
+    """The Connect page's suggestions, one row per pair and kind (see ``Suggestion``), as the
+    role may see them: by status (``""``: every status), kind, and a name either actor's
+    contains; best first. The page counts them and reads one page (two queries), whatever
+    the number of suggestions: who decided comes in the same query."""
+
+    rows = Suggestion.objects.filter(coalition=access.coalition)
+    if status in SuggestionStatus.values:
+        rows = rows.filter(status=status)
+    if kind in SuggestionKind.values:
+        rows = rows.filter(kind=kind)
+    name = (name or "").strip()
+    if name:
+        rows = rows.filter(Q(actor__name__icontains=name) | Q(other__name__icontains=name))
+    rows = hide_sensitive_references(rows, access, "actor", "other")
+    return rows.select_related("actor", "other", "decided_by").order_by("-score", "id")
 
 
 def introductions_for(access):

@@ -3,8 +3,10 @@ Connect page (suggestions and introductions)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from coalitions.connect.forms import IntroductionForm
@@ -16,6 +18,7 @@ from coalitions.connect.selectors import (
     introductions_for,
     open_suggestions,
     pipeline_board,
+    suggestions_for,
 )
 from coalitions.connect.services import (
     introduction_log,
@@ -26,6 +29,7 @@ from coalitions.connect.services import (
 from coalitions.roles import require_workspace
 from coalitions.selectors import coalition_phase_history
 from coalitions.services import coalition_phase_change
+from networks.models import SuggestionKind, SuggestionStatus
 from weft.pages import attempt, date_or_none, post_or_refuse
 from weft.versions import ANY_VERSION
 from weft.vocabulary import CoalitionPhase
@@ -78,33 +82,61 @@ def coalition_phase(request, coalition_id: int):
     return redirect("workflow-pipeline", coalition_id=access.coalition.pk)
 
 
+SUGGESTIONS_PAGE = 25
+
+
 @login_required
 def connect(request, coalition_id: int):
-    """Connect: the metric runs' open suggestions (one click to an introduction, or dismiss
-    with a reason) and the introductions log."""
+    """Connect: the introduction form, then the suggestions (one row per pair and kind across
+    metric runs, open by default, filterable and paginated: one click to an introduction, or
+    dismiss with a reason) and the introductions log."""
     access = require_workspace(request, coalition_id)
     actors = connect_actors(access)
     form = IntroductionForm(request.POST or None, actors=actors)
+    here = _here(request, access)
     if request.method == "POST":
         action = request.POST.get("action")
         if action in ("accept", "dismiss"):
             _decide_suggestion(request, access, action)
-            return redirect("workflow-connect", coalition_id=access.coalition.pk)
+            return redirect(here)
         if action == "outcome":
             _record_outcome(request, access)
-            return redirect("workflow-connect", coalition_id=access.coalition.pk)
+            return redirect(here)
         if form.is_valid() and _log_introduction(request, access, form.cleaned_data, actors):
-            return redirect("workflow-connect", coalition_id=access.coalition.pk)
+            return redirect(here)
+    status = request.GET.get("status", SuggestionStatus.OPEN)
+    kind = request.GET.get("kind", "")
+    name = request.GET.get("name", "")[:100]
+    rows = suggestions_for(access, status=status, kind=kind, name=name)
+    page = Paginator(rows, SUGGESTIONS_PAGE).get_page(request.GET.get("page"))
     context = {
         "access": access,
         "coalition": access.coalition,
-        "suggestions": open_suggestions(access),
+        "suggestions": page,
+        "page": page,
+        "filters": {"status": status, "kind": kind, "name": name},
+        "statuses": SuggestionStatus.choices,
+        "kinds": SuggestionKind.choices,
+        "query_without_pages": _without_page(request.GET),
         "introductions": introductions_for(access)[:200],
         "outcomes": IntroductionOutcome.choices,
         "form": form,
         "today": timezone.localdate(),
     }
     return render(request, "coalitions/workflow/connect.html", context)
+
+
+def _here(request, access) -> str:
+    """The Connect page with the filters and page the person was on."""
+    url = reverse("workflow-connect", kwargs={"coalition_id": access.coalition.pk})
+    query = request.GET.urlencode()
+    return f"{url}?{query}" if query else url
+
+
+def _without_page(query) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _decide_suggestion(request, access, action: str) -> None:

@@ -203,24 +203,42 @@ def _suggest_introduction(access: Access, row, target: Actor, survey_round) -> N
     other = row.introduce_to
     if other.is_sensitive and not access.sees_sensitive:
         return
-    already = Suggestion.objects.filter(
-        coalition=access.coalition,
-        kind=SuggestionKind.INTRODUCTION,
-        status=SuggestionStatus.OPEN,
-        actor=target,
-        other=other,
-    ).exists()
-    if already:
+    reason = f"{row.respondent.actor.name} would introduce them (survey “{survey_round.title}”)."
+    actor_id, other_id = Suggestion.pair(target.pk, other.pk)
+    # One suggestion per pair: a pair already suggested keeps its decision (a dismissed one
+    # opens again, for this new reason).
+    already = (
+        Suggestion.objects.select_for_update()
+        .filter(
+            coalition=access.coalition,
+            kind=SuggestionKind.INTRODUCTION,
+            actor_id=actor_id,
+            other_id=other_id,
+        )
+        .first()
+    )
+    if already is not None:
+        if already.status == SuggestionStatus.OPEN:
+            return
+        if already.found_again(reason=reason, score=INTRODUCTION_SCORE, run_id=None):
+            already.save(
+                update_fields=[
+                    "score",
+                    "reason",
+                    "status",
+                    "decided_by",
+                    "decided_at",
+                    "dismissed_reason",
+                ]
+            )
         return
     Suggestion.objects.create(
         coalition=access.coalition,
         kind=SuggestionKind.INTRODUCTION,
-        actor=target,
-        other=other,
+        actor_id=actor_id,
+        other_id=other_id,
         score=INTRODUCTION_SCORE,
-        reason=f"{row.respondent.actor.name} would introduce them (survey “{survey_round.title}”)."[
-            :300
-        ],
+        reason=reason[:300],
     )
 
 

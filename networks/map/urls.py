@@ -1,5 +1,6 @@
 from django.urls import path
 
+from networks.map.saved_view_pages import saved_views
 from networks.map.views import (
     map_page,
     map_table,
@@ -23,4 +24,5 @@ urlpatterns = [
         name="shared-story-colours",
     ),
     path("shared/stories/<int:link_id>/story/", shared_story_steps, name="shared-story-steps"),
+    path("coalitions/<int:coalition_id>/map/views/", saved_views, name="map-saved-views"),
 ]

@@ -19,7 +19,7 @@ from networks.metrics.models import (
     RelationshipMetric,
 )
 from networks.metrics.selectors import metric_input
-from networks.models import Suggestion
+from networks.models import Suggestion, SuggestionStatus
 from weft.bulk import copy_rows
 from weft.leases import heartbeat, lease_until
 from weft.queue import queue_after_commit
@@ -328,15 +328,57 @@ def _store(run: MetricRun, computed: ComputedRun) -> None:
             for row in computed.relationships
         ),
     )
-    Suggestion.objects.bulk_create(
-        Suggestion(
-            run_id=run.pk,
-            coalition_id=run.coalition_id,
-            kind=found.kind,
-            actor_id=found.actor,
-            other_id=found.other,
-            score=found.score,
-            reason=found.reason[:300],
-        )
-        for found in computed.suggestions
+    suggestions_record(run, computed.suggestions)
+
+
+def suggestions_record(run: MetricRun, found_rows) -> dict[str, int]:
+    """Keep one suggestion per pair and kind across runs (three queries and the writes): a
+    pair found again keeps its decision and takes the new score and reason (a dismissed one
+    opens again if the reason changed); a new pair is added; an open suggestion of an earlier
+    run that this run did not find is gone (the network moved on). Decided ones stay, with
+    who decided and when. A run computed for an earlier date than the latest that found a
+    suggestion does not overwrite it."""
+
+    kept = {
+        (row.kind, row.actor_id, row.other_id): row
+        for row in Suggestion.objects.select_for_update().filter(coalition_id=run.coalition_id)
+    }
+    added, changed, seen = [], [], set()
+    for found in found_rows:
+        actor_id, other_id = Suggestion.pair(found.actor, found.other)
+        key = (found.kind, actor_id, other_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        row = kept.get(key)
+        if row is None:
+            added.append(
+                Suggestion(
+                    run_id=run.pk,
+                    coalition_id=run.coalition_id,
+                    kind=found.kind,
+                    actor_id=actor_id,
+                    other_id=other_id,
+                    score=found.score,
+                    reason=found.reason[:300],
+                )
+            )
+        elif row.run_id is None or row.run_id <= run.pk:
+            row.found_again(reason=found.reason, score=found.score, run_id=run.pk)
+            changed.append(row)
+    gone = [
+        row.pk
+        for key, row in kept.items()
+        if key not in seen
+        and row.status == SuggestionStatus.OPEN
+        and row.run_id is not None
+        and row.run_id < run.pk
+    ]
+    Suggestion.objects.bulk_create(added, batch_size=_BULK_BATCH)
+    Suggestion.objects.bulk_update(
+        changed,
+        ["run", "score", "reason", "status", "decided_by", "decided_at", "dismissed_reason"],
+        batch_size=500,
     )
+    Suggestion.objects.filter(pk__in=gone).delete()
+    return {"added": len(added), "found_again": len(changed), "gone": len(gone)}

@@ -262,11 +262,21 @@ def test_a_tie_is_drawn_by_mouse_from_one_node_to_another(browser_page, sign_in,
     click_node(network["bank"])  # a click on a node opens its panel
     page.wait_for_selector("#panel-title:text-is('Food Bank')")
     page.click("#pick-target")
-    before = loads(page)
     click_node(network["clerk"])
+    # Drawing opens the tie's form: nothing is saved until it is submitted.
+    page.wait_for_selector("#tie-form")
+    assert not Tie.objects.filter(source=network["bank"], target=network["clerk"]).exists()
+    page.select_option("#tie-form select[name=kind]", "funding")
+    page.select_option("#tie-form select[name=direction]", "directed")
+    page.select_option("#tie-form select[name=strength]", "4")
+    before = loads(page)
+    page.click("#tie-form button[type=submit]")
     wait_reloaded(page, before)
+    page.wait_for_selector("#tie-note:text-is('Tie added.')")
+    tie = Tie.objects.get(source=network["bank"], target=network["clerk"])
+    assert (tie.kind, tie.direction, tie.strength) == ("funding", "directed", 4)
+    page.click("#tie-source")
     page.wait_for_selector("#ties-list li:has-text('Council Clerk')")
-    assert Tie.objects.filter(source=network["bank"], target=network["clerk"]).exists()
     assert page.js_errors == []
 
 
@@ -293,6 +303,16 @@ def drag(page, source, target):
     page.mouse.up()
 
 
+def add_drawn_tie(page):
+    """Submit the form a drawn tie opens as it is, then go back to the first actor's panel."""
+    page.wait_for_selector("#tie-form")
+    before = loads(page)
+    page.click("#tie-form button[type=submit]")
+    wait_reloaded(page, before)
+    page.wait_for_selector("#tie-note")
+    page.click("#tie-source")
+
+
 def test_a_tie_is_drawn_by_dragging_from_one_node_to_another_and_persists(
     browser_page, sign_in, network
 ):
@@ -302,9 +322,8 @@ def test_a_tie_is_drawn_by_dragging_from_one_node_to_another_and_persists(
     assert "drag from one actor to another" in page.inner_text("#draw-help")
     page.click("#draw-ties")
     assert page.get_attribute("#draw-ties", "aria-pressed") == "true"
-    before = loads(page)
     drag(page, network["bank"], network["mayor"])
-    wait_reloaded(page, before)
+    add_drawn_tie(page)
     page.wait_for_selector("#panel-title:text-is('Food Bank')")
     page.wait_for_selector("#ties-list li:has-text('Mayor Reyes')")
     assert Tie.objects.filter(source=network["bank"], target=network["mayor"]).exists()
@@ -314,11 +333,10 @@ def test_a_tie_is_drawn_by_dragging_from_one_node_to_another_and_persists(
 
     # Without the mode, Shift-drag draws a tie too; a plain drag moves the node.
     page.click("#draw-ties")
-    before = loads(page)
     page.keyboard.down("Shift")
     drag(page, network["clerk"], network["bank"])
     page.keyboard.up("Shift")
-    wait_reloaded(page, before)
+    add_drawn_tie(page)
     page.wait_for_selector("#ties-list li:has-text('Food Bank')")
     assert Tie.objects.filter(source=network["clerk"], target=network["bank"]).exists()
 

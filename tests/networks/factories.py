@@ -80,6 +80,14 @@ class SuggestionFactory(factory.django.DjangoModelFactory):
     score = 0.5
     reason = "They share a working group."
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # A pair is stored lower id first (networks_suggestion_pair_ordered).
+        actor, other = kwargs.get("actor"), kwargs.get("other")
+        if actor is not None and other is not None and other.pk < actor.pk:
+            kwargs["actor"], kwargs["other"] = other, actor
+        return super()._create(model_class, *args, **kwargs)
+
 
 class SavedViewFactory(factory.django.DjangoModelFactory):
     class Meta:

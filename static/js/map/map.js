@@ -41,6 +41,7 @@ import {
 } from "./style.js";
 import { setupSavedViews } from "./saved-views.js";
 import { setupStories } from "./story.js";
+import { openTieForm, openTiePanel } from "./tie-form.js";
 
 const app = document.getElementById("map-app");
 const config = {
@@ -377,6 +378,10 @@ function createRenderer(curved) {
       labelGridCellSize: 60,
       labelRenderedSizeThreshold: 0,
       enableNodeDrag: config.canEdit,
+      // A click on a tie opens its panel (tie-form.js). Not on large maps: a click there
+      // may land while the last frame is followed (stale picking), and the actor's panel
+      // lists its ties with their own buttons.
+      enableEdgeEvents: !large,
       stagePadding: 40,
       // Picking at full resolution: at half (sigma's default) a 4 px actor is often missing
       // from the picking buffer and a click on it lands on the stage (seen on 1,000 actors).
@@ -387,6 +392,12 @@ function createRenderer(curved) {
   renderer.on("clickNode", ({ node }) => {
     if (performance.now() < ignoreClickUntil) return;
     onNodeChosen(node);
+  });
+  renderer.on("clickEdge", ({ edge }) => {
+    if (performance.now() < ignoreClickUntil || connectFrom) return;
+    if (graph.getEdgeAttribute(edge, "inferred")) return; // no tie to open: the actor's panel explains it
+    select(null);
+    openTiePanel(edge, context);
   });
   renderer.on("clickStage", () => {
     if (connectFrom) cancelConnect();
@@ -700,7 +711,7 @@ function listenForTieDrags() {
     endTieDrag();
     if (!moved || node === source) return; // a click: the panel opens as usual
     ignoreClickUntil = performance.now() + 400;
-    if (await createTie(source, node)) await showActor(source);
+    openTieForm(source, node, context); // a drawn tie opens its form (tie-form.js)
   });
   renderer.on("upStage", () => {
     if (tieDrag?.moved) ignoreClickUntil = performance.now() + 400;
@@ -1052,7 +1063,7 @@ async function onNodeChosen(node) {
   if (connectFrom) {
     const source = connectFrom;
     cancelConnect();
-    if (source !== node && (await createTie(source, node))) await showActor(source);
+    if (source !== node) openTieForm(source, node, context);
     return;
   }
   await showActor(node);
@@ -1081,6 +1092,7 @@ const context = {
   setHighlight,
   startConnect,
   createTie,
+  openTiePanel: (tie) => openTiePanel(tie, context),
   findActor,
   showActor,
   select,

@@ -94,6 +94,24 @@ function planHtml(details, graph, edit) {
     <dt>Next step</dt><dd>${esc(plan.next_step) || "—"}${plan.next_step_on ? ` by ${esc(plan.next_step_on)}` : ""}${plan.is_overdue ? " <strong>(overdue)</strong>" : ""}</dd></dl>`;
 }
 
+// The interaction pages (server-rendered, networks/interactions/): log one with this actor,
+// or see and edit all of theirs; both come back to the map.
+function interactionLinks(node) {
+  const coalition = window.location.pathname.replace(/map\/.*$/, "");
+  const back = encodeURIComponent(window.location.pathname + window.location.search);
+  return `<p id="interaction-links"><a href="${esc(coalition)}interactions/new/?actor=${esc(node)}&next=${back}">Log an interaction</a> ·
+    <a href="${esc(coalition)}actors/${esc(node)}/interactions/">All their interactions</a></p>`;
+}
+
+// The actor's details page (server-rendered, allies/edit/): for the roles that edit the map,
+// and for a member on its own organisation.
+function editLink(node, edit) {
+  const own = document.getElementById("map-app").dataset.ownOrganisation;
+  if (!edit && own !== String(node)) return "";
+  const coalition = window.location.pathname.replace(/map\/.*$/, "");
+  return `<p><a id="edit-actor" href="${esc(coalition)}actors/${esc(node)}/edit/">Edit the details (kind, description, tags${edit ? ", sensitive" : ""}, directly affected)</a></p>`;
+}
+
 function standing(current, onMap, asOf) {
   const now = current ? `${STANCE_LABEL[current.stance]}, ${current.ally_kind} ally` : "not assessed yet";
   if (!asOf) return esc(now);
@@ -121,7 +139,8 @@ function render(node, details, context) {
         : "";
       const kind = tie.type_label ? `${esc(tie.type_label)} (${esc(tie.kind)})` : esc(tie.kind);
       const weight = tie.declared_weight !== null && tie.declared_weight !== undefined ? ` · weight ${esc(tie.declared_weight)}` : "";
-      return `<li><span>${esc(nameOf(graph, other))} · ${kind} · strength ${tie.strength ?? "not given"}${weight}${ended}</span>${fieldsHtml(tie.custom_fields)}${control}</li>`;
+      const open = `<button type="button" class="link open-tie" data-tie="${tie.id}" aria-label="Open the tie with ${esc(nameOf(graph, other))}">${edit ? "Edit" : "Open"}</button>`;
+      return `<li><span>${esc(nameOf(graph, other))} · ${kind} · strength ${tie.strength ?? "not given"}${weight}${ended}</span> ${open}${fieldsHtml(tie.custom_fields)}${control}</li>`;
     })
     .join("");
   // Inferred relationships are on the map already (the map endpoint computes them).
@@ -148,6 +167,7 @@ function render(node, details, context) {
       ${standing(current, graph.getNodeAttributes(node), context.asOf())}</p>
     ${actor.description ? `<p>${esc(actor.description)}</p>` : ""}
     ${fieldsHtml(actor.custom_fields, "actor-fields")}
+    ${editLink(node, edit)}
     ${edit ? `<form id="rename" class="row"><label>Name<input type="text" name="name" value="${esc(actor.name)}" maxlength="200" required></label><button type="submit">Rename</button></form>` : ""}
     ${edit ? `<h3>Change the assessment</h3>
       <form id="assess">
@@ -164,6 +184,7 @@ function render(node, details, context) {
         <button type="submit">Add tie</button> <button type="button" id="pick-target">Pick the other end on the map</button></form>` : ""}
     ${inferredItems ? `<h3>Inferred relationships</h3><p class="meta">They interacted, but no tie is declared.</p><ul id="inferred-list">${inferredItems}</ul>` : ""}
     <h3>Interactions</h3>${meetings ? `<ul>${meetings}</ul>` : "<p class='empty'>No interactions recorded.</p>"}
+    ${edit ? interactionLinks(node) : ""}
     <h3>Metrics</h3>${metricsHtml(details)}
     ${planHtml(details, graph, edit)}
     <h3>Who can reach them</h3>
@@ -234,6 +255,9 @@ function wire(node, details, context) {
       await loadMap();
       await openPanel(node, context);
     });
+  }
+  for (const button of panel.querySelectorAll(".open-tie")) {
+    button.addEventListener("click", () => context.openTiePanel(button.dataset.tie));
   }
   panel.querySelector("#add-tie")?.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -1,0 +1,162 @@
+"""Pages to log an interaction, list an actor's, and edit or delete one (organizers, weavers
+and stewards: the roles that edit the whole map)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from coalitions import roles
+from coalitions.roles import Permission
+from networks.interactions.forms import InteractionForm
+from networks.interactions.selectors import (
+    interaction_for,
+    interactions_of,
+    participant_choices,
+)
+from networks.services import interaction_create, interaction_delete, interaction_update
+from weft.pages import attempt
+
+
+def _back(request, fallback: str) -> str:
+    """Where the form came from (the map, an actor's list, the Connect page): a local path."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
+
+
+def _render(request, access, form, *, interaction=None, status=200):
+    context = {
+        "access": access,
+        "coalition": access.coalition,
+        "form": form,
+        "interaction": interaction,
+        "next": request.POST.get("next") or request.GET.get("next") or "",
+    }
+    return render(request, "networks/interactions/form.html", context, status=status)
+
+
+@login_required
+def interaction_new(request, coalition_id: int):
+    """Log an interaction; ``?actor=`` (and ``&with=``) choose its first participants."""
+    access = roles.require(request.user, coalition_id, Permission.MAP_EDIT_ALL)
+    actors = participant_choices(access)
+    initial = {"occurred_on": timezone.localdate(), "kind": "one_to_one"}
+    chosen = [v for v in (request.GET.get("actor"), request.GET.get("with")) if v and v.isdigit()]
+    if chosen:
+        initial["participants"] = list(actors.filter(pk__in=chosen))
+    form = InteractionForm(request.POST or None, initial=initial, actors=actors)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("version", None)
+        done = attempt(
+            request,
+            lambda: interaction_create(
+                access=access,
+                kind=data["kind"],
+                occurred_on=data["occurred_on"],
+                participants=list(data["participants"]),
+                summary=data["summary"],
+            ),
+            form=form,
+        )
+        if not done.refused:
+            messages.success(
+                request,
+                "Interaction logged: the relationship's evidence changes at the next metric run.",
+            )
+            first = done.result.participations.order_by("actor__name").first()
+            fallback = (
+                f"/coalitions/{access.coalition.pk}/actors/{first.actor_id}/interactions/"
+                if first
+                else f"/coalitions/{access.coalition.pk}/map/"
+            )
+            return redirect(_back(request, fallback))
+    status = 400 if request.method == "POST" else 200
+    return _render(request, access, form, status=status)
+
+
+@login_required
+def interaction_edit(request, coalition_id: int, pk: int):
+    """Change or delete an interaction, at the version the form was opened on."""
+    access = roles.require(request.user, coalition_id, Permission.MAP_EDIT_ALL)
+    interaction = interaction_for(access, pk)
+    if interaction is None:
+        raise Http404("No such interaction.")
+    actors = participant_choices(access)
+    visible = [p.actor for p in interaction.participations.all()]
+    initial = {
+        "kind": interaction.kind,
+        "occurred_on": interaction.occurred_on,
+        "participants": visible,
+        "summary": interaction.summary,
+        "version": interaction.version,
+    }
+    fallback = f"/coalitions/{access.coalition.pk}/map/"
+    if visible:
+        fallback = f"/coalitions/{access.coalition.pk}/actors/{visible[0].pk}/interactions/"
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        done = attempt(
+            request,
+            lambda: interaction_delete(
+                access=access,
+                interaction=interaction,
+                expected_version=request.POST.get("version"),
+            ),
+        )
+        if not done.refused:
+            messages.success(request, "Interaction deleted.")
+            return redirect(_back(request, fallback))
+        form = InteractionForm(initial=initial, actors=actors)
+        return _render(request, access, form, interaction=interaction, status=done.status)
+    form = InteractionForm(request.POST or None, initial=initial, actors=actors)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        # Participants the role may not see stay: the form could not show them.
+        hidden = list(
+            interaction.participants.exclude(pk__in=[a.pk for a in visible]).exclude(
+                pk__in=actors.values("pk")
+            )
+        )
+        done = attempt(
+            request,
+            lambda: interaction_update(
+                access=access,
+                interaction=interaction,
+                expected_version=version,
+                kind=data["kind"],
+                occurred_on=data["occurred_on"],
+                summary=data["summary"],
+                participants=[*data["participants"], *hidden],
+            ),
+            form=form,
+        )
+        if not done.refused:
+            messages.success(
+                request,
+                "Interaction saved: the relationship's evidence changes at the next metric run.",
+            )
+            return redirect(_back(request, fallback))
+        return _render(request, access, form, interaction=interaction, status=done.status)
+    status = 400 if request.method == "POST" else 200
+    return _render(request, access, form, interaction=interaction, status=status)
+
+
+@login_required
+def actor_interactions(request, coalition_id: int, actor_id: int):
+    """The interactions an actor took part in, each with its edit link."""
+    access = roles.require(request.user, coalition_id, Permission.MAP_EDIT_ALL)
+    actor = get_object_or_404(participant_choices(access), pk=actor_id)
+    context = {
+        "access": access,
+        "coalition": access.coalition,
+        "actor": actor,
+        "interactions": interactions_of(access, actor),
+    }
+    return render(request, "networks/interactions/list.html", context)
