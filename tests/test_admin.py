@@ -251,7 +251,20 @@ def populate(user, suffix: str) -> dict:
     )
     SavedViewFactory(coalition=coalition, name=f"view {suffix}", created_by=user)
     _survey_rows(coalition, org, person, official, today)
+    _notification_rows(coalition, user)
     return {"coalition": coalition, "contact": contact, "signature": signature}
+
+
+def _notification_rows(coalition, user) -> None:
+    """A notification and an email preference (#22)."""
+    from coalitions.notifications.models import Notification, NotificationPreference
+
+    Notification.objects.create(
+        user=user, coalition=coalition, kind="vote", title="Vote open", path="/"
+    )
+    taken = set(NotificationPreference.objects.filter(user=user).values_list("kind", flat=True))
+    kind = next(k for k in ("vote", "report", "survey") if k not in taken)
+    NotificationPreference.objects.create(user=user, kind=kind, delivery="weekly")
 
 
 def _survey_rows(coalition, org, person, official, today) -> None:

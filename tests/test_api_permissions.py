@@ -217,6 +217,11 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "survey-answers-detail": {"GET": MAP_VIEWERS},
     "survey-relationships-list": {"GET": MAP_VIEWERS},
     "survey-relationships-detail": {"GET": MAP_VIEWERS},
+    # Notifications (#22): each user reads and marks their own, in a coalition they hold a role
+    # in; email preferences are the signed-in user's own, whatever their coalitions.
+    "notifications-list": {"GET": EVERY_ROLE},
+    "notifications-read": {"POST": EVERY_ROLE},
+    "api-notification-preferences": {"GET": SIGNED_IN, "PUT": SIGNED_IN},
 }
 
 
@@ -500,7 +505,7 @@ def route_kwargs(route: str, method: str, world, coalition) -> dict:
     """The URL arguments of a route: the coalition, and the row a detail route names."""
     if route.startswith("api-coalition-"):
         return {} if route == "api-coalition-list" else {"coalition_id": coalition.pk}
-    if route == "api-token":
+    if route in ("api-token", "api-notification-preferences"):
         return {}
     resource = route.rsplit("-", 1)[0]
     kwargs = {"coalition_id": coalition.pk}
@@ -623,6 +628,8 @@ def request_bodies(world, coalition) -> dict:
             "text": "How involved are you?",
             "choices": ["Leading", "Watching"],
         },
+        "notifications-read": {},
+        "api-notification-preferences": [{"kind": "vote", "delivery": "weekly"}],
         "survey-respondents": {
             "round": world["rows"]["survey-rounds"].pk,
             "person": world["designee"].pk,

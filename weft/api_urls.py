@@ -35,6 +35,7 @@ urlpatterns = [
             "coalitions.reports",
             "coalitions.stewardship",
             "coalitions.surveys",
+            "coalitions.notifications",
         )
     ),
 ]

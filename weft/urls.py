@@ -34,6 +34,7 @@ urlpatterns = [
             "coalitions.activity",
             "coalitions.reports",
             "coalitions.surveys",
+            "coalitions.notifications",
         )
     ),
 ]
