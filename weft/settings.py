@@ -278,6 +278,17 @@ CELERY_BEAT_SCHEDULE["survey-reminders"] = {
     "task": "coalitions.survey_reminders",
     "schedule": crontab(minute=41),
 }
+# -- Notifications (issue 22): the daily digest every morning, the weekly one on Mondays.
+CELERY_BEAT_SCHEDULE["notifications-daily-digest"] = {
+    "task": "coalitions.notifications_digest",
+    "schedule": crontab(hour=envint("DIGEST_HOUR", 7), minute=5),
+    "args": ("daily",),
+}
+CELERY_BEAT_SCHEDULE["notifications-weekly-digest"] = {
+    "task": "coalitions.notifications_digest",
+    "schedule": crontab(hour=envint("DIGEST_HOUR", 7), minute=10, day_of_week="mon"),
+    "args": ("weekly",),
+}
 # Edits within this many seconds of the first are computed together, in one metric run.
 WEFT_METRICS_DEBOUNCE_SECONDS = envint("METRICS_DEBOUNCE_SECONDS", 60)
 # Actors and ties added or deleted within this many seconds of the first get one layout run.

@@ -90,3 +90,12 @@ def preference_set(*, user, kind: str, delivery: str) -> NotificationPreference:
         user=user, kind=kind, defaults={"delivery": delivery}
     )
     return preference
+
+
+@transaction.atomic
+def unsubscribe(*, user_id: int, kinds: Iterable[str]) -> None:
+    """No more email of ``kinds`` for that user (from a signed link: no sign-in)."""
+    for kind in kinds:
+        NotificationPreference.objects.update_or_create(
+            user_id=user_id, kind=kind, defaults={"delivery": Delivery.OFF}
+        )

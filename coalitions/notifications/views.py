@@ -5,9 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coalitions.notifications import selectors, services
+from coalitions.notifications.email import unsubscribe_read
 from coalitions.notifications.models import Delivery, NotificationKind
 from weft.pages import post_or_refuse
 
@@ -75,4 +77,25 @@ def notification_settings(request):
         request,
         "coalitions/notifications/settings.html",
         {"rows": rows, "deliveries": Delivery.choices},
+    )
+
+
+@csrf_exempt  # mail programs post here (RFC 8058); the signed token is the authority
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    """One-click unsubscribe, without signing in: the link names one user and the kinds of
+    one email, signed. GET asks (mail scanners open links); POST does it."""
+    found = unsubscribe_read(token)
+    if found is None:
+        return render(
+            request, "coalitions/notifications/unsubscribe.html", {"invalid": True}, status=400
+        )
+    user_id, kinds = found
+    labels = [NotificationKind(kind).label for kind in kinds]
+    done = False
+    if request.method == "POST":
+        services.unsubscribe(user_id=user_id, kinds=kinds)
+        done = True
+    return render(
+        request, "coalitions/notifications/unsubscribe.html", {"labels": labels, "done": done}
     )
