@@ -265,6 +265,10 @@ def _notification_rows(coalition, user) -> None:
     taken = set(NotificationPreference.objects.filter(user=user).values_list("kind", flat=True))
     kind = next(k for k in ("vote", "report", "survey") if k not in taken)
     NotificationPreference.objects.create(user=user, kind=kind, delivery="weekly")
+    from networks.comments.models import Comment
+
+    actor = coalition.actors.first()
+    Comment.objects.create(coalition=coalition, actor=actor, author=user, body="Ask them")
 
 
 def _survey_rows(coalition, org, person, official, today) -> None:

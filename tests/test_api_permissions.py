@@ -23,6 +23,7 @@ from coalitions.surveys.services import (
     round_create,
     round_open,
 )
+from networks.comments.models import Comment
 from networks.models import InteractionParticipant
 from tests.allies.factories import (
     ActorFactory,
@@ -222,6 +223,11 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "notifications-list": {"GET": EVERY_ROLE},
     "notifications-read": {"POST": EVERY_ROLE},
     "api-notification-preferences": {"GET": SIGNED_IN, "PUT": SIGNED_IN},
+    # Comments on the map (#22): whoever sees the map reads and writes them; only the author
+    # edits or deletes (this one is the steward's); the author or the map's editors resolve.
+    "comments-list": {"GET": MAP_VIEWERS, "POST": MAP_VIEWERS},
+    "comments-detail": {"GET": MAP_VIEWERS, "PATCH": STEWARDS, "DELETE": STEWARDS},
+    "comments-resolve": {"POST": EDITORS},
 }
 
 
@@ -420,6 +426,9 @@ def world(coalition, personas, member_org):
             expires_at=now + datetime.timedelta(days=3),
         ),
         "audit": AuditEntry.objects.filter(coalition=coalition).first(),
+        "comments": Comment.objects.create(
+            coalition=coalition, actor=first, author=personas["steward"], body="Ask them"
+        ),
     }
     rows.update(_survey_rows(coalition, personas, first, person, member_org, today))
     first_history = {
@@ -515,6 +524,8 @@ def route_kwargs(route: str, method: str, world, coalition) -> dict:
         kwargs["pk"] = world["draft_report"].pk
     if route == "proposals-decide":
         kwargs["pk"] = world["closed_proposal"].pk
+    if route == "comments-resolve":
+        kwargs["pk"] = world["rows"]["comments"].pk
     if route == "survey-rounds-close":
         kwargs["pk"] = world["open_round"].pk
     if route.endswith("-restore"):
@@ -629,6 +640,8 @@ def request_bodies(world, coalition) -> dict:
             "choices": ["Leading", "Watching"],
         },
         "notifications-read": {},
+        "comments": {"actor": first, "body": "Who knows them?"},
+        "comments-resolve": {},
         "api-notification-preferences": [{"kind": "vote", "delivery": "weekly"}],
         "survey-respondents": {
             "round": world["rows"]["survey-rounds"].pk,

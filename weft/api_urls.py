@@ -36,6 +36,7 @@ urlpatterns = [
             "coalitions.stewardship",
             "coalitions.surveys",
             "coalitions.notifications",
+            "networks.comments",
         )
     ),
 ]

@@ -35,6 +35,7 @@ urlpatterns = [
             "coalitions.reports",
             "coalitions.surveys",
             "coalitions.notifications",
+            "networks.comments",
         )
     ),
 ]
