@@ -278,7 +278,12 @@ CELERY_BEAT_SCHEDULE["survey-reminders"] = {
     "task": "coalitions.survey_reminders",
     "schedule": crontab(minute=41),
 }
-# -- Notifications (issue 22): the daily digest every morning, the weekly one on Mondays.
+# -- Notifications (issue 22): reminders (closing within 48 hours, next steps overdue) every
+# hour; the daily digest every morning, the weekly one on Mondays.
+CELERY_BEAT_SCHEDULE["notification-reminders"] = {
+    "task": "coalitions.notification_reminders",
+    "schedule": crontab(minute=23),
+}
 CELERY_BEAT_SCHEDULE["notifications-daily-digest"] = {
     "task": "coalitions.notifications_digest",
     "schedule": crontab(hour=envint("DIGEST_HOUR", 7), minute=5),
