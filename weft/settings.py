@@ -441,6 +441,8 @@ SPECTACULAR_SETTINGS = {
         "TieKindEnum": "weft.vocabulary.TieKind.choices",
         "InteractionKindEnum": "weft.vocabulary.InteractionKind.choices",
         "GroupKindEnum": "coalitions.produce.models.GroupKind",
+        "NotificationKindEnum": "coalitions.notifications.models.NotificationKind",
+        "NotificationDeliveryEnum": "coalitions.notifications.models.Delivery",
         "StatementStatusEnum": "coalitions.align.models.StatementStatus",
         "ReportStatusEnum": "coalitions.reports.models.ReportStatus",
         "CommitmentKindEnum": "coalitions.connect.models.CommitmentKind",

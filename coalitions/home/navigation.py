@@ -82,7 +82,7 @@ def coalition_navigation(request) -> dict:
     if memberships is None:  # pages the two-factor rule leaves open (accounts, invitations)
         memberships = current_memberships(user)
     context = {
-        "unread_notifications": unread_count(user),
+        "unread_notifications": unread_count(user, [m.coalition_id for m in memberships]),
         "my_coalitions": [
             {"pk": m.coalition_id, "name": m.coalition.name, "role": RoleName(m.role).label}
             for m in memberships

@@ -71,8 +71,14 @@ def notifications_for(user, *, coalition_id: int | None = None) -> QuerySet[Noti
     return rows.distinct()
 
 
-def unread_count(user) -> int:
-    return notifications_for(user).filter(read_at__isnull=True).count()
+def unread_count(user, coalition_ids: Iterable[int] | None = None) -> int:
+    """The bell's count: unread notifications in the user's coalitions (``coalition_ids``,
+    when the caller already knows them: one query on the unread index)."""
+    if coalition_ids is None:
+        return notifications_for(user).filter(read_at__isnull=True).count()
+    return Notification.objects.filter(
+        user=user, read_at__isnull=True, coalition_id__in=list(coalition_ids)
+    ).count()
 
 
 def preferences_for(user) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """API of notifications: a user's own, per coalition (list, mark read), and their email
 preferences (every kind: immediately, daily, weekly or off)."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,6 +27,13 @@ class NotificationSerializer(serializers.ModelSerializer):
 class NotificationListView(APIView):
     """Your notifications in this coalition, newest first (``?unread=1``: unread only)."""
 
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", str, required=False, enum=["1", "true"])],
+        responses=inline_serializer(
+            "NotificationList",
+            {"unread": serializers.IntegerField(), "results": NotificationSerializer(many=True)},
+        ),
+    )
     def get(self, request, coalition_id):
         roles.access_for(request.user, coalition_id)
         rows = selectors.notifications_for(request.user, coalition_id=int(coalition_id))
@@ -46,6 +54,10 @@ class MarkReadSerializer(serializers.Serializer):
 class NotificationReadView(APIView):
     """Mark your notifications in this coalition read: ``{"ids": [...]}``, or all of them."""
 
+    @extend_schema(
+        request=MarkReadSerializer,
+        responses=inline_serializer("MarkedRead", {"marked_read": serializers.IntegerField()}),
+    )
     def post(self, request, coalition_id):
         access = roles.access_for(request.user, coalition_id)
         body = MarkReadSerializer(data=request.data)
@@ -67,10 +79,14 @@ class PreferenceSerializer(serializers.Serializer):
 class PreferencesView(APIView):
     """How each kind of notification reaches you by email. PUT a list of {kind, delivery}."""
 
+    @extend_schema(responses=PreferenceSerializer(many=True))
     def get(self, request):
         chosen = selectors.preferences_for(request.user)
         return Response([{"kind": k, "delivery": v} for k, v in chosen.items()])
 
+    @extend_schema(
+        request=PreferenceSerializer(many=True), responses=PreferenceSerializer(many=True)
+    )
     def put(self, request):
         body = PreferenceSerializer(data=request.data, many=True)
         body.is_valid(raise_exception=True)

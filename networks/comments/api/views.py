@@ -2,6 +2,7 @@
 own (``If-Match`` or ``version``); resolve. Visible to the roles that may see the item."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -50,11 +51,31 @@ class NewCommentSerializer(serializers.Serializer):
         return data
 
 
+class EditCommentSerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=services.MAX_LENGTH)
+    version = serializers.IntegerField(required=False)
+
+
 def _access(request, coalition_id):
     return roles.require(request.user, coalition_id, roles.Permission.MAP_VIEW)
 
 
 class CommentListView(APIView):
+    @extend_schema(
+        operation_id="comments_list",
+        parameters=[
+            OpenApiParameter("actor", int, required=False),
+            OpenApiParameter("tie", int, required=False),
+        ],
+        responses=inline_serializer(
+            "CommentList",
+            {
+                "count": serializers.IntegerField(),
+                "open": serializers.IntegerField(),
+                "results": CommentSerializer(many=True),
+            },
+        ),
+    )
     def get(self, request, coalition_id):
         access = _access(request, coalition_id)
         rows = selectors.visible_comments(access)
@@ -74,6 +95,7 @@ class CommentListView(APIView):
             }
         )
 
+    @extend_schema(request=NewCommentSerializer, responses={201: CommentSerializer})
     def post(self, request, coalition_id):
         access = _access(request, coalition_id)
         body = NewCommentSerializer(data=request.data)
@@ -98,10 +120,12 @@ class CommentDetailView(APIView):
             return versions_in_if_match(header)
         return request.data.get("version")
 
+    @extend_schema(responses=CommentSerializer)
     def get(self, request, coalition_id, pk):
         _, comment = self._get(request, coalition_id, pk)
         return Response(CommentSerializer(comment).data)
 
+    @extend_schema(request=EditCommentSerializer, responses=CommentSerializer)
     def patch(self, request, coalition_id, pk):
         access, comment = self._get(request, coalition_id, pk)
         comment = services.comment_edit(
@@ -112,6 +136,7 @@ class CommentDetailView(APIView):
         )
         return Response(CommentSerializer(comment).data)
 
+    @extend_schema(responses={204: None})
     def delete(self, request, coalition_id, pk):
         access, comment = self._get(request, coalition_id, pk)
         services.comment_delete(
@@ -121,6 +146,12 @@ class CommentDetailView(APIView):
 
 
 class CommentResolveView(APIView):
+    @extend_schema(
+        request=inline_serializer(
+            "ResolveComment", {"resolved": serializers.BooleanField(required=False)}
+        ),
+        responses=CommentSerializer,
+    )
     def post(self, request, coalition_id, pk):
         access = _access(request, coalition_id)
         comment = get_object_or_404(selectors.visible_comments(access), pk=pk)
