@@ -15,6 +15,7 @@ class CoalitionsConfig(FeaturePackagesConfig):
         "activity",
         "home",
         "surveys",
+        "notifications",
     )
 
     def ready(self):

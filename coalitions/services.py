@@ -2,9 +2,12 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from coalitions.models import AuditAction, AuditEntry, Coalition, Role, RoleName
+from coalitions.notifications.models import NotificationKind
+from coalitions.notifications.services import notify
 from coalitions.roles import Access, Permission
 from weft.errors import ApplicationError
 from weft.queue import queue_after_commit
@@ -122,6 +125,15 @@ def role_grant(
         user_id=user.pk,
         role=role.value,
         previous_role=current.role if current else None,
+    )
+    notify(
+        coalition_id=coalition.pk,
+        kind=NotificationKind.ROLE,
+        title=f"You are now {role.label.lower()} in {coalition.name}",
+        path=reverse("coalition-home", args=[coalition.pk]),
+        user_ids=[user.pk],
+        key=f"role:{new.pk}",
+        exclude=granted_by,
     )
     return new
 

@@ -6,4 +6,4 @@ class NetworksConfig(FeaturePackagesConfig):
 
     default = True
     name = "networks"
-    feature_packages = ("graph", "metrics", "map", "dashboard", "transfer")
+    feature_packages = ("graph", "metrics", "map", "dashboard", "transfer", "comments")

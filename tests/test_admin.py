@@ -261,7 +261,24 @@ def populate(user, suffix: str) -> dict:
     story = StoryFactory(coalition=coalition, title=f"story {suffix}", created_by=user)
     StoryLinkFactory(story=story, token_hash=f"{suffix:0>63}s"[-64:])
     _survey_rows(coalition, org, person, official, today)
+    _notification_rows(coalition, user)
     return {"coalition": coalition, "contact": contact, "signature": signature}
+
+
+def _notification_rows(coalition, user) -> None:
+    """A notification and an email preference (#22)."""
+    from coalitions.notifications.models import Notification, NotificationPreference
+
+    Notification.objects.create(
+        user=user, coalition=coalition, kind="vote", title="Vote open", path="/"
+    )
+    taken = set(NotificationPreference.objects.filter(user=user).values_list("kind", flat=True))
+    kind = next(k for k in ("vote", "report", "survey") if k not in taken)
+    NotificationPreference.objects.create(user=user, kind=kind, delivery="weekly")
+    from networks.comments.models import Comment
+
+    actor = coalition.actors.first()
+    Comment.objects.create(coalition=coalition, actor=actor, author=user, body="Ask them")
 
 
 def _survey_rows(coalition, org, person, official, today) -> None:

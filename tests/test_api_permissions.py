@@ -23,6 +23,7 @@ from coalitions.surveys.services import (
     round_create,
     round_open,
 )
+from networks.comments.models import Comment
 from networks.models import InteractionParticipant
 from tests.allies.factories import (
     ActorFactory,
@@ -225,6 +226,16 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "survey-answers-detail": {"GET": MAP_VIEWERS},
     "survey-relationships-list": {"GET": MAP_VIEWERS},
     "survey-relationships-detail": {"GET": MAP_VIEWERS},
+    # Notifications (#22): each user reads and marks their own, in a coalition they hold a role
+    # in; email preferences are the signed-in user's own, whatever their coalitions.
+    "notifications-list": {"GET": EVERY_ROLE},
+    "notifications-read": {"POST": EVERY_ROLE},
+    "api-notification-preferences": {"GET": SIGNED_IN, "PUT": SIGNED_IN},
+    # Comments on the map (#22): whoever sees the map reads and writes them; only the author
+    # edits or deletes (this one is the steward's); the author or the map's editors resolve.
+    "comments-list": {"GET": MAP_VIEWERS, "POST": MAP_VIEWERS},
+    "comments-detail": {"GET": MAP_VIEWERS, "PATCH": STEWARDS, "DELETE": STEWARDS},
+    "comments-resolve": {"POST": EDITORS},
 }
 
 
@@ -424,6 +435,9 @@ def world(coalition, personas, member_org):
             expires_at=now + datetime.timedelta(days=3),
         ),
         "audit": AuditEntry.objects.filter(coalition=coalition).first(),
+        "comments": Comment.objects.create(
+            coalition=coalition, actor=first, author=personas["steward"], body="Ask them"
+        ),
     }
     rows["story-links"] = StoryLinkFactory(story=rows["stories"], token_hash="2" * 64)
     rows.update(_survey_rows(coalition, personas, first, person, member_org, today))
@@ -510,7 +524,7 @@ def route_kwargs(route: str, method: str, world, coalition) -> dict:
     """The URL arguments of a route: the coalition, and the row a detail route names."""
     if route.startswith("api-coalition-"):
         return {} if route == "api-coalition-list" else {"coalition_id": coalition.pk}
-    if route == "api-token":
+    if route in ("api-token", "api-notification-preferences"):
         return {}
     resource = route.rsplit("-", 1)[0]
     kwargs = {"coalition_id": coalition.pk}
@@ -520,6 +534,8 @@ def route_kwargs(route: str, method: str, world, coalition) -> dict:
         kwargs["pk"] = world["draft_report"].pk
     if route == "proposals-decide":
         kwargs["pk"] = world["closed_proposal"].pk
+    if route == "comments-resolve":
+        kwargs["pk"] = world["rows"]["comments"].pk
     if route == "survey-rounds-close":
         kwargs["pk"] = world["open_round"].pk
     if route.endswith("-restore"):
@@ -636,6 +652,10 @@ def request_bodies(world, coalition) -> dict:
             "text": "How involved are you?",
             "choices": ["Leading", "Watching"],
         },
+        "notifications-read": {},
+        "comments": {"actor": first, "body": "Who knows them?"},
+        "comments-resolve": {},
+        "api-notification-preferences": [{"kind": "vote", "delivery": "weekly"}],
         "survey-respondents": {
             "round": world["rows"]["survey-rounds"].pk,
             "person": world["designee"].pk,

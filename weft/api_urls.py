@@ -35,6 +35,8 @@ urlpatterns = [
             "coalitions.reports",
             "coalitions.stewardship",
             "coalitions.surveys",
+            "coalitions.notifications",
+            "networks.comments",
         )
     ),
 ]

@@ -278,6 +278,22 @@ CELERY_BEAT_SCHEDULE["survey-reminders"] = {
     "task": "coalitions.survey_reminders",
     "schedule": crontab(minute=41),
 }
+# -- Notifications (issue 22): reminders (closing within 48 hours, next steps overdue) every
+# hour; the daily digest every morning, the weekly one on Mondays.
+CELERY_BEAT_SCHEDULE["notification-reminders"] = {
+    "task": "coalitions.notification_reminders",
+    "schedule": crontab(minute=23),
+}
+CELERY_BEAT_SCHEDULE["notifications-daily-digest"] = {
+    "task": "coalitions.notifications_digest",
+    "schedule": crontab(hour=envint("DIGEST_HOUR", 7), minute=5),
+    "args": ("daily",),
+}
+CELERY_BEAT_SCHEDULE["notifications-weekly-digest"] = {
+    "task": "coalitions.notifications_digest",
+    "schedule": crontab(hour=envint("DIGEST_HOUR", 7), minute=10, day_of_week="mon"),
+    "args": ("weekly",),
+}
 # Edits within this many seconds of the first are computed together, in one metric run.
 WEFT_METRICS_DEBOUNCE_SECONDS = envint("METRICS_DEBOUNCE_SECONDS", 60)
 # Actors and ties added or deleted within this many seconds of the first get one layout run.
@@ -425,6 +441,8 @@ SPECTACULAR_SETTINGS = {
         "TieKindEnum": "weft.vocabulary.TieKind.choices",
         "InteractionKindEnum": "weft.vocabulary.InteractionKind.choices",
         "GroupKindEnum": "coalitions.produce.models.GroupKind",
+        "NotificationKindEnum": "coalitions.notifications.models.NotificationKind",
+        "NotificationDeliveryEnum": "coalitions.notifications.models.Delivery",
         "StatementStatusEnum": "coalitions.align.models.StatementStatus",
         "ReportStatusEnum": "coalitions.reports.models.ReportStatus",
         "CommitmentKindEnum": "coalitions.connect.models.CommitmentKind",

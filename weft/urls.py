@@ -36,6 +36,8 @@ urlpatterns = [
             "coalitions.activity",
             "coalitions.reports",
             "coalitions.surveys",
+            "coalitions.notifications",
+            "networks.comments",
         )
     ),
 ]

@@ -2,8 +2,12 @@
 messenger, the owner, the next step). One plan per actor."""
 
 from django.db import transaction
+from django.urls import reverse
 
 from allies.models import Actor, EngagementPlan
+from coalitions.notifications.models import NotificationKind
+from coalitions.notifications.selectors import recipients
+from coalitions.notifications.services import notify
 from coalitions.roles import Access, Permission
 from weft.errors import ApplicationError
 from weft.services import apply_changes, delete_as, locked_at, save_as
@@ -47,7 +51,29 @@ def engagement_plan_create(
         next_step=next_step,
         next_step_on=next_step_on,
     )
-    return save_as(plan, user=access.user)
+    plan = save_as(plan, user=access.user)
+    _notify_owner(access, plan)
+    return plan
+
+
+def _notify_owner(access: Access, plan: EngagementPlan) -> None:
+    """Tell the plan's owner that its next step is theirs, if they may see the actor."""
+    if plan.owner_id is None or not plan.next_step:
+        return
+    notify(
+        coalition_id=access.coalition.pk,
+        kind=NotificationKind.NEXT_STEP,
+        title=f"Next step for you: {plan.next_step}",
+        path=reverse("coalition-map", args=[access.coalition.pk]) + f"?actor={plan.actor_id}",
+        user_ids=recipients(
+            access.coalition.pk,
+            permission=Permission.CONTACTS_VIEW,
+            sensitive=plan.actor.is_sensitive,
+            user_ids=[plan.owner_id],
+        ),
+        key=f"step:{plan.pk}:{plan.version}",
+        exclude=access.user,
+    )
 
 
 @transaction.atomic
@@ -63,7 +89,11 @@ def engagement_plan_update(
         changes.get("messenger", plan.messenger),
         plan=plan,
     )
-    return apply_changes(plan, changes, user=access.user)
+    before = (plan.owner_id, plan.next_step, plan.next_step_on)
+    plan = apply_changes(plan, changes, user=access.user)
+    if (plan.owner_id, plan.next_step, plan.next_step_on) != before:
+        _notify_owner(access, plan)
+    return plan
 
 
 @transaction.atomic

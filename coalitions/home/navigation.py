@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from coalitions.models import RoleName
+from coalitions.notifications.selectors import unread_count
 from coalitions.roles import Permission, role_allows
 from coalitions.stewardship.middleware import current_memberships
 
@@ -81,10 +82,11 @@ def coalition_navigation(request) -> dict:
     if memberships is None:  # pages the two-factor rule leaves open (accounts, invitations)
         memberships = current_memberships(user)
     context = {
+        "unread_notifications": unread_count(user, [m.coalition_id for m in memberships]),
         "my_coalitions": [
             {"pk": m.coalition_id, "name": m.coalition.name, "role": RoleName(m.role).label}
             for m in memberships
-        ]
+        ],
     }
     match = getattr(request, "resolver_match", None)
     coalition_id = match.kwargs.get("coalition_id") if match else None

@@ -6,12 +6,17 @@ import datetime
 import secrets
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from coalitions.models import AuditAction, Coalition
+from coalitions.notifications.models import NotificationKind
+from coalitions.notifications.selectors import recipients
+from coalitions.notifications.services import notify
 from coalitions.reports import figures as reporting
 from coalitions.reports.models import Report, ReportStatus, ShareLink
 from coalitions.reports.selectors import build_snapshot, privacy_for, share_link_by_token
+from coalitions.roles import Permission
 from coalitions.services import audit_record
 from weft.errors import ApplicationError
 from weft.tokens import token_hash
@@ -154,6 +159,15 @@ def report_publish(*, report: Report, published_by) -> Report:
         user=published_by,
         action=AuditAction.REPORT_PUBLISHED,
         report_id=report.pk,
+    )
+    notify(
+        coalition_id=report.coalition_id,
+        kind=NotificationKind.REPORT,
+        title=f"Report published: {report.period_start:%d %b %Y} to {report.period_end:%d %b %Y}",
+        path=reverse("report-detail", args=[report.coalition_id, report.pk]),
+        user_ids=recipients(report.coalition_id, permission=Permission.REPORTS_VIEW),
+        key=f"report:{report.pk}",
+        exclude=published_by,
     )
     return report
 

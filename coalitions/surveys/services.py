@@ -14,6 +14,9 @@ from django.utils import timezone
 
 from allies.models import Actor, ContactDetail
 from coalitions.connect.models import Membership
+from coalitions.notifications.models import NotificationKind
+from coalitions.notifications.selectors import recipients
+from coalitions.notifications.services import notify
 from coalitions.roles import Access, Permission
 from coalitions.surveys.models import (
     CHOICE_KINDS,
@@ -339,6 +342,19 @@ def round_open(*, access: Access, round_id: int) -> SurveyRound:
     for respondent in respondents:
         respondent.round = survey_round
         _issue_link(respondent)
+    notify(
+        coalition_id=survey_round.coalition_id,
+        kind=NotificationKind.SURVEY,
+        title=f"Survey open until {survey_round.closes_on:%d %b %Y}: {survey_round.title}",
+        path=reverse("survey-answer-signed-in", args=[survey_round.coalition_id, survey_round.pk]),
+        user_ids=recipients(
+            survey_round.coalition_id,
+            organisation_ids=[r.organisation_id for r in respondents if r.organisation_id],
+            person_ids=[r.person_id for r in respondents if r.person_id],
+        ),
+        key=f"survey:{survey_round.pk}",
+        exclude=access.user,
+    )
     return survey_round
 
 

@@ -1,11 +1,15 @@
 """The network health check: rounds, and one answer per member organisation."""
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from coalitions.align.models import HealthCheckAnswer, HealthCheckRound
 from coalitions.connect.services import require_voice, voting_membership
 from coalitions.models import Coalition
+from coalitions.notifications.models import NotificationKind
+from coalitions.notifications.selectors import member_organisation_users
+from coalitions.notifications.services import notify
 from coalitions.roles import Access
 from weft.errors import ApplicationError
 from weft.validation import require_text
@@ -19,13 +23,23 @@ def health_round_open(*, coalition: Coalition, title: str, opens_on, closes_on, 
     title = require_text(title, field="title", what="The title")
     if closes_on < opens_on:
         raise ApplicationError("The round must close on or after it opens.", field="closes_on")
-    return HealthCheckRound.objects.create(
+    health_round = HealthCheckRound.objects.create(
         coalition=coalition,
         title=title,
         opens_on=opens_on,
         closes_on=closes_on,
         opened_by=opened_by,
     )
+    notify(
+        coalition_id=coalition.pk,
+        kind=NotificationKind.HEALTH_CHECK,
+        title=f"Health check open until {closes_on:%d %b %Y}: {health_round.title}",
+        path=reverse("member-health", args=[coalition.pk]),
+        user_ids=member_organisation_users(coalition.pk),
+        key=f"health:{health_round.pk}",
+        exclude=opened_by,
+    )
+    return health_round
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from coalitions.align.decisions import decision_outcome
@@ -9,6 +10,9 @@ from coalitions.align.models import DecisionRule, Proposal, Vote, VoteChoice
 from coalitions.connect.models import Membership
 from coalitions.connect.services import require_voice, voting_membership
 from coalitions.models import Coalition
+from coalitions.notifications.models import NotificationKind
+from coalitions.notifications.selectors import member_organisation_users
+from coalitions.notifications.services import notify
 from coalitions.roles import Access
 from weft.errors import ApplicationError
 from weft.services import locked_at, save_as
@@ -37,7 +41,17 @@ def proposal_create(
         created_by=created_by,
         **fields,
     )
-    return save_as(proposal, user=created_by)
+    proposal = save_as(proposal, user=created_by)
+    notify(
+        coalition_id=coalition.pk,
+        kind=NotificationKind.VOTE,
+        title=f"Vote open until {closes_at:%d %b %Y}: {proposal.title}",
+        path=reverse("member-vote", args=[coalition.pk, proposal.pk]),
+        user_ids=member_organisation_users(coalition.pk),
+        key=f"vote:{proposal.pk}",
+        exclude=created_by,
+    )
+    return proposal
 
 
 @transaction.atomic

@@ -2,12 +2,14 @@
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from allies.models import Actor
 from coalitions.align.models import (
     FeedbackComment,
     FeedbackRound,
+    Signature,
     StatementStatus,
     StatementVersion,
     UnityStatement,
@@ -15,6 +17,9 @@ from coalitions.align.models import (
 from coalitions.align.services.signatures import signatures_ask_reconfirm
 from coalitions.align.text import paragraphs_of
 from coalitions.models import Coalition
+from coalitions.notifications.models import NotificationKind
+from coalitions.notifications.selectors import recipients
+from coalitions.notifications.services import notify
 from coalitions.roles import Access, Permission
 from weft.errors import ApplicationError
 from weft.services import locked, locked_at, save_as
@@ -77,7 +82,33 @@ def statement_version_add(*, statement: UnityStatement, body: str, created_by) -
         statement=statement, number=latest + 1, body=body, created_by=created_by
     )
     save_as(statement, user=created_by, update_fields=["updated_at"])
+    # The organisations that signed an earlier text are told it was revised.
+    signed = Signature.objects.filter(
+        version__statement=statement, organisation__isnull=False
+    ).values_list("organisation_id", flat=True)
+    if latest:
+        _notify_statement(
+            statement,
+            f"Statement revised (version {version.number}): {statement.title}",
+            user_ids=recipients(
+                statement.coalition_id,
+                permission=Permission.WORKFLOW_VIEW,
+                organisation_ids=signed,
+            ),
+            key=f"statement:{statement.pk}:v{version.number}",
+            exclude=created_by,
+        )
     return version
+
+
+def _notify_statement(statement: UnityStatement, title: str, **kwargs) -> None:
+    notify(
+        coalition_id=statement.coalition_id,
+        kind=NotificationKind.STATEMENT,
+        title=title,
+        path=reverse("workflow-statement", args=[statement.coalition_id, statement.pk]),
+        **kwargs,
+    )
 
 
 def _publish_latest_version(statement: UnityStatement) -> None:
@@ -92,6 +123,12 @@ def _publish_latest_version(statement: UnityStatement) -> None:
         latest.save(update_fields=["published_at"])
         # Organisations that signed an earlier text are asked to sign this one.
         signatures_ask_reconfirm(version=latest)
+        _notify_statement(
+            statement,
+            f"Statement published: {statement.title}",
+            user_ids=recipients(statement.coalition_id, permission=Permission.WORKFLOW_VIEW),
+            key=f"statement:{statement.pk}:published:{latest.number}",
+        )
 
 
 # -- Feedback rounds on a statement
@@ -120,6 +157,15 @@ def feedback_round_open(*, statement: UnityStatement, closes_at, opened_by):
     if statement.status != StatementStatus.FEEDBACK:
         statement.status = StatementStatus.FEEDBACK
         save_as(statement, user=opened_by, update_fields=["status"])
+    notify(
+        coalition_id=statement.coalition_id,
+        kind=NotificationKind.FEEDBACK,
+        title=f"Feedback asked until {closes_at:%d %b %Y}: {statement.title}",
+        path=reverse("workflow-statement", args=[statement.coalition_id, statement.pk]),
+        user_ids=recipients(statement.coalition_id, permission=Permission.WORKFLOW_VIEW),
+        key=f"feedback:{feedback_round.pk}",
+        exclude=opened_by,
+    )
     return feedback_round
 
 

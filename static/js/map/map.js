@@ -18,6 +18,7 @@ import {
 
 import { describeConflict, describeError, makeApi } from "../shared/api.js";
 import { downloadPng, downloadSvg, mapSvg, printView } from "./export.js";
+import { showComments } from "./comments.js";
 import { closePanel, openPanel } from "./panel.js";
 import {
   STANCES,
@@ -1077,6 +1078,7 @@ async function showActor(node) {
   }
   select(node);
   await openPanel(node, context);
+  await showComments(node, context); // #22: the actor's comments under the panel
 }
 
 // What the side panel needs from the map.

@@ -1,0 +1,13 @@
+"""Admin for map comments."""
+
+from django.contrib import admin
+
+from networks.comments.models import Comment
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "coalition", "author", "created_at", "resolved_at", "deleted_at")
+    list_select_related = ("coalition", "author")
+    raw_id_fields = ("coalition", "actor", "tie", "parent", "author", "resolved_by", "mentions")
+    search_fields = ("coalition__name",)
