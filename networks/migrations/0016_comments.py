@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('allies', '0007_actor_type_label_and_other_kind'),
-        ('coalitions', '0011_notifications'),
-        ('networks', '0013_survey_reports_and_suggestions_without_run'),
+        ('coalitions', '0012_notifications'),
+        ('networks', '0015_suggestions_one_per_pair'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coalitions', '0010_surveys'),
+        ('coalitions', '0011_story_link_audit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
