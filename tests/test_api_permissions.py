@@ -174,6 +174,8 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "invitations-detail": {"GET": STEWARDS, "DELETE": STEWARDS},
     "audit-list": {"GET": STEWARDS},
     "audit-detail": {"GET": STEWARDS},
+    # Erasure of a person (#20): stewards only, the preview too.
+    "people-erasure": {"GET": STEWARDS, "POST": STEWARDS},
     # Funder reports: every role reads (funders the published ones), organizers and stewards
     # write and publish, stewards share.
     "reports-list": {"GET": EVERY_ROLE, "POST": REPORT_EDITORS},
@@ -415,6 +417,7 @@ def world(coalition, personas, member_org):
             expires_at=now + datetime.timedelta(days=3),
         ),
         "audit": AuditEntry.objects.filter(coalition=coalition).first(),
+        "people": person,
     }
     rows.update(_survey_rows(coalition, personas, first, person, member_org, today))
     first_history = {
@@ -493,6 +496,7 @@ DETAIL_ROUTES = (
     "-open",
     "-close",
     "-export",
+    "-erasure",
 )
 
 
@@ -545,6 +549,11 @@ def request_bodies(world, coalition) -> dict:
         },
         "roles": {"user": "newcomer", "role": "member"},
         "invitations": {"email": "someone@example.org", "role": "weaver", "days": 7},
+        "people-erasure": {
+            "mode": "pseudonymise",
+            "reason": "Asked to be forgotten",
+            "confirmation": world["person"].name,
+        },
         "affiliations": {"person": world["person"].pk, "organisation": world["third"].pk},
         "skills": {"name": "Media work"},
         "skill-levels": {

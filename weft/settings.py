@@ -278,6 +278,11 @@ CELERY_BEAT_SCHEDULE["survey-reminders"] = {
     "task": "coalitions.survey_reminders",
     "schedule": crontab(minute=41),
 }
+# -- Retention (issue 20): once a day, each coalition's data past its retention period goes.
+CELERY_BEAT_SCHEDULE["retention-daily"] = {
+    "task": "coalitions.retention_daily",
+    "schedule": crontab(hour=envint("RETENTION_HOUR", 2), minute=43),
+}
 # Edits within this many seconds of the first are computed together, in one metric run.
 WEFT_METRICS_DEBOUNCE_SECONDS = envint("METRICS_DEBOUNCE_SECONDS", 60)
 # Actors and ties added or deleted within this many seconds of the first get one layout run.
