@@ -50,10 +50,15 @@ def chromium():
 
 
 @pytest.fixture
-def browser_page(chromium, live_server, transactional_db):
+def browser_page(chromium, live_server, transactional_db, request):
     """A fresh browser context (no cookies) with one page; ``page.base`` is the server URL.
-    Console errors and failed requests fail the test: a page that throws is broken."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 860})
+    Console errors and failed requests fail the test: a page that throws is broken. Pages run
+    under the real Content Security Policy (a violation is a console error), unless the test is
+    marked ``bypass_csp`` (it polls with wait_for_function, which the policy refuses)."""
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 860},
+        bypass_csp=request.node.get_closest_marker("bypass_csp") is not None,
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     errors: list[str] = []

@@ -5,6 +5,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from allies.models import Actor
 from coalitions import roles
 from coalitions.api.viewsets import CoalitionScopedViewSet
 from coalitions.models import AuditAction, Role, RoleName
@@ -140,6 +141,9 @@ class PersonErasureViewSet(viewsets.GenericViewSet):
     erase, for good (the body repeats the person's name as ``confirmation``)."""
 
     serializer_class = ErasureSerializer
+    # The people one may erase; only for the schema's path parameter (the views look the
+    # person up through the erasure service, scoped to the coalition).
+    queryset = Actor.objects.none()
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
