@@ -24,7 +24,8 @@ from weft.vocabulary import ActorKind
 DAY = datetime.date(2026, 1, 10)
 
 # These tests poll the page with wait_for_function, which evaluates strings: a policy without
-# 'unsafe-eval' refuses it. The map under the real policy: tests/browser/test_csp.py.
+# 'unsafe-eval' refuses it, so it is allowed for them (conftest.py). The map under the real
+# policy: tests/browser/test_csp.py.
 pytestmark = pytest.mark.bypass_csp
 
 
