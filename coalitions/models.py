@@ -48,6 +48,38 @@ class Coalition(Editable):
         help_text="Stewards and organizers (who see personal data) must sign in with a second "
         "factor (an authenticator app's code).",
     )
+    # Retention, set by stewards (coalitions/stewardship/retention.py): how many days each kind
+    # of data is kept once it is no longer needed; empty keeps it for ever.
+    retain_contacts_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        default=730,
+        help_text="Contact details of people with no interaction for this many days.",
+    )
+    retain_interaction_notes_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        default=730,
+        help_text="Notes (summaries) of interactions older than this many days.",
+    )
+    retain_signatures_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        default=365,
+        help_text="Signatures withdrawn, or never confirmed, this many days ago.",
+    )
+    retain_invitations_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        default=90,
+        help_text="Invitations accepted, revoked or expired this many days ago.",
+    )
+    retain_audit_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        default=1825,
+        help_text="Audit log entries older than this many days.",
+    )
     # Relationship-strength settings (half-life, weights); empty means the documented defaults.
     strength_settings = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
@@ -175,6 +207,7 @@ class AuditAction(models.TextChoices):
     STORY_LINK_REVOKED = "story_link_revoked", "Story share link revoked"
     STORY_LINK_OPENED = "story_link_opened", "Story opened through a share link"
     STORY_LINK_REFUSED = "story_link_refused", "Expired or revoked story link refused"
+    RETENTION_RUN = "retention_run", "Data past its retention period removed"
 
 
 class AuditEntry(models.Model):

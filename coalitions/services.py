@@ -176,6 +176,11 @@ PRIVACY_FIELDS = (
     "reports_show_organisation_names",
     "reports_small_count_threshold",
     "require_two_factor",
+    "retain_contacts_days",
+    "retain_interaction_notes_days",
+    "retain_signatures_days",
+    "retain_invitations_days",
+    "retain_audit_days",
 )
 
 

@@ -177,6 +177,8 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "invitations-detail": {"GET": STEWARDS, "DELETE": STEWARDS},
     "audit-list": {"GET": STEWARDS},
     "audit-detail": {"GET": STEWARDS},
+    # Erasure of a person (#20): stewards only, the preview too.
+    "people-erasure": {"GET": STEWARDS, "POST": STEWARDS},
     # Funder reports: every role reads (funders the published ones), organizers and stewards
     # write and publish, stewards share.
     "reports-list": {"GET": EVERY_ROLE, "POST": REPORT_EDITORS},
@@ -438,6 +440,7 @@ def world(coalition, personas, member_org):
         "comments": Comment.objects.create(
             coalition=coalition, actor=first, author=personas["steward"], body="Ask them"
         ),
+        "people": person,
     }
     rows["story-links"] = StoryLinkFactory(story=rows["stories"], token_hash="2" * 64)
     rows.update(_survey_rows(coalition, personas, first, person, member_org, today))
@@ -517,6 +520,7 @@ DETAIL_ROUTES = (
     "-open",
     "-close",
     "-export",
+    "-erasure",
 )
 
 
@@ -571,6 +575,11 @@ def request_bodies(world, coalition) -> dict:
         },
         "roles": {"user": "newcomer", "role": "member"},
         "invitations": {"email": "someone@example.org", "role": "weaver", "days": 7},
+        "people-erasure": {
+            "mode": "pseudonymise",
+            "reason": "Asked to be forgotten",
+            "confirmation": world["person"].name,
+        },
         "affiliations": {"person": world["person"].pk, "organisation": world["third"].pk},
         "skills": {"name": "Media work"},
         "skill-levels": {

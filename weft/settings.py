@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "simple_history",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -108,6 +109,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "coalitions.stewardship.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "weft.urls"
@@ -293,6 +295,11 @@ CELERY_BEAT_SCHEDULE["notifications-weekly-digest"] = {
     "task": "coalitions.notifications_digest",
     "schedule": crontab(hour=envint("DIGEST_HOUR", 7), minute=10, day_of_week="mon"),
     "args": ("weekly",),
+}
+# -- Retention (issue 20): once a day, each coalition's data past its retention period goes.
+CELERY_BEAT_SCHEDULE["retention-daily"] = {
+    "task": "coalitions.retention_daily",
+    "schedule": crontab(hour=envint("RETENTION_HOUR", 2), minute=43),
 }
 # Edits within this many seconds of the first are computed together, in one metric run.
 WEFT_METRICS_DEBOUNCE_SECONDS = envint("METRICS_DEBOUNCE_SECONDS", 60)
@@ -487,3 +494,22 @@ if PRODUCTION:
     X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp): scripts from Weft's own static files only, no inline
+# script and no eval; nothing framed; forms post to Weft only. Inline style attributes stay
+# allowed (the map legend's colour swatches), never inline script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

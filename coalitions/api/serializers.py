@@ -17,6 +17,8 @@ class CoalitionSerializer(WeftModelSerializer):
             ("id", "name", "cause", "social_change_goal", "social_power_goal", "scale", "phase")
             + ("reports_show_organisation_names", "reports_small_count_threshold")
             + ("require_two_factor",)
+            + ("retain_contacts_days", "retain_interaction_notes_days", "retain_signatures_days")
+            + ("retain_invitations_days", "retain_audit_days")
             + ("role",)
             + EDITABLE_ROW_FIELDS
         )

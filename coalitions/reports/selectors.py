@@ -38,13 +38,9 @@ def share_links_of(report: Report) -> QuerySet[ShareLink]:
 
 
 def share_link_by_token(token: str) -> ShareLink | None:
-    from weft.tokens import token_hash
+    from weft.tokens import row_for_token
 
-    return (
-        ShareLink.objects.filter(token_hash=token_hash(token))
-        .select_related("report__coalition")
-        .first()
-    )
+    return row_for_token(ShareLink.objects.select_related("report__coalition"), token)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from coalitions.reports.views import (
     report_publish,
     share_link_new,
     share_link_revoke,
+    shared_link_exchange,
     shared_report,
     shared_report_csv,
     shared_report_pdf,
@@ -31,15 +32,31 @@ urlpatterns = [
         share_link_revoke,
         name="report-share-revoke",
     ),
-    path("shared/reports/<str:token>/", shared_report, name="shared-report"),
+    # A link's token is exchanged once for the visitor's session, then the browser is sent on
+    # to an address without it (the "view" addresses): servers log paths, and the token stays
+    # out of every one but the first request's.
+    path("shared/reports/view/<int:link_id>/", shared_report, name="shared-report-view"),
+    path(
+        "shared/reports/view/<int:link_id>/report.pdf",
+        shared_report_pdf,
+        name="shared-report-view-pdf",
+    ),
+    path(
+        "shared/reports/view/<int:link_id>/figures.csv",
+        shared_report_csv,
+        name="shared-report-view-csv",
+    ),
+    path("shared/reports/<str:token>/", shared_link_exchange, name="shared-report"),
     path(
         "shared/reports/<str:token>/report.pdf",
-        shared_report_pdf,
+        shared_link_exchange,
+        {"then": "shared-report-view-pdf"},
         name="shared-report-pdf",
     ),
     path(
         "shared/reports/<str:token>/figures.csv",
-        shared_report_csv,
+        shared_link_exchange,
+        {"then": "shared-report-view-csv"},
         name="shared-report-csv",
     ),
 ]

@@ -252,7 +252,29 @@ def share_link_revoke(request, coalition_id: int, report_id: int, link_id: int):
 # Through a share link, without an account
 
 
-def _shared(request, token: str, what: str):
+SHARED_SESSION_KEY = "weft_shared_links"
+
+
+@never_cache
+def shared_link_exchange(request, token: str, then: str = "shared-report-view"):
+    """A share link's address: its token goes into the visitor's session and the browser on to
+    the same report at an address without it. Unknown: 404; closed: refused (and audited) at
+    the address it leads to."""
+    link = report_selectors.share_link_by_token(token)
+    if link is None:
+        raise Http404("No such link.")
+    links = dict(request.session.get(SHARED_SESSION_KEY, {}))
+    links[str(link.pk)] = token
+    request.session[SHARED_SESSION_KEY] = links
+    response = redirect(then, link_id=link.pk)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _shared(request, link_id: int, what: str):
+    token = request.session.get(SHARED_SESSION_KEY, {}).get(str(link_id))
+    if token is None:
+        raise Http404("Open the link you were given again.")
     report = report_services.share_link_open(token=token, what=what)
     if report is None:
         response = render(request, "coalitions/reports/link_closed.html", status=410)
@@ -261,34 +283,34 @@ def _shared(request, token: str, what: str):
 
 
 @never_cache
-def shared_report(request, token: str):
-    report, closed = _shared(request, token, "page")
+def shared_report(request, link_id: int):
+    report, closed = _shared(request, link_id, "page")
     if closed:
         return closed
     context = _context(report, report.snapshot)
     context.update(
         shared=True,
         coalition=report.coalition,
-        pdf_url=reverse("shared-report-pdf", args=[token]),
-        csv_url=reverse("shared-report-csv", args=[token]),
+        pdf_url=reverse("shared-report-view-pdf", args=[link_id]),
+        csv_url=reverse("shared-report-view-csv", args=[link_id]),
     )
     response = render(request, "coalitions/reports/report.html", context)
-    # The token is in this page's URL: do not send it on to any other site.
+    # Nothing of where the visitor came from goes on to any other site.
     response["Referrer-Policy"] = "no-referrer"
     return response
 
 
 @never_cache
-def shared_report_pdf(request, token: str):
-    report, closed = _shared(request, token, "pdf")
+def shared_report_pdf(request, link_id: int):
+    report, closed = _shared(request, link_id, "pdf")
     if closed:
         return closed
     return pdf_response(report, report.snapshot)
 
 
 @never_cache
-def shared_report_csv(request, token: str):
-    report, closed = _shared(request, token, "csv")
+def shared_report_csv(request, link_id: int):
+    report, closed = _shared(request, link_id, "csv")
     if closed:
         return closed
     return csv_response(report, report.snapshot)

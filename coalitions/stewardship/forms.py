@@ -59,7 +59,51 @@ class PrivacyForm(forms.Form):
         help_text="They see activists' personal data. Each is led through setting up an "
         "authenticator app at their next page.",
     )
+    retain_contacts_days = forms.IntegerField(
+        label="Contact details of people with no interaction, kept (days)",
+        min_value=1,
+        max_value=36500,
+        required=False,
+        help_text="Empty: kept for ever.",
+    )
+    retain_interaction_notes_days = forms.IntegerField(
+        label="Interaction notes kept (days)",
+        min_value=1,
+        max_value=36500,
+        required=False,
+        help_text="Empty: kept for ever.",
+    )
+    retain_signatures_days = forms.IntegerField(
+        label="Withdrawn or unconfirmed signatures kept (days)",
+        min_value=1,
+        max_value=36500,
+        required=False,
+        help_text="Empty: kept for ever.",
+    )
+    retain_invitations_days = forms.IntegerField(
+        label="Closed invitations kept (days)",
+        min_value=1,
+        max_value=36500,
+        required=False,
+        help_text="Empty: kept for ever.",
+    )
+    retain_audit_days = forms.IntegerField(
+        label="Audit log entries kept (days)",
+        min_value=1,
+        max_value=36500,
+        required=False,
+        help_text="Empty: kept for ever.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+RETENTION_FIELDS = (
+    "retain_contacts_days",
+    "retain_interaction_notes_days",
+    "retain_signatures_days",
+    "retain_invitations_days",
+    "retain_audit_days",
+)
 
 
 class AuditFilterForm(forms.Form):
@@ -84,3 +128,27 @@ class InvitedAccountForm(forms.Form):
         if cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", "The two passwords differ.")
         return cleaned
+
+
+class ErasureForm(forms.Form):
+    mode = forms.ChoiceField(
+        label="What becomes of the actor on the map",
+        choices=[
+            ("pseudonymise", "Keep it under a pseudonym, with its ties"),
+            ("remove", "Remove it and its ties"),
+        ],
+        initial="pseudonymise",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Why",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the audit log (without the person's name): e.g. 'asked to be "
+        "forgotten on 3 May'.",
+    )
+    confirmation = forms.CharField(
+        label="Type the person's name to confirm",
+        max_length=200,
+        help_text="This cannot be undone: no restore brings any of it back.",
+    )

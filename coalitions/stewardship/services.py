@@ -19,7 +19,7 @@ from coalitions.services import audit_record, role_grant
 from coalitions.stewardship.models import Invitation, InvitationState
 from weft.errors import ApplicationError
 from weft.links import public_url
-from weft.tokens import new_token, token_hash
+from weft.tokens import new_token, row_for_token
 from weft.vocabulary import ActorKind
 
 INVITATION_DAYS = (1, 30)  # the shortest and the longest an invitation may stay open
@@ -161,7 +161,7 @@ def invitation_for_token(token: str, *, lock: bool = False) -> Invitation:
     rows = Invitation.objects.select_related("coalition", "created_by")
     if lock:
         rows = rows.select_for_update(of=("self",))
-    invitation = rows.filter(token_hash=token_hash(token)).first()
+    invitation = row_for_token(rows, token)
     if invitation is None:
         raise ApplicationError("This invitation link is not valid.", status=404, code="unknown")
     if not invitation.is_open:

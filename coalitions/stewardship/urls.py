@@ -40,6 +40,16 @@ urlpatterns = [
         name="settings-audit-csv",
     ),
     path(
+        "coalitions/<int:coalition_id>/settings/erase/",
+        views.settings_erase,
+        name="settings-erase",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/settings/erase/<int:actor_id>/",
+        views.settings_erase_person,
+        name="settings-erase-person",
+    ),
+    path(
         "invitations/switch-account/",
         views.invitation_switch_account,
         name="invitation-switch-account",

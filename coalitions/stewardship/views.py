@@ -16,13 +16,21 @@ from coalitions.models import AuditAction, Role, RoleName
 from coalitions.roles import Permission
 from coalitions.services import audit_record, coalition_update, role_grant, role_revoke
 from coalitions.stewardship import selectors
+from coalitions.stewardship.erasure import (
+    erasure_preview_both,
+    person_erase,
+    person_for_erasure,
+)
 from coalitions.stewardship.forms import (
+    RETENTION_FIELDS,
     AuditFilterForm,
+    ErasureForm,
     InvitationForm,
     InvitedAccountForm,
     PrivacyForm,
     RoleForm,
 )
+from coalitions.stewardship.retention import retention_due
 from coalitions.stewardship.services import (
     account_create_from_invitation,
     invitation_accept,
@@ -165,6 +173,7 @@ def settings_privacy(request, coalition_id: int):
         "reports_small_count_threshold": coalition.reports_small_count_threshold,
         "reports_show_organisation_names": coalition.reports_show_organisation_names,
         "require_two_factor": coalition.require_two_factor,
+        **{name: getattr(coalition, name) for name in RETENTION_FIELDS},
         "version": coalition.version,
     }
     form = PrivacyForm(request.POST or None, initial=initial)
@@ -179,9 +188,69 @@ def settings_privacy(request, coalition_id: int):
         if done.refused is None:
             messages.success(request, "Privacy policy saved.")
             return redirect("settings-privacy", coalition_id)
-    context = {"coalition": coalition, "access": access, "form": form, "here": "privacy"}
+    context = {
+        "coalition": coalition,
+        "access": access,
+        "form": form,
+        "here": "privacy",
+        "retention_due": retention_due(coalition),
+    }
     status = 400 if request.method == "POST" else 200
     return render(request, "coalitions/settings/privacy.html", context, status=status)
+
+
+@login_required
+def settings_erase(request, coalition_id: int):
+    """Choose the person to erase."""
+    access = roles.require(request.user, coalition_id, Permission.ERASE)
+    context = {
+        "coalition": access.coalition,
+        "access": access,
+        "people": selectors.people(access.coalition),
+        "here": "erase",
+    }
+    return render(request, "coalitions/settings/erase.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_erase_person(request, coalition_id: int, actor_id: int):
+    """What erasing this person removes, and the typed confirmation that does it."""
+    access = roles.require(request.user, coalition_id, Permission.ERASE)
+    person = person_for_erasure(access, actor_id)
+    form = ErasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = attempt(
+            request,
+            lambda: person_erase(
+                access=access,
+                actor_id=person.pk,
+                mode=data["mode"],
+                reason=data["reason"],
+                confirmation=data["confirmation"],
+            ),
+            form=form,
+        )
+        if done.refused is None:
+            messages.success(
+                request,
+                f"Erased: {done.result.summary()}. The map now shows {done.result.pseudonym}"
+                if data["mode"] == "pseudonymise"
+                else f"Erased: {done.result.summary()}.",
+            )
+            return redirect("settings-erase", coalition_id)
+    previews = attempt(request, lambda: erasure_preview_both(access=access, actor_id=person.pk))
+    context = {
+        "coalition": access.coalition,
+        "access": access,
+        "person": person,
+        "form": form,
+        "previews": previews.result or {},
+        "here": "erase",
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "coalitions/settings/erase_person.html", context, status=status)
 
 
 def _audit_rows(request, access):

@@ -34,7 +34,7 @@ from coalitions.surveys.models import (
 from coalitions.surveys.templates import TEMPLATES
 from weft.errors import ApplicationError
 from weft.links import public_url
-from weft.tokens import new_token, token_hash
+from weft.tokens import new_token, row_for_token
 from weft.vocabulary import ActorKind, ContactKind
 
 MAX_CHOICES = 30
@@ -389,7 +389,7 @@ def respondent_for_token(token: str, *, lock: bool = False) -> SurveyRespondent:
     rows = SurveyRespondent.objects.select_related("round__coalition", "organisation", "person")
     if lock:
         rows = rows.select_for_update(of=("self",))
-    respondent = rows.filter(token_hash=token_hash(token)).first()
+    respondent = row_for_token(rows, token)
     if respondent is None:
         raise unknown
     _require_answerable(respondent)

@@ -22,6 +22,10 @@ from tests.browser.test_map import (
 
 MIN_GAP_PX = 6
 
+# These tests poll the page with wait_for_function, which evaluates strings: a policy without
+# 'unsafe-eval' refuses it, so it is allowed for them (conftest.py). The map under the real
+# policy: tests/browser/test_csp.py.
+
 
 def open_demo(page, sign_in, coalition, query=""):
     sign_in(page, "organizer", DEFAULT_PASSWORD)

@@ -13,7 +13,7 @@ from allies.models import Actor
 from coalitions.align.models import Signature, StatementStatus, StatementVersion, UnityStatement
 from weft.errors import ApplicationError
 from weft.links import public_url
-from weft.tokens import new_token, token_hash
+from weft.tokens import new_token, row_for_token
 from weft.validation import require_text
 from weft.vocabulary import ActorKind
 
@@ -125,10 +125,8 @@ def _organisation_named(coalition_id: int, key: str):
 
 def _signature_for_token(token: str):
 
-    signature = (
-        Signature.objects.select_for_update()
-        .filter(confirmation_token_hash=token_hash(token or ""))
-        .first()
+    signature = row_for_token(
+        Signature.objects.select_for_update(), token, field="confirmation_token_hash"
     )
     if not token or signature is None:
         raise ApplicationError(

@@ -18,7 +18,7 @@ from coalitions.align.services.signatures import (
 )
 from weft.markdown import render_markdown
 from weft.pages import attempt
-from weft.tokens import token_hash
+from weft.tokens import row_for_token
 
 # ---------------------------------------------------------------------------------------------
 # The public sign-on page of a published statement: no login, CSRF protected, a honeypot,
@@ -95,10 +95,10 @@ def _token_page(request, token: str, *, withdraw: bool):
             {"signature": done.result, "done": True, "withdraw": withdraw},
         )
     # A GET only shows the button: mail scanners open links, and must not sign anything.
-    signature = (
-        Signature.objects.select_related("version__statement")
-        .filter(confirmation_token_hash=token_hash(token))
-        .first()
+    signature = row_for_token(
+        Signature.objects.select_related("version__statement"),
+        token,
+        field="confirmation_token_hash",
     )
     if signature is None:
         return render(

@@ -1,9 +1,11 @@
 """API of the steward's work: who holds which role (every grant, change and revocation audited)."""
 
 import django_filters
-from rest_framework import status
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from allies.models import Actor
 from coalitions import roles
 from coalitions.api.viewsets import CoalitionScopedViewSet
 from coalitions.models import AuditAction, Role, RoleName
@@ -13,6 +15,12 @@ from coalitions.stewardship.api.serializers import (
     AuditEntrySerializer,
     InvitationSerializer,
     RoleSerializer,
+)
+from coalitions.stewardship.erasure import (
+    Mode,
+    erasure_preview,
+    person_erase,
+    person_for_erasure,
 )
 from coalitions.stewardship.services import invitation_create, invitation_revoke
 
@@ -118,3 +126,46 @@ class AuditEntryViewSet(CoalitionScopedViewSet):
 
     def scoped_queryset(self):
         return stewardship_selectors.audit_entries(self.access.coalition)
+
+
+class ErasureSerializer(serializers.Serializer):
+    mode = serializers.ChoiceField(choices=Mode.choices, default=Mode.PSEUDONYMISE)
+    reason = serializers.CharField(max_length=500, help_text="Kept in the audit log.")
+    confirmation = serializers.CharField(
+        max_length=200, help_text="The person's name, typed again."
+    )
+
+
+class PersonErasureViewSet(viewsets.GenericViewSet):
+    """Erasure of a person (stewards only). GET: what it would remove, table by table; POST:
+    erase, for good (the body repeats the person's name as ``confirmation``)."""
+
+    serializer_class = ErasureSerializer
+    # The people one may erase; only for the schema's path parameter (the views look the
+    # person up through the erasure service, scoped to the coalition).
+    queryset = Actor.objects.none()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.access = roles.access_for(request.user, kwargs.get("coalition_id"))
+        self.access.require(roles.Permission.ERASE)
+
+    @staticmethod
+    def _body(erasure) -> dict:
+        return {
+            "pseudonym": erasure.pseudonym,
+            "mode": erasure.mode,
+            "rows": erasure.rows,
+            "tables": erasure.tables,
+            "counts": {table: n for table, n in erasure.counts.items() if n},
+        }
+
+    @action(detail=True, methods=["get", "post"])
+    def erasure(self, request, coalition_id=None, pk=None):
+        person = person_for_erasure(self.access, pk)
+        if request.method == "GET":
+            return Response(self._body(erasure_preview(access=self.access, actor_id=person.pk)))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        erasure = person_erase(access=self.access, actor_id=person.pk, **serializer.validated_data)
+        return Response(self._body(erasure))

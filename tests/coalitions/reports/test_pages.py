@@ -139,18 +139,26 @@ def test_a_steward_shares_a_report_and_the_link_opens_it_without_an_account(clie
     token = url.rstrip("/").rsplit("/", 1)[1]
     # Shown once only.
     assert url not in steward.get(page("report-detail", reports["published"])).content.decode()
-    opened = client.get(reverse("shared-report", args=[token]))
+    exchanged = client.get(reverse("shared-report", args=[token]))
+    # The token is exchanged for the session: the report is at an address without it.
+    assert exchanged.status_code == 302
+    assert token not in exchanged["Location"]
+    opened = client.get(exchanged["Location"])
     assert opened.status_code == 200
+    assert token not in opened.content.decode()
     assert opened["Referrer-Policy"] == "no-referrer"
     assert "A <strong>strong</strong> quarter." in opened.content.decode()
-    assert client.get(reverse("shared-report-pdf", args=[token])).content.startswith(b"%PDF")
-    assert client.get(reverse("shared-report-csv", args=[token])).status_code == 200
+    pdf = client.get(reverse("shared-report-pdf", args=[token]), follow=True)
+    assert pdf.content.startswith(b"%PDF")
+    assert client.get(reverse("shared-report-csv", args=[token]), follow=True).status_code == 200
+    # Without the session, the token-free address opens nothing.
+    assert Client().get(exchanged["Location"]).status_code == 404
     assert AuditEntry.objects.filter(action=AuditAction.SHARE_LINK_OPENED).count() == 3
     link = reports["published"].share_links.get()
     steward.post(
         reverse("report-share-revoke", args=[link.report.coalition_id, link.report_id, link.pk])
     )
-    assert client.get(reverse("shared-report", args=[token])).status_code == 410
+    assert client.get(reverse("shared-report", args=[token]), follow=True).status_code == 410
 
 
 def test_an_expired_link_and_an_unknown_one_are_refused(client, personas, reports):
@@ -159,7 +167,7 @@ def test_an_expired_link_and_an_unknown_one_are_refused(client, personas, report
     )
     link.expires_at = timezone.now() - datetime.timedelta(minutes=1)
     link.save()
-    assert client.get(reverse("shared-report", args=[token])).status_code == 410
+    assert client.get(reverse("shared-report", args=[token]), follow=True).status_code == 410
     assert client.get(reverse("shared-report", args=["not-a-token"])).status_code == 404
 
 

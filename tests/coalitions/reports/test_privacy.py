@@ -146,7 +146,7 @@ def funder_surfaces(coalition, *, only: Report | None = None) -> dict[str, str]:
         _, token = report_services.share_link_create(report=report, created_by=steward)
         for name in ("shared-report", "shared-report-pdf", "shared-report-csv"):
             url = reverse(name, args=[token])
-            response = anonymous.get(url)
+            response = anonymous.get(url, follow=True)
             assert response.status_code == 200, url
             surfaces[f"{name} of report {report.pk}"] = readable(response)
     return surfaces

@@ -14,7 +14,14 @@ from coalitions.stewardship.models import Invitation
 pytestmark = pytest.mark.django_db
 
 ROLES = ["steward", "organizer", "weaver", "member", "funder"]
-PAGES = ["settings", "settings-members", "settings-privacy", "settings-audit", "settings-audit-csv"]
+PAGES = [
+    "settings",
+    "settings-members",
+    "settings-privacy",
+    "settings-audit",
+    "settings-audit-csv",
+    "settings-erase",
+]
 
 
 @pytest.mark.parametrize("page", PAGES)
