@@ -50,20 +50,23 @@ def chromium():
         browser.close()
 
 
-@pytest.fixture
-def browser_page(chromium, live_server, transactional_db, request):
-    """A fresh browser context (no cookies) with one page; ``page.base`` is the server URL.
-    Console errors and failed requests fail the test: a page that throws is broken. Pages run
-    under the Content Security Policy with one addition, 'unsafe-eval' (Playwright's
-    wait_for_function evaluates strings in the page, and its bypass_csp does not reach that), so
-    an inline script or handler still fails any test; tests marked ``real_csp`` run under the
-    policy exactly as served (tests/browser/test_csp.py)."""
+@pytest.fixture(autouse=True)
+def csp_for_playwright(request, settings):
+    """Every browser test runs under the Content Security Policy with one addition,
+    'unsafe-eval': Playwright's wait_for_function evaluates strings in the page, and its
+    bypass_csp does not reach that. An inline script or handler still fails any test (a
+    violation is a console error); tests marked ``real_csp`` run under the policy exactly as
+    served (tests/browser/test_csp.py). The live server reads the policy on each request."""
     if request.node.get_closest_marker("real_csp") is None:
-        # The live server reads the policy from settings on each request.
-        settings = request.getfixturevalue("settings")
         policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
         policy["DIRECTIVES"]["script-src"] = [*policy["DIRECTIVES"]["script-src"], "'unsafe-eval'"]
         settings.CONTENT_SECURITY_POLICY = policy
+
+
+@pytest.fixture
+def browser_page(chromium, live_server, transactional_db, request):
+    """A fresh browser context (no cookies) with one page; ``page.base`` is the server URL.
+    Console errors and failed requests fail the test: a page that throws is broken."""
     context = chromium.new_context(viewport={"width": 1280, "height": 860})
     page = context.new_page()
     page.set_default_timeout(15_000)

@@ -156,10 +156,10 @@ def test_the_page_reads_the_same_number_of_queries_for_10_and_1000_suggestions(
     assert html.count("<tr data-suggestion=") == 25
     assert "Suggestions 1–25 of 1000" in html
     assert few == many, (few, many)
-    assert few == 8, few
-    # 8: session, user, the coalition and the role (access), the actors for the form, the
+    # 9: session, user, the coalition and the role (access), the actors for the form, the
     # suggestions counted, one page of them (with both actors and who decided), the
-    # introductions
+    # introductions, and the header bell's unread count (#22)
+    assert few == 9, few
     with django_assert_num_queries(few):
         client.get(page + "?page=40")
 
