@@ -15,3 +15,13 @@ def totp_code(secret: str, *, at: float | None = None, step: int = 30, digits: i
     offset = digest[-1] & 0x0F
     value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return str(value % 10**digits).zfill(digits)
+
+
+def fresh_totp_code(secret: str, used: str, *, step: int = 30) -> str:
+    """The next code that is not ``used``: an authenticator refuses a code twice (replay), so a
+    test that activates and then signs in within one step waits for the next, as a person
+    would see their app change."""
+    deadline = time.time() + step + 2
+    while (code := totp_code(secret, step=step)) == used and time.time() < deadline:
+        time.sleep(0.5)
+    return code

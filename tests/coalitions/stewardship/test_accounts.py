@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
-from tests.totp import totp_code
+from tests.totp import fresh_totp_code, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -115,9 +115,10 @@ def test_a_wrong_current_password_is_shown_next_to_its_field(client_for):
 # -- Two-factor sign-in ---------------------------------------------------------------------
 
 
-def activate_authenticator(client, password=PASSWORD) -> str:
+def activate_authenticator(client, password=PASSWORD) -> tuple[str, str]:
     """Set up an authenticator app as a person does: confirm the password again (allauth asks
-    before any change to the second factor), read the secret, type the app's code."""
+    before any change to the second factor), read the secret, type the app's code. Returns the
+    secret and the code used (it cannot be used again)."""
     page = client.get(reverse("mfa_activate_totp"), follow=True)
     if page.redirect_chain and "reauthenticate" in page.redirect_chain[-1][0]:
         client.post(
@@ -129,9 +130,10 @@ def activate_authenticator(client, password=PASSWORD) -> str:
     secret = re.search(r'id="authenticator_secret"[^>]*value="([A-Z2-7]+)"', html)
     secret = secret or re.search(r'value="([A-Z2-7]+)"[^>]*id="authenticator_secret"', html)
     secret = secret.group(1)
-    activated = client.post(reverse("mfa_activate_totp"), {"code": totp_code(secret)})
+    code = totp_code(secret)
+    activated = client.post(reverse("mfa_activate_totp"), {"code": code})
     assert activated.status_code == 302
-    return secret
+    return secret, code
 
 
 def require_two_factor(coalition):
@@ -159,7 +161,7 @@ def test_the_rule_leaves_the_other_roles_alone(client_for, coalition, role):
 def test_with_a_second_factor_sign_in_asks_for_the_code(client, coalition, personas):
     require_two_factor(coalition)
     sign_in(client, "organizer")
-    secret = activate_authenticator(client)
+    secret, used = activate_authenticator(client)
     client.logout()
     response = sign_in(client, "organizer")
     assert response.status_code == 302 and response["Location"] == reverse("mfa_authenticate")
@@ -167,6 +169,6 @@ def test_with_a_second_factor_sign_in_asks_for_the_code(client, coalition, perso
     assert client.get(reverse("coalition-list")).status_code == 302
     wrong = client.post(reverse("mfa_authenticate"), {"code": "000000"})
     assert wrong.status_code == 200 and 'id="id_code-errors"' in wrong.content.decode()
-    right = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret, at=None)})
+    right = client.post(reverse("mfa_authenticate"), {"code": fresh_totp_code(secret, used)})
     assert right.status_code == 302
     assert client.get(reverse("coalition-home", args=[coalition.pk])).status_code == 200
