@@ -19,7 +19,8 @@ await build({
   bundle: true,
   format: "esm",
   target: ["chrome110", "firefox110", "safari16"],
-  minify: true,
+  // WEFT_NO_MINIFY=1 npm run build: readable bundles, for profiling in the browser.
+  minify: !process.env.WEFT_NO_MINIFY,
   sourcemap: true,
   outdir: "static/dist",
   logLevel: "info",

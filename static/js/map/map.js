@@ -111,34 +111,85 @@ const nodeStyles = {
   visibility: (attributes) => (attributes.hidden ? "hidden" : "visible"),
 };
 
-// Inferred relationships are dashed: a dashed layer over the plain one paints white gaps on
-// edges whose "gap" is set (solid edges have none, and the layer leaves them to the plain one).
-const edgeStyles = {
-  ...DEFAULT_STYLES.edges,
-  dash: { attribute: "dash", defaultValue: 0 },
-  gap: { attribute: "gap", defaultValue: 0 },
-  head: { attribute: "head", defaultValue: "none" },
-  tail: { attribute: "tail", defaultValue: "none" },
-  visibility: (attributes) => (attributes.hidden ? "hidden" : "visible"),
-};
+// Inferred relationships and some kinds of tie are dashed: a dashed layer over the plain one
+// paints white gaps on edges whose "gap" is set (solid edges have none, and the layer leaves
+// them to the plain one). Directed ties carry an arrow head (mutual ones a tail too).
+function edgeStylesFor(features) {
+  return {
+    ...DEFAULT_STYLES.edges,
+    ...(features.dashes ? { dash: { attribute: "dash", defaultValue: 0 }, gap: { attribute: "gap", defaultValue: 0 } } : {}),
+    ...(features.arrows
+      ? { head: { attribute: "head", defaultValue: "none" }, tail: { attribute: "tail", defaultValue: "none" } }
+      : {}),
+    visibility: (attributes) => (attributes.hidden ? "hidden" : "visible"),
+  };
+}
 // A tie never joins an actor to itself (a database constraint), so there is no self-loop
 // path: sigma's default carries one, and one shader serving both draws every edge as a
 // 66-vertex strip, where a line needs 4 (bench/). Several ties between the same two actors
 // are drawn as curves spread apart (sigma's parallel spread), only when the map has any.
-function edgePrimitivesFor(curved) {
-  return {
-    paths: curved ? [pathLine(), pathCurved({ segments: 10 })] : [pathLine()],
-    extremities: [extremityArrow({ lengthRatio: 3.5, widthRatio: 2.2 })],
-    variables: { dash: { type: "number", default: 0 }, gap: { type: "number", default: 0 } },
-    layers: [
+// The renderer's programs carry only what the map shows: arrows when a tie is directed, the
+// dashed layer when a tie is dashed, the shapes of the kinds present, the ring when a
+// strategic ally is there. In headless software WebGL (bench/) the dashed layer's per-tie
+// variables and the arrow heads cost the 300-actor map ~0.3 s of shader work before its
+// first frame; a map without them need not pay it. A map that gains one (a filter, an edit,
+// a live change) gets a new renderer (ensureRenderer).
+function edgePrimitivesFor(features) {
+  const primitives = { paths: features.curved ? [pathLine(), pathCurved({ segments: 10 })] : [pathLine()] };
+  if (features.arrows) primitives.extremities = [extremityArrow({ lengthRatio: 3.5, widthRatio: 2.2 })];
+  if (features.dashes) {
+    primitives.variables = { dash: { type: "number", default: 0 }, gap: { type: "number", default: 0 } };
+    primitives.layers = [
       layerPlain(),
       layerDashed({
         dashSize: { attribute: "dash", default: 0, mode: "pixels" },
         gapSize: { attribute: "gap", default: 0, mode: "pixels" },
         gapColor: "#fbfcfd",
       }),
-    ],
-  };
+    ];
+  }
+  return primitives;
+}
+
+const SDF_SHAPES = { circle: sdfCircle, square: sdfSquare, triangle: sdfTriangle, diamond: sdfDiamond };
+
+// What the graph as it stands needs of the renderer's programs.
+function rendererFeatures() {
+  const shapes = new Set(["circle"]);
+  let ring = false;
+  graph.forEachNode((node, attributes) => {
+    if (SDF_SHAPES[attributes.shape]) shapes.add(attributes.shape);
+    if (attributes.ring) ring = true;
+  });
+  let arrows = false;
+  let dashes = false;
+  const pairs = new Set();
+  let curved = false;
+  graph.forEachEdge((edge, attributes, source, target) => {
+    if (attributes.head !== "none" || attributes.tail !== "none") arrows = true;
+    if (attributes.gap) dashes = true;
+    const pair = source < target ? `${source}-${target}` : `${target}-${source}`;
+    if (pairs.has(pair)) curved = true;
+    pairs.add(pair);
+  });
+  return { shapes: Object.keys(SDF_SHAPES).filter((shape) => shapes.has(shape)), ring, arrows, dashes, curved };
+}
+
+let rendererKey = null; // the features the current renderer was made for
+
+// A renderer whose programs draw everything the graph now holds: the current one, or a new
+// one with the same camera when the graph gained (or lost) a feature. True when replaced.
+function ensureRenderer() {
+  const features = rendererFeatures();
+  const key = JSON.stringify(features);
+  if (renderer && key === rendererKey) return false;
+  const camera = renderer ? renderer.getCamera().getState() : null;
+  if (renderer) renderer.kill();
+  renderer = null;
+  createRenderer(features);
+  rendererKey = key;
+  if (camera) renderer.getCamera().setState(camera);
+  return true;
 }
 
 function widthOf(attributes) {
@@ -220,8 +271,6 @@ function buildGraph(payload) {
     });
   }
   let inferred = 0;
-  const pairs = new Set();
-  hasParallelTies = false;
   const kinds = new Set();
   for (const edge of payload.edges) {
     const ended = edge.ended_on !== null;
@@ -231,9 +280,6 @@ function buildGraph(payload) {
     // On the power grid the ties are context, not the picture: faint until an actor is focused.
     const colour = ended ? ENDED_TIE : payload.powerLayout ? FADED_POWER_TIE : style.colour;
     if (!edge.inferred && edge.kind) kinds.add(edge.kind);
-    const pair = edge.source < edge.target ? `${edge.source}-${edge.target}` : `${edge.target}-${edge.source}`;
-    if (pairs.has(pair)) hasParallelTies = true;
-    pairs.add(pair);
     // An inferred relationship has no tie id: it is keyed by its two actors.
     const key = edge.inferred ? `inferred:${edge.source}-${edge.target}` : String(edge.id);
     graph.addEdgeWithKey(key, String(edge.source), String(edge.target), {
@@ -263,7 +309,6 @@ function buildGraph(payload) {
 }
 
 const FADED_POWER_TIE = "#e2e6ed";
-let hasParallelTies = false;
 let tieKindsShown = new Set();
 
 // While the camera moves (a wheel zoom, a pan, a pinch), sigma redraws the whole map every
@@ -353,22 +398,23 @@ function followCameraWithLastFrame(sigma) {
   camera.on("updated", startMoving);
 }
 
-let rendererCurved = null; // whether the renderer draws parallel ties as curves
+const { ring: _ring, ...nodeStylesWithoutRing } = nodeStyles;
 
-function createRenderer(curved) {
+function createRenderer(features) {
   const large = graph.order > 1000;
-  rendererCurved = curved;
   const nodePrimitives = {
-    shapes: [sdfCircle(), sdfSquare(), sdfTriangle(), sdfDiamond()],
-    variables: { ring: { type: "number", default: 0 } },
-    layers: [layerFill(), layerRing()],
+    shapes: features.shapes.map((shape) => SDF_SHAPES[shape]()),
+    ...(features.ring ? { variables: { ring: { type: "number", default: 0 } } } : {}),
+    layers: features.ring ? [layerFill(), layerRing()] : [layerFill()],
     label: { margin: LABEL_MARGIN, font: { family: LABEL_FONT } },
   };
   renderer = new Sigma(graph, document.getElementById("map-canvas"), {
-    primitives: { nodes: nodePrimitives, edges: edgePrimitivesFor(curved) },
+    primitives: { nodes: nodePrimitives, edges: edgePrimitivesFor(features) },
     styles: {
-      nodes: nodeStyles,
-      edges: curved ? { ...edgeStyles, parallelPath: "curved", parallelSpread: 0.18 } : edgeStyles,
+      nodes: features.ring ? nodeStyles : nodeStylesWithoutRing,
+      edges: features.curved
+        ? { ...edgeStylesFor(features), parallelPath: "curved", parallelSpread: 0.18 }
+        : edgeStylesFor(features),
     },
     settings: {
       // On large maps a node being dragged is drawn without edges and labels until it is
@@ -769,11 +815,7 @@ async function loadMap({ keepCamera = true, query: updateUrl = false } = {}) {
   shownAsOf = result.data.as_of;
   result.data.powerLayout = layoutSelect.value === "power";
   buildGraph(result.data);
-  if (renderer && rendererCurved !== hasParallelTies) {
-    renderer.kill(); // parallel ties appeared or went: a renderer that curves them (or not)
-    renderer = null;
-  }
-  if (!renderer) createRenderer(hasParallelTies);
+  ensureRenderer(); // programs for what this map shows (parallel ties curved, arrows, dashes …)
   // A new map, a filter, another layout: the camera fits what is shown (sigma frames the
   // graph's extent at ratio 1). An edit keeps the person's view.
   // The power grid frames the whole grid, whichever cells have actors.
@@ -1249,6 +1291,8 @@ window.weftMap = {
   },
   // The label boxes drawn (viewport pixels) and whose labels sigma draws.
   labelBoxes: () => labelBoxes.map((box) => ({ ...box })),
+  // The renderer's programs follow what the graph holds (after changing it in place).
+  ensureRenderer,
   displayedLabels: () => [...renderer.getNodeDisplayedLabels()],
   ready: loadMap({ keepCamera: false }).then(() =>
     Promise.all([
