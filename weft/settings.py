@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "weft.links.RequestOriginMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "coalitions.stewardship.middleware.IdleSessionMiddleware",
     "coalitions.stewardship.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -493,6 +494,9 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A browser session unused for this long is signed out (IdleSessionMiddleware); 0: never.
+# Sessions end two weeks after sign-in in any case (SESSION_COOKIE_AGE, Django's default).
+WEFT_SESSION_IDLE_MINUTES = envint("WEFT_SESSION_IDLE_MINUTES", 120)
 SECURE_REFERRER_POLICY = "same-origin"
 
 # Content Security Policy (django-csp): scripts from Weft's own static files only, no inline

@@ -1,8 +1,13 @@
-"""Two-factor sign-in, when a coalition requires it of the roles that see personal data."""
+"""Two-factor sign-in, when a coalition requires it of the roles that see personal data; browser
+sessions that end after a time without activity."""
 
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from coalitions.models import Role, RoleName
 
@@ -61,4 +66,49 @@ class TwoFactorRequiredMiddleware:
             )
             messages.warning(request, why)
             return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+
+# The session key holding when the session was last used (seconds since the epoch).
+LAST_SEEN = "weft_last_seen"
+# A used session's "last seen" is written at most this often: the map fetches several things
+# at once, and a session saved by every request made those parallel requests trip over each
+# other (SessionInterrupted); a minute's precision is enough for an idle limit in minutes.
+LAST_SEEN_REFRESH_SECONDS = 60
+
+
+def note_sign_in(sender, request, user, **kwargs):
+    """A session starts "last seen" at sign-in (saved with the sign-in itself), so the requests
+    of its first minute write nothing."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = int(timezone.now().timestamp())
+
+
+user_logged_in.connect(note_sign_in, dispatch_uid="weft-idle-session-sign-in")
+
+
+class IdleSessionMiddleware:
+    """Signs out a browser session unused for ``WEFT_SESSION_IDLE_MINUTES`` (0: never): a
+    laptop left open in a shared office does not keep activists' data on screen for ever. The
+    request then goes on signed out (a page leads to the sign-in form, the API answers as to
+    anyone signed out). API tokens are not sessions and are not concerned."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        idle_minutes = settings.WEFT_SESSION_IDLE_MINUTES
+        user = getattr(request, "user", None)
+        if idle_minutes and user is not None and user.is_authenticated:
+            now = int(timezone.now().timestamp())
+            last_seen = request.session.get(LAST_SEEN)
+            if last_seen is not None and now - last_seen > idle_minutes * 60:
+                logout(request)
+                messages.info(
+                    request,
+                    f"You were signed out after {idle_minutes} minutes without activity. "
+                    "Sign in again to go on.",
+                )
+            elif last_seen is None or now - last_seen >= LAST_SEEN_REFRESH_SECONDS:
+                request.session[LAST_SEEN] = now
         return self.get_response(request)
