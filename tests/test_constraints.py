@@ -211,3 +211,20 @@ def test_a_form_gets_a_field_error_for_an_actor_of_another_coalition(two_coaliti
     with pytest.raises(ValidationError) as caught:
         tie.full_clean()
     assert set(caught.value.message_dict) == {"target"}
+
+
+def test_ties_an_import_writes_in_bulk_across_coalitions_are_refused(two_coalitions):
+    # An import writes its ties with COPY on PostgreSQL, checked once per statement.
+    from weft.bulk import insert_with_history
+
+    first, second = two_coalitions
+    here, near, there = actor(first, "Here"), actor(first, "Near"), actor(second, "There")
+    columns = ("coalition_id", "source_id", "target_id")
+    refused(
+        lambda: insert_with_history(
+            Tie, columns, [(first.pk, here.pk, near.pk), (first.pk, here.pk, there.pk)]
+        )
+    )
+    assert not Tie.objects.exists()
+    insert_with_history(Tie, columns, [(first.pk, here.pk, near.pk), (first.pk, near.pk, here.pk)])
+    assert Tie.objects.filter(coalition=first).count() == 2

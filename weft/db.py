@@ -121,6 +121,40 @@ CREATE TRIGGER {name} BEFORE INSERT OR UPDATE ON {table}
     raise ValueError(f"Weft supports PostgreSQL and SQLite, not {vendor}")
 
 
+def same_coalition_insert_check_sql(
+    *, name: str, table: str, coalition_column: str, actor_columns: list[str]
+) -> tuple[str, str]:
+    """PostgreSQL only: the same-coalition check of the rows one INSERT wrote, once per
+    statement over its transition table, instead of a row trigger's two look-ups per row (a
+    25,000-tie import spent more time in the row trigger than in writing the rows). Same
+    error, same SQLSTATE; a row trigger still checks updates. Names come from migrations."""
+    joins = " ".join(
+        f"LEFT JOIN allies_actor a_{col} ON a_{col}.id = n.{col}" for col in actor_columns
+    )
+    mismatch = " OR ".join(
+        f"(n.{col} IS NOT NULL AND a_{col}.coalition_id IS DISTINCT FROM n.{coalition_column})"
+        for col in actor_columns
+    )
+    message = f"{name}: actors must belong to the same coalition as the row"
+    wrong = f"SELECT 1 FROM inserted n {joins} WHERE {mismatch}"  # noqa: S608
+    create = f"""
+CREATE OR REPLACE FUNCTION {name}_rows_fn() RETURNS trigger AS $$
+BEGIN
+  IF EXISTS ({wrong}) THEN
+    RAISE EXCEPTION '{message}' USING ERRCODE = '23514';
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER {name}_rows AFTER INSERT ON {table}
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION {name}_rows_fn();
+"""
+    drop = (
+        f"DROP TRIGGER IF EXISTS {name}_rows ON {table}; DROP FUNCTION IF EXISTS {name}_rows_fn();"
+    )
+    return create, drop
+
+
 def same_coalition_operation(**kwargs):
     """A migration operation installing :func:`same_coalition_trigger_sql` for the current
     database."""

@@ -46,8 +46,16 @@ NODE_READERS = (
 )
 
 
+# Local names of the tags seen (a file has a handful of tags, repeated 100,000 times).
+_LOCAL_NAMES: dict[str, str] = {}
+
+
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    try:
+        return _LOCAL_NAMES[tag]
+    except KeyError:
+        name = _LOCAL_NAMES[tag] = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+        return name
 
 
 def _parse(data: bytes, what: str):
@@ -103,7 +111,7 @@ def _actor(parsed: ParsedMap, row: int, node_id: str, attributes: dict, viz: dic
     for name in ("color", "size"):
         if name in viz:
             actor.custom_fields[name] = viz[name]
-    ok = parsed.read_fields(actor, NODE_READERS, fields.get, sheet=NODES, row=row)
+    ok = parsed.read_fields(actor, _given(NODE_READERS, fields), fields.get, sheet=NODES, row=row)
     try:
         assessment = _assessment(fields)
     except ValueError as error:
@@ -170,6 +178,20 @@ EDGE_READERS = (
 )
 
 
+def _given(readers: tuple, fields: dict) -> tuple:
+    """The readers of the columns an element gives. A column it does not give is left at the
+    row's default, which is what each of these readers makes of a blank (None, False)."""
+    return tuple(reader for reader in readers if fields.get(reader[0]) is not None)
+
+
+def _kept(value) -> bool:
+    """Whether an attribute's value is worth a custom field: ``values.text(value) != ""``,
+    without its conversions for the numbers and booleans that can never be blank."""
+    if isinstance(value, str):
+        return value.strip() != ""
+    return values.text(value) != ""
+
+
 @dataclass
 class _Edge:
     row: int
@@ -178,6 +200,14 @@ class _Edge:
     attributes: dict
     direction: str
     weight: str | None  # GEXF's weight attribute (GraphML's is a data key named weight)
+
+
+_NO_TYPE = values.tie_type(None)
+
+
+def _tie_type(given) -> tuple[str, str, bool]:
+    # Most edges of a Gephi file give no type: read the blank once.
+    return _NO_TYPE if given is None else values.tie_type(given)
 
 
 def _tie(parsed: ParsedMap, edge: _Edge, weft_file: bool):
@@ -197,14 +227,16 @@ def _tie(parsed: ParsedMap, edge: _Edge, weft_file: bool):
     tie.custom_fields = {
         name: value
         for name, value in edge.attributes.items()
-        if name.casefold() not in EDGE_FIELDS and values.text(value) != ""
+        if name.casefold() not in EDGE_FIELDS and _kept(value)
     }
     given = fields.get("kind", fields.get("type"))
-    tie.kind, tie.type_label, known = values.tie_type(given)
+    tie.kind, tie.type_label, known = _tie_type(given)
     if not known:
         parsed.unknown_type(EDGES, edge.row, "kind", tie.type_label, "edge type")
     tie.type_label = values.text(fields.get("type_label"))[:120] or tie.type_label
-    ok = parsed.read_fields(tie, EDGE_READERS, fields.get, sheet=EDGES, row=edge.row)
+    ok = parsed.read_fields(
+        tie, _given(EDGE_READERS, fields), fields.get, sheet=EDGES, row=edge.row
+    )
     weight = fields.get("declared_weight") if weft_file else fields.get("weight", edge.weight)
     try:
         tie.declared_weight = values.weight(weight)
@@ -360,15 +392,6 @@ def read_gexf(data: bytes) -> ParsedMap:
     parsed = ParsedMap(format="gexf")
     weft_file = any(title == "strength" for title, _ in declared["edge"].values())
 
-    def attributes(element, kind):
-        found = {}
-        for block in _children(element, "attvalues"):
-            for value in _children(block, "attvalue"):
-                key = value.get("for") or value.get("id")
-                title, value_type = declared[kind].get(key, (key, "string"))
-                found[title] = typed_value(value.get("value", ""), value_type)
-        return found
-
     node_blocks = _children(graph, "nodes")
     nodes = [n for block in node_blocks for n in _children(block, "node")]
     if not nodes:
@@ -378,13 +401,13 @@ def read_gexf(data: bytes) -> ParsedMap:
         node_id = (node.get("id") or "").strip()
         ids.append((row, node_id))
         if node_id:
-            found = attributes(node, "node")
+            found = _gexf_attributes(node, declared["node"])
             found.setdefault("label", node.get("label") or node_id)
             _actor(parsed, row, node_id, found, _gexf_viz(node))
     _check_ids(parsed, ids)
     edges = [e for block in _children(graph, "edges") for e in _children(block, "edge")]
     for row, edge in enumerate(edges, start=1):
-        found = attributes(edge, "edge")
+        found = _gexf_attributes(edge, declared["edge"])
         if edge.get("label"):
             found.setdefault("Label", edge.get("label"))
         _tie(parsed, _gexf_edge(row, edge, found, default_direction), weft_file)
@@ -392,6 +415,21 @@ def read_gexf(data: bytes) -> ParsedMap:
         _default_weights(parsed)
     parsed.scale_weights()
     return parsed
+
+
+def _gexf_attributes(element, titles: dict[str, tuple[str, str]]) -> dict:
+    """An element's attribute values by their declared title, typed as declared."""
+    found = {}
+    for block in element:
+        if _local(block.tag) != "attvalues":
+            continue
+        for value in block:
+            if _local(value.tag) != "attvalue":
+                continue
+            key = value.get("for") or value.get("id")
+            title, value_type = titles.get(key, (key, "string"))
+            found[title] = typed_value(value.get("value", ""), value_type)
+    return found
 
 
 def _default_weights(parsed: ParsedMap) -> None:

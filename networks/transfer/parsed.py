@@ -228,11 +228,23 @@ def parsed_to_json(parsed: ParsedMap) -> dict:
     }
 
 
+def _row_of(cls, names: tuple[str, ...], values: list):
+    """A row dataclass with its fields set from the stored values, without calling its
+    __init__ (a confirm rebuilds 30,000 of them). Every field is stored: ``names``, then
+    the actor's assessments and contacts or the tie's two days, which the caller sets."""
+    row = object.__new__(cls)
+    # The values after ``names`` (assessments and contacts, days) are the caller's.
+    row.__dict__.update(zip(names, values, strict=False))
+    return row
+
+
 def parsed_from_json(data: dict) -> ParsedMap:
     parsed = ParsedMap(format=data["format"])
     n = len(_ACTOR_FIELDS)
     for row in data["actors"]:
-        actor = ActorRow(**dict(zip(_ACTOR_FIELDS, row[:n], strict=True)))
+        if len(row) != n + 2:
+            raise ValueError(f"a stored actor row has {len(row)} values, not {n + 2}")
+        actor = _row_of(ActorRow, _ACTOR_FIELDS, row)
         actor.assessments = [
             AssessmentRow(stance, kind, influence, proximity, commitment, _from_day(on), note)
             for stance, kind, influence, proximity, commitment, on, note in row[n]
@@ -241,8 +253,11 @@ def parsed_from_json(data: dict) -> ParsedMap:
         parsed.actors.append(actor)
     m = len(_TIE_FIELDS)
     for row in data["ties"]:
-        tie = TieRow(**dict(zip(_TIE_FIELDS, row[:m], strict=True)))
-        tie.started_on, tie.ended_on = _from_day(row[m]), _from_day(row[m + 1])
+        if len(row) != m + 2:
+            raise ValueError(f"a stored tie row has {len(row)} values, not {m + 2}")
+        tie = _row_of(TieRow, _TIE_FIELDS, row)
+        tie.started_on = _from_day(row[m]) if row[m] else None
+        tie.ended_on = _from_day(row[m + 1]) if row[m + 1] else None
         parsed.ties.append(tie)
     for sheet, row, kind, on, summary, participants in data["interactions"]:
         parsed.interactions.append(

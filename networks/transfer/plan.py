@@ -151,6 +151,8 @@ class _Existing:
         """The actor with this name: the same spelling first, then (unless ``exact``) the
         same normalised name; one not in ``taken`` (already matched by another row) and, with
         ``keyless``, one without an external key of its own."""
+        if not self.by_id:
+            return None  # an empty map: nothing to look up
         spelled = self.by_spelling.get(_spelled(label), ())
         for found in (spelled, () if exact else self.by_name.get(normalise_name(label), ())):
             for actor in found:
@@ -182,9 +184,10 @@ def build_plan(
     for i, action in enumerate(plan.actors):
         if action.action == CREATE:
             _match_normalised(action, existing, claimed, i)
-    for i, action in enumerate(plan.actors):
-        if action.action == CREATE:
-            _suggest_existing_duplicate(plan, action, names[i], existing, decisions, threshold)
+    if snapshot.actors:  # an empty map has no duplicates to suggest
+        for i, action in enumerate(plan.actors):
+            if action.action == CREATE:
+                _suggest_existing_duplicate(plan, action, names[i], existing, decisions, threshold)
     _suggest_duplicates_within(plan, names, decisions, threshold)
     ends = _Ends(plan, existing, names)
     _plan_ties(plan, parsed, snapshot, ends)
@@ -300,6 +303,9 @@ class _Ends:
         self.keys: dict[str, int] = {}
         self.labels: dict[str, int] = {}
         self.normalised: dict[str, int] = {}
+        # What each name a connection gives resolves to: a node is named by thousands of
+        # edges, and the rows and actors do not change while ties are planned.
+        self.found: dict[str, tuple[str, int] | None] = {}
         for i, action in enumerate(plan.actors):
             row = action.row
             if row.key:
@@ -309,6 +315,12 @@ class _Ends:
 
     def find(self, ref: str) -> tuple[str, int] | None:
         """("row", index of the row's action) or ("actor", id); None when nothing matches."""
+        if ref in self.found:
+            return self.found[ref]
+        found = self.found[ref] = self._find(ref)
+        return found
+
+    def _find(self, ref: str) -> tuple[str, int] | None:
         if not ref:
             return None
         i = self.keys.get(ref)

@@ -29,7 +29,7 @@ from networks.transfer.parsed import (
 from networks.transfer.plan import CREATE, UPDATE, Plan, build_plan
 from networks.transfer.readers import csv_header, detect_format
 from networks.transfer.selectors import import_snapshot, map_export
-from weft.bulk import create_with_history
+from weft.bulk import create_with_history, insert_with_history, upsert_rows
 from weft.errors import ApplicationError
 from weft.leases import lease_until
 from weft.queue import queue_after_commit
@@ -398,46 +398,63 @@ def _apply_positions(plan: Plan, actor_ids: dict, *, pin: bool) -> None:
     if not placed:
         return
     if not pin:
-        pinned = ActorPosition.objects.filter(actor_id__in=placed, is_pinned=True)
-        for actor_id in pinned.values_list("actor_id", flat=True):
+        # Only an actor the map had may have a pinned position (one this import creates
+        # has none yet): those are the actors rows updated.
+        had = [
+            actor_ids[i]
+            for i, a in enumerate(plan.actors)
+            if a.merged_into is None and a.action == UPDATE and actor_ids[i] in placed
+        ]
+        pinned = ActorPosition.objects.filter(actor_id__in=had, is_pinned=True)
+        for actor_id in pinned.values_list("actor_id", flat=True) if had else ():
             placed.pop(actor_id)
-    ActorPosition.objects.bulk_create(
-        [
-            ActorPosition(actor_id=actor_id, x=x, y=y, is_pinned=pin)
-            for actor_id, (x, y) in placed.items()
-        ],
-        batch_size=BATCH,
-        update_conflicts=True,
-        unique_fields=["actor"],
-        update_fields=["x", "y", "is_pinned", "updated_at"],
+    upsert_rows(
+        ActorPosition,
+        ("actor_id", "x", "y", "is_pinned"),
+        [(actor_id, x, y, pin) for actor_id, (x, y) in placed.items()],
+        unique=["actor_id"],
+        update=["x", "y", "is_pinned"],
     )
+
+
+# The columns of a new actor that a row gives (the others take their defaults).
+ACTOR_COLUMNS = (
+    *("coalition_id", "name", "kind", "type_label", "description"),
+    *("is_sensitive", "is_directly_affected", "external_key", "custom_fields"),
+)
 
 
 def _create_actors(plan: Plan, coalition, user) -> dict[int, int]:
     """Create the actors of the rows that make one. Returns the actor of every row (by its
     index in ``plan.actors``): created, updated, or, for a row merged into another, that
     row's."""
-    created = [
-        Actor(
-            coalition_id=coalition.pk,  # an id, not the object: cheaper per row
-            name=a.row.label,
-            kind=a.row.kind,
-            type_label=a.row.type_label,
-            description=a.row.description,
-            is_sensitive=a.row.is_sensitive,
-            is_directly_affected=a.row.is_directly_affected,
-            external_key=a.row.key,
-            custom_fields=a.row.custom_fields,
-        )
-        for a in plan.actors
-        if a.merged_into is None and a.action == CREATE
-    ]
-    created = create_with_history(Actor, created, user=user)
+    coalition_id = coalition.pk
+    created = insert_with_history(
+        Actor,
+        ACTOR_COLUMNS,
+        [
+            (
+                coalition_id,
+                row.label,
+                row.kind,
+                row.type_label,
+                row.description,
+                row.is_sensitive,
+                row.is_directly_affected,
+                row.key,
+                row.custom_fields,
+            )
+            for a in plan.actors
+            if a.merged_into is None and a.action == CREATE
+            for row in (a.row,)
+        ],
+        user=user,
+    )
     actor_ids: dict[int, int] = {}  # index in plan.actors → actor id
     new = iter(created)
     for i, action in enumerate(plan.actors):
         if action.merged_into is None:
-            actor_ids[i] = next(new).pk if action.action == CREATE else action.actor_id
+            actor_ids[i] = next(new) if action.action == CREATE else action.actor_id
     for i, action in enumerate(plan.actors):
         if action.merged_into is not None:
             target = action.merged_into
@@ -564,12 +581,16 @@ def _end(end: tuple[str, int], actor_ids: dict) -> int:
     return actor_ids[value] if kind == "row" else value
 
 
+# The columns of a new tie that a row gives (the others take their defaults).
+TIE_COLUMNS = (
+    *("coalition_id", "source_id", "target_id", "is_sensitive", "kind", "direction"),
+    *("strength", "description", "started_on", "ended_on", "type_label", "declared_weight"),
+    "custom_fields",
+)
+
+
 def _apply_ties(plan: Plan, actor_ids: dict, coalition, user) -> None:
-    fields = ("kind", "direction", "strength", "description", "started_on", "ended_on") + (
-        "type_label",
-        "declared_weight",
-        "custom_fields",
-    )
+    coalition_id = coalition.pk
     new = []
     updates = {}
     for tie in plan.ties:
@@ -577,16 +598,25 @@ def _apply_ties(plan: Plan, actor_ids: dict, coalition, user) -> None:
         if tie.action == UPDATE:
             updates[tie.tie_id] = row
             continue
+        source, target = tie.source, tie.target
         new.append(
-            Tie(
-                coalition_id=coalition.pk,
-                source_id=_end(tie.source, actor_ids),
-                target_id=_end(tie.target, actor_ids),
-                is_sensitive=row.is_sensitive,
-                **{f: getattr(row, f) for f in fields},
+            (
+                coalition_id,
+                actor_ids[source[1]] if source[0] == "row" else source[1],
+                actor_ids[target[1]] if target[0] == "row" else target[1],
+                row.is_sensitive,
+                row.kind,
+                row.direction,
+                row.strength,
+                row.description,
+                row.started_on,
+                row.ended_on,
+                row.type_label,
+                row.declared_weight,
+                row.custom_fields,
             )
         )
-    create_with_history(Tie, new, user=user)
+    insert_with_history(Tie, TIE_COLUMNS, new, user=user)
     changed = []
     for tie in Tie.objects.filter(pk__in=updates).order_by("pk"):
         row = updates[tie.pk]

@@ -94,3 +94,58 @@ def test_copy_writes_what_bulk_create_with_history_writes(coalition, personas):
         1,
     )
     assert tie.history.get().source_id == ours[0].pk
+
+
+def test_rows_given_as_values_are_written_with_their_defaults_and_history(coalition, personas):
+    from weft.bulk import insert_with_history
+
+    user = personas["organizer"]
+    columns = ("coalition_id", "name", "kind", "description", "custom_fields")
+    rows = [
+        (coalition.pk, "First", ActorKind.ORGANISATION, AWKWARD, {"Note": AWKWARD, "n": 2}),
+        (coalition.pk, "Second", ActorKind.PERSON, "", {}),
+    ]
+    ids = insert_with_history(Actor, columns, rows, user=user)
+    assert ids == sorted(ids) and len(set(ids)) == 2
+    first, second = (Actor.objects.get(pk=pk) for pk in ids)
+    assert (first.name, first.description, first.custom_fields) == (
+        "First",
+        AWKWARD,
+        {"Note": AWKWARD, "n": 2},
+    )
+    assert (second.name, second.kind, second.version, second.external_key) == (
+        "Second",
+        ActorKind.PERSON,
+        1,
+        "",
+    )
+    assert first.created_at is not None and first.updated_at is not None
+    (record,) = first.history.all()
+    assert (record.history_type, record.history_user_id, record.description) == (
+        "+",
+        user.pk,
+        AWKWARD,
+    )
+    with pytest.raises(ValueError, match="no column"):
+        insert_with_history(Actor, ("coalition_id", "nickname"), [(coalition.pk, "x")])
+
+
+def test_an_upsert_inserts_new_rows_and_updates_the_ones_there(coalition):
+    from networks.models import ActorPosition
+    from weft.bulk import upsert_rows
+
+    placed, moved = (
+        Actor.objects.create(coalition=coalition, name=name, kind=ActorKind.GROUP)
+        for name in ("Placed", "Moved")
+    )
+    ActorPosition.objects.create(actor=moved, x=1.0, y=1.0, is_pinned=False)
+    upsert_rows(
+        ActorPosition,
+        ("actor_id", "x", "y", "is_pinned"),
+        [(placed.pk, 5.5, -2.0, True), (moved.pk, 3.0, 4.0, True)],
+        unique=["actor_id"],
+        update=["x", "y", "is_pinned"],
+    )
+    positions = {p.actor_id: (p.x, p.y, p.is_pinned) for p in ActorPosition.objects.all()}
+    assert positions == {placed.pk: (5.5, -2.0, True), moved.pk: (3.0, 4.0, True)}
+    assert ActorPosition.objects.get(actor=placed).updated_at is not None
