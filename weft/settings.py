@@ -241,7 +241,7 @@ CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
-# Leases (weft/leases.py): a running metric run or import is renewed by its worker every
+# Leases (weft/leases.py): a running metric run, layout run or import is renewed by its worker every
 # quarter of this; a run whose lease ran out (its worker died) is queued again, at most
 # WEFT_RUN_MAX_ATTEMPTS times, then failed with an error that says so. A pending run no worker
 # took is queued again each lease, and failed after WEFT_RUN_PENDING_MAX_SECONDS.
@@ -270,6 +270,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reap-imports": {
         "task": "networks.reap_imports",
+        "schedule": float(WEFT_REAP_SECONDS),
+        "options": {"expires": WEFT_REAP_SECONDS * 2},
+    },
+    "reap-layout-runs": {
+        "task": "networks.reap_layout_runs",
         "schedule": float(WEFT_REAP_SECONDS),
         "options": {"expires": WEFT_REAP_SECONDS * 2},
     },
