@@ -419,6 +419,11 @@ WEFT_IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 300_000)
 WEFT_IMPORT_MAX_EDGES = envint("IMPORT_MAX_EDGES", 1_000_000)
 WEFT_IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 200)
 WEFT_IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 32_768)
+# A hard ceiling on the memory reading one uploaded file may take (networks/transfer/
+# limits.py, weft/ceiling.py): the file is parsed in a child process whose address space may
+# grow by at most this many MB (RLIMIT_AS; Linux). Over it: the import fails naming the limit,
+# its upload deleted. 0 turns the ceiling off (the file is read in-process).
+WEFT_IMPORT_READ_MEMORY_MB = envint("IMPORT_READ_MEMORY_MB", 1024)
 # A preview stores at most this many errors, warnings and suggested duplicates (and how many
 # there are in all): reading a job's status costs the same for any size of file.
 WEFT_IMPORT_MAX_LISTED = envint("IMPORT_MAX_LISTED", 500)
