@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from allies.models import Actor
 from networks.transfer.models import ImportJob
 from networks.transfer.tasks import confirm_import
-from tests.networks.metrics.test_worker import wait_until, worker  # noqa: F401 - a fixture
+from tests.networks.metrics.test_worker import worker  # noqa: F401 - a fixture
 from tests.networks.transfer.files import csv_bytes
 
 pytestmark = [
@@ -28,8 +28,8 @@ def test_a_real_worker_applies_a_large_import_showing_rows_written_as_it_goes(
     coalition,
     personas,
     client,
-    worker,
-    settings,  # noqa: F811 - the fixture
+    worker,  # noqa: F811 - the fixture
+    settings,
 ):
     settings.WEFT_IMPORT_CONFIRM_ASYNC_ROWS = 1_000
     rows = [["Label", "Type"]] + [[f"Org {i}", "Organization"] for i in range(ROWS)]
