@@ -27,15 +27,17 @@ def lease_until() -> datetime.datetime:
 
 
 @contextmanager
-def heartbeat(renew: Callable[[], object]) -> Iterator[None]:
-    """Call ``renew`` (which extends the lease) every quarter of a lease while the block runs,
-    from a thread of its own (so a long computation without progress reports keeps its
-    lease). In-process (the embedded mode) there is no worker to lose: no thread."""
+def heartbeat(renew: Callable[[], object], *, every: float | None = None) -> Iterator[None]:
+    """Call ``renew`` (which extends the lease) every quarter of a lease (or ``every``
+    seconds, if sooner: a worker that also writes its progress) while the block runs, from a
+    thread of its own (so a long computation without progress reports keeps its lease). The
+    thread has its own database connection: it writes while the block's transaction is
+    open. In-process (the embedded mode) there is no worker to lose: no thread."""
     if current_app.conf.task_always_eager:
         yield
         return
     stop = threading.Event()
-    every = max(lease_seconds() / 4, 0.5)
+    every = max(min(lease_seconds() / 4, every or lease_seconds()), 0.5)
 
     def loop() -> None:
         try:

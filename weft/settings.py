@@ -242,7 +242,7 @@ CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
-# Leases (weft/leases.py): a running metric run or import is renewed by its worker every
+# Leases (weft/leases.py): a running metric run, layout run or import is renewed by its worker every
 # quarter of this; a run whose lease ran out (its worker died) is queued again, at most
 # WEFT_RUN_MAX_ATTEMPTS times, then failed with an error that says so. A pending run no worker
 # took is queued again each lease, and failed after WEFT_RUN_PENDING_MAX_SECONDS.
@@ -271,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reap-imports": {
         "task": "networks.reap_imports",
+        "schedule": float(WEFT_REAP_SECONDS),
+        "options": {"expires": WEFT_REAP_SECONDS * 2},
+    },
+    "reap-layout-runs": {
+        "task": "networks.reap_layout_runs",
         "schedule": float(WEFT_REAP_SECONDS),
         "options": {"expires": WEFT_REAP_SECONDS * 2},
     },
@@ -415,6 +420,11 @@ WEFT_IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 300_000)
 WEFT_IMPORT_MAX_EDGES = envint("IMPORT_MAX_EDGES", 1_000_000)
 WEFT_IMPORT_MAX_COLUMNS = envint("IMPORT_MAX_COLUMNS", 200)
 WEFT_IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 32_768)
+# A hard ceiling on the memory reading one uploaded file may take (networks/transfer/
+# limits.py, weft/ceiling.py): the file is parsed in a child process whose address space may
+# grow by at most this many MB (RLIMIT_AS; Linux). Over it: the import fails naming the limit,
+# its upload deleted. 0 turns the ceiling off (the file is read in-process).
+WEFT_IMPORT_READ_MEMORY_MB = envint("IMPORT_READ_MEMORY_MB", 1024)
 # A preview stores at most this many errors, warnings and suggested duplicates (and how many
 # there are in all): reading a job's status costs the same for any size of file.
 WEFT_IMPORT_MAX_LISTED = envint("IMPORT_MAX_LISTED", 500)

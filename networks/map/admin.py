@@ -18,8 +18,17 @@ class SavedViewAdmin(admin.ModelAdmin):
 class LayoutRunAdmin(admin.ModelAdmin):
     """Layout runs are a record of the server's work: read only."""
 
-    list_display = ("coalition", "started_at", "is_full", "actors", "moved", "seconds")
-    list_filter = ("is_full", "coalition")
+    list_display = (
+        "coalition",
+        "started_at",
+        "status",
+        "is_full",
+        "actors",
+        "moved",
+        "seconds",
+        "attempts",
+    )
+    list_filter = ("status", "is_full", "coalition")
     list_select_related = ("coalition",)
 
     def has_add_permission(self, request):

@@ -44,25 +44,52 @@ class SavedView(Editable):
         return self.name
 
 
+class LayoutRunStatus(models.TextChoices):
+    PENDING = "pending", "Queued again (its worker stopped)"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
 class LayoutRun(models.Model):
     """One run of the map's layout: when it started, whether it laid out the whole map or only
     what changed since the run before (warm), and how many actors it moved. The next warm run
-    moves the actors whose ties or places changed after this one started."""
+    moves the actors whose ties or places changed after the last succeeded one started.
+
+    A run on a worker is written when the worker starts it, under a lease its heartbeat
+    renews (weft/leases.py): a run whose worker died is queued again or failed with an error
+    saying so (networks/map/services.py, layout_runs_reap), never left running."""
 
     coalition = models.ForeignKey(
         "coalitions.Coalition", on_delete=models.CASCADE, related_name="layout_runs"
     )
+    # A run written whole once done (the demo, a direct call) succeeded: the default.
+    status = models.CharField(
+        max_length=10, choices=LayoutRunStatus.choices, default=LayoutRunStatus.SUCCEEDED
+    )
     started_at = models.DateTimeField()
     # Places written after this are people's (or a newcomer's), not this run's.
-    finished_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
     is_full = models.BooleanField(default=True)
     actors = models.PositiveIntegerField(default=0)
     moved = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0.0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=255, blank=True, help_text="The Celery task running it.")
+    # While running: when the worker's claim ends unless its heartbeat renews it. While
+    # pending (queued again): when to queue it again if no worker took it.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["coalition_id", "-started_at", "-id"]
         indexes = [models.Index(fields=["coalition", "started_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=LayoutRunStatus.values),
+                name="networks_layoutrun_status_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Layout of coalition {self.coalition_id} at {self.started_at:%Y-%m-%d %H:%M}"

@@ -5,17 +5,27 @@ import logging
 import secrets
 import time
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from allies.models import Actor
 from coalitions.roles import Access, Permission
 from coalitions.services import LAYOUT_TASK
 from networks.graph.layout import Pinned, force_layout, spread_apart, warm_layout
-from networks.map.models import LayoutRun, MapLayout, SavedView, Story, StoryLink
+from networks.map.models import (
+    LayoutRun,
+    LayoutRunStatus,
+    MapLayout,
+    SavedView,
+    Story,
+    StoryLink,
+)
 from networks.map.selectors import changed_since, graph_for_layout
 from networks.models import ActorPosition
 from weft.errors import ApplicationError
+from weft.leases import heartbeat, lease_until
 from weft.queue import queue_after_commit
 from weft.services import apply_changes, delete_as, locked_at, save_as
 from weft.tokens import token_hash
@@ -27,7 +37,7 @@ logger = logging.getLogger(__name__)
 DEFAULT_LAYOUT_WEIGHT = 3
 
 
-def layout_compute(*, coalition_id: int, full: bool = False) -> int:
+def layout_compute(*, coalition_id: int, full: bool = False, run: LayoutRun | None = None) -> int:
     """Lay out a coalition's map and store the positions per actor; pinned positions (placed
     by hand) are never moved. Returns the number of positions written.
 
@@ -35,8 +45,23 @@ def layout_compute(*, coalition_id: int, full: bool = False) -> int:
     run: actors without a place, actors placed since (beside their neighbours, in the middle
     of the view), the two ends of every tie added or changed since, and their neighbours.
     Everyone else keeps their place, so the map a person knows does not jump after an edit.
-    A full run (``full``, the first run, an import) lays the whole map out from scratch."""
-    started_at = timezone.now()
+    A full run (``full``, the first run, an import) lays the whole map out from scratch.
+
+    ``run``: the run a worker claimed (layout_run_claim); its lease is renewed while the
+    layout is computed, and if the run was taken from this worker meanwhile (thought dead),
+    nothing is stored. Without, a succeeded run is written once done."""
+    if run is None:
+        return _layout_and_store(coalition_id, full, None, timezone.now())
+    mine = LayoutRun.objects.filter(
+        pk=run.pk, attempts=run.attempts, status=LayoutRunStatus.RUNNING
+    )
+    with heartbeat(lambda: mine.update(lease_expires_at=lease_until())):
+        return _layout_and_store(coalition_id, full, run, run.started_at)
+
+
+def _layout_and_store(
+    coalition_id: int, full: bool, run: LayoutRun | None, started_at: datetime.datetime
+) -> int:
     started = time.monotonic()
     actor_ids, ties, stored = graph_for_layout(coalition_id)
     index = {actor_id: i for i, actor_id in enumerate(actor_ids)}
@@ -46,7 +71,11 @@ def layout_compute(*, coalition_id: int, full: bool = False) -> int:
     placed: list[tuple[float, float] | None] = [None] * len(actor_ids)
     for actor_id, x, y, _ in stored:
         placed[index[actor_id]] = (x, y)
-    last = LayoutRun.objects.filter(coalition_id=coalition_id).order_by("-started_at").first()
+    last = (
+        LayoutRun.objects.filter(coalition_id=coalition_id, status=LayoutRunStatus.SUCCEEDED)
+        .order_by("-started_at")
+        .first()
+    )
     known = sum(1 for where in placed if where is not None)
     warm = not full and last is not None and known * 2 > len(actor_ids)
     if warm:
@@ -67,7 +96,20 @@ def layout_compute(*, coalition_id: int, full: bool = False) -> int:
         if actor_id in write
     ]
     seconds = time.monotonic() - started
+    done = {
+        "is_full": not warm,
+        "actors": len(actor_ids),
+        "moved": len(rows),
+        "seconds": seconds,
+    }
     with transaction.atomic():
+        if run is not None:
+            # Still this worker's run (not taken back as dead meanwhile): locked until stored.
+            mine = LayoutRun.objects.select_for_update().filter(
+                pk=run.pk, attempts=run.attempts, status=LayoutRunStatus.RUNNING
+            )
+            if not mine.exists():
+                return 0
         ActorPosition.objects.bulk_create(
             rows,
             batch_size=1000,
@@ -75,15 +117,12 @@ def layout_compute(*, coalition_id: int, full: bool = False) -> int:
             unique_fields=["actor"],
             update_fields=["x", "y", "updated_at"],
         )
-        LayoutRun.objects.create(
-            coalition_id=coalition_id,
-            started_at=started_at,
-            finished_at=timezone.now(),
-            is_full=not warm,
-            actors=len(actor_ids),
-            moved=len(rows),
-            seconds=seconds,
-        )
+        # After the positions: places written later than this are people's, not this run's.
+        done["finished_at"] = timezone.now()
+        if run is None:
+            LayoutRun.objects.create(coalition_id=coalition_id, started_at=started_at, **done)
+        else:
+            mine.update(status=LayoutRunStatus.SUCCEEDED, lease_expires_at=None, **done)
     logger.info(
         "layout coalition=%s actors=%s ties=%s moved=%s full=%s seconds=%.2f",
         coalition_id,
@@ -94,6 +133,102 @@ def layout_compute(*, coalition_id: int, full: bool = False) -> int:
         seconds,
     )
     return len(rows)
+
+
+def layout_run_claim(
+    *, coalition_id: int, task_id: str = "", run_id: int | None = None
+) -> LayoutRun | None:
+    """The run a worker's task works on, claimed under a lease: the run ``run_id`` (queued
+    again by the reaper) if it is pending, or running under a lease that ran out, or running
+    under this same task (the broker redelivered it after its worker was lost); without
+    ``run_id``, the run this task started before (a redelivery), or a new one. None when the
+    run is not this task's to work on (finished, or alive on another worker)."""
+    now = timezone.now()
+    claim = {
+        "status": LayoutRunStatus.RUNNING,
+        "attempts": F("attempts") + 1,
+        "started_at": now,
+        "task_id": task_id,
+        "lease_expires_at": lease_until(),
+        "error": "",
+    }
+    mine = Q(lease_expires_at__lt=now) | (Q(task_id=task_id) if task_id else Q(pk__in=[]))
+    if run_id is not None:
+        runs = LayoutRun.objects.filter(
+            Q(status=LayoutRunStatus.PENDING) | Q(mine, status=LayoutRunStatus.RUNNING),
+            pk=run_id,
+            coalition_id=coalition_id,
+        )
+    elif task_id:
+        runs = LayoutRun.objects.filter(
+            coalition_id=coalition_id, task_id=task_id, status=LayoutRunStatus.RUNNING
+        )
+    else:
+        runs = LayoutRun.objects.none()
+    claimed = runs.first()
+    if claimed is not None:
+        if not runs.filter(pk=claimed.pk).update(**claim):
+            return None  # another worker claimed it first
+        return LayoutRun.objects.get(pk=claimed.pk)
+    if run_id is not None:
+        return None  # succeeded, failed, or alive on another worker
+    return LayoutRun.objects.create(
+        coalition_id=coalition_id, **{**claim, "attempts": 1}, finished_at=None
+    )
+
+
+def layout_runs_reap() -> dict[str, int]:
+    """Take back the layout runs whose lease is over: a running run whose worker stopped
+    renewing it (killed, its machine lost), or a pending one no worker took (its message
+    lost). Each is queued again, up to WEFT_RUN_MAX_ATTEMPTS claims, or failed with an error
+    saying why; a run queued again that no worker took for WEFT_RUN_PENDING_MAX_SECONDS
+    fails too. Returns how many were requeued and failed."""
+    now = timezone.now()
+    too_old = now - datetime.timedelta(seconds=settings.WEFT_RUN_PENDING_MAX_SECONDS)
+    runs = LayoutRun.objects.filter(
+        lease_expires_at__lt=now,
+        status__in=(LayoutRunStatus.PENDING, LayoutRunStatus.RUNNING),
+    )
+    counts = {"requeued": 0, "failed": 0}
+    for run in runs.only("pk", "coalition_id", "status", "attempts", "started_at"):
+        same = LayoutRun.objects.filter(
+            pk=run.pk, status=run.status, attempts=run.attempts, lease_expires_at__lt=now
+        )
+        if run.attempts >= settings.WEFT_RUN_MAX_ATTEMPTS or run.started_at < too_old:
+            counts["failed"] += same.update(
+                status=LayoutRunStatus.FAILED,
+                finished_at=now,
+                lease_expires_at=None,
+                error=(
+                    f"WorkerLost: the worker laying out this map stopped ({run.attempts} "
+                    "attempts); the map keeps its last layout."
+                ),
+            )
+            continue
+        with transaction.atomic():
+            if same.update(status=LayoutRunStatus.PENDING, lease_expires_at=lease_until()):
+                queue_after_commit(LAYOUT_TASK, run.coalition_id, run_id=run.pk)
+                counts["requeued"] += 1
+    if counts["requeued"] or counts["failed"]:
+        logger.warning(
+            "layout runs reaped requeued=%s failed=%s", counts["requeued"], counts["failed"]
+        )
+    return counts
+
+
+def layout_run_fail(*, run_id: int | None = None, task_id: str = "", error: str) -> int:
+    """Mark the run a task was laying out as failed (after its last retry, or an error no
+    retry fixes). The error names the exception only: a message could quote data."""
+    if run_id is None and not task_id:
+        return 0
+    runs = LayoutRun.objects.filter(status__in=(LayoutRunStatus.PENDING, LayoutRunStatus.RUNNING))
+    runs = runs.filter(pk=run_id) if run_id is not None else runs.filter(task_id=task_id)
+    return runs.update(
+        status=LayoutRunStatus.FAILED,
+        finished_at=timezone.now(),
+        lease_expires_at=None,
+        error=error,
+    )
 
 
 @transaction.atomic

@@ -8,16 +8,17 @@ from networks.transfer.models import ActorMerge, ColumnMapping, ImportJob
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
     """Imports are made and confirmed on the page or the API; here they are only looked at.
-    The upload and its rows are not shown (they may hold personal data)."""
+    The upload is not shown (it may hold personal data)."""
 
     list_display = ("id", "coalition", "filename", "file_format", "status", "created_at")
     list_filter = ("status", "file_format", "coalition")
     search_fields = ("filename", "coalition__name")
     list_select_related = ("coalition",)
-    exclude = ("content", "parsed")
+    exclude = ("content",)
     readonly_fields = (
         ("coalition", "created_by", "filename", "file_format", "size")
-        + ("status", "progress", "summary", "decisions", "options")
+        + ("status", "progress", "stage", "rows_total", "rows_done")
+        + ("summary", "decisions", "options")
         + ("created_at", "applied_at", "applied_by")
     )
 

@@ -14,6 +14,7 @@ from django.db import DatabaseError
 
 from networks.transfer.parsed import ParsedMap, UnreadableFile
 from networks.transfer.readers import detect_format, read_map
+from weft.ceiling import OverMemory, within_memory
 from weft.errors import ApplicationError
 from weft.parsers import loads_bounded, text_problem
 
@@ -215,7 +216,7 @@ def read_map_bounded(
             f"{limits.cell_chars:,}"
         ) from None
     except MemoryError:
-        raise UnreadableFile("the file needs more memory to read than a worker has") from None
+        raise _over_memory() from None
     except Exception as error:
         logger.warning("import reader failed: %s", type(error).__name__)
         raise UnreadableFile(
@@ -223,6 +224,37 @@ def read_map_bounded(
         ) from None
     check_parsed(parsed, limits)
     return parsed
+
+
+def read_map_within_memory(
+    filename: str, data: bytes, *, max_bytes: int, columns: dict | None = None
+) -> ParsedMap:
+    """``read_map_bounded`` under a hard memory ceiling (weft/ceiling.py): the file is read in
+    a child process whose memory may grow by at most WEFT_IMPORT_READ_MEMORY_MB; past it the
+    import fails naming the limit. The worker (or web process) that asked holds only the
+    parsed rows afterwards, which the row and edge limits bound. (The ceiling counts address
+    space beyond what the process had mapped when it forked: memory it had freed but kept
+    can be used on top.)"""
+    try:
+        return within_memory(
+            settings.WEFT_IMPORT_READ_MEMORY_MB * 1024 * 1024,
+            read_map_bounded,
+            filename,
+            data,
+            max_bytes=max_bytes,
+            columns=columns,
+        )
+    except OverMemory:
+        raise _over_memory() from None
+
+
+def _over_memory() -> UnreadableFile:
+    megabytes = settings.WEFT_IMPORT_READ_MEMORY_MB
+    logger.warning("import read over the memory ceiling of %s MB", megabytes)
+    return UnreadableFile(
+        f"reading the file needs more memory than the limit of {megabytes:,} MB "
+        "(WEFT_IMPORT_READ_MEMORY_MB): split the file, or ask the steward to raise the limit"
+    )
 
 
 def bounded_summary(summary: dict) -> dict:

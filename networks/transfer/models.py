@@ -15,9 +15,10 @@ class ImportStatus(models.TextChoices):
 
 class ImportJob(models.Model):
     """One file brought into a coalition: read and previewed first (nothing written), then
-    applied in one transaction when a user confirms a clean preview. The file is kept only
-    until it is read; its rows are kept until the confirm, which applies exactly what was
-    previewed."""
+    applied in one transaction when a user confirms a clean preview. The upload is kept until
+    it is applied (or fails), and the confirm reads it again: a preview stores only its
+    summary (counts and the first problems), so that reading a job's status costs the same
+    for 10 rows as for a million."""
 
     coalition = models.ForeignKey(
         "coalitions.Coalition", on_delete=models.CASCADE, related_name="import_jobs"
@@ -28,14 +29,17 @@ class ImportJob(models.Model):
     filename = models.CharField(max_length=200)
     file_format = models.CharField(max_length=10, blank=True)
     content = models.BinaryField(blank=True, default=b"", editable=False)
-    parsed = models.JSONField(
-        null=True, blank=True, editable=False, help_text="The previewed rows, until applied."
-    )
     size = models.PositiveIntegerField(default=0)
     status = models.CharField(
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done, 0–100.")
+    # What a worker is doing (reading, checking, writing actors, …) and, while it applies the
+    # import, how many of the file's rows (actors, ties, interactions) are written: set by the
+    # write path after each stage, written by the worker's heartbeat every couple of seconds.
+    stage = models.CharField(max_length=40, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
     # The worker reading a large file: claimed by a conditional update, so that a second
     # delivery of the task does not read it again (networks/transfer/tasks.py).
     task_id = models.CharField(max_length=255, blank=True, editable=False)

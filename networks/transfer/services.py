@@ -17,15 +17,9 @@ from coalitions.services import audit_record
 from networks.models import ActorPosition, Interaction, InteractionParticipant, Tie
 from networks.transfer import weftjson, writers
 from networks.transfer.columns import check_mapping, header_key
-from networks.transfer.limits import bounded_summary, read_map_bounded
+from networks.transfer.limits import bounded_summary, read_map_within_memory
 from networks.transfer.models import ColumnMapping, ImportJob, ImportStatus
-from networks.transfer.parsed import (
-    MAX_FILE_BYTES,
-    ParsedMap,
-    UnreadableFile,
-    parsed_from_json,
-    parsed_to_json,
-)
+from networks.transfer.parsed import MAX_FILE_BYTES, ParsedMap, UnreadableFile
 from networks.transfer.plan import CREATE, UPDATE, Plan, build_plan
 from networks.transfer.readers import csv_header, detect_format
 from networks.transfer.selectors import import_snapshot, map_export
@@ -129,39 +123,43 @@ def import_preview(
 
 
 def import_job_preview(*, job: ImportJob, access) -> ImportJob:
-    """Read and plan; write only the job's summary."""
+    """Read and plan; write only the job's summary (counts and the first problems, not the
+    parsed rows: the confirm reads the upload again), and keep the upload until it is
+    applied. The file is read under a memory ceiling (networks/transfer/limits.py)."""
     started = time.monotonic()
     columns = job.options.get("columns")
     try:
-        parsed = read_map_bounded(
+        parsed = read_map_within_memory(
             job.filename, bytes(job.content), max_bytes=max_file_bytes(), columns=columns
         )
         job.progress = 50
-        job.save(update_fields=["progress"])  # a worker's progress, for the page to show
+        job.stage = "checking against the map"
+        job.save(update_fields=["progress", "stage"])  # a worker's progress, for the page
     except UnreadableFile as error:
         job.status = ImportStatus.FAILED
         job.summary = empty_summary([error.problem.as_dict()])
         job.progress = 100
+        job.stage = "failed"
         job.content = b""  # a file that cannot be read is not kept
-        job.save(update_fields=["status", "summary", "progress", "content"])
+        job.save(update_fields=["status", "summary", "progress", "stage", "content"])
         return job
     plan = _plan_for(job, access, parsed, job.decisions)
     summary = plan.summary()
     if job.file_format == "csv":
         # A CSV's columns can be mapped to Weft's fields in the preview, which reads the file
-        # again: it is kept until the import is applied.
+        # again.
         summary["columns"] = [c for c in csv_header(bytes(job.content)) if c]
         if columns:
             summary["column_mapping"] = columns
             plan.warnings.append(_problem(None, "", MAPPED))
             summary["warnings"] = [p.as_dict() for p in plan.warnings]
-    else:
-        job.content = b""  # its rows are in ``parsed`` now; the upload itself is not kept
     job.summary = bounded_summary(summary)
     job.status = ImportStatus.PREVIEWED
     job.progress = 100
-    job.parsed = parsed_to_json(parsed)
-    job.save(update_fields=["status", "summary", "progress", "parsed", "content"])
+    job.stage = ""
+    job.rows_total = _rows_in(parsed)
+    job.rows_done = 0
+    job.save(update_fields=["status", "summary", "progress", "stage", "rows_total", "rows_done"])
     logger.info(
         "import preview job=%s actors=%s ties=%s errors=%s seconds=%.2f",
         job.pk,
@@ -223,10 +221,8 @@ def empty_summary(errors: list[dict]) -> dict:
 
 def import_job_for(access, job_id) -> ImportJob:
     try:
-        # Its status and preview, not the upload nor the parsed rows (megabytes for a big file).
-        return ImportJob.objects.defer("content", "parsed").get(
-            pk=int(job_id), coalition=access.coalition
-        )
+        # Its status and preview, not the upload (megabytes for a big file).
+        return ImportJob.objects.defer("content").get(pk=int(job_id), coalition=access.coalition)
     except (ImportJob.DoesNotExist, ValueError, OverflowError):
         raise Http404("No such import.") from None
 
@@ -251,18 +247,14 @@ def _decisions(job_summary: dict, decisions: dict) -> dict:
 CONFIRM_TASK = "networks.confirm_import"
 
 
-def _rows_in(parsed_json: dict | None) -> int:
-    parsed_json = parsed_json or {}
-    return sum(len(parsed_json.get(name) or []) for name in ("actors", "ties", "interactions"))
+def _rows_in(parsed: ParsedMap) -> int:
+    return len(parsed.actors) + len(parsed.ties) + len(parsed.interactions)
 
 
-def _confirmable(job: ImportJob, *, in_task: bool) -> bool:
-    """Whether to go on confirming: raises the 409 a person gets, and tells a task whether
-    its job is still to be applied."""
+def _confirmable(job: ImportJob) -> None:
+    """Whether a person may confirm the job: raises the 409 they get if not."""
     if job.status == ImportStatus.APPLIED:
         raise ApplicationError("This import was applied already.", status=409, code="applied")
-    if in_task:
-        return job.status == ImportStatus.APPLYING
     if job.status == ImportStatus.APPLYING:
         raise ApplicationError("This import is being applied.", status=409, code="being_applied")
     if not job.can_confirm():
@@ -271,73 +263,88 @@ def _confirmable(job: ImportJob, *, in_task: bool) -> bool:
             status=409,
             code="not_confirmable",
         )
-    return True
+    if not job.content:
+        # A preview made before uploads were kept until the confirm (they were dropped once
+        # read): there is nothing left to read.
+        raise ApplicationError(
+            "The file of this preview is no longer kept: upload it again.",
+            status=409,
+            code="upload_gone",
+        )
 
 
 def _apply_on_a_worker(job: ImportJob, access) -> ImportJob:
     job.status = ImportStatus.APPLYING
     job.applied_by = access.user  # who confirmed: the worker applies as them
     job.progress = 0
+    job.stage = "queued"
+    job.rows_done = 0
     job.task_id, job.started_at, job.attempts = "", None, 0
     job.lease_expires_at = lease_until()
     job.save(
-        update_fields=["status", "progress", "decisions", "task_id", "started_at"]
-        + ["attempts", "lease_expires_at", "applied_by"]
+        update_fields=["status", "progress", "stage", "rows_done", "decisions", "task_id"]
+        + ["started_at", "attempts", "lease_expires_at", "applied_by"]
     )
     queue_after_commit(CONFIRM_TASK, job.pk)
     return job
 
 
+class ImportProgress:
+    """How far a worker applying an import is: the write path says after each stage (rows
+    written in all, and what it does now); the worker's heartbeat writes it to the job every
+    couple of seconds, from its own connection, since the rows themselves are written in
+    one transaction that nobody sees until it commits (networks/transfer/tasks.py)."""
+
+    def __init__(self, rows_total: int):
+        self.rows_total = rows_total
+        self.rows_done = 0
+        self.stage = "reading the file"
+
+    def __call__(self, rows_done: int, stage: str) -> None:
+        self.rows_done, self.stage = min(rows_done, self.rows_total), stage[:40]
+
+    def fields(self) -> dict:
+        percent = 5 + (90 * self.rows_done // self.rows_total if self.rows_total else 0)
+        return {"rows_done": self.rows_done, "stage": self.stage, "progress": percent}
+
+
+class ClaimLost(Exception):
+    """The job was taken from this worker (thought dead) while it applied it: its writes roll
+    back, the worker that has it now applies it."""
+
+
 def import_confirm(
-    *, access, job_id, decisions: dict | None = None, in_task: bool = False
+    *,
+    access,
+    job_id,
+    decisions: dict | None = None,
+    in_task: bool = False,
+    task_id: str = "",
+    progress: ImportProgress | None = None,
 ) -> ImportJob:
-    """Apply a clean preview in one transaction. The file is planned again against the map as
-    it is now (someone may have edited it since the preview); if that turns up a problem,
-    nothing is written but the refreshed preview, and the answer is a 409.
+    """Apply a clean preview in one transaction. The upload is read again (under the memory
+    ceiling) and planned against the map as it is now (someone may have edited it since the
+    preview); if that turns up a problem, nothing is written but the refreshed preview, and
+    the answer is a 409.
 
     A preview of more than WEFT_IMPORT_CONFIRM_ASYNC_ROWS rows is applied by a worker: the job
-    is "applying" (a 202) until the task (``in_task``) has applied it, or put it back to
-    "previewed" with the refreshed preview's problems."""
+    is "applying" (a 202) until the task (``in_task``, the job claimed under ``task_id``) has
+    applied it, or put it back to "previewed" with the refreshed preview's problems; it
+    reports its ``progress`` as it goes."""
     require_importer(access)
+    pk = import_job_for(access, job_id).pk
+    if in_task:
+        return _apply_claimed(pk, access, task_id, progress or ImportProgress(0))
     with transaction.atomic():
-        job = (
-            ImportJob.objects.select_for_update().filter(pk=import_job_for(access, job_id).pk).get()
-        )
-        if not _confirmable(job, in_task=in_task):
-            return job  # applied or given back already: a second delivery does nothing
-        if not in_task:
-            job.decisions = _decisions(job.summary, decisions or {})
-            if _rows_in(job.parsed) > settings.WEFT_IMPORT_CONFIRM_ASYNC_ROWS:
-                return _apply_on_a_worker(job, access)
-        parsed = parsed_from_json(job.parsed)
-        plan = _plan_for(job, access, parsed, job.decisions)
-        stale = bool(plan.problems)
-        if not stale:
-            started = time.monotonic()
-            import_apply(
-                plan=plan, access=access, pin_positions=job.options.get("pin_positions", False)
-            )
-            job.status = ImportStatus.APPLIED
-            job.applied_at = timezone.now()
-            job.applied_by = access.user
-            job.parsed = None  # the rows now live in the map
-            job.content = b""
-            logger.info("import apply job=%s seconds=%.2f", job.pk, time.monotonic() - started)
-            from networks.map.services import layout_request
-
-            layout_request(coalition_id=access.coalition.pk)
-        elif in_task:
-            job.status = ImportStatus.PREVIEWED  # back to the preview, with its problems
-        job.summary = bounded_summary(plan.summary())
-        job.progress = 100
-        job.lease_expires_at = None
-        job.save(
-            update_fields=(
-                ["summary", "status", "applied_at", "applied_by", "parsed", "decisions"]
-                + ["content", "progress", "lease_expires_at"]
-            )
-        )
-    if stale and not in_task:
+        job = ImportJob.objects.select_for_update().filter(pk=pk).get()
+        _confirmable(job)
+        job.decisions = _decisions(job.summary, decisions or {})
+        if job.rows_total > settings.WEFT_IMPORT_CONFIRM_ASYNC_ROWS:
+            return _apply_on_a_worker(job, access)
+        job.save(update_fields=["decisions"])
+        stale = _read_plan_apply(job, access, ImportJob.objects.filter(pk=pk), None)
+    job = ImportJob.objects.defer("content").get(pk=pk)
+    if stale:
         raise ApplicationError(
             "The map changed since the preview and the file no longer applies cleanly: "
             "look at the preview again.",
@@ -345,6 +352,72 @@ def import_confirm(
             code="stale_preview",
         )
     return job
+
+
+def _apply_claimed(pk: int, access, task_id: str, progress: ImportProgress) -> ImportJob:
+    """A worker's confirm. The job is this task's by its claim (a conditional update under a
+    lease, networks/transfer/tasks.py), not by a row lock: its heartbeat writes the lease and
+    the progress to the job row meanwhile. The job's final state is written only if it is
+    still this task's, in the transaction that writes the map."""
+    mine = ImportJob.objects.filter(pk=pk, status=ImportStatus.APPLYING, task_id=task_id)
+    job = mine.first()
+    if job is None:
+        return ImportJob.objects.defer("content").get(pk=pk)  # applied or taken back
+    try:
+        with transaction.atomic():
+            _read_plan_apply(job, access, mine, progress)
+    except ClaimLost:
+        logger.warning("import apply job=%s lost its claim; rolled back", pk)
+    return ImportJob.objects.defer("content").get(pk=pk)
+
+
+def _read_plan_apply(job: ImportJob, access, mine, progress: ImportProgress | None) -> bool:
+    """Read the upload again, plan it against the map as it is now and, without problems,
+    write it; write the job's outcome through ``mine`` (the job, while it is still this
+    caller's). Returns whether the preview was stale (a problem found now)."""
+    report = progress or (lambda rows_done, stage: None)
+    report(0, "reading the file")
+    try:
+        parsed = read_map_within_memory(
+            job.filename,
+            bytes(job.content),
+            max_bytes=max_file_bytes(),
+            columns=job.options.get("columns"),
+        )
+    except UnreadableFile as error:  # read at the preview; not now (a limit was lowered)
+        plan_summary = empty_summary([error.problem.as_dict()])
+        stale = True
+    else:
+        report(0, "checking against the map")
+        plan = _plan_for(job, access, parsed, job.decisions)
+        plan_summary = plan.summary()
+        stale = bool(plan.problems)
+    outcome = {"summary": bounded_summary(plan_summary), "progress": 100, "stage": ""}
+    outcome["lease_expires_at"] = None
+    if not stale:
+        started = time.monotonic()
+        import_apply(
+            plan=plan,
+            access=access,
+            pin_positions=job.options.get("pin_positions", False),
+            progress=progress,
+        )
+        outcome.update(
+            status=ImportStatus.APPLIED,
+            applied_at=timezone.now(),
+            applied_by=access.user,
+            content=b"",  # the rows now live in the map; the upload is not kept
+            rows_done=_rows_in(parsed),
+        )
+        logger.info("import apply job=%s seconds=%.2f", job.pk, time.monotonic() - started)
+        from networks.map.services import layout_request
+
+        layout_request(coalition_id=access.coalition.pk)
+    else:
+        outcome.update(status=ImportStatus.PREVIEWED)  # back to the preview, with its problems
+    if not mine.update(**outcome):
+        raise ClaimLost(job.pk)
+    return stale
 
 
 def _tags_for(coalition, names: set[str]) -> dict[str, int]:
@@ -356,17 +429,21 @@ def _tags_for(coalition, names: set[str]) -> dict[str, int]:
     return existing
 
 
-def import_apply(*, plan: Plan, access, pin_positions: bool = False) -> None:
+def import_apply(*, plan: Plan, access, pin_positions: bool = False, progress=None) -> None:
     """Write a plan without problems: actors, tags, assessments, contacts, ties, interactions,
     the file's positions. Bulk writes with their history rows, so a 5,000-actor map is a few
-    dozen queries."""
+    dozen queries. ``progress(rows_done, stage)``, if given, is told after each stage."""
+    report = progress or (lambda rows_done, stage: None)
     coalition = access.coalition
     user = access.user
     today = timezone.localdate()
     live = [a for a in plan.actors if a.merged_into is None]
+    report(0, "writing actors")
     tag_ids = _tags_for(coalition, {t for a in live for t in a.row.tags})
     actor_ids = _create_actors(plan, coalition, user)
     _update_actors(live, user)
+    done = len(plan.actors)
+    report(done, "writing tags and assessments")
     through = Actor.tags.through
     through.objects.bulk_create(
         [
@@ -381,8 +458,13 @@ def import_apply(*, plan: Plan, access, pin_positions: bool = False) -> None:
     _apply_assessments(plan, actor_ids, user, today)
     if access.sees_contacts:
         _apply_contacts(plan, actor_ids)
+    report(done, "writing ties")
     _apply_ties(plan, actor_ids, coalition, user)
+    done += len(plan.ties)
+    report(done, "writing interactions")
     _apply_interactions(plan, actor_ids, coalition, user)
+    done += len(plan.interactions)
+    report(done, "writing positions")
     _apply_positions(plan, actor_ids, pin=pin_positions)
 
 

@@ -17,6 +17,7 @@ from networks.transfer.models import ImportJob, ImportStatus
 from networks.transfer.services import (
     CONFIRM_TASK,
     PREVIEW_TASK,
+    ImportProgress,
     empty_summary,
     import_confirm,
     import_job_preview,
@@ -27,6 +28,8 @@ from weft.queue import queue_after_commit
 logger = logging.getLogger(__name__)
 
 RETRYABLE = (OperationalError, InterfaceError, ConnectionError)
+# How often a worker applying an import writes its progress (and renews its lease).
+PROGRESS_SECONDS = 2.0
 
 
 def import_claim(*, job_id: int, task_id: str) -> bool:
@@ -60,19 +63,20 @@ def import_job_fail(*, job_id: int, message: str) -> int:
         summary=empty_summary([{"sheet": "", "row": None, "column": "", "message": message}]),
         content=b"",
         progress=100,
+        stage="failed",
         lease_expires_at=None,
     )
 
 
 def import_job_fail_applying(*, job_id: int, message: str) -> int:
     """A confirmed import whose worker could not apply it: failed, nothing written (its
-    transaction rolled back), the parsed rows dropped."""
+    transaction rolled back), the upload deleted."""
     return ImportJob.objects.filter(pk=job_id, status=ImportStatus.APPLYING).update(
         status=ImportStatus.FAILED,
         summary=empty_summary([{"sheet": "", "row": None, "column": "", "message": message}]),
-        parsed=None,
         content=b"",
         progress=100,
+        stage="failed",
         lease_expires_at=None,
     )
 
@@ -81,7 +85,8 @@ def import_jobs_reap() -> dict[str, int]:
     """Imports whose lease is over: read (queued) or applied (applying) by a worker that
     died, or whose message was lost. Queued again up to WEFT_RUN_MAX_ATTEMPTS claims, then
     failed (upload deleted); a job no worker took for WEFT_RUN_PENDING_MAX_SECONDS fails too.
-    A job being applied holds its row lock: it is skipped (its worker is alive)."""
+    A job locked by someone (a person's confirm in its request) is skipped; a worker applying
+    a job renews its lease every couple of seconds."""
     now = timezone.now()
     too_old = now - datetime.timedelta(seconds=settings.WEFT_RUN_PENDING_MAX_SECONDS)
     counts = {"requeued": 0, "failed": 0}
@@ -110,7 +115,12 @@ def import_jobs_reap() -> dict[str, int]:
                 counts["failed"] += fail(job_id=job.pk, message=message)
                 continue
             ImportJob.objects.filter(pk=job.pk).update(
-                started_at=None, task_id="", lease_expires_at=lease_until(), progress=0
+                started_at=None,
+                task_id="",
+                lease_expires_at=lease_until(),
+                progress=0,
+                rows_done=0,
+                stage="queued again: its worker stopped",
             )
             queue_after_commit(CONFIRM_TASK if applying else PREVIEW_TASK, job.pk)
             counts["requeued"] += 1
@@ -202,10 +212,21 @@ def confirm_import(self, job_id: int) -> str:
     )
     if not claimed:
         return "skipped"
-    job = ImportJob.objects.only("pk", "coalition_id", "applied_by").get(pk=job_id)
+    job = ImportJob.objects.only("pk", "coalition_id", "applied_by", "rows_total").get(pk=job_id)
+    progress = ImportProgress(job.rows_total)
+    mine = ImportJob.objects.filter(pk=job_id, status=ImportStatus.APPLYING, task_id=task_id)
+
+    def renew() -> None:
+        # The lease and how far the write path is, from the heartbeat's own connection: the
+        # rows are written in one transaction nobody sees until it commits.
+        mine.update(lease_expires_at=lease_until(), **progress.fields())
+
     try:
         access = roles.access_for(job.applied_by, job.coalition_id)
-        return import_confirm(access=access, job_id=job_id, in_task=True).status
+        with heartbeat(renew, every=PROGRESS_SECONDS):
+            return import_confirm(
+                access=access, job_id=job_id, in_task=True, task_id=task_id, progress=progress
+            ).status
     except RETRYABLE:
         raise
     except Exception as error:

@@ -101,8 +101,9 @@ def import_job(request, coalition_id: int, job_id: int):
 
 def _column_rows(job) -> list[tuple[str, str, str]]:
     """(column, its field name in the form, the field it is mapped to) of a CSV not yet
-    applied, for the preview's column-mapping step."""
-    if job.status == ImportStatus.APPLIED or not job.content:
+    applied, for the preview's column-mapping step (from the summary: the upload itself is
+    not read to show the page)."""
+    if job.status != ImportStatus.PREVIEWED or job.file_format != "csv":
         return []
     summary = job.summary or {}
     mapping = summary.get("column_mapping") or {}

@@ -71,3 +71,46 @@ def test_an_organizer_imports_a_spreadsheet_through_the_page(
     } <= names
     assert len(drawn["edges"]) == 3
     assert page.js_errors == []
+
+
+def test_the_page_of_an_import_being_applied_shows_rows_written_as_the_worker_goes(
+    browser_page, sign_in, personas, coalition, tmp_path
+):
+    from networks.transfer.models import ImportJob, ImportStatus
+    from networks.transfer.services import empty_summary
+
+    page = browser_page
+    page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+    job = ImportJob.objects.create(
+        coalition=coalition,
+        created_by=personas["organizer"],
+        filename="network.gexf",
+        file_format="gexf",
+        status=ImportStatus.APPLYING,
+        summary={**empty_summary([]), "actors_created": 120_000, "ties_created": 180_000},
+        rows_total=300_000,
+        rows_done=0,
+        progress=5,
+        stage="reading the file",
+    )
+    sign_in(page, "organizer", PASSWORD)
+    page.goto(f"{page.base}/coalitions/{coalition.pk}/import/{job.pk}/")
+    text = page.locator("#import-progress-text")
+    assert text.inner_text() == "0 of 300,000 rows written · reading the file"
+
+    # The worker's heartbeat writes how far it is; the page polls the job's status.
+    ImportJob.objects.filter(pk=job.pk).update(rows_done=120_000, stage="writing ties", progress=41)
+    page.wait_for_function(
+        "document.querySelector('#import-progress-text').textContent.startsWith('120,000')"
+    )
+    assert text.inner_text() == "120,000 of 300,000 rows written · writing ties"
+    assert page.locator("#import-progress progress").get_attribute("value") == "41"
+    page.screenshot(path=str(tmp_path / "applying.png"), full_page=True)  # to look at
+
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.PREVIEWED, progress=100, stage="", rows_done=0
+    )
+    page.wait_for_selector("#import-summary")  # done: the page shows the preview again
+    assert "Problems\n0" in page.locator("#import-summary").inner_text()
+    page.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
+    assert page.js_errors == []

@@ -63,6 +63,15 @@ class ImportJobSerializer(serializers.ModelSerializer):
         allow_null=True, help_text="The preview; null while a worker is still reading the file."
     )
     can_confirm = serializers.BooleanField(read_only=True)
+    stage = serializers.CharField(
+        read_only=True, help_text="What the worker does now (reading, writing ties, …)."
+    )
+    rows_total = serializers.IntegerField(
+        read_only=True, help_text="Rows in the file (actors, ties, interactions)."
+    )
+    rows_done = serializers.IntegerField(
+        read_only=True, help_text="Rows written so far while the import is being applied."
+    )
 
     def to_representation(self, instance):
         summary = instance.summary
@@ -83,7 +92,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
         model = ImportJob
         fields = (
             ("id", "status", "filename", "file_format", "size")
-            + ("progress", "summary", "can_confirm")
+            + ("progress", "stage", "rows_total", "rows_done", "summary", "can_confirm")
             + ("created_at", "applied_at")
         )
 

@@ -13,6 +13,13 @@ async function poll() {
   const bar = section.querySelector("progress");
   bar.value = job.progress;
   bar.textContent = `${job.progress}%`;
+  const text = section.querySelector("#import-progress-text");
+  if (job.status === "applying") {
+    const rows = `${job.rows_done.toLocaleString()} of ${job.rows_total.toLocaleString()} rows written`;
+    text.textContent = job.stage ? `${rows} · ${job.stage}` : rows;
+  } else {
+    text.textContent = job.stage;
+  }
   if (job.status === "queued" || job.status === "applying") {
     setTimeout(poll, 1500);
   } else {

@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from networks.map.models import LayoutRun, LayoutRunStatus
 from networks.map.tasks import compute_layout
 from networks.metrics.models import MetricRun
 from networks.metrics.services import metric_run_request
@@ -105,6 +106,10 @@ def test_a_real_worker_computes_and_stores_a_layout(coalition, worker):
     # Tasks keep no result in Redis (weft/settings.py): what they wrote is the answer.
     positions = ActorPosition.objects.filter(actor__coalition=coalition)
     assert wait_until(lambda: positions.count() == 6, timeout=90)
+    # Its run was claimed under a lease and ended succeeded, the lease given up.
+    runs = LayoutRun.objects.filter(coalition=coalition, status=LayoutRunStatus.SUCCEEDED)
+    assert wait_until(lambda: runs.filter(lease_expires_at__isnull=True).exists(), timeout=30)
+    assert runs.get().attempts == 1
 
 
 @pytest.mark.django_db(transaction=True)

@@ -127,8 +127,6 @@ def transfer_request(route: str, coalition, user):
     from django.urls import reverse
 
     from networks.transfer.models import ImportJob, ImportStatus
-    from networks.transfer.parsed import parsed_to_json
-    from networks.transfer.readers import read_map
     from networks.transfer.services import empty_summary
 
     kwargs = {"coalition_id": coalition.pk}
@@ -152,7 +150,8 @@ def transfer_request(route: str, coalition, user):
             filename="matrix.xlsx",
             defaults={
                 "created_by": user,
-                "parsed": parsed_to_json(read_map("matrix.xlsx", xlsx())),
+                "file_format": "xlsx",
+                "content": xlsx(),
                 "status": ImportStatus.PREVIEWED,
                 "summary": empty_summary([]),
             },

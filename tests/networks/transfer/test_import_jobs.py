@@ -1,0 +1,173 @@
+"""An import job's lifecycle at any size: a preview stores a summary (counts and the first
+problems), not the parsed file, so reading a job's status costs the same for 10 rows as for
+thousands; the confirm reads the upload again; the file is read under a memory ceiling; a
+confirm applied by a worker reports rows written as it goes."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from allies.models import Actor
+from coalitions import roles
+from networks.transfer.models import ImportJob, ImportStatus
+from networks.transfer.services import ImportProgress, import_confirm
+from networks.transfer.tasks import confirm_import
+from tests.networks.transfer.files import csv_bytes
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
+
+
+def organisations(count: int, prefix: str = "Org") -> bytes:
+    rows = [["Label", "Type", "Description"]]
+    rows += [[f"{prefix} {i}", "Organization", "A group of the network"] for i in range(count)]
+    return csv_bytes(rows)
+
+
+def upload(client, coalition, data: bytes, name: str = "map.csv") -> dict:
+    response = client.post(
+        f"/api/v1/coalitions/{coalition.pk}/imports/", {"file": SimpleUploadedFile(name, data)}
+    )
+    assert response.status_code in (201, 202), response.content
+    return response.json()
+
+
+def status_of(client, coalition, job_id) -> tuple[bytes, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/api/v1/coalitions/{coalition.pk}/imports/{job_id}/")
+    assert response.status_code == 200
+    return response.content, [q["sql"] for q in queries.captured_queries]
+
+
+def test_reading_a_jobs_status_costs_the_same_for_10_rows_as_for_20000(
+    client_for, coalition, django_capture_on_commit_callbacks
+):
+    client = client_for("organizer")
+    small = upload(client, coalition, organisations(10), "small.csv")
+    with django_capture_on_commit_callbacks(execute=True):  # a worker reads the large one
+        large = upload(client, coalition, organisations(20_000), "large.csv")
+    assert ImportJob.objects.get(pk=large["id"]).rows_total == 20_000
+
+    assert ImportJob.objects.get(pk=large["id"]).status == ImportStatus.PREVIEWED
+    small_body, small_queries = status_of(client, coalition, small["id"])
+    large_body, large_queries = status_of(client, coalition, large["id"])
+    # The same queries (a session, the role, the job without its upload) ...
+    assert len(large_queries) == len(small_queries)
+    assert not any('"content"' in sql for sql in large_queries)
+    # ... and the same answer but for a few digits (the counts, the size, the name).
+    assert len(large_body) - len(small_body) < 40
+    # What is stored of the preview is its summary, not the 20,000 parsed rows.
+    job = ImportJob.objects.get(pk=large["id"])
+    assert len(str(job.summary)) < 2_000
+    assert not hasattr(job, "parsed")
+
+
+def test_the_confirm_reads_the_upload_again_and_then_drops_it(client_for, coalition):
+    client = client_for("organizer")
+    gexf = (
+        b'<?xml version="1.0" encoding="UTF-8"?><gexf xmlns="http://gexf.net/1.3" '
+        b'version="1.3"><graph defaultedgetype="undirected"><nodes><node id="a" label="Alpha"/>'
+        b'<node id="b" label="Beta"/></nodes><edges><edge id="e" source="a" target="b"/>'
+        b"</edges></graph></gexf>"
+    )
+    job = upload(client, coalition, gexf, "map.gexf")
+    assert bytes(ImportJob.objects.get(pk=job["id"]).content) == gexf  # kept until applied
+    confirm = f"/api/v1/coalitions/{coalition.pk}/imports/{job['id']}/confirm/"
+    response = client.post(confirm, {}, content_type="application/json")
+    assert response.json()["status"] == "applied"
+    assert set(Actor.objects.filter(coalition=coalition).values_list("name", flat=True)) >= {
+        "Alpha",
+        "Beta",
+    }
+    assert bytes(ImportJob.objects.get(pk=job["id"]).content) == b""
+
+
+def test_a_file_that_needs_more_memory_than_the_ceiling_fails_naming_the_limit(
+    client_for, coalition, settings, django_capture_on_commit_callbacks
+):
+    settings.WEFT_IMPORT_READ_MEMORY_MB = 8
+    # 250,000 rows (11 MB): a few hundred MB once parsed.
+    with django_capture_on_commit_callbacks(execute=True):  # a worker reads it
+        job = upload(client_for("organizer"), coalition, organisations(250_000), "large.csv")
+    stored = ImportJob.objects.get(pk=job["id"])
+    assert stored.status == ImportStatus.FAILED
+    assert bytes(stored.content) == b""  # the upload is deleted
+    (error,) = stored.summary["errors"]
+    assert (
+        "needs more memory than the limit of 8 MB (WEFT_IMPORT_READ_MEMORY_MB)"
+        in (error["message"])
+    )
+    assert not Actor.objects.filter(name__startswith="Org ").exists()
+
+
+class RecordedProgress(ImportProgress):
+    """The progress a worker's heartbeat would write, each report kept to look at."""
+
+    def __init__(self, rows_total):
+        super().__init__(rows_total)
+        self.reports = []
+
+    def __call__(self, rows_done, stage):
+        super().__call__(rows_done, stage)
+        self.reports.append((self.rows_done, self.stage, self.fields()["progress"]))
+
+
+def test_a_worker_applying_an_import_reports_rows_written_stage_by_stage(
+    client_for, coalition, personas, settings, django_capture_on_commit_callbacks
+):
+    settings.WEFT_IMPORT_CONFIRM_ASYNC_ROWS = 5
+    client = client_for("organizer")
+    job = upload(client, coalition, organisations(10))
+    assert job["rows_total"] == 10
+    confirm = f"/api/v1/coalitions/{coalition.pk}/imports/{job['id']}/confirm/"
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(confirm, {}, content_type="application/json")
+    body = response.json()
+    assert (body["status"], body["rows_done"], body["stage"]) == ("applying", 0, "queued")
+
+    ImportJob.objects.filter(pk=job["id"]).update(task_id="worker-1")
+    progress = RecordedProgress(10)
+    access = roles.access_for(personas["organizer"], coalition.pk)
+    done = import_confirm(
+        access=access, job_id=job["id"], in_task=True, task_id="worker-1", progress=progress
+    )
+    assert done.status == ImportStatus.APPLIED
+    stages = [stage for _, stage, _ in progress.reports]
+    assert stages[:3] == ["reading the file", "checking against the map", "writing actors"]
+    assert progress.reports[-1] == (10, "writing positions", 95)
+    done_counts = [rows for rows, _, _ in progress.reports]
+    assert done_counts == sorted(done_counts)  # never backwards
+    body = client.get(f"/api/v1/coalitions/{coalition.pk}/imports/{job['id']}/").json()
+    assert (body["status"], body["rows_done"], body["rows_total"]) == ("applied", 10, 10)
+
+
+def test_a_worker_that_lost_its_claim_writes_nothing(client_for, coalition, personas, settings):
+    settings.WEFT_IMPORT_CONFIRM_ASYNC_ROWS = 5
+    client = client_for("organizer")
+    job = upload(client, coalition, organisations(10))
+    ImportJob.objects.filter(pk=job["id"]).update(
+        status=ImportStatus.APPLYING, task_id="someone-else", applied_by=personas["organizer"]
+    )
+    access = roles.access_for(personas["organizer"], coalition.pk)
+    again = import_confirm(access=access, job_id=job["id"], in_task=True, task_id="worker-1")
+    assert again.status == ImportStatus.APPLYING
+    assert not Actor.objects.filter(name__startswith="Org ").exists()
+
+
+def test_the_confirm_task_applies_a_large_import_and_its_page_shows_rows_written(
+    client_for, coalition, settings, django_capture_on_commit_callbacks
+):
+    settings.WEFT_IMPORT_CONFIRM_ASYNC_ROWS = 5
+    client = client_for("organizer")
+    job = upload(client, coalition, organisations(10))
+    confirm = f"/api/v1/coalitions/{coalition.pk}/imports/{job['id']}/confirm/"
+    with django_capture_on_commit_callbacks(execute=False):
+        client.post(confirm, {}, content_type="application/json")
+    ImportJob.objects.filter(pk=job["id"]).update(rows_done=4, stage="writing ties")
+    page = client.get(f"/coalitions/{coalition.pk}/import/{job['id']}/")
+    assert b"4 of 10 rows written \xc2\xb7 writing ties" in page.content
+
+    confirm_import.apply(args=(job["id"],))
+    stored = ImportJob.objects.get(pk=job["id"])
+    assert (stored.status, stored.rows_done, stored.progress) == (ImportStatus.APPLIED, 10, 100)
+    assert Actor.objects.filter(name__startswith="Org ").count() == 10
