@@ -34,7 +34,7 @@ def per_row(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("networks", "0016_comments"),
+        ("networks", "0018_imports_read_again_at_confirm"),
     ]
 
     operations = [migrations.RunPython(per_statement, per_row, elidable=False)]
