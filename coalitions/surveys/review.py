@@ -37,7 +37,7 @@ from networks.models import (
 )
 from networks.services import (
     interaction_create,
-    position_place_beside_neighbours,
+    positions_place_beside_neighbours,
     tie_create,
 )
 from networks.transfer.names import NameIndex, normalise_name
@@ -388,8 +388,7 @@ def _accept_all(access: Access, survey_round: SurveyRound, same_as: dict) -> int
     _suggest_introductions(access, answers, targets, survey_round)
     _mark_accepted(access, answers, targets, ties)
     if newcomers:
-        for actor in Actor.objects.filter(pk__in=list(newcomers)).order_by("pk"):
-            position_place_beside_neighbours(actor=actor)
+        positions_place_beside_neighbours(actor_ids=sorted(newcomers))
         layout_request_after_edit(coalition_id=access.coalition.pk)
     metrics_request_after_edit(coalition_id=access.coalition.pk)
     return len(answers)

@@ -72,9 +72,7 @@ def the_map(coalition) -> dict:
         ),
         "memberships": sorted(
             (m.organisation.name, m.phase)
-            for m in Membership.objects.filter(coalition=coalition).select_related(
-                "organisation"
-            )
+            for m in Membership.objects.filter(coalition=coalition).select_related("organisation")
         ),
         "ties": sorted(
             (name[t.source_id], name[t.target_id], t.kind, t.direction, t.strength)
@@ -128,9 +126,7 @@ def test_accepting_all_in_bulk_gives_the_map_one_by_one_gives(
     round_to_review, weaver_access, coalition
 ):
     survey_round, same_as = round_to_review
-    pending = list(
-        RelationshipAnswer.objects.filter(review="pending").values_list("pk", flat=True)
-    )
+    pending = list(RelationshipAnswer.objects.filter(review="pending").values_list("pk", flat=True))
     one_by_one = map_after(
         coalition,
         lambda: review_accept(
@@ -180,3 +176,20 @@ def test_accepting_all_twice_accepts_nothing_the_second_time(round_to_review, we
     assert review_accept(access=weaver_access, round_id=survey_round.pk, same_as=same_as) == 7
     assert review_accept(access=weaver_access, round_id=survey_round.pk) == 0
     assert Interaction.objects.count() == 7
+
+
+def test_a_prospect_accepted_in_bulk_lands_beside_those_who_named_it(
+    round_to_review, weaver_access, members
+):
+    from networks.models import ActorPosition
+
+    survey_round, same_as = round_to_review
+    for i, org in enumerate(members):
+        ActorPosition.objects.create(actor=org, x=100.0 * i, y=0.0, is_pinned=True)
+    review_accept(access=weaver_access, round_id=survey_round.pk, same_as=same_as)
+    prospect = Actor.objects.get(name="River Keepers")
+    position = ActorPosition.objects.get(actor=prospect)
+    # Named by Member Org 0 (x 0) and Member Org 1 (x 100): beside their centre (50, 0).
+    assert ((position.x - 50) ** 2 + position.y**2) ** 0.5 == pytest.approx(40.0)
+    assert not position.is_pinned
+    assert ActorPosition.objects.get(actor=members[0]).x == 0.0  # pinned: kept
