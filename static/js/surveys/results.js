@@ -1,4 +1,4 @@
-// A survey round's results charts (Chart.js): the response rate over time, and the answers to
+// A survey round's results charts (Chart.js): the response rate day by day, and the answers to
 // the choice and scale questions. The numbers come from the page (json_script), the same as
 // its tables; a count under the coalition's small-count rule has no bar, only its label
 // ("fewer than N"), so the chart never shows what the table withholds.
@@ -8,35 +8,22 @@ import {
   CategoryScale,
   Chart,
   LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
   Tooltip,
 } from "chart.js";
 
-Chart.register(
-  BarController,
-  BarElement,
-  CategoryScale,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  Tooltip,
-);
+Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip);
 
 const COLOUR = "#2f6f5e";
 
 function drawResponse(data) {
   const canvas = document.getElementById("chart-response");
   if (!canvas || !data.over_time.labels.length) return;
+  // Bars rather than a line: a round answered in one day is one full bar, not a lone dot.
   new Chart(canvas, {
-    type: "line",
+    type: "bar",
     data: {
       labels: data.over_time.labels,
-      datasets: [
-        { label: "Answered (%)", data: data.over_time.shares, borderColor: COLOUR, stepped: true },
-      ],
+      datasets: [{ label: "Answered (%)", data: data.over_time.shares, backgroundColor: COLOUR }],
     },
     options: {
       animation: false,
