@@ -6,7 +6,7 @@ import os
 import pytest
 
 from coalitions.roles import access_for
-from coalitions.surveys.services import answer_save, respondent_submit
+from coalitions.surveys.services import answer_save, respondent_submit, round_close
 from tests.allies.factories import ActorFactory
 from tests.coalitions.factories import MembershipFactory
 from tests.coalitions.surveys.test_comparison import run_round
@@ -74,4 +74,14 @@ def test_a_weaver_sees_the_results_charted_and_compared_with_the_round_before(
     assert density.all_inner_texts() == ["0.50", "0.33", "+0.17"]
     if SCREENSHOT:
         page.screenshot(path=os.path.join(SCREENSHOT, "survey-results.png"), full_page=True)
+
+    # Closed, the round is on the dashboard against the one before.
+    round_close(access=access, round_id=spring.pk)
+    page.goto(f"{page.base}/coalitions/{coalition.pk}/dashboard/")
+    section = page.locator("#survey-comparison")
+    assert section.get_by_text("compared with Autumn mapping").is_visible()
+    density = section.locator('tr[data-measure="density"] td')
+    assert density.all_inner_texts() == ["0.50", "0.33", "+0.17"]
+    if SCREENSHOT:
+        section.screenshot(path=os.path.join(SCREENSHOT, "dashboard-survey.png"))
     assert page.js_errors == []
