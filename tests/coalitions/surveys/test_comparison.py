@@ -186,13 +186,9 @@ def test_the_dashboard_has_no_survey_section_before_a_round_is_over(client_for, 
     assert 'id="survey-comparison"' not in text
 
 
-def test_the_funder_report_counts_the_latest_round_as_stronger_relationships(
-    coalition, two_rounds
-):
+def test_the_funder_report_counts_the_latest_round_as_stronger_relationships(coalition, two_rounds):
     today = TODAY()
-    snapshot = build_snapshot(
-        coalition, today, today + datetime.timedelta(days=30), narrative=""
-    )
+    snapshot = build_snapshot(coalition, today, today + datetime.timedelta(days=30), narrative="")
     [section] = [s for s in snapshot["sections"] if s["key"] == "relationships"]
     found = {figure["key"]: figure for figure in section["figures"]}
     assert found["survey_answered"]["display"] == "4"
@@ -207,9 +203,7 @@ def test_the_funder_report_withholds_a_survey_below_the_small_count_rule(coaliti
     coalition.reports_small_count_threshold = 5
     coalition.save(update_fields=["reports_small_count_threshold"])
     today = TODAY()
-    snapshot = build_snapshot(
-        coalition, today, today + datetime.timedelta(days=30), narrative=""
-    )
+    snapshot = build_snapshot(coalition, today, today + datetime.timedelta(days=30), narrative="")
     [section] = [s for s in snapshot["sections"] if s["key"] == "relationships"]
     found = {figure["key"]: figure for figure in section["figures"]}
     assert found["survey_answered"]["display"] == "fewer than 5"
