@@ -23,6 +23,7 @@ MODULES = {
     "browser": ("map_browser", "map_browser.json"),
     "layout": ("map_layout", "map_layout.json"),
     "pages": ("pages", "pages.json"),
+    "surveys": ("survey_review", "survey_review.json"),
 }
 BENCHMARKS = tuple(MODULES)
 

@@ -1,8 +1,8 @@
 // Bundles the page scripts of static/js/ into static/dist/ with esbuild, one bundle per page.
 // Libraries come from node_modules, never from a CDN.
 //
-// static/js/ is split by page area (map/, dashboard/, workflow/, reports/, transfer/), with
-// shared/ for what several pages use. The templates load dist/<page>.js, so each page's
+// static/js/ is split by page area (map/, dashboard/, workflow/, reports/, transfer/,
+// surveys/), with shared/ for what several pages use. The templates load dist/<page>.js, so each page's
 // entry is named here with the output name it keeps.
 import { build } from "esbuild";
 
@@ -12,6 +12,7 @@ const pages = {
   pipeline: "static/js/workflow/pipeline.js",
   report: "static/js/reports/report.js",
   import: "static/js/transfer/import.js",
+  "survey-results": "static/js/surveys/results.js",
 };
 
 await build({

@@ -99,6 +99,14 @@ class PeriodRecords:
     # organisations' left out), and their mean score per area (None for no answer).
     health_answers: int = 0
     health: Mapping[str, float | None] = field(default_factory=dict)
+    # The latest relationship survey that closed in the period, against the one before it
+    # (coalitions/surveys/figures.py; sensitive respondents and actors left out): who
+    # answered, density and reciprocity of what they reported, relationships newly named.
+    # None: no survey closed in the period.
+    survey_answered: int | None = None
+    survey_density: float | None = None
+    survey_reciprocity: float | None = None
+    survey_new_ties: int | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -393,6 +401,35 @@ MEASURES = {
             "Ties at risk",
             "Relationships whose strength fell by a third or more since the run before.",
         ),
+        Measure(
+            "survey_answered",
+            "Relationship survey: respondents",
+            "Member organisations and people who sent their answers to the latest relationship "
+            "survey that closed in the period.",
+            people=True,
+        ),
+        Measure(
+            "survey_density",
+            "Relationship survey: density",
+            "Share of the pairs of respondents where at least one named a relationship with the "
+            "other (0 to 1).",
+            kind="ratio",
+            basis="survey_answered",
+        ),
+        Measure(
+            "survey_reciprocity",
+            "Relationship survey: reciprocity",
+            "Share of the relationships named between respondents that both sides named.",
+            kind="share",
+            basis="survey_answered",
+        ),
+        Measure(
+            "survey_new_ties",
+            "Relationship survey: new relationships",
+            "Relationships named in the survey that were not named in the survey before it "
+            "(counted where one of the two answered both).",
+            basis="survey_answered",
+        ),
         # More leaders with more skills
         Measure("leaders", "Leaders", "People who led an action or hold a lead role.", people=True),
         Measure(
@@ -493,7 +530,10 @@ SECTIONS = (
         "relationships",
         "Stronger relationships",
         "Social power: the ties between partners.",
-        ("member_mean_strength", "strong_ties", "density", "new_ties", "at_risk"),
+        (
+            *("member_mean_strength", "strong_ties", "density", "new_ties", "at_risk"),
+            *("survey_answered", "survey_density", "survey_reciprocity", "survey_new_ties"),
+        ),
     ),
     (
         "leadership",
@@ -563,6 +603,10 @@ def raw_values(records: PeriodRecords) -> dict[str, float | int | None]:
         "density": network.get("density"),
         "new_ties": records.new_ties,
         "at_risk": network.get("at_risk"),
+        "survey_answered": records.survey_answered,
+        "survey_density": records.survey_density,
+        "survey_reciprocity": records.survey_reciprocity,
+        "survey_new_ties": records.survey_new_ties,
         "leaders": leadership.get("leaders"),
         "new_leaders": leadership.get("new_leaders"),
         "mean_skill_level": leadership.get("mean_skill_level"),

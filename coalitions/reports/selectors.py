@@ -20,6 +20,7 @@ from coalitions.produce.models import Action, ClimateShift, Win
 from coalitions.reports import figures as reporting
 from coalitions.reports.models import Report, ReportStatus, ShareLink
 from coalitions.roles import Access, Permission
+from coalitions.surveys.selectors import latest_comparison
 from networks.metrics.models import MetricRun, MetricRunStatus
 from networks.models import Tie
 from weft.vocabulary import ActorKind, HealthArea
@@ -240,6 +241,21 @@ def health_answers(
     return [(row[0], dict(zip(areas, row[1:], strict=True))) for row in rows]
 
 
+def survey_records(coalition: Coalition, records: reporting.PeriodRecords) -> None:
+    """The latest relationship survey that closed in the period against the one before it,
+    as aggregates, without sensitive respondents or actors (about five queries)."""
+    comparison, _, _ = latest_comparison(
+        coalition.pk, include_sensitive=False, since=records.start, until=records.end
+    )
+    if comparison is None:
+        return
+    current = comparison.current
+    records.survey_answered = len(current.answered)
+    records.survey_density = current.density
+    records.survey_reciprocity = current.reciprocity.rate
+    records.survey_new_ties = comparison.new_ties
+
+
 def report_figures(report: Report) -> dict:
     """A published report's frozen snapshot, or a draft's figures as the data stands now."""
     if report.is_published():
@@ -268,6 +284,8 @@ def build_snapshot(
         records.health_answers, records.health = reporting.health_of(
             answers, records.start, records.end
         )
+    for records in (current_records, previous_records):
+        survey_records(coalition, records)
     # Wins per period are charted too: one query for all of them.
     first = periods[0][0]
     won_on = list(

@@ -15,8 +15,9 @@ becomes part of the map in one transaction, through the map's own services.
 
 from collections import defaultdict
 from statistics import mean
+from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -24,12 +25,29 @@ from allies.models import Actor
 from allies.services.actors import actor_create
 from coalitions.connect.services import membership_create
 from coalitions.roles import Access, Permission
+from coalitions.services import layout_request_after_edit, metrics_request_after_edit
 from coalitions.surveys.models import RelationshipAnswer, Review, SurveyRound
-from networks.models import Suggestion, SuggestionKind, SuggestionStatus, Tie
-from networks.services import interaction_create, tie_create
+from networks.models import (
+    Interaction,
+    InteractionParticipant,
+    Suggestion,
+    SuggestionKind,
+    SuggestionStatus,
+    Tie,
+)
+from networks.services import (
+    interaction_create,
+    positions_place_beside_neighbours,
+    tie_create,
+)
 from networks.transfer.names import NameIndex, normalise_name
+from weft.bulk import copy_rows, create_with_history
 from weft.errors import ApplicationError
-from weft.vocabulary import ActorKind, InteractionKind, MemberPhase
+from weft.vocabulary import ActorKind, Direction, InteractionKind, MemberPhase, TieKind
+
+# Rows written (and answers updated) per statement on the bulk path: bounds the memory of
+# the objects built and the parameters of one UPDATE (SQLite allows 32,766).
+BULK_BATCH = 5000
 
 INTRODUCTION_SCORE = 1.0  # above the metric runs' scores of common partners: a member's word
 
@@ -128,8 +146,14 @@ def review_accept(
 ) -> int:
     """Accept answers into the map: those listed, or every pending one. ``same_as`` maps an
     answer naming someone not on the map to the actor the weaver recognised (None: a new
-    actor). Returns how many answers were accepted. All or nothing."""
+    actor). Returns how many answers were accepted. All or nothing.
+
+    Accepting every pending answer ("accept all") takes the bulk path (:func:`_accept_all`),
+    which writes the same map in a few statements per thousand answers; a list of answers
+    goes one by one through the map's services."""
     survey_round = _round_for_review(access, round_id)
+    if relationship_ids is None:
+        return _accept_all(access, survey_round, same_as or {})
     rows = pending_rows(survey_round).select_for_update(of=("self",))
     if relationship_ids is not None:
         rows = rows.filter(pk__in=relationship_ids)
@@ -254,3 +278,283 @@ def review_reject(*, access: Access, round_id: int, relationship_id: int) -> Non
         raise ApplicationError(
             "This answer was already reviewed.", status=409, code="already_reviewed"
         )
+
+
+# -- Accept all: the bulk path --------------------------------------------------------------
+
+
+class _Answer(NamedTuple):
+    """A pending answer as the bulk path reads it: plain values, no model instances (a round
+    of 100,000 answers would otherwise hold half a million of them)."""
+
+    pk: int
+    source_id: int  # the respondent's actor: its organisation, else the person
+    submitted_at: object
+    actor_id: int | None
+    other_name: str
+    other_kind: str
+    strength: int | None
+    introduce_to_id: int | None
+
+
+def _pending_answers(survey_round: SurveyRound) -> list[_Answer]:
+    """Every pending answer of the round, locked, in the order the per-answer path takes
+    them (respondent, then answer)."""
+    rows = (
+        RelationshipAnswer.objects.filter(
+            respondent__round=survey_round,
+            respondent__submitted_at__isnull=False,
+            review=Review.PENDING,
+        )
+        .order_by("respondent_id", "id")
+        .select_for_update(of=("self",))
+        .values_list(
+            "pk",
+            "respondent__organisation_id",
+            "respondent__person_id",
+            "respondent__submitted_at",
+            "actor_id",
+            "other_name",
+            "other_kind",
+            "strength",
+            "introduce_to_id",
+        )
+    )
+    return [
+        _Answer(pk, org or person, sent, actor, name, kind, strength, introduce)
+        for pk, org, person, sent, actor, name, kind, strength, introduce in rows
+    ]
+
+
+def _target_ids(access: Access, survey_round, answers: list[_Answer], same_as) -> dict[int, int]:
+    """As :func:`_targets`, by id: the actor each answer names (recognised actors read in one
+    query, one new prospect per name not on the map)."""
+    recognised = {same_as[a.pk] for a in answers if a.actor_id is None and same_as.get(a.pk)}
+    visible = set(
+        Actor.objects.filter(coalition=access.coalition, pk__in=recognised)
+        .visible(include_sensitive=access.sees_sensitive)
+        .values_list("pk", flat=True)
+    )
+    created: dict[tuple[str, str], int] = {}
+    targets: dict[int, int] = {}
+    for answer in answers:
+        if answer.actor_id is not None:
+            targets[answer.pk] = answer.actor_id
+            continue
+        chosen = same_as.get(answer.pk)
+        if chosen:
+            if chosen not in visible:
+                raise ApplicationError("Choose an actor of this map.", field=f"same_as-{answer.pk}")
+            targets[answer.pk] = chosen
+            continue
+        key = (normalise_name(answer.other_name), answer.other_kind)
+        if key not in created:
+            created[key] = _new_prospect(access, answer, survey_round).pk
+        targets[answer.pk] = created[key]
+    return targets
+
+
+def _existing_ties(access: Access) -> dict[tuple[int, int], int]:
+    """The coalition's ties the reviewer sees, by unordered pair: the oldest of a pair, as
+    :func:`existing_tie` picks it (one query)."""
+    rows = Tie.objects.filter(coalition=access.coalition)
+    if not access.sees_sensitive:
+        rows = rows.filter(is_sensitive=False)
+    found: dict[tuple[int, int], int] = {}
+    for pk, source, target in rows.order_by("-id").values_list("pk", "source_id", "target_id"):
+        found[(min(source, target), max(source, target))] = pk  # the oldest is written last
+    return found
+
+
+def _batches(items: list, size: int = BULK_BATCH):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _accept_all(access: Access, survey_round: SurveyRound, same_as: dict) -> int:
+    """Every pending answer into the map in one transaction, writing what the per-answer path
+    writes (ties with their history, one survey-report interaction per answer with its two
+    participants and history, prospects, introduction suggestions, the answers' review) in
+    statements of :data:`BULK_BATCH` rows (COPY on PostgreSQL, weft/bulk.py). A newcomer is
+    placed once, beside all its new neighbours, rather than after each tie."""
+    answers = _pending_answers(survey_round)
+    if not answers:
+        return 0
+    targets = _target_ids(access, survey_round, answers, same_as)
+    description = f"Reported by survey “{survey_round.title}”."
+    ties, newcomers = _draw_ties(access, answers, targets, description)
+    for batch in _batches(answers):
+        _write_evidence(access, batch, targets, description)
+    _suggest_introductions(access, answers, targets, survey_round)
+    _mark_accepted(access, answers, targets, ties)
+    if newcomers:
+        positions_place_beside_neighbours(actor_ids=sorted(newcomers))
+        layout_request_after_edit(coalition_id=access.coalition.pk)
+    metrics_request_after_edit(coalition_id=access.coalition.pk)
+    return len(answers)
+
+
+def _draw_ties(access: Access, answers, targets, description: str):
+    """The tie each answer's evidence goes on: the one the map has, or a new one drawn by the
+    first answer naming the pair, declared at the mean strength both sides reported (as
+    :func:`review_accept` does). Returns the ties by pair and the actors of new ties."""
+    reported: defaultdict[tuple[int, int], list[int]] = defaultdict(list)
+    for answer in answers:
+        if answer.source_id == targets[answer.pk]:
+            raise ApplicationError(
+                "An answer names the respondent itself.", field=f"same_as-{answer.pk}"
+            )
+        if answer.strength is not None:
+            reported[_pair(answer.source_id, targets[answer.pk])].append(answer.strength)
+    ties = _existing_ties(access)
+    drawn: list[tuple[tuple[int, int], int, int]] = []
+    for answer in answers:
+        pair = _pair(answer.source_id, targets[answer.pk])
+        if pair not in ties:
+            ties[pair] = 0  # claimed: the first answer naming the pair draws the tie
+            drawn.append((pair, answer.source_id, targets[answer.pk]))
+    newcomers: dict[int, None] = {}
+    for batch in _batches(drawn):
+        created = create_with_history(
+            Tie,
+            [
+                Tie(
+                    coalition_id=access.coalition.pk,
+                    source_id=source,
+                    target_id=target,
+                    kind=TieKind.COLLABORATION,
+                    direction=Direction.UNDIRECTED,
+                    strength=round(mean(reported[pair])) if reported[pair] else None,
+                    description=description,
+                )
+                for pair, source, target in batch
+            ],
+            user=access.user,
+        )
+        for (pair, source, target), tie in zip(batch, created, strict=True):
+            ties[pair] = tie.pk
+            newcomers.setdefault(source)
+            newcomers.setdefault(target)
+    return ties, newcomers
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def _write_evidence(access: Access, answers: list[_Answer], targets, description: str) -> None:
+    """One survey-report interaction per answer, dated the day the answers were sent, and its
+    two participants (as interaction_create writes them)."""
+    interactions = create_with_history(
+        Interaction,
+        [
+            Interaction(
+                coalition_id=access.coalition.pk,
+                kind=InteractionKind.SURVEY_REPORT,
+                occurred_on=timezone.localdate(answer.submitted_at),
+                summary=description,
+                recorded_by=access.user,
+            )
+            for answer in answers
+        ],
+        user=access.user,
+    )
+    participants = [
+        (interaction.pk, end)
+        for interaction, answer in zip(interactions, answers, strict=True)
+        for end in (answer.source_id, targets[answer.pk])
+    ]
+    if connection.vendor == "postgresql":
+        copy_rows(
+            InteractionParticipant._meta.db_table, ("interaction_id", "actor_id"), participants
+        )
+    else:
+        InteractionParticipant.objects.bulk_create(
+            InteractionParticipant(interaction_id=interaction, actor_id=actor)
+            for interaction, actor in participants
+        )
+
+
+def _suggest_introductions(access: Access, answers, targets, survey_round) -> None:
+    """What :func:`_suggest_introduction` does answer by answer, with the coalition's
+    introduction suggestions read (and locked) once and written at the end."""
+    wanted = [a for a in answers if a.introduce_to_id and a.introduce_to_id != targets[a.pk]]
+    if not wanted:
+        return
+    ids = {a.introduce_to_id for a in wanted} | {a.source_id for a in wanted}
+    actors = {
+        pk: (name, sensitive)
+        for pk, name, sensitive in Actor.objects.filter(pk__in=ids).values_list(
+            "pk", "name", "is_sensitive"
+        )
+    }
+    suggestions = {
+        (s.actor_id, s.other_id): s
+        for s in Suggestion.objects.select_for_update().filter(
+            coalition=access.coalition, kind=SuggestionKind.INTRODUCTION, other__isnull=False
+        )
+    }
+    new, changed = [], {}
+    for answer in wanted:
+        if actors[answer.introduce_to_id][1] and not access.sees_sensitive:
+            continue
+        source_name = actors[answer.source_id][0]
+        reason = f"{source_name} would introduce them (survey “{survey_round.title}”)."
+        pair = Suggestion.pair(targets[answer.pk], answer.introduce_to_id)
+        already = suggestions.get(pair)
+        if already is None:
+            suggestion = Suggestion(
+                coalition=access.coalition,
+                kind=SuggestionKind.INTRODUCTION,
+                actor_id=pair[0],
+                other_id=pair[1],
+                score=INTRODUCTION_SCORE,
+                reason=reason[:300],
+            )
+            suggestions[pair] = suggestion
+            new.append(suggestion)
+        elif already.status != SuggestionStatus.OPEN:
+            # The per-answer path saves only a suggestion that opened again; the next answer
+            # reads the row as stored, so an unsaved change is undone here.
+            kept = (already.reason, already.score)
+            if already.found_again(reason=reason, score=INTRODUCTION_SCORE, run_id=None):
+                changed[already.pk] = already
+            else:
+                already.reason, already.score = kept
+    for suggestion in changed.values():
+        suggestion.save(
+            update_fields=[
+                "score",
+                "reason",
+                "status",
+                "decided_by",
+                "decided_at",
+                "dismissed_reason",
+            ]
+        )
+    Suggestion.objects.bulk_create(new, batch_size=BULK_BATCH)
+
+
+def _mark_accepted(access: Access, answers, targets, ties) -> None:
+    """The answers accepted: who, when, the tie their evidence is on, and the actor a name
+    not on the map became; one UPDATE … FROM a list of VALUES per batch (PostgreSQL, and
+    SQLite since 3.33), where bulk_update's CASE per row grows with the square of a batch."""
+    table = connection.ops.quote_name(RelationshipAnswer._meta.db_table)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    user_id = getattr(access.user, "pk", None)
+    row = "(CAST(%s AS BIGINT), CAST(%s AS BIGINT), CAST(%s AS BIGINT))"
+    for batch in _batches(answers, 2000):
+        params: list = []
+        for answer in batch:
+            target = targets[answer.pk]
+            mapped = target if answer.actor_id is None else None
+            params += [answer.pk, ties[_pair(answer.source_id, target)], mapped]
+        params += [str(Review.ACCEPTED), user_id, now]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH accepted (id, tie_id, mapped_actor_id) AS (VALUES {', '.join([row] * len(batch))}) "  # noqa: E501, S608
+                f"UPDATE {table} SET review = %s, reviewed_by_id = %s, reviewed_at = %s, "
+                "tie_id = accepted.tie_id, mapped_actor_id = accepted.mapped_actor_id "
+                f"FROM accepted WHERE {table}.id = accepted.id",
+                params,
+            )

@@ -11,6 +11,7 @@ from coalitions.surveys import figures
 from coalitions.surveys.models import (
     QuestionKind,
     RelationshipAnswer,
+    RoundStatus,
     SurveyAnswer,
     SurveyQuestion,
     SurveyRespondent,
@@ -133,6 +134,8 @@ def round_results(access: Access, survey_round: SurveyRound) -> dict:
             {
                 "question": question,
                 "counts": [(o, figures.small_count(counts[o], threshold)) for o in options],
+                # For the chart: a count under the rule is no bar at all (None), not its value.
+                "chart_counts": [None if 0 < counts[o] < threshold else counts[o] for o in options],
             }
         )
     return {
@@ -147,3 +150,95 @@ def round_results(access: Access, survey_round: SurveyRound) -> dict:
         "tallies": tallies,
         "threshold": threshold,
     }
+
+
+# -- A round against the one before ---------------------------------------------------------
+
+
+def finished_rounds(coalition_id: int, today=None) -> QuerySet:
+    """Rounds with a relationship grid that are over (closed, or past their closing day),
+    oldest first: the rounds compared one with the next."""
+    today = today or timezone.localdate()
+    return (
+        SurveyRound.objects.filter(
+            coalition_id=coalition_id,
+            questions__kind=QuestionKind.RELATIONSHIP_GRID,
+        )
+        .exclude(status=RoundStatus.DRAFT)
+        .filter(Q(status=RoundStatus.CLOSED) | Q(closes_on__lt=today))
+        .distinct()
+        .order_by("closes_on", "id")
+    )
+
+
+def previous_round(survey_round: SurveyRound) -> SurveyRound | None:
+    """The finished round that closed before this one (the latest such)."""
+    return (
+        finished_rounds(survey_round.coalition_id)
+        .exclude(pk=survey_round.pk)
+        .filter(
+            Q(closes_on__lt=survey_round.closes_on)
+            | Q(closes_on=survey_round.closes_on, pk__lt=survey_round.pk)
+        )
+        .last()
+    )
+
+
+def round_network(survey_round: SurveyRound, *, include_sensitive: bool) -> figures.RoundNetwork:
+    """What the respondents who sent their answers reported (two queries). Without
+    ``include_sensitive``, sensitive respondents and answers naming a sensitive actor are
+    left out, as if never given."""
+    respondents = SurveyRespondent.objects.filter(round=survey_round, submitted_at__isnull=False)
+    rows = RelationshipAnswer.objects.filter(
+        respondent__round=survey_round,
+        respondent__submitted_at__isnull=False,
+        actor__isnull=False,
+    )
+    if not include_sensitive:
+        sensitive = Q(organisation__is_sensitive=True) | Q(
+            organisation__isnull=True, person__is_sensitive=True
+        )
+        respondents = respondents.exclude(sensitive)
+        rows = rows.exclude(actor__is_sensitive=True).exclude(
+            Q(respondent__organisation__is_sensitive=True)
+            | Q(respondent__organisation__isnull=True, respondent__person__is_sensitive=True)
+        )
+    answered = {
+        org or person for org, person in respondents.values_list("organisation_id", "person_id")
+    }
+    reports = [
+        (org or person, named, strength)
+        for org, person, named, strength in rows.values_list(
+            "respondent__organisation_id", "respondent__person_id", "actor_id", "strength"
+        )
+    ]
+    return figures.round_network(reports, answered)
+
+
+def round_comparison(
+    survey_round: SurveyRound, *, include_sensitive: bool
+) -> tuple[figures.RoundComparison, SurveyRound | None]:
+    """The round against the finished round before it (five queries at most)."""
+    before = previous_round(survey_round)
+    comparison = figures.RoundComparison(
+        current=round_network(survey_round, include_sensitive=include_sensitive),
+        previous=(round_network(before, include_sensitive=include_sensitive) if before else None),
+    )
+    return comparison, before
+
+
+def latest_comparison(
+    coalition_id: int, *, include_sensitive: bool, since=None, until=None
+) -> tuple[figures.RoundComparison | None, SurveyRound | None, SurveyRound | None]:
+    """The latest finished round (that closed from ``since`` to ``until``, when given) against
+    the one before it: (comparison, the round, the round before), or Nones."""
+    rounds = finished_rounds(coalition_id)
+    if since is not None:
+        rounds = rounds.filter(closes_on__gte=since)
+    if until is not None:
+        rounds = rounds.filter(closes_on__lte=until)
+    latest = rounds.last()
+    if latest is None:
+        return None, None, None
+    comparison, before = round_comparison(latest, include_sensitive=include_sensitive)
+    return comparison, latest, before

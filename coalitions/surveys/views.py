@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from allies.models import Actor
 from coalitions import roles
 from coalitions.connect.models import Membership
-from coalitions.surveys import review, selectors, services
+from coalitions.surveys import figures, review, selectors, services
 from coalitions.surveys.forms import QuestionForm, RespondentForm, RoundForm
 from coalitions.surveys.models import (
     Collaboration,
@@ -376,11 +376,17 @@ def survey_results(request, coalition_id: int, round_id: int):
     results = selectors.round_results(access, survey_round)
     names = results["names"]
     reciprocity = results["reciprocity"]
+    comparison, previous = selectors.round_comparison(
+        survey_round, include_sensitive=access.sees_sensitive
+    )
     context = {
         "coalition": access.coalition,
         "access": access,
         "round": survey_round,
         "results": results,
+        "previous_round": previous,
+        "comparison": figures.comparison_rows(comparison, results["threshold"]),
+        "charts": _chart_data(results),
         "rate": reciprocity.rate,
         "mutual": [
             (names.get(a, "?"), names.get(b, "?"), sa, sb)
@@ -395,3 +401,28 @@ def survey_results(request, coalition_id: int, round_id: int):
         ],
     }
     return render(request, "coalitions/surveys/results.html", context)
+
+
+def _chart_data(results: dict) -> dict:
+    """What the results page's charts draw (static/js/surveys/results.js), the same numbers
+    as its tables. The answers over time are not under the small-count rule: the round's
+    page already tells the same readers who answered and when."""
+    threshold = results["threshold"]
+    return {
+        "threshold": threshold,
+        "over_time": {
+            "labels": [day.isoformat() for day, _, _ in results["over_time"]],
+            "answered": [count for _, count, _ in results["over_time"]],
+            "shares": [round(share * 100, 1) for _, _, share in results["over_time"]],
+        },
+        "questions": [
+            {
+                "id": tally["question"].pk,
+                "text": tally["question"].text,
+                "labels": [option for option, _ in tally["counts"]],
+                "counts": tally["chart_counts"],
+                "shown": [shown for _, shown in tally["counts"]],
+            }
+            for tally in results["tallies"]
+        ],
+    }

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from coalitions import roles
 from coalitions.roles import Permission
+from coalitions.surveys import figures as survey_figures
+from coalitions.surveys.selectors import latest_comparison
 from networks.dashboard.selectors import (
     CHARTED,
     LEADERSHIP_FIGURES,
@@ -42,6 +44,7 @@ def dashboard(request, coalition_id: int):
         "may_start": access.can(Permission.METRICS_RUN),
         "today": timezone.localdate(),
         "metric_help": METRIC_HELP,
+        "survey": _survey_comparison(access),
     }
     if run is not None:
         history = list(
@@ -84,3 +87,20 @@ def dashboard(request, coalition_id: int):
             "history": history,
         }
     return render(request, "networks/dashboard.html", context)
+
+
+def _survey_comparison(access) -> dict | None:
+    """The latest finished relationship survey against the one before, as aggregates under
+    the small-count rule (sensitive respondents and actors left out for roles that may not
+    see them)."""
+    comparison, latest, before = latest_comparison(
+        access.coalition.pk, include_sensitive=access.sees_sensitive
+    )
+    if comparison is None:
+        return None
+    threshold = access.coalition.reports_small_count_threshold
+    return {
+        "round": latest,
+        "previous": before,
+        "rows": survey_figures.comparison_rows(comparison, threshold),
+    }

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from coalitions.surveys import figures
 from coalitions.surveys.services import answer_save, relationship_save, respondent_submit
@@ -79,3 +80,71 @@ def test_the_results_page_shows_reciprocity_and_what_the_map_lacks(
         .status_code
         == 403
     )
+
+
+def chart_data(text: str) -> dict:
+    import json
+    import re
+
+    found = re.search(r'<script id="survey-charts" type="application/json">(.*?)</script>', text)
+    return json.loads(found.group(1))
+
+
+@pytest.mark.django_db
+def test_the_results_page_charts_the_response_rate_and_the_other_answers(
+    client_for, coalition, open_round, members
+):
+    grid = open_round.questions.get(kind="relationship_grid")
+    single = open_round.questions.get(kind="single_choice")
+    scale = open_round.questions.get(kind="scale")
+    for number, org in enumerate(members):
+        respondent = open_round.respondents.get(organisation=org)
+        other = members[(number + 1) % 3]
+        relationship_save(respondent_id=respondent.pk, question_id=grid.pk, actor_id=other.pk)
+        answer_save(respondent_id=respondent.pk, question_id=single.pk, choices=["Active"])
+        answer_save(respondent_id=respondent.pk, question_id=scale.pk, scale=4 if number else 2)
+        if number < 2:  # Org 2 answers but never sends: not counted
+            respondent_submit(respondent_id=respondent.pk)
+    coalition.reports_small_count_threshold = 2
+    coalition.save(update_fields=["reports_small_count_threshold"])
+    url = reverse("workflow-survey-results", args=[coalition.pk, open_round.pk])
+    text = client_for("weaver").get(url).content.decode()
+    data = chart_data(text)
+    today = timezone.localdate().isoformat()
+    assert data["over_time"] == {"labels": [today], "answered": [2], "shares": [66.7]}
+    charted = {question["id"]: question for question in data["questions"]}
+    assert charted[single.pk]["labels"] == single.choices
+    counts = dict(zip(charted[single.pk]["labels"], charted[single.pk]["counts"], strict=True))
+    assert counts["Active"] == 2 and all(n == 0 for o, n in counts.items() if o != "Active")
+    # The scale: one said 2, one said 4; each count of one is under the rule (threshold 2):
+    # no bar, only "fewer than 2", as in the table.
+    assert charted[scale.pk]["labels"] == ["1", "2", "3", "4", "5"]
+    assert charted[scale.pk]["counts"] == [0, None, 0, None, 0]
+    assert charted[scale.pk]["shown"] == ["0", "fewer than 2", "0", "fewer than 2", "0"]
+    for canvas in ("chart-response", f"chart-question-{single.pk}", f"chart-question-{scale.pk}"):
+        assert f'id="{canvas}"' in text
+    assert "dist/survey-results.js" in text and "<script>" not in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("steward", 200),
+        ("organizer", 200),
+        ("weaver", 200),
+        ("member", 403),
+        ("funder", 403),
+        ("outsider", 404),
+    ],
+)
+def test_the_results_page_is_the_workspace_s(client_for, coalition, open_round, persona, status):
+    url = reverse("workflow-survey-results", args=[coalition.pk, open_round.pk])
+    assert client_for(persona).get(url).status_code == status
+
+
+@pytest.mark.django_db
+def test_signed_out_visitors_are_sent_to_sign_in_from_the_results(client, coalition, open_round):
+    url = reverse("workflow-survey-results", args=[coalition.pk, open_round.pk])
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith("/login/")
