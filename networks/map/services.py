@@ -104,10 +104,10 @@ def position_set(
     position is kept by later layout runs; an unpinned one is only a starting place until the
     next run. Positions are layout, not data: no version, the last writer wins."""
     access.require_edit_actor(actor)
-    position, _ = ActorPosition.objects.update_or_create(
-        actor=actor, defaults={"x": x, "y": y, "is_pinned": is_pinned}
-    )
-    return position
+    # Saved with who placed it: the live map says who moved an actor (networks/map/live.py).
+    position = ActorPosition.objects.filter(actor=actor).first() or ActorPosition(actor=actor)
+    position.x, position.y, position.is_pinned = x, y, is_pinned
+    return save_as(position, user=access.user)
 
 
 def layout_request(*, coalition_id: int) -> None:

@@ -1,8 +1,11 @@
 """API views the map page needs besides the map itself: who can reach an actor (the strongest
 paths from the coalition's members) and the position a person drags an actor to."""
 
+import orjson
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,12 +17,14 @@ from coalitions import roles
 from coalitions.api.viewsets import CoalitionScopedViewSet
 from coalitions.roles import Permission
 from networks.graph.paths import strongest_paths
+from networks.map import presence
 from networks.map.api.serializers import (
     SavedViewSerializer,
     StoryLinkSerializer,
     StorySerializer,
 )
 from networks.map.filters import MapQuerySerializer, map_filters_from
+from networks.map.live import MAX_AGE, BadCursor, Cursor, company_key, map_changes
 from networks.map.models import SavedView, Story, StoryLink
 from networks.map.payload import map_payload, map_version
 from networks.map.selectors import colour_values, reach_graph
@@ -248,6 +253,7 @@ class MapView(APIView):
     def get(self, request, coalition_id):
         access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
         filters = map_filters_from(request.query_params)
+        read_at = timezone.now()  # before the version: a later write shows in the changes
         version = map_version(access, filters)
         etag = f'"{version}"' if version else None
         if etag and etag in _etags(request.headers.get("If-None-Match", "")):
@@ -256,9 +262,110 @@ class MapView(APIView):
             response = HttpResponse(map_payload(access, filters), content_type="application/json")
         if etag:
             response["ETag"] = etag
+        # Where the live map's polling starts (…/map/changes/?since=).
+        response[CURSOR_HEADER] = str(Cursor(at=read_at, map=version or "", company=""))
         # Kept by the browser, and asked again each time: an unchanged map is a 304.
         response["Cache-Control"] = "private, no-cache"
         return response
+
+
+CURSOR_HEADER = "Weft-Map-Cursor"
+
+
+class MapChangesQuerySerializer(MapQuerySerializer):
+    since = serializers.CharField(
+        required=False,
+        help_text="The cursor of the last answer (its Weft-Map-Cursor header, or the map's). "
+        "Without it: a cursor for now, and no changes.",
+    )
+
+
+class MapChangeStampSerializer(serializers.Serializer):
+    change = serializers.CharField(help_text="This change (mark it once).")
+    changed_by = serializers.CharField(allow_null=True, help_text="Username; null: a layout run.")
+    changed_at = serializers.DateTimeField()
+
+
+class ChangedNodeSerializer(MapNodeSerializer, MapChangeStampSerializer):
+    pass
+
+
+class ChangedEdgeSerializer(MapEdgeSerializer, MapChangeStampSerializer):
+    pass
+
+
+class RemovedSerializer(MapChangeStampSerializer):
+    id = serializers.IntegerField()
+
+
+class MapChangesSerializer(serializers.Serializer):
+    since = serializers.CharField(help_text="The cursor to send next time.")
+    reload = serializers.BooleanField(help_text="Too long since the cursor: fetch the map whole.")
+    actors = ChangedNodeSerializer(many=True)
+    ties = ChangedEdgeSerializer(many=True)
+    removed_actors = RemovedSerializer(many=True)
+    removed_ties = RemovedSerializer(many=True)
+    present = serializers.ListField(
+        child=serializers.CharField(),
+        allow_null=True,
+        help_text="Who else has the map open (usernames); null: unknown (Redis away).",
+    )
+
+
+class MapChangesView(APIView):
+    """The live map: what changed on the map since a cursor, and who else has it open. A 304
+    (no body; the fresh cursor in the Weft-Map-Cursor header) when neither changed, in one
+    query and one Redis round trip; otherwise the changed actors and ties as the map payload
+    shapes them for this role and these filters, each with who changed it, and the ids that
+    left this viewer's map. Holds no worker: the page asks again every few seconds."""
+
+    @extend_schema(
+        parameters=[MapChangesQuerySerializer],
+        responses={200: MapChangesSerializer, 304: None},
+        summary="Live map: changes since a cursor (304 when none), and who else is here",
+    )
+    def get(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
+        filters = map_filters_from(request.query_params)
+        try:
+            since = Cursor.parse(request.query_params["since"])
+        except KeyError:
+            since = None
+        except BadCursor as error:
+            raise serializers.ValidationError({"since": [str(error)]}) from error
+        now = timezone.now()  # before the reads: anything later is in the next answer
+        others = presence.present(access.coalition.pk, request.user.pk)
+        company = company_key(others)
+        version = map_version(access, filters) or ""
+        cursor = str(Cursor(at=now, map=version, company=company))
+        if since is not None and version and since.map == version and since.company == company:
+            response = HttpResponse(status=304)
+        else:
+            answer = {"since": cursor, "reload": False}
+            empty = {"actors": [], "ties": [], "removed_actors": [], "removed_ties": []}
+            if since is None or since.map == version != "":
+                answer.update(empty)  # a first poll, or only the company changed
+            elif now - since.at > MAX_AGE:
+                answer.update(empty, reload=True)
+            else:
+                answer.update(map_changes(access, filters, since.at))
+            answer["present"] = _usernames(others)
+            response = HttpResponse(
+                orjson.dumps(answer, option=orjson.OPT_NON_STR_KEYS),
+                content_type="application/json",
+            )
+        response[CURSOR_HEADER] = cursor
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+def _usernames(user_ids: list[int] | None) -> list[str] | None:
+    if user_ids is None:
+        return None
+    if not user_ids:
+        return []
+    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True)
+    return sorted(user.get_username() for user in users.only("pk", "username"))
 
 
 def _etags(header: str) -> set[str]:
