@@ -23,6 +23,7 @@ MODULES = {
     "browser": ("map_browser", "map_browser.json"),
     "layout": ("map_layout", "map_layout.json"),
     "pages": ("pages", "pages.json"),
+    "live": ("map_live", "map_live.json"),
 }
 BENCHMARKS = tuple(MODULES)
 

@@ -1,10 +1,12 @@
 """The live map (issue #22): what changed on a coalition's map since a viewer last asked.
 
 An open map polls ``GET …/map/changes/?since=<cursor>`` every few seconds. The cursor says
-when the viewer last heard (server time), which map it had (the map's validator,
-``map_version``: one cheap query) and who else had it open; when neither the map nor that
-company changed the answer is a 304 with no body, so an idle map costs one query and one
-Redis round trip per poll, and no worker waits on anyone.
+when the viewer last heard (server time) and which map it had (the map's validator,
+``map_version``: one cheap query); when the map did not change the answer is a 304 with no
+body, so an idle map costs one query and one Redis round trip per poll, and no worker waits
+on anyone. Who else has the map open travels in a header of every answer, 304 or not: were
+it part of the 304's condition, each arrival or departure would send every open map a 200,
+and on a slow server (polls late, presence running out) nearly every poll would be one.
 
 Otherwise the answer is the actors and ties that changed, read from the history rows every
 write leaves (simple_history: who and when) and then as the map payload shapes them, through
@@ -19,16 +21,14 @@ row's state now), and the page marks a change once per history row.
 """
 
 import datetime
-import hashlib
 import re
 from dataclasses import dataclass
-
-from django.utils import timezone
+from urllib.parse import quote
 
 from allies.models import Actor, AllyAssessment
 from coalitions.roles import Access
 from networks.map.filters import MapFilters
-from networks.map.payload import _node_rows, _tie_edges, map_version
+from networks.map.payload import _node_rows, _tie_edges
 from networks.models import ActorPosition, Tie
 
 # How far back each poll reads before its cursor: longer than any map write's transaction.
@@ -37,7 +37,7 @@ OVERLAP = datetime.timedelta(seconds=10)
 # history since then may be long, and the page is better off fetching the map whole.
 MAX_AGE = datetime.timedelta(minutes=10)
 
-CURSOR = re.compile(r"^(?P<at>\d{1,20})-(?P<map>[0-9a-f]{0,64})-(?P<company>[0-9a-f]{0,32})$")
+CURSOR = re.compile(r"^(?P<at>\d{1,20})-(?P<map>[0-9a-f]{0,64})$")
 
 
 class BadCursor(ValueError):
@@ -46,16 +46,15 @@ class BadCursor(ValueError):
 
 @dataclass(frozen=True)
 class Cursor:
-    """Where a viewer is: when it last heard (microseconds since the epoch, server time), the
-    map version it had ("" when the filters have none) and who it saw ("" when unknown)."""
+    """Where a viewer is: when it last heard (microseconds since the epoch, server time) and
+    the map version it had ("" when the filters have none)."""
 
     at: datetime.datetime
     map: str
-    company: str
 
     def __str__(self) -> str:
         micros = int(self.at.timestamp() * 1_000_000)
-        return f"{micros}-{self.map}-{self.company}"
+        return f"{micros}-{self.map}"
 
     @classmethod
     def parse(cls, text: str) -> "Cursor":
@@ -66,20 +65,15 @@ class Cursor:
             at = datetime.datetime.fromtimestamp(int(found["at"]) / 1_000_000, tz=datetime.UTC)
         except (OverflowError, OSError, ValueError) as error:
             raise BadCursor("since: not a cursor this map gave out.") from error
-        return cls(at=at, map=found["map"], company=found["company"])
+        return cls(at=at, map=found["map"])
 
 
-def cursor_now(access: Access, filters: MapFilters, company: str = "") -> Cursor:
-    """A cursor for a map read now (the map API hands it out with the payload)."""
-    now = timezone.now()
-    return Cursor(at=now, map=map_version(access, filters) or "", company=company)
-
-
-def company_key(present: list[int] | None) -> str:
-    """A short fingerprint of who else has the map open ("" when unknown)."""
+def present_header(present: list[str] | None) -> str:
+    """Who else has the map open, for a header: usernames percent-encoded and joined by
+    commas; "" for nobody, "?" when unknown (Redis away)."""
     if present is None:
-        return ""
-    return hashlib.blake2b(repr(sorted(present)).encode(), digest_size=8).hexdigest()
+        return "?"
+    return ",".join(quote(name, safe="") for name in present)
 
 
 def map_changes(access: Access, filters: MapFilters, since: datetime.datetime) -> dict:

@@ -18,11 +18,11 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 # Polls come every 2–3 s while a tab is visible; a hidden or closed tab drops out after this.
-TTL = 15.0
+TTL = 20.0
 BACKOFF = 5.0
 TIMEOUT = 0.25  # seconds: a poll waits no longer for Redis than this
 
-_local: dict[int, dict[int, float]] = {}
+_local: dict[int, dict[str, float]] = {}
 _local_lock = threading.Lock()
 _client = None
 _down_until = 0.0
@@ -39,25 +39,26 @@ def _redis():
     return _client
 
 
-def present(coalition_id: int, user_id: int) -> list[int] | None:
-    """Mark ``user_id`` as having the map open, and return who else has (user ids, sorted),
-    or None when that is unknown (Redis down)."""
+def present(coalition_id: int, username: str) -> list[str] | None:
+    """Mark ``username`` as having the map open, and return who else has (usernames,
+    sorted), or None when that is unknown (Redis down). Names, not ids: a poll then reads no
+    table to say who is here."""
     global _down_until
     now = time.time()
     if not settings.REDIS_URL:
         with _local_lock:
             here = _local.setdefault(coalition_id, {})
-            here[user_id] = now + TTL
+            here[username] = now + TTL
             for other, until in list(here.items()):
                 if until <= now:
                     del here[other]
-            return sorted(u for u in here if u != user_id)
+            return sorted(u for u in here if u != username)
     if now < _down_until:
         return None
     key = f"{settings.CACHES['default'].get('KEY_PREFIX', 'weft')}:map-presence:{coalition_id}"
     try:
         pipe = _redis().pipeline(transaction=False)
-        pipe.zadd(key, {str(user_id): now + TTL})
+        pipe.zadd(key, {username: now + TTL})
         pipe.zremrangebyscore(key, "-inf", now)
         pipe.zrange(key, 0, -1)
         pipe.expire(key, int(TTL) + 5)
@@ -66,7 +67,8 @@ def present(coalition_id: int, user_id: int) -> list[int] | None:
         _down_until = now + BACKOFF
         logger.warning("map presence unavailable: %s", type(error).__name__)
         return None
-    return sorted(int(m) for m in members if int(m) != user_id)
+    names = (m.decode() if isinstance(m, bytes) else m for m in members)
+    return sorted(name for name in names if name != username)
 
 
 def forget_local() -> None:

@@ -2,7 +2,6 @@
 paths from the coalition's members) and the position a person drags an actor to."""
 
 import orjson
-from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -24,7 +23,7 @@ from networks.map.api.serializers import (
     StorySerializer,
 )
 from networks.map.filters import MapQuerySerializer, map_filters_from
-from networks.map.live import MAX_AGE, BadCursor, Cursor, company_key, map_changes
+from networks.map.live import MAX_AGE, BadCursor, Cursor, map_changes, present_header
 from networks.map.models import SavedView, Story, StoryLink
 from networks.map.payload import map_payload, map_version
 from networks.map.selectors import colour_values, reach_graph
@@ -263,13 +262,14 @@ class MapView(APIView):
         if etag:
             response["ETag"] = etag
         # Where the live map's polling starts (…/map/changes/?since=).
-        response[CURSOR_HEADER] = str(Cursor(at=read_at, map=version or "", company=""))
+        response[CURSOR_HEADER] = str(Cursor(at=read_at, map=version or ""))
         # Kept by the browser, and asked again each time: an unchanged map is a 304.
         response["Cache-Control"] = "private, no-cache"
         return response
 
 
 CURSOR_HEADER = "Weft-Map-Cursor"
+PRESENT_HEADER = "Weft-Map-Present"
 
 
 class MapChangesQuerySerializer(MapQuerySerializer):
@@ -314,10 +314,12 @@ class MapChangesSerializer(serializers.Serializer):
 
 class MapChangesView(APIView):
     """The live map: what changed on the map since a cursor, and who else has it open. A 304
-    (no body; the fresh cursor in the Weft-Map-Cursor header) when neither changed, in one
-    query and one Redis round trip; otherwise the changed actors and ties as the map payload
-    shapes them for this role and these filters, each with who changed it, and the ids that
-    left this viewer's map. Holds no worker: the page asks again every few seconds."""
+    (no body; the fresh cursor in the Weft-Map-Cursor header) when the map did not change, in
+    one query and one Redis round trip; otherwise the changed actors and ties as the map
+    payload shapes them for this role and these filters, each with who changed it, and the
+    ids that left this viewer's map. Every answer says who else has the map open in its
+    Weft-Map-Present header (percent-encoded usernames joined by commas; "?" when unknown).
+    Holds no worker: the page asks again every few seconds."""
 
     @extend_schema(
         parameters=[MapChangesQuerySerializer],
@@ -334,38 +336,29 @@ class MapChangesView(APIView):
         except BadCursor as error:
             raise serializers.ValidationError({"since": [str(error)]}) from error
         now = timezone.now()  # before the reads: anything later is in the next answer
-        others = presence.present(access.coalition.pk, request.user.pk)
-        company = company_key(others)
+        others = presence.present(access.coalition.pk, request.user.get_username())
         version = map_version(access, filters) or ""
-        cursor = str(Cursor(at=now, map=version, company=company))
-        if since is not None and version and since.map == version and since.company == company:
+        cursor = str(Cursor(at=now, map=version))
+        if since is not None and version and since.map == version:
             response = HttpResponse(status=304)
         else:
             answer = {"since": cursor, "reload": False}
             empty = {"actors": [], "ties": [], "removed_actors": [], "removed_ties": []}
-            if since is None or since.map == version != "":
-                answer.update(empty)  # a first poll, or only the company changed
+            if since is None:
+                answer.update(empty)  # a first poll: from now on
             elif now - since.at > MAX_AGE:
                 answer.update(empty, reload=True)
             else:
                 answer.update(map_changes(access, filters, since.at))
-            answer["present"] = _usernames(others)
+            answer["present"] = others
             response = HttpResponse(
                 orjson.dumps(answer, option=orjson.OPT_NON_STR_KEYS),
                 content_type="application/json",
             )
         response[CURSOR_HEADER] = cursor
+        response[PRESENT_HEADER] = present_header(others)
         response["Cache-Control"] = "no-store"
         return response
-
-
-def _usernames(user_ids: list[int] | None) -> list[str] | None:
-    if user_ids is None:
-        return None
-    if not user_ids:
-        return []
-    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True)
-    return sorted(user.get_username() for user in users.only("pk", "username"))
 
 
 def _etags(header: str) -> set[str]:

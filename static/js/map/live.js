@@ -10,6 +10,14 @@
 const POLL_MS = 2500;
 const RETRY_MS = 5000;
 const CURSOR_HEADER = "Weft-Map-Cursor";
+const PRESENT_HEADER = "Weft-Map-Present"; // usernames, percent-encoded, by commas; "?": unknown
+
+function presentFrom(response) {
+  const header = response.headers.get(PRESENT_HEADER);
+  if (header === null) return undefined;
+  if (header === "?") return null;
+  return header ? header.split(",").map(decodeURIComponent) : [];
+}
 
 export function setupLive({ changesUrl, query, apply, reload, paused, presenceBox, noticeBox }) {
   let cursor = null;
@@ -67,13 +75,13 @@ export function setupLive({ changesUrl, query, apply, reload, paused, presenceBo
         credentials: "same-origin",
         cache: "no-store",
       });
+      if (response.ok || response.status === 304) showPresence(presentFrom(response));
       if (response.status === 304) {
         cursor = response.headers.get(CURSOR_HEADER) || cursor;
         showNotice(false);
       } else if (response.ok) {
         const body = await response.json();
         showNotice(false);
-        showPresence(body.present);
         if (body.reload) {
           // Too long away (a hidden tab, a laptop asleep): the map whole, camera kept.
           await reload();

@@ -975,7 +975,9 @@ async function applyLiveChanges(changes) {
   document.getElementById("actor-names").replaceChildren(
     ...graph.mapNodes((node, a) => Object.assign(document.createElement("option"), { value: a.name })),
   );
-  applyFocus();
+  // Coloured by something the rows do not carry (a community, a phase): ask for it again.
+  if (colourBy.value !== "stance" && (changes.actors.length || changes.removed_actors.length)) await applyColours();
+  else applyFocus();
   if (moved.size) glide(moved);
   scheduleDeclutter();
   placeMarks();

@@ -20,6 +20,7 @@ from tests.networks.factories import TieFactory
 pytestmark = pytest.mark.django_db
 
 HEADER = "Weft-Map-Cursor"
+PRESENT = "Weft-Map-Present"
 
 
 @pytest.fixture(autouse=True)
@@ -203,15 +204,17 @@ def test_changes_follow_the_filters_of_the_map_on_screen(signed_in, coalition, m
     assert "Mayor" in {a["name"] for a in changes(viewer, coalition, since).json()["actors"]}
 
 
-def test_who_else_has_the_map_open(signed_in, coalition, member_org):
+def test_who_else_has_the_map_open_comes_with_every_answer(signed_in, coalition, member_org):
     organizer, member = signed_in("organizer"), signed_in("member")
     since = settled_cursor(organizer, coalition)
-    joined = changes(member, coalition, member.get(api(coalition, "map/"))[HEADER])
+    assert changes(organizer, coalition, since)[PRESENT] == ""  # nobody else yet
+    joined = changes(member, coalition, None)
     assert joined.json()["present"] == ["organizer"]
-    # The organizer's next poll is no 304: someone came.
+    assert joined[PRESENT] == "organizer"
+    # The organizer's map did not change: a 304, which still says who came.
     seen = changes(organizer, coalition, since)
-    assert seen.status_code == 200
-    assert seen.json()["present"] == ["member"]
+    assert seen.status_code == 304
+    assert seen[PRESENT] == "member"
 
 
 def test_presence_is_unknown_but_changes_still_arrive_when_redis_is_away(
@@ -220,9 +223,9 @@ def test_presence_is_unknown_but_changes_still_arrive_when_redis_is_away(
     settings.REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens there
     viewer, editor = signed_in("organizer"), signed_in("weaver")
     since = viewer.get(api(coalition, "map/"))[HEADER]
-    # Nobody known to be here, nothing changed: the first poll is already a 304.
+    # Nothing changed: a 304, and who else is here is unknown ("?").
     first = changes(viewer, coalition, since)
-    assert first.status_code == 304
+    assert first.status_code == 304 and first[PRESENT] == "?"
     since = first[HEADER]
     editor.post(
         api(coalition, "actors/"), {"name": "Food Bank", "kind": "organisation"}, "application/json"
@@ -235,7 +238,7 @@ def test_presence_is_unknown_but_changes_still_arrive_when_redis_is_away(
 def test_a_cursor_from_long_ago_asks_for_a_reload(signed_in, coalition, member_org):
     viewer, editor = signed_in("organizer"), signed_in("weaver")
     since = Cursor.parse(settled_cursor(viewer, coalition))
-    old = Cursor(at=since.at - datetime.timedelta(hours=2), map=since.map, company=since.company)
+    old = Cursor(at=since.at - datetime.timedelta(hours=2), map=since.map)
     editor.post(
         api(coalition, "actors/"), {"name": "Library", "kind": "organisation"}, "application/json"
     )
