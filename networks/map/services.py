@@ -5,7 +5,7 @@ import logging
 import secrets
 import time
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from allies.models import Actor
@@ -105,9 +105,15 @@ def position_set(
     next run. Positions are layout, not data: no version, the last writer wins."""
     access.require_edit_actor(actor)
     # Saved with who placed it: the live map says who moved an actor (networks/map/live.py).
-    position = ActorPosition.objects.filter(actor=actor).first() or ActorPosition(actor=actor)
-    position.x, position.y, position.is_pinned = x, y, is_pinned
-    return save_as(position, user=access.user)
+    for _ in range(2):
+        position = ActorPosition.objects.filter(actor=actor).first() or ActorPosition(actor=actor)
+        position.x, position.y, position.is_pinned = x, y, is_pinned
+        try:
+            with transaction.atomic():
+                return save_as(position, user=access.user)
+        except IntegrityError:
+            continue  # placed by someone else at the same moment: change theirs
+    raise ApplicationError("the actor's place could not be saved; try again.")
 
 
 def layout_request(*, coalition_id: int) -> None:
