@@ -24,6 +24,7 @@ MODULES = {
     "layout": ("map_layout", "map_layout.json"),
     "pages": ("pages", "pages.json"),
     "surveys": ("survey_review", "survey_review.json"),
+    "live": ("map_live", "map_live.json"),
 }
 BENCHMARKS = tuple(MODULES)
 

@@ -84,6 +84,7 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "api-coalition-list": {"GET": SIGNED_IN, "POST": SIGNED_IN},
     "api-coalition-detail": {"GET": EVERY_ROLE, "PUT": EDITORS, "PATCH": EDITORS},
     "api-map": {"GET": MAP_VIEWERS},
+    "api-map-changes": {"GET": MAP_VIEWERS},
     "actors-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
     "actors-detail": {"GET": MAP_VIEWERS, "PUT": EDITORS, "PATCH": EDITORS, "DELETE": EDITORS},
     "actors-history": {"GET": MAP_VIEWERS},

@@ -98,7 +98,7 @@ def map_rows_counted(access: Access, filters: MapFilters) -> tuple[list[dict], l
     return nodes, edges, counts
 
 
-def _node_rows(access: Access, filters: MapFilters) -> list[dict]:
+def _node_rows(access: Access, filters: MapFilters, only: set[int] | None = None) -> list[dict]:
     """The visible actors the filters keep, with their assessment on the day and position.
 
     The assessment in force is read so that the database does the same work whatever its
@@ -106,11 +106,15 @@ def _node_rows(access: Access, filters: MapFilters) -> list[dict]:
     (actor, day) index; elsewhere one correlated subquery in the select list returning its
     fields as one JSON object. (A join on the assessments table by a correlated subquery,
     as before, was planned as a hash join over every coalition's assessments once the tables
-    were analysed: a 300-actor map then read the whole table, issue #24.)"""
+    were analysed: a 300-actor map then read the whole table, issue #24.)
+
+    ``only``: just these actors (the live map's changes), role and filters applying as ever."""
     latest = latest_assessment(filters.as_of)
     actors = Actor.objects.filter(coalition=access.coalition).visible(
         include_sensitive=access.sees_sensitive
     )
+    if only is not None:
+        actors = actors.filter(pk__in=only)
     actors = actors.annotate(
         x=F("position__x"), y=F("position__y"), is_pinned=F("position__is_pinned")
     )
@@ -199,11 +203,13 @@ def _place_by_power(nodes: list[dict]) -> None:
         node["x"], node["y"], node["is_pinned"] = x, y, False
 
 
-def _tie_edges(access: Access, filters: MapFilters) -> list[dict]:
-    """The visible ties the filters keep, as edges."""
+def _tie_edges(access: Access, filters: MapFilters, only: set[int] | None = None) -> list[dict]:
+    """The visible ties the filters keep, as edges (``only``: just these ties)."""
     ties = Tie.objects.filter(coalition=access.coalition).visible(
         include_sensitive=access.sees_sensitive
     )
+    if only is not None:
+        ties = ties.filter(pk__in=only)
     if filters.as_of is None:
         if filters.min_strength is not None:
             ties = ties.filter(strength__gte=filters.min_strength)

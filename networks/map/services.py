@@ -6,7 +6,7 @@ import secrets
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -239,10 +239,16 @@ def position_set(
     position is kept by later layout runs; an unpinned one is only a starting place until the
     next run. Positions are layout, not data: no version, the last writer wins."""
     access.require_edit_actor(actor)
-    position, _ = ActorPosition.objects.update_or_create(
-        actor=actor, defaults={"x": x, "y": y, "is_pinned": is_pinned}
-    )
-    return position
+    # Saved with who placed it: the live map says who moved an actor (networks/map/live.py).
+    for _ in range(2):
+        position = ActorPosition.objects.filter(actor=actor).first() or ActorPosition(actor=actor)
+        position.x, position.y, position.is_pinned = x, y, is_pinned
+        try:
+            with transaction.atomic():
+                return save_as(position, user=access.user)
+        except IntegrityError:
+            continue  # placed by someone else at the same moment: change theirs
+    raise ApplicationError("the actor's place could not be saved; try again.")
 
 
 def layout_request(*, coalition_id: int) -> None:

@@ -2,6 +2,7 @@ from django.urls import path
 
 from networks.map.api.views import (
     ColoursView,
+    MapChangesView,
     MapView,
     PathsView,
     PositionView,
@@ -14,6 +15,11 @@ from weft.routers import coalition_routes
 
 urlpatterns = [
     path("coalitions/<int:coalition_id>/map/", fast_gzip_page(MapView.as_view()), name="api-map"),
+    path(
+        "coalitions/<int:coalition_id>/map/changes/",
+        MapChangesView.as_view(),
+        name="api-map-changes",
+    ),
     path(
         "coalitions/<int:coalition_id>/map/colours/", ColoursView.as_view(), name="api-map-colours"
     ),

@@ -1,8 +1,10 @@
 """API views the map page needs besides the map itself: who can reach an actor (the strongest
 paths from the coalition's members) and the position a person drags an actor to."""
 
+import orjson
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,12 +16,14 @@ from coalitions import roles
 from coalitions.api.viewsets import CoalitionScopedViewSet
 from coalitions.roles import Permission
 from networks.graph.paths import strongest_paths
+from networks.map import presence
 from networks.map.api.serializers import (
     SavedViewSerializer,
     StoryLinkSerializer,
     StorySerializer,
 )
 from networks.map.filters import MapQuerySerializer, map_filters_from
+from networks.map.live import MAX_AGE, BadCursor, Cursor, map_changes, present_header
 from networks.map.models import SavedView, Story, StoryLink
 from networks.map.payload import map_payload, map_version
 from networks.map.selectors import colour_values, reach_graph
@@ -248,6 +252,7 @@ class MapView(APIView):
     def get(self, request, coalition_id):
         access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
         filters = map_filters_from(request.query_params)
+        read_at = timezone.now()  # before the version: a later write shows in the changes
         version = map_version(access, filters)
         etag = f'"{version}"' if version else None
         if etag and etag in _etags(request.headers.get("If-None-Match", "")):
@@ -256,8 +261,103 @@ class MapView(APIView):
             response = HttpResponse(map_payload(access, filters), content_type="application/json")
         if etag:
             response["ETag"] = etag
+        # Where the live map's polling starts (…/map/changes/?since=).
+        response[CURSOR_HEADER] = str(Cursor(at=read_at, map=version or ""))
         # Kept by the browser, and asked again each time: an unchanged map is a 304.
         response["Cache-Control"] = "private, no-cache"
+        return response
+
+
+CURSOR_HEADER = "Weft-Map-Cursor"
+PRESENT_HEADER = "Weft-Map-Present"
+
+
+class MapChangesQuerySerializer(MapQuerySerializer):
+    since = serializers.CharField(
+        required=False,
+        help_text="The cursor of the last answer (its Weft-Map-Cursor header, or the map's). "
+        "Without it: a cursor for now, and no changes.",
+    )
+
+
+class MapChangeStampSerializer(serializers.Serializer):
+    change = serializers.CharField(help_text="This change (mark it once).")
+    changed_by = serializers.CharField(allow_null=True, help_text="Username; null: a layout run.")
+    changed_at = serializers.DateTimeField()
+
+
+class ChangedNodeSerializer(MapNodeSerializer, MapChangeStampSerializer):
+    pass
+
+
+class ChangedEdgeSerializer(MapEdgeSerializer, MapChangeStampSerializer):
+    pass
+
+
+class RemovedSerializer(MapChangeStampSerializer):
+    id = serializers.IntegerField()
+
+
+class MapChangesSerializer(serializers.Serializer):
+    since = serializers.CharField(help_text="The cursor to send next time.")
+    reload = serializers.BooleanField(help_text="Too long since the cursor: fetch the map whole.")
+    actors = ChangedNodeSerializer(many=True)
+    ties = ChangedEdgeSerializer(many=True)
+    removed_actors = RemovedSerializer(many=True)
+    removed_ties = RemovedSerializer(many=True)
+    present = serializers.ListField(
+        child=serializers.CharField(),
+        allow_null=True,
+        help_text="Who else has the map open (usernames); null: unknown (Redis away).",
+    )
+
+
+class MapChangesView(APIView):
+    """The live map: what changed on the map since a cursor, and who else has it open. A 304
+    (no body; the fresh cursor in the Weft-Map-Cursor header) when the map did not change, in
+    one query and one Redis round trip; otherwise the changed actors and ties as the map
+    payload shapes them for this role and these filters, each with who changed it, and the
+    ids that left this viewer's map. Every answer says who else has the map open in its
+    Weft-Map-Present header (percent-encoded usernames joined by commas; "?" when unknown).
+    Holds no worker: the page asks again every few seconds."""
+
+    @extend_schema(
+        parameters=[MapChangesQuerySerializer],
+        responses={200: MapChangesSerializer, 304: None},
+        summary="Live map: changes since a cursor (304 when none), and who else is here",
+    )
+    def get(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
+        filters = map_filters_from(request.query_params)
+        try:
+            since = Cursor.parse(request.query_params["since"])
+        except KeyError:
+            since = None
+        except BadCursor as error:
+            raise serializers.ValidationError({"since": [str(error)]}) from error
+        now = timezone.now()  # before the reads: anything later is in the next answer
+        others = presence.present(access.coalition.pk, request.user.get_username())
+        version = map_version(access, filters) or ""
+        cursor = str(Cursor(at=now, map=version))
+        if since is not None and version and since.map == version:
+            response = HttpResponse(status=304)
+        else:
+            answer = {"since": cursor, "reload": False}
+            empty = {"actors": [], "ties": [], "removed_actors": [], "removed_ties": []}
+            if since is None:
+                answer.update(empty)  # a first poll: from now on
+            elif now - since.at > MAX_AGE:
+                answer.update(empty, reload=True)
+            else:
+                answer.update(map_changes(access, filters, since.at))
+            answer["present"] = others
+            response = HttpResponse(
+                orjson.dumps(answer, option=orjson.OPT_NON_STR_KEYS),
+                content_type="application/json",
+            )
+        response[CURSOR_HEADER] = cursor
+        response[PRESENT_HEADER] = present_header(others)
+        response["Cache-Control"] = "no-store"
         return response
 
 

@@ -40,6 +40,7 @@ import {
   nodeSize,
   renderLegend,
 } from "./style.js";
+import { setupLive } from "./live.js";
 import { setupSavedViews } from "./saved-views.js";
 import { setupStories } from "./story.js";
 import { openTieForm, openTiePanel } from "./tie-form.js";
@@ -246,6 +247,44 @@ function sizeValue(node, degree) {
   return node[sizeBy.value];
 }
 
+// A node's and an edge's drawing attributes from their rows in the map payload (also the rows
+// of the live map's changes).
+function nodeAttributes(node, size) {
+  const colour = STANCE_COLOUR[node.stance] || UNASSESSED;
+  return {
+    ...node,
+    label: node.kind === "official" ? node.name + OFFICIAL_MARK : node.name,
+    x: node.x,
+    y: node.y,
+    size,
+    color: colour,
+    baseColor: colour,
+    shape: KIND_SHAPE[node.kind] || "circle",
+    strategic: node.ally_kind === "strategic",
+    ring: node.ally_kind === "strategic" ? RING_PX : 0,
+  };
+}
+
+function edgeAttributes(edge, powerLayout) {
+  const ended = edge.ended_on !== null;
+  const style = edge.inferred
+    ? { colour: INFERRED_TIE, dash: INFERRED_DASH[0], gap: INFERRED_DASH[1] }
+    : TIE_KIND_STYLE[edge.kind] || { colour: TIE, dash: 0, gap: 0 };
+  // On the power grid the ties are context, not the picture: faint until an actor is focused.
+  const colour = ended ? ENDED_TIE : powerLayout ? FADED_POWER_TIE : style.colour;
+  return {
+    ...edge,
+    size: edge.inferred ? inferredSize(edge.relationship_strength) : edgeSize(edge.strength),
+    color: colour,
+    baseColor: colour,
+    ended,
+    dash: style.dash,
+    gap: style.gap,
+    head: edge.direction === "directed" || edge.direction === "mutual" ? "arrow" : "none",
+    tail: edge.direction === "mutual" ? "arrow" : "none",
+  };
+}
+
 function buildGraph(payload) {
   graph.clear();
   placeUnpositioned(payload.nodes, payload.edges);
@@ -256,43 +295,15 @@ function buildGraph(payload) {
   }
   const max = Math.max(1, ...payload.nodes.map((n) => sizeValue(n, degree.get(n.id) || 0) || 0));
   for (const node of payload.nodes) {
-    const colour = STANCE_COLOUR[node.stance] || UNASSESSED;
-    graph.addNode(String(node.id), {
-      ...node,
-      label: node.kind === "official" ? node.name + OFFICIAL_MARK : node.name,
-      x: node.x,
-      y: node.y,
-      size: nodeSize(sizeValue(node, degree.get(node.id) || 0), max),
-      color: colour,
-      baseColor: colour,
-      shape: KIND_SHAPE[node.kind] || "circle",
-      strategic: node.ally_kind === "strategic",
-      ring: node.ally_kind === "strategic" ? RING_PX : 0,
-    });
+    graph.addNode(String(node.id), nodeAttributes(node, nodeSize(sizeValue(node, degree.get(node.id) || 0), max)));
   }
   let inferred = 0;
   const kinds = new Set();
   for (const edge of payload.edges) {
-    const ended = edge.ended_on !== null;
-    const style = edge.inferred
-      ? { colour: INFERRED_TIE, dash: INFERRED_DASH[0], gap: INFERRED_DASH[1] }
-      : TIE_KIND_STYLE[edge.kind] || { colour: TIE, dash: 0, gap: 0 };
-    // On the power grid the ties are context, not the picture: faint until an actor is focused.
-    const colour = ended ? ENDED_TIE : payload.powerLayout ? FADED_POWER_TIE : style.colour;
     if (!edge.inferred && edge.kind) kinds.add(edge.kind);
     // An inferred relationship has no tie id: it is keyed by its two actors.
     const key = edge.inferred ? `inferred:${edge.source}-${edge.target}` : String(edge.id);
-    graph.addEdgeWithKey(key, String(edge.source), String(edge.target), {
-      ...edge,
-      size: edge.inferred ? inferredSize(edge.relationship_strength) : edgeSize(edge.strength),
-      color: colour,
-      baseColor: colour,
-      ended,
-      dash: style.dash,
-      gap: style.gap,
-      head: edge.direction === "directed" || edge.direction === "mutual" ? "arrow" : "none",
-      tail: edge.direction === "mutual" ? "arrow" : "none",
-    });
+    graph.addEdgeWithKey(key, String(edge.source), String(edge.target), edgeAttributes(edge, payload.powerLayout));
     if (edge.inferred) inferred += 1;
   }
   tieKindsShown = kinds;
@@ -470,6 +481,7 @@ function createRenderer(features) {
     if (hullsToggle?.checked) requestAnimationFrame(drawHulls);
     if (layoutSelect.value === "power") requestAnimationFrame(drawPowerGrid);
   });
+  renderer.on("afterRender", placeMarks); // the live map's "changed by" marks follow the camera
   renderer.on("resize", () => {
     scheduleDeclutter();
     drawPowerGrid();
@@ -813,6 +825,9 @@ async function loadMap({ keepCamera = true, query: updateUrl = false } = {}) {
     showAlert(`The map could not be loaded: ${describeError(result)}`, { retry: () => loadMap() });
     return;
   }
+  // The live map goes on from this read (not for a past date, nor a shared story).
+  if (config.shared || result.data.as_of) live.stop();
+  else live.start(result.headers?.get("Weft-Map-Cursor"));
   const camera = renderer && keepCamera ? renderer.getCamera().getState() : null;
   const previous = new Map();
   if (keepCamera) graph.forEachNode((node, a) => previous.set(node, { x: a.x, y: a.y }));
@@ -845,6 +860,190 @@ async function loadMap({ keepCamera = true, query: updateUrl = false } = {}) {
   declutterLabels();
   app.dataset.loaded = String(Number(app.dataset.loaded || 0) + 1);
 }
+
+// ---------------------------------------------------------------------------------------
+// The live map (#22): others' edits arrive every few seconds (live.js) and are applied here,
+// actor by actor and tie by tie: the camera stays, nothing is rebuilt, and the side panel is
+// left as it is (an open form keeps what was typed; a note says someone changed the actor).
+// Each change someone else made wears a small "changed by" mark for a while.
+const MARK_MS = 20000;
+const marksBox = document.getElementById("map-marks");
+const liveBox = document.getElementById("map-live");
+const marks = new Map(); // key ("n:12" or "e:40") → { element, until }
+const seenChanges = new Set();
+
+function markPosition(key) {
+  const [kind, id] = [key.slice(0, 1), key.slice(2)];
+  if (kind === "n" && graph.hasNode(id)) return graph.getNodeAttributes(id);
+  if (kind === "e" && graph.hasEdge(id)) {
+    const [a, b] = graph.extremities(id).map((n) => graph.getNodeAttributes(n));
+    return { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+  }
+  return null;
+}
+
+function placeMarks() {
+  if (!renderer || !marksBox) return;
+  const now = Date.now();
+  for (const [key, mark] of marks) {
+    const at = markPosition(key);
+    if (!at || mark.until < now) {
+      mark.element.remove();
+      marks.delete(key);
+      continue;
+    }
+    const point = renderer.graphToViewport(at);
+    mark.element.style.transform = `translate(${Math.round(point.x)}px, ${Math.round(point.y)}px)`;
+  }
+  marksBox.dataset.count = String(marks.size);
+}
+
+function addMark(key, text) {
+  if (!marksBox) return;
+  let mark = marks.get(key);
+  if (!mark) {
+    const element = document.createElement("span");
+    element.className = "live-mark";
+    element.dataset.key = key;
+    marksBox.append(element);
+    mark = { element };
+    marks.set(key, mark);
+  }
+  mark.element.textContent = text;
+  mark.until = Date.now() + MARK_MS;
+}
+
+setInterval(placeMarks, 1000); // marks run out even when nothing is drawn
+
+function nodeSizeNow(row) {
+  let max = 1;
+  graph.forEachNode((node, a) => {
+    max = Math.max(max, sizeValue(a, graph.degree(node)) || 0);
+  });
+  return nodeSize(sizeValue(row, graph.hasNode(String(row.id)) ? graph.degree(String(row.id)) : 0), max);
+}
+
+function panelNote(node, text) {
+  // The side panel on this actor: a note on top, the forms below it untouched.
+  const panel = document.getElementById("side-panel");
+  if (panel.dataset.actor !== node) return;
+  let note = panel.querySelector(".live-note");
+  if (!note) {
+    note = Object.assign(document.createElement("p"), { className: "live-note" });
+    note.setAttribute("role", "status");
+    panel.querySelector("h2")?.after(note);
+  }
+  note.textContent = `${text} What you are editing here is kept; saving it now would be refused as out of date, so reopen the actor to see their change first.`;
+}
+
+async function applyLiveChanges(changes) {
+  if (layoutSelect.value === "power") {
+    // Positions on the power grid come from everyone's stance and influence: redraw whole.
+    if (changes.actors.length || changes.ties.length || changes.removed_actors.length || changes.removed_ties.length) await loadMap();
+    return;
+  }
+  // The graph's extent is held as it is: a new actor beyond it would otherwise rescale the
+  // whole drawing under a camera that did not move (sigma frames the extent). The next full
+  // read of the map frames it again.
+  if (renderer && !renderer.getCustomBBox()) renderer.setCustomBBox(renderer.getBBox());
+  const me = app.dataset.user;
+  const said = [];
+  const fresh = (row) => {
+    const seen = seenChanges.has(row.change);
+    seenChanges.add(row.change);
+    return !seen && row.changed_by !== me;
+  };
+  const nameOfNode = (id) => (graph.hasNode(String(id)) ? graph.getNodeAttribute(String(id), "name") : `actor ${id}`);
+  const moved = new Map();
+  for (const row of changes.actors) {
+    const key = String(row.id);
+    const isNew = !graph.hasNode(key);
+    const news = fresh(row);
+    if (isNew) {
+      if (row.x === null) {
+        // No place yet (no layout run since): where the viewer is looking, until one comes.
+        const middle = renderer.viewportToGraph({ x: renderer.getDimensions().width / 2, y: renderer.getDimensions().height / 2 });
+        row.x = middle.x;
+        row.y = middle.y;
+      }
+      graph.addNode(key, nodeAttributes(row, nodeSizeNow(row)));
+    } else {
+      const before = graph.getNodeAttributes(key);
+      if (row.x === null) {
+        row.x = before.x;
+        row.y = before.y;
+      } else if (Math.hypot(before.x - row.x, before.y - row.y) > 1e-6) moved.set(key, { x: before.x, y: before.y });
+      graph.mergeNodeAttributes(key, { ...nodeAttributes(row, nodeSizeNow(row)), labelShown: before.labelShown, labelPosition: before.labelPosition });
+    }
+    if (news && row.changed_by) {
+      const what = isNew ? "added" : "changed";
+      addMark(`n:${key}`, `${what} by ${row.changed_by}`);
+      said.push(`${row.changed_by} ${what} ${row.name}`);
+      panelNote(key, `${row.changed_by} changed ${row.name} just now.`);
+    }
+  }
+  for (const row of changes.removed_actors) {
+    const key = String(row.id);
+    if (!graph.hasNode(key)) continue;
+    const name = nameOfNode(row.id);
+    if (fresh(row) && row.changed_by) said.push(`${row.changed_by} removed ${name}`);
+    panelNote(key, `${row.changed_by || "Someone"} removed ${name} from the map just now.`);
+    graph.dropNode(key);
+    if (selected === key) selected = null;
+  }
+  for (const row of changes.removed_ties) {
+    const key = String(row.id);
+    if (!graph.hasEdge(key)) continue;
+    if (fresh(row) && row.changed_by) said.push(`${row.changed_by} removed a tie`);
+    graph.dropEdge(key);
+  }
+  for (const row of changes.ties) {
+    const key = String(row.id);
+    const [source, target] = [String(row.source), String(row.target)];
+    if (!graph.hasNode(source) || !graph.hasNode(target)) continue; // an end not on this map
+    const isNew = !graph.hasEdge(key);
+    if (!isNew && (graph.source(key) !== source || graph.target(key) !== target)) graph.dropEdge(key);
+    if (graph.hasEdge(key)) graph.mergeEdgeAttributes(key, edgeAttributes(row, false));
+    else graph.addEdgeWithKey(key, source, target, edgeAttributes(row, false));
+    if (fresh(row) && row.changed_by) {
+      const what = isNew ? "added" : "changed";
+      addMark(`e:${key}`, `tie ${what} by ${row.changed_by}`);
+      said.push(`${row.changed_by} ${what} a tie between ${nameOfNode(row.source)} and ${nameOfNode(row.target)}`);
+    }
+  }
+  if (seenChanges.size > 5000) seenChanges.clear();
+  let inferred = 0;
+  graph.forEachEdge((edge, a) => {
+    if (a.inferred) inferred += 1;
+  });
+  app.dataset.nodeCount = String(graph.order);
+  app.dataset.edgeCount = String(graph.size - inferred);
+  document.getElementById("actor-names").replaceChildren(
+    ...graph.mapNodes((node, a) => Object.assign(document.createElement("option"), { value: a.name })),
+  );
+  // Coloured by something the rows do not carry (a community, a phase): ask for it again.
+  if (colourBy.value !== "stance" && (changes.actors.length || changes.removed_actors.length)) await applyColours();
+  else applyFocus();
+  if (moved.size) glide(moved);
+  scheduleDeclutter();
+  placeMarks();
+  if (said.length) {
+    liveBox.textContent = `${said.slice(0, 3).join("; ")}${said.length > 3 ? ` and ${said.length - 3} more` : ""}.`;
+    liveBox.hidden = false;
+    status.textContent = `${summary()}.`;
+  }
+  app.dataset.liveApplied = String(Number(app.dataset.liveApplied || 0) + 1);
+}
+
+const live = setupLive({
+  changesUrl: `${config.apiRoot}map/changes/`,
+  query: filterQuery,
+  apply: applyLiveChanges,
+  reload: () => loadMap(),
+  paused: () => Boolean(shownAsOf) || config.shared,
+  presenceBox: document.getElementById("map-presence"),
+  noticeBox: document.getElementById("map-live-notice"),
+});
 
 // ---------------------------------------------------------------------------------------
 // Colour by anything: stance (the default), kind, ally kind from the payload; community,

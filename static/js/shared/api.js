@@ -3,7 +3,7 @@
 // If-Match: "<version>" when a version is given, and the body parsed.
 //
 // makeApi(root, csrfToken) returns request(path, { method, body, version }), which resolves to
-// { ok, status, data, etag } and never throws on a 4xx or 5xx answer. A path starting with "/"
+// { ok, status, data, etag, headers } and never throws on a 4xx or 5xx answer. A path starting with "/"
 // is used as it is; any other is relative to root (e.g. the coalition's /api/v1/coalitions/3/).
 
 export function makeApi(root = "", csrfToken = "") {
@@ -27,7 +27,7 @@ export function makeApi(root = "", csrfToken = "") {
         data = { detail: text.slice(0, 200) };
       }
     }
-    return { ok: response.ok, status: response.status, data, etag: response.headers.get("ETag") };
+    return { ok: response.ok, status: response.status, data, etag: response.headers.get("ETag"), headers: response.headers };
   }
   return request;
 }
