@@ -185,10 +185,12 @@ function ensureRenderer() {
   const key = JSON.stringify(features);
   if (renderer && key === rendererKey) return false;
   const camera = renderer ? renderer.getCamera().getState() : null;
+  const frame = renderer ? renderer.getCustomBBox() : null;
   if (renderer) renderer.kill();
   renderer = null;
   createRenderer(features);
   rendererKey = key;
+  if (frame) renderer.setCustomBBox(frame);
   if (camera) renderer.getCamera().setState(camera);
   return true;
 }
@@ -1012,6 +1014,7 @@ async function applyLiveChanges(changes) {
     }
   }
   if (seenChanges.size > 5000) seenChanges.clear();
+  ensureRenderer(); // a first directed or dashed tie, a new shape: programs that draw it
   let inferred = 0;
   graph.forEachEdge((edge, a) => {
     if (a.inferred) inferred += 1;
