@@ -31,10 +31,10 @@ def test_a_weaver_mentions_a_member_on_a_paragraph_and_the_member_reads_the_thre
     thread = page.locator("#thread-2")
     assert thread.locator("[data-thread-count]").text_content() == "0"
     thread.locator("summary").click()  # opens in place: no navigation
-    thread.get_by_label("New comment on paragraph 2").fill(
+    thread.get_by_label("Discuss paragraph 2").fill(
         "Should we name **renters** here? @member, what does your board say?"
     )
-    thread.get_by_role("button", name="Comment").click()
+    thread.get_by_role("button", name="Post to the discussion").click()
     page.get_by_text("Comment added.").wait_for()
     comment = Comment.objects.get()
     assert (comment.statement_id, comment.paragraph) == (statement.pk, 2)
