@@ -370,3 +370,13 @@ def test_a_member_still_may_not_vote_or_decide_from_the_proposal_page(
     assert client.post(url, {"action": "vote"}).status_code == 403
     proposal.refresh_from_db()
     assert proposal.outcome == ""
+
+
+def test_a_thread_started_on_an_earlier_version_says_so(client_for, personas, coalition, statement):
+    weaver = access_for(personas["weaver"], coalition.pk)
+    comment_add(access=weaver, item=statement, paragraph=2, paragraph_version=1, body="Too soft")
+    client = client_for("member")
+    url = page_of("statement", coalition, statement) + "?thread=2"
+    assert "Started on version 1" not in client.get(url).content.decode()
+    StatementVersionFactory(statement=statement, number=2, body="We.\n\nRents must fall now.")
+    assert "Started on version 1 of the text" in client.get(url).content.decode()
