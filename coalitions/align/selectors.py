@@ -3,7 +3,7 @@ votes, the health check's summaries and the equity check."""
 
 import statistics
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from allies.models import Actor
@@ -174,10 +174,11 @@ def proposals_for(access, *, proposal_id: int | None = None) -> list:
     rows = Proposal.objects.filter(coalition=access.coalition)
     if proposal_id is not None:
         rows = rows.filter(pk=proposal_id)
+    # Every role that reads proposals reads all their comments: the count is theirs to see.
     rows = list(
-        rows.prefetch_related(Prefetch("votes", queryset=votes.order_by("cast_at"))).order_by(
-            "-created_at", "-id"
-        )
+        rows.prefetch_related(Prefetch("votes", queryset=votes.order_by("cast_at")))
+        .annotate(comment_count=Count("comments", filter=Q(comments__deleted_at__isnull=True)))
+        .order_by("-created_at", "-id")
     )
     for proposal in rows:
         proposal.counts = dict.fromkeys(VoteChoice.values, 0)

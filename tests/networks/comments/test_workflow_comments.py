@@ -12,7 +12,7 @@ from django.urls import reverse
 from coalitions.notifications.models import Notification
 from coalitions.roles import access_for
 from networks.comments.models import Comment
-from networks.comments.services import comment_add
+from networks.comments.services import comment_add, comment_delete
 from tests.coalitions.factories import (
     ActionFactory,
     ProposalFactory,
@@ -380,3 +380,15 @@ def test_a_thread_started_on_an_earlier_version_says_so(client_for, personas, co
     assert "Started on version 1" not in client.get(url).content.decode()
     StatementVersionFactory(statement=statement, number=2, body="We.\n\nRents must fall now.")
     assert "Started on version 1 of the text" in client.get(url).content.decode()
+
+
+def test_the_proposal_lists_count_its_comments_not_the_deleted(
+    client_for, personas, coalition, proposal
+):
+    weaver = access_for(personas["weaver"], coalition.pk)
+    comment_add(access=weaver, item=proposal, body="One")
+    gone = comment_add(access=weaver, item=proposal, body="Two")
+    comment_delete(access=weaver, comment=gone, expected_version=1)
+    for persona, name in (("weaver", "workflow-proposals"), ("member", "member-proposals")):
+        html = client_for(persona).get(reverse(name, args=[coalition.pk])).content.decode()
+        assert 'data-comment-count="1">Discussion: 1 comment</a>' in html
