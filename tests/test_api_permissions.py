@@ -239,6 +239,11 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "comments-list": {"GET": MAP_VIEWERS, "POST": MAP_VIEWERS},
     "comments-detail": {"GET": MAP_VIEWERS, "PATCH": STEWARDS, "DELETE": STEWARDS},
     "comments-resolve": {"POST": EDITORS},
+    # Comments on the workflow (#22): whoever reads the statement, proposal or action reads
+    # and writes its comments (members too); by id, as above.
+    "statements-comments": {"GET": MAP_VIEWERS, "POST": MAP_VIEWERS},
+    "proposals-comments": {"GET": MAP_VIEWERS, "POST": MAP_VIEWERS},
+    "actions-comments": {"GET": MAP_VIEWERS, "POST": MAP_VIEWERS},
 }
 
 
@@ -665,6 +670,9 @@ def request_bodies(world, coalition) -> dict:
         "notifications-read": {},
         "comments": {"actor": first, "body": "Who knows them?"},
         "comments-resolve": {},
+        "statements-comments": {"paragraph": 1, "body": "Say *renters* first?"},
+        "proposals-comments": {"body": "Which budget line?"},
+        "actions-comments": {"body": "Who brings the banner?"},
         "api-notification-preferences": [{"kind": "vote", "delivery": "weekly"}],
         "survey-respondents": {
             "round": world["rows"]["survey-rounds"].pk,

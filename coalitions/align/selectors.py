@@ -3,7 +3,7 @@ votes, the health check's summaries and the equity check."""
 
 import statistics
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from allies.models import Actor
@@ -23,6 +23,7 @@ from coalitions.align.text import paragraphs_of
 from coalitions.connect.models import Membership
 from coalitions.produce.models import Action, GroupMember, WorkingGroup
 from coalitions.roles import hide_sensitive_references
+from networks.comments.selectors import threads_by_paragraph
 from weft.markdown import render_markdown
 from weft.vocabulary import HealthArea, MemberPhase
 
@@ -101,7 +102,8 @@ def open_feedback_round(statement):
 
 def statement_workspace(statement, access) -> dict:
     """What the statement page shows: the latest text by paragraph, each with the comments
-    of the rounds on that version, the versions, the open round and the public signatures
+    of the rounds on that version and its discussion threads (``threads``, ``thread_count``:
+    comments not deleted), the versions, the open round and the public signatures
     count."""
 
     versions = list(statement.versions.order_by("number"))
@@ -114,8 +116,18 @@ def statement_workspace(statement, access) -> dict:
         rows = hide_sensitive_references(rows, access, "organisation")
         for comment in rows.order_by("paragraph", "created_at"):
             comments.setdefault(comment.paragraph, []).append(comment)
+    threads = threads_by_paragraph(access, statement)
     paragraphs = [
-        {"number": i, "html": render_markdown(text), "comments": comments.get(i, [])}
+        {
+            "number": i,
+            "html": render_markdown(text),
+            "comments": comments.get(i, []),
+            "threads": threads.get(i, []),
+            "thread_count": sum(
+                (not t.deleted_at) + sum(not r.deleted_at for r in t.thread_replies)
+                for t in threads.get(i, [])
+            ),
+        }
         for i, text in enumerate(paragraphs_of(latest.body if latest else ""), start=1)
     ]
     signable = None
@@ -152,15 +164,20 @@ def voting_memberships(access):
     return rows.select_related("organisation", "designee").order_by("organisation__name")
 
 
-def proposals_for(access) -> list:
-    """Proposals, newest first, each with its votes (organisation and choice) and counts."""
+def proposals_for(access, *, proposal_id: int | None = None) -> list:
+    """Proposals, newest first, each with its votes (organisation and choice) and counts (one
+    proposal's only, with ``proposal_id``)."""
 
     votes = hide_sensitive_references(
         Vote.objects.select_related("organisation", "designee"), access, "organisation"
     )
+    rows = Proposal.objects.filter(coalition=access.coalition)
+    if proposal_id is not None:
+        rows = rows.filter(pk=proposal_id)
+    # Every role that reads proposals reads all their comments: the count is theirs to see.
     rows = list(
-        Proposal.objects.filter(coalition=access.coalition)
-        .prefetch_related(Prefetch("votes", queryset=votes.order_by("cast_at")))
+        rows.prefetch_related(Prefetch("votes", queryset=votes.order_by("cast_at")))
+        .annotate(comment_count=Count("comments", filter=Q(comments__deleted_at__isnull=True)))
         .order_by("-created_at", "-id")
     )
     for proposal in rows:

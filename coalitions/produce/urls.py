@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coalitions.produce.views import produce, produce_item, produce_seats
+from coalitions.produce.views import action_page, produce, produce_item, produce_seats
 
 COALITION = "coalitions/<int:coalition_id>/"
 
@@ -12,6 +12,7 @@ urlpatterns = [
         produce_item,
         name="workflow-produce-edit",
     ),
+    path(COALITION + "actions/<int:action_id>/", action_page, name="workflow-action"),
     path(
         COALITION + "produce/groups/<int:group_id>/seats/",
         produce_seats,

@@ -36,6 +36,9 @@ from coalitions.produce.services import (
     working_group_update,
 )
 from coalitions.roles import hide_sensitive_references, require_workspace
+from networks.comments import selectors as comment_selectors
+from networks.comments import services as comment_services
+from networks.comments.views import parent_from, with_html
 from weft.pages import attempt
 
 
@@ -211,3 +214,44 @@ def _seat_save(group, user, seat):
         return group_seat_add(group=group, added_by=user, **seat)
     changes = {name: value for name, value in seat.items() if name != "actor"}
     return group_seat_update(seat=current, updated_by=user, **changes)
+
+
+@login_required
+def action_page(request, coalition_id: int, action_id: int):
+    """An action's page: what it was (when, where, who led it, what came of it) and its
+    discussion (threads, #22), for whoever sees the workflow and may see the action (one led
+    or joined by a sensitive actor does not exist for the others: 404)."""
+    access = roles.require(request.user, coalition_id, roles.Permission.WORKFLOW_VIEW)
+    action = get_object_or_404(
+        visible_actions(access).select_related("working_group"), pk=action_id
+    )
+    refused = None
+    if request.method == "POST":
+
+        def write():
+            parent = parent_from(
+                comment_selectors.comments_on(access, action), request.POST.get("parent")
+            )
+            return comment_services.comment_add(
+                access=access, item=action, body=request.POST.get("body", ""), parent=parent
+            )
+
+        done = attempt(request, write, redirecting=False)
+        if done.refused is None:
+            messages.success(request, "Comment added.")
+            return redirect(comment_services.comments_path(done.result))
+        refused = done.refused
+    editor = access.can(roles.Permission.WORKFLOW_EDIT)
+    context = {
+        "access": access,
+        "coalition": access.coalition,
+        "action": action,
+        "leaders": list(action.leaders.order_by("name")),
+        "editor": editor,
+        "can_resolve": editor,
+        "threads": with_html(comment_selectors.threads_on(access, action)),
+        "refused": refused,
+        "body": request.POST.get("body", "") if refused else "",
+    }
+    status = refused.status if refused else 200
+    return render(request, "coalitions/workflow/action.html", context, status=status)

@@ -1,5 +1,8 @@
 """The comments page of an actor or a tie: its threads, a form to write, reply, edit, delete
-and resolve. The map's panel links here and shows the latest (static/js/map/comments.js)."""
+and resolve. The map's panel links here and shows the latest (static/js/map/comments.js).
+Editing, deleting and resolving any comment (the workflow's too: statement, proposal and
+action pages, with templates/networks/comments/_threads.html) go through the views here, which
+send the author back to the thread's page."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -31,8 +34,26 @@ def _item(access, kind: str, item_id: int):
 
 
 def _page_of(comment):
-    kind, item_id = ("actor", comment.actor_id) if comment.actor_id else ("tie", comment.tie_id)
-    return redirect("comments-page", comment.coalition_id, kind, item_id)
+    return redirect(services.comments_path(comment))
+
+
+def parent_from(rows, value):
+    """The thread a reply answers, among ``rows`` (the comments on the item as the role sees
+    them); 404 for anything else."""
+    if not value:
+        return None
+    if not str(value).isdigit():
+        raise Http404("No such comment.")
+    return get_object_or_404(rows, pk=int(value))
+
+
+def with_html(threads):
+    """The threads with each comment's sanitised HTML (``html``), for the templates."""
+    for thread in threads:
+        thread.html = html_of(thread)
+        for reply in thread.thread_replies:
+            reply.html = html_of(reply)
+    return threads
 
 
 @login_required
@@ -58,11 +79,7 @@ def comments_page(request, coalition_id: int, kind: str, item_id: int):
             messages.success(request, "Comment added.")
             return redirect(services.comments_path(done.result))
         refused = done.refused
-    threads = selectors.threads_on(access, item)
-    for thread in threads:
-        thread.html = html_of(thread)
-        for reply in thread.thread_replies:
-            reply.html = html_of(reply)
+    threads = with_html(selectors.threads_on(access, item))
     title = item.name if isinstance(item, Actor) else f"{item.source.name} – {item.target.name}"
     return render(
         request,
@@ -82,7 +99,7 @@ def comments_page(request, coalition_id: int, kind: str, item_id: int):
 
 
 def _comment(request, coalition_id, comment_id):
-    access = roles.require(request.user, coalition_id, roles.Permission.MAP_VIEW)
+    access = roles.access_for(request.user, coalition_id)
     return access, get_object_or_404(selectors.visible_comments(access), pk=comment_id)
 
 

@@ -58,6 +58,7 @@ from coalitions.align.services.proposals import (
 from coalitions.align.services.statements import (
     feedback_comment_add,
     feedback_round_open,
+    statement_comment_add,
     statement_create,
     statement_update,
     statement_version_add,
@@ -65,6 +66,7 @@ from coalitions.align.services.statements import (
 from coalitions.align.services.targets import target_create, target_delete, target_update
 from coalitions.api.viewsets import WorkflowViewSet
 from coalitions.roles import Permission, hide_sensitive_references
+from networks.comments.api.views import ItemCommentsMixin
 from weft.api import etag_for, expected_version
 
 
@@ -106,7 +108,7 @@ def with_signature_counts(versions):
     list=extend_schema(summary="Unity statements of the coalition"),
     create=extend_schema(summary="Start a unity statement (optionally with its first text)"),
 )
-class StatementViewSet(WorkflowViewSet):
+class StatementViewSet(ItemCommentsMixin, WorkflowViewSet):
     """Unity statements: drafted, circulated for feedback, published, archived. Versions of
     the text are added through ``versions/``; signatures are read through ``signatures/``.
     Statements are not deleted: archive them."""
@@ -125,6 +127,12 @@ class StatementViewSet(WorkflowViewSet):
         if self.action == "versions":
             return StatementVersionSerializer
         return StatementSerializer
+
+    def comment_add(self, statement, *, body, parent, paragraph):
+        # A statement's comments are on one paragraph of its latest text.
+        return statement_comment_add(
+            access=self.access, statement=statement, paragraph=paragraph, body=body, parent=parent
+        )
 
     def expected_version(self):
         # This serializer's ``version`` is the number of the latest text. The row's own
@@ -302,7 +310,7 @@ class ProposalFilter(django_filters.FilterSet):
     list=extend_schema(summary="Proposals put to the member organisations"),
     create=extend_schema(summary="Put a proposal to the members, with its decision rule"),
 )
-class ProposalViewSet(WorkflowViewSet):
+class ProposalViewSet(ItemCommentsMixin, WorkflowViewSet):
     """Proposals decided by the member organisations, one vote each through its designee,
     under the rule chosen for each (consensus, consent, majority); the outcome is recorded
     with a date to review it. Proposals are not deleted."""

@@ -21,6 +21,8 @@ from coalitions.notifications.models import NotificationKind
 from coalitions.notifications.selectors import recipients
 from coalitions.notifications.services import notify
 from coalitions.roles import Access, Permission
+from networks.comments.models import Comment
+from networks.comments.services import comment_add
 from weft.errors import ApplicationError
 from weft.services import locked, locked_at, save_as
 from weft.validation import require_text
@@ -193,6 +195,39 @@ def feedback_comment_add(
     body = require_text(body, field="body", what="The comment")
     return FeedbackComment.objects.create(
         round=round, paragraph=paragraph, body=body, author=access.user, organisation=organisation
+    )
+
+
+@transaction.atomic
+def statement_comment_add(
+    *,
+    access: Access,
+    statement: UnityStatement,
+    paragraph,
+    body: str,
+    parent: Comment | None = None,
+) -> Comment:
+    """A thread (or a reply) on one paragraph of the statement's latest text, any time: the
+    discussion of the text, beside the feedback rounds' formal comments of organisations.
+    Whoever sees the workflow may comment; ``statement`` is one the caller may see."""
+    latest = statement.versions.order_by("-number").first()
+    count = len(paragraphs_of(latest.body)) if latest else 0
+    try:
+        paragraph = int(paragraph)
+    except (TypeError, ValueError):
+        paragraph = 0
+    if not 1 <= paragraph <= count:
+        raise ApplicationError(
+            f"Choose a paragraph from 1 to {count}." if count else "The statement has no text.",
+            field="paragraph",
+        )
+    return comment_add(
+        access=access,
+        item=statement,
+        body=body,
+        parent=parent,
+        paragraph=paragraph,
+        paragraph_version=latest.number,
     )
 
 

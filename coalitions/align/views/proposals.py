@@ -1,9 +1,12 @@
-"""The weaver's proposals page: put a proposal, record votes, decide."""
+"""The weaver's proposals page: put a proposal, record votes, decide; and a proposal's own
+page, where whoever sees the workflow reads it and discusses it (threads, #22)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from coalitions import roles
 from coalitions.align.models import (
     DecisionRule,
     Proposal,
@@ -15,8 +18,11 @@ from coalitions.align.selectors import (
 )
 from coalitions.align.services.proposals import proposal_create, proposal_decide, vote_cast
 from coalitions.roles import require_workspace
+from networks.comments import selectors as comment_selectors
+from networks.comments import services as comment_services
+from networks.comments.views import parent_from, with_html
 from weft.errors import ApplicationError
-from weft.pages import aware_or_none, date_or_none, post_or_refuse
+from weft.pages import attempt, aware_or_none, date_or_none, post_or_refuse
 
 
 # -- Proposals and votes
@@ -57,13 +63,16 @@ def _refused(message: str, field: str):
 
 @login_required
 def proposal_act(request, coalition_id: int, proposal_id: int):
-    """Record a vote (an organisation's, by its designee) or decide the proposal."""
-    access = require_workspace(request, coalition_id)
+    """The proposal's page (whoever sees the workflow: the proposal, its votes and its
+    discussion, where they comment); from the workspace, record a vote (an organisation's, by
+    its designee) or decide the proposal."""
+    access = roles.require(request.user, coalition_id, roles.Permission.WORKFLOW_VIEW)
+    if request.method != "POST" or request.POST.get("action") == "comment":
+        return _proposal_page(request, access, proposal_id)
+    access.require(roles.Permission.WORKFLOW_EDIT)
     proposal = get_object_or_404(
         Proposal.objects.filter(coalition=access.coalition), pk=proposal_id
     )
-    if request.method != "POST":
-        return redirect("workflow-proposals", coalition_id=access.coalition.pk)
     if request.POST.get("action") == "decide":
         if post_or_refuse(
             request,
@@ -95,3 +104,39 @@ def proposal_act(request, coalition_id: int, proposal_id: int):
         ):
             messages.success(request, f"Vote of {membership.organisation.name} recorded.")
     return redirect("workflow-proposals", coalition_id=access.coalition.pk)
+
+
+def _proposal_page(request, access, proposal_id: int):
+    found = proposals_for(access, proposal_id=proposal_id)
+    if not found:
+        raise Http404("No such proposal.")
+    proposal = found[0]
+    refused = None
+    if request.method == "POST":
+
+        def write():
+            parent = parent_from(
+                comment_selectors.comments_on(access, proposal), request.POST.get("parent")
+            )
+            return comment_services.comment_add(
+                access=access, item=proposal, body=request.POST.get("body", ""), parent=parent
+            )
+
+        done = attempt(request, write, redirecting=False)
+        if done.refused is None:
+            messages.success(request, "Comment added.")
+            return redirect(comment_services.comments_path(done.result))
+        refused = done.refused
+    editor = access.can(roles.Permission.WORKFLOW_EDIT)
+    context = {
+        "access": access,
+        "coalition": access.coalition,
+        "proposal": proposal,
+        "editor": editor,
+        "can_resolve": editor,
+        "threads": with_html(comment_selectors.threads_on(access, proposal)),
+        "refused": refused,
+        "body": request.POST.get("body", "") if refused else "",
+    }
+    status = refused.status if refused else 200
+    return render(request, "coalitions/workflow/proposal.html", context, status=status)

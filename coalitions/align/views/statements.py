@@ -20,14 +20,18 @@ from coalitions.align.services.statements import (
     feedback_comment_add,
     feedback_round_open,
     statement_archive,
+    statement_comment_add,
     statement_create,
     statement_update,
     statement_version_add,
 )
 from coalitions.align.text import version_diff
 from coalitions.roles import require_workspace
+from networks.comments import selectors as comment_selectors
+from networks.comments import services as comment_services
+from networks.comments.views import parent_from, with_html
 from weft.errors import ApplicationError
-from weft.pages import aware_or_none, post_or_refuse
+from weft.pages import attempt, aware_or_none, post_or_refuse
 from weft.versions import ANY_VERSION
 
 
@@ -67,13 +71,24 @@ def _required(value: str, field: str, what: str) -> str:
 def statement_detail(request, coalition_id: int, statement_id: int):
     """A statement's latest text, paragraph by paragraph with its comments. Members read it
     and comment while a feedback round is open; the roles that run the workflow revise it,
-    open rounds and publish."""
+    open rounds and publish. Each paragraph has its discussion (threads, #22), open to whoever
+    sees the statement at any time: its count beside the paragraph, the thread opened in place
+    (``?thread=<paragraph>`` opens one, as a mention's link does)."""
     access = roles.require(request.user, coalition_id, roles.Permission.WORKFLOW_VIEW)
     statement = get_object_or_404(
         UnityStatement.objects.filter(coalition=access.coalition), pk=statement_id
     )
     editor = access.can(roles.Permission.WORKFLOW_EDIT)
-    if request.method == "POST":
+    refused = None
+    if request.method == "POST" and request.POST.get("action") == "thread":
+        done = attempt(
+            request, lambda: _thread_comment(request, access, statement), redirecting=False
+        )
+        if done.refused is None:
+            messages.success(request, "Comment added.")
+            return redirect(comment_services.comments_path(done.result))
+        refused = done.refused
+    elif request.method == "POST":
         action = request.POST.get("action")
         if action != "comment" and not editor:
             raise roles.PermissionDeniedForRole(access, roles.Permission.WORKFLOW_EDIT)
@@ -83,13 +98,38 @@ def statement_detail(request, coalition_id: int, statement_id: int):
         return redirect(
             "workflow-statement", coalition_id=access.coalition.pk, statement_id=statement.pk
         )
+    workspace = statement_workspace(statement, access)
+    open_thread = request.POST.get("paragraph") if refused else request.GET.get("thread")
+    for paragraph in workspace["paragraphs"]:
+        with_html(paragraph["threads"])
+        paragraph["open"] = str(paragraph["number"]) == open_thread
+        paragraph["prefix"] = f"thread-{paragraph['number']}"
+    if refused and not any(paragraph["open"] for paragraph in workspace["paragraphs"]):
+        messages.error(request, refused.message)  # no thread to show it in: above the page
     context = {
         "access": access,
         "coalition": access.coalition,
         "editor": editor,
-        **statement_workspace(statement, access),
+        "can_resolve": editor,
+        "refused": refused,
+        "body": request.POST.get("body", "") if refused else "",
+        **workspace,
     }
-    return render(request, "coalitions/workflow/statement.html", context)
+    status = refused.status if refused else 200
+    return render(request, "coalitions/workflow/statement.html", context, status=status)
+
+
+def _thread_comment(request, access, statement):
+    parent = parent_from(
+        comment_selectors.comments_on(access, statement), request.POST.get("parent")
+    )
+    return statement_comment_add(
+        access=access,
+        statement=statement,
+        paragraph=request.POST.get("paragraph"),
+        body=request.POST.get("body", ""),
+        parent=parent,
+    )
 
 
 def _statement_write(request, access, statement, action) -> str | None:

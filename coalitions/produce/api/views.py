@@ -40,6 +40,7 @@ from coalitions.produce.services import (
     working_group_update,
 )
 from coalitions.roles import hide_sensitive_references
+from networks.comments.api.views import ItemCommentsMixin
 
 
 class WorkingGroupFilter(django_filters.FilterSet):
@@ -127,7 +128,7 @@ class ActionFilter(django_filters.FilterSet):
     starts_before = django_filters.DateFilter(field_name="starts_on", lookup_expr="lte")
 
 
-class ActionViewSet(WorkflowViewSet):
+class ActionViewSet(ItemCommentsMixin, WorkflowViewSet):
     """Joint actions and moments of convergence, with who led them and who took part."""
 
     serializer_class = ActionSerializer
