@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("allies", "0007_actor_type_label_and_other_kind"),
         ("coalitions", "0014_audit_actions_for_stories_and_retention"),
-        ("networks", "0016_comments"),
+        ("networks", "0019_tie_same_coalition_per_statement"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
