@@ -237,7 +237,31 @@ def confirm_import(self, job_id: int) -> str:
         return ImportStatus.FAILED
 
 
+def import_previews_expire() -> int:
+    """Previews nobody confirmed within WEFT_IMPORT_PREVIEW_KEEP_HOURS: failed, saying why, and
+    their uploads deleted (an abandoned file of contacts is not kept for ever). How many."""
+    hours = settings.WEFT_IMPORT_PREVIEW_KEEP_HOURS
+    if not hours:
+        return 0
+    cutoff = timezone.now() - datetime.timedelta(hours=hours)
+    message = (
+        f"this preview was not confirmed within {hours} hours, and its upload was deleted: "
+        "upload the file again to import it"
+    )
+    expired = ImportJob.objects.filter(status=ImportStatus.PREVIEWED, created_at__lt=cutoff)
+    count = expired.update(
+        status=ImportStatus.FAILED,
+        summary=empty_summary([{"sheet": "", "row": None, "column": "", "message": message}]),
+        content=b"",
+        stage="failed",
+    )
+    if count:
+        logger.info("import previews expired count=%s", count)
+    return count
+
+
 @shared_task(name="networks.reap_imports", ignore_result=True)
 def reap_imports() -> dict[str, int]:
-    """Celery beat, every WEFT_REAP_SECONDS: imports whose worker died."""
-    return import_jobs_reap()
+    """Celery beat, every WEFT_REAP_SECONDS: imports whose worker died, and previews left
+    unconfirmed past their time."""
+    return {**import_jobs_reap(), "expired": import_previews_expire()}

@@ -158,3 +158,39 @@ def test_a_large_confirm_is_applied_by_a_worker(
     body = client.get(f"/api/v1/coalitions/{coalition.pk}/imports/{job_id}/").json()
     assert (body["status"], body["progress"]) == ("applied", 100)
     assert Actor.objects.filter(name__startswith="Org ").count() == 3
+
+
+def test_a_preview_nobody_confirms_expires_and_drops_its_upload(client_for, coalition, settings):
+    """An abandoned preview (a file of contacts, perhaps) is not kept for ever: past
+    WEFT_IMPORT_PREVIEW_KEEP_HOURS it fails, saying why, and cannot be confirmed."""
+    from networks.transfer.tasks import reap_imports
+
+    client = client_for("organizer")
+    data = csv_bytes([["Label", "Type"], ["Riverside Tenants Union", "Organization"]])
+    jobs = []
+    for name in ("old.csv", "recent.csv"):
+        response = client.post(
+            f"/api/v1/coalitions/{coalition.pk}/imports/",
+            {"file": SimpleUploadedFile(name, data)},
+        )
+        assert response.status_code == 201, response.content
+        jobs.append(response.json()["id"])
+    hours = settings.WEFT_IMPORT_PREVIEW_KEEP_HOURS
+    now = timezone.now()
+    ImportJob.objects.filter(pk=jobs[0]).update(
+        created_at=now - datetime.timedelta(hours=hours, minutes=1)
+    )
+    ImportJob.objects.filter(pk=jobs[1]).update(
+        created_at=now - datetime.timedelta(hours=hours, minutes=-1)
+    )
+
+    assert reap_imports()["expired"] == 1
+    old, recent = (ImportJob.objects.get(pk=pk) for pk in jobs)
+    assert (old.status, bytes(old.content)) == (ImportStatus.FAILED, b"")
+    assert recent.status == ImportStatus.PREVIEWED and bytes(recent.content) == data
+    shown = client.get(f"/api/v1/coalitions/{coalition.pk}/imports/{old.pk}/").json()
+    assert shown["status"] == "failed"
+    assert f"not confirmed within {hours} hours" in json.dumps(shown)
+    refused = client.post(f"/api/v1/coalitions/{coalition.pk}/imports/{old.pk}/confirm/")
+    assert 400 <= refused.status_code < 500
+    assert not coalition.actors.filter(name="Riverside Tenants Union").exists()
