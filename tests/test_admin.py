@@ -23,6 +23,7 @@ from coalitions.models import AuditEntry
 from coalitions.reports.models import Report, ShareLink
 from coalitions.services import coalition_create
 from coalitions.stewardship.models import Invitation
+from coalitions.surveys.models import SurveyAcceptance
 from networks.map.models import LayoutRun, StoryLink
 from networks.metrics.models import ActorMetric, MetricRun, RelationshipMetric
 from networks.metrics.services import metric_run_execute, metric_run_request
@@ -88,6 +89,7 @@ READ_ONLY = {
     Invitation,
     LayoutRun,
     StoryLink,
+    SurveyAcceptance,
 }
 
 REGISTERED = sorted(
@@ -285,6 +287,7 @@ def _survey_rows(coalition, org, person, official, today) -> None:
     """A relationship survey round with one row of each of its models (#21)."""
     from coalitions.surveys.models import (
         RelationshipAnswer,
+        SurveyAcceptance,
         SurveyAnswer,
         SurveyQuestion,
         SurveyRespondent,
@@ -303,6 +306,7 @@ def _survey_rows(coalition, org, person, official, today) -> None:
     RelationshipAnswer.objects.create(
         respondent=respondent, question=grid, actor=official, strength=3
     )
+    SurveyAcceptance.objects.create(survey_round=survey_round, pending=1, status="applied")
 
 
 @pytest.fixture

@@ -254,6 +254,9 @@ WEFT_OUTBOX_DRAIN_SECONDS = envint("OUTBOX_DRAIN_SECONDS", 5)
 # An import previewed but never confirmed is failed and its upload deleted after this long
 # (by the imports' reaper); 0: kept until confirmed.
 WEFT_IMPORT_PREVIEW_KEEP_HOURS = envint("IMPORT_PREVIEW_KEEP_HOURS", 72)
+# "Accept all" of a survey round with more pending answers than this runs on a worker (a
+# page's request would outlast the web server's timeout); fewer are accepted in the request.
+WEFT_SURVEY_ACCEPT_ASYNC_ANSWERS = envint("SURVEY_ACCEPT_ASYNC_ANSWERS", 5000)
 WEFT_REAP_SECONDS = envint("REAP_SECONDS", 30)
 CELERY_BEAT_SCHEDULE = {
     # Nightly metric runs keep relationship decay current (a run is skipped when nothing
@@ -274,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "reap-imports": {
         "task": "networks.reap_imports",
+        "schedule": float(WEFT_REAP_SECONDS),
+        "options": {"expires": WEFT_REAP_SECONDS * 2},
+    },
+    "reap-survey-acceptances": {
+        "task": "coalitions.reap_survey_acceptances",
         "schedule": float(WEFT_REAP_SECONDS),
         "options": {"expires": WEFT_REAP_SECONDS * 2},
     },

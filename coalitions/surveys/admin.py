@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from coalitions.surveys.models import (
     RelationshipAnswer,
+    SurveyAcceptance,
     SurveyAnswer,
     SurveyQuestion,
     SurveyRespondent,
@@ -54,3 +55,18 @@ class RelationshipAnswerAdmin(admin.ModelAdmin):
     list_filter = ("review",)
     list_select_related = ("respondent", "actor")
     raw_id_fields = ("respondent", "question", "actor", "introduce_to", "tie", "mapped_actor")
+
+
+@admin.register(SurveyAcceptance)
+class SurveyAcceptanceAdmin(admin.ModelAdmin):
+    """ "Accept all" of large rounds, as their workers left them: read-only."""
+
+    list_display = ("survey_round", "status", "pending", "accepted", "created_at", "finished_at")
+    list_filter = ("status",)
+    list_select_related = ("survey_round",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

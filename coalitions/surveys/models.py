@@ -283,3 +283,56 @@ class RelationshipAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"Relationship {self.pk} of respondent {self.respondent_id}"
+
+
+class AcceptanceStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    APPLYING = "applying", "Being accepted"
+    APPLIED = "applied", "Accepted"
+    FAILED = "failed", "Failed: nothing was accepted"
+
+
+class SurveyAcceptance(models.Model):
+    """ "Accept all" of a round too large for a page's request (more pending answers than
+    WEFT_SURVEY_ACCEPT_ASYNC_ANSWERS): applied by a worker in one transaction, under a lease
+    its heartbeat renews; a worker that died is replaced (or the acceptance fails saying so)
+    by the reaper. The review page shows where it stands."""
+
+    survey_round = models.ForeignKey(
+        SurveyRound, on_delete=models.CASCADE, related_name="acceptances"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Answers naming someone not on the map that the weaver recognised: {answer id: actor id
+    # or None}, as the review form sent them.
+    same_as = models.JSONField(default=dict, blank=True)
+    pending = models.PositiveIntegerField(default=0, help_text="Answers waiting when asked.")
+    status = models.CharField(
+        max_length=10, choices=AcceptanceStatus.choices, default=AcceptanceStatus.QUEUED
+    )
+    accepted = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    task_id = models.CharField(max_length=255, blank=True, editable=False)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=AcceptanceStatus.values),
+                name="surveys_acceptance_status_valid",
+            ),
+            # One acceptance at a time per round.
+            models.UniqueConstraint(
+                fields=["survey_round"],
+                condition=Q(status__in=("queued", "applying")),
+                name="surveys_one_acceptance_under_way",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"accept all of round {self.survey_round_id}: {self.status}"

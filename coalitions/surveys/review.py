@@ -13,20 +13,29 @@ becomes part of the map in one transaction, through the map's own services.
 * "Would introduce to" becomes an introduction suggestion on the Connect page.
 """
 
+import datetime
 from collections import defaultdict
 from statistics import mean
 from typing import NamedTuple
 
-from django.db import connection, transaction
-from django.db.models import Q
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q
+from django.http import Http404
 from django.utils import timezone
 
 from allies.models import Actor
 from allies.services.actors import actor_create
 from coalitions.connect.services import membership_create
-from coalitions.roles import Access, Permission
+from coalitions.roles import Access, Permission, access_for
 from coalitions.services import layout_request_after_edit, metrics_request_after_edit
-from coalitions.surveys.models import RelationshipAnswer, Review, SurveyRound
+from coalitions.surveys.models import (
+    AcceptanceStatus,
+    RelationshipAnswer,
+    Review,
+    SurveyAcceptance,
+    SurveyRound,
+)
 from networks.models import (
     Interaction,
     InteractionParticipant,
@@ -43,11 +52,16 @@ from networks.services import (
 from networks.transfer.names import NameIndex, normalise_name
 from weft.bulk import copy_rows, create_with_history
 from weft.errors import ApplicationError
+from weft.leases import heartbeat, lease_until
+from weft.queue import queue_after_commit
 from weft.vocabulary import ActorKind, Direction, InteractionKind, MemberPhase, TieKind
 
 # Rows written (and answers updated) per statement on the bulk path: bounds the memory of
 # the objects built and the parameters of one UPDATE (SQLite allows 32,766).
 BULK_BATCH = 5000
+
+ACCEPT_TASK = "coalitions.survey_accept_all"
+UNDER_WAY = (AcceptanceStatus.QUEUED, AcceptanceStatus.APPLYING)
 
 INTRODUCTION_SCORE = 1.0  # above the metric runs' scores of common partners: a member's word
 
@@ -154,6 +168,7 @@ def review_accept(
     survey_round = _round_for_review(access, round_id)
     if relationship_ids is None:
         return _accept_all(access, survey_round, same_as or {})
+    _refuse_while_accepting(survey_round)
     rows = pending_rows(survey_round).select_for_update(of=("self",))
     if relationship_ids is not None:
         rows = rows.filter(pk__in=relationship_ids)
@@ -269,6 +284,7 @@ def _suggest_introduction(access: Access, row, target: Actor, survey_round) -> N
 @transaction.atomic
 def review_reject(*, access: Access, round_id: int, relationship_id: int) -> None:
     survey_round = _round_for_review(access, round_id)
+    _refuse_while_accepting(survey_round)
     changed = (
         pending_rows(survey_round)
         .filter(pk=relationship_id)
@@ -558,3 +574,139 @@ def _mark_accepted(access: Access, answers, targets, ties) -> None:
                 f"FROM accepted WHERE {table}.id = accepted.id",
                 params,
             )
+
+
+# -- Accept all of a large round: on a worker -----------------------------------------------
+
+
+def acceptance_under_way(survey_round: SurveyRound) -> SurveyAcceptance | None:
+    return survey_round.acceptances.filter(status__in=UNDER_WAY).first()
+
+
+def _refuse_while_accepting(survey_round: SurveyRound) -> None:
+    if acceptance_under_way(survey_round) is not None:
+        raise ApplicationError(
+            "Every answer of this round is being accepted into the map: wait until it is done.",
+            status=409,
+            code="accepting",
+        )
+
+
+def review_accept_queue(
+    *, access: Access, round_id: int, same_as: dict[int, int | None] | None = None
+) -> SurveyAcceptance:
+    """ "Accept all" handed to a worker (a round too large for a page's request): the same
+    accept in one transaction there (:func:`acceptance_apply`), one at a time per round."""
+    survey_round = _round_for_review(access, round_id)
+    pending = pending_rows(survey_round).count()
+    if not pending:
+        raise ApplicationError("Nothing is waiting for review.", status=409, code="nothing_pending")
+    _refuse_while_accepting(survey_round)
+    try:
+        with transaction.atomic():
+            acceptance = SurveyAcceptance.objects.create(
+                survey_round=survey_round,
+                requested_by=access.user,
+                same_as={str(answer): actor for answer, actor in (same_as or {}).items()},
+                pending=pending,
+                lease_expires_at=lease_until(),
+            )
+    except IntegrityError:  # another weaver asked at the same moment
+        _refuse_while_accepting(survey_round)
+        raise
+    queue_after_commit(ACCEPT_TASK, acceptance.pk)
+    return acceptance
+
+
+def _acceptance_end(acceptance_id: int, status: str, **fields) -> int:
+    return SurveyAcceptance.objects.filter(pk=acceptance_id, status__in=UNDER_WAY).update(
+        status=status, finished_at=timezone.now(), lease_expires_at=None, **fields
+    )
+
+
+class _ClaimLost(Exception):
+    """The reaper gave this acceptance to another worker meanwhile: roll back."""
+
+
+def acceptance_apply(*, acceptance_id: int, task_id: str = "") -> str:
+    """On a worker: claim the acceptance, accept every pending answer as the weaver who asked
+    (their role as it is now) in one transaction, and mark it applied in that transaction;
+    a refusal fails it saying why, nothing written. Returns its status."""
+    mine = Q(status=AcceptanceStatus.QUEUED)
+    if task_id:  # a message redelivered after its worker died takes its own claim back
+        mine |= Q(status=AcceptanceStatus.APPLYING, task_id=task_id)
+    claimed = SurveyAcceptance.objects.filter(mine, pk=acceptance_id).update(
+        status=AcceptanceStatus.APPLYING,
+        task_id=task_id,
+        attempts=F("attempts") + 1,
+        lease_expires_at=lease_until(),
+    )
+    if not claimed:
+        return "not claimed"
+    acceptance = SurveyAcceptance.objects.select_related("survey_round", "requested_by").get(
+        pk=acceptance_id
+    )
+    owned = SurveyAcceptance.objects.filter(
+        pk=acceptance_id, status=AcceptanceStatus.APPLYING, task_id=task_id
+    )
+
+    def renew() -> None:
+        owned.update(lease_expires_at=lease_until())
+
+    try:
+        if acceptance.requested_by is None or not acceptance.requested_by.is_active:
+            raise ApplicationError("the weaver who asked for it no longer has an account")
+        access = access_for(acceptance.requested_by, acceptance.survey_round.coalition_id)
+        same_as = {int(answer): actor for answer, actor in acceptance.same_as.items()}
+        with heartbeat(renew), transaction.atomic():
+            accepted = review_accept(
+                access=access, round_id=acceptance.survey_round_id, same_as=same_as
+            )
+            if not owned.update(
+                status=AcceptanceStatus.APPLIED,
+                accepted=accepted,
+                finished_at=timezone.now(),
+                lease_expires_at=None,
+            ):
+                raise _ClaimLost
+    except _ClaimLost:
+        return "claim lost"
+    except (ApplicationError, Http404) as error:
+        message = getattr(error, "message", "") or "the weaver who asked may no longer review"
+        _acceptance_end(acceptance_id, AcceptanceStatus.FAILED, error=str(message)[:300])
+        return AcceptanceStatus.FAILED
+    return AcceptanceStatus.APPLIED
+
+
+def acceptances_reap() -> dict[str, int]:
+    """Acceptances whose lease is over (a worker that died, a message lost): queued again up
+    to WEFT_RUN_MAX_ATTEMPTS claims, then failed saying so; one no worker took for
+    WEFT_RUN_PENDING_MAX_SECONDS fails too. Nothing was written by a worker that died: its
+    transaction never committed."""
+    now = timezone.now()
+    too_old = now - datetime.timedelta(seconds=settings.WEFT_RUN_PENDING_MAX_SECONDS)
+    counts = {"requeued": 0, "failed": 0}
+    expired = SurveyAcceptance.objects.filter(status__in=UNDER_WAY, lease_expires_at__lt=now)
+    for pk in list(expired.values_list("pk", flat=True)):
+        with transaction.atomic():
+            acceptance = expired.select_for_update(skip_locked=True).filter(pk=pk).first()
+            if acceptance is None:
+                continue
+            if (
+                acceptance.attempts >= settings.WEFT_RUN_MAX_ATTEMPTS
+                or acceptance.created_at < too_old
+            ):
+                message = (
+                    f"the worker accepting this round stopped ({acceptance.attempts} attempts); "
+                    "nothing was accepted: try again"
+                    if acceptance.attempts
+                    else "no worker took this in time; nothing was accepted: try again later"
+                )
+                counts["failed"] += _acceptance_end(pk, AcceptanceStatus.FAILED, error=message)
+                continue
+            SurveyAcceptance.objects.filter(pk=pk).update(
+                status=AcceptanceStatus.QUEUED, task_id="", lease_expires_at=lease_until()
+            )
+            queue_after_commit(ACCEPT_TASK, pk)
+            counts["requeued"] += 1
+    return counts

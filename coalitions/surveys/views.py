@@ -1,6 +1,7 @@
 """Pages of relationship surveys: the weaver's rounds (Workspace → Surveys) and the
 respondent's answering page, by personal link or signed in."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -31,6 +32,10 @@ SEARCH_LIMIT = 20
 
 
 # -- The weaver's pages ---------------------------------------------------------------------
+
+
+# Answers listed on the review page (each with its buttons); the rest wait their turn.
+REVIEW_ROWS_SHOWN = 200
 
 
 @login_required
@@ -336,6 +341,16 @@ def survey_review(request, coalition_id: int, round_id: int):
                 ),
             )
             success = "Left out of the map."
+        elif accept == "all" and (
+            review.pending_rows(survey_round).count() > settings.WEFT_SURVEY_ACCEPT_ASYNC_ANSWERS
+        ):
+            done = attempt(
+                request,
+                lambda: review.review_accept_queue(
+                    access=access, round_id=round_id, same_as=same_as
+                ),
+            )
+            success = "Every answer is being accepted into the map: this page says when it is done."
         else:
             ids = None if accept == "all" else [_int_or_none(accept) or 0]
             done = attempt(
@@ -348,7 +363,10 @@ def survey_review(request, coalition_id: int, round_id: int):
         if done.refused is None:
             messages.success(request, success)
         return redirect("workflow-survey-review", coalition_id, round_id)
-    rows = list(review.pending_rows(survey_round))
+    pending = review.pending_rows(survey_round)
+    pending_count = pending.count()
+    # A page of answers to decide one by one; "accept all" takes every one of them.
+    rows = list(pending[:REVIEW_ROWS_SHOWN])
     candidates = review.prospect_candidates(access, rows)
     for row in rows:
         row.candidates = candidates.get(row.pk, [])
@@ -361,6 +379,8 @@ def survey_review(request, coalition_id: int, round_id: int):
         "access": access,
         "round": survey_round,
         "rows": rows,
+        "pending_count": pending_count,
+        "acceptance": survey_round.acceptances.first(),
     }
     return render(request, "coalitions/surveys/review.html", context)
 
