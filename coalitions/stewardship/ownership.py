@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from coalitions.models import Coalition
+from weft.tokens import token_hash
 
 DEPTH = 4  # keys followed at most (a survey answer: respondent, round, coalition)
 
@@ -133,3 +134,40 @@ def text_fields(model):
             continue
         if isinstance(f, models.CharField | models.TextField | models.JSONField):
             yield f
+
+
+# What a visitor's session may hold of a coalition (tested to match the views' keys): the
+# share links opened (link id: token), the story links opened (ids), the survey link (the
+# respondent's token hash) and the invitation being accepted (its token).
+SESSION_SHARED_LINKS = "weft_shared_links"
+SESSION_STORY_LINKS = "weft_story_links"
+SESSION_SURVEY_LINK = "weft_survey_link"
+SESSION_INVITATION = "weft_invitation_token"
+
+
+def session_keys(coalition_id: int, account_ids) -> list[str]:
+    """The sessions that hold something of the coalition (a link's token or id) or belong to
+    one of ``account_ids``."""
+    session = apps.get_model("sessions", "Session")
+
+    def keys(label: str, column: str = "pk") -> set:
+        return set(owned_rows(apps.get_model(label), coalition_id).values_list(column, flat=True))
+
+    shared = {str(pk) for pk in keys("coalitions.ShareLink")}
+    stories = keys("networks.StoryLink")
+    respondents = keys("coalitions.SurveyRespondent", "token_hash")
+    invitations = keys("coalitions.Invitation", "token_hash")
+    accounts = {str(pk) for pk in account_ids}
+    found = []
+    for row in session.objects.iterator():
+        data = row.get_decoded()
+        invitation = data.get(SESSION_INVITATION)
+        if (
+            str(data.get("_auth_user_id")) in accounts
+            or shared & set(data.get(SESSION_SHARED_LINKS) or {})
+            or stories & set(data.get(SESSION_STORY_LINKS) or [])
+            or (data.get(SESSION_SURVEY_LINK) or None) in respondents - {None, ""}
+            or (invitation and token_hash(str(invitation)) in invitations)
+        ):
+            found.append(row.session_key)
+    return found

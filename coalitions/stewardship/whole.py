@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ from coalitions.stewardship.ownership import (
     outbox_rows,
     owned_models,
     owned_rows,
+    session_keys,
 )
 from weft.errors import ApplicationError
 from weft.models import OutboxMessage
@@ -149,6 +151,8 @@ def deletion_preview(*, access: Access) -> Tally:
     tally.counts["weft_outboxmessage"] += outbox_rows(coalition_id).count()
     accounts = accounts_of_only(coalition_id).exclude(pk=access.user.pk)
     tally.counts[accounts.model._meta.db_table] += accounts.count()
+    sessions = session_keys(coalition_id, accounts.values_list("pk", flat=True))
+    tally.counts[Session._meta.db_table] += len(sessions)
     return tally
 
 
@@ -163,7 +167,8 @@ def name_hash(name: str) -> str:
 def coalition_delete(*, access: Access, confirmation: str) -> Tally:
     """Delete the coalition and every row that belongs to it, for good, in one transaction:
     its tables' rows and their history (written without new history records), the tasks
-    queued for it, and the accounts that held a role in it and in no other coalition (not the
+    queued for it, the sessions that hold one of its links or belong to an account deleted
+    here, and the accounts that held a role in it and in no other coalition (not the
     steward's own). ``confirmation`` must repeat the coalition's name. The audit entry is
     written last and keeps the coalition's id, a hash of its name and the counts."""
     access.require(Permission.ERASE)
@@ -182,6 +187,7 @@ def coalition_delete(*, access: Access, confirmation: str) -> Tally:
     accounts = list(
         accounts_of_only(coalition.pk).exclude(pk=access.user.pk).values_list("pk", flat=True)
     )
+    sessions = session_keys(coalition.pk, accounts)
     # Raw deletes: no signal, so no history record of the deletion itself; the keys between
     # these rows are checked once all are gone (check_constraints below).
     for model, pks in doomed:
@@ -192,6 +198,10 @@ def coalition_delete(*, access: Access, confirmation: str) -> Tally:
     if outbox:
         tally.counts[OutboxMessage._meta.db_table] += OutboxMessage.objects.filter(
             pk__in=outbox
+        ).delete()[0]
+    if sessions:
+        tally.counts[Session._meta.db_table] += Session.objects.filter(
+            session_key__in=sessions
         ).delete()[0]
     if accounts:
         for label, n in get_user_model().objects.filter(pk__in=accounts).delete()[1].items():

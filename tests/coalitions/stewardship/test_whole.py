@@ -8,23 +8,35 @@ import json
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.db import models
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from coalitions.models import AuditAction, AuditEntry, Coalition, Role, RoleName
 from coalitions.notifications.services import SEND_IMMEDIATE_TASK
+from coalitions.reports.models import ShareLink
+from coalitions.reports.views import SHARED_SESSION_KEY
 from coalitions.services import LAYOUT_TASK, METRICS_TASK, role_grant
 from coalitions.stewardship.ownership import (
     OUTBOX_COALITION_TASKS,
     OUTBOX_IMPORT_TASKS,
+    SESSION_INVITATION,
+    SESSION_SHARED_LINKS,
+    SESSION_STORY_LINKS,
+    SESSION_SURVEY_LINK,
     is_history,
     owned_models,
     owned_rows,
 )
+from coalitions.stewardship.views import INVITATION_SESSION_KEY
 from coalitions.stewardship.whole import EXPORT_FORMAT, name_hash
+from coalitions.surveys.views import SURVEY_SESSION_KEY
 from networks.comments.models import Comment
 from networks.map.models import LayoutRun
+from networks.map.views import STORY_LINKS_SESSION_KEY
 from networks.metrics.models import RelationshipMetric
 from networks.transfer.models import ColumnMapping
 from networks.transfer.services import CONFIRM_TASK, PREVIEW_TASK
@@ -143,6 +155,23 @@ def other(make_user):
     return theirs
 
 
+def signed_in(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.session.session_key
+
+
+def visitor(data: dict) -> str:
+    store = SessionStore()
+    store.update(data)
+    store.create()
+    return store.session_key
+
+
+def world_link(coalition) -> int:
+    return ShareLink.objects.filter(report__coalition=coalition).values_list("pk", flat=True)[0]
+
+
 def every_row() -> dict[str, set]:
     """Every row's key in every table of the project (history and many-to-many tables,
     accounts and the outbox included)."""
@@ -245,6 +274,12 @@ def test_deleting_the_coalition_leaves_no_row_of_it_and_every_other_row_in_place
 ):
     ours = owned_keys(full.pk)
     theirs_before = owned_keys(other.pk)
+    sessions = {
+        "organizer": signed_in(personas["organizer"]),  # an account deleted with it
+        "outsider": signed_in(personas["outsider"]),  # an organizer elsewhere: stays
+        "share": visitor({SESSION_SHARED_LINKS: {str(world_link(full)): "a-token"}}),
+        "other share": visitor({SESSION_SHARED_LINKS: {str(world_link(other)): "b-token"}}),
+    }
     before = every_row()
     client = client_for("steward")
     preview = client.get(reverse("api-coalition-deletion", args=[full.pk])).json()
@@ -289,6 +324,9 @@ def test_deleting_the_coalition_leaves_no_row_of_it_and_every_other_row_in_place
     assert users.objects.filter(pk=personas["steward"].pk, is_active=True).exists()
     assert users.objects.filter(pk=personas["outsider"].pk).exists()
     assert Role.objects.filter(coalition=other, user=personas["outsider"]).exists()
+    # The sessions that held one of its links or an account deleted with it are gone.
+    kept = set(Session.objects.values_list("session_key", flat=True))
+    assert {name for name, key in sessions.items() if key in kept} == {"outsider", "other share"}
     # The one row it leaves: the audit entry, with no name in it.
     entry = AuditEntry.objects.get(action=AuditAction.COALITION_DELETED)
     assert entry.coalition is None and entry.user == personas["steward"]
@@ -353,9 +391,13 @@ def test_only_stewards_delete_or_download(client_for, coalition, role):
     assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
 
 
-def test_the_outbox_task_names_are_those_the_tasks_are_queued_under():
+def test_the_outbox_tasks_and_session_keys_are_those_the_app_uses():
     assert set(OUTBOX_COALITION_TASKS) == {LAYOUT_TASK, METRICS_TASK, SEND_IMMEDIATE_TASK}
     assert set(OUTBOX_IMPORT_TASKS) == {PREVIEW_TASK, CONFIRM_TASK}
+    assert SESSION_SHARED_LINKS == SHARED_SESSION_KEY
+    assert SESSION_STORY_LINKS == STORY_LINKS_SESSION_KEY
+    assert SESSION_SURVEY_LINK == SURVEY_SESSION_KEY
+    assert SESSION_INVITATION == INVITATION_SESSION_KEY
 
 
 def test_history_rows_whose_live_row_is_gone_are_found_through_the_parents_history(coalition):
