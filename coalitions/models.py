@@ -208,6 +208,7 @@ class AuditAction(models.TextChoices):
     STORY_LINK_OPENED = "story_link_opened", "Story opened through a share link"
     STORY_LINK_REFUSED = "story_link_refused", "Expired or revoked story link refused"
     RETENTION_RUN = "retention_run", "Data past its retention period removed"
+    COALITION_DELETED = "coalition_deleted", "Coalition deleted with all its data"
 
 
 class AuditEntry(models.Model):

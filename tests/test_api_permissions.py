@@ -180,6 +180,9 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "audit-detail": {"GET": STEWARDS},
     # Erasure of a person (#20): stewards only, the preview too.
     "people-erasure": {"GET": STEWARDS, "POST": STEWARDS},
+    # The whole coalition (#20): its export and its deletion, stewards only.
+    "api-export-whole": {"GET": STEWARDS},
+    "api-coalition-deletion": {"GET": STEWARDS, "POST": STEWARDS},
     # Funder reports: every role reads (funders the published ones), organizers and stewards
     # write and publish, stewards share.
     "reports-list": {"GET": EVERY_ROLE, "POST": REPORT_EDITORS},
@@ -581,6 +584,7 @@ def request_bodies(world, coalition) -> dict:
         },
         "roles": {"user": "newcomer", "role": "member"},
         "invitations": {"email": "someone@example.org", "role": "weaver", "days": 7},
+        "api-coalition-deletion": {"confirmation": coalition.name},
         "people-erasure": {
             "mode": "pseudonymise",
             "reason": "Asked to be forgotten",

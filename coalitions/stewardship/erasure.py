@@ -31,6 +31,7 @@ from coalitions.models import AuditAction, Coalition, Role
 from coalitions.roles import Access, Permission
 from coalitions.services import audit_record, layout_request_after_edit, metrics_request_after_edit
 from coalitions.stewardship.models import Invitation
+from coalitions.stewardship.ownership import is_history, owned_rows, text_fields
 from weft.errors import ApplicationError
 from weft.vocabulary import ActorKind
 
@@ -325,7 +326,7 @@ def _history_models_pointing_at_actor():
     """Historical models and their fields that point at an actor."""
     found = []
     for model in apps.get_models():
-        if not _is_history(model):
+        if not is_history(model):
             continue
         fields = [
             f.name
@@ -337,10 +338,6 @@ def _history_models_pointing_at_actor():
     return found
 
 
-def _is_history(model) -> bool:
-    return hasattr(model, "instance_type") and hasattr(model, "history_object")
-
-
 def _owned_fields(history_model) -> set[str]:
     """The fields by which a row belongs to the actor (deleted with it)."""
     original = history_model.instance_type
@@ -348,33 +345,6 @@ def _owned_fields(history_model) -> set[str]:
 
 
 # -- Free text -------------------------------------------------------------------------------
-
-
-def _coalition_path(model, depth: int = 3) -> str | None:
-    """The lookup from a model's rows to their coalition's id, following foreign keys."""
-    if model is Coalition:
-        return "pk"
-    names = {f.name: f for f in model._meta.concrete_fields}
-    if "coalition" in names and names["coalition"].is_relation:
-        return "coalition_id"
-    if depth == 0:
-        return None
-    for f in model._meta.concrete_fields:
-        if f.is_relation and f.many_to_one and f.related_model not in (None, model):
-            if f.name == "history_user":
-                continue
-            inner = _coalition_path(f.related_model, depth - 1)
-            if inner is not None:
-                return f"{f.name}__{inner}"
-    return None
-
-
-def _text_fields(model):
-    for f in model._meta.concrete_fields:
-        if f.is_relation or f.primary_key or f.choices:
-            continue
-        if isinstance(f, models.CharField | models.TextField | models.JSONField):
-            yield f
 
 
 def _replaced(text: str, replacements: dict[str, str]) -> str:
@@ -401,12 +371,11 @@ def _replace_in_text(coalition: Coalition, replacements: dict[str, str], erasure
     if not terms:
         return
     for model in apps.get_models():
-        path = _coalition_path(model)
-        if path is None:
+        rows = owned_rows(model, coalition.pk)
+        if rows is None:
             continue
-        rows = model._base_manager.filter(**{path: coalition.pk})
         pk = model._meta.pk.attname
-        for f in _text_fields(model):
+        for f in text_fields(model):
             if isinstance(f, models.JSONField):
                 candidates = rows.exclude(**{f"{f.attname}__isnull": True})
             else:

@@ -152,3 +152,11 @@ class ErasureForm(forms.Form):
         max_length=200,
         help_text="This cannot be undone: no restore brings any of it back.",
     )
+
+
+class CoalitionDeletionForm(forms.Form):
+    confirmation = forms.CharField(
+        label="Type the coalition's name to confirm",
+        max_length=200,
+        help_text="This cannot be undone: no restore brings any of it back.",
+    )

@@ -50,6 +50,16 @@ urlpatterns = [
         name="settings-erase-person",
     ),
     path(
+        "coalitions/<int:coalition_id>/settings/leave/",
+        views.settings_leave,
+        name="settings-leave",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/settings/leave/export.json",
+        views.settings_leave_export,
+        name="settings-leave-export",
+    ),
+    path(
         "invitations/switch-account/",
         views.invitation_switch_account,
         name="invitation-switch-account",

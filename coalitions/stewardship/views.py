@@ -6,7 +6,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -24,6 +24,7 @@ from coalitions.stewardship.erasure import (
 from coalitions.stewardship.forms import (
     RETENTION_FIELDS,
     AuditFilterForm,
+    CoalitionDeletionForm,
     ErasureForm,
     InvitationForm,
     InvitedAccountForm,
@@ -37,6 +38,12 @@ from coalitions.stewardship.services import (
     invitation_create,
     invitation_for_token,
     invitation_revoke,
+)
+from coalitions.stewardship.whole import (
+    EXPORT_FORMAT,
+    coalition_delete,
+    coalition_export_whole,
+    deletion_preview,
 )
 from weft.errors import ApplicationError
 from weft.pages import attempt, post_or_refuse
@@ -251,6 +258,43 @@ def settings_erase_person(request, coalition_id: int, actor_id: int):
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "coalitions/settings/erase_person.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_leave(request, coalition_id: int):
+    """The whole coalition: download everything, or delete it with a typed confirmation."""
+    access = roles.require(request.user, coalition_id, Permission.ERASE)
+    form = CoalitionDeletionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            request,
+            lambda: coalition_delete(access=access, confirmation=form.cleaned_data["confirmation"]),
+            form=form,
+        )
+        if done.refused is None:
+            messages.success(request, f"Coalition deleted: {done.result.summary()}.")
+            return redirect("coalition-list")
+    context = {
+        "coalition": access.coalition,
+        "access": access,
+        "form": form,
+        "preview": deletion_preview(access=access),
+        "export_format": EXPORT_FORMAT,
+        "here": "leave",
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "coalitions/settings/leave.html", context, status=status)
+
+
+@login_required
+def settings_leave_export(request, coalition_id: int):
+    """Everything the coalition holds as one Weft JSON file (audited)."""
+    access = roles.require(request.user, coalition_id, Permission.EXPORT)
+    chunks, filename = coalition_export_whole(access=access)
+    response = StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _audit_rows(request, access):

@@ -1,9 +1,13 @@
 """API of the steward's work: who holds which role (every grant, change and revocation audited)."""
 
 import django_filters
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from allies.models import Actor
 from coalitions import roles
@@ -23,6 +27,7 @@ from coalitions.stewardship.erasure import (
     person_for_erasure,
 )
 from coalitions.stewardship.services import invitation_create, invitation_revoke
+from coalitions.stewardship.whole import coalition_delete, coalition_export_whole, deletion_preview
 
 
 class RoleFilter(django_filters.FilterSet):
@@ -169,3 +174,61 @@ class PersonErasureViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         erasure = person_erase(access=self.access, actor_id=person.pk, **serializer.validated_data)
         return Response(self._body(erasure))
+
+
+class WholeExportView(APIView):
+    """Everything the coalition holds, history included, as one Weft JSON document (stewards
+    only; audited)."""
+
+    @extend_schema(
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+        summary="Export the whole coalition, history included (Weft JSON, audited)",
+    )
+    def get(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, roles.Permission.EXPORT)
+        chunks, filename = coalition_export_whole(access=access)
+        response = StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class CoalitionDeletionSerializer(serializers.Serializer):
+    confirmation = serializers.CharField(
+        max_length=200, help_text="The coalition's name, typed again."
+    )
+
+
+class CoalitionDeletionPreviewSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    tables = serializers.IntegerField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+
+
+class CoalitionDeletionView(APIView):
+    """Deletion of the whole coalition (stewards only). GET: what it would remove, table by
+    table; POST: delete it and everything that belongs to it, for good (the body repeats the
+    coalition's name as ``confirmation``)."""
+
+    @staticmethod
+    def _body(tally) -> dict:
+        return {"rows": tally.rows, "tables": tally.tables, "counts": dict(tally.table_rows)}
+
+    @extend_schema(
+        responses=CoalitionDeletionPreviewSerializer,
+        summary="What deleting the coalition would remove",
+    )
+    def get(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, roles.Permission.ERASE)
+        return Response(self._body(deletion_preview(access=access)))
+
+    @extend_schema(
+        request=CoalitionDeletionSerializer,
+        responses=CoalitionDeletionPreviewSerializer,
+        summary="Delete the coalition with all its data, for good (audited)",
+    )
+    def post(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, roles.Permission.ERASE)
+        body = CoalitionDeletionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        tally = coalition_delete(access=access, confirmation=body.validated_data["confirmation"])
+        return Response(self._body(tally))

@@ -21,6 +21,8 @@ PAGES = [
     "settings-audit",
     "settings-audit-csv",
     "settings-erase",
+    "settings-leave",
+    "settings-leave-export",
 ]
 
 
