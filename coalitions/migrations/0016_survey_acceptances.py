@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('coalitions', '0014_audit_actions_for_stories_and_retention'),
+        ('coalitions', '0015_audit_action_coalition_deleted'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
