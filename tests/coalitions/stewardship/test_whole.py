@@ -33,6 +33,7 @@ from coalitions.stewardship.ownership import (
 )
 from coalitions.stewardship.views import INVITATION_SESSION_KEY
 from coalitions.stewardship.whole import EXPORT_FORMAT, name_hash
+from coalitions.surveys.models import SurveyAcceptance
 from coalitions.surveys.views import SURVEY_SESSION_KEY
 from networks.comments.models import Comment
 from networks.map.models import LayoutRun
@@ -113,6 +114,7 @@ def full(world, coalition, personas):  # noqa: F811
     ImportJobFactory(coalition=coalition, content=b"Name\nFaith Alliance\n", size=20)
     now = timezone.now()
     LayoutRun.objects.create(coalition=coalition, started_at=now, finished_at=now)
+    SurveyAcceptance.objects.create(survey_round=rows["survey-rounds"], pending=1, status="applied")
     rows["comments"].mentions.add(personas["weaver"])
     first.name = "Faith Alliance"
     first.description = "Churches together"
