@@ -209,6 +209,10 @@ class AuditAction(models.TextChoices):
     STORY_LINK_REFUSED = "story_link_refused", "Expired or revoked story link refused"
     RETENTION_RUN = "retention_run", "Data past its retention period removed"
     COALITION_DELETED = "coalition_deleted", "Coalition deleted with all its data"
+    STRENGTH_SETTINGS_CHANGED = (
+        "strength_settings_changed",
+        "Relationship strength settings changed",
+    )
 
 
 class AuditEntry(models.Model):

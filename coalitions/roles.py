@@ -40,6 +40,8 @@ class Permission(StrEnum):
     ROLES_MANAGE = "roles_manage"  # grant, change, revoke roles; invite
     AUDIT_VIEW = "audit_view"  # the audit log, on its page, as CSV and in the API
     PRIVACY_MANAGE = "privacy_manage"
+    # The relationship strength formula's evidence weights and half-life (issue 17).
+    STRENGTH_MANAGE = "strength_manage"
     EXPORT = "export"
     # A survey round's answers as CSV (issue 21): who said what about whom.
     SURVEY_EXPORT = "survey_export"
@@ -74,6 +76,7 @@ GRANTS: dict[Permission, frozenset[RoleName]] = {
     Permission.ROLES_MANAGE: frozenset({STEWARD}),
     Permission.AUDIT_VIEW: frozenset({STEWARD}),
     Permission.PRIVACY_MANAGE: frozenset({STEWARD}),
+    Permission.STRENGTH_MANAGE: frozenset({STEWARD}),
     Permission.EXPORT: frozenset({STEWARD}),
     Permission.SURVEY_EXPORT: frozenset({STEWARD, ORGANIZER}),
     Permission.ERASE: frozenset({STEWARD}),

@@ -29,6 +29,7 @@ urlpatterns = [
             "networks.interactions",
             "allies.edit",
             "networks.dashboard",
+            "networks.metrics",
             "networks.transfer",
             "coalitions.connect",
             "coalitions.align",

@@ -31,6 +31,33 @@ COMPUTATION_VERSION = 3
 # declared 3 of 5 alone is 0.6; so is evidence E ≈ 0.92 alone (about one one-to-one meeting a
 # few weeks old), while a single message or a meeting a year old stays below it.
 STRONG_TIE_THRESHOLD = 0.6
+# Bands of strength, as the strength settings page counts them (issue 17): below 0.3 weak (a
+# declared 1 of 5 is 0.2, a single message about 0.18), up to the strong-tie threshold medium
+# (a declared 2 is 0.4), from it strong.
+MEDIUM_TIE_THRESHOLD = 0.3
+BANDS = ("weak", "medium", "strong")
+
+
+def strength_band(value: float) -> str:
+    """The band of a relationship's strength: weak, medium or strong."""
+    if value >= STRONG_TIE_THRESHOLD:
+        return "strong"
+    return "medium" if value >= MEDIUM_TIE_THRESHOLD else "weak"
+
+
+def band_changes(
+    before: dict[tuple[int, int], float], after: dict[tuple[int, int], float]
+) -> dict[tuple[str, str], int]:
+    """How many relationships move from one band to another, ``(from, to)`` to a count, between
+    two computations of the same network's strengths (a relationship in only one of them
+    comes from or goes to ``"none"``: its only evidence weighs 0 in one of them)."""
+    changes: dict[tuple[str, str], int] = {}
+    for pair in before.keys() | after.keys():
+        old = strength_band(before[pair]) if pair in before else "none"
+        new = strength_band(after[pair]) if pair in after else "none"
+        if old != new:
+            changes[old, new] = changes.get((old, new), 0) + 1
+    return changes
 
 
 @dataclass(frozen=True)

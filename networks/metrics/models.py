@@ -63,6 +63,9 @@ class MetricRun(models.Model):
     network = models.JSONField(default=dict, blank=True)
     # Leadership figures of networks/leadership.py.
     leadership = models.JSONField(default=dict, blank=True)
+    # The coalition's strength settings the run was computed with (Coalition.strength_settings:
+    # empty means the defaults of networks/graph/strength.py).
+    strength_settings = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["coalition_id", "-created_at", "-id"]

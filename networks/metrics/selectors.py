@@ -9,8 +9,9 @@ from allies.models import Actor, Affiliation, AllyAssessment, SkillLevel
 from coalitions.connect.models import Membership
 from coalitions.models import Coalition
 from coalitions.produce.models import Action, GroupMember
-from networks.graph.compute import MetricInput
+from networks.graph.compute import BANDS, MetricInput, band_changes, strength_band
 from networks.graph.leadership import LeadRole, SkillRecord
+from networks.graph.strength import StrengthSettings, relationship_strengths
 from networks.metrics.models import MetricRun, MetricRunStatus
 from networks.models import InteractionParticipant, Tie
 from weft.vocabulary import ActorKind, MemberPhase, Stance
@@ -123,3 +124,42 @@ def latest_run(coalition_id: int) -> MetricRun | None:
         .order_by("-computed_for", "-finished_at", "-id")
         .first()
     )
+
+
+def strength_preview(coalition_id: int, overrides: dict) -> dict:
+    """What saving ``overrides`` as the coalition's strength settings would change, today:
+    how many relationships move from one band to another (weak, medium, strong;
+    networks/graph/compute.py), with the current settings against the new. Reads only."""
+    inputs = metric_input(coalition_id)
+    declared = [((s, t), strength) for s, t, strength, *_ in inputs.ties]
+
+    def strengths(settings: dict) -> dict[tuple[int, int], float]:
+        relationships = relationship_strengths(
+            inputs.interactions,
+            declared,
+            inputs.on,
+            StrengthSettings.from_overrides(settings),
+            inputs.affiliations,
+        )
+        return {pair: r.strength for pair, r in relationships.items()}
+
+    before = strengths(inputs.strength_settings)
+    after = strengths(overrides)
+    changes = band_changes(before, after)
+    return {
+        "relationships": len(before.keys() | after.keys()),
+        "changed": sum(changes.values()),
+        "moves": [
+            {"from": old, "to": new, "count": count}
+            for (old, new), count in sorted(changes.items(), key=lambda item: -item[1])
+        ],
+        "bands_before": _band_counts(before),
+        "bands_after": _band_counts(after),
+    }
+
+
+def _band_counts(strengths: dict[tuple[int, int], float]) -> dict[str, int]:
+    counts = dict.fromkeys(BANDS, 0)
+    for value in strengths.values():
+        counts[strength_band(value)] += 1
+    return counts

@@ -9,8 +9,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from coalitions.services import METRICS_TASK
+from coalitions.models import AuditAction
+from coalitions.roles import Access, Permission
+from coalitions.services import METRICS_TASK, audit_record, metrics_request_after_edit
 from networks.graph.compute import ComputedRun, MetricInput, compute_run
+from networks.graph.strength import StrengthSettings
 from networks.metrics.models import (
     ActorMetric,
     MetricRun,
@@ -21,10 +24,55 @@ from networks.metrics.models import (
 from networks.metrics.selectors import metric_input
 from networks.models import Suggestion, SuggestionStatus
 from weft.bulk import copy_rows
+from weft.errors import ApplicationError
 from weft.leases import heartbeat, lease_until
 from weft.queue import queue_after_commit
+from weft.services import apply_changes, locked_at
 
 logger = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------------------------------------
+# Strength settings
+
+
+@transaction.atomic
+def strength_settings_update(*, access: Access, expected_version, settings: dict):
+    """Set the coalition's relationship strength settings (stewards; audited): the evidence
+    weight per interaction kind, the co-affiliation weight and the half-life
+    (networks/graph/strength.py). They apply from the next metric run, requested here, which
+    records them. A value out of range is refused naming its field; nothing is saved."""
+    access.require(Permission.STRENGTH_MANAGE)
+    try:
+        after = StrengthSettings.from_overrides(settings)
+    except ValueError as error:
+        field, _, message = str(error).partition(": ")
+        raise ApplicationError(
+            f"{message[:1].upper()}{message[1:]}.", field=field.replace("weights.", "weight_")
+        ) from None
+    coalition = locked_at(access.coalition, expected_version, what="The coalition")
+    # What changes in effect (an empty setting is the defaults): the names, for the audit log.
+    before = StrengthSettings.from_overrides(coalition.strength_settings)
+    changed = [
+        name
+        for name in ("half_life_days", "co_affiliation_weight")
+        if getattr(before, name) != getattr(after, name)
+    ] + [
+        f"weights.{kind}"
+        for kind in sorted(after.weights)
+        if before.weights[kind] != after.weights[kind]
+    ]
+    if not changed:
+        return coalition
+    apply_changes(coalition, {"strength_settings": settings}, user=access.user)
+    audit_record(
+        coalition=coalition,
+        user=access.user,
+        action=AuditAction.STRENGTH_SETTINGS_CHANGED,
+        fields=changed,
+    )
+    metrics_request_after_edit(coalition_id=coalition.pk)
+    return coalition
+
 
 # ---------------------------------------------------------------------------------------------
 # Metric runs
@@ -61,6 +109,7 @@ def metric_run_request(
                     computed_for=inputs.on,
                     requested_by=requested_by,
                     lease_expires_at=lease_until(),
+                    strength_settings=inputs.strength_settings,
                 )
         except IntegrityError:
             return _live_run(coalition_id, input_hash), False

@@ -16,9 +16,11 @@ from weft.vocabulary import ActorKind
 TABLE = {
     "steward": set(P),
     "organizer": set(P)
-    - {P.ROLES_MANAGE, P.AUDIT_VIEW, P.PRIVACY_MANAGE, P.EXPORT, P.ERASE, P.REPORTS_SHARE},
+    - {P.ROLES_MANAGE, P.AUDIT_VIEW, P.PRIVACY_MANAGE, P.EXPORT, P.ERASE, P.REPORTS_SHARE}
+    - {P.STRENGTH_MANAGE},  # the strength formula is the stewards' (#17)
     "weaver": set(P)
     - {P.ROLES_MANAGE, P.AUDIT_VIEW, P.PRIVACY_MANAGE, P.EXPORT, P.ERASE, P.SENSITIVE_VIEW}
+    - {P.STRENGTH_MANAGE}
     - {P.REPORTS_EDIT}
     - {P.REPORTS_SHARE}
     - {P.SURVEY_EXPORT},  # stewards and organizers export survey answers (#21)

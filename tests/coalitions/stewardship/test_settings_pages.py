@@ -18,6 +18,7 @@ PAGES = [
     "settings",
     "settings-members",
     "settings-privacy",
+    "settings-strength",
     "settings-audit",
     "settings-audit-csv",
     "settings-erase",
