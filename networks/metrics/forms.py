@@ -51,8 +51,9 @@ class StrengthSettingsForm(forms.Form):
     def initial_from(overrides: dict, version: int) -> dict:
         """The form's values for a coalition's ``strength_settings`` (defaults filled in)."""
         current = StrengthSettings.from_overrides(overrides)
+        half_life = current.half_life_days
         return {
-            "half_life_days": current.half_life_days,
+            "half_life_days": int(half_life) if half_life.is_integer() else half_life,
             "co_affiliation_weight": current.co_affiliation_weight,
             **{f"weight_{kind}": weight for kind, weight in current.weights.items()},
             "version": version,

@@ -149,3 +149,10 @@ def test_saving_the_same_values_again_changes_nothing(client_for, coalition):
     client.post(page(coalition), form_values(coalition, half_life_days=90, save="1"))
     assert Coalition.objects.get(pk=coalition.pk).version == version
     assert AuditEntry.objects.filter(action=AuditAction.STRENGTH_SETTINGS_CHANGED).count() == 1
+
+
+def test_a_kind_weighted_zero_takes_its_only_relationships_out(coalition, network):
+    # c–d's only evidence is a message: weighted 0 it is no relationship at all.
+    preview = strength_preview(coalition.pk, {"weights": {"communication": 0}})
+    assert preview["changed"] == 1
+    assert preview["moves"] == [{"from": "weak", "to": "none", "count": 1}]
