@@ -1,5 +1,5 @@
 """Bulk edit from the map's table: the selected rows changed at once (one transaction, see
-allies/services/bulk.py), and that change undone with one button."""
+networks/map/bulk.py), and that change undone with one button."""
 
 import uuid
 
@@ -9,9 +9,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from allies.services.bulk import actors_bulk_undo, actors_bulk_update
 from coalitions import roles
 from coalitions.roles import Permission
+from networks.map.bulk import actors_bulk_undo, actors_bulk_update
 from weft.pages import attempt
 
 # What the last bulk change of a coalition did, kept in the session of who made it (never in
@@ -42,6 +42,11 @@ def map_table_bulk(request, coalition_id: int):
     if sensitive not in SENSITIVE:
         messages.error(request, "Sensitive: choose set, unset or leave unchanged.")
         return _back(request, coalition_id)
+    group = request.POST.get("working_group", "")
+    if group and not group.isdigit():
+        messages.error(request, "Working group: choose one from the list.")
+        return _back(request, coalition_id)
+    working_group = int(group) if group else None
     selected = request.POST.getlist("actor_ids")
     if request.POST.get("select_page"):  # "select all on this page", without script
         selected = [*selected, *request.POST.getlist("page_ids")]
@@ -54,6 +59,7 @@ def map_table_bulk(request, coalition_id: int):
             stance=request.POST.get("stance", ""),
             add_tag=request.POST.get("add_tag", ""),
             is_sensitive=SENSITIVE[sensitive],
+            working_group_id=working_group,
         ),
     )
     if not done.refused:

@@ -8,9 +8,11 @@ import pytest
 from django.urls import reverse
 
 from allies.models import AllyAssessment
-from allies.services.bulk import actors_bulk_undo, actors_bulk_update
 from coalitions import roles
+from coalitions.produce.models import GroupMember
+from networks.map.bulk import actors_bulk_undo, actors_bulk_update
 from tests.allies.factories import AllyAssessmentFactory, TagFactory
+from tests.coalitions.factories import GroupMemberFactory, WorkingGroupFactory
 from weft.errors import ApplicationError
 
 
@@ -47,6 +49,8 @@ def test_a_bulk_change_sets_stance_tag_and_sensitive_for_all_and_one_undo_restor
     coalition, personas, three
 ):
     access = roles.require(personas["organizer"], coalition.pk, roles.Permission.MAP_EDIT_ALL)
+    group = WorkingGroupFactory(coalition=coalition, name="Outreach")
+    already = GroupMemberFactory(group=group, actor=three[2], is_lead=True)
     before = [(a.version, sorted(a.tags.values_list("name", flat=True))) for a in three]
     record = actors_bulk_update(
         access=access,
@@ -54,7 +58,10 @@ def test_a_bulk_change_sets_stance_tag_and_sensitive_for_all_and_one_undo_restor
         stance="active_ally",
         add_tag="housing",
         is_sensitive=True,
+        working_group_id=group.pk,
     )
+    seated = GroupMember.objects.filter(group=group)
+    assert sorted(seated.values_list("actor_id", flat=True)) == sorted(a.pk for a in three)
     for actor in three:
         actor.refresh_from_db()
         assert _stance(actor) == "active_ally"
@@ -72,6 +79,8 @@ def test_a_bulk_change_sets_stance_tag_and_sensitive_for_all_and_one_undo_restor
         assert not actor.is_sensitive
     assert [_stance(a) for a in three] == ["neutral", None, None]
     assert AllyAssessment.objects.filter(note__startswith="Set by a bulk").count() == 0
+    # Only the seats the change added are taken away; the lead seated before stays.
+    assert list(GroupMember.objects.filter(group=group)) == [already]
 
 
 def test_one_refused_actor_refuses_the_whole_change_naming_it(coalition, personas, three):
@@ -81,6 +90,7 @@ def test_one_refused_actor_refuses_the_whole_change_naming_it(coalition, persona
     stale.description = "Changed meanwhile"
     stale._history_user = personas["steward"]
     stale.save()
+    group = WorkingGroupFactory(coalition=coalition)
     with pytest.raises(ApplicationError) as refused:
         actors_bulk_update(
             access=access,
@@ -88,8 +98,11 @@ def test_one_refused_actor_refuses_the_whole_change_naming_it(coalition, persona
             versions=versions,
             stance="passive_ally",
             add_tag="housing",
+            working_group_id=group.pk,
         )
     assert stale.name in refused.value.message
+    assert refused.value.status == 412
+    assert not GroupMember.objects.filter(group=group).exists()
     assert not AllyAssessment.objects.filter(stance="passive_ally").exists()
     for actor in three:
         assert "housing" not in actor.tags.values_list("name", flat=True)
@@ -142,6 +155,15 @@ def test_a_weaver_cannot_mark_actors_sensitive_and_nothing_changes(client_for, c
         assert not actor.is_sensitive
         assert "x" not in actor.tags.values_list("name", flat=True)
     assert 'id="bulk-undo"' not in page
+
+
+def test_a_working_group_of_another_coalition_is_refused_by_name(client_for, coalition, three):
+    elsewhere = WorkingGroupFactory()
+    response = client_for("organizer").post(
+        _bulk(coalition), {"actor_ids": [three[0].pk], "working_group": elsewhere.pk}, follow=True
+    )
+    assert "Choose a working group of this coalition." in response.content.decode()
+    assert not GroupMember.objects.exists()
 
 
 def test_a_refusal_is_shown_on_the_table(client_for, coalition, three):

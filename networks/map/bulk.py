@@ -1,12 +1,13 @@
-"""Bulk edit from the map's table: one change (a stance, a tag, sensitive or not) made to many
-actors in one transaction, through the per-actor services (so history and permissions are
-theirs), and undone in one step.
+"""Bulk edit from the map's table: one change (a stance, a tag, a working group, sensitive or
+not) made to many actors in one transaction, through the per-actor and per-seat services (so
+history and permissions are theirs), and undone in one step.
 
 The change returns what it did as plain data (an undo record) that the page keeps for the
 person who made it; ``actors_bulk_undo`` puts every actor back from it: tags and sensitive to
-their previous values (a change of the actor recorded in its history, as any edit), and the
-assessments the change added deleted again (recorded in the assessments' history, as deleting
-an actor records its assessments). If any one actor is refused, nothing is written."""
+their previous values (a change of the actor recorded in its history, as any edit), the seats
+in the working group taken away again, and the assessments the change added deleted again
+(recorded in the assessments' history, as deleting an actor records its assessments). If any
+one actor is refused, nothing is written."""
 
 import datetime
 
@@ -17,6 +18,8 @@ from django.utils import timezone
 from allies.models import Actor, AllyAssessment
 from allies.services.actors import actor_update
 from allies.services.assessments import assessment_add
+from coalitions.produce.models import GroupMember, WorkingGroup
+from coalitions.produce.services import group_seat_add, group_seat_remove
 from coalitions.roles import Access, Permission
 from coalitions.services import metrics_request_after_edit
 from weft.errors import ApplicationError
@@ -70,34 +73,50 @@ def actors_bulk_update(
     stance: str = "",
     add_tag: str = "",
     is_sensitive: bool | None = None,
+    working_group_id: int | None = None,
     assessed_on: datetime.date | None = None,
 ) -> dict:
-    """Set ``stance`` (a new assessment, where it differs), add the tag ``add_tag`` and set
-    ``is_sensitive`` for every actor of ``actor_ids`` (organizers, weavers, stewards; only
-    organizers and stewards for sensitive). ``versions`` ({actor id: version}) refuses an
-    actor changed since the page showed it. Returns the undo record."""
+    """Set ``stance`` (a new assessment, where it differs), add the tag ``add_tag``, seat in
+    the working group ``working_group_id`` and set ``is_sensitive`` for every actor of
+    ``actor_ids`` (organizers, weavers, stewards; only organizers and stewards for sensitive).
+    ``versions`` ({actor id: version}) refuses an actor changed since the page showed it.
+    Returns the undo record."""
     access.require(Permission.MAP_EDIT_ALL)
     add_tag = (add_tag or "").strip()
     if stance and stance not in Stance.values:
         raise ApplicationError("Choose a stance from the list.", field="stance")
     if len(add_tag) > 80:
         raise ApplicationError("A tag has at most 80 characters.", field="add_tag")
-    if not stance and not add_tag and is_sensitive is None:
-        raise ApplicationError("Choose a change to make: a stance, a tag or sensitive.")
+    group = None
+    if working_group_id:
+        access.require(Permission.WORKFLOW_EDIT)
+        group = WorkingGroup.objects.filter(coalition=access.coalition, pk=working_group_id).first()
+        if group is None:
+            raise ApplicationError(
+                "Choose a working group of this coalition.", field="working_group"
+            )
+    if not stance and not add_tag and is_sensitive is None and group is None:
+        raise ApplicationError(
+            "Choose a change to make: a stance, a tag, a working group or sensitive."
+        )
     versions = versions or {}
     assessed_on = assessed_on or timezone.localdate()
     entries = []
     for actor in _selected(access, actor_ids):
         try:
             entries.append(
-                _update_one(access, actor, versions, stance, add_tag, is_sensitive, assessed_on)
+                _update_one(
+                    access, actor, versions, stance, add_tag, is_sensitive, group, assessed_on
+                )
             )
         except (ApplicationError, PermissionDenied) as error:
             raise _refused_for(actor, error) from error
     return {"coalition": access.coalition.pk, "actors": [e for e in entries if len(e) > 1]}
 
 
-def _update_one(access, actor, versions, stance, add_tag, is_sensitive, assessed_on) -> dict:
+def _update_one(  # noqa: PLR0913
+    access, actor, versions, stance, add_tag, is_sensitive, group, assessed_on
+) -> dict:
     expected = versions.get(actor.pk, versions.get(str(actor.pk), ANY_VERSION))
     actor = locked_at(actor, expected, what=f"{actor.name}")
     access.require_edit_actor(actor)
@@ -114,6 +133,8 @@ def _update_one(access, actor, versions, stance, add_tag, is_sensitive, assessed
     if changes:
         actor = actor_update(access=access, actor=actor, expected_version=ANY_VERSION, **changes)
         entry["version"] = actor.version
+    if group is not None and not GroupMember.objects.filter(group=group, actor=actor).exists():
+        entry["seat"] = group_seat_add(group=group, actor=actor, added_by=access.user).pk
     if stance:
         latest = actor.assessments.order_by("-assessed_on", "-created_at", "-id").first()
         if latest is None or latest.stance != stance:
@@ -165,6 +186,11 @@ def _undo_one(access, actor, entry) -> None:
     changes = {name: entry[name] for name in ("tags", "is_sensitive") if name in entry}
     if changes:
         actor_update(access=access, actor=actor, expected_version=entry["version"], **changes)
+    if "seat" in entry:
+        access.require(Permission.WORKFLOW_EDIT)
+        seat = GroupMember.objects.filter(pk=entry["seat"], actor=actor).first()
+        if seat is not None:
+            group_seat_remove(seat=seat, removed_by=access.user)
     if "assessment" in entry:
         access.require_edit_actor(actor)
         added = AllyAssessment.objects.filter(pk=entry["assessment"], actor=actor).first()
