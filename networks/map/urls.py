@@ -1,5 +1,6 @@
 from django.urls import path
 
+from networks.map.bulk_pages import map_table_bulk, map_table_bulk_undo
 from networks.map.saved_view_pages import saved_views
 from networks.map.views import (
     map_page,
@@ -14,6 +15,16 @@ from networks.map.views import (
 urlpatterns = [
     path("coalitions/<int:coalition_id>/map/", map_page, name="coalition-map"),
     path("coalitions/<int:coalition_id>/map/table/", map_table, name="coalition-map-table"),
+    path(
+        "coalitions/<int:coalition_id>/map/table/bulk/",
+        map_table_bulk,
+        name="coalition-map-table-bulk",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/map/table/bulk/undo/",
+        map_table_bulk_undo,
+        name="coalition-map-table-bulk-undo",
+    ),
     # Stories through a share link (no account): the token is exchanged for the session.
     path("shared/stories/open/<str:token>/", shared_story_open, name="shared-story-open"),
     path("shared/stories/<int:link_id>/", shared_story, name="shared-story"),

@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from rest_framework.exceptions import ValidationError
 
-from allies.models import EngagementPlan
+from allies.models import Actor, EngagementPlan
 from coalitions import roles
 from coalitions.produce.models import WorkingGroup
 from coalitions.roles import Permission
+from networks.map.bulk_pages import pending_undo
 from networks.map.filters import MapFilters, map_filters_from
 from networks.map.models import MapLayout, StoryLink
 from networks.map.payload import map_payload, map_rows
@@ -104,6 +105,22 @@ def map_table(request, coalition_id: int):
         inferred_page=Paginator(inferred, TABLE_PAGE).get_page(request.GET.get("inferred_page")),
         query_without_pages=_without(request.GET, "page", "ties_page", "inferred_page"),
     )
+    # Bulk edit (organizers, weavers, stewards): each selected row carries the version it was
+    # shown at, so a row changed since is refused by name.
+    if access.can(Permission.MAP_EDIT_ALL):
+        ids = [node["id"] for node in context["actors_page"]]
+        versions = dict(
+            Actor.objects.filter(coalition=access.coalition, pk__in=ids).values_list(
+                "pk", "version"
+            )
+        )
+        for node in context["actors_page"]:
+            node["version"] = versions.get(node["id"])
+        context.update(
+            can_bulk=True,
+            bulk_undo=pending_undo(request, access.coalition.pk),
+            bulk_stances=Stance.choices,
+        )
     if access.sees_contacts:  # plans name messengers and owners (see the plans API)
         overdue = EngagementPlan.objects.filter(
             actor__coalition=access.coalition, next_step_on__lt=timezone.localdate()
