@@ -251,6 +251,9 @@ WEFT_RUN_MAX_ATTEMPTS = envint("RUN_MAX_ATTEMPTS", 3)
 WEFT_RUN_PENDING_MAX_SECONDS = envint("RUN_PENDING_MAX_SECONDS", 3600)
 # How often beat sends the outbox's messages (weft/tasks.py) and takes back dead runs.
 WEFT_OUTBOX_DRAIN_SECONDS = envint("OUTBOX_DRAIN_SECONDS", 5)
+# How often a worker applying an import writes its progress (and renews its lease), seconds
+# (at least 0.5).
+WEFT_IMPORT_PROGRESS_SECONDS = float(envstr("IMPORT_PROGRESS_SECONDS", "2"))
 # An import previewed but never confirmed is failed and its upload deleted after this long
 # (by the imports' reaper); 0: kept until confirmed.
 WEFT_IMPORT_PREVIEW_KEEP_HOURS = envint("IMPORT_PREVIEW_KEEP_HOURS", 72)

@@ -28,8 +28,6 @@ from weft.queue import queue_after_commit
 logger = logging.getLogger(__name__)
 
 RETRYABLE = (OperationalError, InterfaceError, ConnectionError)
-# How often a worker applying an import writes its progress (and renews its lease).
-PROGRESS_SECONDS = 2.0
 
 
 def import_claim(*, job_id: int, task_id: str) -> bool:
@@ -223,7 +221,7 @@ def confirm_import(self, job_id: int) -> str:
 
     try:
         access = roles.access_for(job.applied_by, job.coalition_id)
-        with heartbeat(renew, every=PROGRESS_SECONDS):
+        with heartbeat(renew, every=settings.WEFT_IMPORT_PROGRESS_SECONDS):
             return import_confirm(
                 access=access, job_id=job_id, in_task=True, task_id=task_id, progress=progress
             ).status

@@ -58,7 +58,14 @@ def wait_until(predicate, timeout: float) -> bool:
 def worker():
     """A worker on a queue of its own, so no other worker on this Redis takes our task."""
     queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {**os.environ, "DATABASE_URL": database_url_of_test_db(), "REDIS_URL": settings.REDIS_URL}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_of_test_db(),
+        "REDIS_URL": settings.REDIS_URL,
+        # Progress of an import written as often as a worker can (a 20,000-row import now
+        # takes about a second: tests/networks/transfer/test_import_worker.py).
+        "IMPORT_PROGRESS_SECONDS": "0.5",
+    }
     process = subprocess.Popen(
         [
             sys.executable,
