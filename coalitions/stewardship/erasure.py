@@ -15,8 +15,7 @@ The preview is the erasure itself, run and rolled back: what it shows is exactly
 
 import hashlib
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
@@ -31,7 +30,7 @@ from coalitions.models import AuditAction, Coalition, Role
 from coalitions.roles import Access, Permission
 from coalitions.services import audit_record, layout_request_after_edit, metrics_request_after_edit
 from coalitions.stewardship.models import Invitation
-from coalitions.stewardship.ownership import is_history, owned_rows, text_fields
+from coalitions.stewardship.ownership import Tally, is_history, owned_rows, text_fields
 from weft.errors import ApplicationError
 from weft.vocabulary import ActorKind
 
@@ -45,26 +44,12 @@ ERASED = "[erased]"
 MIN_TERM = 4  # shorter values are not searched for in free text (they would hit anything)
 
 
-@dataclass
-class Erasure:
+@dataclass(kw_only=True)
+class Erasure(Tally):
+    """What an erasure removed or replaced, per table (Tally), and the pseudonym it left."""
+
     pseudonym: str
     mode: str
-    counts: Counter = field(default_factory=Counter)
-
-    @property
-    def rows(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def tables(self) -> int:
-        return len([n for n in self.counts.values() if n])
-
-    @property
-    def table_rows(self) -> list[tuple[str, int]]:
-        return sorted((table, n) for table, n in self.counts.items() if n)
-
-    def summary(self) -> str:
-        return f"{self.rows} rows in {self.tables} tables"
 
 
 def pseudonym_for(actor: Actor) -> str:

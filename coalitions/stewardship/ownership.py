@@ -9,6 +9,9 @@ point at a row deleted since: so a key is followed both into the live table and 
 table's history, and a history row is found as long as its parent's history is kept.
 """
 
+from collections import Counter
+from dataclasses import dataclass, field
+
 from django.apps import apps
 from django.conf import settings
 from django.db import models
@@ -171,3 +174,25 @@ def session_keys(coalition_id: int, account_ids) -> list[str]:
         ):
             found.append(row.session_key)
     return found
+
+
+@dataclass
+class Tally:
+    """Rows per table."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def tables(self) -> int:
+        return len([n for n in self.counts.values() if n])
+
+    @property
+    def table_rows(self) -> list[tuple[str, int]]:
+        return sorted((table, n) for table, n in self.counts.items() if n)
+
+    def summary(self) -> str:
+        return f"{self.rows} rows in {self.tables} tables"

@@ -13,9 +13,7 @@ import decimal
 import hashlib
 import json
 import uuid
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
@@ -28,6 +26,7 @@ from coalitions.models import AuditAction
 from coalitions.roles import Access, Permission
 from coalitions.services import audit_record
 from coalitions.stewardship.ownership import (
+    Tally,
     accounts_of_only,
     outbox_rows,
     owned_models,
@@ -39,28 +38,6 @@ from weft.models import OutboxMessage
 
 EXPORT_FORMAT = "weft-coalition/1"
 BATCH = 1000
-
-
-@dataclass
-class Tally:
-    """Rows per table."""
-
-    counts: Counter = field(default_factory=Counter)
-
-    @property
-    def rows(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def tables(self) -> int:
-        return len([n for n in self.counts.values() if n])
-
-    @property
-    def table_rows(self) -> list[tuple[str, int]]:
-        return sorted((table, n) for table, n in self.counts.items() if n)
-
-    def summary(self) -> str:
-        return f"{self.rows} rows in {self.tables} tables"
 
 
 def _same_name(typed: str, name: str) -> bool:
