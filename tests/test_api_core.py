@@ -570,11 +570,15 @@ def test_the_map_answers_in_seven_queries_with_a_session(
     # declared pairs are the ties read)
     with django_assert_num_queries(7):
         client.get(f"/api/v1/coalitions/{coalition.pk}/map/")
-    # Without inferred relationships drawn, the interactions are still read: the page says how
-    # many inferred relationships it hides.
-    with django_assert_num_queries(7):
+    # Without inferred relationships drawn (the default, said again): the same map, answered
+    # from the one kept under its version (#24), with no actor, tie or interaction read.
+    with django_assert_num_queries(4):
         response = client.get(f"/api/v1/coalitions/{coalition.pk}/map/?inferred=false")
     assert not any(edge["inferred"] for edge in response.json()["edges"])
+    # Drawn: another map, built (the interactions are read either way: the page says how many
+    # inferred relationships it hides).
+    with django_assert_num_queries(7):
+        client.get(f"/api/v1/coalitions/{coalition.pk}/map/?inferred=true")
     # A member does not see every tie: one more query finds the pairs they may not see.
     member = client_for("member")
     with django_assert_num_queries(8):
@@ -631,6 +635,30 @@ def test_an_unchanged_map_is_not_sent_again(client_for, coalition, django_assert
     etag = client.get(url)["ETag"]
     Actor.objects.filter(pk=actor.pk).delete()
     assert changed()
+
+
+def test_an_unchanged_map_is_built_once_for_every_reader(
+    client_for, coalition, django_assert_num_queries
+):
+    """A second reader with no ETag gets the map built for the first (kept under its
+    version): no actor, tie or interaction is read again. A change makes a new version, and
+    the next reader gets the change; a role that sees less never gets another role's map."""
+    grow(coalition, 4, 0)
+    hidden = ActorFactory(coalition=coalition, name="Quiet Ally", is_sensitive=True)
+    url = f"/api/v1/coalitions/{coalition.pk}/map/"
+    first = client_for("organizer").get(url).content
+    assert b"Quiet Ally" in first
+    steward = client_for("steward")
+    # session, user, role and coalition, the map's version: nothing else.
+    with django_assert_num_queries(4):
+        again = steward.get(url)
+    assert again.content == first
+    assert b"Quiet Ally" not in client_for("member").get(url).content
+
+    hidden.name = "Quiet Friend"
+    hidden.save()
+    changed = client_for("steward").get(url).content  # one test client: sign in again
+    assert b"Quiet Friend" in changed and b"Quiet Ally" not in changed
 
 
 def test_a_deleted_tie_is_restored_from_its_history(client_for, coalition, pair):

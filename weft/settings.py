@@ -325,6 +325,10 @@ CELERY_BEAT_SCHEDULE["retention-daily"] = {
 WEFT_METRICS_DEBOUNCE_SECONDS = envint("METRICS_DEBOUNCE_SECONDS", 60)
 # Actors and ties added or deleted within this many seconds of the first get one layout run.
 WEFT_LAYOUT_DEBOUNCE_SECONDS = envint("LAYOUT_DEBOUNCE_SECONDS", 30)
+# The map's payload is kept in the cache under its version (networks/map/payload.py) for this
+# many seconds (0: never kept), unless it is larger than WEFT_MAP_CACHE_MAX_BYTES.
+WEFT_MAP_CACHE_SECONDS = envint("MAP_CACHE_SECONDS", 600)
+WEFT_MAP_CACHE_MAX_BYTES = envint("MAP_CACHE_MAX_BYTES", 16 * 1024 * 1024)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

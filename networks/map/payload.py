@@ -7,8 +7,9 @@ it in the OpenAPI schema.
 
 **Inferred relationships** (issue #6: "interactions between actors with no declared tie still
 make a relationship on the map, marked as inferred") are edges with ``inferred: true`` and no
-tie id. They are computed here, on each request, from the interactions with
-networks/strength.py, not read from the latest metric run: the map then shows an interaction
+tie id. They are computed here from the interactions with networks/strength.py, once per
+change of what the map shows (the whole payload is kept in the cache under its version, below),
+not read from the latest metric run: the map then shows an interaction
 the moment it is recorded (runs are debounced), works before any run, follows ``as_of``, and —
 the reason that decides it — is computed only from what the role may see: for a member, an
 interaction involving a sensitive actor is no evidence at all (as the interactions API hides
@@ -20,6 +21,8 @@ import datetime
 import hashlib
 
 import orjson
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import JSONObject
@@ -340,6 +343,25 @@ def map_payload(access: Access, filters: MapFilters) -> bytes:
         },
         option=orjson.OPT_NON_STR_KEYS,
     )
+
+
+def map_payload_kept(access: Access, filters: MapFilters, version: str | None) -> bytes:
+    """The map's bytes, built once per version: ``version`` (``map_version``) covers
+    everything the payload is made of (rows, the role's view of sensitive items, the filters,
+    the strength settings and the day), so the payload kept under it is the payload a new
+    build would give, for any user of that view. Inferred relationships, the costly part
+    with interactions, are then computed once per change, not per request (issue #24). A map
+    whose filters the version does not cover (``None``), or one larger than
+    WEFT_MAP_CACHE_MAX_BYTES, is built each time."""
+    if version is None or not settings.WEFT_MAP_CACHE_SECONDS:
+        return map_payload(access, filters)
+    key = f"map-payload:{version}"
+    body = cache.get(key)
+    if body is None:
+        body = map_payload(access, filters)
+        if len(body) <= settings.WEFT_MAP_CACHE_MAX_BYTES:
+            cache.set(key, body, timeout=settings.WEFT_MAP_CACHE_SECONDS)
+    return body
 
 
 def map_version(access: Access, filters: MapFilters) -> str | None:

@@ -25,7 +25,7 @@ from networks.map.api.serializers import (
 from networks.map.filters import MapQuerySerializer, map_filters_from
 from networks.map.live import MAX_AGE, BadCursor, Cursor, map_changes, present_header
 from networks.map.models import SavedView, Story, StoryLink
-from networks.map.payload import map_payload, map_version
+from networks.map.payload import map_payload_kept, map_version
 from networks.map.selectors import colour_values, reach_graph
 from networks.map.services import (
     position_set,
@@ -258,7 +258,9 @@ class MapView(APIView):
         if etag and etag in _etags(request.headers.get("If-None-Match", "")):
             response = HttpResponse(status=304)
         else:
-            response = HttpResponse(map_payload(access, filters), content_type="application/json")
+            response = HttpResponse(
+                map_payload_kept(access, filters, version), content_type="application/json"
+            )
         if etag:
             response["ETag"] = etag
         # Where the live map's polling starts (…/map/changes/?since=).
