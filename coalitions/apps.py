@@ -23,9 +23,9 @@ class CoalitionsConfig(FeaturePackagesConfig):
         # The Celery app, configured from settings before any task is queued (shared tasks
         # bind to the current app when they are first called). Not in weft/__init__.py: see
         # there why.
-        import weft.celery  # noqa: F401
-
+        #
         # A session's "last seen" is noted at sign-in: the receiver is connected here, not
         # only when the middleware is first built (at the first request), so a sign-in before
         # any request (a test client's force_login, a shell) is noted too.
         import coalitions.stewardship.middleware  # noqa: F401
+        import weft.celery  # noqa: F401
