@@ -6,6 +6,7 @@ from a thread with a running loop unless told that this is deliberate (the tests
 ORM to set up data and to check what the pages wrote, never concurrently with the server).
 """
 
+import contextlib
 import copy
 import os
 import shutil
@@ -63,11 +64,12 @@ def csp_for_playwright(request, settings):
         settings.CONTENT_SECURITY_POLICY = policy
 
 
-@pytest.fixture
-def browser_page(chromium, live_server, transactional_db, request):
-    """A fresh browser context (no cookies) with one page; ``page.base`` is the server URL.
-    Console errors and failed requests fail the test: a page that throws is broken."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 860})
+@contextlib.contextmanager
+def watched_page(chromium, base: str, **options):
+    """A new browser context (its own cookies) with one page; ``page.base`` is the server URL.
+    Console errors and failed requests are collected in ``page.js_errors``: a page that throws
+    is broken."""
+    context = chromium.new_context(**({"viewport": {"width": 1280, "height": 860}} | options))
     page = context.new_page()
     page.set_default_timeout(15_000)
     errors: list[str] = []
@@ -80,10 +82,26 @@ def browser_page(chromium, live_server, transactional_db, request):
             else None
         ),
     )
-    page.base = live_server.url
+    page.base = base
     page.js_errors = errors
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server, transactional_db, request):
+    """A fresh browser context (no cookies) with one page (``watched_page``)."""
+    with watched_page(chromium, live_server.url) as page:
+        yield page
+
+
+@pytest.fixture
+def second_page(chromium, live_server, browser_page):
+    """A second browser (its own cookies) on the same server: another person."""
+    with watched_page(chromium, live_server.url) as page:
+        yield page
 
 
 @pytest.fixture

@@ -496,7 +496,7 @@ def test_the_map_is_refused_to_a_funder(browser_page, sign_in, network):
 
 
 def test_a_saved_view_keeps_filters_and_layout_and_a_member_opens_it(
-    browser_page, sign_in, network, chromium, live_server
+    browser_page, second_page, sign_in, network
 ):
     page = browser_page
     open_map(page, sign_in, network, "organizer")
@@ -508,8 +508,7 @@ def test_a_saved_view_keeps_filters_and_layout_and_a_member_opens_it(
     view = SavedView.objects.get(name="Our allies on the grid")
     assert view.filters == {"stance": ["active_ally"]} and view.layout == "power"
 
-    member = chromium.new_context(viewport={"width": 1280, "height": 860}).new_page()
-    member.base = live_server.url
+    member = second_page
     open_map(member, sign_in, network, "member")
     assert map_names(member) != {"Tenants Union", "Faith Alliance"}
     before = loads(member)
@@ -561,7 +560,9 @@ def test_the_map_exports_as_svg_and_png(browser_page, sign_in, network):
     assert page.js_errors == []
 
 
-def test_inferred_relationships_are_dashed_explained_and_filtered(browser_page, sign_in, network):
+def test_inferred_relationships_are_dashed_explained_and_filtered(
+    browser_page, second_page, sign_in, network
+):
     """Food Bank met the union and the informant, but no tie is declared: inferred
     relationships, drawn dashed and explained in the legend; the filter hides them; a member
     sees neither the informant's nor (the meeting was the informant's too) any other."""
@@ -606,15 +607,13 @@ def test_inferred_relationships_are_dashed_explained_and_filtered(browser_page, 
     assert "inferred" not in page.url
     assert page.js_errors == []
 
-    member = page.context.browser.new_context(viewport={"width": 1280, "height": 860}).new_page()
-    member.base = page.base
+    member = second_page
     open_map(member, sign_in, network, "member", query="?inferred=true")
     member_edges = member.evaluate(
         "() => window.weftMap.graph.filterEdges((e, a) => a.inferred)"
         ".map((e) => window.weftMap.graph.getEdgeAttributes(e)).map((a) => [a.source, a.target])"
     )
     assert [frozenset(p) for p in member_edges] == [frozenset((bank.pk, network["union"].pk))]
-    member.context.close()
 
 
 def test_the_engagement_plan_is_edited_in_the_panel_and_a_stale_edit_is_refused(

@@ -5,8 +5,6 @@ the other is typing; saving that stale edit is still refused. Who else is here i
 import os
 import time
 
-import pytest
-
 from allies.models import Actor
 from networks.models import Tie
 from tests.browser import test_map
@@ -16,28 +14,6 @@ network = test_map.network  # the map page's hand-built network (a fixture)
 
 SHOTS = os.environ.get("WEFT_SHOTS")  # a folder: keep a screenshot of the marks there
 DELIVERY = 5_000  # ms: the issue's promise
-
-
-@pytest.fixture
-def second_page(chromium, live_server):
-    """A second browser (its own cookies): the other person."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 860})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
-    page.on(
-        "console",
-        lambda message: (
-            errors.append(f"console: {message.text}")
-            if message.type == "error" and "favicon" not in message.text
-            else None
-        ),
-    )
-    page.base = live_server.url
-    page.js_errors = errors
-    yield page
-    context.close()
 
 
 def has_node(name):

@@ -16,7 +16,7 @@ SCREENSHOTS = os.environ.get("WEFT_SCREENSHOTS") == "1"
 
 
 def test_a_weaver_mentions_a_member_on_a_paragraph_and_the_member_reads_the_thread(
-    browser_page, chromium, live_server, sign_in, coalition, personas
+    browser_page, second_page, sign_in, coalition, personas
 ):
     statement = UnityStatementFactory(coalition=coalition, title="Homes for all")
     StatementVersionFactory(
@@ -43,12 +43,7 @@ def test_a_weaver_mentions_a_member_on_a_paragraph_and_the_member_reads_the_thre
     assert page.js_errors == []
 
     # The member, in their own browser context.
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    member = context.new_page()
-    member.set_default_timeout(15_000)
-    errors = []
-    member.on("pageerror", lambda error: errors.append(str(error)))
-    member.base = live_server.url
+    member = second_page
     sign_in(member, "member", PASSWORD)
     member.goto(f"{member.base}/coalitions/{coalition.pk}/")
     unread = Notification.objects.filter(user=personas["member"], read_at__isnull=True)
@@ -71,5 +66,4 @@ def test_a_weaver_mentions_a_member_on_a_paragraph_and_the_member_reads_the_thre
     assert "name renters first" in member.locator("#thread-2").text_content()
     if SCREENSHOTS:
         member.screenshot(path=str(DOCS / "statement-thread.png"), full_page=True)
-    assert errors == []
-    context.close()
+    assert member.js_errors == []
