@@ -17,7 +17,7 @@ from coalitions.roles import Permission
 from networks.map.bulk_pages import pending_undo
 from networks.map.filters import MapFilters, map_filters_from
 from networks.map.models import MapLayout, StoryLink
-from networks.map.payload import map_payload, map_rows
+from networks.map.payload import map_payload, map_rows_counted
 from networks.map.selectors import (
     anonymise_people,
     colour_values,
@@ -47,6 +47,8 @@ def _filter_choices(access, query_params) -> dict:
         "layouts": MapLayout.choices,
         "working_groups": WorkingGroup.objects.filter(coalition=access.coalition).order_by("name"),
         "query": query_params.urlencode(),
+        # The coalition navigation's Map and Table links keep the filters (base.html).
+        "map_query": query_params.urlencode(),
     }
 
 
@@ -84,7 +86,8 @@ def map_table(request, coalition_id: int):
     access = roles.require(request.user, coalition_id, Permission.MAP_VIEW)
     context = {"access": access, "coalition": access.coalition}
     context.update(_filter_choices(access, request.GET))
-    nodes, edges = map_rows(access, context["filters"])
+    nodes, edges, counts = map_rows_counted(access, context["filters"])
+    context["inferred_count"] = counts["inferred_count"]  # the layer's label says how many
     names = {node["id"]: node["name"] for node in nodes}
     stance_labels, kind_labels = dict(Stance.choices), dict(ActorKind.choices)
     for node in nodes:
