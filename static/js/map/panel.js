@@ -103,6 +103,12 @@ function interactionLinks(node) {
     <a href="${esc(coalition)}actors/${esc(node)}/interactions/">All their interactions</a></p>`;
 }
 
+// The interactions this actor and another both took part in (networks/interactions/).
+function pairLink(node, other, graph) {
+  const coalition = window.location.pathname.replace(/map\/.*$/, "");
+  return ` <a class="pair-interactions" href="${esc(coalition)}actors/${esc(node)}/interactions/with/${esc(other)}/">Interactions with ${esc(nameOf(graph, other))}</a>`;
+}
+
 // The actor's details page (server-rendered, allies/edit/): for the roles that edit the map,
 // and for a member on its own organisation.
 function editLink(node, edit) {
@@ -140,7 +146,7 @@ function render(node, details, context) {
       const kind = tie.type_label ? `${esc(tie.type_label)} (${esc(tie.kind)})` : esc(tie.kind);
       const weight = tie.declared_weight !== null && tie.declared_weight !== undefined ? ` · weight ${esc(tie.declared_weight)}` : "";
       const open = `<button type="button" class="link open-tie" data-tie="${tie.id}" aria-label="Open the tie with ${esc(nameOf(graph, other))}">${edit ? "Edit" : "Open"}</button>`;
-      return `<li><span>${esc(nameOf(graph, other))} · ${kind} · strength ${tie.strength ?? "not given"}${weight}${ended}</span> ${open}${fieldsHtml(tie.custom_fields)}${control}</li>`;
+      return `<li><span>${esc(nameOf(graph, other))} · ${kind} · strength ${tie.strength ?? "not given"}${weight}${ended}</span> ${open}${edit ? pairLink(node, other, graph) : ""}${fieldsHtml(tie.custom_fields)}${control}</li>`;
     })
     .join("");
   // Inferred relationships are on the map already (the map endpoint computes them).
@@ -158,7 +164,7 @@ function render(node, details, context) {
     .map((a) => `<li>${esc(a.assessed_on)}: ${esc(STANCE_LABEL[a.stance])}, ${esc(a.ally_kind)}, influence ${a.influence}${a.assessed_by ? ` (by ${esc(a.assessed_by)})` : ""}</li>`)
     .join("");
   const meetings = interactions
-    .map((i) => `<li>${esc(i.occurred_on)}: ${esc(i.kind.replaceAll("_", " "))}${i.summary ? ` · ${esc(i.summary)}` : ""}</li>`)
+    .map((i) => `<li>${esc(i.occurred_on)}: ${esc(i.kind.replaceAll("_", " "))}${i.summary ? ` · ${esc(i.summary)}` : ""}${i.follow_up ? ` · next: ${esc(i.follow_up)}${i.follow_up_on ? ` by ${esc(i.follow_up_on)}` : ""}` : ""}</li>`)
     .join("");
   panel.innerHTML = `
     <button type="button" class="close" aria-label="Close the panel">×</button>
