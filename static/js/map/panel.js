@@ -1,5 +1,6 @@
 // The side panel of the selected actor: where they stand and how that changed, their ties,
 // interactions, metrics and engagement plan; who can reach them; and, for editors, the edits.
+import { recordRequests, recordsHtml } from "./actor-records.js";
 import { ALLY_KINDS, KIND_LABEL, STANCES, STANCE_LABEL } from "./style.js";
 
 const panel = document.getElementById("side-panel");
@@ -25,6 +26,7 @@ async function loadDetails(node, { api, config }) {
     assessments: api(`assessments/?actor=${node}&ordering=-assessed_on&page_size=50`),
     ties: api(`ties/?actor=${node}&page_size=200`),
     interactions: api(`interactions/?actor=${node}&page_size=20`),
+    ...recordRequests(node, api),
   };
   if (config.seesPlans) requests.plans = api(`engagement-plans/?actor=${node}`);
   // The metrics endpoint answers 404 until a metric run has finished: ask only then.
@@ -126,7 +128,7 @@ function standing(current, onMap, asOf) {
   return `on ${esc(asOf)}: ${esc(then)} (now: ${esc(now)})`;
 }
 
-function render(node, details, context) {
+function render(node, details, context, records = "") {
   const { graph, config } = context;
   const actor = details.actor.data;
   const current = actor.current_assessment;
@@ -174,6 +176,7 @@ function render(node, details, context) {
     ${actor.description ? `<p>${esc(actor.description)}</p>` : ""}
     ${fieldsHtml(actor.custom_fields, "actor-fields")}
     ${editLink(node, edit)}
+    ${records}
     ${edit ? `<form id="rename" class="row"><label>Name<input type="text" name="name" value="${esc(actor.name)}" maxlength="200" required></label><button type="submit">Rename</button></form>` : ""}
     ${edit ? `<h3>Change the assessment</h3>
       <form id="assess">
@@ -385,7 +388,12 @@ export async function openPanel(node, context, { keepAlert = false } = {}) {
     context.showAlert("This actor is no longer on the map.");
     return;
   }
-  render(node, details, context);
+  const own = document.getElementById("map-app").dataset.ownOrganisation === String(node);
+  const records = await recordsHtml(details.actor.data, details, context.graph, {
+    api: context.api,
+    editable: context.config.canEdit || own,
+  });
+  render(node, details, context, records);
   wire(node, details, context);
   panel.querySelector("#panel-title").focus?.();
 }
