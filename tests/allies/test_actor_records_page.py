@@ -387,3 +387,23 @@ def test_a_sensitive_persons_records_are_no_page_for_a_weaver(client_for, coalit
         _edit(coalition, hidden, "contacts/"), {"contact-kind": "email", "contact-value": SECRET}
     )
     assert response.status_code == 404 and not ContactDetail.objects.exists()
+
+
+def test_a_contact_value_never_reaches_a_url_or_the_log(client_for, coalition, person, caplog):
+    caplog.set_level("DEBUG")
+    client = client_for("organizer")
+    refused = client.post(
+        _edit(coalition, person, "contacts/"),
+        {"contact-kind": "nonsense", "contact-value": SECRET},
+    )
+    assert refused.status_code == 400  # Django logs a bad request: its path only
+    added = client.post(
+        _edit(coalition, person, "contacts/"), {"contact-kind": "email", "contact-value": SECRET}
+    )
+    detail = ContactDetail.objects.get()
+    deleted = client.post(
+        _edit(coalition, person, f"contacts/{detail.pk}/"),
+        {"action": "delete", "version": detail.version},
+    )
+    assert all(SECRET not in response.url for response in (added, deleted))
+    assert caplog.records and SECRET not in caplog.text
