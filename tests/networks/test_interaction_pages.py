@@ -285,3 +285,25 @@ def test_undo_is_refused_when_fewer_than_two_participants_remain(
     response = client.post(undo, {"token": token})
     assert "Fewer than two of its participants" in client.get(response.url).content.decode()
     assert not Interaction.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["steward", "organizer", "weaver", "signed out"])
+def test_the_editing_roles_open_the_new_pages_and_a_signed_out_visitor_is_sent_to_sign_in(
+    client, client_for, coalition, orgs, persona
+):
+    if persona != "signed out":
+        client_for(persona)
+    pages = [
+        f"/coalitions/{coalition.pk}/actors/{orgs[0].pk}/interactions/with/{orgs[1].pk}/",
+        f"/coalitions/{coalition.pk}/interactions/deleted/",
+    ]
+    for page in pages:
+        response = client.get(page)
+        if persona == "signed out":
+            assert response.status_code == 302 and "login" in response.url
+        else:
+            assert response.status_code == 200
+    undo = client.post(f"/coalitions/{coalition.pk}/interactions/deleted/undo/", {"token": "x"})
+    assert undo.status_code == 302
+    if persona != "signed out":
+        assert undo.url == f"/coalitions/{coalition.pk}/map/"
