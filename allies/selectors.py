@@ -60,3 +60,12 @@ def contact_list(access: Access) -> QuerySet[ContactDetail]:
         actor__coalition=access.coalition,
         **({} if access.sees_sensitive else {"actor__is_sensitive": False}),
     )
+
+
+def custom_field_names(coalition) -> list[str]:
+    """The custom fields the coalition's actors carry (imported from Kumu and the like, or
+    added on an actor's page): what an actor's page offers to fill in."""
+    names: set[str] = set()
+    for fields in Actor.objects.filter(coalition=coalition).values_list("custom_fields", flat=True):
+        names.update((fields or {}).keys())
+    return sorted(names)

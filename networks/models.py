@@ -108,6 +108,13 @@ class Tie(Editable, SameCoalition):
         return started and not_ended
 
 
+# The same words on the page and in the API. Which actor of another coalition it was is not
+# said: its name is that coalition's.
+PARTICIPANT_ELSEWHERE = (
+    "Every participant must be an actor of this coalition's map: one of those chosen is not."
+)
+
+
 class Interaction(Editable):
     coalition = models.ForeignKey(
         "coalitions.Coalition", on_delete=models.CASCADE, related_name="interactions"
@@ -115,6 +122,12 @@ class Interaction(Editable):
     kind = models.CharField(max_length=30, choices=InteractionKind.choices)
     occurred_on = models.DateField()
     summary = models.CharField(max_length=300, blank=True)
+    follow_up = models.CharField(
+        max_length=300, blank=True, help_text="What to do next, after this interaction."
+    )
+    follow_up_on = models.DateField(
+        null=True, blank=True, db_index=True, help_text="By when the follow-up is due."
+    )
     participants = models.ManyToManyField(
         "allies.Actor", through="InteractionParticipant", related_name="interactions"
     )

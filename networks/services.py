@@ -3,6 +3,7 @@ them, and where a newcomer lands on the map."""
 
 import logging
 import math
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
@@ -11,7 +12,13 @@ from django.http import Http404
 from allies.models import Actor
 from coalitions.roles import Access, Permission
 from coalitions.services import layout_request_after_edit, metrics_request_after_edit
-from networks.models import ActorPosition, Interaction, InteractionParticipant, Tie
+from networks.models import (
+    PARTICIPANT_ELSEWHERE,
+    ActorPosition,
+    Interaction,
+    InteractionParticipant,
+    Tie,
+)
 from weft.errors import ApplicationError
 from weft.history import restore_row
 from weft.services import apply_changes, delete_as, locked_at, save_as
@@ -135,12 +142,20 @@ def tie_restore(*, access: Access, tie_id: int, history_id: int) -> Tie:
 
 def _checked_participants(access: Access, participants) -> list[Actor]:
     for actor in participants:
-        require_actor_of(access.coalition, actor, field="participants")
+        if actor is None or actor.coalition_id != access.coalition.pk:
+            raise ApplicationError(PARTICIPANT_ELSEWHERE, field="participants")
     if len({actor.pk for actor in participants}) != len(participants):
         raise ApplicationError("lists an actor twice.", field="participants")
     if len(participants) < 2:
         raise ApplicationError("An interaction takes at least two actors.", field="participants")
     return list(participants)
+
+
+def _check_follow_up(occurred_on, follow_up: str, follow_up_on) -> None:
+    """A follow-up date needs a follow-up to be due, and comes on or after the interaction."""
+    if follow_up_on and not (follow_up or "").strip():
+        raise ApplicationError("Say what is to be done by then.", field="follow_up")
+    require_dates_in_order(occurred_on, follow_up_on, start="occurred_on", end="follow_up_on")
 
 
 @transaction.atomic
@@ -151,6 +166,8 @@ def interaction_create(
     occurred_on,
     participants,
     summary: str = "",
+    follow_up: str = "",
+    follow_up_on=None,
     action=None,
     working_group=None,
 ) -> Interaction:
@@ -158,11 +175,14 @@ def interaction_create(
     their relationship strength from the next metric run."""
     access.require(Permission.MAP_EDIT_ALL)
     participants = _checked_participants(access, participants)
+    _check_follow_up(occurred_on, follow_up, follow_up_on)
     interaction = Interaction(
         coalition=access.coalition,
         kind=kind,
         occurred_on=occurred_on,
         summary=summary,
+        follow_up=(follow_up or "").strip(),
+        follow_up_on=follow_up_on,
         action=action,
         working_group=working_group,
         recorded_by=access.user,
@@ -184,6 +204,13 @@ def interaction_update(
     participants = changes.pop("participants", None)
     if participants is not None:
         participants = _checked_participants(access, participants)
+    if "follow_up" in changes:
+        changes["follow_up"] = (changes["follow_up"] or "").strip()
+    _check_follow_up(
+        changes.get("occurred_on", interaction.occurred_on),
+        changes.get("follow_up", interaction.follow_up),
+        changes.get("follow_up_on", interaction.follow_up_on),
+    )
     apply_changes(interaction, changes, user=access.user)
     if participants is not None:
         interaction.participations.all().delete()
@@ -194,12 +221,66 @@ def interaction_update(
     return interaction
 
 
+@dataclass(frozen=True)
+class InteractionDeletion:
+    """What undoing a deletion needs: the deletion's history record and who took part."""
+
+    interaction_id: int
+    history_id: int
+    participant_ids: list[int]
+
+
 @transaction.atomic
-def interaction_delete(*, access: Access, interaction: Interaction, expected_version) -> None:
+def interaction_delete(
+    *, access: Access, interaction: Interaction, expected_version
+) -> InteractionDeletion:
+    """Delete an interaction; what is returned is what ``interaction_restore`` needs to undo
+    it (its participants have no history of their own)."""
     access.require(Permission.MAP_EDIT_ALL)
     interaction = locked_at(interaction, expected_version, what="This interaction")
+    participant_ids = sorted(interaction.participations.values_list("actor_id", flat=True))
+    pk = interaction.pk
     delete_as(interaction, user=access.user)
+    record = Interaction.history.filter(id=pk, history_type="-").latest("history_id")
     metrics_request_after_edit(coalition_id=access.coalition.pk)
+    return InteractionDeletion(
+        interaction_id=pk, history_id=record.history_id, participant_ids=participant_ids
+    )
+
+
+@transaction.atomic
+def interaction_restore(
+    *, access: Access, interaction_id: int, history_id: int, participant_ids: list[int]
+) -> Interaction:
+    """Undo the deletion of an interaction: the row as it was deleted, with those of its
+    participants still on the coalition's map (at least two)."""
+    access.require(Permission.MAP_EDIT_ALL)
+    try:
+        record = Interaction.history.get(
+            history_id=history_id,
+            id=interaction_id,
+            coalition_id=access.coalition.pk,
+            history_type="-",
+        )
+    except Interaction.history.model.DoesNotExist:
+        raise Http404("No such deleted interaction.") from None
+    if Interaction.objects.filter(pk=interaction_id).exists():
+        raise ApplicationError("This interaction is back already.", status=409, code="conflict")
+    actors = list(Actor.objects.filter(coalition=access.coalition, pk__in=participant_ids))
+    if len(actors) < 2:
+        raise ApplicationError(
+            "Fewer than two of its participants are still on the map: it cannot come back.",
+            status=409,
+            code="conflict",
+        )
+    interaction, _ = restore_row(
+        record, user=access.user, reason=f"deletion undone (history {history_id})"
+    )
+    InteractionParticipant.objects.bulk_create(
+        InteractionParticipant(interaction=interaction, actor=actor) for actor in actors
+    )
+    metrics_request_after_edit(coalition_id=access.coalition.pk)
+    return interaction
 
 
 # ---------------------------------------------------------------------------------------------

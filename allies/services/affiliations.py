@@ -2,11 +2,13 @@
 counts towards the coalition's leadership)."""
 
 from django.db import transaction
+from django.http import Http404
 
 from allies.models import Actor, Affiliation
 from coalitions.roles import Access, Permission
 from coalitions.services import metrics_request_after_edit
 from weft.errors import ApplicationError
+from weft.history import restore_row
 from weft.services import apply_changes, delete_as, locked_at, save_as
 from weft.validation import require_actor_of, require_dates_in_order
 from weft.vocabulary import ActorKind
@@ -72,3 +74,29 @@ def affiliation_delete(*, access: Access, affiliation: Affiliation, expected_ver
     affiliation = locked_at(affiliation, expected_version, what="This affiliation")
     delete_as(affiliation, user=access.user)
     metrics_request_after_edit(coalition_id=access.coalition.pk)
+
+
+@transaction.atomic
+def affiliation_restore(*, access: Access, affiliation_id: int, history_id: int) -> Affiliation:
+    """Undo a deletion: the affiliation as it was deleted, if both of its actors are still
+    on the coalition's map."""
+    access.require(Permission.MAP_EDIT_ALL)
+    record = Affiliation.history.filter(
+        history_id=history_id, id=affiliation_id, history_type="-"
+    ).first()
+    if record is None:
+        raise Http404("No such deleted affiliation.")
+    ends = Actor.objects.filter(
+        coalition=access.coalition, pk__in=(record.person_id, record.organisation_id)
+    ).visible(include_sensitive=access.sees_sensitive)
+    if ends.count() != 2:
+        raise ApplicationError(
+            "The person or the organisation is no longer on the map: it cannot come back.",
+            status=409,
+            code="conflict",
+        )
+    if Affiliation.objects.filter(pk=affiliation_id).exists():
+        raise ApplicationError("This affiliation is back already.", status=409, code="conflict")
+    affiliation, _ = restore_row(record, user=access.user, reason="deletion undone")
+    metrics_request_after_edit(coalition_id=access.coalition.pk)
+    return affiliation

@@ -1,9 +1,12 @@
 """Contact details: personal data, written only by the roles that may read it."""
 
 from django.db import transaction
+from django.http import Http404
 
 from allies.models import Actor, ContactDetail
 from coalitions.roles import Access, Permission
+from weft.errors import ApplicationError
+from weft.history import restore_row
 from weft.services import apply_changes, delete_as, locked_at, save_as
 from weft.validation import require_actor_of, require_text
 
@@ -50,3 +53,21 @@ def contact_detail_delete(*, access: Access, detail: ContactDetail, expected_ver
     detail = locked_at(detail, expected_version, what="This contact detail")
     _require_writer(access, detail.actor)
     delete_as(detail, user=access.user)
+
+
+@transaction.atomic
+def contact_detail_restore(*, access: Access, detail_id: int, history_id: int) -> ContactDetail:
+    """Undo a deletion: the contact detail as it was deleted, if its actor is still there."""
+    access.require(Permission.CONTACTS_EDIT)
+    record = ContactDetail.history.filter(
+        history_id=history_id, id=detail_id, history_type="-"
+    ).first()
+    actor = Actor.objects.filter(pk=getattr(record, "actor_id", None)).first()
+    if record is None or actor is None or actor.coalition_id != access.coalition.pk:
+        raise Http404("No such deleted contact detail.")
+    if actor.is_sensitive and not access.sees_sensitive:
+        raise Http404("No such deleted contact detail.")
+    if ContactDetail.objects.filter(pk=detail_id).exists():
+        raise ApplicationError("This contact detail is back already.", status=409, code="conflict")
+    detail, _ = restore_row(record, user=access.user, reason="deletion undone")
+    return detail

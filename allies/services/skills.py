@@ -78,3 +78,26 @@ def skill_level_add(
     save_as(observation, user=access.user)
     metrics_request_after_edit(coalition_id=access.coalition.pk)
     return observation
+
+
+@transaction.atomic
+def skill_level_record(
+    *,
+    access: Access,
+    actor: Actor,
+    skill_name: str,
+    level: int,
+    assessed_on: datetime.date,
+    note: str = "",
+) -> SkillLevel:
+    """A person's level in a skill named as people type it (the actor's page): the
+    coalition's skill of that name (case-blind), created when it has none. One transaction:
+    a refused level leaves no new skill behind."""
+    access.require(Permission.MAP_EDIT_ALL)
+    name = require_text(skill_name, field="skill", what="The skill's name")[:120]
+    skill = Skill.objects.filter(coalition=access.coalition, name__iexact=name).first()
+    if skill is None:
+        skill = skill_create(access=access, name=name)
+    return skill_level_add(
+        access=access, actor=actor, skill=skill, level=level, assessed_on=assessed_on, note=note
+    )

@@ -3,7 +3,7 @@
 from rest_framework import serializers
 
 from allies.api.fields import CoalitionActorField
-from networks.models import STRENGTH_RANGE, Interaction, Tie
+from networks.models import PARTICIPANT_ELSEWHERE, STRENGTH_RANGE, Interaction, Tie
 from weft.serializers import EDITABLE_ROW_FIELDS, WeftModelSerializer
 
 
@@ -41,7 +41,7 @@ class TieSerializer(WeftModelSerializer):
 class ParticipantsField(serializers.ListField):
     """Ids of the actors who took part, read from the prefetched participations."""
 
-    child = CoalitionActorField()
+    child = CoalitionActorField(error_messages={"does_not_exist": PARTICIPANT_ELSEWHERE})
 
     def get_attribute(self, interaction):
         return interaction
@@ -57,6 +57,7 @@ class InteractionSerializer(WeftModelSerializer):
         model = Interaction
         fields = (
             ("id", "kind", "occurred_on", "summary", "participants")
+            + ("follow_up", "follow_up_on")
             + ("action", "working_group")
             + EDITABLE_ROW_FIELDS
         )

@@ -3,6 +3,7 @@ and carries the version it was opened on, so a stale save is refused."""
 
 from django import forms
 
+from networks.models import PARTICIPANT_ELSEWHERE
 from weft.vocabulary import InteractionKind
 
 
@@ -18,12 +19,24 @@ class InteractionForm(forms.Form):
         label="Who took part",
         help_text="Two or more actors of the coalition (Ctrl or ⌘ to choose several).",
         widget=forms.SelectMultiple(attrs={"size": 10}),
+        error_messages={"invalid_choice": PARTICIPANT_ELSEWHERE},
     )
     summary = forms.CharField(
         label="Notes",
         required=False,
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    follow_up = forms.CharField(
+        label="Follow-up",
+        required=False,
+        max_length=300,
+        help_text="What to do next.",
+    )
+    follow_up_on = forms.DateField(
+        label="Follow-up by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

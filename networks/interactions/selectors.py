@@ -35,3 +35,11 @@ def interaction_for(access, pk: int):
     """One interaction of the coalition, or None."""
     rows = Interaction.objects.filter(coalition=access.coalition, pk=pk)
     return _with_participants(rows, access).first()
+
+
+def interactions_between(access, actor, other):
+    """The interactions both ``actor`` and ``other`` took part in, newest first, with their
+    visible participants (two queries)."""
+    rows = Interaction.objects.filter(coalition=access.coalition, participations__actor=actor)
+    rows = rows.filter(participations__actor=other)
+    return _with_participants(rows.distinct().order_by("-occurred_on", "-id"), access)

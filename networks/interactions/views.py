@@ -1,23 +1,37 @@
-"""Pages to log an interaction, list an actor's, and edit or delete one (organizers, weavers
-and stewards: the roles that edit the whole map)."""
+"""Pages to log an interaction, list an actor's or a pair's, and edit or delete one (with
+undo) (organizers, weavers and stewards: the roles that edit the whole map)."""
+
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from coalitions import roles
 from coalitions.roles import Permission
 from networks.interactions.forms import InteractionForm
 from networks.interactions.selectors import (
     interaction_for,
+    interactions_between,
     interactions_of,
     participant_choices,
 )
-from networks.services import interaction_create, interaction_delete, interaction_update
+from networks.services import (
+    interaction_create,
+    interaction_delete,
+    interaction_restore,
+    interaction_update,
+)
 from weft.pages import attempt
+
+# The last interaction this person deleted in a coalition, kept in their session (never in a
+# URL) until it is undone or replaced by the next deletion: its participants have no history.
+UNDO_SESSION_KEY = "weft_interaction_undo_{coalition_id}"
 
 
 def _back(request, fallback: str) -> str:
@@ -62,6 +76,8 @@ def interaction_new(request, coalition_id: int):
                 occurred_on=data["occurred_on"],
                 participants=list(data["participants"]),
                 summary=data["summary"],
+                follow_up=data["follow_up"],
+                follow_up_on=data["follow_up_on"],
             ),
             form=form,
         )
@@ -95,6 +111,8 @@ def interaction_edit(request, coalition_id: int, pk: int):
         "occurred_on": interaction.occurred_on,
         "participants": visible,
         "summary": interaction.summary,
+        "follow_up": interaction.follow_up,
+        "follow_up_on": interaction.follow_up_on,
         "version": interaction.version,
     }
     fallback = f"/coalitions/{access.coalition.pk}/map/"
@@ -110,8 +128,16 @@ def interaction_edit(request, coalition_id: int, pk: int):
             ),
         )
         if not done.refused:
-            messages.success(request, "Interaction deleted.")
-            return redirect(_back(request, fallback))
+            deletion = done.result
+            request.session[UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)] = {
+                "token": uuid.uuid4().hex,
+                "interaction_id": deletion.interaction_id,
+                "history_id": deletion.history_id,
+                "participant_ids": deletion.participant_ids,
+                "occurred_on": interaction.occurred_on.isoformat(),
+                "next": _back(request, fallback),
+            }
+            return redirect("interaction-deleted", coalition_id=access.coalition.pk)
         form = InteractionForm(initial=initial, actors=actors)
         return _render(request, access, form, interaction=interaction, status=done.status)
     form = InteractionForm(request.POST or None, initial=initial, actors=actors)
@@ -133,6 +159,8 @@ def interaction_edit(request, coalition_id: int, pk: int):
                 kind=data["kind"],
                 occurred_on=data["occurred_on"],
                 summary=data["summary"],
+                follow_up=data["follow_up"],
+                follow_up_on=data["follow_up_on"],
                 participants=[*data["participants"], *hidden],
             ),
             form=form,
@@ -160,3 +188,58 @@ def actor_interactions(request, coalition_id: int, actor_id: int):
         "interactions": interactions_of(access, actor),
     }
     return render(request, "networks/interactions/list.html", context)
+
+
+@login_required
+def interaction_deleted(request, coalition_id: int):
+    """Where a deletion lands: what was deleted, its undo, and the way back."""
+    access = roles.require(request.user, coalition_id, Permission.MAP_EDIT_ALL)
+    pending = request.session.get(UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk))
+    context = {"access": access, "coalition": access.coalition, "pending": pending}
+    return render(request, "networks/interactions/deleted.html", context)
+
+
+@login_required
+@require_POST
+def interaction_undo_delete(request, coalition_id: int):
+    access = roles.require(request.user, coalition_id, Permission.MAP_EDIT_ALL)
+    key = UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)
+    pending = request.session.get(key)
+    if not pending or pending["token"] != request.POST.get("token"):
+        messages.error(request, "There is no deleted interaction to bring back (undone already?).")
+        return redirect("coalition-map", coalition_id=access.coalition.pk)
+    done = attempt(
+        request,
+        lambda: interaction_restore(
+            access=access,
+            interaction_id=pending["interaction_id"],
+            history_id=pending["history_id"],
+            participant_ids=pending["participant_ids"],
+        ),
+    )
+    if done.refused:
+        return redirect("interaction-deleted", coalition_id=access.coalition.pk)
+    del request.session[key]
+    messages.success(
+        request, f"Deletion undone: the interaction of {pending['occurred_on']} is back."
+    )
+    return redirect(pending["next"])
+
+
+@login_required
+def pair_interactions(request, coalition_id: int, actor_id: int, other_id: int):
+    """The interactions two actors both took part in (from a tie's panel or an actor's)."""
+    access = roles.require(request.user, coalition_id, Permission.MAP_EDIT_ALL)
+    actors = participant_choices(access)
+    actor = get_object_or_404(actors, pk=actor_id)
+    other = get_object_or_404(actors, pk=other_id)
+    context = {
+        "access": access,
+        "coalition": access.coalition,
+        "actor": actor,
+        "other": other,
+        "interactions": interactions_between(access, actor, other),
+        "log_url": reverse("interaction-new", args=[access.coalition.pk])
+        + f"?actor={actor.pk}&with={other.pk}",
+    }
+    return render(request, "networks/interactions/pair.html", context)

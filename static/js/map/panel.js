@@ -1,5 +1,6 @@
 // The side panel of the selected actor: where they stand and how that changed, their ties,
 // interactions, metrics and engagement plan; who can reach them; and, for editors, the edits.
+import { recordRequests, recordsHtml } from "./actor-records.js";
 import { ALLY_KINDS, KIND_LABEL, STANCES, STANCE_LABEL } from "./style.js";
 
 const panel = document.getElementById("side-panel");
@@ -25,6 +26,7 @@ async function loadDetails(node, { api, config }) {
     assessments: api(`assessments/?actor=${node}&ordering=-assessed_on&page_size=50`),
     ties: api(`ties/?actor=${node}&page_size=200`),
     interactions: api(`interactions/?actor=${node}&page_size=20`),
+    ...recordRequests(node, api),
   };
   if (config.seesPlans) requests.plans = api(`engagement-plans/?actor=${node}`);
   // The metrics endpoint answers 404 until a metric run has finished: ask only then.
@@ -103,6 +105,12 @@ function interactionLinks(node) {
     <a href="${esc(coalition)}actors/${esc(node)}/interactions/">All their interactions</a></p>`;
 }
 
+// The interactions this actor and another both took part in (networks/interactions/).
+function pairLink(node, other, graph) {
+  const coalition = window.location.pathname.replace(/map\/.*$/, "");
+  return ` <a class="pair-interactions" href="${esc(coalition)}actors/${esc(node)}/interactions/with/${esc(other)}/">Interactions with ${esc(nameOf(graph, other))}</a>`;
+}
+
 // The actor's details page (server-rendered, allies/edit/): for the roles that edit the map,
 // and for a member on its own organisation.
 function editLink(node, edit) {
@@ -120,7 +128,7 @@ function standing(current, onMap, asOf) {
   return `on ${esc(asOf)}: ${esc(then)} (now: ${esc(now)})`;
 }
 
-function render(node, details, context) {
+function render(node, details, context, records = "") {
   const { graph, config } = context;
   const actor = details.actor.data;
   const current = actor.current_assessment;
@@ -140,7 +148,7 @@ function render(node, details, context) {
       const kind = tie.type_label ? `${esc(tie.type_label)} (${esc(tie.kind)})` : esc(tie.kind);
       const weight = tie.declared_weight !== null && tie.declared_weight !== undefined ? ` · weight ${esc(tie.declared_weight)}` : "";
       const open = `<button type="button" class="link open-tie" data-tie="${tie.id}" aria-label="Open the tie with ${esc(nameOf(graph, other))}">${edit ? "Edit" : "Open"}</button>`;
-      return `<li><span>${esc(nameOf(graph, other))} · ${kind} · strength ${tie.strength ?? "not given"}${weight}${ended}</span> ${open}${fieldsHtml(tie.custom_fields)}${control}</li>`;
+      return `<li><span>${esc(nameOf(graph, other))} · ${kind} · strength ${tie.strength ?? "not given"}${weight}${ended}</span> ${open}${edit ? pairLink(node, other, graph) : ""}${fieldsHtml(tie.custom_fields)}${control}</li>`;
     })
     .join("");
   // Inferred relationships are on the map already (the map endpoint computes them).
@@ -158,7 +166,7 @@ function render(node, details, context) {
     .map((a) => `<li>${esc(a.assessed_on)}: ${esc(STANCE_LABEL[a.stance])}, ${esc(a.ally_kind)}, influence ${a.influence}${a.assessed_by ? ` (by ${esc(a.assessed_by)})` : ""}</li>`)
     .join("");
   const meetings = interactions
-    .map((i) => `<li>${esc(i.occurred_on)}: ${esc(i.kind.replaceAll("_", " "))}${i.summary ? ` · ${esc(i.summary)}` : ""}</li>`)
+    .map((i) => `<li>${esc(i.occurred_on)}: ${esc(i.kind.replaceAll("_", " "))}${i.summary ? ` · ${esc(i.summary)}` : ""}${i.follow_up ? ` · next: ${esc(i.follow_up)}${i.follow_up_on ? ` by ${esc(i.follow_up_on)}` : ""}` : ""}</li>`)
     .join("");
   panel.innerHTML = `
     <button type="button" class="close" aria-label="Close the panel">×</button>
@@ -168,6 +176,7 @@ function render(node, details, context) {
     ${actor.description ? `<p>${esc(actor.description)}</p>` : ""}
     ${fieldsHtml(actor.custom_fields, "actor-fields")}
     ${editLink(node, edit)}
+    ${records}
     ${edit ? `<form id="rename" class="row"><label>Name<input type="text" name="name" value="${esc(actor.name)}" maxlength="200" required></label><button type="submit">Rename</button></form>` : ""}
     ${edit ? `<h3>Change the assessment</h3>
       <form id="assess">
@@ -379,7 +388,12 @@ export async function openPanel(node, context, { keepAlert = false } = {}) {
     context.showAlert("This actor is no longer on the map.");
     return;
   }
-  render(node, details, context);
+  const own = document.getElementById("map-app").dataset.ownOrganisation === String(node);
+  const records = await recordsHtml(details.actor.data, details, context.graph, {
+    api: context.api,
+    editable: context.config.canEdit || own,
+  });
+  render(node, details, context, records);
   wire(node, details, context);
   panel.querySelector("#panel-title").focus?.();
 }

@@ -164,10 +164,11 @@ export async function openTiePanel(tieId, context, { note = "", keepAlert = fals
   const coalition = window.location.pathname.replace(/map\/.*$/, "");
   const back = encodeURIComponent(window.location.pathname + window.location.search);
   const evidence = details.evidence
-    .map((i) => `<li>${esc(i.occurred_on)}: ${esc(i.kind.replaceAll("_", " "))}${i.summary ? ` · ${esc(i.summary)}` : ""}${edit ? ` <a href="${esc(coalition)}interactions/${i.id}/?next=${back}">Edit</a>` : ""}</li>`)
+    .map((i) => `<li>${esc(i.occurred_on)}: ${esc(i.kind.replaceAll("_", " "))}${i.summary ? ` · ${esc(i.summary)}` : ""}${i.follow_up ? ` · next: ${esc(i.follow_up)}${i.follow_up_on ? ` by ${esc(i.follow_up_on)}` : ""}` : ""}${edit ? ` <a href="${esc(coalition)}interactions/${i.id}/?next=${back}">Edit</a>` : ""}</li>`)
     .join("");
   const logLink = edit
-    ? `<p><a id="tie-log-interaction" href="${esc(coalition)}interactions/new/?actor=${tie.source}&with=${tie.target}&next=${back}">Log an interaction between them</a></p>`
+    ? `<p><a id="tie-log-interaction" href="${esc(coalition)}interactions/new/?actor=${tie.source}&with=${tie.target}&next=${back}">Log an interaction between them</a> ·
+       <a id="tie-pair-interactions" href="${esc(coalition)}actors/${tie.source}/interactions/with/${tie.target}/">All their interactions, with follow-ups</a></p>`
     : "";
   const summary = `${esc(kindLabel[tie.kind] || tie.kind)} · ${esc(tie.direction)} · strength ${tie.strength ?? "not given"}${tie.started_on ? ` · since ${esc(tie.started_on)}` : ""}${tie.ended_on ? ` · ended ${esc(tie.ended_on)}` : ""}${tie.is_sensitive ? " · sensitive" : ""}`;
   element.innerHTML = `
