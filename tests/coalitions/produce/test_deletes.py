@@ -214,3 +214,16 @@ def test_an_undo_is_refused_when_the_name_was_taken_since(client_for, coalition,
     response = client.post(UNDO.format(id=coalition.pk), {"token": token})
     assert response.status_code == 409 and "cannot be brought back" in response.content.decode()
     assert WorkingGroup.objects.filter(name="Research").count() == 1
+
+
+def test_the_edit_page_deletes_at_the_version_it_shows(client_for, coalition, items):
+    client = client_for("weaver")
+    win = items["wins"]
+    html = client.get(f"/coalitions/{coalition.pk}/produce/wins/{win.pk}/").content.decode()
+    form = html[html.index('id="delete-form"') - 200 :]
+    assert f'action="{DELETE.format(id=coalition.pk, kind="wins", pk=win.pk)}"' in form
+    assert f'name="version" value="{win.version}"' in form
+    response = client.post(
+        DELETE.format(id=coalition.pk, kind="wins", pk=win.pk), {"version": win.version}
+    )
+    assert response.status_code == 302 and not Win.objects.filter(pk=win.pk).exists()
