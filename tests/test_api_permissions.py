@@ -149,6 +149,8 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "metric-runs-actors": {"GET": MAP_VIEWERS},
     "metric-runs-relationships": {"GET": MAP_VIEWERS},
     "metric-runs-suggestions": {"GET": MAP_VIEWERS},
+    # The relationship strength settings (#17): stewards, as on the settings page.
+    "api-strength-settings": {"GET": STEWARDS, "PUT": STEWARDS},
     # The weaver's workflow (issue 7). Members cast their own organisation's vote, answer
     # its health check and comment on statements; the weaver's suggestions and a round's
     # summary are for the roles that run the workflow.
@@ -611,6 +613,7 @@ def request_bodies(world, coalition) -> dict:
         "wins": {"title": "Ordinance tabled", "won_on": "2026-05-02"},
         "climate-shifts": {"title": "Editorial backs us", "recorded_on": "2026-05-03"},
         "metric-runs": {},
+        "api-strength-settings": {"half_life_days": 90, "co_affiliation_weight": 0.5},
         "reports": {"period_start": "2026-07-01", "period_end": "2026-09-30"},
         "reports-detail": {"narrative": "A quarter of *growth*."},
         "reports-publish": {},

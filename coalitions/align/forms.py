@@ -2,7 +2,7 @@
 
 from django import forms
 
-from coalitions.align.models import VoteChoice
+from coalitions.align.models import DecisionRule, VoteChoice
 from weft.vocabulary import HealthArea
 
 
@@ -62,3 +62,26 @@ class HealthAnswerForm(forms.Form):
             for area, label in HealthArea.choices
         }
         self.fields = {**scores, **self.fields}  # the five areas first, then the comment
+
+
+class ProposalForm(forms.Form):
+    """The weaver's edit of an undecided proposal, at the version it was opened on (a stale
+    save is refused with who changed it)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(label="Title", max_length=200)
+    text = forms.CharField(label="Text", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    rule = forms.ChoiceField(label="Decision rule", help_text="Only before anyone voted.")
+    closes_at = forms.DateTimeField(
+        label="Closes at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    review_by = forms.DateField(
+        label="Review by",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].choices = DecisionRule.choices

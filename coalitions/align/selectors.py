@@ -10,6 +10,7 @@ from allies.models import Actor
 from coalitions.align.decisions import decision_outcome
 from coalitions.align.equity import Ballot, equity_report
 from coalitions.align.models import (
+    Endorsement,
     FeedbackComment,
     FeedbackRound,
     HealthCheckAnswer,
@@ -244,3 +245,10 @@ def equity_check(coalition, *, on=None) -> dict:
         )
         groups.append({"group": group, **report})
     return {"on": on, "coalition": whole, "groups": groups}
+
+
+def endorsement_current(*, principle, organisation):
+    """The organisation's standing (not withdrawn) endorsement of a principle, if any."""
+    return Endorsement.objects.filter(
+        principle=principle, organisation=organisation, withdrawn_at__isnull=True
+    ).first()

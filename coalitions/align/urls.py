@@ -7,6 +7,7 @@ from coalitions.align.views.members import (
     member_proposals,
     member_vote,
     principles,
+    principles_undo,
 )
 from coalitions.align.views.proposals import proposal_act, proposals
 from coalitions.align.views.sign_on import sign_confirm, sign_on, sign_withdraw
@@ -41,6 +42,7 @@ urlpatterns = [
         name="member-health-answer",
     ),
     path(COALITION + "principles/", principles, name="workflow-principles"),
+    path(COALITION + "principles/undo/", principles_undo, name="workflow-principles-undo"),
     # Public: the sign-on page of a published statement, and the emailed links.
     path("sign/<int:statement_id>/", sign_on, name="sign-on"),
     path("sign/confirm/<str:token>/", sign_confirm, name="sign-confirm"),

@@ -19,6 +19,7 @@ from coalitions.produce.models import (
 )
 from coalitions.services import metrics_request_after_edit
 from weft.errors import ApplicationError
+from weft.history import deletion_record, deletion_undo
 from weft.services import delete_as, locked_at, save_as
 from weft.validation import require_text
 
@@ -85,10 +86,13 @@ def working_group_update(
 
 
 @transaction.atomic
-def working_group_delete(*, group: WorkingGroup, expected_version, deleted_by) -> None:
+def working_group_delete(*, group: WorkingGroup, expected_version, deleted_by) -> dict:
+    """Returns what the deletion took with it, for its undo (``produce_delete_undo``)."""
     group = locked_at(group, expected_version, what="This group")
+    undo = deletion_record(group)
     delete_as(group, user=deleted_by)
     metrics_request_after_edit(coalition_id=group.coalition_id)
+    return undo
 
 
 # -- Seats: who sits in which group, and who leads it (leads count towards leadership)
@@ -217,10 +221,13 @@ def action_update(*, action: Action, expected_version, updated_by, **changes) ->
 
 
 @transaction.atomic
-def action_delete(*, action: Action, expected_version, deleted_by) -> None:
+def action_delete(*, action: Action, expected_version, deleted_by) -> dict:
+    """Returns what the deletion took with it, for its undo (``produce_delete_undo``)."""
     action = locked_at(action, expected_version, what="This action")
+    undo = deletion_record(action)
     delete_as(action, user=deleted_by)
     metrics_request_after_edit(coalition_id=action.coalition_id)
+    return undo
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,9 +293,12 @@ def win_update(*, win: Win, expected_version, updated_by, visible_actions, **cha
 
 
 @transaction.atomic
-def win_delete(*, win: Win, expected_version, deleted_by) -> None:
+def win_delete(*, win: Win, expected_version, deleted_by) -> dict:
+    """Returns what the deletion took with it, for its undo (``produce_delete_undo``)."""
     win = locked_at(win, expected_version, what="This win")
+    undo = deletion_record(win)
     delete_as(win, user=deleted_by)
+    return undo
 
 
 @transaction.atomic
@@ -334,6 +344,42 @@ def climate_shift_update(
 
 
 @transaction.atomic
-def climate_shift_delete(*, shift: ClimateShift, expected_version, deleted_by) -> None:
+def climate_shift_delete(*, shift: ClimateShift, expected_version, deleted_by) -> dict:
+    """Returns what the deletion took with it, for its undo (``produce_delete_undo``)."""
     shift = locked_at(shift, expected_version, what="This climate shift")
+    undo = deletion_record(shift)
     delete_as(shift, user=deleted_by)
+    return undo
+
+
+# ---------------------------------------------------------------------------------------------
+# Undoing a deletion made from the Produce page
+
+
+DELETABLE = {
+    "groups": (WorkingGroup, "working group"),
+    "actions": (Action, "action"),
+    "wins": (Win, "win"),
+    "shifts": (ClimateShift, "climate shift"),
+}
+
+
+@transaction.atomic
+def produce_delete_undo(*, coalition: Coalition, record: dict, undone_by):
+    """Bring back a group, action, win or climate shift deleted a moment ago, exactly as it
+    was: the row from the history of its deletion, with the seats, comments and links it took
+    with it (``record`` is what its delete service returned)."""
+    kinds = {model._meta.label: label for model, label in DELETABLE.values()}
+    label = kinds.get(record.get("model"))
+    if label is None:
+        raise ApplicationError("There is nothing of this page to undo.", status=404)
+    row = deletion_undo(
+        record,
+        user=undone_by,
+        reason="deletion undone",
+        what=f"The {label}",
+        coalition_id=coalition.pk,
+    )
+    if isinstance(row, (WorkingGroup, Action)):
+        metrics_request_after_edit(coalition_id=coalition.pk)
+    return row

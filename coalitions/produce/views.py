@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from allies.models import Actor
 from coalitions import roles
@@ -24,21 +25,27 @@ from coalitions.produce.models import ClimateShift, GroupMember, Win, WorkingGro
 from coalitions.produce.selectors import produce_overview, visible_actions
 from coalitions.produce.services import (
     action_create,
+    action_delete,
     action_update,
     climate_shift_create,
+    climate_shift_delete,
     climate_shift_update,
     group_seat_add,
     group_seat_remove,
     group_seat_update,
+    produce_delete_undo,
     win_create,
+    win_delete,
     win_update,
     working_group_create,
+    working_group_delete,
     working_group_update,
 )
 from coalitions.roles import hide_sensitive_references, require_workspace
 from networks.comments import selectors as comment_selectors
 from networks.comments import services as comment_services
 from networks.comments.views import parent_from, with_html
+from weft import undo
 from weft.pages import attempt
 
 
@@ -199,12 +206,86 @@ def produce_seats(request, coalition_id: int, group_id: int):
 @login_required
 def produce(request, coalition_id: int):
     access = require_workspace(request, coalition_id)
+    return _overview(request, access)
+
+
+def _overview(request, access, *, refused=None):
+    editor = access.can(roles.Permission.WORKFLOW_EDIT)
     context = {
         "access": access,
         "coalition": access.coalition,
+        "editor": editor,
+        "refused": refused,
+        "undo": editor and undo.pending(request, page=UNDO_PAGE, coalition_id=access.coalition.pk),
         **produce_overview(access),
     }
-    return render(request, "coalitions/workflow/produce.html", context)
+    status = refused.status if refused else 200
+    return render(request, "coalitions/workflow/produce.html", context, status=status)
+
+
+# The delete buttons of the Produce page, and the undo they offer (weft/undo.py).
+UNDO_PAGE = "produce"
+DELETES = {
+    "groups": lambda row, version, user: working_group_delete(
+        group=row, expected_version=version, deleted_by=user
+    ),
+    "actions": lambda row, version, user: action_delete(
+        action=row, expected_version=version, deleted_by=user
+    ),
+    "wins": lambda row, version, user: win_delete(
+        win=row, expected_version=version, deleted_by=user
+    ),
+    "shifts": lambda row, version, user: climate_shift_delete(
+        shift=row, expected_version=version, deleted_by=user
+    ),
+}
+
+
+@login_required
+@require_POST
+def produce_delete(request, coalition_id: int, kind: str, item_id: int):
+    """Delete a group, action, win or climate shift at the version shown (a stale delete is
+    refused, naming who changed it), and offer to undo it."""
+    access = roles.require(request.user, coalition_id, roles.Permission.WORKFLOW_EDIT)
+    spec = _kind(kind)
+    row = get_object_or_404(_rows(access, kind), pk=item_id)
+    name = str(row)
+    version = request.POST.get("version")
+    done = attempt(request, lambda: DELETES[kind](row, version, request.user), redirecting=False)
+    if done.refused:
+        return _overview(request, access, refused=done.refused)
+    summary = f"The {spec.label} “{name}” is deleted."
+    undo.offer(
+        request,
+        page=UNDO_PAGE,
+        coalition_id=access.coalition.pk,
+        summary=summary,
+        record=done.result,
+    )
+    return redirect("workflow-produce", coalition_id=access.coalition.pk)
+
+
+@login_required
+@require_POST
+def produce_undo(request, coalition_id: int):
+    """Undo the last deletion this person made on the Produce page."""
+    access = roles.require(request.user, coalition_id, roles.Permission.WORKFLOW_EDIT)
+    record = undo.posted(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
+    if record is None:
+        messages.error(request, "There is no deletion to undo (it was undone already).")
+        return redirect("workflow-produce", coalition_id=access.coalition.pk)
+    done = attempt(
+        request,
+        lambda: produce_delete_undo(
+            coalition=access.coalition, record=record, undone_by=request.user
+        ),
+        redirecting=False,
+    )
+    if done.refused:
+        return _overview(request, access, refused=done.refused)
+    undo.clear(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
+    messages.success(request, f"“{done.result}” is back.")
+    return redirect("workflow-produce", coalition_id=access.coalition.pk)
 
 
 def _seat_save(group, user, seat):

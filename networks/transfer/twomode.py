@@ -27,10 +27,13 @@ from allies.models import Actor, Affiliation
 from allies.services.actors import actor_create
 from allies.services.affiliations import affiliation_create
 from coalitions.roles import Access, Permission
+from networks.transfer.services import max_file_bytes
 from weft.errors import ApplicationError
 from weft.vocabulary import ActorKind
 
 MAX_ROWS = 20_000
+# How many refused rows one refusal lists (the rest are counted).
+ROWS_LISTED = 10
 _LIST_HEADERS = {"person", "actor", "member", "name", "woman", "man", "people"}
 
 
@@ -103,6 +106,19 @@ def _belongs(cell: str, row: int) -> bool:
     return value > 0
 
 
+def affiliations_import_upload(*, access: Access, uploaded) -> dict:
+    """A two-mode file as uploaded, from the API or the import page: refused over the upload
+    limit, else imported (``affiliations_import``)."""
+    if uploaded.size > max_file_bytes():
+        raise ApplicationError(
+            f"The file is over the limit of {max_file_bytes() // 1048576} MB.",
+            field="file",
+            status=413,
+            code="too_large",
+        )
+    return affiliations_import(access=access, data=uploaded.read())
+
+
 @transaction.atomic
 def affiliations_import(*, access: Access, data: bytes) -> dict:
     """Bring a two-mode file in as people, groups and affiliations, in one transaction.
@@ -116,13 +132,17 @@ def affiliations_import(*, access: Access, data: bytes) -> dict:
         for actor in Actor.objects.filter(coalition=access.coalition).order_by("-id")
     }
     created = {"people": 0, "groups": 0, "affiliations": 0}
+    refused = []
     for row, person_name, _ in table.memberships:
         person = by_name.get(_key(person_name))
         if person is not None and person.kind != ActorKind.PERSON:
-            raise ApplicationError(
-                f"row {row}: {person_name[:80]!r} is an actor of kind {person.kind}, not a person.",
-                field="file",
+            refused.append(
+                f"row {row}: {person_name[:80]!r} is an actor of kind {person.kind}, not a person"
             )
+    if refused:
+        more = len(refused) - ROWS_LISTED
+        listed = "; ".join(refused[:ROWS_LISTED]) + (f"; and {more} more rows" if more > 0 else "")
+        raise ApplicationError(f"{listed}. Nothing was imported.", field="file")
     existing = set(
         Affiliation.objects.filter(person__coalition=access.coalition).values_list(
             "person_id", "organisation_id"

@@ -5,6 +5,11 @@ from networks.transfer import views
 urlpatterns = [
     path("coalitions/<int:coalition_id>/import/", views.import_upload, name="transfer-import"),
     path(
+        "coalitions/<int:coalition_id>/import/affiliations/",
+        views.import_affiliations,
+        name="transfer-import-affiliations",
+    ),
+    path(
         "coalitions/<int:coalition_id>/import/<int:job_id>/",
         views.import_job,
         name="transfer-import-job",

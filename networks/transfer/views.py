@@ -21,6 +21,7 @@ from networks.transfer.services import (
     max_file_bytes,
     require_importer,
 )
+from networks.transfer.twomode import affiliations_import_upload
 from weft.pages import attempt
 
 DECISION_PREFIX = "decision:"
@@ -63,6 +64,10 @@ def import_upload(request, coalition_id: int):
                     job_id=previewed.result.pk,
                 )
             error = previewed.refused.message
+    return _import_page(request, access, error=error)
+
+
+def _import_page(request, access, *, error=None, affiliations_error=None, status=None):
     return render(
         request,
         "networks/import.html",
@@ -70,12 +75,43 @@ def import_upload(request, coalition_id: int):
             "coalition": access.coalition,
             "access": access,
             "error": error,
+            "affiliations_error": affiliations_error,
             "max_mb": max_file_bytes() // 1048576,
             "formats": EXPORT_FORMATS,
             "saved_views": SavedView.objects.filter(coalition=access.coalition).order_by("name"),
         },
-        status=400 if error else 200,
+        status=status or (400 if error or affiliations_error else 200),
     )
+
+
+@login_required
+@require_POST
+def import_affiliations(request, coalition_id: int):
+    """The second kind of upload: people and the groups they belong to (a two-mode file),
+    imported at once in one transaction through the API's service; a refusal names the rows
+    and nothing is written."""
+    access = _importer(request, coalition_id)
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        return _import_page(request, access, affiliations_error="Choose a file to upload.")
+    done = attempt(
+        request,
+        lambda: affiliations_import_upload(access=access, uploaded=uploaded),
+        redirecting=False,
+    )
+    if done.refused:
+        message = done.refused.message
+        # The service names the field's fault ("is empty."): say whose.
+        if message[:1].islower() and not message.startswith("row "):
+            message = f"The file {message}"
+        return _import_page(request, access, affiliations_error=message, status=done.refused.status)
+    created = done.result
+    messages.success(
+        request,
+        f"Imported: {created['people']} people and {created['groups']} groups created, "
+        f"{created['affiliations']} affiliations added.",
+    )
+    return redirect("transfer-import", coalition_id=access.coalition.pk)
 
 
 @login_required

@@ -9,6 +9,7 @@ from coalitions.connect.services import require_voice
 from coalitions.models import Coalition
 from coalitions.roles import Access
 from weft.errors import ApplicationError
+from weft.history import deletion_record, deletion_undo
 from weft.services import apply_changes, delete_as, locked, locked_at, save_as
 from weft.validation import require_text
 
@@ -40,10 +41,27 @@ def principle_update(*, principle, expected_version, updated_by, **fields):
 
 
 @transaction.atomic
-def principle_delete(*, principle, expected_version, deleted_by) -> None:
-    """A principle goes, with its endorsements (history keeps both)."""
+def principle_delete(*, principle, expected_version, deleted_by) -> dict:
+    """A principle goes, with its endorsements (history keeps both). Returns what went, for
+    its undo (``principle_delete_undo``)."""
     principle = locked_at(principle, expected_version, what="This principle")
+    undo = deletion_record(principle)
     delete_as(principle, user=deleted_by)
+    return undo
+
+
+@transaction.atomic
+def principle_delete_undo(*, coalition: Coalition, record: dict, undone_by):
+    """Bring back a principle deleted a moment ago, with its endorsements, as they were."""
+    if record.get("model") != Principle._meta.label:
+        raise ApplicationError("There is nothing of this page to undo.", status=404)
+    return deletion_undo(
+        record,
+        user=undone_by,
+        reason="deletion undone",
+        what="The principle",
+        coalition_id=coalition.pk,
+    )
 
 
 @transaction.atomic
@@ -83,23 +101,3 @@ def endorsement_update(*, access: Access, endorsement: Endorsement, withdrawn=No
         endorsement.withdrawn_at = timezone.now()
         save_as(endorsement, user=access.user, update_fields=["withdrawn_at"])
     return endorsement
-
-
-@transaction.atomic
-def endorsement_withdraw(*, access: Access, principle, organisation):
-    """Withdraw the organisation's current endorsement of a principle (the page's button)."""
-    require_voice(access, organisation)
-    endorsement = (
-        Endorsement.objects.select_for_update()
-        .filter(principle=principle, organisation=organisation, withdrawn_at__isnull=True)
-        .first()
-    )
-    if endorsement is None:
-        raise ApplicationError(
-            f"{organisation.name} does not endorse this principle.",
-            field="organisation",
-            status=409,
-            code="not_endorsed",
-        )
-    endorsement.withdrawn_at = timezone.now()
-    return save_as(endorsement, user=access.user, update_fields=["withdrawn_at"])

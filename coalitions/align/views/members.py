@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from coalitions import roles
 from coalitions.align.forms import HealthAnswerForm, VoteForm
@@ -20,18 +21,21 @@ from coalitions.align.models import (
     Principle,
     Proposal,
 )
-from coalitions.align.selectors import proposals_for
+from coalitions.align.selectors import endorsement_current, proposals_for
 from coalitions.align.services.health import health_answer_record
 from coalitions.align.services.principles import (
     endorsement_add,
-    endorsement_withdraw,
+    endorsement_update,
     principle_create,
+    principle_delete,
+    principle_delete_undo,
     principle_update,
 )
 from coalitions.align.services.proposals import vote_cast
 from coalitions.align.views.health import HEALTH_LABELS
 from coalitions.connect.services import membership_spoken_for
 from coalitions.roles import hide_sensitive_references
+from weft import undo
 from weft.errors import ApplicationError
 from weft.pages import attempt
 from weft.vocabulary import HealthArea
@@ -210,7 +214,10 @@ def member_health_answer(request, coalition_id: int, round_id: int):
 # organisation's designee endorses (once per organisation) and may withdraw.
 
 
-def _principles_context(access, *, error=None):
+UNDO_PAGE = "principles"
+
+
+def _principles_context(request, access, *, error=None):
     membership, why_not = _voice(access)
     endorsements = hide_sensitive_references(
         Endorsement.objects.filter(withdrawn_at__isnull=True).select_related("organisation"),
@@ -236,6 +243,10 @@ def _principles_context(access, *, error=None):
         "why_not": why_not if not access.can(roles.Permission.WORKFLOW_EDIT) else None,
         "editor": access.can(roles.Permission.WORKFLOW_EDIT),
         "error": error,
+        "undo": (
+            access.can(roles.Permission.WORKFLOW_EDIT)
+            and undo.pending(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
+        ),
     }
 
 
@@ -250,7 +261,7 @@ def principles(request, coalition_id: int):
                 Principle.objects.filter(coalition=access.coalition),
                 pk=request.POST.get("principle") or 0,
             )
-        if action in ("add", "edit"):
+        if action in ("add", "edit", "delete"):
             access.require(roles.Permission.WORKFLOW_EDIT)
         elif action in ("endorse", "withdraw"):
             access.require(roles.Permission.SIGN_AND_ENDORSE)
@@ -260,18 +271,21 @@ def principles(request, coalition_id: int):
             request, lambda: _principle_write(request, access, action, principle), redirecting=False
         )
         if done.refused:
-            context = _principles_context(access, error=done.refused.message)
+            context = _principles_context(request, access, error=done.refused.message)
             return render(
                 request, "coalitions/workflow/principles.html", context, status=done.status
             )
-        messages.success(request, done.result)
+        if done.result:  # a deletion says so in its undo offer instead
+            messages.success(request, done.result)
         return redirect("workflow-principles", coalition_id=access.coalition.pk)
-    return render(request, "coalitions/workflow/principles.html", _principles_context(access))
+    return render(
+        request, "coalitions/workflow/principles.html", _principles_context(request, access)
+    )
 
 
 def _principle_write(request, access, action: str, principle) -> str:
-    """Add or edit a principle, or endorse or withdraw as the user's organisation; returns
-    what to tell the person."""
+    """Add, edit or delete a principle, or endorse or withdraw as the user's organisation;
+    returns what to tell the person (a deletion offers its undo instead)."""
     post = request.POST
     if action == "add":
         principle_create(
@@ -290,10 +304,55 @@ def _principle_write(request, access, action: str, principle) -> str:
             text=post.get("text", ""),
         )
         return "Principle saved."
+    if action == "delete":
+        record = principle_delete(
+            principle=principle, expected_version=post.get("version"), deleted_by=request.user
+        )
+        summary = f"The principle “{principle.title}” is deleted."
+        undo.offer(
+            request,
+            page=UNDO_PAGE,
+            coalition_id=access.coalition.pk,
+            summary=summary,
+            record=record,
+        )
+        return ""
     membership = membership_spoken_for(access)
     organisation = membership.organisation
     if action == "endorse":
         endorsement_add(access=access, principle=principle, organisation=organisation)
         return f"{organisation.name} endorses “{principle.title}”."
-    endorsement_withdraw(access=access, principle=principle, organisation=organisation)
+    endorsement = endorsement_current(principle=principle, organisation=organisation)
+    if endorsement is None:
+        raise ApplicationError(
+            f"{organisation.name} does not endorse this principle.",
+            field="organisation",
+            status=409,
+            code="not_endorsed",
+        )
+    endorsement_update(access=access, endorsement=endorsement, withdrawn=True)
     return f"{organisation.name}'s endorsement withdrawn."
+
+
+@login_required
+@require_POST
+def principles_undo(request, coalition_id: int):
+    """Undo the last principle this person deleted on the page."""
+    access = roles.require(request.user, coalition_id, roles.Permission.WORKFLOW_EDIT)
+    record = undo.posted(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
+    if record is None:
+        messages.error(request, "There is no deletion to undo (it was undone already).")
+        return redirect("workflow-principles", coalition_id=access.coalition.pk)
+    done = attempt(
+        request,
+        lambda: principle_delete_undo(
+            coalition=access.coalition, record=record, undone_by=request.user
+        ),
+        redirecting=False,
+    )
+    if done.refused:
+        context = _principles_context(request, access, error=done.refused.message)
+        return render(request, "coalitions/workflow/principles.html", context, status=done.status)
+    undo.clear(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
+    messages.success(request, f"The principle “{done.result}” is back.")
+    return redirect("workflow-principles", coalition_id=access.coalition.pk)

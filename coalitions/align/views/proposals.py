@@ -5,8 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from coalitions import roles
+from coalitions.align.forms import ProposalForm
 from coalitions.align.models import (
     DecisionRule,
     Proposal,
@@ -16,7 +18,12 @@ from coalitions.align.selectors import (
     proposals_for,
     voting_memberships,
 )
-from coalitions.align.services.proposals import proposal_create, proposal_decide, vote_cast
+from coalitions.align.services.proposals import (
+    proposal_create,
+    proposal_decide,
+    proposal_update,
+    vote_cast,
+)
 from coalitions.roles import require_workspace
 from networks.comments import selectors as comment_selectors
 from networks.comments import services as comment_services
@@ -73,6 +80,8 @@ def proposal_act(request, coalition_id: int, proposal_id: int):
     proposal = get_object_or_404(
         Proposal.objects.filter(coalition=access.coalition), pk=proposal_id
     )
+    if request.POST.get("action") == "edit":
+        return _proposal_edit(request, access, proposal)
     if request.POST.get("action") == "decide":
         if post_or_refuse(
             request,
@@ -106,13 +115,54 @@ def proposal_act(request, coalition_id: int, proposal_id: int):
     return redirect("workflow-proposals", coalition_id=access.coalition.pk)
 
 
-def _proposal_page(request, access, proposal_id: int):
+def _edit_form(proposal, data=None) -> ProposalForm:
+    initial = {
+        "version": proposal.version,
+        "title": proposal.title,
+        "text": proposal.text,
+        "rule": proposal.rule,
+        "closes_at": timezone.localtime(proposal.closes_at),
+        "review_by": proposal.review_by,
+    }
+    return ProposalForm(data, initial=initial)
+
+
+def _proposal_edit(request, access, proposal):
+    """Change an undecided proposal from its page: errors next to the field, nothing saved
+    on error, a stale form refused naming who changed the proposal."""
+    form = _edit_form(proposal, request.POST)
+    status = 400
+    if form.is_valid():
+        changes = dict(form.cleaned_data)
+        version = changes.pop("version")
+        # The form shows minutes: an unchanged closing time is the one stored, not moved
+        # (a proposal past its closing time keeps its text editable until it is decided).
+        shown = timezone.localtime(proposal.closes_at).replace(second=0, microsecond=0)
+        if changes["closes_at"] == shown:
+            changes["closes_at"] = proposal.closes_at
+        done = attempt(
+            request,
+            lambda: proposal_update(
+                proposal=proposal, expected_version=version, updated_by=request.user, **changes
+            ),
+            form=form,
+        )
+        if not done.refused:
+            messages.success(request, f"The proposal “{done.result.title}” is saved.")
+            return redirect(
+                "workflow-proposal", coalition_id=access.coalition.pk, proposal_id=proposal.pk
+            )
+        status = done.status
+    return _proposal_page(request, access, proposal.pk, edit_form=form, status=status)
+
+
+def _proposal_page(request, access, proposal_id: int, *, edit_form=None, status=None):
     found = proposals_for(access, proposal_id=proposal_id)
     if not found:
         raise Http404("No such proposal.")
     proposal = found[0]
     refused = None
-    if request.method == "POST":
+    if request.method == "POST" and edit_form is None:
 
         def write():
             parent = parent_from(
@@ -137,6 +187,10 @@ def _proposal_page(request, access, proposal_id: int):
         "threads": with_html(comment_selectors.threads_on(access, proposal)),
         "refused": refused,
         "body": request.POST.get("body", "") if refused else "",
+        "edit_form": edit_form
+        or (_edit_form(proposal) if editor and not proposal.outcome else None),
+        "editing": edit_form is not None,
     }
-    status = refused.status if refused else 200
+    if status is None:
+        status = refused.status if refused else 200
     return render(request, "coalitions/workflow/proposal.html", context, status=status)

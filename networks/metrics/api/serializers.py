@@ -59,3 +59,24 @@ class MetricRunSuggestionSerializer(serializers.ModelSerializer):
             + ("score", "reason")
             + ("status", "decided_at", "dismissed_reason")
         )
+
+
+class StrengthSettingsSerializer(serializers.Serializer):
+    """The coalition's relationship strength settings, as they apply (defaults filled in).
+    On PUT, a setting left out is its default; ``version`` (or If-Match) is the coalition's."""
+
+    half_life_days = serializers.FloatField(
+        required=False, help_text="Days after which an interaction counts half as much."
+    )
+    co_affiliation_weight = serializers.FloatField(
+        required=False, help_text="Weight of a shared organisation, board or group (0 to 10)."
+    )
+    weights = serializers.DictField(
+        child=serializers.FloatField(),
+        required=False,
+        help_text="Evidence weight per interaction kind (0 to 10); kinds left out keep their "
+        "default.",
+    )
+    version = serializers.IntegerField(
+        required=False, help_text="The coalition's version (its ETag)."
+    )

@@ -19,19 +19,23 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from coalitions import roles
 from coalitions.roles import Permission
+from networks.graph.strength import StrengthSettings
 from networks.metrics.api.serializers import (
     ActorMetricSerializer,
     MetricRunSerializer,
     MetricRunSuggestionSerializer,
     RelationshipMetricSerializer,
+    StrengthSettingsSerializer,
 )
 from networks.metrics.models import ActorMetric, MetricRun, MetricTrigger, RelationshipMetric
 from networks.metrics.selectors import latest_run
-from networks.metrics.services import metric_run_request
+from networks.metrics.services import metric_run_request, strength_settings_update
 from networks.models import Suggestion, SuggestionKind, SuggestionStatus
+from weft.api import IF_MATCH, etag_for, expected_version
 
 RUN_ID = OpenApiParameter(
     "id",
@@ -186,3 +190,54 @@ class MetricRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         if not self.access.sees_sensitive:
             rows = rows.filter(actor__is_sensitive=False).exclude(other__is_sensitive=True)
         return self._rows(rows, MetricRunSuggestionSerializer)
+
+
+class StrengthSettingsView(APIView):
+    """``…/strength-settings/``: the coalition's relationship strength settings (stewards),
+    the same as the settings page's. GET answers the settings in effect, defaults filled in,
+    with the coalition's version (and ETag); PUT replaces them (a setting left out is its
+    default) at that version, through the page's service: audited, and applied from the next
+    metric run, which it requests."""
+
+    @staticmethod
+    def _answer(coalition) -> Response:
+        current = StrengthSettings.from_overrides(coalition.strength_settings)
+        body = {
+            "half_life_days": current.half_life_days,
+            "co_affiliation_weight": current.co_affiliation_weight,
+            "weights": dict(current.weights),
+            "version": coalition.version,
+        }
+        response = Response(StrengthSettingsSerializer(body).data)
+        response["ETag"] = etag_for(coalition)
+        return response
+
+    @extend_schema(
+        responses={200: StrengthSettingsSerializer}, summary="The relationship strength settings"
+    )
+    def get(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, Permission.STRENGTH_MANAGE)
+        return self._answer(access.coalition)
+
+    @extend_schema(
+        request=StrengthSettingsSerializer,
+        responses={200: StrengthSettingsSerializer},
+        parameters=[IF_MATCH],
+        summary="Change the relationship strength settings (from the next metric run)",
+    )
+    def put(self, request, coalition_id):
+        access = roles.require(request.user, coalition_id, Permission.STRENGTH_MANAGE)
+        body = StrengthSettingsSerializer(
+            data=request.data if isinstance(request.data, dict) else {}
+        )
+        body.is_valid(raise_exception=True)
+        version = expected_version(request)
+        settings = {
+            name: body.validated_data[name]
+            for name in ("half_life_days", "co_affiliation_weight", "weights")
+            if name in body.validated_data
+        }
+        coalition = strength_settings_update(
+            access=access, expected_version=version, settings=settings
+        )
+        return self._answer(coalition)

@@ -1,5 +1,6 @@
 """API for two-mode (affiliation) files: ``…/imports/affiliations/`` (networks/transfer/twomode.py).
-Organizers, weavers and stewards; 201 with what was created, 400 naming the row otherwise."""
+Organizers, weavers and stewards; 201 with what was created, 400 naming the rows otherwise.
+The import page's second upload calls the same service (networks/transfer/views.py)."""
 
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -10,9 +11,7 @@ from rest_framework.views import APIView
 from coalitions import roles
 from coalitions.roles import Permission
 from networks.transfer.api.serializers import ImportUploadSerializer
-from networks.transfer.services import max_file_bytes
-from networks.transfer.twomode import affiliations_import
-from weft.errors import ApplicationError
+from networks.transfer.twomode import affiliations_import_upload
 
 Created = inline_serializer(
     "AffiliationImport",
@@ -36,13 +35,5 @@ class AffiliationImportView(APIView):
         access = roles.require(request.user, coalition_id, Permission.MAP_EDIT_ALL)
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        uploaded = upload.validated_data["file"]
-        if uploaded.size > max_file_bytes():
-            raise ApplicationError(
-                f"The file is over the limit of {max_file_bytes() // 1048576} MB.",
-                field="file",
-                status=413,
-                code="too_large",
-            )
-        created = affiliations_import(access=access, data=uploaded.read())
+        created = affiliations_import_upload(access=access, uploaded=upload.validated_data["file"])
         return Response(created, status=status.HTTP_201_CREATED)
