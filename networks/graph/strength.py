@@ -66,6 +66,8 @@ DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
     }
 )
 DEFAULT_HALF_LIFE_DAYS = 180.0
+# The longest half-life: ten years (a longer one is no decay at all in practice).
+MAX_HALF_LIFE_DAYS = 3650.0
 DEFAULT_CO_AFFILIATION_WEIGHT = 0.5
 MAX_WEIGHT = 10.0
 DECLARED_RANGE = (1, 5)
@@ -98,8 +100,10 @@ class StrengthSettings:
             if key not in ("half_life_days", "weights", "co_affiliation_weight"):
                 raise ValueError(f"{key}: unknown strength setting")
         half_life = overrides.get("half_life_days", DEFAULT_HALF_LIFE_DAYS)
-        if not _is_number(half_life) or not 0 < half_life < math.inf:
-            raise ValueError("half_life_days: must be a positive number of days")
+        if not _is_number(half_life) or not 0 < half_life <= MAX_HALF_LIFE_DAYS:
+            raise ValueError(
+                f"half_life_days: must be a positive number of days, at most {MAX_HALF_LIFE_DAYS:g}"
+            )
         weight_overrides = overrides.get("weights", {})
         if not isinstance(weight_overrides, Mapping):
             raise ValueError("weights: expected a mapping of interaction kind to weight")

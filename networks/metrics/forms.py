@@ -7,13 +7,11 @@ from networks.graph.strength import (
     DEFAULT_CO_AFFILIATION_WEIGHT,
     DEFAULT_HALF_LIFE_DAYS,
     DEFAULT_WEIGHTS,
+    MAX_HALF_LIFE_DAYS,
     MAX_WEIGHT,
     StrengthSettings,
 )
 from weft.vocabulary import InteractionKind
-
-# The longest half-life offered: ten years (a longer one is no decay at all in practice).
-MAX_HALF_LIFE_DAYS = 3650
 
 
 def _weight_field(label: str, default: float) -> forms.FloatField:

@@ -227,3 +227,26 @@ def test_the_edit_page_deletes_at_the_version_it_shows(client_for, coalition, it
         DELETE.format(id=coalition.pk, kind="wins", pk=win.pk), {"version": win.version}
     )
     assert response.status_code == 302 and not Win.objects.filter(pk=win.pk).exists()
+
+
+def test_an_undo_offer_expires_and_leaves_the_session(client_for, coalition, items, monkeypatch):
+    """What a deletion took with it (an action's comments) stays in the session for
+    UNDO_MINUTES at most: after that the page offers nothing and the record is gone."""
+    import time
+
+    from weft import undo
+
+    client = client_for("weaver")
+    action = items["actions"]
+    client.post(
+        DELETE.format(id=coalition.pk, kind="actions", pk=action.pk), {"version": action.version}
+    )
+    token = _undo_token(client.get(PAGE.format(id=coalition.pk)).content.decode())
+    later = time.time() + undo.UNDO_MINUTES * 60 + 1
+    monkeypatch.setattr(undo.time, "time", lambda: later)
+    page = client.get(PAGE.format(id=coalition.pk)).content.decode()
+    assert ">Undo</button>" not in page
+    assert not any(key.startswith("weft_undo_") for key in dict(client.session))
+    refused = client.post(UNDO.format(id=coalition.pk), {"token": token}, follow=True)
+    assert "no deletion to undo" in refused.content.decode()
+    assert not Action.objects.filter(pk=action.pk).exists()

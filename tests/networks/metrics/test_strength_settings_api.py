@@ -89,6 +89,8 @@ def test_a_stale_put_is_refused_naming_who_changed_it(client_for, coalition, per
     "body,field",
     [
         ({"half_life_days": 0}, "half_life_days"),
+        # Longer than the page allows (ten years): the service's rule, not only the form's.
+        ({"half_life_days": 3651}, "half_life_days"),
         ({"co_affiliation_weight": 11}, "co_affiliation_weight"),
         ({"weights": {"one_to_one": -1}}, "weight_one_to_one"),
         ({"weights": {"telepathy": 1}}, "weight_telepathy"),
