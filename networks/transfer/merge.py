@@ -281,6 +281,21 @@ def _require_unchanged_since(merge: ActorMerge) -> None:
             status=409,
             code="changed_since",
         )
+    key = merge.moves.get("merged", {}).get("external_key")
+    holder = (
+        Actor.objects.filter(coalition_id=merge.coalition_id, external_key=key)
+        .exclude(pk=merge.kept_id)
+        .first()
+        if key
+        else None
+    )
+    if holder is not None:
+        raise ApplicationError(
+            f"“{holder.name}” has the external key “{key}” of “{merge.merged_name}” since the "
+            "merge: change it there first, then undo the merge.",
+            status=409,
+            code="changed_since",
+        )
     for group in merge.moves.get("moved", []):
         model = apps.get_model(group["model"])
         still = model._default_manager.filter(

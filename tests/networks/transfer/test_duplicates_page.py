@@ -226,3 +226,20 @@ def test_the_page_runs_as_many_queries_for_60_pairs_as_for_3(client_for, coaliti
     at_60 = queries()
     assert at_60 == at_3
     assert "Pairs 1–20 of 60" in client.get(_page(coalition)).content.decode()
+
+
+def test_an_undo_is_refused_when_another_actor_took_the_merged_actors_key(
+    client_for, coalition, twins
+):
+    kept, merged, _ = twins
+    Actor.objects.filter(pk=merged.pk).update(external_key="crm-7")
+    merged.refresh_from_db()
+    client = client_for("organizer")
+    _merge(client, coalition, kept, merged)
+    # The key went to the kept actor with the merge; someone moves it to a third actor.
+    Actor.objects.filter(pk=kept.pk).update(external_key="")
+    ActorFactory(coalition=coalition, name="Housing Desk", external_key="crm-7")
+    merge = ActorMerge.objects.get()
+    refused = client.post(f"{_page(coalition)}merges/{merge.pk}/undo/", follow=True)
+    assert "“Housing Desk” has the external key “crm-7”" in refused.content.decode()
+    assert ActorMerge.objects.get().undone_at is None
