@@ -21,11 +21,16 @@ class SavedView(Editable):
         "coalitions.Coalition", on_delete=models.CASCADE, related_name="saved_views"
     )
     name = models.CharField(max_length=120)
+    description = models.TextField(
+        blank=True, max_length=2000, help_text="What the view is for, for whoever opens it."
+    )
     filters = models.JSONField(
         default=dict, blank=True, help_text="The map's query parameters (stance, kind, as_of…)."
     )
     layout = models.CharField(max_length=10, choices=MapLayout.choices, default=MapLayout.FORCE)
     size_by = models.CharField(max_length=20, default="influence")
+    # What the nodes are coloured by: stance, kind, … or "custom:<field>" (as a story step).
+    colour_by = models.CharField(max_length=90, default="stance")
     camera = models.JSONField(default=dict, blank=True, help_text="x, y and ratio of the view.")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -25,11 +25,13 @@ from networks.map.models import (
 from networks.map.selectors import changed_since, graph_for_layout
 from networks.models import ActorPosition
 from weft.errors import ApplicationError
+from weft.history import restore_row
 from weft.leases import heartbeat, lease_until
 from weft.queue import queue_after_commit
 from weft.services import apply_changes, delete_as, locked_at, save_as
 from weft.tokens import token_hash
 from weft.validation import require_text
+from weft.versions import last_change_of
 
 logger = logging.getLogger(__name__)
 
@@ -276,18 +278,22 @@ def saved_view_create(
     *,
     access: Access,
     name: str,
+    description: str = "",
     filters: dict | None = None,
     layout: str = MapLayout.FORCE,
     size_by: str = "influence",
+    colour_by: str = "stance",
     camera: dict | None = None,
 ) -> SavedView:
     access.require(Permission.MAP_EDIT_ALL)
     view = SavedView(
         coalition=access.coalition,
         name=_checked_view_name(access, name),
+        description=description,
         filters=filters or {},
         layout=layout,
         size_by=size_by,
+        colour_by=colour_by,
         camera=camera or {},
         created_by=access.user,
     )
@@ -308,6 +314,41 @@ def saved_view_delete(*, access: Access, view: SavedView, expected_version) -> N
     access.require(Permission.MAP_EDIT_ALL)
     view = locked_at(view, expected_version, what="This saved view")
     delete_as(view, user=access.user)
+
+
+@transaction.atomic
+def saved_view_undelete(*, access: Access, view_id) -> SavedView:
+    """Undo the deletion of a saved view: it comes back as it was deleted (its history's
+    deletion record), under the same id. Refused if it is back already, or if another view
+    took its name since (naming who made that one)."""
+    access.require(Permission.MAP_EDIT_ALL)
+    try:
+        record = (
+            SavedView.history.filter(
+                id=int(view_id), coalition_id=access.coalition.pk, history_type="-"
+            )
+            .order_by("-history_id")
+            .first()
+        )
+    except (TypeError, ValueError, OverflowError):
+        record = None
+    if record is None:
+        raise ApplicationError("No such deleted saved view.", status=404, code="not_found")
+    if SavedView.objects.filter(pk=record.id).exists():
+        raise ApplicationError(
+            f"The saved view “{record.name}” is back already.", status=409, code="conflict"
+        )
+    taken = SavedView.objects.filter(coalition=access.coalition, name=record.name).first()
+    if taken is not None:
+        who = last_change_of(taken).get("changed_by") or "someone"
+        raise ApplicationError(
+            f"Another saved view was named “{record.name}” by {who} since: rename it first, "
+            "then undo the delete.",
+            status=409,
+            code="conflict",
+        )
+    view, _ = restore_row(record, user=access.user, reason="deletion undone")
+    return view
 
 
 # ---------------------------------------------------------------------------------------------

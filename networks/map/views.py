@@ -62,6 +62,8 @@ def map_page(request, coalition_id: int):
         # which the API enforces; the map page offers no edit controls to them).
         "can_edit": access.can(Permission.MAP_EDIT_ALL),
         "can_share": access.can(Permission.REPORTS_SHARE),
+        # Merging duplicates moves sensitive rows too: organizers and stewards (transfer/merge).
+        "can_merge": access.can(Permission.MAP_EDIT) and access.sees_sensitive,
         "has_metrics": MetricRun.objects.filter(
             coalition=access.coalition, status=MetricRunStatus.SUCCEEDED
         ).exists(),

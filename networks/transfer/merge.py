@@ -21,6 +21,7 @@ from coalitions.roles import Permission
 from networks.transfer.models import ActorMerge
 from weft.errors import ApplicationError
 from weft.services import delete_as, save_as
+from weft.versions import last_change_of, require_version
 
 # Fields of the kept actor a merge may change; their values before are kept for the undo.
 KEPT_FIELDS = (
@@ -159,6 +160,8 @@ def _merge(*, kept: Actor, merged: Actor, user) -> dict:
     if not kept.external_key and merged_key:
         kept.external_key = merged_key
     save_as(kept, user=user, reason=f"merged with actor {moves['merged']['id']}")
+    # The kept actor's version after the merge: an undo refuses to overwrite a later edit.
+    moves["kept_version"] = kept.version
     return moves
 
 
@@ -181,9 +184,16 @@ def actor_merge_preview(*, access, kept_id, merged_id) -> dict:
 
 
 @transaction.atomic
-def actor_merge(*, access, kept_id, merged_id) -> ActorMerge:
+def actor_merge(
+    *, access, kept_id, merged_id, kept_version=None, merged_version=None
+) -> ActorMerge:
+    """Merge ``merged_id`` into ``kept_id``. A page passes the versions of the two actors its
+    preview showed: a merge of actors changed since is refused, naming who changed which."""
     require_merger(access)
     kept, merged = _pair(access, kept_id, merged_id)
+    for actor, version in ((kept, kept_version), (merged, merged_version)):
+        if version is not None:
+            require_version(actor, version, what=f"“{actor.name}”")
     name = merged.name
     moves = _merge(kept=kept, merged=merged, user=access.user)
     return ActorMerge.objects.create(
@@ -213,6 +223,7 @@ def actor_merge_undo(*, access, merge_id) -> ActorMerge:
             "The kept actor was deleted since: the merge cannot be undone.", status=409
         )
     moves = merge.moves
+    _require_unchanged_since(merge)
     try:
         with transaction.atomic():
             # The kept actor first: it may hold the merged actor's external key meanwhile.
@@ -252,6 +263,68 @@ def actor_merge_undo(*, access, merge_id) -> ActorMerge:
     merge.undone_by = access.user
     merge.save(update_fields=["undone_at", "undone_by"])
     return merge
+
+
+def _require_unchanged_since(merge: ActorMerge) -> None:
+    """Refuse an undo that would overwrite or lose what was done after the merge, saying what:
+    an edit of the kept actor (the undo puts back its fields as they were before), or a row
+    that moved with the merge and was deleted or moved on since (it could not go back)."""
+    kept = Actor.objects.select_for_update().get(pk=merge.kept_id)
+    after = merge.moves.get("kept_version")
+    if after is not None and kept.version != after:
+        change = last_change_of(kept)
+        who = change.get("changed_by") or "someone"
+        fields = ", ".join(change.get("changed_fields") or []) or "its details"
+        raise ApplicationError(
+            f"“{kept.name}” was changed by {who} since the merge ({fields}): the undo would "
+            "overwrite that change, so it was not done.",
+            status=409,
+            code="changed_since",
+        )
+    key = merge.moves.get("merged", {}).get("external_key")
+    holder = (
+        Actor.objects.filter(coalition_id=merge.coalition_id, external_key=key)
+        .exclude(pk=merge.kept_id)
+        .first()
+        if key
+        else None
+    )
+    if holder is not None:
+        raise ApplicationError(
+            f"“{holder.name}” has the external key “{key}” of “{merge.merged_name}” since the "
+            "merge: change it there first, then undo the merge.",
+            status=409,
+            code="changed_since",
+        )
+    for group in merge.moves.get("moved", []):
+        model = apps.get_model(group["model"])
+        still = model._default_manager.filter(
+            pk__in=group["rows"], **{group["field"]: merge.kept_id}
+        ).count()
+        gone = len(group["rows"]) - still
+        if gone:
+            what = rows_name(model, gone)
+            raise ApplicationError(
+                f"{gone} {what} that moved to “{kept.name}” with the merge "
+                f"{'was' if gone == 1 else 'were'} deleted or changed to another actor since: "
+                "the undo could not put everything back, so it was not done.",
+                status=409,
+                code="changed_since",
+            )
+
+
+def rows_name(model, count: int) -> str:
+    """A model's name as a person reads it; a tag table reads "tag", not "actor-tag
+    relationship"."""
+    if model._meta.auto_created:
+        other = next(
+            f.related_model
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.ForeignKey) and f.related_model is not Actor
+        )
+        model = other
+    meta = model._meta
+    return str(meta.verbose_name if count == 1 else meta.verbose_name_plural)
 
 
 def _restorable(model, data: dict) -> dict:

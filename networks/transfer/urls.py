@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networks.transfer import views
+from networks.transfer import merge_pages, views
 
 urlpatterns = [
     path("coalitions/<int:coalition_id>/import/", views.import_upload, name="transfer-import"),
@@ -23,5 +23,20 @@ urlpatterns = [
         "coalitions/<int:coalition_id>/import/<int:job_id>/columns/",
         views.import_job_columns,
         name="transfer-import-columns",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/duplicates/",
+        merge_pages.duplicates_page,
+        name="transfer-duplicates",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/duplicates/merge/",
+        merge_pages.duplicates_merge,
+        name="transfer-duplicates-merge",
+    ),
+    path(
+        "coalitions/<int:coalition_id>/duplicates/merges/<int:merge_id>/undo/",
+        merge_pages.duplicates_undo,
+        name="transfer-duplicates-undo",
     ),
 ]

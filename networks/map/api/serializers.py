@@ -5,6 +5,9 @@ from rest_framework import serializers
 from networks.map.models import MapLayout, SavedView, Story, StoryLink
 from weft.serializers import EDITABLE_ROW_FIELDS, WeftModelSerializer
 
+# What the map can colour by (the "Colour by" menu); custom fields by name.
+COLOUR_BY = r"^(stance|kind|ally_kind|community|phase|working_group|tag|custom:.{1,80})$"
+
 
 class SavedViewSerializer(WeftModelSerializer):
     """A named view of the map: filters (the map's query parameters), layout and camera."""
@@ -24,12 +27,13 @@ class SavedViewSerializer(WeftModelSerializer):
 
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     size_by = serializers.ChoiceField(choices=SIZE_BY, default="influence")
+    colour_by = serializers.RegexField(COLOUR_BY, default="stance")
 
     class Meta:
         model = SavedView
         fields = (
-            ("id", "name")
-            + ("filters", "layout", "size_by", "camera")
+            ("id", "name", "description")
+            + ("filters", "layout", "size_by", "colour_by", "camera")
             + ("created_by",)
             + EDITABLE_ROW_FIELDS
         )
@@ -94,10 +98,7 @@ class StoryStepSerializer(serializers.Serializer):
     filters = serializers.JSONField(default=dict, help_text="The map's query parameters.")
     layout = serializers.ChoiceField(choices=MapLayout.choices, default=MapLayout.FORCE)
     size_by = serializers.ChoiceField(choices=SavedViewSerializer.SIZE_BY, default="influence")
-    colour_by = serializers.RegexField(
-        r"^(stance|kind|ally_kind|community|phase|working_group|tag|custom:.{1,80})$",
-        default="stance",
-    )
+    colour_by = serializers.RegexField(COLOUR_BY, default="stance")
     layers = StoryLayersSerializer(default=dict)
     camera = serializers.JSONField(default=dict, help_text="x, y and ratio of the view.")
     highlighted = serializers.ListField(

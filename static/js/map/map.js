@@ -1507,10 +1507,11 @@ window.weftMap = {
         : setupSavedViews({
             api,
             describeError,
+            describeConflict,
             showAlert,
             clearAlert,
             filterForm,
-            controls: { sizeBy, layout: layoutSelect },
+            controls: { sizeBy, layout: layoutSelect, colourBy },
             loadMap,
             camera: () => renderer.getCamera(),
           }),
