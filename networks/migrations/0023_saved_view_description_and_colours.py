@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('networks', '0021_strength_settings'),
+        ('networks', '0022_interaction_follow_up'),
     ]
 
     operations = [
