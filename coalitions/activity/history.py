@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from allies.models import Actor
 from allies.services.actors import actor_restore
-from coalitions.align.models import Principle
+from coalitions.align.models import Principle, UnityStatement
 from coalitions.align.services.principles import principle_update
 from coalitions.produce.models import ClimateShift, Win, WorkingGroup
 from coalitions.produce.selectors import visible_actions
@@ -24,6 +24,8 @@ from coalitions.produce.services import (
     working_group_update,
 )
 from coalitions.roles import Access, Permission
+from networks.map.models import SavedView
+from networks.map.services import saved_view_update
 from networks.models import Tie
 from networks.services import tie_restore
 from weft.errors import ApplicationError
@@ -82,19 +84,23 @@ def _related(access, model, pk, *, field: str):
     return row
 
 
-def _through_update(update, item_arg: str, fields: tuple[str, ...], related=(), **extra):
+def _through_update(
+    update, item_arg: str, fields: tuple[str, ...], related=(), by_access=False, **extra
+):
     """A restore that is an ordinary edit: the version's values put back through the item's
-    update service, so its rules (names unique, dates in order) hold as for any edit."""
+    update service, so its rules (names unique, dates in order) hold as for any edit.
+    ``by_access``: the service takes the writer's access (and checks the role itself)."""
 
     def restore(access, item, record, expected_version):
         values = {name: getattr(record, name) for name in fields}
         for name, model in related:
             values[name] = _related(access, model, getattr(record, f"{name}_id"), field=name)
         more = {key: make(access) for key, make in extra.items()}
+        writer = {"access": access} if by_access else {"updated_by": access.user}
         return update(
             **{item_arg: item},
             expected_version=expected_version,
-            updated_by=access.user,
+            **writer,
             **values,
             **more,
         )
@@ -137,6 +143,29 @@ TRACKED = {
         restore=_tie_restore,
         page=_map_page,
         title=lambda tie: f"{tie.source.name} – {tie.target.name} ({tie.get_kind_display()})",
+    ),
+    "saved-view": Tracked(
+        label="saved view",
+        rows=_coalition_rows(SavedView),
+        view=Permission.MAP_EDIT_ALL,  # as the saved views page
+        edit=Permission.MAP_EDIT_ALL,
+        restore=_through_update(
+            saved_view_update,
+            "view",
+            ("name", "filters", "layout", "size_by", "camera"),
+            by_access=True,
+        ),
+        page=lambda item: reverse("map-saved-views", args=[item.coalition_id]),
+    ),
+    # A statement's text keeps its own numbered versions (compared on its diff page); its
+    # title and status are read here, not restored: publishing has its own steps.
+    "statement": Tracked(
+        label="unity statement",
+        rows=_coalition_rows(UnityStatement),
+        view=Permission.WORKFLOW_VIEW,
+        edit=Permission.WORKFLOW_EDIT,
+        restore=None,
+        page=lambda item: reverse("workflow-statement", args=[item.coalition_id, item.pk]),
     ),
     "principle": Tracked(
         label="principle",

@@ -299,3 +299,49 @@ def test_the_api_restore_refuses_a_stale_if_match(client_for, coalition, renamed
     assert response.json()["changed_by"] == "organizer"
     renamed.refresh_from_db()
     assert renamed.name == "Union Local 7"
+
+
+def test_the_edit_pages_link_to_the_history(client_for, coalition, group):
+    principle = Principle.objects.create(coalition=coalition, title="Solidarity")
+    client = client_for("weaver")
+    pages = {
+        reverse("workflow-produce-edit", args=[coalition.pk, "groups", group.pk]): history_url(
+            coalition, "group", group.pk
+        ),
+        reverse("workflow-principles", args=[coalition.pk]): history_url(
+            coalition, "principle", principle.pk
+        ),
+    }
+    for page, link in pages.items():
+        assert link in client.get(page).content.decode()
+        assert client.get(link).status_code == 200
+    # A member reads the principles, and their history, but restores nothing.
+    member = client_for("member")
+    assert (
+        pages[reverse("workflow-principles", args=[coalition.pk])]
+        in member.get(reverse("workflow-principles", args=[coalition.pk])).content.decode()
+    )
+
+
+def test_a_statement_history_is_read_only(client_for, coalition, personas):
+    from coalitions.align.services.statements import statement_create, statement_update
+
+    statement = statement_create(
+        coalition=coalition, title="Homes first", body="We believe.", created_by=personas["weaver"]
+    )
+    statement_update(
+        statement=statement,
+        expected_version=statement.version,
+        updated_by=personas["weaver"],
+        title="Homes for all",
+    )
+    client = client_for("organizer")
+    page = client.get(history_url(coalition, "statement", statement.pk))
+    assert page.context["entries"][0]["changes"] == [
+        {"field": "Title", "old": "Homes first", "new": "Homes for all"}
+    ]
+    assert "Restore this version" not in page.content.decode()
+    first = first_record(statement)
+    assert client.post(restore_url(coalition, "statement", statement.pk, first)).status_code == 302
+    statement.refresh_from_db()
+    assert statement.title == "Homes for all"

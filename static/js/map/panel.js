@@ -1,5 +1,6 @@
 // The side panel of the selected actor: where they stand and how that changed, their ties,
 // interactions, metrics and engagement plan; who can reach them; and, for editors, the edits.
+import { historySection, wireHistory } from "./history.js";
 import { ALLY_KINDS, KIND_LABEL, STANCES, STANCE_LABEL } from "./style.js";
 
 const panel = document.getElementById("side-panel");
@@ -190,6 +191,7 @@ function render(node, details, context) {
     <h3>Who can reach them</h3>
     <button type="button" id="find-paths">Show the strongest paths from our members</button>
     <ol id="paths-list"></ol>
+    ${historySection("actor", node)}
     ${edit ? `<h3>Remove</h3><button type="button" class="danger" id="delete-actor">Delete ${esc(actor.name)}</button>` : ""}`;
   panel.dataset.actor = node;
   panel.dataset.version = String(actor.version);
@@ -208,6 +210,11 @@ function wire(node, details, context) {
     closePanel();
     context.setHighlight([], []);
     context.select(null);
+  });
+  wireHistory(panel, context, async (message) => {
+    await loadMap();
+    await openPanel(node, context);
+    panel.querySelector("#panel-title")?.insertAdjacentHTML("afterend", `<p class="meta" role="status" id="history-restored">${esc(message)}</p>`);
   });
   panel.querySelector("#rename")?.addEventListener("submit", async (event) => {
     event.preventDefault();
