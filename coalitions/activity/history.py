@@ -8,13 +8,16 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.urls import reverse
 
-from allies.models import Actor
+from allies.models import Actor, EngagementPlan
 from allies.services.actors import actor_restore
-from coalitions.align.models import Principle, UnityStatement
+from allies.services.plans import engagement_plan_update
+from coalitions.align.models import Principle, Proposal, UnityStatement
 from coalitions.align.services.principles import principle_update
+from coalitions.align.services.proposals import proposal_update
 from coalitions.produce.models import ClimateShift, Win, WorkingGroup
 from coalitions.produce.selectors import visible_actions
 from coalitions.produce.services import (
@@ -23,7 +26,7 @@ from coalitions.produce.services import (
     win_update,
     working_group_update,
 )
-from coalitions.roles import Access, Permission
+from coalitions.roles import Access, Permission, hide_sensitive_references
 from networks.map.models import SavedView
 from networks.map.services import saved_view_update
 from networks.models import Tie
@@ -166,6 +169,37 @@ TRACKED = {
         edit=Permission.WORKFLOW_EDIT,
         restore=None,
         page=lambda item: reverse("workflow-statement", args=[item.coalition_id, item.pk]),
+    ),
+    # Plans name who carries a message to whom: for the roles that see contacts, as the API.
+    "plan": Tracked(
+        label="engagement plan",
+        rows=lambda access: hide_sensitive_references(
+            EngagementPlan.objects.filter(actor__coalition=access.coalition),
+            access,
+            "actor",
+            "messenger",
+        ).select_related("actor"),
+        view=Permission.CONTACTS_VIEW,
+        edit=Permission.MAP_EDIT_ALL,
+        restore=_through_update(
+            engagement_plan_update,
+            "plan",
+            ("ask", "frame", "next_step", "next_step_on"),
+            related=(("messenger", Actor), ("owner", get_user_model())),
+            by_access=True,
+        ),
+        page=lambda plan: reverse("coalition-map", args=[plan.actor.coalition_id]),
+        title=lambda plan: f"for {plan.actor.name}",
+    ),
+    "proposal": Tracked(
+        label="proposal",
+        rows=_coalition_rows(Proposal),
+        view=Permission.WORKFLOW_VIEW,
+        edit=Permission.WORKFLOW_EDIT,
+        restore=_through_update(
+            proposal_update, "proposal", ("title", "text", "rule", "closes_at", "review_by")
+        ),
+        page=lambda item: reverse("workflow-proposal", args=[item.coalition_id, item.pk]),
     ),
     "principle": Tracked(
         label="principle",

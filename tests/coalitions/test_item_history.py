@@ -345,3 +345,63 @@ def test_a_statement_history_is_read_only(client_for, coalition, personas):
     assert client.post(restore_url(coalition, "statement", statement.pk, first)).status_code == 302
     statement.refresh_from_db()
     assert statement.title == "Homes for all"
+
+
+def test_an_engagement_plan_history_is_for_the_roles_that_see_contacts(
+    client_for, coalition, personas, renamed
+):
+    from allies.services.plans import engagement_plan_create, engagement_plan_update
+
+    access = access_for(personas["weaver"], coalition.pk)
+    plan = engagement_plan_create(access=access, actor=renamed, ask="Sign the letter")
+    engagement_plan_update(access=access, plan=plan, expected_version=1, ask="Speak at the rally")
+    reads = {role: client_for(role).get(history_url(coalition, "plan", plan.pk)) for role in ROLES}
+    assert {role: r.status_code for role, r in reads.items()} == {
+        "steward": 200,
+        "organizer": 200,
+        "weaver": 200,
+        "member": 403,
+        "funder": 403,
+        "outsider": 404,
+    }
+    assert reads["weaver"].context["entries"][0]["changes"] == [
+        {"field": "Ask", "old": "Sign the letter", "new": "Speak at the rally"}
+    ]
+    client_for("organizer").post(
+        restore_url(coalition, "plan", plan.pk, first_record(plan)), {"version": "2"}
+    )
+    plan.refresh_from_db()
+    assert plan.ask == "Sign the letter"
+
+
+def test_a_proposal_is_restored_while_undecided(client_for, coalition, personas):
+    import datetime
+
+    from django.utils import timezone
+
+    from coalitions.align.services.proposals import proposal_create, proposal_update
+
+    proposal = proposal_create(
+        coalition=coalition,
+        title="Rent strike",
+        rule="consent",
+        closes_at=timezone.now() + datetime.timedelta(days=7),
+        created_by=personas["weaver"],
+    )
+    proposal_update(
+        proposal=proposal, expected_version=1, updated_by=personas["weaver"], title="Rent freeze"
+    )
+    page = reverse("workflow-proposal", args=[coalition.pk, proposal.pk])
+    assert history_url(coalition, "proposal", proposal.pk) in (
+        client_for("weaver").get(page).content.decode()
+    )
+    assert (
+        client_for("member").get(history_url(coalition, "proposal", proposal.pk)).status_code == 200
+    )
+
+    client_for("weaver").post(
+        restore_url(coalition, "proposal", proposal.pk, first_record(proposal)), {"version": "2"}
+    )
+
+    proposal.refresh_from_db()
+    assert proposal.title == "Rent strike"
