@@ -404,9 +404,9 @@ def version_restore(*, access: Access, kind: str, item_id: int, history_id: int,
     the role again, locks the row and refuses a restore over a newer change)."""
     spec = tracked(kind)
     item = visible_item(access, kind, item_id)
+    access.require(spec.edit)
     if spec.restore is None:
         raise ApplicationError(f"A {spec.label}'s versions cannot be restored here.", status=405)
-    access.require(spec.edit)
     record = type(item).history.filter(id=item.pk, history_id=history_id).first()
     if record is None or record.history_type == "-":
         raise Http404(f"No such version of this {spec.label}.")

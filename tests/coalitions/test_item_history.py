@@ -405,3 +405,81 @@ def test_a_proposal_is_restored_while_undecided(client_for, coalition, personas)
 
     proposal.refresh_from_db()
     assert proposal.title == "Rent strike"
+
+
+# Every kind of item with a history page, and who may read it (200), is refused (403) or
+# does not know the coalition (404).
+WORKSPACE_AND_MEMBERS = {
+    "steward": 200,
+    "organizer": 200,
+    "weaver": 200,
+    "member": 200,
+    "funder": 403,
+    "outsider": 404,
+}
+WORKSPACE_ONLY = {**WORKSPACE_AND_MEMBERS, "member": 403}
+READERS = {
+    "actor": WORKSPACE_AND_MEMBERS,
+    "tie": WORKSPACE_AND_MEMBERS,
+    "statement": WORKSPACE_AND_MEMBERS,
+    "principle": WORKSPACE_AND_MEMBERS,
+    "proposal": WORKSPACE_AND_MEMBERS,
+    "group": WORKSPACE_AND_MEMBERS,
+    "action": WORKSPACE_AND_MEMBERS,
+    "win": WORKSPACE_AND_MEMBERS,
+    "shift": WORKSPACE_AND_MEMBERS,
+    "saved-view": WORKSPACE_ONLY,  # as the saved views page
+    "plan": WORKSPACE_ONLY,  # plans are for the roles that see contacts
+}
+
+
+@pytest.fixture
+def one_of_each(coalition, renamed):
+    from tests.allies.factories import EngagementPlanFactory
+    from tests.coalitions.factories import (
+        ActionFactory,
+        ClimateShiftFactory,
+        PrincipleFactory,
+        ProposalFactory,
+        UnityStatementFactory,
+        WinFactory,
+        WorkingGroupFactory,
+    )
+    from tests.networks.factories import SavedViewFactory, TieFactory
+
+    other = ActorFactory(coalition=coalition, name="Church")
+    return {
+        "actor": renamed,
+        "tie": TieFactory(coalition=coalition, source=renamed, target=other),
+        "statement": UnityStatementFactory(coalition=coalition),
+        "principle": PrincipleFactory(coalition=coalition),
+        "proposal": ProposalFactory(coalition=coalition),
+        "group": WorkingGroupFactory(coalition=coalition),
+        "action": ActionFactory(coalition=coalition),
+        "win": WinFactory(coalition=coalition),
+        "shift": ClimateShiftFactory(coalition=coalition),
+        "saved-view": SavedViewFactory(coalition=coalition),
+        "plan": EngagementPlanFactory(actor=other),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_role_against_every_kind_of_history_page(client_for, coalition, one_of_each, role):
+    client = client_for(role)
+    seen = {
+        kind: client.get(history_url(coalition, kind, item.pk)).status_code
+        for kind, item in one_of_each.items()
+    }
+    assert seen == {kind: READERS[kind][role] for kind in one_of_each}
+
+
+@pytest.mark.parametrize("role", ["member", "funder", "outsider"])
+def test_no_role_that_cannot_edit_restores_any_kind(client_for, coalition, one_of_each, role):
+    client = client_for(role)
+    for kind, item in one_of_each.items():
+        before = type(item).objects.get(pk=item.pk).version
+        response = client.post(
+            restore_url(coalition, kind, item.pk, first_record(item)), {"version": before}
+        )
+        assert response.status_code == (404 if role == "outsider" else 403), kind
+        assert type(item).objects.get(pk=item.pk).version == before
