@@ -23,6 +23,7 @@ from weft.errors import ApplicationError
 from weft.history import restore_row
 from weft.services import apply_changes, delete_as, locked_at, save_as
 from weft.validation import require_actor_of, require_dates_in_order
+from weft.versions import ANY_VERSION
 from weft.vocabulary import Direction, TieKind
 
 logger = logging.getLogger(__name__)
@@ -111,7 +112,9 @@ def tie_delete(*, access: Access, tie: Tie, expected_version) -> None:
 
 
 @transaction.atomic
-def tie_restore(*, access: Access, tie_id: int, history_id: int) -> Tie:
+def tie_restore(
+    *, access: Access, tie_id: int, history_id: int, expected_version=ANY_VERSION
+) -> Tie:
     """Bring a tie back to the state a history record holds (organizers, weavers, stewards);
     restoring its deletion record undeletes it, as long as both of its actors still exist."""
     access.require(Permission.MAP_EDIT_ALL)
@@ -131,7 +134,13 @@ def tie_restore(*, access: Access, tie_id: int, history_id: int) -> Tie:
             status=409,
             code="conflict",
         )
-    tie, _ = restore_row(record, user=access.user, reason=f"restored from history {history_id}")
+    tie, _ = restore_row(
+        record,
+        user=access.user,
+        reason=f"restored from history {history_id}",
+        expected_version=expected_version,
+        what="This tie",
+    )
     layout_request_after_edit(coalition_id=access.coalition.pk)
     return tie
 

@@ -5,7 +5,7 @@ services' (weft/versions.py)."""
 from drf_spectacular.utils import OpenApiParameter
 
 from weft.errors import ApplicationError
-from weft.versions import VersionRequired, versions_in_if_match
+from weft.versions import ANY_VERSION, VersionRequired, versions_in_if_match
 
 
 def etag_for(instance) -> str:
@@ -25,6 +25,14 @@ def expected_version(request, *, field: str = "version"):
     if isinstance(body_version, bool) or not str(body_version).isdigit():
         raise ApplicationError(f"{field} must be a whole number.", field=field)
     return int(body_version)
+
+
+def optional_version(request):
+    """The version(s) an If-Match header names, or any version without one: for writes that
+    do not need to say what they change (a restore names the history version it brings
+    back) but are refused as stale when they do."""
+    header = request.headers.get("If-Match")
+    return versions_in_if_match(header) if header else ANY_VERSION
 
 
 IF_MATCH = OpenApiParameter(

@@ -3,6 +3,8 @@ who, when, what kind of change, and which fields went from what to what."""
 
 from rest_framework import serializers
 
+from weft.versions import ANY_VERSION, require_version
+
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 # Bookkeeping fields that change on every save and say nothing to a person.
 QUIET_FIELDS = ["version", "updated_at", "created_at"]
@@ -66,12 +68,18 @@ def _plain(value):
     return value
 
 
-def restore_row(record, *, user, reason: str):
+def restore_row(
+    record, *, user, reason: str, expected_version=ANY_VERSION, what: str = "This item"
+):
     """Put the state a history record holds back in place: over the current row (a change
     like any other, so its version moves on), or as the row again if it was deleted.
+    ``expected_version`` is the version the restore was asked on (a page's hidden field, the
+    API's If-Match): a restore over a row changed since is refused, naming who changed it.
     Returns the row and whether it was re-created."""
     row = record.instance
     current = type(row).objects.select_for_update().filter(pk=row.pk).first()
+    if current is not None and hasattr(current, "version"):
+        require_version(current, expected_version, what=what)
     row._history_user = user
     row._change_reason = reason
     if current is None:

@@ -39,6 +39,7 @@ from allies.services.plans import (
 from allies.services.skills import skill_create, skill_delete, skill_level_add, skill_update
 from coalitions.api.viewsets import CoalitionScopedViewSet
 from coalitions.roles import Permission, hide_sensitive_references
+from weft.api import optional_version
 from weft.history import HistoryEntrySerializer, history_entries
 from weft.vocabulary import ActorKind, AllyKind, Stance
 
@@ -98,7 +99,12 @@ class ActorViewSet(CoalitionScopedViewSet):
     )
     @action(detail=True, methods=["post"], url_path=r"history/(?P<history_id>\d+)/restore")
     def restore(self, request, coalition_id, pk, history_id):
-        actor = actor_restore(access=self.access, actor_id=int(pk), history_id=int(history_id))
+        actor = actor_restore(
+            access=self.access,
+            actor_id=int(pk),
+            history_id=int(history_id),
+            expected_version=optional_version(request),
+        )
         return self.item_response(actor)
 
 

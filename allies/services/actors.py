@@ -15,6 +15,7 @@ from weft.errors import ApplicationError
 from weft.history import restore_row
 from weft.services import apply_changes, delete_as, locked_at, save_as
 from weft.validation import require_text
+from weft.versions import ANY_VERSION
 
 
 def _checked_name(name: str) -> str:
@@ -127,7 +128,9 @@ def actor_delete(*, access: Access, actor: Actor, expected_version) -> None:
 
 
 @transaction.atomic
-def actor_restore(*, access: Access, actor_id: int, history_id: int) -> Actor:
+def actor_restore(
+    *, access: Access, actor_id: int, history_id: int, expected_version=ANY_VERSION
+) -> Actor:
     """Bring an actor back to the state a history record holds (organizers, weavers,
     stewards). Restoring its deletion record undeletes it, with the ties and other rows
     deleted with it (a row whose other actor is gone since stays deleted)."""
@@ -141,7 +144,11 @@ def actor_restore(*, access: Access, actor_id: int, history_id: int) -> Actor:
     if record.is_sensitive and not access.sees_sensitive:
         raise Http404("No such version of this actor.")
     restored, recreated = restore_row(
-        record, user=access.user, reason=f"restored from history {history_id}"
+        record,
+        user=access.user,
+        reason=f"restored from history {history_id}",
+        expected_version=expected_version,
+        what="This actor",
     )
     if recreated and record.history_type == "-" and record.history_change_reason:
         _restore_batch(record.history_change_reason, access.user)

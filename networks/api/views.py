@@ -18,6 +18,7 @@ from networks.services import (
     tie_restore,
     tie_update,
 )
+from weft.api import optional_version
 from weft.history import HistoryEntrySerializer, history_entries
 from weft.vocabulary import Direction, InteractionKind, TieKind
 
@@ -81,7 +82,12 @@ class TieViewSet(CoalitionScopedViewSet):
     )
     @action(detail=True, methods=["post"], url_path=r"history/(?P<history_id>\d+)/restore")
     def restore(self, request, coalition_id, pk, history_id):
-        tie = tie_restore(access=self.access, tie_id=int(pk), history_id=int(history_id))
+        tie = tie_restore(
+            access=self.access,
+            tie_id=int(pk),
+            history_id=int(history_id),
+            expected_version=optional_version(request),
+        )
         return self.item_response(tie, read_again=False)
 
 

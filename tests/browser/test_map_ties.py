@@ -88,7 +88,14 @@ def test_a_tie_clicked_on_the_map_is_edited_kept_after_reload_and_lists_the_othe
     page.click("#tie-form button[type=submit]")
     wait_reloaded(page, before)
     page.wait_for_selector("#tie-note:text-is('Tie saved.')")
-    assert "strength: 5 → 2" in page.inner_text("#tie-history")
+    strength = page.locator("#tie-history .history-entry").first.locator(
+        "tr[data-field='Strength']"
+    )
+    strength.wait_for()
+    assert (strength.locator(".old").inner_text(), strength.locator(".new").inner_text()) == (
+        "5",
+        "2",
+    )
 
     page.reload()
     page.wait_for_function("document.getElementById('map-app').dataset.loaded")

@@ -1,6 +1,7 @@
 // The side panel of the selected actor: where they stand and how that changed, their ties,
 // interactions, metrics and engagement plan; who can reach them; and, for editors, the edits.
 import { recordRequests, recordsHtml } from "./actor-records.js";
+import { historySection, historyUrl, wireHistory } from "./history.js";
 import { ALLY_KINDS, KIND_LABEL, STANCES, STANCE_LABEL } from "./style.js";
 
 const panel = document.getElementById("side-panel");
@@ -69,6 +70,13 @@ function currentPlan(details) {
   return details.plans && details.plans.ok ? (details.plans.data.results || [])[0] || null : null;
 }
 
+// The plan's history page; a restore there comes back to the map.
+function planHistoryLink(plan) {
+  if (!plan) return "";
+  const back = encodeURIComponent(window.location.pathname + window.location.search);
+  return `<p><a id="plan-history" href="${esc(historyUrl("plan", plan.id))}?next=${back}">History of the plan</a></p>`;
+}
+
 function planHtml(details, graph, edit) {
   if (!details.plans) return "";
   const plan = currentPlan(details);
@@ -85,7 +93,7 @@ function planHtml(details, graph, edit) {
         <label>Next step<input type="text" name="next_step" maxlength="300" value="${esc(plan?.next_step)}"></label>
         <label>By<input type="date" name="next_step_on" value="${esc(plan?.next_step_on)}"></label>
         <button type="submit">${plan ? "Save the plan" : "Create the plan"}</button>
-      </form>`;
+      </form>${planHistoryLink(plan)}`;
   }
   if (!plan) return "<h3>Engagement plan</h3><p class='empty'>No engagement plan yet.</p>";
   return `<h3>Engagement plan</h3><dl class="plan">
@@ -93,7 +101,7 @@ function planHtml(details, graph, edit) {
     <dt>The frame</dt><dd>${esc(plan.frame) || "—"}</dd>
     <dt>Messenger</dt><dd>${plan.messenger ? esc(nameOf(graph, plan.messenger)) : "—"}</dd>
     <dt>Owner</dt><dd>${esc(plan.owner) || "—"}</dd>
-    <dt>Next step</dt><dd>${esc(plan.next_step) || "—"}${plan.next_step_on ? ` by ${esc(plan.next_step_on)}` : ""}${plan.is_overdue ? " <strong>(overdue)</strong>" : ""}</dd></dl>`;
+    <dt>Next step</dt><dd>${esc(plan.next_step) || "—"}${plan.next_step_on ? ` by ${esc(plan.next_step_on)}` : ""}${plan.is_overdue ? " <strong>(overdue)</strong>" : ""}</dd></dl>${planHistoryLink(plan)}`;
 }
 
 // The interaction pages (server-rendered, networks/interactions/): log one with this actor,
@@ -199,6 +207,7 @@ function render(node, details, context, records = "") {
     <h3>Who can reach them</h3>
     <button type="button" id="find-paths">Show the strongest paths from our members</button>
     <ol id="paths-list"></ol>
+    ${historySection("actor", node)}
     ${edit ? `<h3>Remove</h3><button type="button" class="danger" id="delete-actor">Delete ${esc(actor.name)}</button>` : ""}`;
   panel.dataset.actor = node;
   panel.dataset.version = String(actor.version);
@@ -217,6 +226,11 @@ function wire(node, details, context) {
     closePanel();
     context.setHighlight([], []);
     context.select(null);
+  });
+  wireHistory(panel, context, async (message) => {
+    await loadMap();
+    await openPanel(node, context);
+    panel.querySelector("#panel-title")?.insertAdjacentHTML("afterend", `<p class="meta" role="status" id="history-restored">${esc(message)}</p>`);
   });
   panel.querySelector("#rename")?.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -4,6 +4,7 @@
 // interactions), the tie's history, and delete with undo. Writes go through the ties API with
 // If-Match; a refusal is shown next to the field it names, a stale save names who changed what.
 import { vocabulary } from "../shared/vocabulary.js";
+import { wireHistory, historySection } from "./history.js";
 import { closePanel } from "./panel.js";
 
 const panel = () => document.getElementById("side-panel");
@@ -115,9 +116,8 @@ async function loadTie(tieId, context) {
   const tie = await api(`ties/${tieId}/`);
   if (!tie.ok) return { tie };
   const { source, target } = tie.data;
-  const [between, history, interactions] = await Promise.all([
+  const [between, interactions] = await Promise.all([
     api(`ties/?actor=${source}&page_size=200`),
-    api(`ties/${tieId}/history/`),
     api(`interactions/?actor=${source}&page_size=200`),
   ]);
   const pair = new Set([String(source), String(target)]);
@@ -127,19 +127,7 @@ async function loadTie(tieId, context) {
   const evidence = (interactions.ok ? interactions.data.results : []).filter((i) =>
     (i.participants || []).map(String).includes(String(target)),
   );
-  return { tie, others, history: history.ok ? history.data : [], evidence };
-}
-
-function historyHtml(entries) {
-  if (!entries.length) return "<p class='empty'>No history.</p>";
-  const items = [...entries]
-    .map((entry) => {
-      const changes = entry.changes.map((c) => `${esc(c.field)}: ${esc(c.old ?? "—")} → ${esc(c.new ?? "—")}`).join("; ");
-      const when = new Date(entry.changed_at).toLocaleString();
-      return `<li>${esc(entry.change)}${entry.changed_by ? ` by ${esc(entry.changed_by)}` : ""}, ${esc(when)}${changes ? `: ${changes}` : ""}</li>`;
-    })
-    .join("");
-  return `<ul id="tie-history">${items}</ul>`;
+  return { tie, others, evidence };
 }
 
 // A tie's panel: its fields (editable for editors), the other ties between the two actors,
@@ -183,9 +171,13 @@ export async function openTiePanel(tieId, context, { note = "", keepAlert = fals
     <h3>Evidence</h3><p class="meta">Interactions both took part in: the relationship strength is computed from them at the next metric run.</p>
     ${evidence ? `<ul id="tie-evidence">${evidence}</ul>` : "<p class='empty'>No interaction of the two recorded.</p>"}
     ${logLink}
-    <h3>History</h3>${historyHtml(details.history)}
+    ${historySection("tie", tie.id)}
     ${edit ? `<h3>Remove</h3><button type="button" class="danger" id="delete-tie">Delete this tie</button>` : ""}`;
   element.dataset.tie = String(tie.id);
+  wireHistory(element, context, async (message) => {
+    await context.loadMap();
+    await openTiePanel(tie.id, context, { note: message });
+  });
   delete element.dataset.actor;
   element.querySelector(".close").addEventListener("click", () => {
     closePanel();
