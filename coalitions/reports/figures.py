@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from coalitions.reports import suppression
 from weft.vocabulary import HealthArea, MemberPhase, Stance
 
 WITHHELD = "[name withheld]"
@@ -765,7 +766,7 @@ def build_report(
         if run
         else STRONG_TIE_THRESHOLD_DEFAULT
     )
-    return {
+    snapshot = {
         "period": {
             "start": current.start.isoformat(),
             "end": current.end.isoformat(),
@@ -810,6 +811,124 @@ def build_report(
         },
         "trend": build_trend(trend, privacy=privacy),
     }
+    return protect_tables(snapshot, threshold)
+
+
+# ---------------------------------------------------------------------------------------------
+# Complementary suppression: what the report's tables must not give away by arithmetic
+
+COMPLEMENTARY_DISPLAY = "withheld (it would give a small count away)"
+PERIOD_COLUMNS = (("value", "count"), ("previous", "previous"))  # figure's key, phase row's
+
+
+def reason_of(display: str) -> str | None:
+    """Why a shown figure is withheld, read from what it says (None: it is not)."""
+    if display.startswith("fewer than"):
+        return suppression.SMALL
+    if display.startswith("withheld"):
+        return suppression.COMPLEMENTARY
+    return None
+
+
+def count_of(display: str) -> int | None:
+    """The count a shown display holds ("1,234"), or None when it holds none."""
+    digits = display.replace(",", "")
+    return int(digits) if digits.isdigit() else None
+
+
+def _withheld_display(reason: str, threshold: int) -> str:
+    return fewer_than(threshold) if reason == suppression.SMALL else COMPLEMENTARY_DISPLAY
+
+
+def protect_tables(snapshot: dict, threshold: int) -> dict:
+    """Withhold whatever a reader could work a small count out from: the members by phase
+    against the member total (each period alone), the stance moves against the actors moved
+    towards and away from the cause. Works on a snapshot (a report being built, or a
+    published one shown again under a stricter threshold), so that its cells and totals are
+    read from what it shows: a count withheld before stays withheld."""
+    figures = {fig["key"]: fig for section in snapshot["sections"] for fig in section["figures"]}
+    cells = _TableCells()
+    tables = []
+    for column, phase_column in PERIOD_COLUMNS:
+        members = figures["members"]
+        cells.read(("members", column), members[_DISPLAY[column]], members[column])
+        for phase in snapshot["phases"]:
+            cells.read(("phase", phase["phase"], column), phase[phase_column])
+        row = tuple(("phase", phase["phase"], column) for phase in snapshot["phases"])
+        tables.append(suppression.Table(("members", column), row))
+    for direction, towards in (("moved_towards", True), ("moved_away", False)):
+        fig = figures[direction]
+        cells.read((direction, "value"), fig["display"], fig["value"])
+        row = []
+        for index, move in enumerate(snapshot["stance_moves"]):
+            if move["towards_cause"] == towards:
+                cells.read(("move", index), move["count"])
+                row.append(("move", index))
+        tables.append(suppression.Table((direction, "value"), tuple(row)))
+    reasons = suppression.suppress(cells.values, tables, threshold=threshold, hidden=cells.hidden)
+    for key in ("members", "moved_towards", "moved_away"):
+        _withhold_figure(figures[key], reasons, threshold)
+    _withhold_phases(snapshot, reasons, threshold)
+    _withhold_moves(snapshot, reasons, threshold)
+    return snapshot
+
+
+def _withhold_phases(snapshot: dict, reasons: dict, threshold: int) -> None:
+    for phase in snapshot["phases"]:
+        for column, phase_column in PERIOD_COLUMNS:
+            reason = reasons.get(("phase", phase["phase"], column))
+            if reason is not None:
+                phase[phase_column] = _withheld_display(reason, threshold)
+                if column == "value":
+                    phase["organisations"] = []  # the names would count them
+
+
+_DISPLAY = {"value": "display", "previous": "previous_display"}
+
+
+class _TableCells:
+    """The counts of a snapshot's tables as it shows them: a value, or withheld and why."""
+
+    def __init__(self):
+        self.values: dict = {}
+        self.hidden: dict = {}
+
+    def read(self, key, display: str, value=None) -> None:
+        reason = reason_of(display)
+        if reason is not None:
+            self.hidden[key] = reason
+            self.values[key] = None
+        else:
+            self.values[key] = value if value is not None else count_of(display)
+
+
+def _withhold_figure(fig: dict, reasons: dict, threshold: int) -> None:
+    for column, display in _DISPLAY.items():
+        reason = reasons.get((fig["key"], column))
+        if reason is not None:
+            fig[column] = None
+            fig["withheld" if column == "value" else "previous_withheld"] = True
+            fig[display] = _withheld_display(reason, threshold)
+    if fig["value"] is None or fig["previous"] is None:
+        fig["change"] = None
+        fig["change_display"] = change_display(MEASURES[fig["key"]], None)
+
+
+def _withhold_moves(snapshot: dict, reasons: dict, threshold: int) -> None:
+    """A direction whose total is small lists no moves: rows of "fewer than N" adding up to
+    fewer than N would say how many each is. The page says that some moved, not how."""
+    kept, folded = [], set(snapshot.get("stance_moves_withheld", []))
+    for index, move in enumerate(snapshot["stance_moves"]):
+        direction = "moved_towards" if move["towards_cause"] else "moved_away"
+        if reasons.get((direction, "value")) == suppression.SMALL:
+            folded.add(direction)
+            continue
+        reason = reasons.get(("move", index))
+        if reason is not None:
+            move = {**move, "count": _withheld_display(reason, threshold)}
+        kept.append(move)
+    snapshot["stance_moves"] = kept
+    snapshot["stance_moves_withheld"] = sorted(folded)
 
 
 def build_trend(periods: Iterable[PeriodRecords], *, privacy: Privacy) -> dict:
@@ -866,6 +985,20 @@ def figures_csv(snapshot: Mapping) -> str:
         figure = f"Moved from {move['from']} to {move['to']}"
         explains = "Actors whose stance moved so over the period."
         writer.writerow(_cells("Political climate", figure, move["count"], "", "", explains))
+    for direction in snapshot.get("stance_moves_withheld", []):
+        way = "towards" if direction == "moved_towards" else "away from"
+        threshold = snapshot["privacy"]["small_count_threshold"]
+        explains = "Which moves is withheld: it would give the counts away."
+        writer.writerow(
+            _cells(
+                "Political climate",
+                f"Moved {way} the cause",
+                fewer_than(threshold),
+                "",
+                "",
+                explains,
+            )
+        )
     for phase in snapshot["phases"]:
         figure = f"Members in {phase['label']}"
         explains = "Member organisations in this phase at the period's end."
