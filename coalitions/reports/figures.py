@@ -958,6 +958,151 @@ def build_trend(periods: Iterable[PeriodRecords], *, privacy: Privacy) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------
+# Policy follows the report
+
+
+def follow_policy(snapshot: Mapping, privacy: Privacy) -> dict:
+    """A published report as it may be shown now: its figures stay as they were frozen, but
+    names and small counts follow the stricter of the policy it was published under and the
+    one in force (a higher threshold withholds more, names hidden since are hidden, names
+    withheld since are redacted). A looser policy now shows nothing that was withheld."""
+    import copy
+
+    shown = copy.deepcopy(dict(snapshot))
+    then = shown.get("privacy", {})
+    before = then.get("small_count_threshold", privacy.small_count_threshold)
+    threshold = max(before, privacy.small_count_threshold)
+    names = then.get("organisation_names_shown", True) and privacy.show_organisation_names
+    shown["privacy"] = {"small_count_threshold": threshold, "organisation_names_shown": names}
+    stricter = threshold > before
+    figures = {fig["key"]: fig for section in shown["sections"] for fig in section["figures"]}
+    for fig in figures.values():
+        _refigure(fig, figures, threshold, stricter=stricter)
+    for phase in shown["phases"]:
+        phase["count"] = _recount(phase["count"], threshold)
+        phase["previous"] = _recount(phase["previous"], threshold)
+        if not names or reason_of(phase["count"]):
+            phase["organisations"] = []
+        phase["organisations"] = _listable(phase["organisations"], privacy)
+    for move in shown["stance_moves"]:
+        move["count"] = _recount(move["count"], threshold)
+    signatories = shown["signatories"]
+    signatories["count"] = _recount(signatories["count"], threshold)
+    if not names or reason_of(signatories["count"]):
+        signatories["organisations"] = []
+    signatories["organisations"] = _listable(signatories["organisations"], privacy)
+    _retrend(shown, figures, threshold, stricter=stricter)
+    if stricter:
+        _unknown_complements(shown, figures)
+    withheld = privacy.withheld
+    for win in shown["wins"]:
+        win["title"] = redact(win["title"], withheld)
+        win["actions"] = [redact(title, withheld) for title in win["actions"]]
+    for shift in shown["shifts"]:
+        shift["title"] = redact(shift["title"], withheld)
+    if "narrative" in shown:
+        shown["narrative"] = redact(shown["narrative"], withheld)
+    return protect_tables(shown, threshold)
+
+
+def _unknown_complements(shown: dict, figures: Mapping) -> None:
+    """A cell withheld to protect another under the old threshold is N or more for that
+    threshold, but may be small for the new one, and its value was never kept: a reader
+    cannot take it for N or more any longer, so its table's total is withheld too, and the
+    total can no longer be subtracted from."""
+    for column, phase_column in PERIOD_COLUMNS:
+        if any(reason_of(p[phase_column]) == suppression.COMPLEMENTARY for p in shown["phases"]):
+            _withhold_total(figures["members"], column)
+    for direction, towards in (("moved_towards", True), ("moved_away", False)):
+        moves = [m for m in shown["stance_moves"] if m["towards_cause"] == towards]
+        if any(reason_of(m["count"]) == suppression.COMPLEMENTARY for m in moves):
+            _withhold_total(figures[direction], "value")
+
+
+def _withhold_total(fig: dict, column: str) -> None:
+    if reason_of(fig[_DISPLAY[column]]) == suppression.SMALL:
+        return
+    fig[column] = None
+    fig["withheld" if column == "value" else "previous_withheld"] = True
+    fig[_DISPLAY[column]] = COMPLEMENTARY_DISPLAY
+    fig["change"] = None
+    fig["change_display"] = change_display(MEASURES[fig["key"]], None)
+
+
+def _recount(display: str, threshold: int) -> str:
+    """A count's display under ``threshold``: a shown count now small is withheld, and a
+    count withheld as small says the threshold in force."""
+    reason = reason_of(display)
+    if reason == suppression.SMALL:
+        return fewer_than(threshold)
+    count = count_of(display)
+    if count is not None and small(count, threshold):
+        return fewer_than(threshold)
+    return display
+
+
+def _listable(names: list[str], privacy: Privacy) -> list[str]:
+    return [name for name in names if not contains_withheld(name, privacy.withheld)]
+
+
+def _refigure(fig: dict, figures: Mapping, threshold: int, *, stricter: bool) -> None:
+    measure = MEASURES.get(fig["key"])
+    if measure is None:
+        return
+    for column, display in _DISPLAY.items():
+        flag = "withheld" if column == "value" else "previous_withheld"
+        value = fig.get(column)
+        withheld = bool(fig.get(flag))
+        if measure.people and value is not None and small(value, threshold):
+            withheld = True
+        if measure.basis is not None and value is not None:
+            basis = figures.get(measure.basis)
+            if basis is None:
+                withheld = withheld or stricter  # its basis is not in the report: unknown
+            else:
+                count = basis.get(column)
+                withheld = withheld or bool(basis.get(flag)) or small(count, threshold)
+        if not withheld:
+            continue
+        fig[flag] = True
+        if reason_of(fig[display]) == suppression.COMPLEMENTARY:
+            continue
+        fig[column] = None
+        fig[display] = display_text(measure, threshold)
+    if fig.get("value") is None or fig.get("previous") is None:
+        fig["change"] = None
+        fig["change_display"] = change_display(measure, None)
+
+
+def display_text(measure: Measure, threshold: int) -> str:
+    return display(measure, None, withheld=True, threshold=threshold)
+
+
+def _retrend(shown: dict, figures: Mapping, threshold: int, *, stricter: bool) -> None:
+    """The trend's gaps under ``threshold``: counts of people now small, and means over
+    answers that may now be too few (known for this period and the one before only)."""
+    answers = {
+        shown["period"]["label"]: figures.get("health_answers", {}).get("value"),
+        shown["previous_period"]["label"]: figures.get("health_answers", {}).get("previous"),
+    }
+    labels = shown["trend"]["labels"]
+    for series in shown["trend"]["series"]:
+        measure = MEASURES.get(series["key"])
+        if measure is None:
+            continue
+        values = series["values"]
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            if measure.people and small(value, threshold):
+                values[i] = None
+            elif measure.basis is not None and stricter:
+                count = answers.get(labels[i]) if measure.basis == "health_answers" else None
+                if count is None or count < threshold:
+                    values[i] = None
+
+
+# ---------------------------------------------------------------------------------------------
 # Formats
 
 

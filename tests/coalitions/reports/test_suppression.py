@@ -295,7 +295,13 @@ def funder_snapshots(coalition) -> list[dict]:
 def test_no_small_count_is_recovered_from_the_demo_reports_the_funder_reads(demo):  # noqa: F811
     snapshots = funder_snapshots(demo)
     assert len(snapshots) >= 2
-    attack = Attack(snapshots)
+    assert Attack(snapshots).recovered() == {}
+    # Harder: the stewards raise the threshold after publishing, and the published reports
+    # follow (issue #20 item 4): many more counts are withheld, none recoverable.
+    demo.reports_small_count_threshold = 6
+    demo.save(update_fields=["reports_small_count_threshold"])
+    attack = Attack(funder_snapshots(demo))
+    assert attack.small
     assert attack.recovered() == {}
 
 
