@@ -847,6 +847,8 @@ def protect_tables(snapshot: dict, threshold: int) -> dict:
     published one shown again under a stricter threshold), so that its cells and totals are
     read from what it shows: a count withheld before stays withheld."""
     figures = {fig["key"]: fig for section in snapshot["sections"] for fig in section["figures"]}
+    if not figures.keys() >= TABLE_TOTALS:
+        return snapshot  # a report published before these figures existed shows no totals
     cells = _TableCells()
     tables = []
     for column, phase_column in PERIOD_COLUMNS:
@@ -866,7 +868,7 @@ def protect_tables(snapshot: dict, threshold: int) -> dict:
                 row.append(("move", index))
         tables.append(suppression.Table((direction, "value"), tuple(row)))
     reasons = suppression.suppress(cells.values, tables, threshold=threshold, hidden=cells.hidden)
-    for key in ("members", "moved_towards", "moved_away"):
+    for key in sorted(TABLE_TOTALS):
         _withhold_figure(figures[key], reasons, threshold)
     _withhold_phases(snapshot, reasons, threshold)
     _withhold_moves(snapshot, reasons, threshold)
@@ -884,6 +886,7 @@ def _withhold_phases(snapshot: dict, reasons: dict, threshold: int) -> None:
 
 
 _DISPLAY = {"value": "display", "previous": "previous_display"}
+TABLE_TOTALS = {"members", "moved_towards", "moved_away"}
 
 
 class _TableCells:
@@ -1010,6 +1013,8 @@ def _unknown_complements(shown: dict, figures: Mapping) -> None:
     threshold, but may be small for the new one, and its value was never kept: a reader
     cannot take it for N or more any longer, so its table's total is withheld too, and the
     total can no longer be subtracted from."""
+    if not figures.keys() >= TABLE_TOTALS:
+        return
     for column, phase_column in PERIOD_COLUMNS:
         if any(reason_of(p[phase_column]) == suppression.COMPLEMENTARY for p in shown["phases"]):
             _withhold_total(figures["members"], column)

@@ -102,6 +102,15 @@ def test_names_hidden_or_withheld_since_publication_are_hidden(published):
     assert reporting.follow_policy(hidden, Privacy())["phases"] == hidden["phases"]
 
 
+def test_a_report_published_before_some_figures_existed_is_still_shown(published):
+    for section in published["sections"]:
+        section["figures"] = [f for f in section["figures"] if f["key"] != "members"]
+    published.pop("stance_moves_withheld")
+    shown = reporting.follow_policy(published, Privacy(small_count_threshold=5))
+    assert {p["phase"]: p["count"] for p in shown["phases"]}["connect"] != "4"
+    assert "members" not in figures_of(shown)
+
+
 # ---------------------------------------------------------------------------------------------
 # Every surface of a published, shared report
 
