@@ -22,6 +22,7 @@ from coalitions.align.models import (
 )
 from coalitions.align.text import paragraphs_of
 from coalitions.connect.models import Membership
+from coalitions.models import Coalition
 from coalitions.produce.models import Action, GroupMember, WorkingGroup
 from coalitions.roles import hide_sensitive_references
 from networks.comments.selectors import threads_by_paragraph
@@ -33,7 +34,10 @@ from weft.vocabulary import HealthArea, MemberPhase
 # The weaver's workflow
 def health_round_summary(health_round) -> dict:
     """A health-check round's averages, spread and change against the coalition's previous
-    round, per dimension. Aggregates only: no organisation's answers (two queries)."""
+    round, per dimension. Aggregates only: no organisation's answers. A round with fewer
+    answers than the coalition's small-count threshold shows none of its figures (with one
+    answer, they would be that organisation's scores; with two, each other's), and a change
+    against such a round is not shown either (three queries)."""
 
     def scores_of(round_id):
         rows = HealthCheckAnswer.objects.filter(round_id=round_id).values_list(*HealthArea.values)
@@ -49,8 +53,19 @@ def health_round_summary(health_round) -> dict:
         .values_list("pk", flat=True)
         .first()
     )
+    threshold = (
+        Coalition.objects.filter(pk=health_round.coalition_id)
+        .values_list("reports_small_count_threshold", flat=True)
+        .get()
+    )
     now = scores_of(health_round.pk)
     before = scores_of(previous) if previous else [() for _ in HealthArea.values]
+    answers = len(now[0]) if now and now[0] else 0
+    withheld = 0 < answers < threshold
+    if withheld:
+        now = [() for _ in HealthArea.values]
+    if before and before[0] and len(before[0]) < threshold:
+        before = [() for _ in HealthArea.values]
     dimensions = {}
     for name, scores, earlier in zip(HealthArea.values, now, before, strict=True):
         average = round(statistics.fmean(scores), 2) if scores else None
@@ -69,8 +84,10 @@ def health_round_summary(health_round) -> dict:
         }
     return {
         "round": health_round.pk,
-        "answers": len(now[0]) if now and now[0] else 0,
+        "answers": answers,
         "previous_round": previous,
+        "withheld": withheld,
+        "threshold": threshold,
         "dimensions": dimensions,
     }
 

@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from coalitions.reports import suppression
 from weft.vocabulary import HealthArea, MemberPhase, Stance
 
 WITHHELD = "[name withheld]"
@@ -765,7 +766,7 @@ def build_report(
         if run
         else STRONG_TIE_THRESHOLD_DEFAULT
     )
-    return {
+    snapshot = {
         "period": {
             "start": current.start.isoformat(),
             "end": current.end.isoformat(),
@@ -810,6 +811,127 @@ def build_report(
         },
         "trend": build_trend(trend, privacy=privacy),
     }
+    return protect_tables(snapshot, threshold)
+
+
+# ---------------------------------------------------------------------------------------------
+# Complementary suppression: what the report's tables must not give away by arithmetic
+
+COMPLEMENTARY_DISPLAY = "withheld (it would give a small count away)"
+PERIOD_COLUMNS = (("value", "count"), ("previous", "previous"))  # figure's key, phase row's
+
+
+def reason_of(display: str) -> str | None:
+    """Why a shown figure is withheld, read from what it says (None: it is not)."""
+    if display.startswith("fewer than"):
+        return suppression.SMALL
+    if display.startswith("withheld"):
+        return suppression.COMPLEMENTARY
+    return None
+
+
+def count_of(display: str) -> int | None:
+    """The count a shown display holds ("1,234"), or None when it holds none."""
+    digits = display.replace(",", "")
+    return int(digits) if digits.isdigit() else None
+
+
+def _withheld_display(reason: str, threshold: int) -> str:
+    return fewer_than(threshold) if reason == suppression.SMALL else COMPLEMENTARY_DISPLAY
+
+
+def protect_tables(snapshot: dict, threshold: int) -> dict:
+    """Withhold whatever a reader could work a small count out from: the members by phase
+    against the member total (each period alone), the stance moves against the actors moved
+    towards and away from the cause. Works on a snapshot (a report being built, or a
+    published one shown again under a stricter threshold), so that its cells and totals are
+    read from what it shows: a count withheld before stays withheld."""
+    figures = {fig["key"]: fig for section in snapshot["sections"] for fig in section["figures"]}
+    if not figures.keys() >= TABLE_TOTALS:
+        return snapshot  # a report published before these figures existed shows no totals
+    cells = _TableCells()
+    tables = []
+    for column, phase_column in PERIOD_COLUMNS:
+        members = figures["members"]
+        cells.read(("members", column), members[_DISPLAY[column]], members[column])
+        for phase in snapshot["phases"]:
+            cells.read(("phase", phase["phase"], column), phase[phase_column])
+        row = tuple(("phase", phase["phase"], column) for phase in snapshot["phases"])
+        tables.append(suppression.Table(("members", column), row))
+    for direction, towards in (("moved_towards", True), ("moved_away", False)):
+        fig = figures[direction]
+        cells.read((direction, "value"), fig["display"], fig["value"])
+        row = []
+        for index, move in enumerate(snapshot["stance_moves"]):
+            if move["towards_cause"] == towards:
+                cells.read(("move", index), move["count"])
+                row.append(("move", index))
+        tables.append(suppression.Table((direction, "value"), tuple(row)))
+    reasons = suppression.suppress(cells.values, tables, threshold=threshold, hidden=cells.hidden)
+    for key in sorted(TABLE_TOTALS):
+        _withhold_figure(figures[key], reasons, threshold)
+    _withhold_phases(snapshot, reasons, threshold)
+    _withhold_moves(snapshot, reasons, threshold)
+    return snapshot
+
+
+def _withhold_phases(snapshot: dict, reasons: dict, threshold: int) -> None:
+    for phase in snapshot["phases"]:
+        for column, phase_column in PERIOD_COLUMNS:
+            reason = reasons.get(("phase", phase["phase"], column))
+            if reason is not None:
+                phase[phase_column] = _withheld_display(reason, threshold)
+                if column == "value":
+                    phase["organisations"] = []  # the names would count them
+
+
+_DISPLAY = {"value": "display", "previous": "previous_display"}
+TABLE_TOTALS = {"members", "moved_towards", "moved_away"}
+
+
+class _TableCells:
+    """The counts of a snapshot's tables as it shows them: a value, or withheld and why."""
+
+    def __init__(self):
+        self.values: dict = {}
+        self.hidden: dict = {}
+
+    def read(self, key, display: str, value=None) -> None:
+        reason = reason_of(display)
+        if reason is not None:
+            self.hidden[key] = reason
+            self.values[key] = None
+        else:
+            self.values[key] = value if value is not None else count_of(display)
+
+
+def _withhold_figure(fig: dict, reasons: dict, threshold: int) -> None:
+    for column, display in _DISPLAY.items():
+        reason = reasons.get((fig["key"], column))
+        if reason is not None:
+            fig[column] = None
+            fig["withheld" if column == "value" else "previous_withheld"] = True
+            fig[display] = _withheld_display(reason, threshold)
+    if fig["value"] is None or fig["previous"] is None:
+        fig["change"] = None
+        fig["change_display"] = change_display(MEASURES[fig["key"]], None)
+
+
+def _withhold_moves(snapshot: dict, reasons: dict, threshold: int) -> None:
+    """A direction whose total is small lists no moves: rows of "fewer than N" adding up to
+    fewer than N would say how many each is. The page says that some moved, not how."""
+    kept, folded = [], set(snapshot.get("stance_moves_withheld", []))
+    for index, move in enumerate(snapshot["stance_moves"]):
+        direction = "moved_towards" if move["towards_cause"] else "moved_away"
+        if reasons.get((direction, "value")) == suppression.SMALL:
+            folded.add(direction)
+            continue
+        reason = reasons.get(("move", index))
+        if reason is not None:
+            move = {**move, "count": _withheld_display(reason, threshold)}
+        kept.append(move)
+    snapshot["stance_moves"] = kept
+    snapshot["stance_moves_withheld"] = sorted(folded)
 
 
 def build_trend(periods: Iterable[PeriodRecords], *, privacy: Privacy) -> dict:
@@ -836,6 +958,153 @@ def build_trend(periods: Iterable[PeriodRecords], *, privacy: Privacy) -> dict:
             for key in TREND_KEYS
         ],
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Policy follows the report
+
+
+def follow_policy(snapshot: Mapping, privacy: Privacy) -> dict:
+    """A published report as it may be shown now: its figures stay as they were frozen, but
+    names and small counts follow the stricter of the policy it was published under and the
+    one in force (a higher threshold withholds more, names hidden since are hidden, names
+    withheld since are redacted). A looser policy now shows nothing that was withheld."""
+    import copy
+
+    shown = copy.deepcopy(dict(snapshot))
+    then = shown.get("privacy", {})
+    before = then.get("small_count_threshold", privacy.small_count_threshold)
+    threshold = max(before, privacy.small_count_threshold)
+    names = then.get("organisation_names_shown", True) and privacy.show_organisation_names
+    shown["privacy"] = {"small_count_threshold": threshold, "organisation_names_shown": names}
+    stricter = threshold > before
+    figures = {fig["key"]: fig for section in shown["sections"] for fig in section["figures"]}
+    for fig in figures.values():
+        _refigure(fig, figures, threshold, stricter=stricter)
+    for phase in shown["phases"]:
+        phase["count"] = _recount(phase["count"], threshold)
+        phase["previous"] = _recount(phase["previous"], threshold)
+        if not names or reason_of(phase["count"]):
+            phase["organisations"] = []
+        phase["organisations"] = _listable(phase["organisations"], privacy)
+    for move in shown["stance_moves"]:
+        move["count"] = _recount(move["count"], threshold)
+    signatories = shown["signatories"]
+    signatories["count"] = _recount(signatories["count"], threshold)
+    if not names or reason_of(signatories["count"]):
+        signatories["organisations"] = []
+    signatories["organisations"] = _listable(signatories["organisations"], privacy)
+    _retrend(shown, figures, threshold, stricter=stricter)
+    if stricter:
+        _unknown_complements(shown, figures)
+    withheld = privacy.withheld
+    for win in shown["wins"]:
+        win["title"] = redact(win["title"], withheld)
+        win["actions"] = [redact(title, withheld) for title in win["actions"]]
+    for shift in shown["shifts"]:
+        shift["title"] = redact(shift["title"], withheld)
+    if "narrative" in shown:
+        shown["narrative"] = redact(shown["narrative"], withheld)
+    return protect_tables(shown, threshold)
+
+
+def _unknown_complements(shown: dict, figures: Mapping) -> None:
+    """A cell withheld to protect another under the old threshold is N or more for that
+    threshold, but may be small for the new one, and its value was never kept: a reader
+    cannot take it for N or more any longer, so its table's total is withheld too, and the
+    total can no longer be subtracted from."""
+    if not figures.keys() >= TABLE_TOTALS:
+        return
+    for column, phase_column in PERIOD_COLUMNS:
+        if any(reason_of(p[phase_column]) == suppression.COMPLEMENTARY for p in shown["phases"]):
+            _withhold_total(figures["members"], column)
+    for direction, towards in (("moved_towards", True), ("moved_away", False)):
+        moves = [m for m in shown["stance_moves"] if m["towards_cause"] == towards]
+        if any(reason_of(m["count"]) == suppression.COMPLEMENTARY for m in moves):
+            _withhold_total(figures[direction], "value")
+
+
+def _withhold_total(fig: dict, column: str) -> None:
+    if reason_of(fig[_DISPLAY[column]]) == suppression.SMALL:
+        return
+    fig[column] = None
+    fig["withheld" if column == "value" else "previous_withheld"] = True
+    fig[_DISPLAY[column]] = COMPLEMENTARY_DISPLAY
+    fig["change"] = None
+    fig["change_display"] = change_display(MEASURES[fig["key"]], None)
+
+
+def _recount(display: str, threshold: int) -> str:
+    """A count's display under ``threshold``: a shown count now small is withheld, and a
+    count withheld as small says the threshold in force."""
+    reason = reason_of(display)
+    if reason == suppression.SMALL:
+        return fewer_than(threshold)
+    count = count_of(display)
+    if count is not None and small(count, threshold):
+        return fewer_than(threshold)
+    return display
+
+
+def _listable(names: list[str], privacy: Privacy) -> list[str]:
+    return [name for name in names if not contains_withheld(name, privacy.withheld)]
+
+
+def _refigure(fig: dict, figures: Mapping, threshold: int, *, stricter: bool) -> None:
+    measure = MEASURES.get(fig["key"])
+    if measure is None:
+        return
+    for column, display in _DISPLAY.items():
+        flag = "withheld" if column == "value" else "previous_withheld"
+        value = fig.get(column)
+        withheld = bool(fig.get(flag))
+        if measure.people and value is not None and small(value, threshold):
+            withheld = True
+        if measure.basis is not None and value is not None:
+            basis = figures.get(measure.basis)
+            if basis is None:
+                withheld = withheld or stricter  # its basis is not in the report: unknown
+            else:
+                count = basis.get(column)
+                withheld = withheld or bool(basis.get(flag)) or small(count, threshold)
+        if not withheld:
+            continue
+        fig[flag] = True
+        if reason_of(fig[display]) == suppression.COMPLEMENTARY:
+            continue
+        fig[column] = None
+        fig[display] = display_text(measure, threshold)
+    if fig.get("value") is None or fig.get("previous") is None:
+        fig["change"] = None
+        fig["change_display"] = change_display(measure, None)
+
+
+def display_text(measure: Measure, threshold: int) -> str:
+    return display(measure, None, withheld=True, threshold=threshold)
+
+
+def _retrend(shown: dict, figures: Mapping, threshold: int, *, stricter: bool) -> None:
+    """The trend's gaps under ``threshold``: counts of people now small, and means over
+    answers that may now be too few (known for this period and the one before only)."""
+    answers = {
+        shown["period"]["label"]: figures.get("health_answers", {}).get("value"),
+        shown["previous_period"]["label"]: figures.get("health_answers", {}).get("previous"),
+    }
+    labels = shown["trend"]["labels"]
+    for series in shown["trend"]["series"]:
+        measure = MEASURES.get(series["key"])
+        if measure is None:
+            continue
+        values = series["values"]
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            if measure.people and small(value, threshold):
+                values[i] = None
+            elif measure.basis is not None and stricter:
+                count = answers.get(labels[i]) if measure.basis == "health_answers" else None
+                if count is None or count < threshold:
+                    values[i] = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -866,6 +1135,20 @@ def figures_csv(snapshot: Mapping) -> str:
         figure = f"Moved from {move['from']} to {move['to']}"
         explains = "Actors whose stance moved so over the period."
         writer.writerow(_cells("Political climate", figure, move["count"], "", "", explains))
+    for direction in snapshot.get("stance_moves_withheld", []):
+        way = "towards" if direction == "moved_towards" else "away from"
+        threshold = snapshot["privacy"]["small_count_threshold"]
+        explains = "Which moves is withheld: it would give the counts away."
+        writer.writerow(
+            _cells(
+                "Political climate",
+                f"Moved {way} the cause",
+                fewer_than(threshold),
+                "",
+                "",
+                explains,
+            )
+        )
     for phase in snapshot["phases"]:
         figure = f"Members in {phase['label']}"
         explains = "Member organisations in this phase at the period's end."

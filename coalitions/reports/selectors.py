@@ -257,9 +257,11 @@ def survey_records(coalition: Coalition, records: reporting.PeriodRecords) -> No
 
 
 def report_figures(report: Report) -> dict:
-    """A published report's frozen snapshot, or a draft's figures as the data stands now."""
+    """A published report's frozen snapshot (under the policy in force now, where it is
+    stricter), or a draft's figures as the data stands now."""
     if report.is_published():
-        return report.snapshot
+        # Frozen figures, shown under the stricter of the policy then and the policy now.
+        return reporting.follow_policy(report.snapshot, privacy_for(report.coalition))
     return build_snapshot(
         report.coalition, report.period_start, report.period_end, narrative=report.narrative
     )

@@ -287,7 +287,7 @@ def shared_report(request, link_id: int):
     report, closed = _shared(request, link_id, "page")
     if closed:
         return closed
-    context = _context(report, report.snapshot)
+    context = _context(report, report_selectors.report_figures(report))
     context.update(
         shared=True,
         coalition=report.coalition,
@@ -305,7 +305,7 @@ def shared_report_pdf(request, link_id: int):
     report, closed = _shared(request, link_id, "pdf")
     if closed:
         return closed
-    return pdf_response(report, report.snapshot)
+    return pdf_response(report, report_selectors.report_figures(report))
 
 
 @never_cache
@@ -313,4 +313,4 @@ def shared_report_csv(request, link_id: int):
     report, closed = _shared(request, link_id, "csv")
     if closed:
         return closed
-    return csv_response(report, report.snapshot)
+    return csv_response(report, report_selectors.report_figures(report))

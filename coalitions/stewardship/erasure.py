@@ -5,9 +5,13 @@ What goes: the person's name (replaced by a stable pseudonym, "Erased person 7f3
 actor removed with its ties: the steward chooses), their contact details, skills,
 affiliations and interaction participation, every history row of these (so no restore can
 bring them back), their signatures' signer name, title and email (the organisation's
-signature is withdrawn), invitations and survey links sent to them, the user account linked to
+signature stays if another signer of the organisation confirmed it, otherwise it is
+withdrawn), invitations and survey links sent to them, the user account linked to
 them (deactivated, its name and address cleared), and every mention of their name or contact
-values in the coalition's other text, history and audit details included. The audit entry
+values in the coalition's other text, history and audit details included. Their first name
+alone (a whole word, in any case: "Maria", not "Mariachi") is replaced too, in the free text of
+what is tied to them (the interactions they took part in, rows about them): elsewhere a first
+name alone may well be someone else's. The audit entry
 says who erased, when and why, and names the person only by the pseudonym.
 
 The preview is the erasure itself, run and rolled back: what it shows is exactly what goes.
@@ -30,7 +34,13 @@ from coalitions.models import AuditAction, Coalition, Role
 from coalitions.roles import Access, Permission
 from coalitions.services import audit_record, layout_request_after_edit, metrics_request_after_edit
 from coalitions.stewardship.models import Invitation
-from coalitions.stewardship.ownership import Tally, is_history, owned_rows, text_fields
+from coalitions.stewardship.ownership import (
+    Tally,
+    history_of,
+    is_history,
+    owned_rows,
+    text_fields,
+)
 from weft.errors import ApplicationError
 from weft.vocabulary import ActorKind
 
@@ -50,6 +60,13 @@ class Erasure(Tally):
 
     pseudonym: str
     mode: str
+    # Their signatures that stand for their organisation because another of its signers
+    # confirmed it (the rest are withdrawn).
+    signatures_kept: int = 0
+
+
+class Word(str):
+    """A term replaced only as a whole word (a first name alone: "Maria", not "Mariachi")."""
 
 
 def pseudonym_for(actor: Actor) -> str:
@@ -125,6 +142,9 @@ def _erase(*, access: Access, actor_id, mode: str, reason: str) -> Erasure:
     coalition = access.coalition
     erasure = Erasure(pseudonym=pseudonym_for(actor), mode=mode)
     emails, users, replacements = _identifying(actor, access, erasure)
+    # Read before their participations go: the rows whose free text may name them by their
+    # first name alone.
+    tied, first_name = _rows_tied_to(actor), first_name_of(actor)
 
     _erase_signatures(coalition, actor, emails, erasure)
     # Invitations and survey links sent to them.
@@ -148,6 +168,7 @@ def _erase(*, access: Access, actor_id, mode: str, reason: str) -> Erasure:
     else:
         _pseudonymise_actor(actor, access, erasure)
     _replace_in_text(coalition, replacements, erasure)
+    _replace_first_name(first_name, tied, erasure)
     audit_record(
         coalition=coalition,
         user=access.user,
@@ -260,14 +281,31 @@ def _delete(queryset, erasure: Erasure) -> None:
 
 
 def _erase_signatures(coalition: Coalition, actor: Actor, emails: set[str], erasure) -> None:
-    """Their signatures keep no signer: the organisation's signature is withdrawn (a signature
-    needs a signer who confirms it)."""
+    """Their signatures keep no signer. The organisation's signature stays where another of
+    its signers confirmed the organisation's signature on the same statement (and has not
+    withdrawn it): the organisation still stands behind it. Otherwise it is withdrawn: a
+    signature needs a signer who confirms it, and theirs is gone."""
     signature = apps.get_model("coalitions", "Signature")
-    theirs = signature.objects.filter(version__statement__coalition=coalition).filter(
+    signatures = signature.objects.filter(version__statement__coalition=coalition)
+    theirs = signatures.filter(
         _email_in("signer_email", emails) | Q(signer_name__iexact=actor.name)
     )
+    confirmed_by_others = set(
+        signatures.filter(confirmed_at__isnull=False, withdrawn_at__isnull=True)
+        .exclude(pk__in=theirs.values("pk"))
+        .values_list("version__statement_id", "organisation_key")
+    )
+    standing = theirs.filter(withdrawn_at__isnull=True).values_list(
+        "pk", "version__statement_id", "organisation_key", "confirmed_at"
+    )
+    kept = [
+        pk
+        for pk, statement, key, confirmed_at in standing
+        if confirmed_at is not None and (statement, key) in confirmed_by_others
+    ]
+    erasure.signatures_kept = len(kept)
     now = timezone.now()
-    n = theirs.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
+    n = theirs.filter(withdrawn_at__isnull=True).exclude(pk__in=kept).update(withdrawn_at=now)
     n = (
         theirs.update(
             signer_name=erasure.pseudonym,
@@ -334,8 +372,13 @@ def _owned_fields(history_model) -> set[str]:
 
 def _replaced(text: str, replacements: dict[str, str]) -> str:
     for term, new in replacements.items():
-        if len(term) >= MIN_TERM:
-            text = re.sub(re.escape(term), new, text, flags=re.IGNORECASE)
+        if isinstance(term, Word):
+            pattern = rf"(?<!\w){re.escape(term)}(?!\w)"
+        elif len(term) >= MIN_TERM:
+            pattern = re.escape(term)
+        else:
+            continue
+        text = re.sub(pattern, new, text, flags=re.IGNORECASE)
     return text
 
 
@@ -379,3 +422,77 @@ def _replace_in_text(coalition: Coalition, replacements: dict[str, str], erasure
                         new = new[: f.max_length] if f.max_length else new
                     model._base_manager.filter(**{pk: key}).update(**{f.attname: new})
                     erasure.counts[model._meta.db_table] += 1
+
+
+# -- Their first name alone, where it names them ----------------------------------------------
+
+
+def first_name_of(actor: Actor) -> str | None:
+    """The first word of a name of two words or more ("Maria" of "Maria Lopez"), or None."""
+    words = re.findall(r"\w[\w'-]*", actor.name)
+    return words[0] if len(words) >= 2 and len(words[0]) >= 2 else None
+
+
+def _rows_tied_to(actor: Actor) -> list[tuple[type[models.Model], list]]:
+    """The rows whose free text is about the person: the interactions they took part in, and
+    every row that points at them (an assessment of them, a plan to engage them)."""
+    interaction = apps.get_model("networks", "Interaction")
+    tied = [
+        (
+            interaction,
+            list(
+                interaction.objects.filter(participations__actor=actor).values_list("pk", flat=True)
+            ),
+        )
+    ]
+    for model in apps.get_models():
+        if is_history(model) or model is Actor:
+            continue
+        pointing = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.is_relation and f.related_model is Actor
+        ]
+        if not pointing or not any(True for _ in text_fields(model)):
+            continue
+        condition = Q()
+        for attname in pointing:
+            condition |= Q(**{attname: actor.pk})
+        keys = list(model._base_manager.filter(condition).values_list("pk", flat=True))
+        if keys:
+            tied.append((model, keys))
+    return tied
+
+
+def _replace_first_name(first: str | None, tied, erasure: Erasure) -> None:
+    if first is None:
+        return
+    words = {Word(first): erasure.pseudonym}
+    for model, keys in tied:
+        for table in (model, history_of(model)):
+            if table is None or not keys:
+                continue
+            rows = table._base_manager.filter(
+                **{"id__in" if table is not model else "pk__in": keys}
+            )
+            _replace_words(table, rows, words, erasure)
+
+
+def _replace_words(model, rows, words: dict[str, str], erasure) -> None:
+    pk = model._meta.pk.attname
+    for f in text_fields(model):
+        if isinstance(f, models.JSONField):
+            candidates = rows.exclude(**{f"{f.attname}__isnull": True})
+        else:
+            candidates = rows.filter(**{f"{f.attname}__icontains": next(iter(words))})
+        for key, value in candidates.values_list(pk, f.attname).iterator():
+            new = (
+                _replaced_json(value, words)
+                if isinstance(f, models.JSONField)
+                else _replaced(value or "", words)
+            )
+            if new != value:
+                if not isinstance(f, models.JSONField) and f.max_length:
+                    new = new[: f.max_length]
+                model._base_manager.filter(**{pk: key}).update(**{f.attname: new})
+                erasure.counts[model._meta.db_table] += 1

@@ -3,9 +3,11 @@ checks, feedback rounds, suggestions. Every refusal of the issue's "Bad input an
 each with the field it names, and nothing half written."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from allies.models import Actor
@@ -332,10 +334,23 @@ def test_health_check_summary_has_averages_spread_and_trend(coalition, members, 
         closes_on=today + 7 * DAY,
         opened_by=weaver,
     )
+    HealthCheckAnswerFactory(
+        round=first,
+        organisation=members[1].organisation,
+        purpose=2,
+        participation=3,
+        relationships=3,
+        structures=3,
+        coordination=3,
+        answered_at=timezone.now(),
+    )
     _answer(second, members[0], weaver, purpose=5)
     _answer(second, members[1], weaver, purpose=3)
+    coalition.reports_small_count_threshold = 2
+    coalition.save(update_fields=["reports_small_count_threshold"])
     summary = health_round_summary(second)
     assert summary["answers"] == 2 and summary["previous_round"] == first.pk
+    assert summary["withheld"] is False
     purpose = summary["dimensions"]["purpose"]
     assert purpose == {
         "average": 4.0,
@@ -345,6 +360,35 @@ def test_health_check_summary_has_averages_spread_and_trend(coalition, members, 
         "previous_average": 2.0,
         "change": 2.0,
     }
+
+
+def test_a_health_round_with_fewer_answers_than_the_threshold_shows_no_scores(
+    coalition, members, weaver, client_for
+):
+    """One answer's "average" is that organisation's scores: withheld on the page and the
+    API, and so is a change against such a round."""
+    today = timezone.localdate()
+    lonely = health_round_open(
+        coalition=coalition, title="Spring", opens_on=today, closes_on=today, opened_by=weaver
+    )
+    _answer(lonely, members[0], weaver, purpose=1, coordination=4)
+    summary = health_round_summary(lonely)
+    assert summary["answers"] == 1 and summary["withheld"] and summary["threshold"] == 3
+    for figures in summary["dimensions"].values():
+        assert set(figures.values()) == {None}
+    for role in ("weaver", "organizer", "steward"):
+        page = client_for(role).get(reverse("workflow-health", args=[coalition.pk]))
+        text = page.content.decode()
+        assert "fewer than 3 answers" in text, role
+        assert not re.search(r"<td>\s*[1-5](\.0+)?\s*</td>", text), role
+        api = client_for(role).get(
+            f"/api/v1/coalitions/{coalition.pk}/health-checks/{lonely.pk}/summary/"
+        )
+        assert api.status_code == 200 and api.json()["withheld"] is True, role
+        assert api.json()["dimensions"]["purpose"]["average"] is None
+    for role in ("member", "funder"):
+        page = client_for(role).get(reverse("workflow-health", args=[coalition.pk]))
+        assert page.status_code in (302, 403, 404), role
 
 
 def test_a_health_check_answer_is_once_per_organisation_within_1_to_5_while_open(

@@ -339,6 +339,10 @@ class HealthSummarySerializer(serializers.Serializer):
     round = serializers.IntegerField()
     answers = serializers.IntegerField()
     previous_round = serializers.IntegerField(allow_null=True)
+    withheld = serializers.BooleanField(
+        help_text="Fewer answers than the coalition's small-count threshold: no figure is shown."
+    )
+    threshold = serializers.IntegerField(help_text="The coalition's small-count threshold.")
     dimensions = serializers.DictField(child=DimensionSpreadSerializer())
 
 

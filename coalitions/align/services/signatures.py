@@ -169,12 +169,18 @@ def signatures_ask_reconfirm(*, version: StatementVersion) -> int:
     version is asked to confirm this one (a new, unconfirmed signature with its own link).
     Returns how many were asked."""
 
-    earlier = Signature.objects.filter(
-        version__statement_id=version.statement_id,
-        version__number__lt=version.number,
-        confirmed_at__isnull=False,
-        withdrawn_at__isnull=True,
-    ).order_by("organisation_key", "-version__number")
+    earlier = (
+        Signature.objects.filter(
+            version__statement_id=version.statement_id,
+            version__number__lt=version.number,
+            confirmed_at__isnull=False,
+            withdrawn_at__isnull=True,
+        )
+        # An erased signer's signature stands for its organisation (another signer confirmed
+        # it) but has no one to ask: that other signer is asked.
+        .exclude(signer_email="")
+        .order_by("organisation_key", "-version__number")
+    )
     already = set(version.signatures.values_list("organisation_key", flat=True))
     asked = 0
     for signature in earlier:

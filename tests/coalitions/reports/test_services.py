@@ -180,8 +180,6 @@ def test_a_published_report_does_not_change_when_the_data_changes(coalition, per
     history["win"].title = "Renamed"
     history["win"].save()
     metric_run(coalition, D(2026, 3, 31), strength=0.1, strong=1, leaders=50, key="late")
-    coalition.reports_small_count_threshold = 10
-    coalition.save()
     report.refresh_from_db()
     assert report_selectors.report_figures(report) == frozen
     assert figures_of(frozen)["wins"]["value"] == 2

@@ -254,3 +254,104 @@ def test_an_organisation_is_not_a_person_to_erase(coalition, personas, member_or
             reason="x",
             confirmation=member_org.name,
         )
+
+
+# -- Signatures another signer confirmed; her first name alone ---------------------------------
+
+
+@pytest.fixture
+def maria(coalition):
+    from tests.allies.factories import ActorFactory, ContactDetailFactory
+
+    person = ActorFactory(coalition=coalition, name="Maria Lopez", kind="person")
+    ContactDetailFactory(actor=person, kind="email", value="maria.lopez@example.org")
+    return person
+
+
+def erase(personas, coalition, person):
+    return person_erase(
+        access=access_for(personas["steward"], coalition.pk),
+        actor_id=person.pk,
+        mode="pseudonymise",
+        reason="asked to be forgotten",
+        confirmation=person.name,
+    )
+
+
+def test_her_signature_stays_where_another_signer_confirmed_the_organisation(
+    coalition, personas, maria
+):
+    from django.utils import timezone
+
+    from coalitions.align.services.signatures import signatures_ask_reconfirm
+    from tests.coalitions.factories import StatementVersionFactory, UnityStatementFactory
+
+    now = timezone.now()
+    statement = UnityStatementFactory(coalition=coalition)
+    first = StatementVersionFactory(statement=statement, number=1, published_at=now)
+    second = StatementVersionFactory(statement=statement, number=2, published_at=now)
+
+    def sign(version, organisation, name, email, confirmed=True):
+        return Signature.objects.create(
+            version=version,
+            organisation_name=organisation,
+            signer_name=name,
+            signer_email=email,
+            confirmed_at=now if confirmed else None,
+        )
+
+    # Tenants Union: she signed the first version, Amos (also authorised) confirmed the second.
+    backed = sign(first, "Tenants Union", "Maria Lopez", "maria.lopez@example.org")
+    sign(second, "Tenants Union", "Amos Ndlovu", "amos@example.org")
+    # Food Bank: she is its only signer.
+    alone = sign(first, "Food Bank", "Maria Lopez", "maria.lopez@example.org")
+    # Youth Forum: Amos confirmed, but hers was never confirmed: nothing of hers to keep.
+    pending = sign(first, "Youth Forum", "Maria Lopez", "maria.lopez@example.org", False)
+    sign(second, "Youth Forum", "Amos Ndlovu", "amos@example.org")
+
+    erasure = erase(personas, coalition, maria)
+
+    assert erasure.signatures_kept == 1
+    backed.refresh_from_db()
+    assert backed.withdrawn_at is None and backed.confirmed_at is not None
+    assert backed.signer_name == erasure.pseudonym and backed.signer_email == ""
+    for signature in (alone, pending):
+        signature.refresh_from_db()
+        assert signature.withdrawn_at is not None, signature.organisation_name
+        assert signature.signer_email == "" and signature.signer_name == erasure.pseudonym
+    # A new version asks the organisation's other signer, never the erased one.
+    third = StatementVersionFactory(statement=statement, number=3, published_at=now)
+    signatures_ask_reconfirm(version=third)
+    asked = set(third.signatures.values_list("organisation_name", "signer_email"))
+    assert ("Tenants Union", "amos@example.org") in asked
+    assert all(email for _, email in asked)
+
+
+def test_her_first_name_alone_is_replaced_in_notes_about_her_and_nowhere_else(
+    coalition, personas, maria, member_org
+):
+    from networks.models import Interaction
+    from tests.networks.factories import InteractionFactory, InteractionParticipantFactory
+
+    met = InteractionFactory(
+        coalition=coalition, summary="Maria brought the Mariachi band; MARIA calls back Monday"
+    )
+    InteractionParticipantFactory(interaction=met, actor=maria)
+    InteractionParticipantFactory(interaction=met, actor=member_org)
+    met.summary = "Maria brought the Mariachi band; MARIA calls back Monday."
+    met.save()  # a second history row holding her first name
+    other = InteractionFactory(coalition=coalition, summary="Maria from the bakery union came")
+    InteractionParticipantFactory(interaction=other, actor=member_org)
+
+    erasure = erase(personas, coalition, maria)
+
+    met.refresh_from_db()
+    expected = f"{erasure.pseudonym} brought the Mariachi band; {erasure.pseudonym} calls back"
+    assert met.summary.startswith(expected)
+    history = Interaction.history.filter(id=met.pk).values_list("summary", flat=True)
+    assert len(history) >= 2
+    assert not any(re.search(r"\bmaria\b", text, re.IGNORECASE) for text in history)
+    assert all("Mariachi" in text for text in history)
+    # Another Maria's interaction, without her, is left as it was.
+    other.refresh_from_db()
+    assert other.summary == "Maria from the bakery union came"
