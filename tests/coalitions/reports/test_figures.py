@@ -266,12 +266,23 @@ def test_a_withheld_name_is_matched_as_a_whole_word():
     assert reporting.withheld_in("The same again", withheld) == []
 
 
-def test_a_report_with_thousands_of_withheld_names_withholds_each_and_stays_fast(two_periods):
-    """The withholding is one compiled pattern per set of names, not one per name per text: a
-    coalition with 3,000 people (names and e-mail addresses) still gets its report at once,
-    and every one of them is still withheld wherever it appears."""
-    import time
+def test_a_report_with_thousands_of_withheld_names_withholds_each_in_one_pattern(
+    two_periods, monkeypatch
+):
+    """The withholding is one compiled pattern per set of names, not one per name per text
+    (which made a report of 3,000 people take minutes: issue #24): counted, not timed, so that
+    a loaded machine cannot fail it; and every name is still withheld wherever it appears."""
+    import re
 
+    compiled, compile_now = [], re.compile
+
+    def counting_compile(pattern, flags=0):
+        compiled.append(pattern)
+        return compile_now(pattern, flags)
+
+    monkeypatch.setattr(reporting.re, "compile", counting_compile)
+    for cached in (value for value in vars(reporting).values() if hasattr(value, "cache_clear")):
+        cached.cache_clear()
     people = [f"Person{i} Surname{i}" for i in range(1500)]
     emails = [f"person{i}@example.org" for i in range(1500)]
     withheld = frozenset(people + emails + ["Sam"])
@@ -279,9 +290,10 @@ def test_a_report_with_thousands_of_withheld_names_withholds_each_and_stays_fast
     current.signatories = [*people[::50], *emails[7::50], "Samuel Trust", "A", "B"]
     current.wins = [Win(f"{name} won, with Sam", D(2026, 2, 1), (name,)) for name in people[::100]]
     current.wins.append(Win("Mail PERSON3@example.org today", D(2026, 2, 2), ()))
-    started = time.perf_counter()
     snapshot = reporting.build_report(current, previous, privacy=Privacy(withheld=withheld))
-    assert time.perf_counter() - started < 2  # was one regex compile per name per text
+    # One pattern for all 3,001 names, and one per name actually found (18 here); it was one
+    # per name per text, over 100,000.
+    assert len(compiled) < 50, len(compiled)
     assert snapshot["signatories"]["organisations"] == ["A", "B", "Samuel Trust"]
     titles = [win["title"] for win in snapshot["wins"]]
     assert titles[:-1] == ["[name withheld] won, with [name withheld]"] * 15
