@@ -419,6 +419,9 @@ class PillarSerializer(WeftModelSerializer):
         model = Pillar
         fields = ["id", "target", "name", "actor", "sector", "note", *EDITABLE_ROW_FIELDS]
         read_only_fields = ["created_at", "updated_at"]
+        # The service refuses a name the target's pillars already have (in any case), and
+        # takes the actor's name for an empty one: DRF's own unique check would require it.
+        validators = []
 
 
 class PillarProximitySerializer(WeftModelSerializer):
@@ -433,6 +436,8 @@ class PillarProximitySerializer(WeftModelSerializer):
         model = PillarProximity
         fields = ["id", "pillar", "actor", "proximity", "note", *EDITABLE_ROW_FIELDS]
         read_only_fields = ["created_at", "updated_at"]
+        # One per actor and pillar: the service refuses a second, naming the actor.
+        validators = []
 
 
 # What the map's actor panel reads of the pillars of support around one actor.

@@ -4,7 +4,7 @@ pages, API and demo share."""
 import pytest
 from django.http import Http404
 
-from allies.services.actors import actor_delete
+from allies.services.actors import actor_delete, actor_restore
 from coalitions.align.models import Pillar, PillarProximity, Target
 from coalitions.align.selectors import proximity_changes, support_of
 from coalitions.align.services.targets import (
@@ -19,6 +19,7 @@ from coalitions.align.services.targets import (
     target_create,
     target_delete,
     target_restore,
+    target_update,
 )
 from coalitions.roles import access_for
 from coalitions.services import coalition_create
@@ -149,9 +150,6 @@ def test_deleting_a_target_takes_its_pillars_and_undo_restores_the_lot(
 
 
 def test_a_stale_target_delete_is_refused(target, personas):
-    target_delete  # noqa: B018 (the service under test)
-    from coalitions.align.services.targets import target_update
-
     target_update(target=target, expected_version=1, updated_by=personas["weaver"], demand="X")
     with pytest.raises(StaleVersion):
         target_delete(target=target, expected_version=1, deleted_by=personas["weaver"])
@@ -220,8 +218,6 @@ def test_deleting_a_proximity_can_be_undone(coalition, target, people, personas)
 def test_deleting_an_actor_takes_its_proximities_and_restoring_it_brings_them_back(
     coalition, target, people, personas
 ):
-    from allies.services.actors import actor_restore
-
     pillar = pillar_create(target=target, name="The press", created_by=personas["weaver"])
     proximity_record(pillar=pillar, actor=people[0], proximity=5, recorded_by=None)
     access = access_for(personas["organizer"], coalition.pk)
