@@ -55,7 +55,12 @@ from coalitions.align.services.statements import (
     statement_update,
     statement_version_add,
 )
-from coalitions.align.services.targets import target_create
+from coalitions.align.services.targets import (
+    pillar_create,
+    proximity_record,
+    proximity_update,
+    target_create,
+)
 from coalitions.connect.models import Introduction, Membership, PhaseMove
 from coalitions.connect.services import membership_create, membership_update
 from coalitions.models import Coalition, RoleName
@@ -289,6 +294,30 @@ TARGETS = (
         "development, and a public land trust for city-owned lots.",
     ),
     ("Councillor Rosa Delgado", False, "Vote yes on the ordinance at first reading."),
+)
+
+# The Mayor's pillars of support (the actors tagged "pillar of support"): the sector each
+# stands in, and a note where the organizers know why it matters.
+PILLARS = (
+    ("Riverside Developers' Association", "business", "Her largest donors; write the zoning."),
+    ("Riverside Chamber of Commerce", "business", ""),
+    ("Crestline Property Group", "business", ""),
+    ("The Riverside Courier", "media", "Endorsed her twice; softening on rents since spring."),
+    ("Riverside Police Benevolent Association", "security", "Endorsed the Mayor last time."),
+    ("Riverside Board of Realtors", "business", ""),
+    ("Harbor Savings Bank", "business", ""),
+    ("Building Trades Council", "labour", "Wants the jobs more than the developers' terms."),
+)
+
+# Who in the coalition stands close to a pillar: (actor, pillar, proximities oldest first,
+# note). A second value is a move, kept in the proximity's history.
+PROXIMITIES = (
+    ("Ellen Marsh", "The Riverside Courier", (3, 4), "Writes the Courier's housing column."),
+    ("Jamal Whitaker", "Building Trades Council", (2, 4), "On its apprenticeship board."),
+    ("Priya Raman", "Building Trades Council", (3,), ""),
+    ("Benjamin Park", "Riverside Developers' Association", (2,), "A member until 2019."),
+    ("Rev. Samuel Whitfield", "Riverside Police Benevolent Association", (2,), ""),
+    ("Riverside Community Foundation", "Harbor Savings Bank", (3,), "Shares a board member."),
 )
 
 
@@ -1112,13 +1141,37 @@ class _DemoBuilder:
         self.build_affiliations()
         self.build_ties()
         for name, is_primary, demand in TARGETS:
-            target_create(
+            target = target_create(
                 coalition=self.coalition,
                 actor=self.actors[name],
                 created_by=organizer.user,
                 demand=demand,
                 is_primary=is_primary,
             )
+            if name == MAYOR:
+                self.build_pillars(target, organizer.user)
+
+    def build_pillars(self, target, user) -> None:
+        pillars = {}
+        for name, sector, note in PILLARS:
+            pillars[name] = pillar_create(
+                target=target, actor=self.actors[name], sector=sector, note=note, created_by=user
+            )
+        for name, pillar, values, note in PROXIMITIES:
+            row = proximity_record(
+                pillar=pillars[pillar],
+                actor=self.actors[name],
+                proximity=values[0],
+                note=note,
+                recorded_by=user,
+            )
+            for value in values[1:]:
+                row = proximity_update(
+                    pillar_proximity=row,
+                    expected_version=row.version,
+                    updated_by=user,
+                    proximity=value,
+                )
 
     def build_assessments(self) -> None:
         for seed in ACTORS:

@@ -51,6 +51,8 @@ from tests.coalitions.factories import (
     IntroductionFactory,
     MembershipFactory,
     PhaseMoveFactory,
+    PillarFactory,
+    PillarProximityFactory,
     PrincipleFactory,
     ProposalFactory,
     ReportFactory,
@@ -144,7 +146,9 @@ def populate(user, suffix: str) -> dict:
         assessed_on=today,
         assessed_by=user,
     )
-    TargetFactory(coalition=coalition, actor=official, demand="Rent control")
+    target = TargetFactory(coalition=coalition, actor=official, demand="Rent control")
+    pillar = PillarFactory(target=target, name=f"Chamber {suffix}", actor=org, sector="business")
+    PillarProximityFactory(pillar=pillar, actor=person, proximity=4)
     membership = MembershipFactory(
         coalition=coalition, organisation=org, designee=person, phase=MemberPhase.CONNECT
     )

@@ -44,6 +44,8 @@ from tests.coalitions.factories import (
     HealthCheckRoundFactory,
     IntroductionFactory,
     MembershipFactory,
+    PillarFactory,
+    PillarProximityFactory,
     PrincipleFactory,
     ProposalFactory,
     ReportFactory,
@@ -121,6 +123,11 @@ MATRIX: dict[str, dict[str, set[str]]] = {
     "engagement-plans-detail": dict.fromkeys(("GET", "PUT", "PATCH", "DELETE"), EDITORS),
     "targets-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
     "targets-detail": CRUD_FOR_EDITORS,
+    "targets-support": {"GET": MAP_VIEWERS},
+    "pillars-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "pillars-detail": CRUD_FOR_EDITORS,
+    "pillar-proximities-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
+    "pillar-proximities-detail": CRUD_FOR_EDITORS,
     "memberships-list": {"GET": MAP_VIEWERS, "POST": EDITORS},
     "memberships-detail": CRUD_FOR_EDITORS,
     "memberships-designees": {"GET": MAP_VIEWERS},
@@ -327,6 +334,8 @@ def world(coalition, personas, member_org):
     )
     principle = PrincipleFactory(coalition=coalition, title="Those most affected lead")
     group = WorkingGroupFactory(coalition=coalition, name="Research")
+    target = TargetFactory(coalition=coalition, actor=second)
+    pillar = PillarFactory(target=target, name="Chamber of Commerce", sector="business")
     now = timezone.now()
     published_report = ReportFactory(
         coalition=coalition,
@@ -398,7 +407,9 @@ def world(coalition, personas, member_org):
         "skills": skill,
         "skill-levels": SkillLevelFactory(actor=person, skill=skill, level=2, assessed_on=day),
         "engagement-plans": EngagementPlanFactory(actor=second, ask="Meet us"),
-        "targets": TargetFactory(coalition=coalition, actor=second),
+        "targets": target,
+        "pillars": pillar,
+        "pillar-proximities": PillarProximityFactory(pillar=pillar, actor=third, proximity=3),
         "memberships": membership,
         "statements": statement,
         # Confirmed and public on a published text: what members may see of signatures.
@@ -602,6 +613,23 @@ def request_bodies(world, coalition) -> dict:
         },
         "engagement-plans": {"actor": first, "ask": "Co-sign the letter", "frame": "Faith"},
         "targets": {"actor": first, "demand": "Sign the ordinance"},
+        "pillars": {
+            "target": world["rows"]["targets"].pk,
+            "name": "Police union",
+            "actor": world["third"].pk,
+            "sector": "security",
+        },
+        # A new proximity is another actor's; a change keeps the row's actor and pillar.
+        "pillar-proximities": {
+            "pillar": world["rows"]["pillars"].pk,
+            "actor": first,
+            "proximity": 4,
+        },
+        "pillar-proximities-detail": {
+            "pillar": world["rows"]["pillars"].pk,
+            "actor": world["third"].pk,
+            "proximity": 5,
+        },
         "memberships": {"organisation": world["third"].pk, "phase": "connect"},
         "statements": {"title": "Homes for all, again"},
         "statements-versions": {"body": "We stand together…"},
@@ -712,6 +740,8 @@ def request_for(route: str, method: str, world, coalition):
         return reverse(route, kwargs=kwargs), {"withdrawn": True}
     if route == "api-paths":
         return reverse(route, kwargs=kwargs) + f"?to={world['second'].pk}", {}
+    if route == "targets-support":
+        return reverse(route, kwargs=kwargs) + f"?actor={world['second'].pk}", {}
     if route == "api-map-colours":
         return reverse(route, kwargs=kwargs) + "?by=community", {}
     if route == "api-position":

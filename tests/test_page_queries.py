@@ -32,6 +32,8 @@ PAGES = [
     ("health/", "organizer"),
     ("equity/", "organizer"),
     ("principles/", "organizer"),
+    ("targets/", "organizer"),
+    ("targets/", "member"),
     ("produce/", "organizer"),
     ("activity/", "organizer"),
     ("reports/", "organizer"),

@@ -101,6 +101,24 @@ class AllyKind(Choices):
     STRATEGIC = "strategic", "Strategic"
 
 
+class PillarSector(Choices):
+    """Where a pillar of support stands in society: the institutions and groups that hold a
+    decision-maker up (the pillars of support of Gene Sharp and the Otpor trainers; the
+    strategic allies "closest to the political leadership, those who help prop it up the
+    most", worth peeling away)."""
+
+    GOVERNMENT = "government", "Government and civil service"
+    SECURITY = "security", "Police and security"
+    BUSINESS = "business", "Business"
+    MEDIA = "media", "Media"
+    LABOUR = "labour", "Organised labour"
+    FAITH = "faith", "Faith communities"
+    EDUCATION = "education", "Education"
+    YOUTH = "youth", "Youth and students"
+    CIVIL_SOCIETY = "civil_society", "Civil society"
+    OTHER = "other", "Other"
+
+
 class TieKind(Choices):
     COLLABORATION = "collaboration", "Collaboration"
     AFFILIATION = "affiliation", "Affiliation"
@@ -185,4 +203,5 @@ def browser_vocabulary() -> dict[str, Any]:
         "coalition_phases": _terms(CoalitionPhase),
         "member_phases": _terms(MemberPhase),
         "health_areas": _terms(HealthArea),
+        "pillar_sectors": _terms(PillarSector),
     }

@@ -8,6 +8,8 @@ from coalitions.align.models import (
     FeedbackRound,
     HealthCheckAnswer,
     HealthCheckRound,
+    Pillar,
+    PillarProximity,
     Principle,
     Proposal,
     Signature,
@@ -216,4 +218,23 @@ class TargetAdmin(admin.ModelAdmin):
     search_fields = ("actor__name", "demand", "coalition__name")
     list_select_related = ("actor", "coalition")
     autocomplete_fields = ("coalition", "actor")
+    readonly_fields = EDITABLE_READONLY
+
+
+@admin.register(Pillar)
+class PillarAdmin(admin.ModelAdmin):
+    list_display = ("name", "target", "sector", "actor")
+    list_filter = ("sector",)
+    search_fields = ("name", "note", "target__actor__name")
+    list_select_related = ("target__actor", "actor")
+    raw_id_fields = ("target", "actor")
+    readonly_fields = EDITABLE_READONLY
+
+
+@admin.register(PillarProximity)
+class PillarProximityAdmin(admin.ModelAdmin):
+    list_display = ("actor", "pillar", "proximity", "updated_at")
+    search_fields = ("actor__name", "pillar__name")
+    list_select_related = ("actor", "pillar")
+    raw_id_fields = ("pillar", "actor")
     readonly_fields = EDITABLE_READONLY

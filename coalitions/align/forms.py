@@ -3,7 +3,7 @@
 from django import forms
 
 from coalitions.align.models import DecisionRule, VoteChoice
-from weft.vocabulary import HealthArea
+from weft.vocabulary import HealthArea, PillarSector
 
 
 class SignOnForm(forms.Form):
@@ -85,3 +85,95 @@ class ProposalForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rule"].choices = DecisionRule.choices
+
+
+# -- Targets and their pillars of support
+class _ActorChoice(forms.ChoiceField):
+    """An actor of the map, chosen from a list read once per page (``actors``: id → actor), so
+    a page with a form per pillar reads the actors once, not once per form."""
+
+    def __init__(self, *, actors: dict, **kwargs):
+        self.actors = actors
+        blank = [("", "—")] if not kwargs.get("required", True) else [("", "Choose an actor")]
+        super().__init__(
+            choices=blank + [(pk, actor.name) for pk, actor in actors.items()], **kwargs
+        )
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        return self.actors[int(value)]
+
+    def valid_value(self, value):
+        return str(value).isdigit() and int(value) in self.actors
+
+
+class _VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class TargetForm(_VersionedForm):
+    """A target: who (when it is added), the demand, whether it is the primary target."""
+
+    actor = forms.Field()  # replaced in __init__
+    demand = forms.CharField(
+        label="Demand",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the coalition wants them to do.",
+    )
+    is_primary = forms.BooleanField(label="Primary target", required=False)
+
+    def __init__(self, *args, actors: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if actors is None:  # editing: the target's actor stays
+            del self.fields["actor"]
+        else:
+            self.fields["actor"] = _ActorChoice(actors=actors, label="Decision-maker")
+            self.order_fields(["actor", "demand", "is_primary"])
+
+
+class PillarForm(_VersionedForm):
+    name = forms.CharField(
+        label="Name",
+        required=False,
+        max_length=200,
+        help_text="The institution or group; left empty, the actor's name.",
+    )
+    actor = forms.Field()  # replaced in __init__
+    sector = forms.ChoiceField(label="Sector", choices=PillarSector.choices)
+    note = forms.CharField(
+        label="Note", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, actors: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor"] = _ActorChoice(
+            actors=actors, required=False, label="Actor on the map (optional)"
+        )
+        self.order_fields(["name", "actor", "sector", "note"])
+
+
+PROXIMITIES = [
+    (1, "1 — far from it"),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, "5 — inside it"),
+]
+
+
+class ProximityForm(_VersionedForm):
+    actor = forms.Field()  # replaced in __init__ (absent when editing: it stays)
+    proximity = forms.TypedChoiceField(label="Proximity", choices=PROXIMITIES, coerce=int)
+    note = forms.CharField(label="Note", required=False, max_length=2000)
+
+    def __init__(self, *args, actors: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if actors is None:
+            del self.fields["actor"]
+        else:
+            self.fields["actor"] = _ActorChoice(actors=actors, label="Actor")
+            self.order_fields(["actor", "proximity", "note"])

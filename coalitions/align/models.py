@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from coalitions.models import Coalition
 from weft.db import Editable, SameCoalition
-from weft.vocabulary import HealthArea
+from weft.vocabulary import HealthArea, PillarSector
 
 
 class StatementStatus(models.TextChoices):
@@ -373,8 +373,8 @@ class HealthCheckAnswer(models.Model):
 
 
 class Target(Editable, SameCoalition):
-    """A decision-maker the coalition means to move; its pillars of support are the actors
-    tied to it, and each assessment records an actor's proximity to it."""
+    """A decision-maker the coalition means to move, and what it demands of them. Its pillars
+    of support (``pillars``) are the institutions and groups that hold it up."""
 
     coalition_actor_fields = ("actor",)
 
@@ -390,3 +390,77 @@ class Target(Editable, SameCoalition):
 
     def __str__(self) -> str:
         return f"Target {self.actor_id} of coalition {self.coalition_id}"
+
+
+class Pillar(Editable, SameCoalition):
+    """An institution or group that holds a target up: one of its pillars of support (the
+    strategic allies the coalition means to peel away). ``actor`` is that institution on the
+    map, when it is there."""
+
+    coalition_actor_fields = ("actor",)
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="pillars")
+    name = models.CharField(max_length=200)
+    actor = models.ForeignKey(
+        "allies.Actor",
+        null=True,
+        blank=True,
+        # The pillar stays (as a name) when its actor leaves the map.
+        on_delete=models.SET_NULL,
+        related_name="pillar_of",
+    )
+    sector = models.CharField(
+        max_length=20, choices=PillarSector.choices, default=PillarSector.OTHER
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["target_id", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "name"], name="coalitions_pillar_name_once"),
+            models.CheckConstraint(
+                condition=Q(sector__in=PillarSector.values), name="coalitions_pillar_sector"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def coalition_id_for_check(self) -> int | None:
+        return self.target.coalition_id if self.target_id else None
+
+
+class PillarProximity(Editable, SameCoalition):
+    """How close an actor is to one pillar of support, 1 (far) to 5 (inside it). One row per
+    actor and pillar; each change is kept in its history, so a move closer or away is seen."""
+
+    # Deleted with the actor it points at, in one batch that a restore brings back
+    # (allies/services/actors.py).
+    deleted_with_actor = ("actor",)
+    coalition_actor_fields = ("actor",)
+
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="proximities")
+    actor = models.ForeignKey(
+        "allies.Actor", on_delete=models.CASCADE, related_name="pillar_proximities"
+    )
+    proximity = models.PositiveSmallIntegerField(help_text="Closeness to the pillar, 1–5.")
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pillar_id", "-proximity", "actor_id"]
+        verbose_name_plural = "pillar proximities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pillar", "actor"], name="coalitions_pillar_proximity_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(proximity__gte=1, proximity__lte=5),
+                name="coalitions_pillar_proximity_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Actor {self.actor_id} at {self.proximity} from pillar {self.pillar_id}"
+
+    def coalition_id_for_check(self) -> int | None:
+        return self.pillar.target.coalition_id if self.pillar_id else None

@@ -15,8 +15,11 @@ from coalitions.align.models import (
     FeedbackRound,
     HealthCheckAnswer,
     HealthCheckRound,
+    Pillar,
+    PillarProximity,
     Proposal,
     Signature,
+    Target,
     Vote,
     VoteChoice,
 )
@@ -269,3 +272,128 @@ def endorsement_current(*, principle, organisation):
     return Endorsement.objects.filter(
         principle=principle, organisation=organisation, withdrawn_at__isnull=True
     ).first()
+
+
+# ---------------------------------------------------------------------------------------------
+# Targets and their pillars of support
+def targets_of(access):
+    """The coalition's targets the role may see, primary first, with their actor and how many
+    pillars each has (two queries whatever their number)."""
+    targets = Target.objects.filter(coalition=access.coalition).select_related("actor")
+    targets = hide_sensitive_references(targets, access, "actor")
+    return targets.annotate(pillar_count=Count("pillars", distinct=True)).order_by(
+        "-is_primary", "actor__name", "id"
+    )
+
+
+def target_for(access, pk):
+    """One target the role may see, or None."""
+    return targets_of(access).filter(pk=pk).first()
+
+
+def pillars_of(access, target):
+    """A target's pillars with their actor (hidden when the role may not see it) and the
+    proximities recorded to each, closest first (two queries)."""
+    proximities = hide_sensitive_references(
+        PillarProximity.objects.select_related("actor"), access, "actor"
+    ).order_by("-proximity", "actor__name")
+    pillars = list(
+        Pillar.objects.filter(target=target)
+        .select_related("actor")
+        .prefetch_related(Prefetch("proximities", queryset=proximities))
+        .order_by("name", "id")
+    )
+    if not access.sees_sensitive:
+        for pillar in pillars:
+            if pillar.actor is not None and pillar.actor.is_sensitive:
+                pillar.actor = None  # the pillar stays, by name; its actor is not revealed
+    return pillars
+
+
+def proximity_changes(proximities) -> dict[int, list[dict]]:
+    """Each proximity's earlier values, newest first, from its history (one query): what a
+    page shows so a move closer or away is seen."""
+    ids = [p.pk for p in proximities]
+    changes: dict[int, list[dict]] = {pk: [] for pk in ids}
+    if not ids:
+        return changes
+    records = (
+        PillarProximity.history.filter(id__in=ids)
+        .select_related("history_user")
+        .order_by("id", "history_date", "history_id")
+    )
+    for record in records:
+        changes[record.id].append(
+            {
+                "proximity": record.proximity,
+                "changed_at": record.history_date,
+                "changed_by": record.history_user.get_username() if record.history_user else None,
+            }
+        )
+    for pk, rows in changes.items():
+        # Keep the rows where the value moved; newest first.
+        moved = [
+            row
+            for i, row in enumerate(rows)
+            if i == 0 or row["proximity"] != rows[i - 1]["proximity"]
+        ]
+        changes[pk] = list(reversed(moved))
+    return changes
+
+
+def support_of(access, actor) -> dict:
+    """What the map's panel shows of the pillars of support around ``actor``: the targets it
+    is (with their pillars and who stands near them) and its proximity to each pillar (four
+    queries)."""
+    targets = list(targets_of(access).filter(actor=actor))
+    pillars = Pillar.objects.filter(target__in=targets).select_related("actor").order_by("name")
+    by_target: dict[int, list] = {t.pk: [] for t in targets}
+    for pillar in pillars:
+        shown = pillar.actor is not None and (
+            access.sees_sensitive or not pillar.actor.is_sensitive
+        )
+        by_target[pillar.target_id].append(
+            {
+                "id": pillar.pk,
+                "name": pillar.name,
+                "sector": pillar.sector,
+                "actor": pillar.actor_id if shown else None,
+            }
+        )
+    # Who stands near each target's pillars (a recorded proximity): drawn with it.
+    near: dict[int, set] = {t.pk: set() for t in targets}
+    recorded = hide_sensitive_references(
+        PillarProximity.objects.filter(pillar__target__in=targets), access, "actor"
+    )
+    for target_id, actor_id in recorded.values_list("pillar__target_id", "actor_id"):
+        near[target_id].add(actor_id)
+    proximities = (
+        PillarProximity.objects.filter(actor=actor, pillar__target__coalition=access.coalition)
+        .select_related("pillar__target__actor")
+        .order_by("-proximity", "pillar__name")
+    )
+    proximities = hide_sensitive_references(proximities, access, "pillar__target__actor")
+    return {
+        "targets": [
+            {
+                "id": t.pk,
+                "actor": t.actor_id,
+                "demand": t.demand,
+                "is_primary": t.is_primary,
+                "pillars": by_target[t.pk],
+                "near": sorted(near[t.pk]),
+            }
+            for t in targets
+        ],
+        "proximities": [
+            {
+                "id": p.pk,
+                "pillar": p.pillar_id,
+                "pillar_name": p.pillar.name,
+                "target": p.pillar.target_id,
+                "target_name": p.pillar.target.actor.name,
+                "proximity": p.proximity,
+            }
+            for p in proximities
+        ],
+    }

@@ -12,6 +12,7 @@ from coalitions.align.views.members import (
 from coalitions.align.views.proposals import proposal_act, proposals
 from coalitions.align.views.sign_on import sign_confirm, sign_on, sign_withdraw
 from coalitions.align.views.statements import statement_detail, statement_diff, statements
+from coalitions.align.views.targets import target_detail, targets, targets_undo
 
 COALITION = "coalitions/<int:coalition_id>/"
 
@@ -32,6 +33,10 @@ urlpatterns = [
     path(COALITION + "proposals/<int:proposal_id>/", proposal_act, name="workflow-proposal"),
     path(COALITION + "health/", health, name="workflow-health"),
     path(COALITION + "equity/", equity, name="workflow-equity"),
+    # Targets and their pillars of support (the roles that see the map read them).
+    path(COALITION + "targets/", targets, name="workflow-targets"),
+    path(COALITION + "targets/undo/", targets_undo, name="workflow-targets-undo"),
+    path(COALITION + "targets/<int:target_id>/", target_detail, name="workflow-target"),
     # Member organisations: their designee votes, answers health checks and endorses.
     path(COALITION + "voting/", member_proposals, name="member-proposals"),
     path(COALITION + "voting/<int:proposal_id>/", member_vote, name="member-vote"),

@@ -7,6 +7,7 @@ import math
 import pytest
 from django.utils import timezone
 
+from coalitions.align.models import PillarProximity, Target
 from coalitions.models import Coalition
 from demo.builder import DEFAULT_PASSWORD, DEMO_KEY, demo_load
 from networks.map.models import LayoutRun
@@ -230,13 +231,21 @@ def test_the_power_grid_is_readable_and_drawn_for_one_target_and_its_pillars(
     assert all(0 <= x <= dimensions["width"] and 0 <= y <= dimensions["height"] for x, y in points)
     _, _, pairs = overlapping_labels(page)
     assert pairs == []
-    # One target and its pillars: the mayor and the actors tied to her, on the same grid.
+    # One target and its pillars: the Mayor, her recorded pillars of support and the actors
+    # with a proximity to one of them (coalitions/align), on the same grid; not her ties.
     find(page, "Mayor Helen Draycott")
+    page.wait_for_selector("#pillars-of-support .pillars-list")
     page.select_option("#neighbourhood", "1")
     page.wait_for_timeout(500)
-    mayor = page.get_attribute("#map-app", "data-selected")
-    pillars = page.evaluate(f"window.weftMap.graph.neighbors('{mayor}').length")
-    assert len(on_screen(page)) == pillars + 1
+    target = Target.objects.get(coalition=demo, is_primary=True)
+    drawn = {target.actor_id}
+    drawn |= set(target.pillars.values_list("actor_id", flat=True))
+    drawn |= set(
+        PillarProximity.objects.filter(pillar__target=target).values_list("actor", flat=True)
+    )
+    assert {int(node) for node in on_screen(page)} == drawn
+    neighbours = page.evaluate(f"window.weftMap.graph.neighbors('{target.actor_id}').length")
+    assert neighbours + 1 != len(drawn)
     assert page.js_errors == []
 
 

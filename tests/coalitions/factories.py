@@ -14,6 +14,8 @@ from coalitions.align.models import (
     FeedbackRound,
     HealthCheckAnswer,
     HealthCheckRound,
+    Pillar,
+    PillarProximity,
     Principle,
     Proposal,
     Signature,
@@ -107,6 +109,26 @@ class TargetFactory(factory.django.DjangoModelFactory):
 
     coalition = factory.SubFactory(CoalitionFactory)
     actor = factory.SubFactory(ActorFactory, coalition=SAME_COALITION, kind="official")
+
+
+class PillarFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pillar
+
+    target = factory.SubFactory(TargetFactory)
+    name = factory.Sequence(lambda n: f"Pillar {n}")
+    sector = "business"
+
+
+class PillarProximityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PillarProximity
+
+    pillar = factory.SubFactory(PillarFactory)
+    actor = factory.SubFactory(
+        ActorFactory, coalition=factory.SelfAttribute("..pillar.target.coalition")
+    )
+    proximity = 3
 
 
 class UnityStatementFactory(factory.django.DjangoModelFactory):

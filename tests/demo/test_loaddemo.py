@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from allies.models import Actor, AllyAssessment, EngagementPlan, SkillLevel
-from coalitions.align.models import Endorsement, Signature, StatementStatus
+from coalitions.align.models import Endorsement, PillarProximity, Signature, StatementStatus
 from coalitions.connect.models import PhaseMove
 from coalitions.models import Coalition, RoleName
 from coalitions.produce.models import GroupKind
@@ -105,6 +105,13 @@ def test_demo_mayor_is_the_primary_target_held_up_by_her_pillars(demo):
         actor__in=pillars, ally_kind="strategic", proximity__gte=4
     )
     assert close_strategic.count() >= 5
+    # Her pillars of support are recorded as such, with who in the coalition stands near one.
+    tagged = set(demo.actors.filter(tags__name="pillar of support").values_list("pk", flat=True))
+    assert set(target.pillars.values_list("actor", flat=True)) == tagged
+    near = PillarProximity.objects.filter(pillar__target=target)
+    assert near.count() >= 5
+    moved = near.get(actor__name="Ellen Marsh")
+    assert moved.proximity == 4 and moved.history.count() == 2
 
 
 def test_demo_has_150_ties_of_every_kind(demo):

@@ -14,6 +14,8 @@ from coalitions.align.models import (
     FeedbackRound,
     HealthCheckAnswer,
     HealthCheckRound,
+    Pillar,
+    PillarProximity,
     Principle,
     Proposal,
     Signature,
@@ -29,9 +31,9 @@ from coalitions.api.fields import (
     NamedChoiceField,
     UnversionedSerializer,
 )
-from coalitions.roles import Permission
+from coalitions.roles import Permission, hide_sensitive_references
 from weft.serializers import EDITABLE_ROW_FIELDS, WeftModelSerializer
-from weft.vocabulary import HealthArea
+from weft.vocabulary import HealthArea, PillarSector
 
 
 # ---------------------------------------------------------------------------------------------
@@ -391,3 +393,89 @@ class TargetSerializer(WeftModelSerializer):
         model = Target
         fields = ["id", "actor", "demand", "is_primary", "version", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
+
+
+def _visible_targets(access):
+    return hide_sensitive_references(
+        Target.objects.filter(coalition=access.coalition), access, "actor"
+    )
+
+
+def _visible_pillars(access):
+    return hide_sensitive_references(
+        Pillar.objects.filter(target__coalition=access.coalition), access, "target__actor", "actor"
+    )
+
+
+class PillarSerializer(WeftModelSerializer):
+    """A pillar of support of a target: an institution or group that holds it up."""
+
+    target = CoalitionRowField(Target, rows=_visible_targets, help_text="The target it holds up.")
+    actor = CoalitionActorField(
+        required=False, allow_null=True, help_text="The institution on the map, if it is there."
+    )
+    name = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="Empty: the actor's name."
+    )
+    sector = NamedChoiceField(PillarSector, required=False)
+
+    class Meta:
+        model = Pillar
+        fields = ["id", "target", "name", "actor", "sector", "note", *EDITABLE_ROW_FIELDS]
+        read_only_fields = ["created_at", "updated_at"]
+        # The service refuses a name the target's pillars already have (in any case), and
+        # takes the actor's name for an empty one: DRF's own unique check would require it.
+        validators = []
+
+
+class PillarProximitySerializer(WeftModelSerializer):
+    """How close an actor stands to a pillar of support, 1 (far) to 5 (inside it); its
+    history keeps each earlier value."""
+
+    pillar = CoalitionRowField(Pillar, rows=_visible_pillars)
+    actor = CoalitionActorField()
+    proximity = serializers.IntegerField(min_value=1, max_value=5)
+
+    class Meta:
+        model = PillarProximity
+        fields = ["id", "pillar", "actor", "proximity", "note", *EDITABLE_ROW_FIELDS]
+        read_only_fields = ["created_at", "updated_at"]
+        # One per actor and pillar: the service refuses a second, naming the actor.
+        validators = []
+
+
+# What the map's actor panel reads of the pillars of support around one actor.
+class SupportPillarSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    sector = serializers.CharField()
+    actor = serializers.IntegerField(
+        allow_null=True, help_text="Null when the role may not see it."
+    )
+
+
+class SupportTargetSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    actor = serializers.IntegerField()
+    demand = serializers.CharField(allow_blank=True)
+    is_primary = serializers.BooleanField()
+    pillars = SupportPillarSerializer(many=True)
+    near = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Actors with a proximity to its pillars."
+    )
+
+
+class SupportProximitySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    pillar = serializers.IntegerField()
+    pillar_name = serializers.CharField()
+    target = serializers.IntegerField()
+    target_name = serializers.CharField()
+    proximity = serializers.IntegerField()
+
+
+class SupportSerializer(serializers.Serializer):
+    """The targets an actor is (with their pillars) and its proximity to each pillar."""
+
+    targets = SupportTargetSerializer(many=True)
+    proximities = SupportProximitySerializer(many=True)

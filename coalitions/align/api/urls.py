@@ -2,6 +2,8 @@ from coalitions.align.api.views import (
     EndorsementViewSet,
     FeedbackRoundViewSet,
     HealthRoundViewSet,
+    PillarProximityViewSet,
+    PillarViewSet,
     PrincipleViewSet,
     ProposalViewSet,
     SignatureViewSet,
@@ -13,6 +15,8 @@ from weft.routers import coalition_routes
 urlpatterns = coalition_routes(
     {
         "targets": TargetViewSet,
+        "pillars": PillarViewSet,
+        "pillar-proximities": PillarProximityViewSet,
         "statements": StatementViewSet,
         "signatures": SignatureViewSet,
         "principles": PrincipleViewSet,

@@ -4,11 +4,13 @@ and endorsements, proposals and votes, health-check rounds, feedback rounds."""
 import django_filters
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from allies.models import Actor
 from coalitions.align.api.serializers import (
     COUNTED_SIGNATURE,
     EndorsementSerializer,
@@ -17,12 +19,15 @@ from coalitions.align.api.serializers import (
     HealthAnswerSerializer,
     HealthRoundSerializer,
     HealthSummarySerializer,
+    PillarProximitySerializer,
+    PillarSerializer,
     PrincipleSerializer,
     ProposalDecisionSerializer,
     ProposalSerializer,
     SignatureSerializer,
     StatementSerializer,
     StatementVersionSerializer,
+    SupportSerializer,
     TargetSerializer,
     VoteSerializer,
 )
@@ -31,6 +36,8 @@ from coalitions.align.models import (
     Endorsement,
     FeedbackRound,
     HealthCheckRound,
+    Pillar,
+    PillarProximity,
     Principle,
     Proposal,
     Signature,
@@ -40,7 +47,7 @@ from coalitions.align.models import (
     UnityStatement,
     Vote,
 )
-from coalitions.align.selectors import health_round_summary
+from coalitions.align.selectors import health_round_summary, support_of
 from coalitions.align.services.health import health_answer_record, health_round_open
 from coalitions.align.services.principles import (
     endorsement_add,
@@ -63,11 +70,22 @@ from coalitions.align.services.statements import (
     statement_update,
     statement_version_add,
 )
-from coalitions.align.services.targets import target_create, target_delete, target_update
+from coalitions.align.services.targets import (
+    pillar_create,
+    pillar_delete,
+    pillar_update,
+    proximity_delete,
+    proximity_record,
+    proximity_update,
+    target_create,
+    target_delete,
+    target_update,
+)
 from coalitions.api.viewsets import WorkflowViewSet
 from coalitions.roles import Permission, hide_sensitive_references
 from networks.comments.api.views import ItemCommentsMixin
 from weft.api import etag_for, expected_version
+from weft.errors import ApplicationError
 
 
 class StatementFilter(django_filters.FilterSet):
@@ -560,6 +578,27 @@ class TargetViewSet(WorkflowViewSet):
         targets = Target.objects.filter(coalition=self.access.coalition)
         return hide_sensitive_references(targets, self.access, "actor")
 
+    @extend_schema(
+        parameters=[OpenApiParameter("actor", int, required=True)],
+        responses=SupportSerializer,
+        summary="The pillars of support around one actor (the map's panel)",
+    )
+    @action(detail=False, methods=["get"])
+    def support(self, request, coalition_id):
+        """For ``?actor=``: the targets it is, with their pillars, and its proximity to each
+        pillar of the coalition's targets."""
+        actor_id = request.query_params.get("actor", "")
+        actor = None
+        if actor_id.isdigit():
+            actor = (
+                Actor.objects.filter(coalition=self.access.coalition, pk=int(actor_id))
+                .visible(include_sensitive=self.access.sees_sensitive)
+                .first()
+            )
+        if actor is None:
+            raise Http404("No such actor.")
+        return Response(SupportSerializer(support_of(self.access, actor)).data)
+
     def perform_create(self, serializer):
         return target_create(
             coalition=self.access.coalition,
@@ -578,4 +617,83 @@ class TargetViewSet(WorkflowViewSet):
     def perform_destroy(self, target, expected_version):
         target_delete(
             target=target, expected_version=expected_version, deleted_by=self.request.user
+        )
+
+
+class PillarFilter(django_filters.FilterSet):
+    target = django_filters.NumberFilter()
+    actor = django_filters.NumberFilter()
+    sector = django_filters.CharFilter()
+
+
+class PillarViewSet(WorkflowViewSet):
+    """The pillars of support of the coalition's targets: the institutions and groups that
+    hold each one up. A pillar whose actor (or target) the role may not see is not listed."""
+
+    serializer_class = PillarSerializer
+    filterset_class = PillarFilter
+    search_fields = ["name", "note"]
+    ordering_fields = ["id", "name", "sector", "created_at", "updated_at"]
+
+    def scoped_queryset(self):
+        pillars = Pillar.objects.filter(target__coalition=self.access.coalition)
+        return hide_sensitive_references(pillars, self.access, "target__actor", "actor")
+
+    def perform_create(self, serializer):
+        return pillar_create(created_by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer, pillar, expected_version):
+        changes = dict(serializer.validated_data)
+        if changes.get("target", pillar.target) != pillar.target:
+            raise ApplicationError("A pillar stays with its target.", field="target")
+        changes.pop("target", None)
+        if "name" in changes and not changes["name"].strip() and changes.get("actor"):
+            changes["name"] = changes["actor"].name
+        return pillar_update(
+            pillar=pillar,
+            expected_version=expected_version,
+            updated_by=self.request.user,
+            **changes,
+        )
+
+    def perform_destroy(self, pillar, expected_version):
+        pillar_delete(
+            pillar=pillar, expected_version=expected_version, deleted_by=self.request.user
+        )
+
+
+class ProximityFilter(django_filters.FilterSet):
+    pillar = django_filters.NumberFilter()
+    actor = django_filters.NumberFilter()
+    target = django_filters.NumberFilter(field_name="pillar__target")
+
+
+class PillarProximityViewSet(WorkflowViewSet):
+    """How close each actor stands to each pillar of support (1–5), one row per actor and
+    pillar; a change is an update, kept in the row's history."""
+
+    serializer_class = PillarProximitySerializer
+    filterset_class = ProximityFilter
+    ordering_fields = ["id", "proximity", "created_at", "updated_at"]
+
+    def scoped_queryset(self):
+        rows = PillarProximity.objects.filter(pillar__target__coalition=self.access.coalition)
+        return hide_sensitive_references(
+            rows, self.access, "actor", "pillar__actor", "pillar__target__actor"
+        )
+
+    def perform_create(self, serializer):
+        return proximity_record(recorded_by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer, row, expected_version):
+        return proximity_update(
+            pillar_proximity=row,
+            expected_version=expected_version,
+            updated_by=self.request.user,
+            **serializer.validated_data,
+        )
+
+    def perform_destroy(self, row, expected_version):
+        proximity_delete(
+            pillar_proximity=row, expected_version=expected_version, deleted_by=self.request.user
         )

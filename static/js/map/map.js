@@ -654,9 +654,30 @@ function within(node, steps) {
   return seen;
 }
 
+// A target's pillars of support, as the side panel read them (coalitions/align): on the power
+// grid, one target is drawn with its pillars and the actors near them, not its neighbours.
+const pillarSets = new Map();
+
+function setSupport(node, support) {
+  const target = support?.targets?.[0];
+  const pillarActors = target ? target.pillars.map((p) => p.actor).filter((a) => a !== null) : [];
+  const members = target && pillarActors.length ? [node, ...pillarActors.map(String), ...target.near.map(String)] : null;
+  const before = pillarSets.get(node);
+  pillarSets.set(node, members ? new Set(members.filter((n) => graph.hasNode(n))) : null);
+  if (selected === node && String(before && [...before]) !== String(pillarSets.get(node) && [...pillarSets.get(node)])) {
+    applyFocus();
+    if (layoutSelect.value === "power" && Number(neighbourhoodSelect?.value || 0) > 0) fitTo(graph.filterNodes((n, a) => !a.hidden));
+  }
+}
+
+function shownAround(node, steps) {
+  const pillars = layoutSelect.value === "power" ? pillarSets.get(node) : null;
+  return pillars || within(node, steps);
+}
+
 function applyFocus() {
   const steps = Number(neighbourhoodSelect?.value || 0);
-  const shownOnly = selected && steps > 0 && graph.hasNode(selected) ? within(selected, steps) : null;
+  const shownOnly = selected && steps > 0 && graph.hasNode(selected) ? shownAround(selected, steps) : null;
   const pathFocus = highlighted.nodes.size > 0;
   const centre = hovered && graph.hasNode(hovered) ? hovered : selected && graph.hasNode(selected) ? selected : null;
   let keep = null;
@@ -1346,6 +1367,7 @@ const context = {
   findActor,
   showActor,
   select,
+  setSupport,
   asOf: () => shownAsOf,
 };
 
@@ -1395,7 +1417,11 @@ function exportMeta() {
   const hidden = Number(app.dataset.hidden || 0);
   if (hidden) filters.push(`${hidden} of ${app.dataset.actorsTotal} actors hidden`);
   if (Number(neighbourhoodSelect?.value || 0) > 0 && selected)
-    filters.push(`within ${neighbourhoodSelect.value} step(s) of ${graph.getNodeAttribute(selected, "name")}`);
+    filters.push(
+      layoutSelect.value === "power" && pillarSets.get(selected)
+        ? `${graph.getNodeAttribute(selected, "name")} with the pillars of support`
+        : `within ${neighbourhoodSelect.value} step(s) of ${graph.getNodeAttribute(selected, "name")}`,
+    );
   const today = new Date().toISOString().slice(0, 10);
   const date = shownAsOf ? `As it stood on ${shownAsOf} (exported ${today})` : `As of ${today}`;
   const colours = colourLegend || {

@@ -2,6 +2,7 @@
 // interactions, metrics and engagement plan; who can reach them; and, for editors, the edits.
 import { recordRequests, recordsHtml } from "./actor-records.js";
 import { historySection, historyUrl, wireHistory } from "./history.js";
+import { labels, vocabulary } from "../shared/vocabulary.js";
 import { ALLY_KINDS, KIND_LABEL, STANCES, STANCE_LABEL } from "./style.js";
 
 const panel = document.getElementById("side-panel");
@@ -28,6 +29,7 @@ async function loadDetails(node, { api, config }) {
     ties: api(`ties/?actor=${node}&page_size=200`),
     interactions: api(`interactions/?actor=${node}&page_size=20`),
     ...recordRequests(node, api),
+    support: api(`targets/support/?actor=${node}`),
   };
   if (config.seesPlans) requests.plans = api(`engagement-plans/?actor=${node}`);
   // The metrics endpoint answers 404 until a metric run has finished: ask only then.
@@ -128,6 +130,37 @@ function editLink(node, edit) {
   return `<p><a id="edit-actor" href="${esc(coalition)}actors/${esc(node)}/edit/">Edit the details (kind, description, tags${edit ? ", sensitive" : ""}, directly affected)</a></p>`;
 }
 
+// Pillars of support (coalitions/align): for a target, the institutions and groups that hold
+// it up; for any actor, how close it stands to each pillar. Edited on the target's page.
+const SECTOR_LABEL = labels(vocabulary.pillar_sectors);
+
+function supportHtml(details, graph) {
+  const support = details.support && details.support.ok ? details.support.data : null;
+  if (!support) return "";
+  const coalition = window.location.pathname.replace(/map\/.*$/, "");
+  const page = (id) => `${esc(coalition)}targets/${esc(id)}/`;
+  const targets = support.targets
+    .map((t) => {
+      const pillars = t.pillars
+        .map((p) => {
+          const name = p.actor !== null && graph.hasNode(String(p.actor)) ? nameOf(graph, p.actor) : p.name;
+          return `<li data-pillar="${p.id}">${esc(name)} <span class="meta">${esc(SECTOR_LABEL[p.sector] || p.sector)}</span></li>`;
+        })
+        .join("");
+      return `<div class="target-support" data-target="${t.id}">
+        <p><strong>A target${t.is_primary ? " (primary)" : ""}</strong>${t.demand ? `: ${esc(t.demand)}` : ""}</p>
+        ${pillars ? `<ul class="pillars-list">${pillars}</ul>` : "<p class='empty'>No pillars of support recorded yet.</p>"}
+        <p><a class="target-page" href="${page(t.id)}">Pillars of support and proximities</a></p></div>`;
+    })
+    .join("");
+  const near = support.proximities
+    .map((p) => `<li data-proximity="${p.id}">${esc(p.pillar_name)} <span class="meta">(holds up ${esc(p.target_name)})</span>: proximity <strong>${esc(p.proximity)}</strong> of 5 · <a href="${page(p.target)}">target page</a></li>`)
+    .join("");
+  if (!targets && !near) return "";
+  return `<section id="pillars-of-support"><h3>Pillars of support</h3>${targets}
+    ${near ? `<p class="meta">How close they stand to the pillars that hold up a target:</p><ul id="proximities-list">${near}</ul>` : ""}</section>`;
+}
+
 function standing(current, onMap, asOf) {
   const now = current ? `${STANCE_LABEL[current.stance]}, ${current.ally_kind} ally` : "not assessed yet";
   if (!asOf) return esc(now);
@@ -194,6 +227,7 @@ function render(node, details, context, records = "") {
         <label>Proximity<select name="proximity">${scores(current?.proximity)}</select></label>
         <label>Commitment<select name="commitment">${scores(current?.commitment)}</select></label></div>
         <button type="submit">Save assessment</button></form>` : ""}
+    ${supportHtml(details, graph)}
     <h3>Assessment history</h3>${history ? `<ul id="assessment-history">${history}</ul>` : "<p class='empty'>Never assessed.</p>"}
     <h3>Ties</h3>${tieItems ? `<ul id="ties-list">${tieItems}</ul>` : "<p class='empty'>No ties yet.</p>"}
     ${edit ? `<form id="add-tie"><div class="row"><label>Draw a tie to<input type="text" name="target" list="actor-names" required></label>
@@ -409,5 +443,6 @@ export async function openPanel(node, context, { keepAlert = false } = {}) {
   });
   render(node, details, context, records);
   wire(node, details, context);
+  context.setSupport?.(node, details.support && details.support.ok ? details.support.data : null);
   panel.querySelector("#panel-title").focus?.();
 }
