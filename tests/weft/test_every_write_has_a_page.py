@@ -119,6 +119,12 @@ WHERE: dict[str, tuple] = {
     "suggestions-accept": (Page("workflow-connect", "suggestion_accept"),),
     "suggestions-dismiss": (Page("workflow-connect", "suggestion_dismiss"),),
     # Align.
+    "targets-list": (Page("workflow-targets", "target_create"),),
+    "targets-detail": (Page("workflow-target", "target_update", "target_delete"),),
+    "pillars-list": (Page("workflow-target", "pillar_create"),),
+    "pillars-detail": (Page("workflow-target", "pillar_update", "pillar_delete"),),
+    "pillar-proximities-list": (Page("workflow-target", "proximity_record"),),
+    "pillar-proximities-detail": (Page("workflow-target", "proximity_update", "proximity_delete"),),
     "statements-list": (Page("workflow-statements", "statement_create"),),
     "statements-detail": (Page("workflow-statement", "statement_update"),),
     "statements-versions": (Page("workflow-statement", "statement_version_add"),),
