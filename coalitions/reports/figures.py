@@ -978,6 +978,9 @@ def follow_policy(snapshot: Mapping, privacy: Privacy) -> dict:
     names = then.get("organisation_names_shown", True) and privacy.show_organisation_names
     shown["privacy"] = {"small_count_threshold": threshold, "organisation_names_shown": names}
     stricter = threshold > before
+    if "sections" not in shown:  # no figures were frozen with it: only its text to redact
+        _redact_texts(shown, privacy.withheld)
+        return shown
     figures = {fig["key"]: fig for section in shown["sections"] for fig in section["figures"]}
     for fig in figures.values():
         _refigure(fig, figures, threshold, stricter=stricter)
@@ -997,15 +1000,19 @@ def follow_policy(snapshot: Mapping, privacy: Privacy) -> dict:
     _retrend(shown, figures, threshold, stricter=stricter)
     if stricter:
         _unknown_complements(shown, figures)
-    withheld = privacy.withheld
-    for win in shown["wins"]:
+    _redact_texts(shown, privacy.withheld)
+    return protect_tables(shown, threshold)
+
+
+def _redact_texts(shown: dict, withheld) -> None:
+    """Names withheld now are redacted from a report's titles and narrative."""
+    for win in shown.get("wins", []):
         win["title"] = redact(win["title"], withheld)
         win["actions"] = [redact(title, withheld) for title in win["actions"]]
-    for shift in shown["shifts"]:
+    for shift in shown.get("shifts", []):
         shift["title"] = redact(shift["title"], withheld)
     if "narrative" in shown:
         shown["narrative"] = redact(shown["narrative"], withheld)
-    return protect_tables(shown, threshold)
 
 
 def _unknown_complements(shown: dict, figures: Mapping) -> None:
