@@ -381,3 +381,53 @@ def test_the_undo_is_offered_only_to_the_person_who_removed(client_for, coalitio
     assert "Undo the removal" not in organizer.get(board_url(coalition)).content.decode()
     organizer.post(f"{board_url(coalition)}undo/")
     assert not Membership.objects.filter(pk=member.pk).exists()
+
+
+# -- The services under the pages -------------------------------------------------------------
+def test_undoing_a_removal_after_the_designee_was_deleted_brings_it_back_without_one(
+    coalition, member, personas
+):
+    from allies.services.actors import actor_delete
+    from coalitions.connect.services import membership_delete, membership_restore
+    from coalitions.roles import access_for
+
+    access = access_for(personas["weaver"], coalition.pk)
+    removal = membership_delete(
+        membership=member, expected_version=member.version, deleted_by=personas["weaver"]
+    )
+    actor_delete(access=access, actor=member.designee, expected_version=member.designee.version)
+    restored = membership_restore(access=access, membership_id=member.pk, history_id=removal)
+    assert restored.designee is None and restored.brings == "200 tenants"
+    assert restored.commitments.count() == 1 and restored.moves.count() == 1
+
+
+def test_only_the_roles_that_run_the_workflow_may_undo_a_removal(coalition, member, personas):
+    from django.core.exceptions import PermissionDenied
+
+    from coalitions.connect.services import membership_delete, membership_restore
+    from coalitions.roles import access_for
+
+    removal = membership_delete(
+        membership=member, expected_version=member.version, deleted_by=personas["weaver"]
+    )
+    for persona in ("member", "funder"):
+        with pytest.raises(PermissionDenied):
+            membership_restore(
+                access=access_for(personas[persona], coalition.pk),
+                membership_id=member.pk,
+                history_id=removal,
+            )
+    assert not Membership.objects.filter(pk=member.pk).exists()
+
+
+def test_the_api_writes_the_phase_notes_through_the_same_service(client_for, coalition, member):
+    response = client_for("weaver").patch(
+        f"/api/v1/coalitions/{coalition.pk}/memberships/{member.pk}/",
+        {"phase_notes": "Waiting for their AGM"},
+        content_type="application/json",
+        HTTP_IF_MATCH=f'"{member.version}"',
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["phase_notes"] == "Waiting for their AGM"
+    member.refresh_from_db()
+    assert member.phase_notes == "Waiting for their AGM"
