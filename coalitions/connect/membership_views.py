@@ -20,6 +20,8 @@ from coalitions.connect.selectors import (
 )
 from coalitions.connect.services import (
     commitment_create,
+    commitment_delete,
+    commitment_restore,
     commitment_update,
     membership_delete,
     membership_restore,
@@ -32,6 +34,7 @@ from weft.versions import StaleVersion
 # The last removal this person may still undo on the board, kept in their session (never in
 # the URL) until it is undone or replaced by the next one.
 UNDO_SESSION_KEY = "weft_membership_undo_{coalition_id}"
+COMMITMENT_UNDO_SESSION_KEY = "weft_commitment_undo_{coalition_id}"
 
 
 def actor_named_by(access, actor_id):
@@ -116,6 +119,7 @@ def _edit_page(
         "commitments": commitments,
         "new_commitment": new_commitment or CommitmentForm(prefix="new", kinds=kinds),
         "removal_refused": removal_refused,
+        "commitment_undo": _commitment_undo_for(request, access, membership),
     }
     return render(request, "coalitions/workflow/membership_edit.html", context, status=status)
 
@@ -288,3 +292,71 @@ def membership_undo(request, coalition_id: int):
     if done is not None and not done.refused:
         messages.success(request, f"{pending['name']} is back on the pipeline.")
     return redirect(board)
+
+
+def _commitment_undo_for(request, access, membership) -> dict | None:
+    pending = request.session.get(
+        COMMITMENT_UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)
+    )
+    return pending if pending and pending["membership"] == membership.pk else None
+
+
+@login_required
+def commitment_remove(request, coalition_id: int, membership_id: int, commitment_id: int):
+    """Remove one commitment, at the version shown; the member's page then offers the undo."""
+    access = require_workspace(request, coalition_id)
+    membership = _membership(access, membership_id)
+    commitment = get_object_or_404(membership.commitments, pk=commitment_id)
+    page = reverse(
+        "workflow-membership",
+        kwargs={"coalition_id": access.coalition.pk, "membership_id": membership.pk},
+    )
+    if request.method != "POST":
+        return redirect(page)
+    done = attempt(
+        request,
+        lambda: commitment_delete(
+            commitment=commitment,
+            expected_version=request.POST.get("version"),
+            deleted_by=request.user,
+        ),
+    )
+    if not done.refused:
+        what = f"{commitment.amount.normalize():f} {commitment.get_kind_display().lower()}"
+        request.session[COMMITMENT_UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)] = {
+            "membership": membership.pk,
+            "commitment": commitment_id,
+            "history_id": done.result,
+            "what": what,
+        }
+        messages.success(request, f"The commitment of {what} was removed.")
+    return redirect(page)
+
+
+@login_required
+def commitment_undo(request, coalition_id: int, membership_id: int):
+    """Undo this person's last removal of a commitment of this member."""
+    access = require_workspace(request, coalition_id)
+    membership = _membership(access, membership_id)
+    page = reverse(
+        "workflow-membership",
+        kwargs={"coalition_id": access.coalition.pk, "membership_id": membership.pk},
+    )
+    if request.method != "POST":
+        return redirect(page)
+    pending = _commitment_undo_for(request, access, membership)
+    if not pending:
+        messages.error(request, "There is no removal to undo (it was undone already).")
+        return redirect(page)
+    done = attempt(
+        request,
+        lambda: commitment_restore(
+            access=access,
+            commitment_id=pending["commitment"],
+            history_id=pending["history_id"],
+        ),
+    )
+    request.session.pop(COMMITMENT_UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk), None)
+    if not done.refused:
+        messages.success(request, f"The commitment of {pending['what']} is back.")
+    return redirect(page)

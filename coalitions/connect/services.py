@@ -290,9 +290,45 @@ def commitment_update(*, commitment, expected_version, updated_by, **fields):
 
 
 @transaction.atomic
-def commitment_delete(*, commitment, expected_version, deleted_by) -> None:
+def commitment_delete(*, commitment, expected_version, deleted_by) -> int:
+    """A commitment goes (history keeps it). Returns the history id of its deletion (what an
+    undo names)."""
     commitment = locked_at(commitment, expected_version, what="This commitment")
+    commitment_id = commitment.pk
     delete_as(commitment, user=deleted_by)
+    return (
+        Commitment.history.filter(id=commitment_id, history_type="-")
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def commitment_restore(*, access: Access, commitment_id: int, history_id: int) -> Commitment:
+    """Undo a commitment's removal: it comes back as it was (same id, version and stamps),
+    while its membership is still there."""
+    access.require(Permission.WORKFLOW_EDIT)
+    record = Commitment.history.filter(history_id=history_id, id=commitment_id).first()
+    if record is None or record.history_type != "-":
+        raise Http404("No such removal of a commitment.")
+    membership = Membership.objects.filter(
+        pk=record.membership_id, coalition=access.coalition
+    ).first()
+    if membership is None:
+        raise ApplicationError(
+            "Its member is no longer on the pipeline: the commitment cannot be brought back.",
+            field="membership",
+            status=409,
+            code="conflict",
+        )
+    if Commitment.objects.filter(pk=commitment_id).exists():
+        raise ApplicationError(
+            "This commitment is back already.", field="membership", status=409, code="conflict"
+        )
+    commitment, _ = restore_row(record, user=access.user, reason=f"removal undone ({history_id})")
+    _keep_timestamps(record)
+    return commitment
 
 
 def _keep_timestamps(record) -> None:

@@ -3,6 +3,8 @@ from django.urls import path
 from coalitions.connect.membership_views import (
     commitment_add,
     commitment_change,
+    commitment_remove,
+    commitment_undo,
     membership_edit,
     membership_remove,
     membership_undo,
@@ -25,5 +27,11 @@ urlpatterns = [
         commitment_change,
         name="workflow-commitment-change",
     ),
+    path(
+        MEMBER + "commitments/<int:commitment_id>/remove/",
+        commitment_remove,
+        name="workflow-commitment-remove",
+    ),
+    path(MEMBER + "commitments/undo/", commitment_undo, name="workflow-commitment-undo"),
     path(COALITION + "connect/", connect, name="workflow-connect"),
 ]

@@ -99,6 +99,8 @@ def writes(coalition, member, orgs, people):
                 f"c{commitment.pk}-version": commitment.version,
             },
         ),
+        (f"{base}commitments/{commitment.pk}/remove/", {"version": commitment.version}),
+        (f"{base}commitments/undo/", {}),
         (f"{base}remove/", {"version": member.version}),
         (f"{board_url(coalition)}undo/", {}),
     ]
@@ -431,3 +433,25 @@ def test_the_api_writes_the_phase_notes_through_the_same_service(client_for, coa
     assert response.json()["phase_notes"] == "Waiting for their AGM"
     member.refresh_from_db()
     assert member.phase_notes == "Waiting for their AGM"
+
+
+def test_a_weaver_removes_a_commitment_and_undoes_it(client_for, coalition, member):
+    client = client_for("weaver")
+    commitment = member.commitments.get()
+    before = Commitment.objects.values().get(pk=commitment.pk)
+    base = member_url(coalition, member)
+    stale = client.post(
+        f"{base}commitments/{commitment.pk}/remove/", {"version": commitment.version + 1}
+    )
+    assert stale.status_code == 302 and Commitment.objects.filter(pk=commitment.pk).exists()
+    removed = client.post(
+        f"{base}commitments/{commitment.pk}/remove/", {"version": commitment.version}
+    )
+    assert removed.status_code == 302
+    assert not Commitment.objects.filter(pk=commitment.pk).exists()
+    page = client.get(base).content.decode()
+    assert "The commitment of 40 hours was removed." in page and "Undo the removal" in page
+    client.post(f"{base}commitments/undo/")
+    assert Commitment.objects.values().get(pk=commitment.pk) == before
+    page = client.get(base).content.decode()
+    assert "The commitment of 40 hours is back." in page and "Undo the removal" not in page
