@@ -5,6 +5,12 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from weft.db import sqlite_triggers_kept
+
+# Adding a column with a default rebuilds the table on SQLite, which would drop the
+# memberships' same-coalition triggers: they are dropped and created again around it.
+DROP_TRIGGERS, RESTORE_TRIGGERS = sqlite_triggers_kept()
+
 
 class Migration(migrations.Migration):
 
@@ -14,6 +20,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        DROP_TRIGGERS,
         migrations.AddField(
             model_name='historicalmembership',
             name='phase_notes',
@@ -24,6 +31,7 @@ class Migration(migrations.Migration):
             name='phase_notes',
             field=models.TextField(blank=True, help_text='Where the organisation stands in its phase: what is next, what holds it back.'),
         ),
+        RESTORE_TRIGGERS,
         migrations.CreateModel(
             name='HistoricalPhaseMove',
             fields=[
