@@ -1387,7 +1387,11 @@ class _DemoBuilder:
             for move, days_ago in zip(membership.moves.order_by("pk"), days, strict=True):
                 move.moved_at = self.at(self.ago(days_ago), hour=11)
                 moves.append(move)
+                self.past.happened(move, move.moved_at)  # its history record, too
         PhaseMove.objects.bulk_update(moves, ["moved_at"])
+        # The moves' history records keep the row as written: the story's time there too.
+        for move in moves:
+            PhaseMove.history.filter(id=move.pk).update(moved_at=move.moved_at)
 
     def move_member(self, seed: MembershipSeed, membership, phase: str, day: datetime.date):
         """The pipeline board's writes: a membership created in its first phase, then moved

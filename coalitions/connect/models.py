@@ -5,6 +5,7 @@ commit."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from coalitions.models import Coalition
 from weft.db import Editable, SameCoalition
@@ -37,6 +38,10 @@ class Membership(Editable, SameCoalition):
     )
     brings = models.TextField(blank=True, help_text="What the organisation brings.")
     gets = models.TextField(blank=True, help_text="What the organisation gets from the coalition.")
+    phase_notes = models.TextField(
+        blank=True,
+        help_text="Where the organisation stands in its phase: what is next, what holds it back.",
+    )
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
 
@@ -72,6 +77,9 @@ class PhaseMove(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     moved_at = models.DateTimeField()
+    # Kept so that undoing a membership's removal brings its path back with it
+    # (coalitions/connect/services.py, membership_restore).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["membership_id", "moved_at", "id"]

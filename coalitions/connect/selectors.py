@@ -8,7 +8,7 @@ from allies.models import Actor
 from coalitions.connect.models import Commitment, Introduction, Membership
 from coalitions.roles import hide_sensitive_references
 from networks.models import InteractionParticipant, Suggestion, SuggestionKind, SuggestionStatus
-from weft.vocabulary import MemberPhase
+from weft.vocabulary import ActorKind, MemberPhase
 
 COLD_AFTER_DAYS = 60  # no interaction for two months: the card says the member is going cold
 
@@ -143,3 +143,39 @@ def designee_terms(access, memberships) -> dict[int, list[dict]]:
             term["name"] = names.get(term["designee_id"], "a person you may not see")
         own.reverse()
     return terms
+
+
+def memberships_for(access):
+    """The coalition's memberships (current and former) as the role may see them: one whose
+    organisation or designee is sensitive exists only for the roles that see sensitive
+    actors (as on the board and in the API)."""
+
+    rows = hide_sensitive_references(
+        Membership.objects.filter(coalition=access.coalition), access, "organisation", "designee"
+    )
+    return rows.select_related("organisation", "designee")
+
+
+def organisations_off_the_pipeline(access) -> list:
+    """The organisations a weaver may add to the pipeline as prospects: the coalition's
+    actors that are not people and have no membership yet, as the role may see them."""
+
+    return list(
+        Actor.objects.filter(coalition=access.coalition)
+        .visible(include_sensitive=access.sees_sensitive)
+        .exclude(kind=ActorKind.PERSON)
+        .exclude(memberships__isnull=False)
+        .only("id", "name")
+        .order_by("name", "id")
+    )
+
+
+def coalition_people(access) -> list:
+    """The people a weaver may name as an organisation's designee."""
+
+    return list(
+        Actor.objects.filter(coalition=access.coalition, kind=ActorKind.PERSON)
+        .visible(include_sensitive=access.sees_sensitive)
+        .only("id", "name")
+        .order_by("name", "id")
+    )

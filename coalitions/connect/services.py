@@ -1,9 +1,11 @@
 """Connect's writes: members and their phases, introductions, commitments, and the
 weaver's use of the metric runs' suggestions. Each is one transaction."""
 
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from coalitions.connect.models import (
@@ -12,12 +14,14 @@ from coalitions.connect.models import (
     Introduction,
     IntroductionOutcome,
     Membership,
+    PhaseMove,
 )
 from coalitions.models import Coalition
 from coalitions.roles import Access, Permission
 from coalitions.services import metrics_request_after_edit
 from networks.models import Interaction, InteractionParticipant, Suggestion, SuggestionStatus
 from weft.errors import ApplicationError
+from weft.history import restore_row
 from weft.services import apply_changes, delete_as, locked_at, save_as
 from weft.validation import require_actor_of, require_dates_in_order, require_text
 from weft.vocabulary import ActorKind, InteractionKind, MemberPhase
@@ -27,7 +31,8 @@ from weft.vocabulary import ActorKind, InteractionKind, MemberPhase
 # Memberships: every change of phase is a PhaseMove, written with the change
 def _check_membership(membership: Membership) -> None:
     """The rules of a membership as it would be saved."""
-    require_actor_of(membership.coalition, membership.organisation, field="organisation")
+    organisation = membership.organisation if membership.organisation_id else None
+    require_actor_of(membership.coalition, organisation, field="organisation")
     if membership.organisation.kind == ActorKind.PERSON:
         raise ApplicationError(
             "must be an organisation, group or institution.", field="organisation"
@@ -35,7 +40,7 @@ def _check_membership(membership: Membership) -> None:
     others = Membership.objects.filter(organisation=membership.organisation)
     if others.exclude(pk=membership.pk).exists():
         raise ApplicationError("is already a member of this coalition.", field="organisation")
-    if membership.designee is not None:
+    if membership.designee_id is not None:
         require_actor_of(membership.coalition, membership.designee, field="designee")
         if membership.designee.kind != ActorKind.PERSON:
             raise ApplicationError("must be a person.", field="designee")
@@ -82,11 +87,85 @@ def membership_update(
 
 
 @transaction.atomic
-def membership_delete(*, membership: Membership, expected_version, deleted_by) -> None:
-    """A membership goes (history keeps it, and its moves and commitments go with it)."""
+def membership_delete(*, membership: Membership, expected_version, deleted_by) -> int:
+    """A membership goes, its moves and commitments with it, each deletion recorded in history
+    under one batch mark (as an actor's deletion is), so that ``membership_restore`` brings the
+    whole back exactly. Returns the history id of the membership's deletion (what an undo
+    names)."""
     membership = locked_at(membership, expected_version, what="This membership")
-    delete_as(membership, user=deleted_by)
+    batch = f"removed with membership {membership.pk} ({uuid.uuid4().hex[:12]})"
+    for row in [*membership.commitments.all(), *membership.moves.all()]:
+        delete_as(row, user=deleted_by, reason=batch)
+    membership_id = membership.pk
+    delete_as(membership, user=deleted_by, reason=batch)
     metrics_request_after_edit(coalition_id=membership.coalition_id)
+    return (
+        Membership.history.filter(id=membership_id, history_type="-")
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def membership_restore(*, access: Access, membership_id: int, history_id: int) -> Membership:
+    """Undo a membership's removal: the membership as it was when removed (same id, phase,
+    designee, value proposition, notes and version), with the commitments and phase moves
+    removed with it. Refused when the organisation is a member again meanwhile, or is gone."""
+    access.require(Permission.WORKFLOW_EDIT)
+    record = (
+        Membership.history.filter(
+            history_id=history_id, id=membership_id, coalition_id=access.coalition.pk
+        )
+        .select_related("history_user")
+        .first()
+    )
+    if record is None or record.history_type != "-":
+        raise Http404("No such removal of a membership.")
+    organisation = (
+        access.coalition.actors.filter(pk=record.organisation_id)
+        .visible(include_sensitive=access.sees_sensitive)
+        .first()
+    )
+    if organisation is None:
+        raise ApplicationError(
+            "The organisation was deleted since: its membership cannot be brought back.",
+            field="organisation",
+            status=409,
+            code="conflict",
+        )
+    if Membership.objects.filter(pk=membership_id).exists():
+        raise ApplicationError(
+            "This membership is back already.", field="organisation", status=409, code="conflict"
+        )
+    if Membership.objects.filter(organisation_id=record.organisation_id).exists():
+        raise ApplicationError(
+            f"{organisation.name} is on the pipeline again since: remove that membership "
+            "first, or edit it.",
+            field="organisation",
+            status=409,
+            code="conflict",
+        )
+    membership = record.instance
+    if (
+        membership.designee_id
+        and not access.coalition.actors.filter(pk=membership.designee_id).exists()
+    ):
+        membership.designee = None  # deleted since, as its deletion would have done
+    reason = f"removal undone ({record.history_change_reason or history_id})"
+    membership._history_user = access.user
+    membership._change_reason = reason
+    membership.save(force_insert=True)
+    _keep_timestamps(record)
+    if record.history_change_reason:
+        for model in (PhaseMove, Commitment):
+            for row in model.history.filter(
+                history_type="-", history_change_reason=record.history_change_reason
+            ):
+                restore_row(row, user=access.user, reason=reason)
+                _keep_timestamps(row)
+    metrics_request_after_edit(coalition_id=access.coalition.pk)
+    return membership
 
 
 @transaction.atomic
@@ -211,9 +290,57 @@ def commitment_update(*, commitment, expected_version, updated_by, **fields):
 
 
 @transaction.atomic
-def commitment_delete(*, commitment, expected_version, deleted_by) -> None:
+def commitment_delete(*, commitment, expected_version, deleted_by) -> int:
+    """A commitment goes (history keeps it). Returns the history id of its deletion (what an
+    undo names)."""
     commitment = locked_at(commitment, expected_version, what="This commitment")
+    commitment_id = commitment.pk
     delete_as(commitment, user=deleted_by)
+    return (
+        Commitment.history.filter(id=commitment_id, history_type="-")
+        .order_by("-history_id")
+        .values_list("history_id", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def commitment_restore(*, access: Access, commitment_id: int, history_id: int) -> Commitment:
+    """Undo a commitment's removal: it comes back as it was (same id, version and stamps),
+    while its membership is still there."""
+    access.require(Permission.WORKFLOW_EDIT)
+    record = Commitment.history.filter(history_id=history_id, id=commitment_id).first()
+    if record is None or record.history_type != "-":
+        raise Http404("No such removal of a commitment.")
+    membership = Membership.objects.filter(
+        pk=record.membership_id, coalition=access.coalition
+    ).first()
+    if membership is None:
+        raise ApplicationError(
+            "Its member is no longer on the pipeline: the commitment cannot be brought back.",
+            field="membership",
+            status=409,
+            code="conflict",
+        )
+    if Commitment.objects.filter(pk=commitment_id).exists():
+        raise ApplicationError(
+            "This commitment is back already.", field="membership", status=409, code="conflict"
+        )
+    commitment, _ = restore_row(record, user=access.user, reason=f"removal undone ({history_id})")
+    _keep_timestamps(record)
+    return commitment
+
+
+def _keep_timestamps(record) -> None:
+    """A row brought back keeps when it was created and last changed (saving it again set
+    both to now: auto_now_add and auto_now apply on every insert)."""
+    stamps = {
+        name: getattr(record, name)
+        for name in ("created_at", "updated_at")
+        if hasattr(record, name)
+    }
+    if stamps:
+        record.instance_type.objects.filter(pk=record.id).update(**stamps)
 
 
 # -- Proposals and votes

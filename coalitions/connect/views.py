@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from coalitions.connect.forms import IntroductionForm
+from coalitions.connect.forms import IntroductionForm, ProspectForm
+from coalitions.connect.membership_views import actor_named_by, pending_undo
 from coalitions.connect.models import IntroductionOutcome
 from coalitions.connect.selectors import (
     COLD_AFTER_DAYS,
@@ -17,12 +18,14 @@ from coalitions.connect.selectors import (
     designee_terms,
     introductions_for,
     open_suggestions,
+    organisations_off_the_pipeline,
     pipeline_board,
     suggestions_for,
 )
 from coalitions.connect.services import (
     introduction_log,
     introduction_update,
+    membership_create,
     suggestion_accept,
     suggestion_dismiss,
 )
@@ -32,10 +35,10 @@ from coalitions.services import coalition_phase_change
 from networks.models import SuggestionKind, SuggestionStatus
 from weft.pages import attempt, date_or_none, post_or_refuse
 from weft.versions import ANY_VERSION
-from weft.vocabulary import CoalitionPhase
+from weft.vocabulary import CoalitionPhase, MemberPhase
 
 
-def _pipeline_page(request, access, *, error=None, status=200):
+def _pipeline_page(request, access, *, error=None, prospect_form=None, status=200):
     board = pipeline_board(access)
     cards = [m for column in board["columns"] for m in column["members"]]
     terms = designee_terms(access, cards)
@@ -50,6 +53,9 @@ def _pipeline_page(request, access, *, error=None, status=200):
         "phases": CoalitionPhase.choices,
         "phase_history": coalition_phase_history(access.coalition),
         "error": error,
+        "prospect_form": prospect_form
+        or ProspectForm(organisations=organisations_off_the_pipeline(access)),
+        "undo": pending_undo(request, access.coalition.pk),
     }
     return render(request, "coalitions/workflow/pipeline.html", context, status=status)
 
@@ -58,6 +64,36 @@ def _pipeline_page(request, access, *, error=None, status=200):
 def pipeline(request, coalition_id: int):
     access = require_workspace(request, coalition_id)
     return _pipeline_page(request, access)
+
+
+@login_required
+def membership_add(request, coalition_id: int):
+    """Add an organisation of the coalition to the pipeline as a prospect. A refusal (a
+    person, an actor of another coalition, an organisation already on the pipeline) is shown
+    next to the field on the board, and nothing is saved."""
+    access = require_workspace(request, coalition_id)
+    if request.method != "POST":
+        return redirect("workflow-pipeline", coalition_id=access.coalition.pk)
+    form = ProspectForm(request.POST, organisations=organisations_off_the_pipeline(access))
+    if form.is_valid():
+        organisation = actor_named_by(access, form.cleaned_data["organisation"])
+        done = attempt(
+            request,
+            lambda: membership_create(
+                coalition=access.coalition,
+                created_by=request.user,
+                organisation=organisation,
+                phase=MemberPhase.PROSPECT,
+            ),
+            form=form,
+        )
+        if not done.refused:
+            messages.success(
+                request, f"{done.result.organisation.name} is on the pipeline as a prospect."
+            )
+            return redirect("workflow-pipeline", coalition_id=access.coalition.pk)
+        return _pipeline_page(request, access, prospect_form=form, status=done.status)
+    return _pipeline_page(request, access, prospect_form=form, status=400)
 
 
 @login_required

@@ -5,7 +5,7 @@ import pytest
 
 from coalitions.align.models import HealthCheckRound, Proposal
 from coalitions.align.selectors import health_round_summary
-from coalitions.connect.models import Commitment, Introduction
+from coalitions.connect.models import Commitment, Introduction, PhaseMove
 from demo.builder import DEFAULT_PASSWORD
 from tests.demo.test_loaddemo import demo, dev_settings  # noqa: F401 - fixtures
 
@@ -24,6 +24,13 @@ def test_demo_fills_the_weavers_workspace(demo, client):  # noqa: F811
     summary = health_round_summary(rounds.last())
     assert summary["previous_round"] == rounds.first().pk
     assert summary["dimensions"]["relationships"]["change"] > 0
+    # The phase moves' history has the story's times, as the moves themselves do.
+    moves = PhaseMove.history.filter(membership__coalition=demo)
+    assert moves.exists()
+    assert all(
+        record.history_date == record.moved_at == PhaseMove.objects.get(pk=record.id).moved_at
+        for record in moves
+    )
     client.login(username="weaver", password=DEFAULT_PASSWORD)
     for page in ("pipeline", "connect", "statements", "proposals", "health", "equity"):
         response = client.get(f"/coalitions/{demo.pk}/{page}/")

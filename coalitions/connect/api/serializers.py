@@ -58,7 +58,7 @@ class MembershipSerializer(WeftModelSerializer):
         model = Membership
         fields = (
             ("id", "organisation", "phase", "designee")
-            + ("brings", "gets", "joined_on", "left_on", "moves")
+            + ("brings", "gets", "phase_notes", "joined_on", "left_on", "moves")
             + EDITABLE_ROW_FIELDS
         )
         read_only_fields = ["created_at", "updated_at"]

@@ -5,6 +5,8 @@ import { historySection, historyUrl, wireHistory } from "./history.js";
 import { labels, vocabulary } from "../shared/vocabulary.js";
 import { ALLY_KINDS, KIND_LABEL, STANCES, STANCE_LABEL } from "./style.js";
 
+const PHASE_LABEL = labels(vocabulary.member_phases);
+
 const panel = document.getElementById("side-panel");
 const EMPTY = panel.innerHTML;
 
@@ -32,6 +34,8 @@ async function loadDetails(node, { api, config }) {
     support: api(`targets/support/?actor=${node}`),
   };
   if (config.seesPlans) requests.plans = api(`engagement-plans/?actor=${node}`);
+  // The roles that edit the map run the pipeline too (coalitions/roles.py): its membership.
+  if (config.canEdit) requests.memberships = api(`memberships/?organisation=${node}`);
   // The metrics endpoint answers 404 until a metric run has finished: ask only then.
   if (config.hasMetrics) requests.metrics = api(`metric-runs/latest/actors/?actor=${node}`);
   const entries = await Promise.all(Object.entries(requests).map(async ([key, p]) => [key, await p]));
@@ -119,6 +123,20 @@ function interactionLinks(node) {
 function pairLink(node, other, graph) {
   const coalition = window.location.pathname.replace(/map\/.*$/, "");
   return ` <a class="pair-interactions" href="${esc(coalition)}actors/${esc(node)}/interactions/with/${esc(other)}/">Interactions with ${esc(nameOf(graph, other))}</a>`;
+}
+
+// The coalition's pipeline (coalitions/connect/): an organisation that is not on it is added
+// as a prospect from here; one that is links to its page there (designee, commitments…).
+function pipelineHtml(actor, details, edit) {
+  if (!edit || actor.kind === "person" || !details.memberships?.ok) return "";
+  const membership = (details.memberships.data.results || [])[0];
+  const coalition = window.location.pathname.replace(/map\/.*$/, "");
+  if (membership) {
+    return `<h3>Pipeline</h3><p id="pipeline-membership">${esc(PHASE_LABEL[membership.phase] || membership.phase)}
+      · <a href="${esc(coalition)}pipeline/members/${esc(membership.id)}/">Its designee, commitments and notes</a></p>`;
+  }
+  return `<h3>Pipeline</h3><p class="meta">Not on the coalition's pipeline.</p>
+    <button type="button" id="add-to-pipeline">Add ${esc(actor.name)} to the pipeline as a prospect</button>`;
 }
 
 // The actor's details page (server-rendered, allies/edit/): for the roles that edit the map,
@@ -238,6 +256,7 @@ function render(node, details, context, records = "") {
     ${edit ? interactionLinks(node) : ""}
     <h3>Metrics</h3>${metricsHtml(details)}
     ${planHtml(details, graph, edit)}
+    ${pipelineHtml(actor, details, edit)}
     <h3>Who can reach them</h3>
     <button type="button" id="find-paths">Show the strongest paths from our members</button>
     <ol id="paths-list"></ol>
@@ -360,6 +379,19 @@ function wire(node, details, context) {
       if (await context.createTie(node, button.dataset.other)) await openPanel(node, context);
     });
   }
+  panel.querySelector("#add-to-pipeline")?.addEventListener("click", async () => {
+    const result = await api("memberships/", { method: "POST", body: { organisation: Number(node) } });
+    if (!result.ok) {
+      context.showAlert(`${actor.name} was not added to the pipeline: ${context.describeError(result)}`);
+      return;
+    }
+    clearAlert();
+    await openPanel(node, context);
+    panel.querySelector("#pipeline-membership")?.insertAdjacentHTML(
+      "beforebegin",
+      `<p class='meta' id='pipeline-added' role='status'>${esc(actor.name)} is on the pipeline as a prospect.</p>`,
+    );
+  });
   panel.querySelector("#pick-target")?.addEventListener("click", () => context.startConnect(node));
   panel.querySelector("#find-paths").addEventListener("click", async () => {
     const result = await api(`paths/?to=${node}`);
