@@ -37,6 +37,7 @@ PAGES = [
     ("reports/", "organizer"),
     ("surveys/", "organizer"),
     ("import/", "organizer"),
+    ("skills/", "organizer"),
     ("settings/members/", "steward"),
     ("settings/privacy/", "steward"),
     ("settings/audit/", "steward"),
