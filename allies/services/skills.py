@@ -4,6 +4,7 @@ history, like assessments: added, never changed)."""
 import datetime
 import uuid
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import Http404
 
@@ -120,7 +121,14 @@ def skill_restore(*, access: Access, skill_id: int, history_id: int) -> Skill:
                 pk__in=[level.actor_id for level in deleted], coalition=access.coalition
             ).values_list("pk", flat=True)
         )
+        recorders = set(
+            get_user_model()
+            .objects.filter(pk__in=[level.recorded_by_id for level in deleted])
+            .values_list("pk", flat=True)
+        )
         for level in deleted:
+            if level.recorded_by_id not in recorders:
+                level.recorded_by_id = None  # the account is gone since (SET_NULL, as then)
             if level.actor_id in present and not SkillLevel.objects.filter(pk=level.id).exists():
                 restore_row(level, user=access.user, reason=f"restored with skill ({batch})")
                 # Saving anew stamps created_at with now; the level was recorded back then.

@@ -397,3 +397,18 @@ def test_the_page_runs_as_many_queries_for_1000_skills_as_for_10(client_for, coa
     grow(1000)
     at_1000 = queries()
     assert at_1000 == at_10, f"{at_10} queries at 10 skills, {at_1000} at 1,000"
+
+
+def test_an_undo_keeps_a_level_whose_recorder_account_was_deleted_since(
+    coalition, facilitation, people_with_levels, personas, make_user
+):
+    recorder = make_user("former")
+    SkillLevel.objects.filter(pk=people_with_levels["levels"][0].pk).update(recorded_by=recorder)
+    access = access_for(personas["organizer"], coalition.pk)
+    skill_delete(access=access, skill=facilitation)
+    recorder.delete()
+    record = Skill.history.get(id=facilitation.pk, history_type="-")
+    skill_restore(access=access, skill_id=facilitation.pk, history_id=record.history_id)
+    restored = SkillLevel.objects.get(pk=people_with_levels["levels"][0].pk)
+    assert restored.recorded_by is None and restored.level == 2
+    assert SkillLevel.objects.filter(skill_id=facilitation.pk).count() == 3
