@@ -113,9 +113,11 @@ def skill_restore(*, access: Access, skill_id: int, history_id: int) -> Skill:
     batch = record.history_change_reason or ""
     restored = 0
     if batch.startswith(BATCH_PREFIX):
-        deleted = SkillLevel.history.filter(
-            history_type="-", history_change_reason=batch, skill_id=skill_id
-        ).order_by("history_id")
+        deleted = list(
+            SkillLevel.history.filter(
+                history_type="-", history_change_reason=batch, skill_id=skill_id
+            ).order_by("history_id")
+        )
         present = set(
             Actor.objects.filter(
                 pk__in=[level.actor_id for level in deleted], coalition=access.coalition
