@@ -26,6 +26,7 @@ PAGES = [
     ("map/table/", "organizer"),
     ("map/table/", "member"),
     ("dashboard/", "organizer"),
+    ("skills/", "organizer"),
     ("pipeline/", "organizer"),
     ("statements/", "organizer"),
     ("proposals/", "organizer"),

@@ -157,3 +157,12 @@ class AffiliationForm(forms.Form):
             f"Choose {'an organisation, group or institution' if person_side else 'a person'} "
             "of this coalition's map."
         )
+
+
+class SkillForm(forms.Form):
+    """A skill of the coalition's list: its name and what it covers. ``seen`` is the latest
+    change of the skill the form was opened on (skill_update refuses a stale one)."""
+
+    name = forms.CharField(max_length=120)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    seen = forms.IntegerField(required=False, widget=forms.HiddenInput)

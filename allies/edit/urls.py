@@ -1,5 +1,6 @@
 from django.urls import path
 
+from allies.edit.skills import coalition_skill_change, coalition_skill_undo, coalition_skills
 from allies.edit.views import (
     actor_affiliation_add,
     actor_affiliation_change,
@@ -12,6 +13,7 @@ from allies.edit.views import (
 )
 
 ACTOR = "coalitions/<int:coalition_id>/actors/<int:actor_id>/"
+SKILLS = "coalitions/<int:coalition_id>/skills/"
 
 urlpatterns = [
     path(ACTOR + "edit/", actor_edit, name="actor-edit"),
@@ -30,4 +32,7 @@ urlpatterns = [
         name="actor-affiliation-change",
     ),
     path(ACTOR + "edit/undo/", actor_record_undo, name="actor-record-undo"),
+    path(SKILLS, coalition_skills, name="coalition-skills"),
+    path(SKILLS + "<int:skill_id>/", coalition_skill_change, name="coalition-skill-change"),
+    path(SKILLS + "undo/", coalition_skill_undo, name="coalition-skill-undo"),
 ]
