@@ -32,7 +32,7 @@ from coalitions.services import coalition_phase_change
 from networks.models import SuggestionKind, SuggestionStatus
 from weft.pages import attempt, date_or_none, post_or_refuse
 from weft.versions import ANY_VERSION
-from weft.vocabulary import CoalitionPhase
+from weft.vocabulary import MEMBER_DEFINITION, CoalitionPhase
 
 
 def _pipeline_page(request, access, *, error=None, status=200):
@@ -46,6 +46,7 @@ def _pipeline_page(request, access, *, error=None, status=200):
         "access": access,
         "coalition": access.coalition,
         "board": board,
+        "member_definition": MEMBER_DEFINITION,
         "cold_after": COLD_AFTER_DAYS,
         "phases": CoalitionPhase.choices,
         "phase_history": coalition_phase_history(access.coalition),

@@ -29,7 +29,14 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from weft.vocabulary import HealthArea, MemberPhase, Stance
+from weft.vocabulary import (
+    HEALTH_ANSWER_DEFINITION,
+    MEMBER_DEFINITION,
+    SIGNATORY_DEFINITION,
+    HealthArea,
+    MemberPhase,
+    Stance,
+)
 
 WITHHELD = "[name withheld]"
 STRONG_TIE_THRESHOLD_DEFAULT = 0.6
@@ -470,13 +477,14 @@ MEASURES = {
         Measure(
             "members",
             "Member organisations",
-            "Member organisations at the period's end.",
+            f"Member organisations at the period's end. {MEMBER_DEFINITION}",
             people=True,
         ),
         Measure(
             "signatories",
             "Unity-statement signatories",
-            "Organisations whose signature on the unity statement stood at the period's end.",
+            "Organisations whose signature on a unity statement stood at the period's end. "
+            + SIGNATORY_DEFINITION,
             people=True,
         ),
         Measure("actions", "Actions", "Joint actions held in the period."),
@@ -490,7 +498,8 @@ MEASURES = {
         Measure(
             "health_answers",
             "Organisations that answered",
-            "Member organisations that answered the health-check rounds that closed in the period.",
+            "Answers to the health-check rounds that closed in the period. "
+            + HEALTH_ANSWER_DEFINITION,
             people=True,
         ),
         Measure(
@@ -614,7 +623,12 @@ def raw_values(records: PeriodRecords) -> dict[str, float | int | None]:
         "distributed_leadership": network.get("distributed_leadership"),
         "directly_affected_share": leadership.get("directly_affected_share"),
         "lead_roles": leadership.get("lead_roles"),
-        "members": sum(len(names) for names in records.members_by_phase.values()),
+        # Prospects are not members (MEMBER_DEFINITION), though the phase table lists them.
+        "members": sum(
+            len(names)
+            for phase, names in records.members_by_phase.items()
+            if phase != MemberPhase.PROSPECT
+        ),
         "signatories": records.signatory_count,
         "actions": records.actions,
         "convergences": records.convergences,
