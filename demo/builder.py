@@ -1112,13 +1112,14 @@ class _DemoBuilder:
         self.build_affiliations()
         self.build_ties()
         for name, is_primary, demand in TARGETS:
-            target_create(
+            target = target_create(
                 coalition=self.coalition,
                 actor=self.actors[name],
                 created_by=organizer.user,
                 demand=demand,
                 is_primary=is_primary,
             )
+            self.happened(target, self.on_map(name))
 
     def build_assessments(self) -> None:
         for seed in ACTORS:
@@ -1284,6 +1285,8 @@ class _DemoBuilder:
             name: skill_create(access=weaver, name=name, description=description)
             for name, description in SKILLS
         }
+        for skill in skills.values():  # named before the first level is observed (500+ days)
+            self.happened(skill, self.ago(HISTORY_DAYS - 10))
         for person, skill, levels in SKILL_GROWTH:
             actor = self.actors[person]
             days = self.spread(len(levels), first=500, last=20)
@@ -1303,7 +1306,7 @@ class _DemoBuilder:
             owner = owners[i % 2]  # each owner writes their own plan
             actor = self.actors[plan.actor]
             messenger = self.actors[plan.messenger] if plan.messenger else None
-            engagement_plan_create(
+            written = engagement_plan_create(
                 access=self.writer(owner, actor, messenger),
                 actor=actor,
                 ask=plan.ask,
@@ -1313,6 +1316,8 @@ class _DemoBuilder:
                 next_step=plan.next_step,
                 next_step_on=self.today + datetime.timedelta(days=plan.due_in),
             )
+            # Written a few weeks before its next step falls due (never after today).
+            self.happened(written, self.ago(max(1, 21 - plan.due_in + i)))
 
     # Connect-Align-Produce -------------------------------------------------------------------
 
