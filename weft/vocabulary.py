@@ -206,3 +206,7 @@ HEALTH_ANSWER_DEFINITION = (
     "An answer is one member organisation's scores in a health-check round: each organisation "
     "answers once per round, and its answer counts as soon as it is sent."
 )
+SURVEY_ANSWER_DEFINITION = (
+    "A survey answer counts once its respondent has sent it; answers saved but not sent do "
+    "not count, and each respondent counts once per round."
+)
