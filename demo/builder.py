@@ -1148,16 +1148,21 @@ class _DemoBuilder:
                 demand=demand,
                 is_primary=is_primary,
             )
+            self.happened(target, self.on_map(name))
             if name == MAYOR:
                 self.build_pillars(target, organizer.user)
 
     def build_pillars(self, target, user) -> None:
+        """The Mayor's pillars of support, and how close some actors are to them: each on a
+        day of the story (its actors on the map), the later moves spread towards today."""
         pillars = {}
         for name, sector, note in PILLARS:
             pillars[name] = pillar_create(
                 target=target, actor=self.actors[name], sector=sector, note=note, created_by=user
             )
+            self.happened(pillars[name], self.on_map(MAYOR, name))
         for name, pillar, values, note in PROXIMITIES:
+            first = self.on_map(MAYOR, name, pillar)
             row = proximity_record(
                 pillar=pillars[pillar],
                 actor=self.actors[name],
@@ -1165,13 +1170,16 @@ class _DemoBuilder:
                 note=note,
                 recorded_by=user,
             )
-            for value in values[1:]:
+            self.happened(row, first)
+            days = (self.today - first).days
+            for i, value in enumerate(values[1:], start=1):
                 row = proximity_update(
                     pillar_proximity=row,
                     expected_version=row.version,
                     updated_by=user,
                     proximity=value,
                 )
+                self.happened(row, first + datetime.timedelta(days=days * i // len(values)))
 
     def build_assessments(self) -> None:
         for seed in ACTORS:
@@ -1337,6 +1345,8 @@ class _DemoBuilder:
             name: skill_create(access=weaver, name=name, description=description)
             for name, description in SKILLS
         }
+        for skill in skills.values():  # named before the first level is observed (500+ days)
+            self.happened(skill, self.ago(HISTORY_DAYS - 10))
         for person, skill, levels in SKILL_GROWTH:
             actor = self.actors[person]
             days = self.spread(len(levels), first=500, last=20)
@@ -1356,7 +1366,7 @@ class _DemoBuilder:
             owner = owners[i % 2]  # each owner writes their own plan
             actor = self.actors[plan.actor]
             messenger = self.actors[plan.messenger] if plan.messenger else None
-            engagement_plan_create(
+            written = engagement_plan_create(
                 access=self.writer(owner, actor, messenger),
                 actor=actor,
                 ask=plan.ask,
@@ -1366,6 +1376,8 @@ class _DemoBuilder:
                 next_step=plan.next_step,
                 next_step_on=self.today + datetime.timedelta(days=plan.due_in),
             )
+            # Written a few weeks before its next step falls due (never after today).
+            self.happened(written, self.ago(max(1, 21 - plan.due_in + i)))
 
     # Connect-Align-Produce -------------------------------------------------------------------
 

@@ -79,7 +79,7 @@ def build_workflow(builder) -> None:
         )
     }
     for organisation, kind, amount, what, due_in, kept in COMMITMENTS:
-        commitment_create(
+        commitment = commitment_create(
             membership=memberships[organisation],
             kind=kind,
             amount=amount,
@@ -88,6 +88,8 @@ def build_workflow(builder) -> None:
             due_on=builder.ago(-due_in),
             kept=kept,
         )
+        # Promised about six weeks before it falls due (never after today).
+        builder.happened(commitment, builder.ago(max(1, 45 - due_in)))
     voters = [
         m
         for m in memberships.values()

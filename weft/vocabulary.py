@@ -205,3 +205,27 @@ def browser_vocabulary() -> dict[str, Any]:
         "health_areas": _terms(HealthArea),
         "pillar_sectors": _terms(PillarSector),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# What counts, in the words every page, the API and the reports show next to the figure. The
+# selectors that count (coalitions.align.selectors.counted_signatures, counted_health_answers;
+# coalitions.connect.selectors.current_members) follow these words; the report figures, which
+# import no app, show them too.
+SIGNATORY_DEFINITION = (
+    "A signatory is an organisation whose signature on the statement's published text is "
+    "confirmed and not withdrawn; each organisation counts once, listed publicly or not. "
+    "Unconfirmed and withdrawn signatures do not count."
+)
+MEMBER_DEFINITION = (
+    "A member is an organisation whose membership is current (it has not left) and past the "
+    "prospect stage: in Connect, Align or Produce. Prospects are not counted."
+)
+HEALTH_ANSWER_DEFINITION = (
+    "An answer is one member organisation's scores in a health-check round: each organisation "
+    "answers once per round, and its answer counts as soon as it is sent."
+)
+SURVEY_ANSWER_DEFINITION = (
+    "A survey answer counts once its respondent has sent it; answers saved but not sent do "
+    "not count, and each respondent counts once per round."
+)

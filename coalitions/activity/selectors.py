@@ -1,8 +1,20 @@
-"""The coalition's activity stream, read from the history every editable row keeps."""
+"""The coalition's activity stream: every write a user makes, with who made it and when the
+service made it. Editable rows are read from the history they keep (simple_history stamps
+each record with the moment of the write); votes, health-check answers and signatures are
+rows that record their own moment (``cast_at``, ``answered_at``, ``created_at`` /
+``confirmed_at`` / ``withdrawn_at``, set by their service to the present), read as they are.
+
+Only the organizers, weavers and stewards read the stream (require_workspace). Even so it
+never shows personal data beyond the user names the workspace already shows: a signer is
+never named (the signature's organisation is), a health-check answer never shows its scores,
+and sensitive actors, and what names them, are left out for the roles that may not see
+them."""
 
 from django.apps import apps
 
 from allies.models import Actor
+from coalitions.align.models import HealthCheckAnswer, Signature, Vote
+from coalitions.roles import hide_sensitive_references
 
 # The kinds of change the activity stream shows: (label, model path, field naming the row).
 # Contact details are left out on purpose: their history holds personal data.
@@ -11,6 +23,8 @@ ACTIVITY_KINDS = {
     "actors": ("Actor", "allies.Actor", "name"),
     "ties": ("Tie", "networks.Tie", None),
     "interactions": ("Interaction", "networks.Interaction", "summary"),
+    "assessments": ("Assessment", "allies.AllyAssessment", None),
+    "endorsements": ("Endorsement", "coalitions.Endorsement", None),
     "memberships": ("Membership", "coalitions.Membership", None),
     "introductions": ("Introduction", "coalitions.Introduction", "reason"),
     "statements": ("Unity statement", "coalitions.UnityStatement", "title"),
@@ -23,12 +37,36 @@ ACTIVITY_KINDS = {
 }
 
 
+# The kinds whose history rows do not carry the coalition: how they reach it, and the actor
+# that makes a record sensitive for the roles that may not see it.
+HISTORY_SCOPE = {
+    "assessments": ("actor__coalition_id", "actor"),
+    "endorsements": ("principle__coalition_id", "organisation"),
+}
+
+
+# The writes read from rows that record their own moment: (label, kind of write).
+EVENT_KINDS = {
+    "votes": "Vote",
+    "health": "Health-check answer",
+    "signatures": "Signature",
+}
+
+
+# Every kind the stream shows, for the filter: (key, label).
+KIND_CHOICES = [(k, label) for k, (label, _, _) in ACTIVITY_KINDS.items()] + list(
+    EVENT_KINDS.items()
+)
+
+
 # The kinds named by the actors they join: the fields holding those actors, and the wording
 # ({0}, {1}: the actors' names).
 NAMED_BY_ACTORS = {
     "ties": (("source_id", "target_id"), "{0} – {1} ({record.kind})"),
     "memberships": (("organisation_id",), "{0} ({record.phase})"),
     "introductions": (("introduced_id", "introduced_to_id"), "{0} → {1}"),
+    "assessments": (("actor_id",), "{0}: {record.stance_label}, {record.ally_kind_label}"),
+    "endorsements": (("organisation_id",), "{0} endorses “{record.principle_title}”"),
 }
 
 
@@ -119,12 +157,13 @@ def _previous_records(history, records) -> dict[int, object]:
 
 
 def activity_stream(access, *, kinds=None, limit: int = 100) -> list[dict]:
-    """What changed in the coalition, by whom and when, and which fields, newest first, from
-    the history every edited row keeps (per kind: one query for the changes, at most one for
-    the records before the oldest of them; then one for the actors named). Rows the role may
-    not see (sensitive actors and ties, and what names them) are left out."""
-    kinds = [k for k in (kinds or ACTIVITY_KINDS) if k in ACTIVITY_KINDS]
-    records = [row for kind in kinds for row in _kind_records(access, kind, limit)]
+    """What changed in the coalition, by whom and when, and which fields, newest first (per
+    history kind: one query for the changes, at most one for the records before the oldest
+    of them; per event kind one query, three for signatures; then one for the actors named).
+    Rows the role may not see (sensitive actors and ties, and what names them) are left out."""
+    chosen = kinds or [*ACTIVITY_KINDS, *EVENT_KINDS]
+    history_kinds = [k for k in chosen if k in ACTIVITY_KINDS]
+    records = [row for kind in history_kinds for row in _kind_records(access, kind, limit)]
     actor_ids = _named_actor_ids(records)
     actors = Actor.objects.filter(pk__in=actor_ids).visible(include_sensitive=access.sees_sensitive)
     names = dict(actors.values_list("pk", "name"))
@@ -151,8 +190,118 @@ def activity_stream(access, *, kinds=None, limit: int = 100) -> list[dict]:
                 "changes": changes,
             }
         )
+    for kind in (k for k in chosen if k in EVENT_KINDS):
+        entries += EVENT_READERS[kind](access, limit)
     entries.sort(key=lambda entry: entry["when"], reverse=True)
     return entries[:limit]
+
+
+def _event(kind: str, when, who, change: str, what: str) -> dict:
+    return {
+        "when": when,
+        "who": who.get_username() if who is not None else None,
+        "kind": kind,
+        "kind_label": EVENT_KINDS[kind],
+        "change": change,
+        "what": what,
+        "changes": [],
+    }
+
+
+def _vote_events(access, limit: int) -> list[dict]:
+    """Votes cast, at the moment the vote service recorded them (a vote changed later shows
+    at its latest moment), by the user who recorded it."""
+    votes = hide_sensitive_references(
+        Vote.objects.filter(proposal__coalition=access.coalition), access, "organisation"
+    )
+    votes = votes.select_related("proposal", "organisation", "recorded_by").order_by("-cast_at")
+    return [
+        _event(
+            "votes",
+            vote.cast_at,
+            vote.recorded_by,
+            "cast",
+            f"{vote.organisation.name} on “{vote.proposal.title}”: {vote.get_choice_display()}",
+        )
+        for vote in votes[:limit]
+    ]
+
+
+def _health_events(access, limit: int) -> list[dict]:
+    """Health-check answers sent: which organisation answered which round, never its scores
+    or comment (only the round's averages are ever shown)."""
+    answers = hide_sensitive_references(
+        HealthCheckAnswer.objects.filter(round__coalition=access.coalition),
+        access,
+        "organisation",
+    )
+    answers = answers.select_related("round", "organisation", "answered_by").order_by(
+        "-answered_at"
+    )
+    return [
+        _event(
+            "health",
+            answer.answered_at,
+            answer.answered_by,
+            "answered",
+            f"{answer.organisation.name} answered “{answer.round.title}”",
+        )
+        for answer in answers.only(
+            "answered_at",
+            "round__title",
+            "organisation__name",
+            "answered_by__username",
+        )[:limit]
+    ]
+
+
+# A signature's writes: (the field holding its moment, the change as a weaver reads it).
+SIGNATURE_WRITES = (
+    ("created_at", "asked to sign"),
+    ("confirmed_at", "signed"),
+    ("withdrawn_at", "withdrew"),
+)
+
+
+def _signature_events(access, limit: int) -> list[dict]:
+    """A signature asked for on the public page, confirmed by the signer's link, withdrawn:
+    each at its moment, named by the organisation and the version, never by the signer (a
+    member of the public, whose name and email are personal data)."""
+    signatures = hide_sensitive_references(
+        Signature.objects.filter(version__statement__coalition=access.coalition),
+        access,
+        "organisation",
+    ).select_related("version__statement")
+    signatures = signatures.only(
+        "organisation_name",
+        "created_at",
+        "confirmed_at",
+        "withdrawn_at",
+        "version__number",
+        "version__statement__title",
+    )
+    events = []
+    for field, change in SIGNATURE_WRITES:
+        rows = signatures.filter(**{f"{field}__isnull": False}).order_by(f"-{field}")[:limit]
+        events += [
+            _event(
+                "signatures",
+                getattr(signature, field),
+                None,  # the signer, on the public page: not a user, and never named here
+                change,
+                f"{signature.organisation_name} on “{signature.version.statement.title}” "
+                f"(version {signature.version.number})",
+            )
+            for signature in rows
+        ]
+    return events
+
+
+EVENT_READERS = {
+    "votes": _vote_events,
+    "health": _health_events,
+    "signatures": _signature_events,
+}
 
 
 def _kind_records(access, kind: str, limit: int) -> list[tuple]:
@@ -160,16 +309,38 @@ def _kind_records(access, kind: str, limit: int) -> list[tuple]:
     field, history record, field changes)."""
     label, model_path, name_field = ACTIVITY_KINDS[kind]
     history = apps.get_model(model_path).history
-    scope = {"id": access.coalition.pk} if kind == "coalition" else {}
-    rows = history.filter(**(scope or {"coalition_id": access.coalition.pk}))
+    related = ["history_user"]
+    if kind == "coalition":
+        rows = history.filter(id=access.coalition.pk)
+    elif kind in HISTORY_SCOPE:
+        path, actor = HISTORY_SCOPE[kind]
+        rows = history.filter(**{path: access.coalition.pk})
+        if not access.sees_sensitive:
+            rows = rows.filter(**{f"{actor}__is_sensitive": False})
+        if kind == "endorsements":
+            related.append("principle")
+    else:
+        rows = history.filter(coalition_id=access.coalition.pk)
     if not access.sees_sensitive and kind in ("actors", "ties"):
         rows = rows.filter(is_sensitive=False)
-    fetched = list(rows.select_related("history_user").order_by("-history_date")[:limit])
+    fetched = list(rows.select_related(*related).order_by("-history_date")[:limit])
+    for record in fetched:
+        _label_record(kind, record)
     previous = _previous_records(rows, fetched)
     return [
         (kind, label, name_field, record, _changes(record, previous.get(record.history_id)))
         for record in fetched
     ]
+
+
+def _label_record(kind: str, record) -> None:
+    """What the wording of NAMED_BY_ACTORS reads from a record beyond its own fields."""
+    if kind == "assessments":
+        record.stance_label = record.get_stance_display().lower()
+        record.ally_kind_label = record.get_ally_kind_display().lower()
+    elif kind == "endorsements":
+        principle = getattr(record, "principle", None)
+        record.principle_title = principle.title if principle is not None else "a principle"
 
 
 def _named_actor_ids(records) -> set[int]:

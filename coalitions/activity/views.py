@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from coalitions.activity.history import item_history, tracked, version_restore
-from coalitions.activity.selectors import ACTIVITY_KINDS, activity_stream
+from coalitions.activity.selectors import KIND_CHOICES, activity_stream
 from coalitions.roles import access_for, require_workspace
 from weft.pages import attempt
 
@@ -18,12 +18,13 @@ from weft.pages import attempt
 def activity(request, coalition_id: int):
     """What changed, by whom, when: a weaver back after a week catches up here."""
     access = require_workspace(request, coalition_id)
-    chosen = [k for k in request.GET.getlist("kind") if k in ACTIVITY_KINDS]
+    known = {key for key, _ in KIND_CHOICES}
+    chosen = [k for k in request.GET.getlist("kind") if k in known]
     context = {
         "access": access,
         "coalition": access.coalition,
         "entries": activity_stream(access, kinds=chosen or None),
-        "kinds": [(k, label) for k, (label, _, _) in ACTIVITY_KINDS.items()],
+        "kinds": KIND_CHOICES,
         "chosen": chosen,
     }
     return render(request, "coalitions/workflow/activity.html", context)

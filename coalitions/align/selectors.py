@@ -3,7 +3,8 @@ votes, the health check's summaries and the equity check."""
 
 import statistics
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from allies.models import Actor
@@ -19,31 +20,72 @@ from coalitions.align.models import (
     PillarProximity,
     Proposal,
     Signature,
+    StatementVersion,
     Target,
     Vote,
     VoteChoice,
 )
 from coalitions.align.text import paragraphs_of
 from coalitions.connect.models import Membership
+from coalitions.connect.selectors import current_members
 from coalitions.models import Coalition
 from coalitions.produce.models import Action, GroupMember, WorkingGroup
 from coalitions.roles import hide_sensitive_references
 from networks.comments.selectors import threads_by_paragraph
 from weft.markdown import render_markdown
-from weft.vocabulary import HealthArea, MemberPhase
+from weft.vocabulary import SIGNATORY_DEFINITION, HealthArea, MemberPhase
+
+
+# ---------------------------------------------------------------------------------------------
+# Health-check answers: one definition, used by the health pages, the API and the reports.
+def counted_health_answers(*, include_sensitive: bool):
+    """The health-check answers that count (HEALTH_ANSWER_DEFINITION), sensitive
+    organisations' left out for readers that may not see them (members, funders, reports)."""
+    rows = HealthCheckAnswer.objects.all()
+    if not include_sensitive:
+        rows = rows.exclude(organisation__is_sensitive=True)
+    return rows
+
+
+def health_answer_count_subquery(*, include_sensitive: bool):
+    """The answer count of the round in ``OuterRef("pk")``, to annotate a list of rounds in
+    its one query (HEALTH_ANSWER_DEFINITION)."""
+    answered = (
+        counted_health_answers(include_sensitive=include_sensitive)
+        .filter(round_id=OuterRef("pk"))
+        .order_by()
+        .values("round_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(answered, output_field=IntegerField()), 0, output_field=IntegerField())
+
+
+def health_answer_count(health_round, *, include_sensitive: bool) -> int:
+    """How many answers the round has (HEALTH_ANSWER_DEFINITION; one query)."""
+    return (
+        counted_health_answers(include_sensitive=include_sensitive)
+        .filter(round=health_round)
+        .count()
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # The weaver's workflow
-def health_round_summary(health_round) -> dict:
+def health_round_summary(health_round, *, include_sensitive: bool) -> dict:
     """A health-check round's averages, spread and change against the coalition's previous
-    round, per dimension. Aggregates only: no organisation's answers. A round with fewer
-    answers than the coalition's small-count threshold shows none of its figures (with one
-    answer, they would be that organisation's scores; with two, each other's), and a change
-    against such a round is not shown either (three queries)."""
+    round, per dimension, over the answers that count (HEALTH_ANSWER_DEFINITION): ``answers``
+    is their number. Aggregates only: no organisation's answers. A round with fewer answers
+    than the coalition's small-count threshold shows none of its figures (with one answer,
+    they would be that organisation's scores; with two, each other's), and a change against
+    such a round is not shown either (three queries)."""
 
     def scores_of(round_id):
-        rows = HealthCheckAnswer.objects.filter(round_id=round_id).values_list(*HealthArea.values)
+        rows = (
+            counted_health_answers(include_sensitive=include_sensitive)
+            .filter(round_id=round_id)
+            .values_list(*HealthArea.values)
+        )
         return list(zip(*rows, strict=True)) if rows else [() for _ in HealthArea.values]
 
     previous = (
@@ -95,20 +137,70 @@ def health_round_summary(health_round) -> dict:
     }
 
 
-def public_signatories(version) -> list[str]:
-    """The names of the organisations whose signature of ``version`` counts and who agreed
-    to be listed: what the public page shows (nothing of the signers)."""
+# ---------------------------------------------------------------------------------------------
+# Signatories: one definition, used by every page, the API, the dashboard and the reports.
+def counted_signatures(*, at=None, include_sensitive: bool = True):
+    """The signatures that make their organisation a signatory (SIGNATORY_DEFINITION): on the
+    statement's latest published version, confirmed and not withdrawn, as they stand now or,
+    with ``at``, as they stood just before that moment (published, confirmed before it and
+    not withdrawn by then). One signature per organisation and version at most (a unique
+    constraint), so counting rows counts organisations. Sensitive organisations are left out
+    for readers that may not see them (``include_sensitive=False``: members, funders, the
+    public page and the reports)."""
 
-    return list(
-        Signature.objects.filter(
-            version=version,
-            confirmed_at__isnull=False,
-            withdrawn_at__isnull=True,
-            show_publicly=True,
-        )
-        .order_by("organisation_key")
-        .values_list("organisation_name", flat=True)
+    published = StatementVersion.objects.filter(
+        statement_id=OuterRef("version__statement_id"), published_at__isnull=False
     )
+    rows = Signature.objects.filter(confirmed_at__isnull=False)
+    if at is None:
+        rows = rows.filter(withdrawn_at__isnull=True)
+    else:
+        published = published.filter(published_at__lt=at)
+        rows = rows.filter(confirmed_at__lt=at).filter(
+            Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=at)
+        )
+    current = published.order_by("-number").values("pk")[:1]
+    rows = rows.filter(version_id=Subquery(current))
+    if not include_sensitive:
+        rows = rows.exclude(organisation__is_sensitive=True)
+    return rows
+
+
+def signatory_count(statement, *, include_sensitive: bool) -> int:
+    """How many signatories the statement has (SIGNATORY_DEFINITION; one query)."""
+    return (
+        counted_signatures(include_sensitive=include_sensitive)
+        .filter(version__statement=statement)
+        .count()
+    )
+
+
+def signatory_count_subquery(*, include_sensitive: bool):
+    """The signatory count of the statement in ``OuterRef("pk")``, to annotate a list of
+    statements in its one query (SIGNATORY_DEFINITION)."""
+    signed = (
+        counted_signatures(include_sensitive=include_sensitive)
+        .filter(version__statement_id=OuterRef("pk"))
+        .order_by()
+        .values("version__statement_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(signed, output_field=IntegerField()), 0, output_field=IntegerField())
+
+
+def public_signatories(statement) -> dict:
+    """What the public page shows of the signatories: how many (SIGNATORY_DEFINITION, without
+    sensitive organisations) and the names of those that agreed to be listed (nothing of the
+    signers; one query)."""
+    rows = list(
+        counted_signatures(include_sensitive=False)
+        .filter(version__statement=statement)
+        .order_by("organisation_key")
+        .values_list("organisation_name", "show_publicly")
+    )
+    listed = [name for name, public in rows if public]
+    return {"count": len(rows), "listed": listed, "unlisted": len(rows) - len(listed)}
 
 
 def open_feedback_round(statement):
@@ -125,7 +217,7 @@ def statement_workspace(statement, access) -> dict:
     """What the statement page shows: the latest text by paragraph, each with the comments
     of the rounds on that version and its discussion threads (``threads``, ``thread_count``:
     comments not deleted), the versions, the open round and the public signatures
-    count."""
+    count (SIGNATORY_DEFINITION)."""
 
     versions = list(statement.versions.order_by("number"))
     latest = versions[-1] if versions else None
@@ -161,23 +253,16 @@ def statement_workspace(statement, access) -> dict:
         "paragraphs": paragraphs,
         "open_round": open_feedback_round(statement),
         "signable": signable,
-        "signatures": (
-            Signature.objects.filter(
-                version=signable, confirmed_at__isnull=False, withdrawn_at__isnull=True
-            ).count()
-            if signable
-            else 0
-        ),
+        "signatories": signatory_count(statement, include_sensitive=access.sees_sensitive),
+        "signatory_definition": SIGNATORY_DEFINITION,
     }
 
 
 def voting_memberships(access):
-    """The member organisations that vote (not prospects, not former members), with their
+    """The member organisations that vote: the members (MEMBER_DEFINITION), with their
     designee."""
     rows = hide_sensitive_references(
-        Membership.objects.filter(coalition=access.coalition, left_on__isnull=True).exclude(
-            phase=MemberPhase.PROSPECT
-        ),
+        current_members(access.coalition, include_sensitive=True),
         access,
         "organisation",
         "designee",

@@ -13,6 +13,25 @@ from weft.vocabulary import ActorKind, MemberPhase
 COLD_AFTER_DAYS = 60  # no interaction for two months: the card says the member is going cold
 
 
+# ---------------------------------------------------------------------------------------------
+# Members: one definition, used by the home page, the pipeline, the dashboard, the votes and
+# the reports.
+def current_members(coalition, *, include_sensitive: bool):
+    """The memberships that make their organisation a member (MEMBER_DEFINITION), sensitive
+    organisations left out for readers that may not see them."""
+    rows = Membership.objects.filter(coalition=coalition, left_on__isnull=True).exclude(
+        phase=MemberPhase.PROSPECT
+    )
+    if not include_sensitive:
+        rows = rows.exclude(organisation__is_sensitive=True)
+    return rows
+
+
+def member_count(coalition, *, include_sensitive: bool) -> int:
+    """How many members the coalition has (MEMBER_DEFINITION; one query)."""
+    return current_members(coalition, include_sensitive=include_sensitive).count()
+
+
 def pipeline_board(access) -> dict:
     """Every member and prospect of the coalition by phase, each with its designee, value
     proposition, commitments and the days since its last interaction (three queries: the
@@ -49,6 +68,7 @@ def pipeline_board(access) -> dict:
         columns[membership.phase].append(membership)
     total = sum(len(rows) for rows in columns.values())
     return {
+        "member_count": member_count(access.coalition, include_sensitive=access.sees_sensitive),
         "columns": [
             {
                 "phase": phase,

@@ -35,7 +35,7 @@ from coalitions.services import coalition_phase_change
 from networks.models import SuggestionKind, SuggestionStatus
 from weft.pages import attempt, date_or_none, post_or_refuse
 from weft.versions import ANY_VERSION
-from weft.vocabulary import CoalitionPhase, MemberPhase
+from weft.vocabulary import MEMBER_DEFINITION, CoalitionPhase, MemberPhase
 
 
 def _pipeline_page(request, access, *, error=None, prospect_form=None, status=200):
@@ -49,6 +49,7 @@ def _pipeline_page(request, access, *, error=None, prospect_form=None, status=20
         "access": access,
         "coalition": access.coalition,
         "board": board,
+        "member_definition": MEMBER_DEFINITION,
         "cold_after": COLD_AFTER_DAYS,
         "phases": CoalitionPhase.choices,
         "phase_history": coalition_phase_history(access.coalition),

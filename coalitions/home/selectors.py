@@ -2,7 +2,7 @@
 
 from allies.models import Actor
 from coalitions.align.models import UnityStatement
-from coalitions.connect.models import Membership
+from coalitions.connect.selectors import member_count
 from coalitions.models import Coalition, Role
 from coalitions.stewardship.models import Invitation
 from networks.models import Tie
@@ -16,7 +16,7 @@ def coalition_overview(coalition: Coalition, *, include_sensitive: bool) -> dict
         actors = actors.filter(is_sensitive=False)
     return {
         "actors": actors.count(),
-        "members": Membership.objects.filter(coalition=coalition, left_on__isnull=True).count(),
+        "members": member_count(coalition, include_sensitive=include_sensitive),
         "ties": Tie.objects.filter(coalition=coalition)
         .visible(include_sensitive=include_sensitive)
         .count(),

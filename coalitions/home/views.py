@@ -11,11 +11,13 @@ from coalitions.align.models import (
     StatementStatus,
     UnityStatement,
 )
+from coalitions.align.selectors import signatory_count_subquery
 from coalitions.home.selectors import coalition_overview, first_steps
 from coalitions.models import Coalition, RoleName
 from coalitions.selectors import coalition_list_for
 from coalitions.services import coalition_create
 from weft.pages import attempt
+from weft.vocabulary import MEMBER_DEFINITION, SIGNATORY_DEFINITION
 
 
 @login_required
@@ -46,10 +48,16 @@ def coalition_home(request, coalition_id: int):
         context["reports_url"] = reverse("report-list", args=[access.coalition.pk])
     if access.can(roles.Permission.WORKFLOW_VIEW):
         # Members read and comment on statements from here (the list page is the weaver's).
-        context["open_statements"] = UnityStatement.objects.filter(
-            coalition=access.coalition,
-            status__in=[StatementStatus.FEEDBACK, StatementStatus.PUBLISHED],
-        ).order_by("-updated_at")[:5]
+        context["open_statements"] = (
+            UnityStatement.objects.filter(
+                coalition=access.coalition,
+                status__in=[StatementStatus.FEEDBACK, StatementStatus.PUBLISHED],
+            )
+            .annotate(signatories=signatory_count_subquery(include_sensitive=access.sees_sensitive))
+            .order_by("-updated_at")[:5]
+        )
+        context["signatory_definition"] = SIGNATORY_DEFINITION
+    context["member_definition"] = MEMBER_DEFINITION
     return render(request, "coalitions/coalition_home.html", context)
 
 

@@ -30,7 +30,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from coalitions.reports import suppression
-from weft.vocabulary import HealthArea, MemberPhase, Stance
+from weft.vocabulary import (
+    HEALTH_ANSWER_DEFINITION,
+    MEMBER_DEFINITION,
+    SIGNATORY_DEFINITION,
+    HealthArea,
+    MemberPhase,
+    Stance,
+)
 
 WITHHELD = "[name withheld]"
 STRONG_TIE_THRESHOLD_DEFAULT = 0.6
@@ -471,13 +478,14 @@ MEASURES = {
         Measure(
             "members",
             "Member organisations",
-            "Member organisations at the period's end.",
+            f"Member organisations at the period's end. {MEMBER_DEFINITION}",
             people=True,
         ),
         Measure(
             "signatories",
             "Unity-statement signatories",
-            "Organisations whose signature on the unity statement stood at the period's end.",
+            "Organisations whose signature on a unity statement stood at the period's end. "
+            + SIGNATORY_DEFINITION,
             people=True,
         ),
         Measure("actions", "Actions", "Joint actions held in the period."),
@@ -491,7 +499,8 @@ MEASURES = {
         Measure(
             "health_answers",
             "Organisations that answered",
-            "Member organisations that answered the health-check rounds that closed in the period.",
+            "Answers to the health-check rounds that closed in the period. "
+            + HEALTH_ANSWER_DEFINITION,
             people=True,
         ),
         Measure(
@@ -615,7 +624,12 @@ def raw_values(records: PeriodRecords) -> dict[str, float | int | None]:
         "distributed_leadership": network.get("distributed_leadership"),
         "directly_affected_share": leadership.get("directly_affected_share"),
         "lead_roles": leadership.get("lead_roles"),
-        "members": sum(len(names) for names in records.members_by_phase.values()),
+        # Prospects are not members (MEMBER_DEFINITION), though the phase table lists them.
+        "members": sum(
+            len(names)
+            for phase, names in records.members_by_phase.items()
+            if phase != MemberPhase.PROSPECT
+        ),
         "signatories": records.signatory_count,
         "actions": records.actions,
         "convergences": records.convergences,
@@ -842,10 +856,10 @@ def _withheld_display(reason: str, threshold: int) -> str:
 
 def protect_tables(snapshot: dict, threshold: int) -> dict:
     """Withhold whatever a reader could work a small count out from: the members by phase
-    against the member total (each period alone), the stance moves against the actors moved
-    towards and away from the cause. Works on a snapshot (a report being built, or a
-    published one shown again under a stricter threshold), so that its cells and totals are
-    read from what it shows: a count withheld before stays withheld."""
+    (Connect, Align, Produce) against the member total (each period alone), the stance moves
+    against the actors moved towards and away from the cause. Works on a snapshot (a report
+    being built, or a published one shown again under a stricter threshold), so that its
+    cells and totals are read from what it shows: a count withheld before stays withheld."""
     figures = {fig["key"]: fig for section in snapshot["sections"] for fig in section["figures"]}
     if not figures.keys() >= TABLE_TOTALS:
         return snapshot  # a report published before these figures existed shows no totals
@@ -856,7 +870,13 @@ def protect_tables(snapshot: dict, threshold: int) -> dict:
         cells.read(("members", column), members[_DISPLAY[column]], members[column])
         for phase in snapshot["phases"]:
             cells.read(("phase", phase["phase"], column), phase[phase_column])
-        row = tuple(("phase", phase["phase"], column) for phase in snapshot["phases"])
+        # The member total is the sum of the member phases: prospects are listed in the
+        # table but are not members (MEMBER_DEFINITION), so their cell is in no sum.
+        row = tuple(
+            ("phase", phase["phase"], column)
+            for phase in snapshot["phases"]
+            if phase["phase"] != MemberPhase.PROSPECT
+        )
         tables.append(suppression.Table(("members", column), row))
     for direction, towards in (("moved_towards", True), ("moved_away", False)):
         fig = figures[direction]

@@ -13,7 +13,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from allies.models import Actor, AllyAssessment, ContactDetail
-from coalitions.align.models import HealthCheckAnswer, Signature
+from coalitions.align.models import Signature
+from coalitions.align.selectors import counted_health_answers, counted_signatures
 from coalitions.connect.models import Membership, PhaseMove
 from coalitions.models import Coalition
 from coalitions.produce.models import Action, ClimateShift, Win
@@ -204,14 +205,12 @@ def members_by_phase(coalition: Coalition, end: datetime.date) -> dict[str, list
 
 
 def signatories(coalition: Coalition, end: datetime.date, *, privacy: reporting.Privacy) -> dict:
-    """Organisations whose signature stood at the end of ``end`` (confirmed by then, not
-    withdrawn by then, and not a sensitive organisation): how many, and the names of those
-    that agreed to be listed."""
-    until = _end_of(end)
+    """The signatories of the coalition's statements as they stood at the end of ``end``
+    (coalitions.align.selectors.SIGNATORY_DEFINITION, without sensitive organisations): how
+    many organisations, and the names of those that agreed to be listed."""
     rows = (
-        Signature.objects.filter(version__statement__coalition=coalition, confirmed_at__lt=until)
-        .filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=until))
-        .exclude(organisation__is_sensitive=True)
+        counted_signatures(at=_end_of(end), include_sensitive=False)
+        .filter(version__statement__coalition=coalition)
         .values_list("organisation_key", "organisation_name", "show_publicly")
     )
     keys, listed = set(), set()
@@ -226,15 +225,13 @@ def health_answers(
     coalition: Coalition, first: datetime.date, last: datetime.date
 ) -> list[tuple[datetime.date, dict[str, int]]]:
     """The health-check answers of the rounds that closed from ``first`` to ``last``, as (the
-    round's closing day, scores by area), without sensitive organisations' answers and without
-    who answered or their comments (one query)."""
+    round's closing day, scores by area): the answers that count
+    (coalitions.align.selectors.HEALTH_ANSWER_DEFINITION) without sensitive organisations'
+    and without who answered or their comments (one query)."""
     areas = HealthArea.values
     rows = (
-        HealthCheckAnswer.objects.filter(
-            round__coalition=coalition,
-            round__closes_on__range=(first, last),
-            organisation__is_sensitive=False,
-        )
+        counted_health_answers(include_sensitive=False)
+        .filter(round__coalition=coalition, round__closes_on__range=(first, last))
         .order_by("round__closes_on", "id")
         .values_list("round__closes_on", *areas)
     )

@@ -2,7 +2,8 @@
 
 from collections import Counter
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from allies.models import Actor
@@ -19,14 +20,38 @@ from coalitions.surveys.models import (
 )
 from networks.models import Tie
 from weft.tokens import token_hash
+from weft.vocabulary import SURVEY_ANSWER_DEFINITION
+
+
+# Survey answers: one definition, used by the rounds and results pages and the reports.
+def answered_respondents(*, include_sensitive: bool) -> QuerySet:
+    """The respondents whose answers count (SURVEY_ANSWER_DEFINITION): they sent them.
+    Without ``include_sensitive``, sensitive respondents are left out, as if they had not
+    answered (members, funders, the reports)."""
+    rows = SurveyRespondent.objects.filter(submitted_at__isnull=False)
+    if not include_sensitive:
+        rows = rows.exclude(
+            Q(organisation__is_sensitive=True)
+            | Q(organisation__isnull=True, person__is_sensitive=True)
+        )
+    return rows
 
 
 def rounds(access: Access) -> QuerySet:
-    """The coalition's rounds with their counts of respondents and of answers sent."""
+    """The coalition's rounds with their counts of respondents and of answers sent
+    (SURVEY_ANSWER_DEFINITION)."""
+    answered = (
+        answered_respondents(include_sensitive=access.sees_sensitive)
+        .filter(round_id=OuterRef("pk"))
+        .order_by()
+        .values("round_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return SurveyRound.objects.filter(coalition=access.coalition).annotate(
         respondent_count=Count("respondents", distinct=True),
-        answered_count=Count(
-            "respondents", filter=Q(respondents__submitted_at__isnull=False), distinct=True
+        answered_count=Coalesce(
+            Subquery(answered, output_field=IntegerField()), 0, output_field=IntegerField()
         ),
     )
 
@@ -91,7 +116,9 @@ def relationship_rows(respondent: SurveyRespondent, question: SurveyQuestion) ->
 def round_results(access: Access, survey_round: SurveyRound) -> dict:
     """Everything the results page shows, from answers that were sent (a few queries)."""
     respondents = list(survey_round.respondents.all())
-    sent = [r for r in respondents if r.submitted_at is not None]
+    sent = list(
+        answered_respondents(include_sensitive=access.sees_sensitive).filter(round=survey_round)
+    )
     answered = {r.actor_id for r in sent}
     rows = RelationshipAnswer.objects.filter(
         respondent__round=survey_round,
@@ -141,6 +168,7 @@ def round_results(access: Access, survey_round: SurveyRound) -> dict:
     return {
         "respondent_count": len(respondents),
         "answered_count": len(sent),
+        "answer_definition": SURVEY_ANSWER_DEFINITION,
         "over_time": figures.response_over_time(
             [r.submitted_at.date() for r in sent], len(respondents)
         ),
@@ -188,17 +216,15 @@ def round_network(survey_round: SurveyRound, *, include_sensitive: bool) -> figu
     """What the respondents who sent their answers reported (two queries). Without
     ``include_sensitive``, sensitive respondents and answers naming a sensitive actor are
     left out, as if never given."""
-    respondents = SurveyRespondent.objects.filter(round=survey_round, submitted_at__isnull=False)
+    respondents = answered_respondents(include_sensitive=include_sensitive).filter(
+        round=survey_round
+    )
     rows = RelationshipAnswer.objects.filter(
         respondent__round=survey_round,
         respondent__submitted_at__isnull=False,
         actor__isnull=False,
     )
     if not include_sensitive:
-        sensitive = Q(organisation__is_sensitive=True) | Q(
-            organisation__isnull=True, person__is_sensitive=True
-        )
-        respondents = respondents.exclude(sensitive)
         rows = rows.exclude(actor__is_sensitive=True).exclude(
             Q(respondent__organisation__is_sensitive=True)
             | Q(respondent__organisation__isnull=True, respondent__person__is_sensitive=True)

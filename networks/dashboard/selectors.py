@@ -5,11 +5,45 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from allies.models import Actor, Affiliation, SkillLevel
+from coalitions.align.models import HealthCheckRound, StatementStatus, UnityStatement
+from coalitions.align.selectors import health_answer_count_subquery, signatory_count_subquery
+from coalitions.connect.selectors import member_count
 from networks.graph.metrics import DEFINITIONS
 from networks.metrics.models import MetricRun
 from networks.models import Interaction, Tie
+from weft.vocabulary import HEALTH_ANSWER_DEFINITION, MEMBER_DEFINITION, SIGNATORY_DEFINITION
 
 TOP = 10
+
+
+def coalition_counts(access) -> dict:
+    """The coalition's headline counts, each from the one selector that counts it (the same
+    number as on the home page, the pipeline, the statement and public pages, the API and the
+    reports): members, each published statement's signatories, and the answers to the latest
+    health-check round (three queries)."""
+    include_sensitive = access.sees_sensitive
+    statements = (
+        UnityStatement.objects.filter(coalition=access.coalition, status=StatementStatus.PUBLISHED)
+        .annotate(signatories=signatory_count_subquery(include_sensitive=include_sensitive))
+        .order_by("-updated_at", "-id")
+    )
+    latest_round = (
+        HealthCheckRound.objects.filter(coalition=access.coalition)
+        .annotate(answer_count=health_answer_count_subquery(include_sensitive=include_sensitive))
+        .order_by("-opens_on", "-id")
+        .first()
+    )
+    return {
+        "members": member_count(access.coalition, include_sensitive=include_sensitive),
+        "statements": list(statements),
+        "health_round": latest_round,
+        "definitions": {
+            "members": MEMBER_DEFINITION,
+            "signatories": SIGNATORY_DEFINITION,
+            "answers": HEALTH_ANSWER_DEFINITION,
+        },
+    }
+
 
 # The help under the figures: each metric's definition and normalisation, from the module that
 # computes them (networks/graph/metrics.py), so the two cannot drift apart.

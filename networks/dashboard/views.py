@@ -21,6 +21,7 @@ from networks.dashboard.selectors import (
     METRIC_HELP,
     NETWORK_FIGURES,
     TOP,
+    coalition_counts,
     figures_of,
     map_changed_since,
 )
@@ -45,6 +46,7 @@ def dashboard(request, coalition_id: int):
         "today": timezone.localdate(),
         "metric_help": METRIC_HELP,
         "survey": _survey_comparison(access),
+        "counts": coalition_counts(access),
     }
     if run is not None:
         history = list(

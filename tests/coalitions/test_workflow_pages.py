@@ -90,9 +90,9 @@ def test_the_board_shows_each_card_in_its_phase_with_what_a_weaver_needs(
     client = client_for("weaver")
     # Session and user, the user's coalitions (navigation), the role, the memberships with
     # their last interaction, the commitments, the bell's unread count (#22), the
-    # organisations that may be added as prospects: a bounded number whatever the number of
-    # members.
-    with django_assert_max_num_queries(11):
+    # organisations that may be added as prospects, the member count (the one selector every
+    # page counts members with): a bounded number whatever the number of members.
+    with django_assert_max_num_queries(12):
         response = client.get(f"/coalitions/{coalition.pk}/pipeline/")
     columns = {c["phase"]: c for c in response.context["board"]["columns"]}
     assert [m.organisation.name for m in columns["connect"]["members"]] == ["Org 0"]
@@ -229,7 +229,9 @@ def test_a_proposal_runs_to_an_outcome_under_its_rule(
 
 
 def test_the_health_page_shows_averages_and_the_change_never_an_answer(client_for, coalition, orgs):
-
+    # Two answers a round: figures are shown from the small-count threshold (#20), here 2.
+    coalition.reports_small_count_threshold = 2
+    coalition.save()
     today = timezone.localdate()
     rounds = [
         HealthCheckRoundFactory(

@@ -98,7 +98,11 @@ WHERE: dict[str, tuple] = {
         Page("actor-affiliation-change", "affiliation_update", "affiliation_delete"),
     ),
     "skill-levels-list": (Page("actor-skill-add", "skill_level_record>skill_level_add"),),
-    "skills-list": (Page("actor-skill-add", "skill_level_record>skill_create"),),
+    "skills-list": (
+        Page("coalition-skills", "skill_create"),
+        Page("actor-skill-add", "skill_level_record>skill_create"),
+    ),
+    "skills-detail": (Page("coalition-skill-change", "skill_update", "skill_delete"),),
     "interactions-list": (Page("interaction-new", "interaction_create"),),
     "interactions-detail": (Page("interaction-edit", "interaction_update", "interaction_delete"),),
     "metric-runs-list": (Script("static/js/dashboard/dashboard.js", "runsUrl"),),
@@ -114,6 +118,20 @@ WHERE: dict[str, tuple] = {
     "api-merge-undo": (Page("transfer-duplicates-undo", "actor_merge_undo"),),
     "api-import-columns": (Page("transfer-import-columns", "import_columns"),),
     # Connect.
+    # The pipeline: memberships (the board, the map's panel) and their commitments.
+    "memberships-list": (
+        Page("workflow-membership-add", "membership_create"),
+        Script(PANEL, '"memberships/"'),
+    ),
+    "memberships-detail": (
+        Page("workflow-membership", "membership_update"),
+        Page("workflow-membership-remove", "membership_delete"),
+        Script("static/js/workflow/pipeline.js", "board.dataset.api", ("PATCH",)),
+    ),
+    "commitments-list": (Page("workflow-commitment-add", "commitment_create"),),
+    "commitments-detail": (
+        Page("workflow-commitment-change", "commitment_update", "commitment_delete"),
+    ),
     "introductions-list": (Page("workflow-connect", "introduction_log"),),
     "introductions-detail": (Page("workflow-connect", "introduction_update"),),
     "suggestions-accept": (Page("workflow-connect", "suggestion_accept"),),

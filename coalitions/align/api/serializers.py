@@ -26,6 +26,7 @@ from coalitions.align.models import (
     Vote,
     VoteChoice,
 )
+from coalitions.align.selectors import health_answer_count, signatory_count
 from coalitions.api.fields import (
     CoalitionRowField,
     NamedChoiceField,
@@ -33,7 +34,7 @@ from coalitions.api.fields import (
 )
 from coalitions.roles import Permission, hide_sensitive_references
 from weft.serializers import EDITABLE_ROW_FIELDS, WeftModelSerializer
-from weft.vocabulary import HealthArea, PillarSector
+from weft.vocabulary import HEALTH_ANSWER_DEFINITION, SIGNATORY_DEFINITION, HealthArea, PillarSector
 
 
 # ---------------------------------------------------------------------------------------------
@@ -51,9 +52,7 @@ class StatementSerializer(WeftModelSerializer):
         read_only=True,
         help_text="Send it back as If-Match (or 'row_version') when you change this.",
     )
-    signature_count = serializers.SerializerMethodField(
-        help_text="Confirmed, not withdrawn signatures on the published versions."
-    )
+    signature_count = serializers.SerializerMethodField(help_text=SIGNATORY_DEFINITION)
     public_url = serializers.SerializerMethodField(
         help_text="The public sign-on page; null until the statement is published."
     )
@@ -79,9 +78,10 @@ class StatementSerializer(WeftModelSerializer):
         return statement.versions.aggregate(number=Max("number"))["number"]
 
     def get_signature_count(self, statement) -> int:
-        if hasattr(statement, "counted_signatures"):  # annotated by the list's query
-            return statement.counted_signatures or 0
-        return Signature.objects.filter(COUNTED_SIGNATURE, version__statement=statement).count()
+        if hasattr(statement, "signatory_count"):  # annotated by the list's query
+            return statement.signatory_count or 0
+        access = getattr(self.context.get("view"), "access", None)
+        return signatory_count(statement, include_sensitive=bool(access and access.sees_sensitive))
 
     def get_public_url(self, statement) -> str | None:
         if statement.status != StatementStatus.PUBLISHED:
@@ -295,7 +295,7 @@ class HealthRoundSerializer(serializers.ModelSerializer):
     """A round of the network health check. Answers are never listed; the round's summary
     (averages, spread, trend) is."""
 
-    answer_count = serializers.SerializerMethodField()
+    answer_count = serializers.SerializerMethodField(help_text=HEALTH_ANSWER_DEFINITION)
     opened_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
@@ -305,7 +305,10 @@ class HealthRoundSerializer(serializers.ModelSerializer):
     def get_answer_count(self, health_round) -> int:
         if hasattr(health_round, "answer_total"):
             return health_round.answer_total
-        return health_round.answers.count()
+        access = getattr(self.context.get("view"), "access", None)
+        return health_answer_count(
+            health_round, include_sensitive=bool(access and access.sees_sensitive)
+        )
 
 
 def _score():

@@ -47,7 +47,12 @@ from coalitions.align.models import (
     UnityStatement,
     Vote,
 )
-from coalitions.align.selectors import health_round_summary, support_of
+from coalitions.align.selectors import (
+    health_answer_count_subquery,
+    health_round_summary,
+    signatory_count_subquery,
+    support_of,
+)
 from coalitions.align.services.health import health_answer_record, health_round_open
 from coalitions.align.services.principles import (
     endorsement_add,
@@ -93,25 +98,16 @@ class StatementFilter(django_filters.FilterSet):
 
 
 def statement_rows(access):
-    """Statements with the number of their latest text and their counted signatures, as
+    """Statements with the number of their latest text and their signatories, as
     subqueries: one query for a page of any size, and lockable (PostgreSQL refuses FOR
     UPDATE on a grouped query, which a join-and-Count would be)."""
     latest = StatementVersion.objects.filter(statement=OuterRef("pk")).order_by("-number")
-    signed = (
-        Signature.objects.filter(COUNTED_SIGNATURE, version__statement=OuterRef("pk"))
-        .order_by()
-        .values("version__statement")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return (
         UnityStatement.objects.filter(coalition=access.coalition)
         .select_related("created_by")
         .annotate(
             latest_version_number=Subquery(latest.values("number")[:1]),
-            counted_signatures=Coalesce(
-                Subquery(signed, output_field=IntegerField()), 0, output_field=IntegerField()
-            ),
+            signatory_count=signatory_count_subquery(include_sensitive=access.sees_sensitive),
         )
     )
 
@@ -443,7 +439,11 @@ class HealthRoundViewSet(WorkflowViewSet):
         return (
             HealthCheckRound.objects.filter(coalition=self.access.coalition)
             .select_related("opened_by")
-            .annotate(answer_total=Count("answers"))
+            .annotate(
+                answer_total=health_answer_count_subquery(
+                    include_sensitive=self.access.sees_sensitive
+                )
+            )
         )
 
     def get_serializer_class(self):
@@ -490,7 +490,9 @@ class HealthRoundViewSet(WorkflowViewSet):
     @extend_schema(responses=HealthSummarySerializer, summary="Averages, spread and trend")
     @action(detail=True, methods=["get"])
     def summary(self, request, coalition_id, pk):
-        return Response(health_round_summary(self.get_object()))
+        return Response(
+            health_round_summary(self.get_object(), include_sensitive=self.access.sees_sensitive)
+        )
 
 
 class FeedbackRoundFilter(django_filters.FilterSet):

@@ -18,7 +18,7 @@ from coalitions.align.services.health import health_round_open
 from coalitions.align.views.proposals import _refused
 from coalitions.roles import require_workspace
 from weft.pages import date_or_none, post_or_refuse
-from weft.vocabulary import HealthArea
+from weft.vocabulary import HEALTH_ANSWER_DEFINITION, HealthArea
 
 
 # -- Network health check and the equity check
@@ -44,7 +44,10 @@ def health(request, coalition_id: int):
             messages.success(request, "Health-check round opened.")
             return redirect("workflow-health", coalition_id=access.coalition.pk)
     rounds = [
-        {"round": health_round, **health_round_summary(health_round)}
+        {
+            "round": health_round,
+            **health_round_summary(health_round, include_sensitive=access.sees_sensitive),
+        }
         for health_round in HealthCheckRound.objects.filter(coalition=access.coalition)
     ]
     context = {
@@ -52,6 +55,7 @@ def health(request, coalition_id: int):
         "coalition": access.coalition,
         "rounds": rounds,
         "labels": HEALTH_LABELS,
+        "answer_definition": HEALTH_ANSWER_DEFINITION,
     }
     return render(request, "coalitions/workflow/health.html", context)
 

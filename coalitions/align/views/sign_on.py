@@ -7,9 +7,7 @@ from django.shortcuts import get_object_or_404, render
 
 from coalitions.align.forms import SignOnForm
 from coalitions.align.models import Signature, UnityStatement
-from coalitions.align.selectors import (
-    public_signatories,
-)
+from coalitions.align.selectors import public_signatories
 from coalitions.align.services.signatures import (
     signable_version,
     signature_confirm,
@@ -19,6 +17,7 @@ from coalitions.align.services.signatures import (
 from weft.markdown import render_markdown
 from weft.pages import attempt
 from weft.tokens import row_for_token
+from weft.vocabulary import SIGNATORY_DEFINITION
 
 # ---------------------------------------------------------------------------------------------
 # The public sign-on page of a published statement: no login, CSRF protected, a honeypot,
@@ -72,7 +71,8 @@ def sign_on(request, statement_id: int):
         "statement": statement,
         "version": version,
         "body": render_markdown(version.body),
-        "signatories": public_signatories(version),
+        "signatories": public_signatories(statement),
+        "signatory_definition": SIGNATORY_DEFINITION,
         "form": form,
     }
     return render(request, "public/sign_on.html", context, status=status)

@@ -332,6 +332,6 @@ def test_the_home_links_members_to_their_pages_and_the_statements_open_to_them(
     )
     html = client_for("member").get(f"/coalitions/{coalition.pk}/").content.decode()
     assert "vote on proposals" in html and "answer the health check" in html
-    assert "Homes for all</a> (published)" in html and "Still a draft" not in html
+    assert "Homes for all</a> (published, " in html and "Still a draft" not in html
     funder = client_for("funder").get(f"/coalitions/{coalition.pk}/").content.decode()
     assert "vote on proposals" not in funder and "Homes for all" not in funder

@@ -89,11 +89,13 @@ def test_sign_confirm_by_email_link_then_listed_then_withdraw(
     assert "Faith Alliance" not in client.get(f"/sign/{published.pk}/").content.decode()
 
 
-def test_an_organisation_that_did_not_agree_is_not_listed(client, published):
+def test_an_organisation_that_did_not_agree_is_counted_but_not_listed(client, published):
     sign(client, published, show_publicly="")
     Signature.objects.update(confirmed_at="2026-05-01T10:00:00Z")
     page = client.get(f"/sign/{published.pk}/").content.decode()
-    assert "Faith Alliance" not in page and "Signatories (0)" in page
+    assert "Faith Alliance" not in page
+    assert 'data-signatories="1"' in page
+    assert "1 organisation that asked not to be listed" in page
 
 
 def test_a_second_signature_by_the_same_organisation_is_refused(client, published):

@@ -65,14 +65,15 @@ def test_a_stricter_threshold_now_withholds_what_was_shown_and_keeps_the_figures
     assert figures["moved_towards"]["display"] == "fewer than 5"
     phases = {p["phase"]: p for p in shown["phases"]}
     assert phases["prospect"]["count"] == "fewer than 5"
-    # Connect (4) was withheld to protect Prospect: 3 or more then, but maybe under 5 now,
-    # and its value was never kept, so the total is withheld rather than subtracted from.
-    assert phases["connect"]["count"] == reporting.COMPLEMENTARY_DISPLAY
+    # Connect (4) was shown under 3 and is small under 5; Align (7) then goes too, or the
+    # member total (11, prospects are not members) would give Connect away: 11 - 7 - 0.
+    assert phases["connect"]["count"] == "fewer than 5"
     assert phases["connect"]["organisations"] == []
-    assert figures["members"]["display"] == reporting.COMPLEMENTARY_DISPLAY
+    assert phases["align"]["count"] == reporting.COMPLEMENTARY_DISPLAY
+    assert phases["align"]["organisations"] == []
     # Frozen: what stays shown is what was published.
     assert figures["wins"]["value"] == 1 and figures["members"]["previous"] == 12
-    assert phases["align"]["count"] == "7"
+    assert figures["members"]["display"] == "11" and phases["produce"]["count"] == "0"
     trend = {series["key"]: series["values"] for series in shown["trend"]["series"]}
     assert trend["leaders"] == [8, None]
     # And the stricter report gives nothing away either, alone or beside the one published.

@@ -69,6 +69,24 @@ class Attack:
         else:
             self.domains[key] = range(t, 40)
 
+    def read_phases(self, snapshot, figures, now, before):
+        """The members by phase: the member phases add up to the member total; prospects are
+        listed but are not members, so their cell is in no sum."""
+        for period, column, display in ((now, "count", "display"), (before, "previous", None)):
+            members_display = figures["members"][display or "previous_display"]
+            table_small = members_display.startswith("fewer than")
+            cells = []
+            for phase in snapshot["phases"]:
+                key = (period, f"phase:{phase['phase']}")
+                member_phase = phase["phase"] != "prospect"
+                self.note(key, phase[column], table_small=table_small and member_phase)
+                if column == "count" and phase["organisations"]:
+                    shown = len(phase["organisations"])
+                    assert self.known.setdefault(key, shown) == shown
+                if member_phase:
+                    cells.append(key)
+            self.sums.append(((period, "members"), cells, False))
+
     def read(self, snapshot):
         t = self.threshold = snapshot["privacy"]["small_count_threshold"]
         now, before = snapshot["period"]["label"], snapshot["previous_period"]["label"]
@@ -80,18 +98,7 @@ class Attack:
             self.note((before, fig["key"]), fig["previous_display"], fig["previous"])
             if fig["change"] is not None:
                 self.differences.append(((now, fig["key"]), (before, fig["key"]), fig["change"]))
-        for period, column, display in ((now, "count", "display"), (before, "previous", None)):
-            members_display = figures["members"][display or "previous_display"]
-            table_small = members_display.startswith("fewer than")
-            cells = []
-            for phase in snapshot["phases"]:
-                key = (period, f"phase:{phase['phase']}")
-                self.note(key, phase[column], table_small=table_small)
-                if column == "count" and phase["organisations"]:
-                    shown = len(phase["organisations"])
-                    assert self.known.setdefault(key, shown) == shown
-                cells.append(key)
-            self.sums.append(((period, "members"), cells, False))
+        self.read_phases(snapshot, figures, now, before)
         for direction, towards in (("moved_towards", True), ("moved_away", False)):
             cells = []
             for move in snapshot["stance_moves"]:
@@ -186,28 +193,31 @@ def report(current, previous, threshold=3, names=True):
 
 
 def test_the_issues_example_cannot_be_worked_out_any_more():
-    # 13 member organisations: 4 + 7 + 0, and Prospect "fewer than 3" (it is 2).
-    current = records(Q1, members(prospect=2, connect=4, align=7, produce=0))
+    # The issue's report: 13 member organisations, and one phase "fewer than 3" beside 4 and
+    # 7 (13 - 4 - 7 = 2). Prospects are listed but are not members (MEMBER_DEFINITION), so
+    # the phase that gave a count away is now a member phase: Connect.
+    current = records(Q1, members(prospect=2, connect=2, align=4, produce=7))
     snapshot = report(current, records(Q4, members(connect=5, align=7)))
     phases = {p["phase"]: p for p in snapshot["phases"]}
-    assert phases["prospect"]["count"] == "fewer than 3"
+    assert phases["connect"]["count"] == "fewer than 3"
     # The next smallest count goes too, with its names; the total stays.
-    assert phases["connect"]["count"] == reporting.COMPLEMENTARY_DISPLAY
-    assert phases["connect"]["organisations"] == []
-    assert phases["align"]["count"] == "7" and len(phases["align"]["organisations"]) == 7
-    assert phases["produce"]["count"] == "0"
+    assert phases["align"]["count"] == reporting.COMPLEMENTARY_DISPLAY
+    assert phases["align"]["organisations"] == []
+    assert phases["produce"]["count"] == "7" and len(phases["produce"]["organisations"]) == 7
+    # Prospects are in no total: their small count is withheld, and nothing more for it.
+    assert phases["prospect"]["count"] == "fewer than 3"
     assert figures_of(snapshot)["members"]["display"] == "13"
     assert Attack([snapshot]).recovered() == {}
 
 
 def test_the_attack_finds_the_count_the_issue_reports_when_nothing_more_is_withheld():
-    """The attack works: the same report with the second cell shown again gives Prospect
-    away, as the issue says (13 - 4 - 7 - 0 = 2)."""
-    current = records(Q1, members(prospect=2, connect=4, align=7))
+    """The attack works: the same report with the second cell shown again gives Connect
+    away, as the issue says (13 - 4 - 7 = 2)."""
+    current = records(Q1, members(prospect=2, connect=2, align=4, produce=7))
     snapshot = report(current, records(Q4, members(connect=5, align=7)))
-    connect = next(p for p in snapshot["phases"] if p["phase"] == "connect")
-    connect["count"] = "4"
-    assert Attack([snapshot]).recovered() == {("Q1 2026", "phase:prospect"): [2]}
+    align = next(p for p in snapshot["phases"] if p["phase"] == "align")
+    align["count"] = "4"
+    assert Attack([snapshot]).recovered() == {("Q1 2026", "phase:connect"): [2]}
 
 
 def test_a_previous_period_is_withheld_as_its_own_report_withheld_it():
@@ -233,10 +243,10 @@ def test_a_table_with_no_cell_that_protects_the_small_one_withholds_its_total():
 
 
 def test_when_the_total_is_small_its_zeros_are_withheld_too():
-    # One and one: "fewer than 3" twice, two zeros and a total of "fewer than 3" would say
-    # both are 1.
+    # One and one: "fewer than 3" twice, a zero and a total of "fewer than 3" would say both
+    # are 1. (Prospects are in no total: none is none.)
     snapshot = report(records(Q1, members(connect=1, align=1)), records(Q4, members(align=6)))
-    assert [p["count"] for p in snapshot["phases"]] == ["fewer than 3"] * 4
+    assert [p["count"] for p in snapshot["phases"]] == ["0"] + ["fewer than 3"] * 3
     assert Attack([snapshot]).recovered() == {}
 
 

@@ -2,6 +2,7 @@
 response rate, the small-count rule; the page is the workspace's."""
 
 import datetime
+from html import escape
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.utils import timezone
 from coalitions.surveys import figures
 from coalitions.surveys.services import answer_save, relationship_save, respondent_submit
 from networks.models import Tie
+from weft.vocabulary import SURVEY_ANSWER_DEFINITION
 
 
 def test_reciprocity_of_a_hand_built_round():
@@ -148,3 +150,23 @@ def test_signed_out_visitors_are_sent_to_sign_in_from_the_results(client, coalit
     url = reverse("workflow-survey-results", args=[coalition.pk, open_round.pk])
     response = client.get(url)
     assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+def test_sent_answers_are_counted_alike_on_the_rounds_list_and_the_results_page(
+    client_for, coalition, open_round, members
+):
+    grid = open_round.questions.get(kind="relationship_grid")
+    for number, org in enumerate(members):
+        respondent = open_round.respondents.get(organisation=org)
+        relationship_save(
+            respondent_id=respondent.pk, question_id=grid.pk, actor_id=members[number - 1].pk
+        )
+        if number < 2:  # the third saves an answer but never sends it: not counted
+            respondent_submit(respondent_id=respondent.pk)
+    client = client_for("weaver")
+    rounds = client.get(reverse("workflow-surveys", args=[coalition.pk]))
+    listed = {r.pk: r for r in rounds.context["rounds"]}[open_round.pk]
+    assert (listed.answered_count, listed.respondent_count) == (2, 3)
+    url = reverse("workflow-survey-results", args=[coalition.pk, open_round.pk])
+    text = client.get(url).content.decode()
+    assert 'data-answers="2"' in text and escape(SURVEY_ANSWER_DEFINITION) in text
