@@ -15,9 +15,11 @@ from django.urls import reverse
 from allies.models import Actor, EngagementPlan
 from allies.services.actors import actor_restore
 from allies.services.plans import engagement_plan_update
-from coalitions.align.models import Principle, Proposal, UnityStatement
+from coalitions.align.models import Principle, Proposal, Target, UnityStatement
 from coalitions.align.services.principles import principle_update
 from coalitions.align.services.proposals import proposal_update
+from coalitions.align.services.targets import target_update
+from coalitions.connect.models import Membership
 from coalitions.produce.models import ClimateShift, Win, WorkingGroup
 from coalitions.produce.selectors import visible_actions
 from coalitions.produce.services import (
@@ -29,7 +31,7 @@ from coalitions.produce.services import (
 from coalitions.roles import Access, Permission, hide_sensitive_references
 from networks.map.models import SavedView
 from networks.map.services import saved_view_update
-from networks.models import Tie
+from networks.models import Interaction, InteractionParticipant, Tie
 from networks.services import tie_restore
 from weft.errors import ApplicationError
 from weft.history import HISTORY_TYPES
@@ -119,6 +121,16 @@ def _produce_page(kind: str):
     return lambda item: reverse("workflow-produce-edit", args=[item.coalition_id, kind, item.pk])
 
 
+def _visible_interactions(access):
+    """The coalition's interactions, without those naming an actor the role may not see (as
+    the interactions API leaves them out)."""
+    rows = Interaction.objects.filter(coalition=access.coalition)
+    if not access.sees_sensitive:
+        hidden = InteractionParticipant.objects.filter(actor__is_sensitive=True)
+        rows = rows.exclude(pk__in=hidden.values("interaction_id"))
+    return rows
+
+
 def _map_page(item) -> str:
     return reverse("coalition-map", args=[item.coalition_id])
 
@@ -190,6 +202,43 @@ TRACKED = {
         ),
         page=lambda plan: reverse("coalition-map", args=[plan.actor.coalition_id]),
         title=lambda plan: f"for {plan.actor.name}",
+    ),
+    "target": Tracked(
+        label="target",
+        rows=lambda access: hide_sensitive_references(
+            Target.objects.filter(coalition=access.coalition), access, "actor"
+        ).select_related("actor"),
+        view=Permission.MAP_VIEW,  # as the targets pages
+        edit=Permission.MAP_EDIT_ALL,
+        restore=_through_update(target_update, "target", ("demand", "is_primary")),
+        page=lambda item: reverse("workflow-target", args=[item.coalition_id, item.pk]),
+        title=lambda target: target.actor.name,
+    ),
+    # A membership names its designee (a person): for the roles that run the workspace. Its
+    # page shows who was designee when; versions are read here, changed on that page.
+    "membership": Tracked(
+        label="membership",
+        rows=lambda access: hide_sensitive_references(
+            Membership.objects.filter(coalition=access.coalition),
+            access,
+            "organisation",
+            "designee",
+        ).select_related("organisation"),
+        view=Permission.WORKFLOW_EDIT,
+        edit=Permission.WORKFLOW_EDIT,
+        restore=None,
+        page=lambda item: reverse("workflow-membership", args=[item.coalition_id, item.pk]),
+        title=lambda membership: membership.organisation.name,
+    ),
+    # An interaction's versions (kind, date, notes, follow-up), read here; its participants
+    # are not versioned. Edited on its own page.
+    "interaction": Tracked(
+        label="interaction",
+        rows=_visible_interactions,
+        view=Permission.MAP_VIEW,
+        edit=Permission.MAP_EDIT_ALL,
+        restore=None,
+        page=lambda item: reverse("interaction-edit", args=[item.coalition_id, item.pk]),
     ),
     "proposal": Tracked(
         label="proposal",

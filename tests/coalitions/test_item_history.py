@@ -430,6 +430,9 @@ READERS = {
     "shift": WORKSPACE_AND_MEMBERS,
     "saved-view": WORKSPACE_ONLY,  # as the saved views page
     "plan": WORKSPACE_ONLY,  # plans are for the roles that see contacts
+    "target": WORKSPACE_AND_MEMBERS,  # as the targets pages
+    "membership": WORKSPACE_ONLY,  # it names a designee: for the workspace
+    "interaction": WORKSPACE_AND_MEMBERS,  # as the interactions API
 }
 
 
@@ -439,13 +442,15 @@ def one_of_each(coalition, renamed):
     from tests.coalitions.factories import (
         ActionFactory,
         ClimateShiftFactory,
+        MembershipFactory,
         PrincipleFactory,
         ProposalFactory,
+        TargetFactory,
         UnityStatementFactory,
         WinFactory,
         WorkingGroupFactory,
     )
-    from tests.networks.factories import SavedViewFactory, TieFactory
+    from tests.networks.factories import InteractionFactory, SavedViewFactory, TieFactory
 
     other = ActorFactory(coalition=coalition, name="Church")
     return {
@@ -460,6 +465,12 @@ def one_of_each(coalition, renamed):
         "shift": ClimateShiftFactory(coalition=coalition),
         "saved-view": SavedViewFactory(coalition=coalition),
         "plan": EngagementPlanFactory(actor=other),
+        "target": TargetFactory(coalition=coalition, actor=other),
+        "membership": MembershipFactory(
+            coalition=coalition,
+            organisation=ActorFactory(coalition=coalition, name="Food Bank", kind="organisation"),
+        ),
+        "interaction": InteractionFactory(coalition=coalition),
     }
 
 
@@ -483,3 +494,54 @@ def test_no_role_that_cannot_edit_restores_any_kind(client_for, coalition, one_o
         )
         assert response.status_code == (404 if role == "outsider" else 403), kind
         assert type(item).objects.get(pk=item.pk).version == before
+
+
+def test_a_target_is_restored_and_memberships_and_interactions_show_their_changes(
+    client_for, coalition, personas
+):
+    """The targets, pipeline and interaction pages link to their item's history: a target's
+    old demand comes back; a membership's and an interaction's changes are read (they are
+    changed on their own pages)."""
+    from coalitions.align.services.targets import target_create, target_update
+    from coalitions.connect.services import membership_update
+    from networks.services import interaction_update
+    from tests.coalitions.factories import MembershipFactory
+    from tests.networks.factories import InteractionFactory
+
+    mayor = ActorFactory(coalition=coalition, name="Mayor", kind="official")
+    target = target_create(
+        coalition=coalition, actor=mayor, created_by=personas["organizer"], demand="Sign it"
+    )
+    target_update(
+        target=target, expected_version=1, updated_by=personas["weaver"], demand="Veto it"
+    )
+    client = client_for("organizer")
+    page = client.get(reverse("workflow-target", args=[coalition.pk, target.pk]))
+    assert history_url(coalition, "target", target.pk) in page.content.decode()
+    html = client.get(history_url(coalition, "target", target.pk)).content.decode()
+    assert "Sign it" in html and "Veto it" in html and "weaver" in html
+    client.post(restore_url(coalition, "target", target.pk, first_record(target)), {"version": 2})
+    target.refresh_from_db()
+    assert target.demand == "Sign it"
+
+    bank = ActorFactory(coalition=coalition, name="Food Bank", kind="organisation")
+    membership = MembershipFactory(coalition=coalition, organisation=bank, brings="Space")
+    membership_update(
+        membership=membership,
+        expected_version=membership.version,
+        updated_by=personas["weaver"],
+        brings="Volunteers",
+    )
+    html = client.get(history_url(coalition, "membership", membership.pk)).content.decode()
+    assert "Space" in html and "Volunteers" in html
+    assert "restore-version" not in html  # read here, changed on its page
+
+    meeting = InteractionFactory(coalition=coalition, summary="Met at the rally")
+    interaction_update(
+        access=access_for(personas["organizer"], coalition.pk),
+        interaction=meeting,
+        expected_version=meeting.version,
+        summary="Met at the rally; agreed to co-host",
+    )
+    html = client.get(history_url(coalition, "interaction", meeting.pk)).content.decode()
+    assert "Met at the rally; agreed to co-host" in html
