@@ -12,14 +12,14 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.urls import reverse
 
-from allies.models import Actor, EngagementPlan
+from allies.models import Actor, Affiliation, ContactDetail, EngagementPlan, Skill
 from allies.services.actors import actor_restore
 from allies.services.plans import engagement_plan_update
-from coalitions.align.models import Principle, Proposal, Target, UnityStatement
+from coalitions.align.models import Pillar, Principle, Proposal, Target, UnityStatement
 from coalitions.align.services.principles import principle_update
 from coalitions.align.services.proposals import proposal_update
 from coalitions.align.services.targets import target_update
-from coalitions.connect.models import Membership
+from coalitions.connect.models import Commitment, Introduction, Membership
 from coalitions.produce.models import ClimateShift, Win, WorkingGroup
 from coalitions.produce.selectors import visible_actions
 from coalitions.produce.services import (
@@ -29,7 +29,7 @@ from coalitions.produce.services import (
     working_group_update,
 )
 from coalitions.roles import Access, Permission, hide_sensitive_references
-from networks.map.models import SavedView
+from networks.map.models import SavedView, Story
 from networks.map.services import saved_view_update
 from networks.models import Interaction, InteractionParticipant, Tie
 from networks.services import tie_restore
@@ -239,6 +239,87 @@ TRACKED = {
         edit=Permission.MAP_EDIT_ALL,
         restore=None,
         page=lambda item: reverse("interaction-edit", args=[item.coalition_id, item.pk]),
+    ),
+    # Read-only histories (restore=None): each is changed on its own page or panel, and its
+    # versions are read here; the API restores none of them.
+    "contact": Tracked(
+        label="contact detail",
+        rows=lambda access: hide_sensitive_references(
+            ContactDetail.objects.filter(actor__coalition=access.coalition), access, "actor"
+        ).select_related("actor"),
+        view=Permission.CONTACTS_VIEW,  # personal data: for the roles that see contacts
+        edit=Permission.CONTACTS_VIEW,
+        restore=None,
+        page=lambda item: reverse("actor-edit", args=[item.actor.coalition_id, item.actor_id]),
+        title=lambda item: f"{item.get_kind_display()} of {item.actor.name}",
+    ),
+    "affiliation": Tracked(
+        label="affiliation",
+        rows=lambda access: hide_sensitive_references(
+            Affiliation.objects.filter(person__coalition=access.coalition),
+            access,
+            "person",
+            "organisation",
+        ).select_related("person", "organisation"),
+        view=Permission.MAP_VIEW,
+        edit=Permission.MAP_EDIT_ALL,
+        restore=None,
+        page=lambda item: reverse("actor-edit", args=[item.person.coalition_id, item.person_id]),
+        title=lambda item: f"{item.person.name} in {item.organisation.name}",
+    ),
+    "skill": Tracked(
+        label="skill",
+        rows=_coalition_rows(Skill),
+        view=Permission.MAP_EDIT_ALL,  # as the skills page
+        edit=Permission.MAP_EDIT_ALL,
+        restore=None,
+        page=lambda item: reverse("coalition-skills", args=[item.coalition_id]),
+    ),
+    "pillar": Tracked(
+        label="pillar of support",
+        rows=lambda access: hide_sensitive_references(
+            Pillar.objects.filter(target__coalition=access.coalition), access, "actor"
+        ).select_related("target"),
+        view=Permission.MAP_VIEW,  # as the targets pages
+        edit=Permission.MAP_EDIT_ALL,
+        restore=None,
+        page=lambda item: reverse(
+            "workflow-target", args=[item.target.coalition_id, item.target_id]
+        ),
+        title=lambda item: item.name,
+    ),
+    "commitment": Tracked(
+        label="commitment",
+        rows=lambda access: Commitment.objects.filter(
+            membership__coalition=access.coalition
+        ).select_related("membership"),
+        view=Permission.WORKFLOW_EDIT,  # as the membership's page
+        edit=Permission.WORKFLOW_EDIT,
+        restore=None,
+        page=lambda item: reverse(
+            "workflow-membership", args=[item.membership.coalition_id, item.membership_id]
+        ),
+    ),
+    "introduction": Tracked(
+        label="introduction",
+        rows=lambda access: hide_sensitive_references(
+            Introduction.objects.filter(coalition=access.coalition),
+            access,
+            "introduced",
+            "introduced_to",
+        ),
+        view=Permission.WORKFLOW_EDIT,  # as the Connect page
+        edit=Permission.WORKFLOW_EDIT,
+        restore=None,
+        page=lambda item: reverse("workflow-connect", args=[item.coalition_id]),
+    ),
+    "story": Tracked(
+        label="story",
+        rows=_coalition_rows(Story),
+        view=Permission.MAP_VIEW,
+        edit=Permission.MAP_EDIT_ALL,
+        restore=None,
+        page=_map_page,
     ),
     "proposal": Tracked(
         label="proposal",

@@ -56,6 +56,9 @@ def test_a_story_of_three_steps_plays_forward_and_back(browser_page, sign_in, ne
     add_step(page, "**Who decides**: the mayor")
 
     story = Story.objects.get(title="How we reach the mayor")
+    # Its history is a link away (#17 item 6).
+    history = page.get_attribute("#story-history", "href")
+    assert history.endswith(f"/history/story/{story.pk}/")
     # Reorder (and back), and edit a caption, on the page.
     page.click("button[aria-label='Move step 2 up']")
     page.wait_for_selector("#story-steps li:first-child .story-step-caption:text-is('Our allies')")

@@ -433,15 +433,30 @@ READERS = {
     "target": WORKSPACE_AND_MEMBERS,  # as the targets pages
     "membership": WORKSPACE_ONLY,  # it names a designee: for the workspace
     "interaction": WORKSPACE_AND_MEMBERS,  # as the interactions API
+    "contact": WORKSPACE_ONLY,  # personal data: the roles that see contacts
+    "affiliation": WORKSPACE_AND_MEMBERS,  # as the affiliations API
+    "skill": WORKSPACE_ONLY,  # as the skills page
+    "pillar": WORKSPACE_AND_MEMBERS,  # as the targets pages
+    "commitment": WORKSPACE_ONLY,  # as the membership's page
+    "introduction": WORKSPACE_ONLY,  # as the Connect page
+    "story": WORKSPACE_AND_MEMBERS,  # stories are read on the map
 }
 
 
 @pytest.fixture
 def one_of_each(coalition, renamed):
-    from tests.allies.factories import EngagementPlanFactory
+    from coalitions.align.models import Pillar
+    from tests.allies.factories import (
+        AffiliationFactory,
+        ContactDetailFactory,
+        EngagementPlanFactory,
+        SkillFactory,
+    )
     from tests.coalitions.factories import (
         ActionFactory,
         ClimateShiftFactory,
+        CommitmentFactory,
+        IntroductionFactory,
         MembershipFactory,
         PrincipleFactory,
         ProposalFactory,
@@ -450,9 +465,20 @@ def one_of_each(coalition, renamed):
         WinFactory,
         WorkingGroupFactory,
     )
-    from tests.networks.factories import InteractionFactory, SavedViewFactory, TieFactory
+    from tests.networks.factories import (
+        InteractionFactory,
+        SavedViewFactory,
+        StoryFactory,
+        TieFactory,
+    )
 
     other = ActorFactory(coalition=coalition, name="Church")
+    target = TargetFactory(coalition=coalition, actor=other)
+    pillar = Pillar.objects.create(target=target, name="Police union")
+    membership = MembershipFactory(
+        coalition=coalition,
+        organisation=ActorFactory(coalition=coalition, name="Food Bank", kind="organisation"),
+    )
     return {
         "actor": renamed,
         "tie": TieFactory(coalition=coalition, source=renamed, target=other),
@@ -465,12 +491,19 @@ def one_of_each(coalition, renamed):
         "shift": ClimateShiftFactory(coalition=coalition),
         "saved-view": SavedViewFactory(coalition=coalition),
         "plan": EngagementPlanFactory(actor=other),
-        "target": TargetFactory(coalition=coalition, actor=other),
-        "membership": MembershipFactory(
-            coalition=coalition,
-            organisation=ActorFactory(coalition=coalition, name="Food Bank", kind="organisation"),
-        ),
+        "target": target,
+        "membership": membership,
         "interaction": InteractionFactory(coalition=coalition),
+        "contact": ContactDetailFactory(actor=other, kind="email", value="church@example.org"),
+        "affiliation": AffiliationFactory(
+            person=ActorFactory(coalition=coalition, name="Rosa", kind="person"),
+            organisation=other,
+        ),
+        "skill": SkillFactory(coalition=coalition, name="Facilitation"),
+        "pillar": pillar,
+        "commitment": CommitmentFactory(membership=membership),
+        "introduction": IntroductionFactory(coalition=coalition),
+        "story": StoryFactory(coalition=coalition),
     }
 
 
@@ -488,12 +521,12 @@ def test_every_role_against_every_kind_of_history_page(client_for, coalition, on
 def test_no_role_that_cannot_edit_restores_any_kind(client_for, coalition, one_of_each, role):
     client = client_for(role)
     for kind, item in one_of_each.items():
-        before = type(item).objects.get(pk=item.pk).version
+        before = getattr(type(item).objects.get(pk=item.pk), "version", 1)  # skills have none
         response = client.post(
             restore_url(coalition, kind, item.pk, first_record(item)), {"version": before}
         )
         assert response.status_code == (404 if role == "outsider" else 403), kind
-        assert type(item).objects.get(pk=item.pk).version == before
+        assert getattr(type(item).objects.get(pk=item.pk), "version", 1) == before
 
 
 def test_a_target_is_restored_and_memberships_and_interactions_show_their_changes(

@@ -179,6 +179,8 @@ export function setupStories(ctx) {
     editor.hidden = !chosen;
     if (!chosen) return;
     document.getElementById("story-editing").textContent = `Steps of “${chosen.title}”`;
+    const history = document.getElementById("story-history");
+    if (history) history.href = history.dataset.pattern.replace(/\/0\/$/, `/${chosen.id}/`);
     stepList.replaceChildren(...chosen.steps.map((step, i) => stepItem(step, i)));
     listLinks();
   }
