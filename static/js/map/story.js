@@ -180,7 +180,10 @@ export function setupStories(ctx) {
     if (!chosen) return;
     document.getElementById("story-editing").textContent = `Steps of “${chosen.title}”`;
     const history = document.getElementById("story-history");
-    if (history) history.href = history.dataset.pattern.replace(/\/0\/$/, `/${chosen.id}/`);
+    if (history) {
+      history.href = history.dataset.pattern.replace(/\/0\/$/, `/${chosen.id}/`);
+      history.hidden = false;
+    }
     stepList.replaceChildren(...chosen.steps.map((step, i) => stepItem(step, i)));
     listLinks();
   }
