@@ -2,7 +2,7 @@
 what it did as plain data (an undo record: ids, never personal data in the URL); the page keeps
 it in the session of who did it, behind a one-time token, until it is undone or replaced by the
 next one. The undo button posts the token, and the page hands the record back to the service
-that undoes it (as the map table's bulk edit does, networks/map/bulk_pages.py).
+that undoes it. Every page that offers an undo uses this module.
 
 An offer lasts UNDO_MINUTES: a record may hold what the deletion took with it (an action's
 comments), and it should not stay in a session for the session's two weeks. An expired offer

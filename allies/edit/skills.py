@@ -3,13 +3,12 @@ add one, rename or redescribe one, delete one with undo (the skill comes back wi
 person's levels in it). For the roles that edit the whole map. Each write is one service call,
 the same the API makes; a refusal is shown next to the field it names."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -18,11 +17,12 @@ from allies.models import Skill
 from allies.services.skills import skill_create, skill_delete, skill_restore, skill_update
 from coalitions import roles
 from coalitions.roles import Permission
+from weft import undo
 from weft.pages import attempt
 
 # The last skill this person deleted on the page, kept in their session until undone or
 # replaced by another deletion (the URL carries only a one-time token).
-UNDO_SESSION_KEY = "weft_skill_undo_{coalition_id}"
+UNDO_PAGE = "skills"  # weft/undo.py
 
 
 def _skills(access):
@@ -63,7 +63,7 @@ def _page(request, access, *, bound=None, status=200):
         "coalition": access.coalition,
         "skills": skills,
         "form": bound.get("new") or _skill_form(),
-        "undo": request.session.get(UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)),
+        "undo": undo.pending(request, page=UNDO_PAGE, coalition_id=access.coalition.pk),
     }
     return render(request, "allies/skills.html", context, status=status)
 
@@ -127,22 +127,22 @@ def coalition_skill_change(request, coalition_id: int, skill_id: int):
 
 def _offer_undo(request, access, skill, *, levels: int) -> None:
     record = Skill.history.filter(id=skill.pk, history_type="-").latest("history_id")
-    request.session[UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)] = {
-        "token": uuid.uuid4().hex,
-        "skill_id": skill.pk,
-        "history_id": record.history_id,
-        "name": skill.name,
-        "levels": levels,
-    }
+    with_levels = f", with {levels} recorded level{pluralize(levels)}" if levels else ""
+    undo.offer(
+        request,
+        page=UNDO_PAGE,
+        coalition_id=access.coalition.pk,
+        summary=f"The skill “{skill.name}” is deleted{with_levels}.",
+        record={"skill_id": skill.pk, "history_id": record.history_id},
+    )
 
 
 @login_required
 @require_POST
 def coalition_skill_undo(request, coalition_id: int):
     access = roles.require(request.user, coalition_id, Permission.MAP_EDIT_ALL)
-    key = UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)
-    pending = request.session.get(key)
-    if not pending or pending["token"] != request.POST.get("token"):
+    pending = undo.posted(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
+    if pending is None:
         messages.error(request, "There is nothing to undo here (undone already?).")
         return _listed(access)
     done = attempt(
@@ -153,8 +153,8 @@ def coalition_skill_undo(request, coalition_id: int):
     )
     if done.refused:
         if Skill.objects.filter(pk=pending["skill_id"]).exists():
-            del request.session[key]  # back already: nothing is left to undo
+            undo.clear(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)  # back already
         return _listed(access)
-    del request.session[key]
+    undo.clear(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
     messages.success(request, f"Deletion undone: the skill “{done.result.name}” is back.")
     return _listed(access, f"skill-{done.result.pk}")

@@ -3,8 +3,6 @@
 affiliations. Each section posts to its own URL, which calls one service and shows the page
 again with the refusal next to the field, or goes back to the section on success."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -38,12 +36,13 @@ from allies.services.contacts import (
 from allies.services.skills import skill_level_record
 from coalitions import roles
 from coalitions.roles import Permission
+from weft import undo
 from weft.pages import attempt
 from weft.vocabulary import ActorKind
 
 # The last contact detail or affiliation this person deleted on an actor's page, kept in their
 # session (never in a URL: a contact's value is personal data) until undone or replaced.
-UNDO_SESSION_KEY = "weft_actor_record_undo_{coalition_id}"
+UNDO_PAGE = "actor-records"  # weft/undo.py
 
 
 def _editable(request, coalition_id: int, actor_id: int):
@@ -434,52 +433,55 @@ def actor_affiliation_change(request, coalition_id: int, actor_id: int, affiliat
 
 def _offer_undo(request, access, actor, kind: str, row_id: int, model, what: str) -> None:
     record = model.history.filter(id=row_id, history_type="-").latest("history_id")
-    request.session[UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)] = {
-        "token": uuid.uuid4().hex,
-        "kind": kind,
-        "id": row_id,
-        "history_id": record.history_id,
-        "actor_id": actor.pk,
-        "what": what,
-    }
+    undo.offer(
+        request,
+        page=UNDO_PAGE,
+        coalition_id=access.coalition.pk,
+        summary=f"The {what} is deleted.",
+        record={
+            "kind": kind,
+            "id": row_id,
+            "history_id": record.history_id,
+            "actor_id": actor.pk,
+            "what": what,
+        },
+    )
 
 
 def _pending_undo(request, access, actor) -> dict | None:
-    pending = request.session.get(UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk))
-    if pending and pending["actor_id"] == actor.pk:
-        if pending["kind"] == "contact" and not access.sees_contacts:
-            return None
-        return pending
-    return None
+    """The offer, on the page of the actor it was made on (a contact's only for the roles
+    that see contacts)."""
+    pending = undo.pending(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
+    if not pending or pending["record"]["actor_id"] != actor.pk:
+        return None
+    if pending["record"]["kind"] == "contact" and not access.sees_contacts:
+        return None
+    return pending
+
+
+# kind → (the service that undoes its deletion, its id argument, the page's section)
+RESTORES = {
+    "contact": (contact_detail_restore, "detail_id", "contacts"),
+    "affiliation": (affiliation_restore, "affiliation_id", "affiliations"),
+}
 
 
 @login_required
 @require_POST
 def actor_record_undo(request, coalition_id: int, actor_id: int):
     access, actor = _editable(request, coalition_id, actor_id)
-    key = UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)
-    pending = _pending_undo(request, access, actor)
-    if not pending or pending["token"] != request.POST.get("token"):
+    record = undo.posted(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
+    if record is None or _pending_undo(request, access, actor) is None:
         messages.error(request, "There is nothing to undo here (undone already?).")
         return _section(access, actor, "top")
-    if pending["kind"] == "contact":
-
-        def restore():
-            return contact_detail_restore(
-                access=access, detail_id=pending["id"], history_id=pending["history_id"]
-            )
-
-        anchor = "contacts"
-    else:
-
-        def restore():
-            return affiliation_restore(
-                access=access, affiliation_id=pending["id"], history_id=pending["history_id"]
-            )
-
-        anchor = "affiliations"
-    done = attempt(request, restore)
+    restore, id_argument, anchor = RESTORES[record["kind"]]
+    done = attempt(
+        request,
+        lambda: restore(
+            access=access, **{id_argument: record["id"]}, history_id=record["history_id"]
+        ),
+    )
     if not done.refused:
-        del request.session[key]
-        messages.success(request, f"Deletion undone: the {pending['what']} is back.")
+        undo.clear(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
+        messages.success(request, f"Deletion undone: the {record['what']} is back.")
     return _section(access, actor, anchor)

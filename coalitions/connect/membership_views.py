@@ -28,13 +28,14 @@ from coalitions.connect.services import (
     membership_update,
 )
 from coalitions.roles import require_workspace
+from weft import undo
 from weft.pages import attempt
 from weft.versions import StaleVersion
 
-# The last removal this person may still undo on the board, kept in their session (never in
-# the URL) until it is undone or replaced by the next one.
-UNDO_SESSION_KEY = "weft_membership_undo_{coalition_id}"
-COMMITMENT_UNDO_SESSION_KEY = "weft_commitment_undo_{coalition_id}"
+# The last removal this person may still undo, kept in their session behind a one-time token
+# (weft/undo.py): of a membership on the board, of a commitment on the member's page.
+UNDO_PAGE = "pipeline"
+COMMITMENT_UNDO_PAGE = "commitments"
 
 
 def actor_named_by(access, actor_id):
@@ -65,7 +66,7 @@ def _stale_note(refused) -> str | None:
 
 
 def pending_undo(request, coalition_id: int) -> dict | None:
-    return request.session.get(UNDO_SESSION_KEY.format(coalition_id=coalition_id))
+    return undo.pending(request, page=UNDO_PAGE, coalition_id=coalition_id)
 
 
 def _edit_page(
@@ -255,11 +256,13 @@ def membership_remove(request, coalition_id: int, membership_id: int):
             removal_refused=[text for text in refusals if text],
             status=done.status,
         )
-    request.session[UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)] = {
-        "membership": membership_id,
-        "history_id": done.result,
-        "name": name,
-    }
+    undo.offer(
+        request,
+        page=UNDO_PAGE,
+        coalition_id=access.coalition.pk,
+        summary=f"{name} was removed from the pipeline.",
+        record={"membership": membership_id, "history_id": done.result, "name": name},
+    )
     messages.success(request, f"{name} was removed from the pipeline.")
     return redirect("workflow-pipeline", coalition_id=access.coalition.pk)
 
@@ -271,9 +274,8 @@ def membership_undo(request, coalition_id: int):
     board = reverse("workflow-pipeline", kwargs={"coalition_id": access.coalition.pk})
     if request.method != "POST":
         return redirect(board)
-    key = UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)
-    pending = request.session.get(key)
-    if not pending:
+    pending = undo.posted(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
+    if pending is None:
         messages.error(request, "There is no removal to undo (it was undone already).")
         return redirect(board)
     try:
@@ -288,17 +290,16 @@ def membership_undo(request, coalition_id: int):
     except Http404:
         done = None
         messages.error(request, "The removal could not be undone: its history was not found.")
-    request.session.pop(key, None)
+    undo.clear(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
     if done is not None and not done.refused:
         messages.success(request, f"{pending['name']} is back on the pipeline.")
     return redirect(board)
 
 
 def _commitment_undo_for(request, access, membership) -> dict | None:
-    pending = request.session.get(
-        COMMITMENT_UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)
-    )
-    return pending if pending and pending["membership"] == membership.pk else None
+    """The offer, on the page of the member whose commitment was removed."""
+    pending = undo.pending(request, page=COMMITMENT_UNDO_PAGE, coalition_id=access.coalition.pk)
+    return pending if pending and pending["record"]["membership"] == membership.pk else None
 
 
 @login_required
@@ -323,12 +324,18 @@ def commitment_remove(request, coalition_id: int, membership_id: int, commitment
     )
     if not done.refused:
         what = f"{commitment.amount.normalize():f} {commitment.get_kind_display().lower()}"
-        request.session[COMMITMENT_UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)] = {
-            "membership": membership.pk,
-            "commitment": commitment_id,
-            "history_id": done.result,
-            "what": what,
-        }
+        undo.offer(
+            request,
+            page=COMMITMENT_UNDO_PAGE,
+            coalition_id=access.coalition.pk,
+            summary=f"The commitment of {what} was removed.",
+            record={
+                "membership": membership.pk,
+                "commitment": commitment_id,
+                "history_id": done.result,
+                "what": what,
+            },
+        )
         messages.success(request, f"The commitment of {what} was removed.")
     return redirect(page)
 
@@ -344,8 +351,8 @@ def commitment_undo(request, coalition_id: int, membership_id: int):
     )
     if request.method != "POST":
         return redirect(page)
-    pending = _commitment_undo_for(request, access, membership)
-    if not pending:
+    pending = undo.posted(request, page=COMMITMENT_UNDO_PAGE, coalition_id=access.coalition.pk)
+    if pending is None or pending["membership"] != membership.pk:
         messages.error(request, "There is no removal to undo (it was undone already).")
         return redirect(page)
     done = attempt(
@@ -356,7 +363,7 @@ def commitment_undo(request, coalition_id: int, membership_id: int):
             history_id=pending["history_id"],
         ),
     )
-    request.session.pop(COMMITMENT_UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk), None)
+    undo.clear(request, page=COMMITMENT_UNDO_PAGE, coalition_id=access.coalition.pk)
     if not done.refused:
         messages.success(request, f"The commitment of {pending['what']} is back.")
     return redirect(page)

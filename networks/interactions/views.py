@@ -1,8 +1,6 @@
 """Pages to log an interaction, list an actor's or a pair's, and edit or delete one (with
 undo) (organizers, weavers and stewards: the roles that edit the whole map)."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -27,11 +25,13 @@ from networks.services import (
     interaction_restore,
     interaction_update,
 )
+from weft import undo
 from weft.pages import attempt
 
-# The last interaction this person deleted in a coalition, kept in their session (never in a
-# URL) until it is undone or replaced by the next deletion: its participants have no history.
-UNDO_SESSION_KEY = "weft_interaction_undo_{coalition_id}"
+# The last interaction this person deleted in a coalition, kept in their session behind a
+# one-time token (weft/undo.py) until it is undone or replaced: its participants have no
+# history, so their ids are in the record.
+UNDO_PAGE = "interactions"
 
 
 def _back(request, fallback: str) -> str:
@@ -129,14 +129,19 @@ def interaction_edit(request, coalition_id: int, pk: int):
         )
         if not done.refused:
             deletion = done.result
-            request.session[UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)] = {
-                "token": uuid.uuid4().hex,
-                "interaction_id": deletion.interaction_id,
-                "history_id": deletion.history_id,
-                "participant_ids": deletion.participant_ids,
-                "occurred_on": interaction.occurred_on.isoformat(),
-                "next": _back(request, fallback),
-            }
+            undo.offer(
+                request,
+                page=UNDO_PAGE,
+                coalition_id=access.coalition.pk,
+                summary=f"The interaction of {interaction.occurred_on.isoformat()} is deleted.",
+                record={
+                    "interaction_id": deletion.interaction_id,
+                    "history_id": deletion.history_id,
+                    "participant_ids": deletion.participant_ids,
+                    "occurred_on": interaction.occurred_on.isoformat(),
+                    "next": _back(request, fallback),
+                },
+            )
             return redirect("interaction-deleted", coalition_id=access.coalition.pk)
         form = InteractionForm(initial=initial, actors=actors)
         return _render(request, access, form, interaction=interaction, status=done.status)
@@ -194,7 +199,7 @@ def actor_interactions(request, coalition_id: int, actor_id: int):
 def interaction_deleted(request, coalition_id: int):
     """Where a deletion lands: what was deleted, its undo, and the way back."""
     access = roles.require(request.user, coalition_id, Permission.MAP_EDIT_ALL)
-    pending = request.session.get(UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk))
+    pending = undo.pending(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
     context = {"access": access, "coalition": access.coalition, "pending": pending}
     return render(request, "networks/interactions/deleted.html", context)
 
@@ -203,9 +208,8 @@ def interaction_deleted(request, coalition_id: int):
 @require_POST
 def interaction_undo_delete(request, coalition_id: int):
     access = roles.require(request.user, coalition_id, Permission.MAP_EDIT_ALL)
-    key = UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)
-    pending = request.session.get(key)
-    if not pending or pending["token"] != request.POST.get("token"):
+    pending = undo.posted(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
+    if pending is None:
         messages.error(request, "There is no deleted interaction to bring back (undone already?).")
         return redirect("coalition-map", coalition_id=access.coalition.pk)
     done = attempt(
@@ -219,7 +223,7 @@ def interaction_undo_delete(request, coalition_id: int):
     )
     if done.refused:
         return redirect("interaction-deleted", coalition_id=access.coalition.pk)
-    del request.session[key]
+    undo.clear(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
     messages.success(
         request, f"Deletion undone: the interaction of {pending['occurred_on']} is back."
     )

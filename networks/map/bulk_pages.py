@@ -1,8 +1,6 @@
 """Bulk edit from the map's table: the selected rows changed at once (one transaction, see
 networks/map/bulk.py), and that change undone with one button."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
@@ -12,11 +10,12 @@ from django.views.decorators.http import require_POST
 from coalitions import roles
 from coalitions.roles import Permission
 from networks.map.bulk import actors_bulk_undo, actors_bulk_update
+from weft import undo
 from weft.pages import attempt
 
-# What the last bulk change of a coalition did, kept in the session of who made it (never in
-# the URL) until it is undone or replaced by the next one.
-UNDO_SESSION_KEY = "weft_bulk_undo_{coalition_id}"
+# What the last bulk change of a coalition did, kept in the session of who made it behind a
+# one-time token (weft/undo.py) until it is undone or replaced by the next one.
+UNDO_PAGE = "bulk"
 SENSITIVE = {"": None, "set": True, "unset": False}
 
 
@@ -65,12 +64,14 @@ def map_table_bulk(request, coalition_id: int):
     if not done.refused:
         count = len(set(selected))
         changed = len(done.result["actors"])
-        request.session[UNDO_SESSION_KEY.format(coalition_id=coalition_id)] = {
-            "token": uuid.uuid4().hex,
-            "summary": f"Bulk edit: {changed} of {count} selected actor{'s' if count != 1 else ''} "
+        undo.offer(
+            request,
+            page=UNDO_PAGE,
+            coalition_id=coalition_id,
+            summary=f"Bulk edit: {changed} of {count} selected actor{'s' if count != 1 else ''} "
             "changed.",
-            "record": done.result,
-        }
+            record=done.result,
+        )
     return _back(request, coalition_id)
 
 
@@ -78,18 +79,17 @@ def map_table_bulk(request, coalition_id: int):
 @require_POST
 def map_table_bulk_undo(request, coalition_id: int):
     access = roles.require(request.user, coalition_id, Permission.MAP_EDIT_ALL)
-    key = UNDO_SESSION_KEY.format(coalition_id=coalition_id)
-    pending = request.session.get(key)
-    if not pending or pending["token"] != request.POST.get("token"):
+    record = undo.posted(request, page=UNDO_PAGE, coalition_id=coalition_id)
+    if record is None:
         messages.error(request, "There is no bulk change to undo (it was undone already).")
         return _back(request, coalition_id)
-    done = attempt(request, lambda: actors_bulk_undo(access=access, record=pending["record"]))
+    done = attempt(request, lambda: actors_bulk_undo(access=access, record=record))
     if not done.refused:
-        del request.session[key]
+        undo.clear(request, page=UNDO_PAGE, coalition_id=coalition_id)
         messages.success(request, f"Bulk edit undone: {done.result} actors put back.")
     return _back(request, coalition_id)
 
 
 def pending_undo(request, coalition_id: int) -> dict | None:
     """The bulk change this person may still undo on the table, if any."""
-    return request.session.get(UNDO_SESSION_KEY.format(coalition_id=coalition_id))
+    return undo.pending(request, page=UNDO_PAGE, coalition_id=coalition_id)

@@ -319,6 +319,14 @@ def test_a_weaver_records_a_commitment_kept_and_a_stale_change_is_refused(
 
 
 # -- Remove and undo --------------------------------------------------------------------------
+def undo_on(client, page: str, undo_url: str):
+    """Press the Undo button the page offers: post its one-time token (none if not offered)."""
+    html = client.get(page).content.decode()
+    marker = 'name="token" value="'
+    token = html[html.index(marker) + len(marker) :].split('"', 1)[0] if marker in html else ""
+    return client.post(undo_url, {"token": token})
+
+
 def test_a_weaver_removes_a_member_and_undoes_it_getting_it_back_exactly(
     client_for, coalition, member
 ):
@@ -334,7 +342,9 @@ def test_a_weaver_removes_a_member_and_undoes_it_getting_it_back_exactly(
     html = board.content.decode()
     assert "Org 0 was removed from the pipeline." in html and "Undo the removal" in html
     assert board.context["board"]["total"] == 0
-    undone = client.post(f"{board_url(coalition)}undo/")
+    wrong = client.post(f"{board_url(coalition)}undo/", {"token": "0" * 32})
+    assert wrong.status_code == 302 and not Membership.objects.filter(pk=member.pk).exists()
+    undone = undo_on(client, board_url(coalition), f"{board_url(coalition)}undo/")
     assert undone.status_code == 302
     assert Membership.objects.values().get(pk=member.pk) == before
     assert list(Commitment.objects.filter(membership=member).values()) == commitments
@@ -368,7 +378,7 @@ def test_undo_is_refused_when_the_organisation_is_back_on_the_pipeline_since(
     membership_create(
         coalition=coalition, created_by=personas["organizer"], organisation=member.organisation
     )
-    client.post(f"{board_url(coalition)}undo/")
+    undo_on(client, board_url(coalition), f"{board_url(coalition)}undo/")
     html = client.get(board_url(coalition)).content.decode()
     assert "Org 0 is on the pipeline again since" in html
     assert Membership.objects.get(organisation=member.organisation).pk != member.pk
@@ -381,7 +391,7 @@ def test_the_undo_is_offered_only_to_the_person_who_removed(client_for, coalitio
     client.logout()
     organizer = client_for("organizer")
     assert "Undo the removal" not in organizer.get(board_url(coalition)).content.decode()
-    organizer.post(f"{board_url(coalition)}undo/")
+    undo_on(organizer, board_url(coalition), f"{board_url(coalition)}undo/")
     assert not Membership.objects.filter(pk=member.pk).exists()
 
 
@@ -451,7 +461,7 @@ def test_a_weaver_removes_a_commitment_and_undoes_it(client_for, coalition, memb
     assert not Commitment.objects.filter(pk=commitment.pk).exists()
     page = client.get(base).content.decode()
     assert "The commitment of 40 hours was removed." in page and "Undo the removal" in page
-    client.post(f"{base}commitments/undo/")
+    undo_on(client, base, f"{base}commitments/undo/")
     assert Commitment.objects.values().get(pk=commitment.pk) == before
     page = client.get(base).content.decode()
     assert "The commitment of 40 hours is back." in page and "Undo the removal" not in page

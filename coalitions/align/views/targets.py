@@ -30,11 +30,12 @@ from coalitions.align.services.targets import (
     target_update,
 )
 from coalitions.roles import Permission
+from weft import undo
 from weft.pages import attempt
 
-# What the last delete on these pages can undo, in the session of who deleted it (never in
-# the URL): {"kind", "history_id", "summary", "back"}.
-UNDO_SESSION_KEY = "weft_target_undo_{coalition_id}"
+# What the last delete on these pages can undo, in the session of who deleted it, behind a
+# one-time token (weft/undo.py): {"kind", "history_id", "back"}.
+UNDO_PAGE = "targets"
 RESTORE = {"target": target_restore, "pillar": pillar_restore, "proximity": proximity_restore}
 
 
@@ -57,17 +58,8 @@ def _actors(access) -> dict:
     return {actor.pk: actor for actor in actors}
 
 
-def _remember_undo(request, access, *, kind: str, history_id: int, summary: str, back: str):
-    request.session[UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)] = {
-        "kind": kind,
-        "history_id": history_id,
-        "summary": summary,
-        "back": back,
-    }
-
-
 def _pending_undo(request, access) -> dict | None:
-    return request.session.get(UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk))
+    return undo.pending(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
 
 
 @login_required
@@ -243,13 +235,12 @@ class _Writes:
         result = attempt(self.request, write)
         if result.refused:
             return redirect(self.here)
-        _remember_undo(
+        undo.offer(
             self.request,
-            self.access,
-            kind=kind,
-            history_id=result.result,
+            page=UNDO_PAGE,
+            coalition_id=self.access.coalition.pk,
             summary=summary,
-            back=back,
+            record={"kind": kind, "history_id": result.result, "back": back},
         )
         messages.success(self.request, summary)
         return redirect(back)
@@ -390,10 +381,9 @@ ACTIONS = {
 def targets_undo(request, coalition_id: int):
     """Undo the last delete made on these pages (kept in the session of who made it)."""
     access = _access(request, coalition_id)
-    key = UNDO_SESSION_KEY.format(coalition_id=access.coalition.pk)
-    pending = request.session.get(key)
+    pending = undo.posted(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
     fallback = reverse("workflow-targets", args=[access.coalition.pk])
-    if not pending or str(pending["history_id"]) != request.POST.get("history_id", ""):
+    if pending is None:
         messages.error(request, "Nothing to undo: it was undone already, or replaced.")
         return redirect(fallback)
     restore = RESTORE[pending["kind"]]
@@ -403,7 +393,7 @@ def targets_undo(request, coalition_id: int):
             coalition=access.coalition, history_id=pending["history_id"], restored_by=request.user
         ),
     )
-    del request.session[key]
+    undo.clear(request, page=UNDO_PAGE, coalition_id=access.coalition.pk)
     if done.refused:
         return redirect(pending.get("back") or fallback)
     messages.success(request, "Undone.")

@@ -204,6 +204,12 @@ def test_a_pillar_actor_of_another_coalition_cannot_be_chosen(client_for, target
     assert not Pillar.objects.exists()
 
 
+def undo_token(html: str) -> str:
+    marker = 'name="token" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
+
+
 def test_deleting_a_pillar_offers_undo_which_brings_it_back(client_for, target, pillar, coalition):
     PillarProximityFactory(pillar=pillar, proximity=5)
     client = client_for("weaver")
@@ -214,9 +220,10 @@ def test_deleting_a_pillar_offers_undo_which_brings_it_back(client_for, target, 
     assert response.status_code == 302 and not Pillar.objects.exists()
     html = client.get(page_url(target)).content.decode()
     assert 'id="targets-undo"' in html
-    history_id = Pillar.history.get(history_type="-").history_id
     undo = reverse("workflow-targets-undo", args=[coalition.pk])
-    assert client.post(undo, {"history_id": history_id}).status_code == 302
+    assert client.post(undo, {"token": "0" * 32}).status_code == 302  # not the one offered
+    assert not Pillar.objects.exists()
+    assert client.post(undo, {"token": undo_token(html)}).status_code == 302
     assert Pillar.objects.get().name == "Chamber of Commerce"
     assert PillarProximity.objects.get().proximity == 5
     assert 'id="targets-undo"' not in client.get(page_url(target)).content.decode()
@@ -228,8 +235,8 @@ def test_deleting_a_target_goes_back_to_the_list_with_undo(client_for, target, p
     assert stale.status_code == 302 and Target.objects.exists()
     response = client.post(page_url(target), {"action": "target-delete", "target-version": "1"})
     assert response["Location"] == list_url(coalition) and not Target.objects.exists()
-    history_id = Target.history.get(history_type="-").history_id
-    client.post(reverse("workflow-targets-undo", args=[coalition.pk]), {"history_id": history_id})
+    html = client.get(list_url(coalition)).content.decode()
+    client.post(reverse("workflow-targets-undo", args=[coalition.pk]), {"token": undo_token(html)})
     assert Target.objects.get().pillars.get().name == "Chamber of Commerce"
 
 
