@@ -16,9 +16,9 @@ class ImportStatus(models.TextChoices):
 class ImportJob(models.Model):
     """One file brought into a coalition: read and previewed first (nothing written), then
     applied in one transaction when a user confirms a clean preview. The upload is kept until
-    it is applied (or fails), and the confirm reads it again: a preview stores only its
-    summary (counts and the first problems), so that reading a job's status costs the same
-    for 10 rows as for a million."""
+    it is applied (or fails). A preview's summary holds only counts and the first problems,
+    so that reading a job's status costs the same for 10 rows as for a million; the rows it
+    read are kept apart (``parsed``), never loaded with the job's status."""
 
     coalition = models.ForeignKey(
         "coalitions.Coalition", on_delete=models.CASCADE, related_name="import_jobs"
@@ -29,6 +29,9 @@ class ImportJob(models.Model):
     filename = models.CharField(max_length=200)
     file_format = models.CharField(max_length=10, blank=True)
     content = models.BinaryField(blank=True, default=b"", editable=False)
+    # The rows a clean preview read, HMAC-signed (networks/transfer/kept.py): the confirm
+    # plans them again without reading the upload again. Cleared with the upload.
+    parsed = models.BinaryField(blank=True, default=b"", editable=False)
     size = models.PositiveIntegerField(default=0)
     status = models.CharField(
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED

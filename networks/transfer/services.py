@@ -17,6 +17,7 @@ from coalitions.services import audit_record
 from networks.models import ActorPosition, Interaction, InteractionParticipant, Tie
 from networks.transfer import weftjson, writers
 from networks.transfer.columns import check_mapping, header_key
+from networks.transfer.kept import keep, kept
 from networks.transfer.limits import bounded_summary, read_map_within_memory
 from networks.transfer.models import ColumnMapping, ImportJob, ImportStatus
 from networks.transfer.parsed import MAX_FILE_BYTES, ParsedMap, UnreadableFile
@@ -141,7 +142,8 @@ def import_job_preview(*, job: ImportJob, access) -> ImportJob:
         job.progress = 100
         job.stage = "failed"
         job.content = b""  # a file that cannot be read is not kept
-        job.save(update_fields=["status", "summary", "progress", "stage", "content"])
+        job.parsed = b""
+        job.save(update_fields=["status", "summary", "progress", "stage", "content", "parsed"])
         return job
     plan = _plan_for(job, access, parsed, job.decisions)
     summary = plan.summary()
@@ -159,7 +161,13 @@ def import_job_preview(*, job: ImportJob, access) -> ImportJob:
     job.stage = ""
     job.rows_total = _rows_in(parsed)
     job.rows_done = 0
-    job.save(update_fields=["status", "summary", "progress", "stage", "rows_total", "rows_done"])
+    # Rows with problems are never confirmed: only a clean preview keeps what it read.
+    job.parsed = b"" if plan.problems else keep(parsed)
+    job.save(
+        update_fields=[
+            *("status", "summary", "progress", "stage", "rows_total", "rows_done", "parsed")
+        ]
+    )
     logger.info(
         "import preview job=%s actors=%s ties=%s errors=%s seconds=%.2f",
         job.pk,
@@ -222,7 +230,9 @@ def empty_summary(errors: list[dict]) -> dict:
 def import_job_for(access, job_id) -> ImportJob:
     try:
         # Its status and preview, not the upload (megabytes for a big file).
-        return ImportJob.objects.defer("content").get(pk=int(job_id), coalition=access.coalition)
+        return ImportJob.objects.defer("content", "parsed").get(
+            pk=int(job_id), coalition=access.coalition
+        )
     except (ImportJob.DoesNotExist, ValueError, OverflowError):
         raise Http404("No such import.") from None
 
@@ -343,7 +353,7 @@ def import_confirm(
             return _apply_on_a_worker(job, access)
         job.save(update_fields=["decisions"])
         stale = _read_plan_apply(job, access, ImportJob.objects.filter(pk=pk), None)
-    job = ImportJob.objects.defer("content").get(pk=pk)
+    job = ImportJob.objects.defer("content", "parsed").get(pk=pk)
     if stale:
         raise ApplicationError(
             "The map changed since the preview and the file no longer applies cleanly: "
@@ -362,23 +372,24 @@ def _apply_claimed(pk: int, access, task_id: str, progress: ImportProgress) -> I
     mine = ImportJob.objects.filter(pk=pk, status=ImportStatus.APPLYING, task_id=task_id)
     job = mine.first()
     if job is None:
-        return ImportJob.objects.defer("content").get(pk=pk)  # applied or taken back
+        return ImportJob.objects.defer("content", "parsed").get(pk=pk)  # applied or taken back
     try:
         with transaction.atomic():
             _read_plan_apply(job, access, mine, progress)
     except ClaimLost:
         logger.warning("import apply job=%s lost its claim; rolled back", pk)
-    return ImportJob.objects.defer("content").get(pk=pk)
+    return ImportJob.objects.defer("content", "parsed").get(pk=pk)
 
 
 def _read_plan_apply(job: ImportJob, access, mine, progress: ImportProgress | None) -> bool:
-    """Read the upload again, plan it against the map as it is now and, without problems,
-    write it; write the job's outcome through ``mine`` (the job, while it is still this
-    caller's). Returns whether the preview was stale (a problem found now)."""
+    """Take the rows the preview read (or read the upload again), plan them against the map
+    as it is now and, without problems, write them; write the job's outcome through ``mine``
+    (the job, while it is still this caller's). Returns whether the preview was stale (a
+    problem found now)."""
     report = progress or (lambda rows_done, stage: None)
     report(0, "reading the file")
     try:
-        parsed = read_map_within_memory(
+        parsed = kept(job.parsed) or read_map_within_memory(
             job.filename,
             bytes(job.content),
             max_bytes=max_file_bytes(),
@@ -407,6 +418,7 @@ def _read_plan_apply(job: ImportJob, access, mine, progress: ImportProgress | No
             applied_at=timezone.now(),
             applied_by=access.user,
             content=b"",  # the rows now live in the map; the upload is not kept
+            parsed=b"",
             rows_done=_rows_in(parsed),
         )
         logger.info("import apply job=%s seconds=%.2f", job.pk, time.monotonic() - started)

@@ -60,6 +60,7 @@ def import_job_fail(*, job_id: int, message: str) -> int:
         status=ImportStatus.FAILED,
         summary=empty_summary([{"sheet": "", "row": None, "column": "", "message": message}]),
         content=b"",
+        parsed=b"",
         progress=100,
         stage="failed",
         lease_expires_at=None,
@@ -73,6 +74,7 @@ def import_job_fail_applying(*, job_id: int, message: str) -> int:
         status=ImportStatus.FAILED,
         summary=empty_summary([{"sheet": "", "row": None, "column": "", "message": message}]),
         content=b"",
+        parsed=b"",
         progress=100,
         stage="failed",
         lease_expires_at=None,
@@ -251,6 +253,7 @@ def import_previews_expire() -> int:
         status=ImportStatus.FAILED,
         summary=empty_summary([{"sheet": "", "row": None, "column": "", "message": message}]),
         content=b"",
+        parsed=b"",
         stage="failed",
     )
     if count:

@@ -7,9 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.crypto import salted_hmac
 
 from allies.models import Actor
 from coalitions import roles
+from networks.transfer.kept import DIGEST_BYTES, SALT
 from networks.transfer.models import ImportJob, ImportStatus
 from networks.transfer.services import ImportProgress, import_confirm
 from networks.transfer.tasks import confirm_import
@@ -53,33 +55,85 @@ def test_reading_a_jobs_status_costs_the_same_for_10_rows_as_for_20000(
     large_body, large_queries = status_of(client, coalition, large["id"])
     # The same queries (a session, the role, the job without its upload) ...
     assert len(large_queries) == len(small_queries)
-    assert not any('"content"' in sql for sql in large_queries)
+    assert not any('"content"' in sql or '"parsed"' in sql for sql in large_queries)
     # ... and the same answer but for a few digits (the counts, the size, the name).
     assert len(large_body) - len(small_body) < 40
-    # What is stored of the preview is its summary, not the 20,000 parsed rows.
+    # The preview's summary holds counts, not the 20,000 rows (those are kept apart).
     job = ImportJob.objects.get(pk=large["id"])
     assert len(str(job.summary)) < 2_000
-    assert not hasattr(job, "parsed")
+    assert len(bytes(job.parsed)) > 20_000 * 10
 
 
-def test_the_confirm_reads_the_upload_again_and_then_drops_it(client_for, coalition):
-    client = client_for("organizer")
-    gexf = (
-        b'<?xml version="1.0" encoding="UTF-8"?><gexf xmlns="http://gexf.net/1.3" '
-        b'version="1.3"><graph defaultedgetype="undirected"><nodes><node id="a" label="Alpha"/>'
-        b'<node id="b" label="Beta"/></nodes><edges><edge id="e" source="a" target="b"/>'
-        b"</edges></graph></gexf>"
-    )
-    job = upload(client, coalition, gexf, "map.gexf")
-    assert bytes(ImportJob.objects.get(pk=job["id"]).content) == gexf  # kept until applied
+GEXF = (
+    b'<?xml version="1.0" encoding="UTF-8"?><gexf xmlns="http://gexf.net/1.3" '
+    b'version="1.3"><graph defaultedgetype="undirected"><nodes><node id="a" label="Alpha"/>'
+    b'<node id="b" label="Beta"/></nodes><edges><edge id="e" source="a" target="b"/>'
+    b"</edges></graph></gexf>"
+)
+
+
+def confirmed(client, coalition, job):
     confirm = f"/api/v1/coalitions/{coalition.pk}/imports/{job['id']}/confirm/"
-    response = client.post(confirm, {}, content_type="application/json")
+    return client.post(confirm, {}, content_type="application/json")
+
+
+def names_in(coalition) -> set[str]:
+    return set(Actor.objects.filter(coalition=coalition).values_list("name", flat=True))
+
+
+def test_the_confirm_applies_the_rows_the_preview_read_and_then_drops_them(client_for, coalition):
+    client = client_for("organizer")
+    job = upload(client, coalition, GEXF, "map.gexf")
+    stored = ImportJob.objects.get(pk=job["id"])
+    assert bytes(stored.content) == GEXF  # kept until applied
+    assert bytes(stored.parsed)  # and the rows the preview read
+    # The confirm does not read the upload again: it is gone, and the rows still apply.
+    ImportJob.objects.filter(pk=job["id"]).update(content=b"not a file")
+    response = confirmed(client, coalition, job)
     assert response.json()["status"] == "applied"
-    assert set(Actor.objects.filter(coalition=coalition).values_list("name", flat=True)) >= {
-        "Alpha",
-        "Beta",
-    }
-    assert bytes(ImportJob.objects.get(pk=job["id"]).content) == b""
+    assert names_in(coalition) >= {"Alpha", "Beta"}
+    stored = ImportJob.objects.get(pk=job["id"])
+    assert (bytes(stored.content), bytes(stored.parsed)) == (b"", b"")
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        pytest.param(lambda kept: kept[:40] + bytes([kept[40] ^ 1]) + kept[41:], id="altered"),
+        pytest.param(lambda kept: kept[:32] + b"not a pickle", id="not-rows"),
+        pytest.param(lambda kept: b"", id="none"),
+    ],
+)
+def test_rows_kept_altered_or_missing_are_not_loaded_and_the_upload_is_read_again(
+    client_for, coalition, spoil
+):
+    client = client_for("organizer")
+    job = upload(client, coalition, GEXF, "map.gexf")
+    kept = bytes(ImportJob.objects.get(pk=job["id"]).parsed)
+    ImportJob.objects.filter(pk=job["id"]).update(parsed=spoil(kept))
+    response = confirmed(client, coalition, job)
+    assert response.json()["status"] == "applied"
+    assert names_in(coalition) >= {"Alpha", "Beta"}
+
+
+def test_rows_signed_under_another_secret_key_are_not_loaded(client_for, coalition):
+    client = client_for("organizer")
+    job = upload(client, coalition, GEXF, "map.gexf")
+    payload = bytes(ImportJob.objects.get(pk=job["id"]).parsed)[DIGEST_BYTES:]
+    resigned = salted_hmac(SALT, payload, secret="another key", algorithm="sha256").digest()
+    ImportJob.objects.filter(pk=job["id"]).update(parsed=resigned + payload, content=b"not a file")
+    response = confirmed(client, coalition, job)
+    # The kept rows are refused and the upload read again: it is no longer a file, so
+    # nothing is written and the preview says why.
+    assert response.status_code == 409
+    assert "Alpha" not in names_in(coalition)
+
+
+def test_a_preview_with_problems_keeps_no_rows(client_for, coalition):
+    job = upload(client_for("organizer"), coalition, b"Label,Stance\nAlpha,friendly\n")
+    stored = ImportJob.objects.get(pk=job["id"])
+    assert stored.summary["errors"]
+    assert bytes(stored.parsed) == b""
 
 
 def test_a_file_that_needs_more_memory_than_the_ceiling_fails_naming_the_limit(
