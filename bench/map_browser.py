@@ -72,7 +72,17 @@ const large = graph.order > 1000;
 const renderer = new Sigma(graph, document.getElementById("canvas"), {
   // Straight lines only, as on the map page (sigma's default shader also carries self-loops).
   primitives: { edges: { paths: [pathLine()] } },
-  settings: { hideEdgesOnMove: large, hideLabelsOnMove: large },
+  // The map page's rendering settings (static/js/map/map.js, createRenderer): the same
+  // picking (full resolution, ties clickable on small maps) and padding, so that the ratio
+  // is what the map page adds to sigma, not a setting. Labels stay sigma's own choice (the
+  // map page chooses its labels itself, declutterLabels, and sigma draws those).
+  settings: {
+    hideEdgesOnMove: large,
+    hideLabelsOnMove: large,
+    enableEdgeEvents: !large,
+    stagePadding: 40,
+    pickingDownSizingRatio: 1,
+  },
 });
 window.benchRenderer = renderer;
 """
