@@ -8,7 +8,7 @@ PORT ?= 8000
 # on a later run too.
 DEMO_PASSWORD ?=
 
-.PHONY: run test lint format bench faults install migrate demo worker check clean static
+.PHONY: run test lint format bench loadtest faults install migrate demo worker check clean static
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ worker: install
 
 bench: install
 	$(PY) -m bench
+
+# Weft's map and actor PATCH under 32 loopback clients against a bare Django view answering
+# the same bytes (bench/loadtest.py); not part of `make bench`.
+loadtest: install
+	$(PY) -m bench --only loadtest
 
 # Weft under load while its own PostgreSQL, Redis and worker are killed and restarted
 # (bench/faults): prints the figures, exits 1 if an acknowledged write is lost or a 500 seen.
