@@ -113,8 +113,8 @@ def mapped(coalition, personas, member_org):
 
 def export_as(personas, coalition, persona, file_format):
     access = roles.access_for(personas[persona], coalition.pk)
-    content, _, _ = coalition_export(access=access, file_format=file_format)
-    return content
+    chunks, _, _ = coalition_export(access=access, file_format=file_format)
+    return b"".join(chunks)
 
 
 def import_into_new_coalition(personas, content, file_format):
@@ -344,11 +344,11 @@ def test_a_saved_views_export_holds_what_its_filters_show_and_is_audited(client_
     response = client.get(base, {"format": "json", "view": view.pk})
     assert response.status_code == 200
     assert f"-view-{view.pk}-" in response["Content-Disposition"]
-    document = json.loads(response.content)
+    document = json.loads(response.getvalue())
     assert [a["label"] for a in document["actors"]] == ["Tenants Union"]
     assert document["ties"] == [] and document["interactions"] == []
 
-    document = json.loads(client.get(base, {"format": "json", "view": wide.pk}).content)
+    document = json.loads(client.get(base, {"format": "json", "view": wide.pk}).getvalue())
     assert {a["label"] for a in document["actors"]} == {
         "Tenants Union",
         "Maria Lopez",
@@ -357,7 +357,7 @@ def test_a_saved_views_export_holds_what_its_filters_show_and_is_audited(client_
     assert {(t["kind"]) for t in document["ties"]} == {"affiliation", "funding"}
     assert len(document["interactions"]) == 2
     # A member's export of the same view still leaves the sensitive donor and its tie out.
-    member = json.loads(client_for("member").get(base, {"format": "json", "view": wide.pk}).content)
+    member = json.loads(client_for("member").get(base, {"format": "json", "view": wide.pk}).getvalue())
     assert {a["label"] for a in member["actors"]} == {"Tenants Union", "Maria Lopez"}
     assert [t["kind"] for t in member["ties"]] == ["affiliation"]
 
