@@ -16,7 +16,6 @@ XLSX and typed attributes in GraphML and GEXF. A type label is written as the Ty
 still matches the kind (so that Kumu reads its own words back), else the kind."""
 
 import csv
-import io
 import tempfile
 import time
 import zipfile
@@ -35,6 +34,8 @@ from weft.streaming import CHUNK_BYTES, Pipe, in_chunks
 
 GEXF_NAMESPACE = "http://gexf.net/1.3"
 GRAPHML_NAMESPACE = "http://graphml.graphdrawing.org/xmlns"
+# A CSV's rows are compressed this many at a time (some tens of KB of text).
+CSV_ROWS_AT_ONCE = 256
 
 
 def _custom_columns(export: dict, what: str = "actors", columns=ELEMENT_COLUMNS) -> list[str]:
@@ -174,27 +175,28 @@ def write_xlsx(export: dict) -> bytes:
     return b"".join(xlsx_chunks(export))
 
 
+class _Lines(list):
+    """What csv.writer writes each row to: the row's text, kept as its own string."""
+
+    write = list.append
+
+
 def _csv_text(rows) -> Iterator[str]:
-    """The rows as CSV text, a few rows at a time."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    """The rows as CSV text, a few hundred rows at a time."""
     # A BOM so that Excel opens the file as UTF-8.
-    buffer.write("\ufeff")
+    yield "\ufeff"
+    lines = _Lines()
+    writer = csv.writer(lines)
     for row in rows:
         writer.writerow([values.neutralise_formula(v) if isinstance(v, str) else v for v in row])
-        if buffer.tell() >= CHUNK_BYTES:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+        if len(lines) >= CSV_ROWS_AT_ONCE:
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)
 
 
 def csv_zip_chunks(export: dict) -> Iterator[bytes]:
     """A zip of elements.csv and connections.csv, compressed as the rows are written."""
-    yield from in_chunks(_csv_zip_pieces(export))
-
-
-def _csv_zip_pieces(export: dict) -> Iterator[bytes]:
     pipe = Pipe()
     with zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, rows in (
@@ -208,7 +210,9 @@ def _csv_zip_pieces(export: dict) -> Iterator[bytes]:
             with archive.open(member, "w") as written:
                 for text in _csv_text(rows):
                     written.write(text.encode())
-                    yield pipe.take()
+                    if len(pipe) >= CHUNK_BYTES:
+                        yield pipe.take()
+    # The rest of the last member, its sizes and the archive's directory.
     yield pipe.take()
 
 
