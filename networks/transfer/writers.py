@@ -34,8 +34,9 @@ from weft.streaming import CHUNK_BYTES, Pipe, in_chunks
 
 GEXF_NAMESPACE = "http://gexf.net/1.3"
 GRAPHML_NAMESPACE = "http://graphml.graphdrawing.org/xmlns"
-# A CSV's rows are compressed this many at a time (some tens of KB of text).
-CSV_ROWS_AT_ONCE = 256
+# A CSV's rows are compressed this much text at a time: a row with long notes runs to a
+# kilobyte, so rows are gathered by their length, not counted.
+CSV_TEXT_AT_ONCE = 16 * 1024
 
 
 def _custom_columns(export: dict, what: str = "actors", columns=ELEMENT_COLUMNS) -> list[str]:
@@ -182,16 +183,19 @@ class _Lines(list):
 
 
 def _csv_text(rows) -> Iterator[str]:
-    """The rows as CSV text, a few hundred rows at a time."""
+    """The rows as CSV text, some ``CSV_TEXT_AT_ONCE`` characters at a time."""
     # A BOM so that Excel opens the file as UTF-8.
     yield "\ufeff"
     lines = _Lines()
     writer = csv.writer(lines)
+    length = 0
     for row in rows:
         writer.writerow([values.neutralise_formula(v) if isinstance(v, str) else v for v in row])
-        if len(lines) >= CSV_ROWS_AT_ONCE:
+        length += len(lines[-1])
+        if length >= CSV_TEXT_AT_ONCE:
             yield "".join(lines)
             lines.clear()
+            length = 0
     yield "".join(lines)
 
 
