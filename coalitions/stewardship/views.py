@@ -6,7 +6,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -47,6 +47,7 @@ from coalitions.stewardship.whole import (
 )
 from weft.errors import ApplicationError
 from weft.pages import attempt, post_or_refuse
+from weft.streaming import attachment
 
 # The session key holding an opened invitation's token: the link is exchanged once for the
 # session and the browser sent on to an address without it, so the token stays out of the
@@ -292,9 +293,7 @@ def settings_leave_export(request, coalition_id: int):
     """Everything the coalition holds as one Weft JSON file (audited)."""
     access = roles.require(request.user, coalition_id, Permission.EXPORT)
     chunks, filename = coalition_export_whole(access=access)
-    response = StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(chunks, content_type="application/json; charset=utf-8", filename=filename)
 
 
 def _audit_rows(request, access):

@@ -3,6 +3,7 @@ one transaction; an export is written to the audit log with who, what and how ma
 
 import logging
 import time
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import transaction
@@ -38,16 +39,17 @@ PREVIEW_TASK = "networks.preview_import"
 ASYNC_BYTES = 512 * 1024
 BATCH = 1000
 
+# Each format: (its writer, yielding the file a chunk at a time; content type; extension).
 EXPORT_FORMATS = {
     "xlsx": (
-        writers.write_xlsx,
+        writers.xlsx_chunks,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "xlsx",
     ),
-    "csv": (writers.write_csv_zip, "application/zip", "zip"),
-    "json": (weftjson.write_json, "application/json", "json"),
-    "graphml": (writers.write_graphml, "application/graphml+xml", "graphml"),
-    "gexf": (writers.write_gexf, "application/gexf+xml", "gexf"),
+    "csv": (writers.csv_zip_chunks, "application/zip", "zip"),
+    "json": (weftjson.json_chunks, "application/json", "json"),
+    "graphml": (writers.graphml_chunks, "application/graphml+xml", "graphml"),
+    "gexf": (writers.gexf_chunks, "application/gexf+xml", "gexf"),
 }
 
 
@@ -784,10 +786,11 @@ def saved_view_filters(access, view_id: int):
 
 def coalition_export(
     *, access, file_format: str, view_id: int | None = None
-) -> tuple[bytes, str, str]:
+) -> tuple[Iterator[bytes], str, str]:
     """The coalition's map as a file, filtered by the exporter's role (and by a saved view's
-    filters when ``view_id`` is given), and its audit row. Returns (content, content type,
-    file extension)."""
+    filters when ``view_id`` is given), and its audit row. Returns (the file's chunks,
+    content type, file extension): the file is written as the chunks are read, after the
+    audit row, so that a large map is never held whole once encoded."""
     if file_format not in EXPORT_FORMATS:
         raise ApplicationError(
             f"Unknown format {file_format!r}: use one of {', '.join(EXPORT_FORMATS)}.",
@@ -799,7 +802,7 @@ def coalition_export(
     view, filters = saved_view_filters(access, view_id) if view_id is not None else (None, None)
     export = map_export(access, include_contacts=include_contacts, filters=filters)
     write, content_type, extension = EXPORT_FORMATS[file_format]
-    content = write(export)
+    # Audited before the first chunk is written: a download cut short was still an export.
     with transaction.atomic():
         audit_record(
             coalition=access.coalition,
@@ -815,4 +818,4 @@ def coalition_export(
             # A saved view's export: which view, and the filters' names (not their values).
             **({"saved_view": view.pk, "filtered_by": sorted(view.filters)} if view else {}),
         )
-    return content, content_type, extension
+    return write(export), content_type, extension

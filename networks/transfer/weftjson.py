@@ -2,6 +2,7 @@
 details when the exporting role may see them, ties, interactions), read back complete."""
 
 import json
+from collections.abc import Iterator
 
 from networks.transfer import kumujson, values
 from networks.transfer.parsed import (
@@ -13,6 +14,7 @@ from networks.transfer.parsed import (
     TieRow,
     UnreadableFile,
 )
+from weft.streaming import in_chunks
 
 FORMAT_NAME = "weft-map"
 FORMAT_VERSION = 1
@@ -32,9 +34,16 @@ TIE_READERS = (
 )
 
 
-def write_json(export: dict) -> bytes:
+def json_chunks(export: dict) -> Iterator[bytes]:
+    """The export as ``json.dumps(..., indent=1)`` writes it, byte for byte, encoded a token
+    at a time (JSONEncoder.iterencode) rather than as one string."""
     document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, **export}
-    return json.dumps(document, ensure_ascii=False, indent=1, default=str).encode()
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=1, default=str)
+    yield from in_chunks(encoder.iterencode(document))
+
+
+def write_json(export: dict) -> bytes:
+    return b"".join(json_chunks(export))
 
 
 def read_json(data: bytes) -> ParsedMap:

@@ -1,5 +1,7 @@
 """A map export (plain dicts, already filtered for the exporting role) written as Kumu's XLSX
-layout, a zip of CSVs, GraphML or GEXF. Weft JSON is in weftjson.py.
+layout, a zip of CSVs, GraphML or GEXF. Weft JSON is in weftjson.py. Each format's
+``<format>_chunks`` yields the file a chunk at a time (weft.streaming), so that an export is
+sent as it is written; ``write_<format>`` joins them.
 
 The export dict: ``actors`` (``id``, ``label``, ``kind``, ``description``, ``tags``,
 ``custom_fields``, ``is_sensitive``, ``is_directly_affected``, ``assessment`` in force or
@@ -14,8 +16,10 @@ XLSX and typed attributes in GraphML and GEXF. A type label is written as the Ty
 still matches the kind (so that Kumu reads its own words back), else the kind."""
 
 import csv
-import io
+import tempfile
+import time
 import zipfile
+from collections.abc import Iterator
 from xml.sax.saxutils import quoteattr
 
 from networks.transfer import values
@@ -26,9 +30,13 @@ from networks.transfer.tables import (
     ELEMENT_COLUMNS,
     ELEMENTS,
 )
+from weft.streaming import CHUNK_BYTES, Pipe, in_chunks
 
 GEXF_NAMESPACE = "http://gexf.net/1.3"
 GRAPHML_NAMESPACE = "http://graphml.graphdrawing.org/xmlns"
+# A CSV's rows are compressed this much text at a time: a row with long notes runs to a
+# kilobyte, so rows are gathered by their length, not counted.
+CSV_TEXT_AT_ONCE = 16 * 1024
 
 
 def _custom_columns(export: dict, what: str = "actors", columns=ELEMENT_COLUMNS) -> list[str]:
@@ -132,7 +140,7 @@ def _strength_cell(tie: dict):
     return "" if tie.get("strength") is None else tie["strength"]
 
 
-def write_xlsx(export: dict) -> bytes:
+def xlsx_chunks(export: dict) -> Iterator[bytes]:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -155,26 +163,65 @@ def write_xlsx(export: dict) -> bytes:
                 else:
                     cells.append(value)
             sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    # An XLSX is a zip whose directory openpyxl writes last: it is saved to a temporary
+    # file (its sheets already wait on disk, write-only mode) and sent from there.
+    with tempfile.TemporaryFile() as file:
+        workbook.save(file)
+        file.seek(0)
+        while chunk := file.read(CHUNK_BYTES):
+            yield chunk
 
 
-def _csv(rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+def write_xlsx(export: dict) -> bytes:
+    return b"".join(xlsx_chunks(export))
+
+
+class _Lines(list):
+    """What csv.writer writes each row to: the row's text, kept as its own string."""
+
+    write = list.append
+
+
+def _csv_text(rows) -> Iterator[str]:
+    """The rows as CSV text, some ``CSV_TEXT_AT_ONCE`` characters at a time."""
+    # A BOM so that Excel opens the file as UTF-8.
+    yield "\ufeff"
+    lines = _Lines()
+    writer = csv.writer(lines)
+    length = 0
     for row in rows:
         writer.writerow([values.neutralise_formula(v) if isinstance(v, str) else v for v in row])
-    # A BOM so that Excel opens the file as UTF-8.
-    return ("\ufeff" + buffer.getvalue()).encode()
+        length += len(lines[-1])
+        if length >= CSV_TEXT_AT_ONCE:
+            yield "".join(lines)
+            lines.clear()
+            length = 0
+    yield "".join(lines)
+
+
+def csv_zip_chunks(export: dict) -> Iterator[bytes]:
+    """A zip of elements.csv and connections.csv, compressed as the rows are written."""
+    pipe = Pipe()
+    with zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, rows in (
+            ("elements.csv", element_rows(export)),
+            ("connections.csv", connection_rows(export)),
+        ):
+            # As ZipFile.writestr names a member: dated now, readable by its owner.
+            member = zipfile.ZipInfo(name, date_time=time.localtime(time.time())[:6])
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o600 << 16
+            with archive.open(member, "w") as written:
+                for text in _csv_text(rows):
+                    written.write(text.encode())
+                    if len(pipe) >= CHUNK_BYTES:
+                        yield pipe.take()
+    # The rest of the last member, its sizes and the archive's directory.
+    yield pipe.take()
 
 
 def write_csv_zip(export: dict) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("elements.csv", _csv(element_rows(export)))
-        archive.writestr("connections.csv", _csv(connection_rows(export)))
-    return buffer.getvalue()
+    return b"".join(csv_zip_chunks(export))
 
 
 # Node attributes for the graph formats: (name, type); metric_* and custom fields follow from
@@ -369,11 +416,19 @@ def _graphml_data(lines: list[str], found: dict, keys: dict[str, str]) -> None:
             lines.append(f'<data key="{keys[name]}">{_text(_xml_value(value))}</data>')
 
 
-def write_graphml(export: dict) -> bytes:
+def graphml_chunks(export: dict) -> Iterator[bytes]:
     """GraphML as Gephi writes it: typed keys, the weight as a ``weight`` key, the drawing as
     x, y, size, r, g, b. Each edge of a graph mixing directed and undirected ties says its
     own direction (``directed``); a graph of one kind only leaves it to ``edgedefault``, so
     that readers that refuse mixed graphs (NetworkX) still open it."""
+    yield from in_chunks(f"{line}\n" for line in _graphml_lines(export))
+
+
+def write_graphml(export: dict) -> bytes:
+    return b"".join(graphml_chunks(export))
+
+
+def _graphml_lines(export: dict) -> Iterator[str]:
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<graphml xmlns="{GRAPHML_NAMESPACE}">',
@@ -387,27 +442,29 @@ def write_graphml(export: dict) -> bytes:
     default = _edge_default(export)
     mixed = _mixed(export)
     lines.append(f'<graph id="coalition" edgedefault="{default}">')
+    yield from lines
     for actor in export["actors"]:
-        lines.append(f"<node id={quoteattr(actor['id'])}>")
+        lines = [f"<node id={quoteattr(actor['id'])}>"]
         lines.append(f'<data key="label">{_text(actor["label"])}</data>')
         _graphml_data(lines, _node_values(actor), node_keys)
         for name, value in _drawing(actor).items():
             lines.append(f'<data key="{name}">{_xml_value(value)}</data>')
         lines.append("</node>")
+        yield from lines
     for number, tie in enumerate(export["ties"]):
         directed = (
             f' directed="{"true" if tie["direction"] == "directed" else "false"}"' if mixed else ""
         )
-        lines.append(
+        lines = [
             f'<edge id="t{number}" source={quoteattr(tie["source"])} '
             f"target={quoteattr(tie['target'])}{directed}>"
-        )
+        ]
         if _weight(tie) is not None:
             lines.append(f'<data key="weight">{_weight(tie)}</data>')
         _graphml_data(lines, _edge_values(tie), edge_keys)
         lines.append("</edge>")
-    lines += ["</graph>", "</graphml>", ""]
-    return "\n".join(lines).encode()
+        yield from lines
+    yield from ("</graph>", "</graphml>")
 
 
 def _text(value: str) -> str:
@@ -442,10 +499,18 @@ def _viz(lines: list[str], actor: dict) -> None:
         lines.append(f'<viz:size value="{drawing["size"]}"/>')
 
 
-def write_gexf(export: dict) -> bytes:
+def gexf_chunks(export: dict) -> Iterator[bytes]:
     """GEXF 1.3 as Gephi writes it: typed attributes, each edge's weight and its own type
     (directed, undirected or mutual: always in a mixed graph, see _mixed), each node's viz
     position, colour and size."""
+    yield from in_chunks(f"{line}\n" for line in _gexf_lines(export))
+
+
+def write_gexf(export: dict) -> bytes:
+    return b"".join(gexf_chunks(export))
+
+
+def _gexf_lines(export: dict) -> Iterator[str]:
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<gexf xmlns="{GEXF_NAMESPACE}" xmlns:viz="{GEXF_NAMESPACE}/viz" version="1.3">',
@@ -455,23 +520,25 @@ def write_gexf(export: dict) -> bytes:
     node_ids = _gexf_attributes(lines, "node", _node_attributes(export))
     edge_ids = _gexf_attributes(lines, "edge", _edge_attributes(export))
     lines.append("<nodes>")
+    yield from lines
     for actor in export["actors"]:
-        lines.append(f"<node id={quoteattr(actor['id'])} label={quoteattr(actor['label'])}>")
+        lines = [f"<node id={quoteattr(actor['id'])} label={quoteattr(actor['label'])}>"]
         _attvalues(lines, _node_values(actor), node_ids)
         _viz(lines, actor)
         lines.append("</node>")
-    lines += ["</nodes>", "<edges>"]
+        yield from lines
+    yield from ("</nodes>", "<edges>")
     mixed = _mixed(export)
     for number, tie in enumerate(export["ties"]):
         weight = _weight(tie)
         own_type = mixed or tie["direction"] == "mutual"
-        lines.append(
+        lines = [
             f'<edge id="t{number}" source={quoteattr(tie["source"])} '
             f"target={quoteattr(tie['target'])}"
             + (f' type="{tie["direction"]}"' if own_type else "")
             + (f' weight="{weight}">' if weight is not None else ">")
-        )
+        ]
         _attvalues(lines, _edge_values(tie), edge_ids)
         lines.append("</edge>")
-    lines += ["</edges>", "</graph>", "</gexf>", ""]
-    return "\n".join(lines).encode()
+        yield from lines
+    yield from ("</edges>", "</graph>", "</gexf>")

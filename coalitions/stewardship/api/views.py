@@ -1,7 +1,6 @@
 """API of the steward's work: who holds which role (every grant, change and revocation audited)."""
 
 import django_filters
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
@@ -28,6 +27,7 @@ from coalitions.stewardship.erasure import (
 )
 from coalitions.stewardship.services import invitation_create, invitation_revoke
 from coalitions.stewardship.whole import coalition_delete, coalition_export_whole, deletion_preview
+from weft.streaming import attachment
 
 
 class RoleFilter(django_filters.FilterSet):
@@ -187,9 +187,7 @@ class WholeExportView(APIView):
     def get(self, request, coalition_id):
         access = roles.require(request.user, coalition_id, roles.Permission.EXPORT)
         chunks, filename = coalition_export_whole(access=access)
-        response = StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return attachment(chunks, content_type="application/json; charset=utf-8", filename=filename)
 
 
 class CoalitionDeletionSerializer(serializers.Serializer):

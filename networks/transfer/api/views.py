@@ -1,7 +1,6 @@
 """API for bringing a map in and taking it out: imports (preview, then confirm), exports,
 and the likely duplicates already in a coalition."""
 
-from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -41,6 +40,7 @@ from networks.transfer.services import (
 from weft.drf import PageNumberPagination
 from weft.errors import ApplicationError
 from weft.parsers import JSONParser
+from weft.streaming import attachment
 
 ERRORS_413 = OpenApiResponse(description="The file is over the size limit")
 
@@ -188,14 +188,12 @@ class ExportView(APIView):
         query.is_valid(raise_exception=True)
         file_format = query.validated_data["format"]
         view_id = query.validated_data.get("view")
-        content, content_type, extension = coalition_export(
+        chunks, content_type, extension = coalition_export(
             access=access, file_format=file_format, view_id=view_id
         )
-        response = HttpResponse(content, content_type=content_type)
         part = f"-view-{view_id}" if view_id else ""
         name = f"coalition-{access.coalition.pk}{part}-{timezone.localdate():%Y-%m-%d}.{extension}"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return attachment(chunks, content_type=content_type, filename=name)
 
 
 class DuplicatesView(APIView):

@@ -1,6 +1,7 @@
 """Exports: round trips through every format, what each role's export holds, the audit log,
-and files Gephi, NetworkX and igraph open."""
+files Gephi, NetworkX and igraph open, and each sent as it is written (streamed)."""
 
+import csv
 import datetime
 import io
 import json
@@ -10,6 +11,7 @@ from pathlib import Path
 import igraph
 import networkx
 import pytest
+from django.utils import timezone
 from lxml import etree
 
 from allies.models import Actor
@@ -17,7 +19,10 @@ from coalitions import roles
 from coalitions.models import AuditAction, AuditEntry
 from coalitions.services import coalition_create
 from networks.models import InteractionParticipant, Tie
+from networks.transfer.selectors import map_export
 from networks.transfer.services import coalition_export, import_confirm, import_preview
+from networks.transfer.values import neutralise_formula
+from networks.transfer.writers import connection_rows, element_rows
 from tests.allies.factories import (
     ActorFactory,
     AllyAssessmentFactory,
@@ -113,8 +118,8 @@ def mapped(coalition, personas, member_org):
 
 def export_as(personas, coalition, persona, file_format):
     access = roles.access_for(personas[persona], coalition.pk)
-    content, _, _ = coalition_export(access=access, file_format=file_format)
-    return content
+    chunks, _, _ = coalition_export(access=access, file_format=file_format)
+    return b"".join(chunks)
 
 
 def import_into_new_coalition(personas, content, file_format):
@@ -249,7 +254,7 @@ def test_every_export_is_audited_with_who_what_and_how_many(client_for, mapped, 
 
 def test_an_unknown_export_format_is_a_400_naming_it(client_for, mapped):
     response = client_for("steward").get(f"/api/v1/coalitions/{mapped.pk}/export/?format=pdf")
-    assert response.status_code == 400
+    assert response.status_code == 400 and not response.streaming
     assert "format" in response.json()
 
 
@@ -344,11 +349,11 @@ def test_a_saved_views_export_holds_what_its_filters_show_and_is_audited(client_
     response = client.get(base, {"format": "json", "view": view.pk})
     assert response.status_code == 200
     assert f"-view-{view.pk}-" in response["Content-Disposition"]
-    document = json.loads(response.content)
+    document = json.loads(response.getvalue())
     assert [a["label"] for a in document["actors"]] == ["Tenants Union"]
     assert document["ties"] == [] and document["interactions"] == []
 
-    document = json.loads(client.get(base, {"format": "json", "view": wide.pk}).content)
+    document = json.loads(client.get(base, {"format": "json", "view": wide.pk}).getvalue())
     assert {a["label"] for a in document["actors"]} == {
         "Tenants Union",
         "Maria Lopez",
@@ -357,7 +362,8 @@ def test_a_saved_views_export_holds_what_its_filters_show_and_is_audited(client_
     assert {(t["kind"]) for t in document["ties"]} == {"affiliation", "funding"}
     assert len(document["interactions"]) == 2
     # A member's export of the same view still leaves the sensitive donor and its tie out.
-    member = json.loads(client_for("member").get(base, {"format": "json", "view": wide.pk}).content)
+    member_view = client_for("member").get(base, {"format": "json", "view": wide.pk})
+    member = json.loads(member_view.getvalue())
     assert {a["label"] for a in member["actors"]} == {"Tenants Union", "Maria Lopez"}
     assert [t["kind"] for t in member["ties"]] == ["affiliation"]
 
@@ -376,6 +382,7 @@ def test_an_unknown_or_foreign_saved_view_is_refused_naming_the_view(client_for,
     for view_id in (foreign.pk, 999_999):
         response = client.get(base, {"format": "json", "view": view_id})
         assert response.status_code == 404 and response.json()["field"] == "view"
+        assert not response.streaming
     response = client.get(base, {"format": "json", "view": "all"})
     assert response.status_code == 400 and "view" in response.json()
     assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
@@ -397,3 +404,64 @@ def test_spreadsheet_exports_carry_the_latest_metrics_typed(mapped, personas, me
     copy = import_into_new_coalition(personas, export_as(personas, mapped, "steward", "csv"), "csv")
     union = Actor.objects.get(coalition=copy, name="Tenants Union")
     assert union.custom_fields == {"Website": "tu.example", "Founded": 1999}
+
+
+# -- Streamed (issue #24 item 2) -------------------------------------------------------------
+
+
+def downloaded(client, coalition, file_format: str, **query):
+    response = client.get(
+        f"/api/v1/coalitions/{coalition.pk}/export/", {"format": file_format, **query}
+    )
+    assert response.status_code == 200 and response.streaming
+    return response, b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv", "json", "graphml", "gexf"])
+def test_every_export_is_streamed_under_its_name_and_reimports_as_the_same_map(
+    client_for, mapped, personas, file_format
+):
+    response, content = downloaded(client_for("steward"), mapped, file_format)
+    extension = "zip" if file_format == "csv" else file_format
+    day = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="coalition-{mapped.pk}-{day}.{extension}"'
+    )
+    copy = import_into_new_coalition(personas, content, file_format)
+    assert actors_of(copy) == actors_of(mapped) and ties_of(copy) == ties_of(mapped)
+
+
+def test_the_streamed_json_is_byte_for_byte_what_json_dumps_writes(client_for, mapped, personas):
+    _, content = downloaded(client_for("organizer"), mapped, "json")
+    export = map_export(roles.access_for(personas["organizer"], mapped.pk), include_contacts=False)
+    document = {"format": "weft-map", "version": 1, **export}
+    assert content == json.dumps(document, ensure_ascii=False, indent=1, default=str).encode()
+
+
+def test_the_streamed_csv_zip_holds_the_csvs_written_whole(client_for, mapped, personas):
+    _, content = downloaded(client_for("steward"), mapped, "csv")
+    export = map_export(roles.access_for(personas["steward"], mapped.pk), include_contacts=True)
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    assert archive.testzip() is None
+    assert archive.namelist() == ["elements.csv", "connections.csv"]
+    for name, rows in (
+        ("elements.csv", element_rows(export)),
+        ("connections.csv", connection_rows(export)),
+    ):
+        whole = io.StringIO()
+        csv.writer(whole).writerows(
+            [neutralise_formula(v) if isinstance(v, str) else v for v in row] for row in rows
+        )
+        assert archive.read(name) == ("\ufeff" + whole.getvalue()).encode()
+
+
+def test_an_export_is_audited_before_the_client_reads_a_byte(client_for, mapped, personas):
+    response = client_for("member").get(f"/api/v1/coalitions/{mapped.pk}/export/?format=csv")
+    assert response.streaming
+    entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
+    assert (entry.user, entry.details["format"], entry.details["actors"]) == (
+        personas["member"],
+        "csv",
+        3,
+    )
+    response.close()  # the client went away: nothing read, the export still on the record

@@ -80,8 +80,8 @@ def positions_of(coalition) -> dict:
 
 def round_trip(steward, coalition, file_format):
     access = roles.access_for(steward, coalition.pk)
-    content, _, _ = coalition_export(access=access, file_format=file_format)
-    copy, _ = import_file(steward, FILE_NAMES[file_format], content)
+    chunks, _, _ = coalition_export(access=access, file_format=file_format)
+    copy, _ = import_file(steward, FILE_NAMES[file_format], b"".join(chunks))
     return copy
 
 
