@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
@@ -25,7 +25,7 @@ from networks.transfer.parsed import MAX_FILE_BYTES, ParsedMap, UnreadableFile
 from networks.transfer.plan import CREATE, UPDATE, Plan, build_plan
 from networks.transfer.readers import csv_header, detect_format
 from networks.transfer.selectors import import_snapshot, map_export
-from weft.bulk import create_with_history, insert_with_history, upsert_rows
+from weft.bulk import copy_rows, create_with_history, insert_with_history, upsert_rows
 from weft.errors import ApplicationError
 from weft.leases import lease_until
 from weft.queue import queue_after_commit
@@ -504,10 +504,26 @@ def _apply_positions(plan: Plan, actor_ids: dict, *, pin: bool) -> None:
         pinned = ActorPosition.objects.filter(actor_id__in=had, is_pinned=True)
         for actor_id in pinned.values_list("actor_id", flat=True) if had else ():
             placed.pop(actor_id)
+    rows = [(actor_id, x, y, pin) for actor_id, (x, y) in placed.items()]
+    if connection.vendor == "postgresql":
+        # The actors this import creates have no position yet: theirs are copied in (COPY),
+        # and only the others' go through the upsert.
+        created = {
+            actor_ids[i]
+            for i, a in enumerate(plan.actors)
+            if a.action == CREATE and a.merged_into is None
+        }
+        now = timezone.now()
+        copy_rows(
+            ActorPosition._meta.db_table,
+            ("actor_id", "x", "y", "is_pinned", "updated_at"),
+            [(*row, now) for row in rows if row[0] in created],
+        )
+        rows = [row for row in rows if row[0] not in created]
     upsert_rows(
         ActorPosition,
         ("actor_id", "x", "y", "is_pinned"),
-        [(actor_id, x, y, pin) for actor_id, (x, y) in placed.items()],
+        rows,
         unique=["actor_id"],
         update=["x", "y", "is_pinned"],
     )

@@ -11,10 +11,12 @@ from django.utils.crypto import salted_hmac
 
 from allies.models import Actor
 from coalitions import roles
+from networks.models import ActorPosition
 from networks.transfer.kept import DIGEST_BYTES, SALT
 from networks.transfer.models import ImportJob, ImportStatus
 from networks.transfer.services import ImportProgress, import_confirm
 from networks.transfer.tasks import confirm_import
+from tests.allies.factories import ActorFactory
 from tests.networks.transfer.files import csv_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tasks_in_process")]
@@ -225,3 +227,35 @@ def test_the_confirm_task_applies_a_large_import_and_its_page_shows_rows_written
     stored = ImportJob.objects.get(pk=job["id"])
     assert (stored.status, stored.rows_done, stored.progress) == (ImportStatus.APPLIED, 10, 100)
     assert Actor.objects.filter(name__startswith="Org ").count() == 10
+
+
+def test_a_files_positions_place_new_actors_move_unpinned_ones_and_spare_hand_pinned_ones(
+    client_for, coalition
+):
+    """New actors take the file's positions, an actor the map had moves to the file's
+    unless someone pinned it by hand (the import does not pin; the layout starts there)."""
+    kept_in_place = ActorFactory(coalition=coalition, name="Alpha")
+    moved = ActorFactory(coalition=coalition, name="Beta")
+    ActorPosition.objects.create(actor=kept_in_place, x=1.0, y=2.0, is_pinned=True)
+    ActorPosition.objects.create(actor=moved, x=3.0, y=4.0, is_pinned=False)
+    nodes = "".join(
+        f'<node id="{n}" label="{n}"><viz:position x="{x}" y="{y}"/></node>'
+        for n, x, y in (("Alpha", 10, 20), ("Beta", 30, 40), ("Gamma", 50, 60))
+    )
+    gexf = (
+        '<?xml version="1.0" encoding="UTF-8"?><gexf xmlns="http://gexf.net/1.3" '
+        'xmlns:viz="http://gexf.net/1.3/viz" version="1.3"><graph defaultedgetype="undirected">'
+        f"<nodes>{nodes}</nodes><edges/></graph></gexf>"
+    ).encode()
+    client = client_for("organizer")
+    job = upload(client, coalition, gexf, "map.gexf")
+    assert confirmed(client, coalition, job).json()["status"] == "applied"
+    positions = {
+        p.actor.name: (p.x, p.y, p.is_pinned)
+        for p in ActorPosition.objects.filter(actor__coalition=coalition).select_related("actor")
+    }
+    assert positions == {
+        "Alpha": (1.0, 2.0, True),
+        "Beta": (30.0, 40.0, False),
+        "Gamma": (50.0, 60.0, False),
+    }
