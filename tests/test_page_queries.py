@@ -29,7 +29,13 @@ from coalitions.align.models import (
 )
 from coalitions.connect.models import Commitment, Membership, PhaseMove
 from coalitions.produce.models import GroupMember
-from coalitions.surveys.models import SurveyAnswer, SurveyQuestion, SurveyRespondent, SurveyRound
+from coalitions.surveys.models import (
+    RelationshipAnswer,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyRespondent,
+    SurveyRound,
+)
 from networks.comments.models import Comment
 from networks.map.models import SavedView
 from networks.models import ActorPosition, Interaction, InteractionParticipant, Tie
@@ -111,6 +117,7 @@ PAGES = [
     ("surveys/{survey}/", "organizer"),
     ("surveys/{survey}/results/", "organizer"),
     ("surveys/{survey}/review/", "organizer"),
+    ("surveys/{open_survey}/answer/", "member"),
     ("import/", "organizer"),
     ("import/{job}/", "organizer"),
     ("duplicates/", "organizer"),
@@ -127,7 +134,7 @@ PAGES = [
 
 
 @pytest.fixture
-def focus(coalition, personas):
+def focus(coalition, personas, member_designee):
     """One of each item a page is about, before the coalition grows around it."""
     person = PersonFactory(coalition=coalition, name="Rosa Parra")
     partner = OrganisationFactory(coalition=coalition, name="Neighbours United")
@@ -138,6 +145,13 @@ def focus(coalition, personas):
         InteractionParticipantFactory(interaction=interaction, actor=actor)
     survey = SurveyRound.objects.create(
         coalition=coalition, title="Who works with whom", opens_on=DAY, closes_on=DAY
+    )
+    open_survey = SurveyRound.objects.create(
+        coalition=coalition,
+        title="Who do you work with?",
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + datetime.timedelta(days=7),
+        status="open",
     )
     # From the start the person's latest changes are more than the activity page shows (100),
     # so it reads the version before the oldest it shows (one query) at 10 actors as at 1,000.
@@ -167,6 +181,11 @@ def focus(coalition, personas):
         question=SurveyQuestion.objects.create(
             round=survey, kind="scale", text="How well do we work together?"
         ),
+        open_survey=open_survey,
+        grid=SurveyQuestion.objects.create(
+            round=open_survey, kind="relationship_grid", text="Who do you work with?"
+        ),
+        respondent=SurveyRespondent.objects.create(round=open_survey, person=member_designee),
         job=ImportJobFactory(coalition=coalition),
         author=personas["organizer"],
     )
@@ -404,6 +423,12 @@ def surround(coalition, focus, orgs: list[Actor]) -> None:
         [
             SurveyAnswer(respondent=respondent, question=focus.question, scale=4)
             for respondent in respondents
+        ]
+    )
+    RelationshipAnswer.objects.bulk_create(
+        [
+            RelationshipAnswer(respondent=focus.respondent, question=focus.grid, actor=org)
+            for org in orgs
         ]
     )
     SavedView.objects.bulk_create(
