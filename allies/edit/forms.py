@@ -147,10 +147,14 @@ class AffiliationForm(forms.Form):
     ended_on = forms.DateField(required=False, label="Ended", **DATE)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, others, person_side: bool, **kwargs):
+    def __init__(self, *args, others, person_side: bool, choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["other"]
         field.queryset = others
+        if choices is not None:
+            # The choices another form of the page already read: one query for the page's
+            # selects, not one per affiliation (validation still looks in ``others``).
+            field.choices = choices
         # The actor is a person: the other end is an organisation; else a person.
         field.label = "Organisation" if person_side else "Person"
         field.error_messages["invalid_choice"] = (

@@ -106,7 +106,7 @@ def _affiliation_others(access, actor):
     return others.filter(kind=ActorKind.PERSON).only("id", "name")
 
 
-def _affiliation_form(access, actor, affiliation=None, data=None) -> AffiliationForm:
+def _affiliation_form(access, actor, affiliation=None, data=None, choices=None) -> AffiliationForm:
     others = _affiliation_others(access, actor)
     if affiliation is None:
         return AffiliationForm(
@@ -127,6 +127,7 @@ def _affiliation_form(access, actor, affiliation=None, data=None) -> Affiliation
         initial=initial,
         others=others,
         person_side=actor.is_person,
+        choices=choices,
     )
 
 
@@ -178,11 +179,19 @@ def _page(request, access, actor, *, bound=None, status=200, refused=None):
             )
     affiliations = _affiliations(access, actor)
     if may_edit_all:
+        new_affiliation = bound.get("affiliation") or _affiliation_form(access, actor)
+        # Every row's select offers the same organisations (or people): read them once.
+        choices = list(new_affiliation.fields["other"].choices)
+        new_affiliation.fields["other"].choices = choices
         context["affiliations"] = [
-            (row, bound.get(f"affiliation-{row.pk}") or _affiliation_form(access, actor, row))
+            (
+                row,
+                bound.get(f"affiliation-{row.pk}")
+                or _affiliation_form(access, actor, row, choices=choices),
+            )
             for row in affiliations
         ]
-        context["affiliation_form"] = bound.get("affiliation") or _affiliation_form(access, actor)
+        context["affiliation_form"] = new_affiliation
     else:
         context["affiliations"] = [(row, None) for row in affiliations]
     return render(request, "allies/actor_edit.html", context, status=status)
