@@ -32,7 +32,13 @@ SCORES = dict.fromkeys(
 def clock(monkeypatch):
     """The services' clock, moved on a minute before each write, so each write has its own
     moment and the order the stream shows is the order they were made."""
-    start = timezone.now() - datetime.timedelta(hours=1)
+    now = timezone.now()
+    # An hour back, but never into yesterday: the writes' "today" (a round open from today)
+    # is the date of the clock (a run just after midnight failed when it was not).
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(now), datetime.time.min)
+    )
+    start = max(now - datetime.timedelta(hours=1), midnight)
     moments = []
 
     def tick():
