@@ -84,9 +84,10 @@ def added_after_the_map_is_read(monkeypatch, client, coalition, file_format) -> 
     try:
         response = client.get(f"/api/v1/coalitions/{coalition.pk}/export/?format={file_format}")
         assert response.status_code == 200 and response.streaming
+        # Read to the end: the test client's wrapper then closes the response (an explicit
+        # close() would also end the test's database connection, as at the end of a request).
         for _chunk in response.streaming_content:
             pass
-        response.close()
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
