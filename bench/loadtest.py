@@ -11,8 +11,8 @@ close them), ROUNDS rounds alternate:
 * **map**: ``GET /api/v1/coalitions/<demo>/map/`` as the demo organizer (token, gzip), no
   ETag (a full answer each time: a browser revalidating would get a 304, cheaper);
 * **bare map**: the same GET to the bare view;
-* **actor PATCH**: each client owns one demo actor and changes its notes with the version
-  it last read (``version`` in the body: a stale one would be a 412 and counted as an error).
+* **actor PATCH**: each client owns one actor the load test added to the demo coalition
+  and changes its notes with the version it last read (``version`` in the body: a stale one would be a 412 and counted as an error).
 
 Printed per phase: requests a second and p50/p99 latency, medians over the rounds with their
 spread. Targets (full run): the map at least 200 requests a second with p99 at most 250 ms,
@@ -134,8 +134,9 @@ def load(clients: int, seconds: float, make_call) -> dict:
 
 
 def demo(password: str):
-    """The demo coalition (loaded if it is not there), its organizer's API token and the ids
-    of the actors the PATCH clients change."""
+    """The demo coalition (loaded if it is not there: then ``loaded``), its organizer's API
+    token, and CLIENTS actors of the load test's own in it for the PATCH clients to change
+    (never the demo's: the database may be someone's)."""
     from django.contrib.auth import get_user_model
     from django.test import override_settings
     from django.utils import timezone
@@ -146,16 +147,36 @@ def demo(password: str):
     from demo.builder import DEMO_KEY, demo_load
 
     with override_settings(DEBUG=True):
-        demo_load(password=password, today=timezone.localdate())
+        loaded = demo_load(password=password, today=timezone.localdate()) is not None
     coalition = Coalition.objects.get(demo_key=DEMO_KEY)
     organizer = get_user_model().objects.get(username="organizer")
-    token, _ = Token.objects.get_or_create(user=organizer)
-    actors = list(
-        Actor.objects.filter(coalition=coalition, is_sensitive=False)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    token, made_token = Token.objects.get_or_create(user=organizer)
+    actors = Actor.objects.bulk_create(
+        Actor(coalition=coalition, name=f"Load test {i}", kind="group") for i in range(CLIENTS)
     )
-    return coalition.pk, token.key, actors
+    return {
+        "coalition": coalition,
+        "loaded": loaded,
+        "token": token,
+        "made_token": made_token,
+        "actors": [actor.pk for actor in actors],
+    }
+
+
+def remove(made: dict) -> None:
+    """What the load test added: the demo if it loaded it, else its own actors and token."""
+    from django.contrib.auth import get_user_model
+
+    from allies.models import Actor
+    from demo.builder import DEMO_USERNAMES
+
+    if made["loaded"]:
+        made["coalition"].delete()
+        get_user_model().objects.filter(username__in=DEMO_USERNAMES).delete()
+        return
+    Actor.objects.filter(pk__in=made["actors"]).delete()
+    if made["made_token"]:
+        made["token"].delete()
 
 
 def summary(rounds: list[dict]) -> dict:
@@ -215,7 +236,8 @@ def patcher(port: int, coalition: int, auth: dict, actors: list[int]):
 
 def run(*, smoke: bool, cleanup: bool) -> tuple[dict, list[str]]:
     clients, seconds, rounds = SMOKE if smoke else (CLIENTS, SECONDS, ROUNDS)
-    coalition, token, actors = demo("loadtest-password-not-secret")
+    made = demo("loadtest-password-not-secret")
+    coalition, token, actors = made["coalition"].pk, made["token"].key, made["actors"]
     env = {
         **os.environ,
         "DEBUG": "false",
@@ -258,6 +280,8 @@ def run(*, smoke: bool, cleanup: bool) -> tuple[dict, list[str]]:
     finally:
         for server in servers:
             server.stop()
+        if cleanup:
+            remove(made)
         for name in ("body", "headers"):
             (scratch / name).unlink(missing_ok=True)
         scratch.rmdir()

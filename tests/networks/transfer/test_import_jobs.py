@@ -3,6 +3,8 @@ problems), not the parsed file, so reading a job's status costs the same for 10 
 thousands; the confirm reads the upload again; the file is read under a memory ceiling; a
 confirm applied by a worker reports rows written as it goes."""
 
+import pickle
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -102,7 +104,8 @@ def test_the_confirm_applies_the_rows_the_preview_read_and_then_drops_them(clien
     "spoil",
     [
         pytest.param(lambda kept: kept[:40] + bytes([kept[40] ^ 1]) + kept[41:], id="altered"),
-        pytest.param(lambda kept: kept[:32] + b"not a pickle", id="not-rows"),
+        pytest.param(lambda kept: signed(b"not a pickle"), id="signed-not-a-pickle"),
+        pytest.param(lambda kept: signed(pickle.dumps({"actors": []})), id="signed-not-rows"),
         pytest.param(lambda kept: b"", id="none"),
     ],
 )
@@ -116,6 +119,10 @@ def test_rows_kept_altered_or_missing_are_not_loaded_and_the_upload_is_read_agai
     response = confirmed(client, coalition, job)
     assert response.json()["status"] == "applied"
     assert names_in(coalition) >= {"Alpha", "Beta"}
+
+
+def signed(payload: bytes) -> bytes:
+    return salted_hmac(SALT, payload, algorithm="sha256").digest() + payload
 
 
 def test_rows_signed_under_another_secret_key_are_not_loaded(client_for, coalition):
