@@ -12,7 +12,8 @@ close them), ROUNDS rounds alternate:
   ETag (a full answer each time: a browser revalidating would get a 304, cheaper);
 * **bare map**: the same GET to the bare view;
 * **actor PATCH**: each client owns one actor the load test added to the demo coalition
-  and changes its notes with the version it last read (``version`` in the body: a stale one would be a 412 and counted as an error).
+  and changes its notes with the version it last read (``version`` in the body: a stale
+  one would be a 412 and counted as an error).
 
 Printed per phase: requests a second and p50/p99 latency, medians over the rounds with their
 spread. Targets (full run): the map at least 200 requests a second with p99 at most 250 ms,
